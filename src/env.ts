@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Configuration, parsed once at boot. Every variable is optional: the defaults run a sandbox. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** HTTP port; default 4000. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** Interface to bind; default 0.0.0.0. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Where the embedded PGlite database and generated files live; default ./data. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** postgres://… switches from embedded PGlite to PostgreSQL. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** redis://… switches pub/sub to Redis so several instances share subscriptions. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  /** Which parts this process runs; default all. */
+  ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  /** Bootstraps an ADMIN token with this exact secret (deployments); otherwise one is generated once. */
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Apply pending migrations at start; default true. */
+  MIGRATE_ON_START: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Maximum selection depth of one operation; default 12. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
+  /** Maximum estimated cost of one operation (list fields count `first` times); default 20000. */
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().positive().default(20000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value names the variable and what it must be. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// Database-backed suites run twice: once on real PostgreSQL, once on embedded PGlite.
+// Each test file creates (and drops) its own database; see tests/helpers/app.ts.
+const dbSuites = ['tests/**/*.test.ts'];
+const dbFree = ['tests/connectors/**', 'tests/simulators/**'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'postgres', include: dbSuites, exclude: dbFree, env: { TEST_DB: 'postgres' } } },
+      { extends: true, test: { name: 'pglite', include: dbSuites, exclude: dbFree, env: { TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'unit', include: dbFree } },
+    ],
+  },
+});
