@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations } from './migrate.js';
@@ -27,7 +28,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function makeClient(adapter: ConstructorParameters<typeof PrismaClient>[0]['adapter'], onQuery?: (sql: string) => void) {
+function makeClient(adapter: SqlDriverAdapterFactory, onQuery?: (sql: string) => void) {
   const prisma = new PrismaClient({ adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
   if (onQuery) (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
   return prisma;

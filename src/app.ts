@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream, Logger } from 'pino';
+import { Redis } from 'ioredis';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import type { Env } from './env.js';
+import { openDatabase, type Database } from './db/database.js';
+import { EventBus } from './events/event-bus.js';
+import type { AppServices } from './graphql/context.js';
+import { createGraphQLHandler } from './graphql/yoga.js';
+import { attachWebSocket } from './graphql/websocket.js';
+import { handleHealth } from './http/health.js';
+import { createLogger } from './logger.js';
+import { ensureBootstrapToken } from './modules/access/token.service.js';
+
+export interface AppOptions {
+  /** Use this database instead of opening one from env (tests share a migrated database). */
+  database?: Database;
+  /** Where logs go; default stdout. */
+  logDestination?: DestinationStream;
+  /** Receives every SQL statement (tests count them). */
+  onQuery?: (sql: string) => void;
+}
+
+export interface App {
+  services: AppServices;
+  db: Database;
+  yoga: ReturnType<typeof createGraphQLHandler>;
+  /** Set once started: http://host:port */
+  url: string;
+  /** The generated development admin token, when this start created one. */
+  bootstrapToken: string | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the whole service; `start()` opens the port, `stop()` drains and closes everything. */
+export async function buildApp(env: Env, options: AppOptions = {}): Promise<App> {
+  const logger: Logger = createLogger(env.LOG_LEVEL, options.logDestination);
+  const db = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onQuery: options.onQuery }));
+  if (env.MIGRATE_ON_START && !options.database) {
+    const applied = await db.migrate();
+    if (applied.length) logger.info({ applied }, 'applied database migrations');
+  }
+
+  const redis = env.REDIS_URL ? { pub: new Redis(env.REDIS_URL), sub: new Redis(env.REDIS_URL) } : null;
+  const events = new EventBus(redis ? createRedisEventTarget({ publishClient: redis.pub, subscribeClient: redis.sub }) : undefined);
+  const services: AppServices = { prisma: db.prisma, events, logger };
+  const yoga = createGraphQLHandler(env, services);
+
+  let server: Server | undefined;
+  let ws: ReturnType<typeof attachWebSocket> | undefined;
+
+  const app: App = {
+    services,
+    db,
+    yoga,
+    url: '',
+    bootstrapToken: null,
+    async start() {
+      app.bootstrapToken = await ensureBootstrapToken(services, env.ADMIN_TOKEN);
+      server = createServer(async (req, res) => {
+        try {
+          if (await handleHealth(req, res, db)) return;
+          await yoga.requestListener(req, res);
+        } catch (error) {
+          logger.error({ err: error }, 'request failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        }
+      });
+      ws = attachWebSocket(server, yoga, services);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(env.PORT, env.HOST, () => resolve());
+      });
+      const { port } = server.address() as AddressInfo;
+      const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+      app.url = `http://${host}:${port}`;
+      logger.info({ url: `${app.url}/graphql`, database: db.kind, role: env.ROLE }, 'Stockline is listening');
+    },
+    async stop() {
+      // Stop taking work first, then let in-flight requests finish, then release the database.
+      await ws?.close();
+      if (server) {
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await yoga.dispose();
+      if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
+      if (!options.database) await db.close();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,197 @@
+/**
+ * The one interface every marketplace channel implements. Everything here is channel-neutral:
+ * vendor wire formats, ids and quirks stay inside `connectors/<vendor>/`.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from './shared/logger.js';
+import type { BudgetRegistry } from './shared/rate-limit.js';
+
+export type Channel = 'EMAG' | 'OZON' | 'WILDBERRIES' | 'STOREFRONT';
+export type Fulfillment = 'MAIN' | 'FBE';
+
+/** `limit` requests per `periodMs`, for one account and one endpoint class. */
+export interface RateLimitRule {
+  limit: number;
+  periodMs: number;
+}
+
+/** Per endpoint class overrides, e.g. `{ orders: { limit: 12, periodMs: 1000 } }`. */
+export type RateLimitOverrides = Partial<Record<string, RateLimitRule>>;
+
+/** Non-secret, per-account knobs. */
+export interface ConnectorOptions {
+  /** Items per listing request; default: the vendor's maximum that keeps requests cheap. */
+  pageSize?: number;
+  /** Wildberries: base URLs of its three hosts; each defaults to `baseUrl`. */
+  hosts?: Partial<Record<'content' | 'prices' | 'marketplace', string>>;
+  /** Warehouse used by pushStock items without one (Ozon, Wildberries, eMAG); default: none/1. */
+  defaultWarehouseId?: string;
+  /** Storefront: currency of product prices when the API omits it; default RON. */
+  currency?: string;
+}
+
+/** What the app stores per marketplace account (credentials decrypted by the caller). */
+export interface ConnectorAccount {
+  id: string;
+  channel: Channel;
+  /** eMAG only: MAIN (seller-fulfilled, order type 3) or FBE (fulfilled by eMAG, type 2). */
+  fulfillment?: Fulfillment;
+  baseUrl: string;
+  /**
+   * eMAG `{ username, password }`; Ozon `{ clientId, apiKey }`; Wildberries `{ token }`;
+   * storefront `{ token }`. Never logged, never put into error messages.
+   */
+  credentials: Record<string, string>;
+  rateLimits?: RateLimitOverrides;
+  options?: ConnectorOptions;
+}
+
+/** Process-level collaborators, shared by all connectors of one app instance. */
+export interface ConnectorContext {
+  /** When given, rate budgets live in Redis so several app instances share them. */
+  redis?: Redis;
+  /** pino-compatible; default: silent. */
+  logger?: Logger;
+  /** Where in-process budgets live; default: one registry per process. */
+  budgets?: BudgetRegistry;
+  /** Attempts after the first on 429, 5xx, timeouts and resets; default 5. */
+  retries?: number;
+  /** First backoff ceiling in ms (doubles each attempt, full jitter); default 500. */
+  retryBaseDelayMs?: number;
+  /** Backoff ceiling in ms; default 30000. */
+  retryMaxDelayMs?: number;
+  /** Per-request timeout in ms, body included; default 30000. */
+  timeoutMs?: number;
+  /** Fraction of the documented limit the client aims at; default 0.97. */
+  headroom?: number;
+}
+
+export type ListingStatus = 'ACTIVE' | 'INACTIVE' | 'DELISTED';
+
+export interface RemoteListing {
+  /** The marketplace's id of this offer; opaque, pass it back to pushStock/pushPrice. */
+  externalId: string;
+  sku: string;
+  name: string;
+  /** Decimal string, the price the seller controls (what pushPrice sets). */
+  price: string;
+  /** ISO 4217 alphabetic code. */
+  currency: string;
+  /** Sellable units over all warehouses. */
+  stock: number;
+  stockByWarehouse: Record<string, number>;
+  status: ListingStatus;
+  /** The vendor's own status value, for display and debugging. */
+  remoteStatus: string;
+  remoteUpdatedAt?: Date;
+}
+
+export type OrderStatus = 'NEW' | 'PROCESSING' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'RETURNED';
+
+export interface RemoteOrderItem {
+  sku: string;
+  externalProductId: string;
+  name?: string;
+  quantity: number;
+  /** Decimal string, unit price as the customer pays it (VAT included where known). */
+  price: string;
+}
+
+export interface RemoteOrder {
+  externalId: string;
+  status: OrderStatus;
+  remoteStatus: string;
+  customer: { name: string | null; email: string | null; phone: string | null };
+  items: RemoteOrderItem[];
+  /** Decimal string; computed from the lines where the vendor sends no total (eMAG, Ozon, WB). */
+  total: string;
+  currency: string;
+  placedAt: Date;
+  remoteUpdatedAt?: Date;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque token that resumes the listing after this page; null after the last page. */
+  cursor: string | null;
+  /** 0-based position of this page in the whole listing (kept across resumes). */
+  pageIndex: number;
+  totalPages?: number;
+  totalItems?: number;
+}
+
+export type ListMode = 'FULL' | 'INCREMENTAL' | 'SELECTIVE';
+
+export interface ListProductsQuery {
+  mode: ListMode;
+  /** INCREMENTAL watermark. Ignored (full scan) where `capabilities.supportsModifiedSince` is false. */
+  since?: Date;
+  /** SELECTIVE: the SKUs to fetch. */
+  skus?: string[];
+  /** A `cursor` of an earlier page: continue after it. */
+  startCursor?: string;
+  signal?: AbortSignal;
+}
+
+export interface ListOrdersQuery {
+  /** Orders created or changed since then; default: the vendor's default window. */
+  since?: Date;
+  startCursor?: string;
+  signal?: AbortSignal;
+}
+
+export interface StockUpdate {
+  /** Preferred; the listing's externalId. */
+  externalId?: string;
+  sku?: string;
+  stock: number;
+  warehouseId?: string;
+}
+
+export interface PriceUpdate {
+  externalId?: string;
+  sku?: string;
+  /** Decimal string. */
+  price: string;
+}
+
+export type ErrorKind = 'AUTH' | 'NETWORK' | 'RATE_LIMIT' | 'REMOTE' | 'VALIDATION';
+
+/** One result per pushed item, in input order. */
+export interface PushResult {
+  ok: boolean;
+  error?: string;
+  errorKind?: ErrorKind;
+}
+
+export type ConnectionResult =
+  | { ok: true }
+  | { ok: false; kind: 'AUTH' | 'NETWORK' | 'RATE_LIMIT' | 'REMOTE'; message: string };
+
+export interface ConnectorCapabilities {
+  /** INCREMENTAL narrows the listing server-side; false means INCREMENTAL is a full scan. */
+  supportsModifiedSince: boolean;
+  /** listOrders({ since }) returns orders whose status changed since, not only new ones. */
+  ordersModifiedSince: boolean;
+  /** Stock is kept per warehouse, so pushStock wants a warehouseId. */
+  stockPerWarehouse: boolean;
+  /** Endpoint classes with their effective budgets (after overrides). */
+  rateLimits: Record<string, RateLimitRule>;
+}
+
+export interface PushOptions {
+  signal?: AbortSignal;
+}
+
+export interface Connector {
+  readonly channel: Channel;
+  readonly accountId: string;
+  readonly capabilities: ConnectorCapabilities;
+  /** Offers page by page, in the marketplace's own pagination. A malformed page throws. */
+  listProducts(query: ListProductsQuery): AsyncIterable<Page<RemoteListing>>;
+  listOrders(query?: ListOrdersQuery): AsyncIterable<Page<RemoteOrder>>;
+  /** Never throws for remote failures: each item reports its own outcome. */
+  pushStock(updates: StockUpdate[], options?: PushOptions): Promise<PushResult[]>;
+  pushPrice(updates: PriceUpdate[], options?: PushOptions): Promise<PushResult[]>;
+  testConnection(options?: PushOptions): Promise<ConnectionResult>;
+}

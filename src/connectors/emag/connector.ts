@@ -1,0 +1,236 @@
+/**
+ * eMAG Marketplace connector (MAIN and FBE logins).
+ * - Offers have no modified-since filter: INCREMENTAL is a full scan (supportsModifiedSince false).
+ * - FBE orders are only returned with `type=2`; MAIN uses `type=3` (the API default).
+ * - Stock and price go through `offer/save` in batches of ≤50 (the documented recommendation).
+ */
+import type {
+  Connector,
+  ConnectorAccount,
+  ConnectorCapabilities,
+  ConnectorContext,
+  ListOrdersQuery,
+  ListProductsQuery,
+  Page,
+  PriceUpdate,
+  PushOptions,
+  PushResult,
+  RemoteListing,
+  RemoteOrder,
+  StockUpdate,
+} from '../connector.js';
+import { chunk, failed, failedFromError, ok } from '../shared/batching.js';
+import { decodeCursor } from '../shared/cursor.js';
+import { isDecimalString, toDecimal } from '../shared/decimal.js';
+import { paginate } from '../shared/paging.js';
+import { probeConnection } from '../shared/transport.js';
+import { EmagClient } from './client.js';
+import { formatEmagDate, toListing, toOrder } from './mapper.js';
+import { countPage, offersPage, ordersPage, saveAnswer, type EmagOffer } from './schemas.js';
+
+const PAGE_SIZE = 100; // eMAG caps itemsPerPage at 100
+const SAVE_BATCH = 50;
+const ORDER_WINDOW_MS = 30 * 24 * 3600 * 1000; // modified windows may span at most a month
+const MAX_STOCK = 65_535;
+
+type OfferPosition = { page: number } | { sku: number };
+type OrderPosition = { from: number | null; page: number };
+
+const isOfferPosition = (p: unknown): p is OfferPosition =>
+  typeof p === 'object' && p !== null && (typeof (p as { page?: unknown }).page === 'number' || typeof (p as { sku?: unknown }).sku === 'number');
+const isOrderPosition = (p: unknown): p is OrderPosition =>
+  typeof p === 'object' && p !== null && typeof (p as { page?: unknown }).page === 'number';
+
+export class EmagConnector implements Connector {
+  readonly channel = 'EMAG' as const;
+  readonly accountId: string;
+  readonly capabilities: ConnectorCapabilities;
+  private readonly client: EmagClient;
+  private readonly fbe: boolean;
+  private readonly defaultWarehouse: number;
+
+  constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
+    this.accountId = account.id;
+    this.client = new EmagClient(account, context);
+    this.fbe = account.fulfillment === 'FBE';
+    this.defaultWarehouse = Number(account.options?.defaultWarehouseId ?? 1);
+    this.capabilities = {
+      supportsModifiedSince: false,
+      ordersModifiedSince: true,
+      stockPerWarehouse: true,
+      rateLimits: this.client.rateLimits,
+    };
+  }
+
+  listProducts(query: ListProductsQuery): AsyncIterable<Page<RemoteListing>> {
+    if (query.mode === 'SELECTIVE') return this.listSelected(query);
+    return this.scanOffers(query, () => true);
+  }
+
+  /** Full scan, `count` first to size the loop (and to report totals). */
+  private async *scanOffers(query: ListProductsQuery, keep: (offer: EmagOffer) => boolean): AsyncGenerator<Page<RemoteListing>> {
+    const { signal } = query;
+    const start = query.startCursor ? decodeCursor(query.startCursor, isOfferPosition) : { p: { page: 1 }, i: 0 };
+    if (!('page' in start.p)) throw new Error('cursor is not an offer scan cursor');
+    const count = await this.client.call('product_offer/count', { itemsPerPage: PAGE_SIZE }, countPage, { signal });
+    const totalPages = Math.ceil(count.results.noOfItems / PAGE_SIZE);
+    const totalItems = count.results.noOfItems;
+    yield* paginate<OfferPosition, RemoteListing>({
+      start: start.p.page <= totalPages ? start.p : null,
+      startIndex: start.i,
+      signal,
+      fetchHead: async (position, _index, pageSignal) => {
+        const page = 'page' in position ? position.page : 1;
+        const answer = await this.client.call(
+          'product_offer/read',
+          { currentPage: page, itemsPerPage: PAGE_SIZE },
+          offersPage,
+          { signal: pageSignal, page },
+        );
+        const last = answer.results.length < PAGE_SIZE || page >= totalPages;
+        return {
+          next: last ? null : { page: page + 1 },
+          complete: async () => answer.results.filter(keep).map(toListing),
+          totalPages,
+          totalItems,
+        };
+      },
+    });
+  }
+
+  /**
+   * A few SKUs: one `part_number` read each. Many SKUs (more than the catalog has pages): a
+   * filtered full scan costs fewer requests.
+   */
+  private async *listSelected(query: ListProductsQuery): AsyncGenerator<Page<RemoteListing>> {
+    const skus = [...new Set(query.skus ?? [])];
+    if (skus.length === 0) return;
+    const start = query.startCursor ? decodeCursor(query.startCursor, isOfferPosition) : undefined;
+    if (!start || 'page' in start.p) {
+      const count = await this.client.call('product_offer/count', { itemsPerPage: PAGE_SIZE }, countPage, {
+        signal: query.signal,
+      });
+      if (start || skus.length > count.results.noOfPages) {
+        const wanted = new Set(skus);
+        yield* this.scanOffers(query, (offer) => wanted.has(offer.part_number));
+        return;
+      }
+    }
+    yield* paginate<OfferPosition, RemoteListing>({
+      start: start?.p ?? { sku: 0 },
+      startIndex: start?.i ?? 0,
+      signal: query.signal,
+      fetchHead: async (position, _index, signal) => {
+        const at = 'sku' in position ? position.sku : 0;
+        const sku = skus[at] as string;
+        const answer = await this.client.call('product_offer/read', { part_number: sku, itemsPerPage: PAGE_SIZE }, offersPage, {
+          signal,
+          page: `sku ${at + 1}`,
+        });
+        return {
+          next: at + 1 < skus.length ? { sku: at + 1 } : null,
+          complete: async () => answer.results.filter((o) => o.part_number === sku).map(toListing),
+          totalPages: skus.length,
+        };
+      },
+    });
+  }
+
+  listOrders(query: ListOrdersQuery = {}): AsyncIterable<Page<RemoteOrder>> {
+    // eMAG dates have whole seconds and inclusive bounds: windows are second-aligned and the
+    // next one starts a second after the previous one ends, so no order is read twice.
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const start = query.startCursor
+      ? decodeCursor(query.startCursor, isOrderPosition)
+      : { p: { from: query.since ? Math.floor(query.since.getTime() / 1000) * 1000 : null, page: 1 }, i: 0 };
+    const type = this.fbe ? 2 : 3;
+    return paginate<OrderPosition, RemoteOrder>({
+      start: start.p,
+      startIndex: start.i,
+      signal: query.signal,
+      fetchHead: async (position, _index, signal) => {
+        const filter: Record<string, unknown> = { type, currentPage: position.page, itemsPerPage: PAGE_SIZE };
+        let windowEnd: number | null = null;
+        if (position.from !== null) {
+          windowEnd = Math.max(position.from, Math.min(position.from + ORDER_WINDOW_MS, now));
+          filter.modifiedAfter = formatEmagDate(new Date(position.from));
+          filter.modifiedBefore = formatEmagDate(new Date(windowEnd));
+        }
+        const answer = await this.client.call('order/read', filter, ordersPage, { signal, page: position.page });
+        let next: OrderPosition | null = null;
+        if (answer.results.length === PAGE_SIZE) next = { from: position.from, page: position.page + 1 };
+        else if (windowEnd !== null && windowEnd < now) next = { from: windowEnd + 1000, page: 1 };
+        return { next, complete: async () => answer.results.map(toOrder) };
+      },
+    });
+  }
+
+  async pushStock(updates: StockUpdate[], options: PushOptions = {}): Promise<PushResult[]> {
+    if (this.fbe) {
+      return updates.map(() => failed('eMAG FBE stock is held in eMAG warehouses; it cannot be pushed'));
+    }
+    return this.save(updates, options, (update) => {
+      if (!Number.isInteger(update.stock) || update.stock < 0 || update.stock > MAX_STOCK) {
+        return `stock must be an integer between 0 and ${MAX_STOCK}`;
+      }
+      const warehouse = Number(update.warehouseId ?? this.defaultWarehouse);
+      if (!Number.isInteger(warehouse) || warehouse < 1) return 'warehouseId must be a positive integer';
+      return { stock: [{ warehouse_id: warehouse, value: update.stock }] };
+    });
+  }
+
+  async pushPrice(updates: PriceUpdate[], options: PushOptions = {}): Promise<PushResult[]> {
+    return this.save(updates, options, (update) => {
+      if (!isDecimalString(update.price) || Number(update.price) <= 0) return 'price must be a positive decimal';
+      // eMAG prices are without VAT, up to four decimals.
+      return { sale_price: Number(toDecimal(update.price, 4)) };
+    });
+  }
+
+  /**
+   * `offer/save` in batches of ≤50. eMAG reports a failed batch as one `isError` answer, so
+   * every item of that batch carries its message.
+   */
+  private async save<U extends { externalId?: string }>(
+    updates: U[],
+    options: PushOptions,
+    build: (update: U) => string | Record<string, unknown>,
+  ): Promise<PushResult[]> {
+    const results: PushResult[] = new Array(updates.length);
+    const ready: Array<{ at: number; body: Record<string, unknown> }> = [];
+    updates.forEach((update, at) => {
+      const id = Number(update.externalId);
+      if (!update.externalId || !Number.isInteger(id) || id < 1) {
+        results[at] = failed('externalId (the eMAG offer id) is required');
+        return;
+      }
+      const fields = build(update);
+      if (typeof fields === 'string') results[at] = failed(fields);
+      else ready.push({ at, body: { id, ...fields } });
+    });
+    for (const batch of chunk(ready, SAVE_BATCH)) {
+      let outcome: PushResult;
+      try {
+        await this.client.call(
+          'offer/save',
+          batch.map((entry) => entry.body),
+          saveAnswer,
+          { signal: options.signal },
+        );
+        outcome = ok();
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        outcome = failedFromError(error);
+      }
+      for (const entry of batch) results[entry.at] = outcome;
+    }
+    return results;
+  }
+
+  testConnection(options: PushOptions = {}) {
+    return probeConnection(
+      () => this.client.call('product_offer/count', { itemsPerPage: 1 }, countPage, { signal: options.signal, retries: 1 }),
+      options.signal,
+    );
+  }
+}

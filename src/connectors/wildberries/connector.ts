@@ -1,0 +1,354 @@
+/**
+ * Wildberries connector. A listing page is one cards page (content host, cursor paging) joined
+ * with its prices (prices host, `nmList`) and its stocks per seller warehouse (marketplace
+ * host). Prices and stocks changes do not touch a card's updatedAt, so a modified-since scan of
+ * cards would miss them: INCREMENTAL is a full scan (supportsModifiedSince false).
+ */
+import type {
+  Connector,
+  ConnectorAccount,
+  ConnectorCapabilities,
+  ConnectorContext,
+  ListOrdersQuery,
+  ListProductsQuery,
+  Page,
+  PriceUpdate,
+  PushOptions,
+  PushResult,
+  RemoteListing,
+  RemoteOrder,
+  StockUpdate,
+} from '../connector.js';
+import { chunk, failed, failedFromError, ok } from '../shared/batching.js';
+import { decodeCursor } from '../shared/cursor.js';
+import { isDecimalString } from '../shared/decimal.js';
+import { paginate } from '../shared/paging.js';
+import { parseBody } from '../shared/parse.js';
+import { probeConnection } from '../shared/transport.js';
+import { WbClient } from './client.js';
+import { parseWbExternalId, toListings, toOrder } from './mapper.js';
+import {
+  cardsAnswer,
+  goodsAnswer,
+  orderStatusAnswer,
+  ordersAnswer,
+  pingAnswer,
+  stockConflict,
+  stocksAnswer,
+  uploadAnswer,
+  warehousesAnswer,
+  type WbCard,
+} from './schemas.js';
+
+const CARDS_PAGE = 100;
+const WRITE_BATCH = 1000;
+const ORDERS_PAGE = 1000;
+const MAX_AMOUNT = 100_000;
+const ORDER_WINDOW_S = 30 * 24 * 3600;
+const WAREHOUSE_TTL_MS = 5 * 60_000;
+
+type CardPosition = { updatedAt?: string; nmID?: number } | { sku: number };
+type OrderPosition = { from: number | null; next: number };
+
+const isCardPosition = (p: unknown): p is CardPosition => typeof p === 'object' && p !== null;
+const isOrderPosition = (p: unknown): p is OrderPosition =>
+  typeof p === 'object' && p !== null && typeof (p as { next?: unknown }).next === 'number';
+
+export class WildberriesConnector implements Connector {
+  readonly channel = 'WILDBERRIES' as const;
+  readonly accountId: string;
+  readonly capabilities: ConnectorCapabilities;
+  private readonly client: WbClient;
+  private readonly pageSize: number;
+  private readonly defaultWarehouse: string | undefined;
+  private warehouses: { ids: number[]; at: number } | undefined;
+
+  constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
+    this.accountId = account.id;
+    this.client = new WbClient(account, context);
+    this.pageSize = Math.min(CARDS_PAGE, Math.max(1, account.options?.pageSize ?? CARDS_PAGE));
+    this.defaultWarehouse = account.options?.defaultWarehouseId;
+    this.capabilities = {
+      supportsModifiedSince: false,
+      ordersModifiedSince: false,
+      stockPerWarehouse: true,
+      rateLimits: this.client.rateLimits,
+    };
+  }
+
+  listProducts(query: ListProductsQuery): AsyncIterable<Page<RemoteListing>> {
+    const selective = query.mode === 'SELECTIVE';
+    const skus = [...new Set(query.skus ?? [])];
+    if (selective && skus.length === 0) return emptyPages();
+    const start = query.startCursor
+      ? decodeCursor(query.startCursor, isCardPosition)
+      : { p: selective ? { sku: 0 } : {}, i: 0 };
+    return paginate<CardPosition, RemoteListing>({
+      start: start.p,
+      startIndex: start.i,
+      signal: query.signal,
+      fetchHead: async (position, pageIndex, signal) => {
+        if ('sku' in position) {
+          const sku = skus[position.sku] as string;
+          const cards = await this.cardsPage({ textSearch: sku }, {}, signal, pageIndex + 1);
+          const wanted = cards.cards.filter((c) => c.vendorCode === sku || sku.startsWith(`${c.vendorCode}-`));
+          return {
+            next: position.sku + 1 < skus.length ? { sku: position.sku + 1 } : null,
+            totalPages: skus.length,
+            complete: async () =>
+              (await this.joinPage(wanted, signal, pageIndex + 1)).filter((l) => l.sku === sku),
+          };
+        }
+        const answer = await this.cardsPage({}, position, signal, pageIndex + 1);
+        // The end is a page shorter than the limit (cursor.total counts this page's cards).
+        const done = answer.cursor.total < this.pageSize || answer.cards.length === 0;
+        const next = done ? null : { updatedAt: answer.cursor.updatedAt ?? undefined, nmID: answer.cursor.nmID ?? undefined };
+        return { next, complete: () => this.joinPage(answer.cards, signal, pageIndex + 1) };
+      },
+    });
+  }
+
+  private cardsPage(filter: Record<string, unknown>, cursor: { updatedAt?: string; nmID?: number }, signal: AbortSignal, page: number) {
+    return this.client.call(
+      {
+        host: 'content',
+        method: 'POST',
+        path: '/content/v2/get/cards/list',
+        query: { locale: 'ru' },
+        // Ascending: a card updated mid-scan moves behind the cursor's end and is seen, not skipped.
+        body: { settings: { sort: { ascending: true }, filter: { withPhoto: -1, ...filter }, cursor: { limit: this.pageSize, ...cursor } } },
+        budget: 'content',
+        signal,
+        page,
+      },
+      cardsAnswer,
+    );
+  }
+
+  /** Prices (one request) and stocks (one per warehouse) of a cards page, in parallel. */
+  private async joinPage(cards: WbCard[], signal: AbortSignal, page: number): Promise<RemoteListing[]> {
+    if (cards.length === 0) return [];
+    const chrtIds = cards.flatMap((card) => card.sizes.map((size) => size.chrtID));
+    const [goods, warehouses] = await Promise.all([
+      this.client.call(
+        {
+          host: 'prices',
+          method: 'POST',
+          path: '/api/v2/list/goods/filter',
+          body: { nmList: cards.map((card) => card.nmID) },
+          budget: 'prices',
+          signal,
+          page,
+        },
+        goodsAnswer,
+      ),
+      this.warehouseIds(signal),
+    ]);
+    const stocks = new Map<number, Map<string, number>>();
+    await Promise.all(
+      warehouses.map(async (warehouseId) => {
+        const answer = await this.client.call(
+          { host: 'marketplace', method: 'POST', path: `/api/v3/stocks/${warehouseId}`, body: { chrtIds }, budget: 'stocks', signal, page },
+          stocksAnswer,
+        );
+        for (const entry of answer.stocks) {
+          const perWarehouse = stocks.get(entry.chrtId) ?? new Map<string, number>();
+          perWarehouse.set(String(warehouseId), entry.amount);
+          stocks.set(entry.chrtId, perWarehouse);
+        }
+      }),
+    );
+    const goodsById = new Map((goods.data?.listGoods ?? []).map((g) => [g.nmID, g]));
+    return cards.flatMap((card) => toListings(card, goodsById.get(card.nmID), stocks));
+  }
+
+  /** Seller warehouses, cached for a few minutes. */
+  private async warehouseIds(signal?: AbortSignal): Promise<number[]> {
+    if (this.warehouses && Date.now() - this.warehouses.at < WAREHOUSE_TTL_MS) return this.warehouses.ids;
+    const answer = await this.client.call(
+      { host: 'marketplace', method: 'GET', path: '/api/v3/warehouses', budget: 'stocks', signal },
+      warehousesAnswer,
+    );
+    this.warehouses = { ids: answer.map((w) => w.id), at: Date.now() };
+    return this.warehouses.ids;
+  }
+
+  listOrders(query: ListOrdersQuery = {}): AsyncIterable<Page<RemoteOrder>> {
+    const now = Math.floor(Date.now() / 1000);
+    const start = query.startCursor
+      ? decodeCursor(query.startCursor, isOrderPosition)
+      : { p: { from: query.since ? Math.floor(query.since.getTime() / 1000) : null, next: 0 }, i: 0 };
+    return paginate<OrderPosition, RemoteOrder>({
+      start: start.p,
+      startIndex: start.i,
+      signal: query.signal,
+      fetchHead: async (position, pageIndex, signal) => {
+        // Windows of ≤30 days from `since`; without it the API's default (the last 30 days).
+        const windowEnd = position.from === null ? null : Math.min(position.from + ORDER_WINDOW_S, now);
+        const answer = await this.client.call(
+          {
+            host: 'marketplace',
+            method: 'GET',
+            path: '/api/v3/orders',
+            query: {
+              limit: ORDERS_PAGE,
+              next: position.next,
+              dateFrom: position.from ?? undefined,
+              dateTo: windowEnd ?? undefined,
+            },
+            budget: 'orders',
+            signal,
+            page: pageIndex + 1,
+          },
+          ordersAnswer,
+        );
+        let next: OrderPosition | null = null;
+        if (answer.orders.length === ORDERS_PAGE) next = { from: position.from, next: answer.next };
+        else if (windowEnd !== null && windowEnd < now) next = { from: windowEnd, next: 0 };
+        return {
+          next,
+          complete: async () => {
+            if (answer.orders.length === 0) return [];
+            const statuses = await this.client.call(
+              {
+                host: 'marketplace',
+                method: 'POST',
+                path: '/api/v3/orders/status',
+                body: { orders: answer.orders.map((o) => o.id) },
+                budget: 'orders',
+                signal,
+                page: pageIndex + 1,
+              },
+              orderStatusAnswer,
+            );
+            const byId = new Map(statuses.orders.map((s) => [s.id, s]));
+            return answer.orders.map((order) => toOrder(order, byId.get(order.id)));
+          },
+        };
+      },
+    });
+  }
+
+  async pushStock(updates: StockUpdate[], options: PushOptions = {}): Promise<PushResult[]> {
+    const results: PushResult[] = new Array(updates.length);
+    let onlyWarehouse: string | undefined;
+    if (!this.defaultWarehouse && updates.some((u) => !u.warehouseId)) {
+      try {
+        const ids = await this.warehouseIds(options.signal);
+        if (ids.length === 1) onlyWarehouse = String(ids[0]);
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+      }
+    }
+    const byWarehouse = new Map<string, Array<{ at: number; chrtId: number; amount: number }>>();
+    updates.forEach((update, at) => {
+      const ids = parseWbExternalId(update.externalId);
+      const warehouse = update.warehouseId ?? this.defaultWarehouse ?? onlyWarehouse;
+      if (!ids) results[at] = failed('externalId (nmID:chrtID from a listing) is required');
+      else if (!warehouse || !/^\d+$/.test(warehouse)) results[at] = failed('warehouseId is required (the account has several warehouses)');
+      else if (!Number.isInteger(update.stock) || update.stock < 0 || update.stock > MAX_AMOUNT) {
+        results[at] = failed(`stock must be an integer between 0 and ${MAX_AMOUNT}`);
+      } else {
+        const group = byWarehouse.get(warehouse) ?? [];
+        group.push({ at, chrtId: ids.chrtID, amount: update.stock });
+        byWarehouse.set(warehouse, group);
+      }
+    });
+    for (const [warehouse, entries] of byWarehouse) {
+      for (const batch of chunk(entries, WRITE_BATCH)) {
+        try {
+          const response = await this.client.raw({
+            host: 'marketplace',
+            method: 'PUT',
+            path: `/api/v3/stocks/${warehouse}`,
+            body: { stocks: batch.map(({ chrtId, amount }) => ({ chrtId, amount })) },
+            budget: 'stocks',
+            signal: options.signal,
+            accept: (status) => status === 204 || status === 200 || status === 409,
+          });
+          if (response.status !== 409) {
+            for (const entry of batch) results[entry.at] = ok();
+            continue;
+          }
+          this.client.chargeConflict('stocks');
+          // WB rejects the whole request; the problems name the offending sizes.
+          const problems = parseBody(stockConflict, response, { channel: 'WILDBERRIES', operation: `PUT /api/v3/stocks/${warehouse}` });
+          const reasons = new Map<number, string>();
+          for (const problem of problems) {
+            for (const item of problem.data ?? []) {
+              if (item.chrtId) reasons.set(item.chrtId, `${problem.code}${problem.message ? `: ${problem.message}` : ''}`);
+            }
+          }
+          const summary = problems.map((p) => p.code).join(', ');
+          for (const entry of batch) {
+            const reason = reasons.get(entry.chrtId);
+            results[entry.at] = reason ? failed(reason) : failed(`not applied: the batch was rejected (${summary})`, 'REMOTE');
+          }
+        } catch (error) {
+          if (options.signal?.aborted) throw error;
+          for (const entry of batch) results[entry.at] = failedFromError(error);
+        }
+      }
+    }
+    return results;
+  }
+
+  async pushPrice(updates: PriceUpdate[], options: PushOptions = {}): Promise<PushResult[]> {
+    const results: PushResult[] = new Array(updates.length);
+    // Prices are per card; the last update of a card wins and all its items share the outcome.
+    const byCard = new Map<number, { price: number; at: number[] }>();
+    updates.forEach((update, at) => {
+      const ids = parseWbExternalId(update.externalId);
+      if (!ids) results[at] = failed('externalId (nmID:chrtID from a listing) is required');
+      else if (!isDecimalString(update.price) || !Number.isInteger(Number(update.price)) || Number(update.price) <= 0) {
+        results[at] = failed('Wildberries prices are whole positive amounts');
+      } else {
+        const entry = byCard.get(ids.nmID) ?? { price: 0, at: [] };
+        entry.price = Number(update.price);
+        entry.at.push(at);
+        byCard.set(ids.nmID, entry);
+      }
+    });
+    for (const batch of chunk([...byCard.entries()], WRITE_BATCH)) {
+      let outcome: PushResult;
+      try {
+        const response = await this.client.raw({
+          host: 'prices',
+          method: 'POST',
+          path: '/api/v2/upload/task',
+          body: { data: batch.map(([nmID, { price }]) => ({ nmID, price })) },
+          budget: 'prices',
+          signal: options.signal,
+          accept: (status) => status === 200 || status === 208,
+        });
+        // 208: an identical upload already exists, which is what we wanted.
+        if (response.status === 200) {
+          const answer = parseBody(uploadAnswer, response, { channel: 'WILDBERRIES', operation: 'POST /api/v2/upload/task' });
+          outcome = answer.error ? failed(answer.errorText ?? 'upload rejected') : ok();
+        } else outcome = ok();
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        outcome = failedFromError(error);
+      }
+      for (const [, entry] of batch) for (const at of entry.at) results[at] = outcome;
+    }
+    return results;
+  }
+
+  testConnection(options: PushOptions = {}) {
+    return probeConnection(async () => {
+      // One ping per distinct host: a single base URL (the simulator) is pinged once.
+      const seen = new Set<string>();
+      for (const host of ['content', 'prices', 'marketplace'] as const) {
+        if (seen.has(this.client.hosts[host])) continue;
+        seen.add(this.client.hosts[host]);
+        await this.client.call(
+          { host, method: 'GET', path: '/ping', budget: 'ping', signal: options.signal, retries: 1 },
+          pingAnswer,
+        );
+      }
+    }, options.signal);
+  }
+}
+
+async function* emptyPages(): AsyncGenerator<Page<RemoteListing>> {}

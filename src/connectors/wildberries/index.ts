@@ -1,0 +1,2 @@
+export { WildberriesConnector } from './connector.js';
+export { WB_RATE_LIMITS } from './client.js';

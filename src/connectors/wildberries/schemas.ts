@@ -1,0 +1,109 @@
+/** zod schemas for the Wildberries content, prices and marketplace API responses. */
+import { z } from 'zod';
+import { intish, money } from '../shared/zod-helpers.js';
+
+export const cardsAnswer = z.looseObject({
+  cards: z.array(
+    z.looseObject({
+      nmID: z.number().int(),
+      vendorCode: z.string(),
+      title: z.string().nullish(),
+      brand: z.string().nullish(),
+      sizes: z.array(
+        z.looseObject({
+          chrtID: z.number().int(),
+          techSize: z.string().nullish(),
+          skus: z.array(z.string()).nullish(),
+        }),
+      ),
+      updatedAt: z.iso.datetime({ offset: true }).nullish(),
+    }),
+  ),
+  cursor: z.looseObject({
+    updatedAt: z.string().nullish(),
+    nmID: z.number().int().nullish(),
+    total: z.number().int(),
+  }),
+});
+export type WbCard = z.output<typeof cardsAnswer>['cards'][number];
+
+export const goodsAnswer = z.looseObject({
+  data: z
+    .looseObject({
+      listGoods: z.array(
+        z.looseObject({
+          nmID: z.number().int(),
+          vendorCode: z.string().nullish(),
+          sizes: z.array(
+            z.looseObject({
+              sizeID: z.number().int(),
+              price: money,
+              discountedPrice: money.nullish(),
+            }),
+          ),
+          currencyIsoCode4217: z.string().min(3),
+        }),
+      ),
+    })
+    .nullable(),
+  error: z.boolean(),
+  errorText: z.string().nullish(),
+});
+export type WbGoods = NonNullable<z.output<typeof goodsAnswer>['data']>['listGoods'][number];
+
+export const warehousesAnswer = z.array(
+  z.looseObject({
+    id: z.number().int(),
+    name: z.string().nullish(),
+  }),
+);
+
+export const stocksAnswer = z.looseObject({
+  stocks: z.array(z.looseObject({ chrtId: z.number().int(), amount: intish })),
+});
+
+/** 409 on stock writes: an array of problems naming the rejected items. */
+export const stockConflict = z.array(
+  z.looseObject({
+    code: z.string(),
+    message: z.string().nullish(),
+    data: z.array(z.looseObject({ chrtId: z.number().int().nullish(), sku: z.string().nullish() })).nullish(),
+  }),
+);
+
+export const uploadAnswer = z.looseObject({
+  data: z.looseObject({ id: z.number().int().nullish(), alreadyExists: z.boolean().nullish() }).nullable(),
+  error: z.boolean(),
+  errorText: z.string().nullish(),
+});
+
+export const orderSchema = z.looseObject({
+  id: z.number().int(),
+  article: z.string(),
+  nmId: z.number().int(),
+  chrtId: z.number().int(),
+  price: z.number().int(),
+  finalPrice: z.number().int().nullish(),
+  convertedPrice: z.number().int().nullish(),
+  currencyCode: z.number().int(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type WbOrder = z.output<typeof orderSchema>;
+
+export const ordersAnswer = z.looseObject({
+  next: z.number().int(),
+  orders: z.array(orderSchema),
+});
+
+export const orderStatusAnswer = z.looseObject({
+  orders: z.array(
+    z.looseObject({
+      id: z.number().int(),
+      supplierStatus: z.string(),
+      wbStatus: z.string(),
+    }),
+  ),
+});
+export type WbOrderStatus = z.output<typeof orderStatusAnswer>['orders'][number];
+
+export const pingAnswer = z.looseObject({ Status: z.string().optional() });

@@ -1,0 +1,44 @@
+/** Every domain event the system publishes, with a one-line description (served by `eventTypes`). */
+export const eventTypes = {
+  'work_center.created': 'A work center was created.',
+  'work_center.updated': 'A work center was renamed or re-identified.',
+  'work_center.deleted': 'A work center was deleted.',
+  'batch.created': 'A production batch was created.',
+  'batch.updated': 'Fields of a production batch changed.',
+  'batch.closed': 'A batch was closed.',
+  'batch.opened': 'A closed batch was reopened.',
+  'batch.deleted': 'A closed batch was deleted with its units.',
+  'batch.product_added': 'A unit was added to a batch.',
+  'batch.product_removed': 'A unit was removed from a batch.',
+  'batch.aggregated': 'Units of a batch were aggregated.',
+  'product.aggregated': 'One unit was aggregated.',
+  'batch.report_generated': 'A batch report finished generating.',
+  'batch.import_completed': 'A batch import finished.',
+  'sync.started': 'A sync run started.',
+  'sync.completed': 'A sync run finished (SUCCESS or PARTIAL).',
+  'sync.failed': 'A sync run failed.',
+  'listing.price_changed': 'A listing price changed.',
+  'listing.stock_changed': 'A listing stock changed.',
+  'order.created': 'A new order arrived.',
+  'order.status_changed': 'An order changed status.',
+  'alert.raised': 'A monitoring alert was raised.',
+} as const;
+
+export type EventType = keyof typeof eventTypes;
+
+export const eventTypeNames = Object.keys(eventTypes) as EventType[];
+
+export function isEventType(name: string): name is EventType {
+  return Object.hasOwn(eventTypes, name);
+}
+
+export interface DomainEvent {
+  /** Unique per event; webhooks reuse it as the delivery id receivers dedupe on. */
+  id: string;
+  type: EventType;
+  /** ISO 8601; a string so the event survives JSON transport (Redis) unchanged. */
+  occurredAt: string;
+  /** Token name of whoever caused it, or "system". */
+  actor: string;
+  payload: Record<string, unknown>;
+}

@@ -1,0 +1,3 @@
+import { builder } from './builder.js';
+
+export const SortDirection = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });

@@ -1,0 +1,41 @@
+import { ZodError } from 'zod';
+
+/** An expected refusal with a stable code; resolvers turn it into a typed payload error. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field: string[] | null = null,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** Several refusals at once, all reported (e.g. each bad code of a bulk call). */
+export class DomainErrors extends Error {
+  constructor(readonly errors: DomainError[]) {
+    super(errors.map((e) => e.message).join('; '));
+    this.name = 'DomainErrors';
+  }
+}
+
+export interface UserErrorShape {
+  code: string;
+  message: string;
+  field: string[] | null;
+}
+
+/** Zod issues become one VALIDATION error per issue, with the path into `input`. */
+export function toUserErrors(error: unknown): UserErrorShape[] | null {
+  if (error instanceof DomainErrors) return error.errors.map((e) => ({ code: e.code, message: e.message, field: e.field }));
+  if (error instanceof DomainError) return [{ code: error.code, message: error.message, field: error.field }];
+  if (error instanceof ZodError) {
+    return error.issues.map((issue) => ({
+      code: 'VALIDATION',
+      message: issue.message,
+      field: ['input', ...issue.path.map(String)],
+    }));
+  }
+  return null;
+}

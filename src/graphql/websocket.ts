@@ -1,0 +1,60 @@
+import type { Server } from 'node:http';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { ExecutionArgs } from 'graphql';
+import type { AppServices, Actor } from './context.js';
+import type { createGraphQLHandler } from './yoga.js';
+import { authenticate } from '../modules/access/token.service.js';
+
+type Extra = { actor?: Actor | null };
+
+/**
+ * graphql-ws on the same port and path as HTTP, executing through Yoga's envelop so plugins,
+ * context and limits are the same. The token comes in connectionParams.authorization (browsers
+ * cannot set headers on a WebSocket) or the upgrade request's Authorization header.
+ */
+export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGraphQLHandler>, services: AppServices) {
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const disposable = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const header = (params.authorization ?? params.Authorization ?? ctx.extra.request.headers.authorization) as string | undefined;
+        const auth = await authenticate(services.prisma, header);
+        if (auth.kind === 'invalid') return false; // closes with 4403 Forbidden
+        (ctx.extra as Extra).actor = auth.kind === 'ok' ? auth.actor : null;
+        return true;
+      },
+      execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          actor: (ctx.extra as Extra).actor ?? null,
+          connectionParams: ctx.connectionParams,
+          params,
+        } as never);
+        const document = parse(params.query);
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        return {
+          schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+  return {
+    wss,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Env } from '../env.js';
+import type { AppServices, Context, Actor } from './context.js';
+import { schema } from './schema.js';
+import { authenticate } from '../modules/access/token.service.js';
+
+type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null };
+
+/** Resolves the caller of an HTTP request; a bad token is a 401, never anonymous access. */
+async function actorFromRequest(services: AppServices, request: Request): Promise<Actor | null> {
+  const auth = await authenticate(services.prisma, request.headers.get('authorization'));
+  if (auth.kind === 'invalid') throw new GraphQLError(auth.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return auth.kind === 'ok' ? auth.actor : null;
+}
+
+export function createGraphQLHandler(env: Env, services: AppServices): YogaServerInstance<ServerContext, Context> {
+  const limits = { depth: env.GRAPHQL_MAX_DEPTH, complexity: env.GRAPHQL_MAX_COMPLEXITY, breadth: 500 };
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    logging: {
+      debug: (...a) => services.logger.debug(a.map(String).join(' ')),
+      info: (...a) => services.logger.info(a.map(String).join(' ')),
+      warn: (...a) => services.logger.warn(a.map(String).join(' ')),
+      error: (...a) => services.logger.error(a.map(String).join(' ')),
+    },
+    graphiql: {
+      title: 'Stockline',
+      subscriptionsProtocol: 'WS',
+      headers: JSON.stringify({ Authorization: 'Bearer <paste your API token>' }, null, 2),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = (error as GraphQLError).originalError;
+        // Errors we raise on purpose (auth, limits, bad input) carry a code: show them as they are.
+        if (error instanceof GraphQLError && (error.extensions?.code || !original)) return error;
+        services.logger.error({ err: original ?? error }, 'unexpected error while executing GraphQL');
+        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR', ...(isDev ? { detail: String(original ?? error) } : {}) } });
+      },
+    },
+    context: async (initial) => {
+      const actor = 'actor' in initial && initial.actor !== undefined ? initial.actor : await actorFromRequest(services, initial.request);
+      return { ...services, actor, limits };
+    },
+  });
+}

@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { PrismaClient, Role } from '../../generated/prisma/client.js';
+import type { Actor, AppServices } from '../../graphql/context.js';
+import { DomainError } from '../../graphql/domain-error.js';
+
+const TOKEN_PREFIX = 'stk_';
+
+export function hashToken(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function generateSecret(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export const createTokenInput = z.object({
+  name: z.string().trim().min(1, 'name is required').max(100),
+  role: z.enum(['VIEWER', 'OPERATOR', 'ADMIN']),
+  expiresAt: z
+    .date()
+    .refine((d) => d.getTime() > Date.now(), 'expiresAt must be in the future')
+    .nullish(),
+});
+
+/** Creates a token; the secret is returned here and never again (only its hash is stored). */
+export async function createToken(services: AppServices, raw: z.input<typeof createTokenInput>, secret = generateSecret()) {
+  const input = createTokenInput.parse(raw);
+  const apiToken = await services.prisma.apiToken.create({
+    data: { name: input.name, role: input.role, tokenHash: hashToken(secret), prefix: secret.slice(0, 10), expiresAt: input.expiresAt ?? null },
+  });
+  return { apiToken, secret };
+}
+
+export async function revokeToken(services: AppServices, actor: Actor, id: string) {
+  if (!z.uuid().safeParse(id).success) throw new DomainError('NOT_FOUND', `No API token with id ${id}`, ['input', 'id']);
+  if (id === actor.tokenId) throw new DomainError('CANNOT_REVOKE_SELF', 'A token cannot revoke itself; use another ADMIN token', ['input', 'id']);
+  const updated = await services.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  const token = await services.prisma.apiToken.findUnique({ where: { id } });
+  if (!token) throw new DomainError('NOT_FOUND', `No API token with id ${id}`, ['input', 'id']);
+  if (updated.count === 0) throw new DomainError('ALREADY_REVOKED', 'This token is already revoked', ['input', 'id']);
+  return token;
+}
+
+export type AuthResult = { kind: 'anonymous' } | { kind: 'invalid'; reason: string } | { kind: 'ok'; actor: Actor };
+
+/** Resolves an `Authorization` header. A bad token is refused outright, never treated as anonymous. */
+export async function authenticate(prisma: PrismaClient, header: string | null | undefined): Promise<AuthResult> {
+  if (!header) return { kind: 'anonymous' };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) return { kind: 'invalid', reason: 'Authorization header must be "Bearer <token>"' };
+  const token = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(match[1]) } });
+  if (!token) return { kind: 'invalid', reason: 'Unknown API token' };
+  if (token.revokedAt) return { kind: 'invalid', reason: 'This API token was revoked' };
+  if (token.expiresAt && token.expiresAt <= new Date()) return { kind: 'invalid', reason: 'This API token has expired' };
+  // Recording use at minute granularity keeps a hot token from writing on every request.
+  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+    void prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+  }
+  return { kind: 'ok', actor: { tokenId: token.id, name: token.name, role: token.role } };
+}
+
+/**
+ * Makes sure an administrator can get in: the token given in ADMIN_TOKEN is registered, or, when
+ * no active ADMIN token exists yet, one is generated and its secret returned (to print once).
+ */
+export async function ensureBootstrapToken(services: AppServices, adminToken?: string): Promise<string | null> {
+  if (adminToken) {
+    const tokenHash = hashToken(adminToken);
+    await services.prisma.apiToken.upsert({
+      where: { tokenHash },
+      update: {},
+      create: { name: 'bootstrap admin (ADMIN_TOKEN)', role: 'ADMIN', tokenHash, prefix: adminToken.slice(0, 10) },
+    });
+    return null;
+  }
+  const active = await services.prisma.apiToken.count({
+    where: { role: 'ADMIN', revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+  });
+  if (active > 0) return null;
+  const { secret } = await createToken(services, { name: 'development admin', role: 'ADMIN' as Role });
+  return secret;
+}

@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import type { Actor, AppServices } from '../../graphql/context.js';
+import { transact } from '../../db/transaction.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { aggregateBatch as aggregateBatchInput, aggregateUnit as aggregateUnitInput, unitRef } from './production.inputs.js';
+import { productionError } from './production.errors.js';
+import { requireBatch } from './batch.service.js';
+import { DomainErrors, type DomainError } from '../../graphql/domain-error.js';
+
+const codeTaken = (code: string) => productionError('UNIT_CODE_TAKEN', `Unit code "${code}" is already in use`, ['input', 'code']);
+
+export async function addUnitToBatch(services: AppServices, actor: Actor, raw: z.input<typeof unitRef>) {
+  const { batchId, code } = unitRef.parse(raw);
+  try {
+    return await transact(services, actor.name, async (tx, emit) => {
+      const batch = await requireBatch(tx, batchId, 'batchId');
+      if (batch.closed) throw productionError('BATCH_CLOSED', `Batch ${batch.batchNumber} is closed; reopen it to add units`, ['input', 'batchId']);
+      if (await tx.unit.findUnique({ where: { code }, select: { id: true } })) throw codeTaken(code);
+      const unit = await tx.unit.create({ data: { batchId, code } });
+      emit('batch.product_added', { batchId, unit });
+      return unit;
+    });
+  } catch (error) {
+    throw isUniqueViolation(error) ? codeTaken(code) : error;
+  }
+}
+
+export async function removeUnitFromBatch(services: AppServices, actor: Actor, raw: z.input<typeof unitRef>) {
+  const { batchId, code } = unitRef.parse(raw);
+  return transact(services, actor.name, async (tx, emit) => {
+    const batch = await requireBatch(tx, batchId, 'batchId');
+    const unit = await tx.unit.findUnique({ where: { code } });
+    if (!unit || unit.batchId !== batchId) throw productionError('UNIT_NOT_FOUND', `Batch ${batch.batchNumber} has no unit "${code}"`, ['input', 'code']);
+    if (batch.closed) throw productionError('BATCH_CLOSED', `Batch ${batch.batchNumber} is closed; reopen it to remove units`, ['input', 'batchId']);
+    if (unit.aggregated) throw productionError('UNIT_AGGREGATED', `Unit "${code}" is aggregated and cannot be removed`, ['input', 'code']);
+    await tx.unit.delete({ where: { id: unit.id } });
+    emit('batch.product_removed', { batchId, unit });
+    return unit;
+  });
+}
+
+export async function aggregateUnit(services: AppServices, actor: Actor, raw: z.input<typeof aggregateUnitInput>) {
+  const { batchId, code, aggregatedAt } = aggregateUnitInput.parse(raw);
+  return transact(services, actor.name, async (tx, emit) => {
+    await requireBatch(tx, batchId, 'batchId');
+    const unit = await tx.unit.findUnique({ where: { code } });
+    if (!unit) throw productionError('UNIT_NOT_FOUND', `No unit with code "${code}"`, ['input', 'code']);
+    if (unit.batchId !== batchId) throw productionError('UNIT_IN_ANOTHER_BATCH', `Unit "${code}" belongs to another batch`, ['input', 'code']);
+    // Conditional on `aggregated = false`, so a concurrent second aggregation is refused, not repeated.
+    const { count } = await tx.unit.updateMany({ where: { id: unit.id, aggregated: false }, data: { aggregated: true, aggregatedAt: aggregatedAt ?? new Date() } });
+    if (count === 0) throw alreadyAggregated(code, unit.aggregatedAt);
+    const updated = await tx.unit.findUniqueOrThrow({ where: { id: unit.id } });
+    emit('product.aggregated', { batchId, unit: updated });
+    return updated;
+  });
+}
+
+const alreadyAggregated = (code: string, at: Date | null, field: string[] = ['input', 'code']) =>
+  productionError('UNIT_ALREADY_AGGREGATED', `Unit "${code}" was already aggregated${at ? ` at ${at.toISOString()}` : ''}`, field);
+
+/**
+ * Aggregates every unit of the batch not yet aggregated, or exactly the given codes. With codes it
+ * is all or nothing: one unknown, foreign or already aggregated code refuses the whole call.
+ */
+export async function aggregateBatch(services: AppServices, actor: Actor, raw: z.input<typeof aggregateBatchInput>) {
+  const { batchId, codes, aggregatedAt } = aggregateBatchInput.parse(raw);
+  const at = aggregatedAt ?? new Date();
+  return transact(services, actor.name, async (tx, emit) => {
+    const batch = await requireBatch(tx, batchId, 'batchId');
+    let aggregatedCodes: string[];
+    if (codes) {
+      const unique = [...new Set(codes)];
+      const units = await tx.unit.findMany({ where: { code: { in: unique } } });
+      const byCode = new Map(units.map((u) => [u.code, u]));
+      const problems = unique.flatMap((code): DomainError[] => {
+        const unit = byCode.get(code);
+        const field = ['input', 'codes', String(codes.indexOf(code))];
+        if (!unit) return [productionError('UNIT_NOT_FOUND', `No unit with code "${code}"`, field)];
+        if (unit.batchId !== batchId) return [productionError('UNIT_IN_ANOTHER_BATCH', `Unit "${code}" belongs to another batch`, field)];
+        if (unit.aggregated) return [alreadyAggregated(code, unit.aggregatedAt, field)];
+        return [];
+      });
+      if (problems.length) throw new DomainErrors(problems);
+      const { count } = await tx.unit.updateMany({ where: { batchId, code: { in: unique }, aggregated: false }, data: { aggregated: true, aggregatedAt: at } });
+      if (count !== unique.length) throw productionError('UNIT_ALREADY_AGGREGATED', 'Some units were aggregated concurrently; nothing was changed', ['input', 'codes']);
+      aggregatedCodes = unique;
+    } else {
+      const pending = await tx.unit.findMany({ where: { batchId, aggregated: false }, select: { code: true } });
+      aggregatedCodes = pending.map((u) => u.code);
+      await tx.unit.updateMany({ where: { batchId, code: { in: aggregatedCodes }, aggregated: false }, data: { aggregated: true, aggregatedAt: at } });
+    }
+    emit('batch.aggregated', { batchId, batchNumber: batch.batchNumber, aggregatedCount: aggregatedCodes.length, codes: aggregatedCodes.slice(0, 1000), aggregatedAt: at.toISOString() });
+    return { batch, aggregatedCount: aggregatedCodes.length };
+  });
+}
+

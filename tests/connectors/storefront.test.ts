@@ -1,0 +1,39 @@
+/** Storefront specifics: bulk PATCH with per-item results, pushes by SKU, updated_since order. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnector } from '../../src/connectors/index.js';
+import { collectPages, QUICK_RETRIES } from '../../src/connectors/testing.js';
+import type { Simulator } from '../../src/simulators/index.js';
+import { startFastSimulator } from '../../src/simulators/testing.js';
+
+describe('storefront connector', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startFastSimulator('STOREFRONT', { offers: 250, seed: 17 });
+  });
+  afterAll(() => sim.stop());
+
+  it('pushes by SKU and reports each rejected item', async () => {
+    const connector = createConnector(sim.account('sf-a'), QUICK_RETRIES);
+    const results = await connector.pushPrice([
+      { sku: 'STK-0000005', price: '12.34' },
+      { sku: 'STK-0099999', price: '1.00' },
+      { sku: 'STK-0000006', price: 'abc' },
+    ]);
+    expect(results[0]).toEqual({ ok: true });
+    expect(results[1]).toMatchObject({ ok: false, error: expect.stringContaining('not_found') });
+    expect(results[2]).toMatchObject({ ok: false, errorKind: 'VALIDATION' });
+    expect(sim.offer('STK-0000005')?.price).toBe('12.34');
+  });
+
+  it('lists what changed since a watermark in update order, pushes included', async () => {
+    const connector = createConnector(sim.account('sf-b'), QUICK_RETRIES);
+    const watermark = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await connector.pushStock([{ sku: 'STK-0000200', stock: 1 }]);
+    const drift = sim.drift({ count: 3, orders: false });
+    const { items } = await collectPages(connector.listProducts({ mode: 'INCREMENTAL', since: watermark }));
+    expect(items.map((i) => i.sku)).toEqual(['STK-0000200', ...drift.offers.filter((s) => s !== 'STK-0000200')]);
+    const times = items.map((i) => i.remoteUpdatedAt?.getTime() ?? 0);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+});

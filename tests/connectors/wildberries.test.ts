@@ -1,0 +1,67 @@
+/** Wildberries specifics: 409 stock conflicts, whole prices, warehouses, the three hosts. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnector } from '../../src/connectors/index.js';
+import { collectPages, QUICK_RETRIES } from '../../src/connectors/testing.js';
+import type { Simulator } from '../../src/simulators/index.js';
+import { startFastSimulator } from '../../src/simulators/testing.js';
+
+describe('Wildberries connector', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startFastSimulator('WILDBERRIES', { offers: 300, seed: 13 });
+  });
+  afterAll(() => sim.stop());
+
+  it('takes one base URL per host', async () => {
+    const account = sim.account('wb-hosts');
+    const connector = createConnector({ ...account, baseUrl: 'http://127.0.0.1:9', options: { hosts: { content: sim.url, prices: sim.url, marketplace: sim.url } } }, QUICK_RETRIES);
+    const { items } = await collectPages(connector.listProducts({ mode: 'SELECTIVE', skus: ['STK-0000004'] }));
+    expect(items).toHaveLength(1);
+    expect(items[0]?.externalId).toBe(sim.offer('STK-0000004')?.externalId);
+  });
+
+  it('on a 409 marks the named sizes failed and the rest of the batch not applied', async () => {
+    const connector = createConnector(sim.account('wb-409'), QUICK_RETRIES);
+    const good = sim.offer('STK-0000010')!;
+    const warehouseId = Object.keys(good.stockByWarehouse)[0];
+    const before = good.stockByWarehouse[warehouseId as string];
+    const results = await connector.pushStock([
+      { externalId: good.externalId, stock: 99, warehouseId },
+      { externalId: '100000010:999999999', stock: 1, warehouseId },
+    ]);
+    expect(results[1]).toMatchObject({ ok: false, error: expect.stringContaining('NotFound') });
+    expect(results[0]).toMatchObject({ ok: false, error: expect.stringContaining('not applied') });
+    expect(sim.offer('STK-0000010')?.stockByWarehouse[warehouseId as string]).toBe(before);
+  });
+
+  it('needs a warehouse when the seller has several, unless a default is configured', async () => {
+    const offer = sim.offer('STK-0000011')!;
+    const plain = createConnector(sim.account('wb-wh-1'), QUICK_RETRIES);
+    expect((await plain.pushStock([{ externalId: offer.externalId, stock: 3 }]))[0]).toMatchObject({ ok: false });
+    const warehouseId = Object.keys(offer.stockByWarehouse)[1] as string;
+    const withDefault = createConnector({ ...sim.account('wb-wh-2'), options: { defaultWarehouseId: warehouseId } }, QUICK_RETRIES);
+    expect(await withDefault.pushStock([{ externalId: offer.externalId, stock: 3 }])).toEqual([{ ok: true }]);
+    expect(sim.offer('STK-0000011')?.stockByWarehouse[warehouseId]).toBe(3);
+  });
+
+  it('pushes whole prices only, and treats an already-set price (208) as success', async () => {
+    const connector = createConnector(sim.account('wb-prices'), QUICK_RETRIES);
+    const offer = sim.offer('STK-0000012')!;
+    expect((await connector.pushPrice([{ externalId: offer.externalId, price: '100.50' }]))[0]).toMatchObject({ ok: false, errorKind: 'VALIDATION' });
+    expect(await connector.pushPrice([{ externalId: offer.externalId, price: '777' }])).toEqual([{ ok: true }]);
+    sim.resetStats();
+    expect(await connector.pushPrice([{ externalId: offer.externalId, price: '777.00' }])).toEqual([{ ok: true }]);
+    expect(sim.offer('STK-0000012')?.price).toBe('777.00');
+  });
+
+  it('maps assembly tasks (kopecks, numeric currency, separate statuses) to orders', async () => {
+    const connector = createConnector(sim.account('wb-orders'), QUICK_RETRIES);
+    const { items } = await collectPages(connector.listOrders());
+    expect(items.length).toBe(sim.orders.all().length);
+    for (const order of items.slice(0, 20)) {
+      expect(order.currency).toBe('RUB');
+      expect(order.items).toHaveLength(1);
+      expect(order.remoteStatus).toMatch(/^(new|confirm|complete|cancel)\//);
+    }
+  });
+});
