@@ -3,9 +3,12 @@ import { defineConfig } from 'vitest/config';
 // Database-backed suites run twice: once on real PostgreSQL, once on embedded PGlite.
 // Each test file creates (and drops) its own database; see tests/helpers/app.ts.
 const dbSuites = ['tests/**/*.test.ts'];
-const dbFree = ['tests/connectors/**', 'tests/simulators/**'];
+const dbFree = ['tests/connectors/**/*.test.ts', 'tests/simulators/**/*.test.ts'];
 
 export default defineConfig({
+  // Node loads graphql's CommonJS build for the libraries; make our sources use the same copy
+  // (vite would pick the .mjs one, and graphql refuses types from "another realm").
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,

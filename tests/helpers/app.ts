@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { buildApp, type App } from '../../src/app.js';
+import { parseEnv } from '../../src/env.js';
+import { createToken } from '../../src/modules/access/token.service.js';
+
+export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const backend = (process.env.TEST_DB ?? 'pglite') as 'postgres' | 'pglite';
+
+/** A fresh PostgreSQL database for one test file; `drop()` removes it. */
+export async function createScratchDatabase() {
+  const name = `stockline_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface GqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  adminToken: string;
+  /** Every SQL statement sent since the last `resetQueries()`. */
+  queries: string[];
+  resetQueries(): void;
+  /** Captured log lines (JSON). */
+  logs: string[];
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  tokenFor(role: 'VIEWER' | 'OPERATOR' | 'ADMIN'): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts the real service (HTTP + WebSocket) on a free port against a database of its own. */
+export async function startTestApp(envOverrides: Record<string, string> = {}): Promise<TestApp> {
+  const scratch = backend === 'postgres' ? await createScratchDatabase() : null;
+  const queries: string[] = [];
+  const logs: string[] = [];
+  const env = parseEnv({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'info',
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    ...envOverrides,
+  });
+  const logDestination = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const app = await buildApp(env, { logDestination, onQuery: (sql) => queries.push(sql) });
+  await app.start();
+  const adminToken = app.bootstrapToken!;
+  const gql = async (query: string, variables?: Record<string, unknown>, token: string | null = adminToken) => {
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, ...((await res.json()) as object) } as GqlResult;
+  };
+  return {
+    app,
+    url: app.url,
+    adminToken,
+    queries,
+    resetQueries: () => void queries.splice(0),
+    logs,
+    gql,
+    tokenFor: async (role) => (await createToken(app.services, { name: `test ${role}`, role })).secret,
+    async close() {
+      await app.stop();
+      await scratch?.drop();
+    },
+  };
+}
+
+/** Data of a successful response; fails loudly with the errors otherwise. */
+export function dataOf<T = any>(result: GqlResult<T>): T {
+  if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  return result.data as T;
+}
