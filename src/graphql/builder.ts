@@ -68,5 +68,12 @@ export const builder = new SchemaBuilder<{
       return { field: 1, multiplier: 1 };
     },
     limit: (ctx) => ctx.limits,
+    complexityError: (kind, result) => {
+      const key = String(kind).toLowerCase() as 'depth' | 'breadth' | 'complexity';
+      const max = { depth: result.maxDepth, breadth: result.maxBreadth, complexity: result.maxComplexity }[key];
+      return new GraphQLError(`Query ${key} is ${result[key]}, over the limit of ${max}: ask for fewer or smaller pages`, {
+        extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
+      });
+    },
   },
 });

@@ -1,0 +1,27 @@
+# Stockline: one image for every role (api, worker, migrate); ROLE picks what a container runs.
+#   docker build -t stockline .
+FROM node:20-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+RUN chown node:node /app
+USER node
+
+# Dependencies first, so source edits do not reinstall them. `npm ci` runs the postinstall
+# `npm run generate`, which needs the Prisma schema and config.
+COPY --chown=node:node package.json package-lock.json prisma.config.ts ./
+COPY --chown=node:node prisma ./prisma
+# Only the Prisma client is generated here; migrations run through the wasm schema engine
+# (docs/adr/0002), so the native engine download is skipped (this also lets the build run on
+# hosts that reach the npm registry only). tsx is a runtime dependency; dev tools are omitted.
+RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+COPY --chown=node:node . .
+RUN npm run generate
+
+EXPOSE 4000
+# graphql-ws shares the HTTP port. /healthz is liveness, /readyz checks the database.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["npx", "tsx", "src/main.ts"]
