@@ -75,11 +75,16 @@ interface RunResult {
   p95Ms: number;
 }
 
+/** Ctrl-C / SIGTERM: no new requests are started; in-flight ones finish, then everything is cleaned up. */
 const stopSignal = new AbortController();
+class Interrupted extends Error {}
 const onSignal = () => {
-  console.error('\ninterrupted: stopping and cleaning up…');
+  console.error('\ninterrupted: finishing in-flight requests, then cleaning up…');
   stopSignal.abort();
 };
+function checkpoint(): void {
+  if (stopSignal.signal.aborted) throw new Interrupted('interrupted');
+}
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
 
@@ -204,7 +209,6 @@ async function graphql(url: string, token: string): Promise<BatchesResult> {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: QUERY }),
-    signal: stopSignal.signal,
   });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`GraphQL HTTP ${response.status}: ${text.slice(0, 500)}`);
@@ -243,7 +247,7 @@ async function measure(label: string, op: () => Promise<unknown>, ms: number, co
   const started = performance.now();
   await runFor(op, ms, concurrency, latencies);
   const seconds = (performance.now() - started) / 1000;
-  if (stopSignal.signal.aborted) throw new Error(`${label}: interrupted`);
+  checkpoint();
   latencies.sort((x, y) => x - y);
   const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   const mean = latencies.reduce((s, v) => s + v, 0) / Math.max(1, latencies.length);
@@ -270,6 +274,7 @@ async function main(): Promise<void> {
   let pool: pg.Pool | undefined;
   let created = false;
   try {
+    checkpoint();
     await adminQuery(adminUrl, `CREATE DATABASE "${dbName}"`);
     created = true;
     console.log(`scratch database ${dbName}`);
@@ -279,12 +284,15 @@ async function main(): Promise<void> {
     const token = app.bootstrapToken;
     if (!token) throw new Error('no bootstrap token: the scratch database was not fresh');
 
+    checkpoint();
     const seedStarted = performance.now();
     await seed(app);
     console.log(`seeded ${WORK_CENTERS} work centers, ${BATCHES} batches, ${BATCHES * UNITS_PER_BATCH} units in ${Math.round(performance.now() - seedStarted)} ms`);
 
     pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
+    checkpoint();
     checkSame(await graphql(app.url, token), await directSql(pool));
+    checkpoint();
 
     console.log(`measuring ${SECONDS} s each, concurrency ${CONCURRENCY} (after ${WARMUP_MS} ms warm-up):`);
     const direct = await measure('direct SQL', () => directSql(pool!), SECONDS * 1000, CONCURRENCY);
@@ -323,6 +331,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
+    if (error instanceof Interrupted) process.exit(130);
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },

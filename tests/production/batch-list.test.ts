@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type GqlResult, type TestApp } from '../helpers/app.js';
 
 // 500 batches with known values, so every filter and sort can be checked against a plain
 // in-memory computation of the same answer.
@@ -57,9 +57,9 @@ async function walk(variables: Record<string, unknown>) {
   let after: string | null = null;
   let totalCount = -1;
   for (let pages = 0; pages < 20; pages++) {
-    const r = await t.gql(LIST, { ...variables, first: 100, after });
+    const r: GqlResult = await t.gql(LIST, { ...variables, first: 100, after });
     expect(r.errors).toBeUndefined();
-    const c = r.data.batches;
+    const c: any = r.data.batches;
     totalCount = c.totalCount;
     expect(c.edges.length).toBeLessThanOrEqual(100);
     ids.push(...c.edges.map((e: any) => e.node.id));
