@@ -12,6 +12,8 @@ import { attachWebSocket } from './graphql/websocket.js';
 import { handleHealth } from './http/health.js';
 import { createLogger } from './logger.js';
 import { ensureBootstrapToken } from './modules/access/token.service.js';
+import { createCredentialsCipher, loadCredentialsKey } from './modules/accounts/credentials.crypto.js';
+import { syncDeclaredAccounts, type DeclaredAccountsHandle } from './modules/accounts/declared-accounts.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from env (tests share a migrated database). */
@@ -37,6 +39,7 @@ export interface App {
 /** Builds the whole service; `start()` opens the port, `stop()` drains and closes everything. */
 export async function buildApp(env: Env, options: AppOptions = {}): Promise<App> {
   const logger: Logger = createLogger(env.LOG_LEVEL, options.logDestination);
+  const cipher = createCredentialsCipher(await loadCredentialsKey(env));
   const db = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onQuery: options.onQuery }));
   if (env.MIGRATE_ON_START && !options.database) {
     const applied = await db.migrate();
@@ -45,11 +48,12 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
 
   const redis = env.REDIS_URL ? { pub: new Redis(env.REDIS_URL), sub: new Redis(env.REDIS_URL) } : null;
   const events = new EventBus(redis ? createRedisEventTarget({ publishClient: redis.pub, subscribeClient: redis.sub }) : undefined);
-  const services: AppServices = { prisma: db.prisma, events, logger };
+  const services: AppServices = { prisma: db.prisma, events, logger, cipher };
   const yoga = createGraphQLHandler(env, services);
 
   let server: Server | undefined;
   let ws: ReturnType<typeof attachWebSocket> | undefined;
+  let declared: DeclaredAccountsHandle | undefined;
 
   const app: App = {
     services,
@@ -59,6 +63,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
     bootstrapToken: null,
     async start() {
       app.bootstrapToken = await ensureBootstrapToken(services, env.ADMIN_TOKEN);
+      declared = await syncDeclaredAccounts(services, env);
       server = createServer(async (req, res) => {
         try {
           if (await handleHealth(req, res, db)) return;
@@ -86,6 +91,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
       await yoga.dispose();
+      await declared?.stop();
       if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
       if (!options.database) await db.close();
     },

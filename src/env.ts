@@ -31,6 +31,31 @@ export const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   /** Maximum estimated cost of one operation (list fields count `first` times); default 20000. */
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().positive().default(20000),
+  /** Key encrypting marketplace credentials at rest: 32 bytes as 64 hex characters or base64. Default: DATA_DIR/credentials.key. */
+  CREDENTIALS_KEY: z
+    .string()
+    .trim()
+    .refine(
+      (v) => /^[0-9a-fA-F]{64}$/.test(v) || (/^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, /[-_]/.test(v) ? 'base64url' : 'base64').length === 32),
+      'must be 32 bytes, as 64 hex characters or base64 (e.g. `openssl rand -base64 32`)',
+    )
+    .optional(),
+  /** With no account declared below: start the marketplace simulators and use them; default true unless NODE_ENV=test. */
+  SANDBOX: bool.optional(),
+  // Marketplace accounts declared in the environment (upserted by name at start).
+  EMAG_MAIN_USERNAME: z.string().optional(),
+  EMAG_MAIN_PASSWORD: z.string().optional(),
+  EMAG_MAIN_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  EMAG_FBE_USERNAME: z.string().optional(),
+  EMAG_FBE_PASSWORD: z.string().optional(),
+  EMAG_FBE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OZON_CLIENT_ID: z.string().regex(/^\d+$/, 'must be digits').optional(),
+  OZON_API_KEY: z.string().optional(),
+  OZON_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  WB_TOKEN: z.string().optional(),
+  WB_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  STOREFRONT_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  STOREFRONT_TOKEN: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -12,8 +12,17 @@ try {
   throw error;
 }
 
-const app = await buildApp(env);
-await app.start();
+let app;
+try {
+  app = await buildApp(env);
+  await app.start();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
 if (app.bootstrapToken) {
   // Printed once: the token is stored hashed and cannot be shown again.
   console.log(

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { PrismaClient, Role } from '../generated/prisma/client.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { CredentialsCipher } from '../modules/accounts/credentials.crypto.js';
 
 /** Who is calling: resolved from the bearer token before execution. */
 export interface Actor {
@@ -14,6 +15,8 @@ export interface AppServices {
   prisma: PrismaClient;
   events: EventBus;
   logger: Logger;
+  /** Encrypts and decrypts marketplace credentials (CREDENTIALS_KEY). */
+  cipher: CredentialsCipher;
 }
 
 export interface Context extends AppServices {

@@ -6,6 +6,7 @@ import '../modules/access/token.schema.js';
 import '../modules/production/work-center.schema.js';
 import '../modules/production/batch.schema.js';
 import '../modules/production/unit.schema.js';
+import '../modules/accounts/account.schema.js';
 import '../modules/events/event.schema.js';
 
 builder.queryType({});

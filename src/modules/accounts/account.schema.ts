@@ -1,0 +1,194 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import { builder } from '../../graphql/builder.js';
+import { defineErrorType, runMutation } from '../../graphql/payload.js';
+import { accountErrorCodes } from './account.errors.js';
+import { createAccount, testAccountConnection, updateAccount } from './account.service.js';
+
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+export const Channel = builder.enumType('Channel', {
+  values: {
+    EMAG: { description: 'eMAG Marketplace (MAIN or FBE fulfillment).' },
+    OZON: { description: 'Ozon Seller API.' },
+    WILDBERRIES: { description: 'Wildberries seller API.' },
+    STOREFRONT: { description: 'The own storefront backend.' },
+  } as const,
+});
+
+export const FulfillmentType = builder.enumType('FulfillmentType', {
+  values: {
+    MAIN: { description: 'eMAG: fulfilled by the seller.' },
+    FBE: { description: 'eMAG: fulfilled by eMAG.' },
+  } as const,
+});
+
+export const ConflictStrategy = builder.enumType('ConflictStrategy', {
+  values: {
+    REMOTE_PRIORITY: { description: 'The marketplace value wins.' },
+    LOCAL_PRIORITY: { description: 'The local value wins.' },
+    NEWEST_WINS: { description: 'The most recently changed value wins.' },
+    MANUAL: { description: 'Conflicts wait for a person to resolve them.' },
+  } as const,
+});
+
+const ConnectionErrorKind = builder.enumType('ConnectionErrorKind', {
+  values: {
+    AUTH: { description: 'The marketplace refused the credentials.' },
+    NETWORK: { description: 'The marketplace could not be reached.' },
+    RATE_LIMIT: { description: 'The marketplace asked to slow down.' },
+    REMOTE: { description: 'The marketplace answered with an error.' },
+  } as const,
+});
+
+export const AccountError = defineErrorType('AccountError', accountErrorCodes, 'Why an account mutation was refused; nothing was changed.');
+
+export const MarketplaceAccount = builder.prismaObject('MarketplaceAccount', {
+  description: 'A seller account on one marketplace. Its credentials are stored encrypted and never returned.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    channel: t.expose('channel', { type: Channel }),
+    name: t.exposeString('name'),
+    fulfillment: t.expose('fulfillment', { type: FulfillmentType, nullable: true, description: 'eMAG only.' }),
+    baseUrl: t.exposeString('baseUrl'),
+    rateLimits: t.expose('rateLimits', {
+      type: 'JSON',
+      nullable: true,
+      description: 'Per endpoint class overrides of the documented limits: { "<class>": { "limit": n, "periodMs": ms } }.',
+    }),
+    conflictStrategy: t.expose('conflictStrategy', { type: ConflictStrategy }),
+    enabled: t.exposeBoolean('enabled'),
+    source: t.exposeString('source', { description: '"api" (created here), "env" (declared in the environment) or "sandbox".' }),
+    hasCredentials: t.boolean({
+      description: 'Whether credentials are stored. The credentials themselves are never returned.',
+      select: { credentialsEncrypted: true },
+      resolve: (a) => a.credentialsEncrypted.length > 0,
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    lastTestedAt: t.expose('lastTestedAt', { type: 'DateTime', nullable: true }),
+    lastTestOk: t.exposeBoolean('lastTestOk', { nullable: true }),
+  }),
+});
+
+const AccountFilter = builder.inputType('AccountFilter', {
+  fields: (t) => ({
+    channel: t.field({ type: Channel, required: false }),
+    enabled: t.boolean({ required: false }),
+  }),
+});
+
+function accountWhere(filter: { channel?: Prisma.MarketplaceAccountWhereInput['channel'] | null; enabled?: boolean | null } | null | undefined) {
+  const where: Prisma.MarketplaceAccountWhereInput = {};
+  if (filter?.channel) where.channel = filter.channel;
+  if (filter?.enabled != null) where.enabled = filter.enabled;
+  return where;
+}
+
+builder.queryFields((t) => ({
+  accounts: t.prismaConnection({
+    type: 'MarketplaceAccount',
+    cursor: 'id',
+    authScopes: { viewer: true },
+    description: 'Marketplace accounts by name; at most 100 per page.',
+    args: { filter: t.arg({ type: AccountFilter, required: false }) },
+    totalCount: (_c, args, ctx) => ctx.prisma.marketplaceAccount.count({ where: accountWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.marketplaceAccount.findMany({ ...query, where: accountWhere(args.filter), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+  }),
+  account: t.prismaField({
+    type: 'MarketplaceAccount',
+    nullable: true,
+    authScopes: { viewer: true },
+    args: { id: t.arg.id() },
+    resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.marketplaceAccount.findUnique({ ...query, where: { id: String(id) } }) : null),
+  }),
+}));
+
+const AccountCredentialsInput = builder.inputType('AccountCredentialsInput', {
+  description: 'eMAG: username and password. Ozon: clientId (digits) and apiKey. Wildberries and storefront: token.',
+  fields: (t) => ({
+    username: t.string({ required: false }),
+    password: t.string({ required: false }),
+    clientId: t.string({ required: false }),
+    apiKey: t.string({ required: false }),
+    token: t.string({ required: false }),
+  }),
+});
+
+const CreateAccountInput = builder.inputType('CreateAccountInput', {
+  fields: (t) => ({
+    channel: t.field({ type: Channel }),
+    name: t.string({ description: 'Unique.' }),
+    fulfillment: t.field({ type: FulfillmentType, required: false, description: 'Required for eMAG; not allowed for other channels.' }),
+    baseUrl: t.string({ description: 'http(s) URL of the marketplace API.' }),
+    credentials: t.field({ type: AccountCredentialsInput }),
+    rateLimits: t.field({ type: 'JSON', required: false }),
+    conflictStrategy: t.field({ type: ConflictStrategy, required: false, description: 'Default REMOTE_PRIORITY.' }),
+    enabled: t.boolean({ required: false, description: 'Default true.' }),
+  }),
+});
+
+const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
+  description: 'Fields left out keep their value; credentials are replaced only when given. The channel cannot change.',
+  fields: (t) => ({
+    id: t.id(),
+    name: t.string({ required: false }),
+    fulfillment: t.field({ type: FulfillmentType, required: false }),
+    baseUrl: t.string({ required: false }),
+    credentials: t.field({ type: AccountCredentialsInput, required: false }),
+    rateLimits: t.field({ type: 'JSON', required: false }),
+    conflictStrategy: t.field({ type: ConflictStrategy, required: false }),
+    enabled: t.boolean({ required: false }),
+  }),
+});
+
+const AccountPayload = builder.simpleObject('AccountPayload', {
+  fields: (t) => ({
+    account: t.field({ type: MarketplaceAccount, nullable: true }),
+    errors: t.field({ type: [AccountError] }),
+  }),
+});
+
+const TestAccountConnectionPayload = builder.simpleObject('TestAccountConnectionPayload', {
+  fields: (t) => ({
+    ok: t.boolean({ nullable: true, description: 'Whether the marketplace accepted the credentials; null when the test was refused (see errors).' }),
+    kind: t.field({ type: ConnectionErrorKind, nullable: true, description: 'Why the connection failed, when it did.' }),
+    message: t.string({ nullable: true }),
+    account: t.field({ type: MarketplaceAccount, nullable: true }),
+    errors: t.field({ type: [AccountError] }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createAccount: t.field({
+    type: AccountPayload,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateAccountInput }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation('account', () => createAccount(ctx, ctx.actor!, { ...input, credentials: { ...input.credentials }, rateLimits: input.rateLimits as never })),
+  }),
+  updateAccount: t.field({
+    type: AccountPayload,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UpdateAccountInput }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation('account', () =>
+        updateAccount(ctx, ctx.actor!, {
+          ...input,
+          id: String(input.id),
+          credentials: input.credentials ? { ...input.credentials } : null,
+          rateLimits: input.rateLimits as never,
+        }),
+      ),
+  }),
+  testAccountConnection: t.field({
+    type: TestAccountConnectionPayload,
+    authScopes: { operator: true },
+    description: 'Signs in to the marketplace once with the stored credentials; records lastTestedAt and lastTestOk.',
+    args: { input: t.arg({ type: builder.inputType('TestAccountConnectionInput', { fields: (f) => ({ id: f.id() }) }) }) },
+    resolve: async (_r, { input }, ctx) => {
+      const result = await runMutation('test', () => testAccountConnection(ctx, ctx.actor!, { id: String(input.id) }));
+      return { ok: result.test?.ok ?? null, kind: result.test?.kind ?? null, message: result.test?.message ?? null, account: result.test?.account ?? null, errors: result.errors };
+    },
+  }),
+}));
