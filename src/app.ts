@@ -48,12 +48,16 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
 
   const redis = env.REDIS_URL ? { pub: new Redis(env.REDIS_URL), sub: new Redis(env.REDIS_URL) } : null;
   const events = new EventBus(redis ? createRedisEventTarget({ publishClient: redis.pub, subscribeClient: redis.sub }) : undefined);
-  const services: AppServices = { prisma: db.prisma, events, logger, cipher };
+  const services: AppServices = { prisma: db.prisma, events, logger, cipher, redis: redis?.pub };
   const yoga = createGraphQLHandler(env, services);
 
   let server: Server | undefined;
   let ws: ReturnType<typeof attachWebSocket> | undefined;
   let declared: DeclaredAccountsHandle | undefined;
+  // Requests still executing: a client that hung up closes its socket, but its resolver may
+  // still be using the database, so stop() waits for these before closing it.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
 
   const app: App = {
     services,
@@ -65,12 +69,15 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       app.bootstrapToken = await ensureBootstrapToken(services, env.ADMIN_TOKEN);
       declared = await syncDeclaredAccounts(services, env);
       server = createServer(async (req, res) => {
+        inFlight++;
         try {
           if (await handleHealth(req, res, db)) return;
           await yoga.requestListener(req, res);
         } catch (error) {
           logger.error({ err: error }, 'request failed');
           if (!res.headersSent) res.writeHead(500).end();
+        } finally {
+          if (--inFlight === 0) drained?.();
         }
       });
       ws = attachWebSocket(server, yoga, services);
@@ -89,6 +96,9 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       if (server) {
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
       }
       await yoga.dispose();
       await declared?.stop();

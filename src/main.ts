@@ -1,10 +1,7 @@
-import { buildApp } from './app.js';
-import { ConfigError, parseEnv } from './env.js';
+import type { App } from './app.js';
+import { ConfigError, parseEnv, type Env } from './env.js';
 
-let env;
-try {
-  env = parseEnv();
-} catch (error) {
+function exitOnConfigError(error: unknown): never {
   if (error instanceof ConfigError) {
     console.error(error.message);
     process.exit(1);
@@ -12,16 +9,47 @@ try {
   throw error;
 }
 
-let app;
+let env: Env;
 try {
+  env = parseEnv();
+} catch (error) {
+  exitOnConfigError(error);
+}
+
+// Signals are handled from the first moment: one that arrives while starting up stops the
+// service as soon as it is up (migrations are not cut in half), instead of killing it mid-way.
+let app: App | undefined;
+let stopRequested: NodeJS.Signals | undefined;
+let stopping = false;
+
+function shutdown(signal: NodeJS.Signals) {
+  if (stopping || !app) return;
+  stopping = true;
+  app.services.logger.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 30_000).unref();
+  app.stop().then(
+    () => {
+      clearTimeout(force);
+      process.exit(0);
+    },
+    (error) => {
+      app!.services.logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => (app?.url ? shutdown(signal) : (stopRequested = signal)));
+}
+
+try {
+  // Imported only now, so the handlers above are in place while the heavy modules load.
+  const { buildApp } = await import('./app.js');
   app = await buildApp(env);
   await app.start();
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
+  exitOnConfigError(error);
 }
 if (app.bootstrapToken) {
   // Printed once: the token is stored hashed and cannot be shown again.
@@ -30,23 +58,4 @@ if (app.bootstrapToken) {
       `  GraphiQL: ${app.url}/graphql  (add the header  Authorization: Bearer <token>)\n`,
   );
 }
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    app.services.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 30_000).unref();
-    app.stop().then(
-      () => {
-        clearTimeout(force);
-        process.exit(0);
-      },
-      (error) => {
-        app.services.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+if (stopRequested) shutdown(stopRequested);

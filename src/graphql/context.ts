@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PrismaClient, Role } from '../generated/prisma/client.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -17,6 +18,8 @@ export interface AppServices {
   logger: Logger;
   /** Encrypts and decrypts marketplace credentials (CREDENTIALS_KEY). */
   cipher: CredentialsCipher;
+  /** Shared Redis (REDIS_URL): rate-limit budgets of marketplace accounts are kept there across instances. */
+  redis?: Redis;
 }
 
 export interface Context extends AppServices {

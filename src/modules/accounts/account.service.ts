@@ -98,6 +98,7 @@ export async function testAccountConnection(services: AppServices, _actor: Actor
   const stored = await requireAccount(services, id);
   const connector = createConnector(toConnectorAccount(services, stored), {
     logger: services.logger.child({ accountId: stored.id, channel: stored.channel }),
+    redis: services.redis,
     retries: 1,
     retryBaseDelayMs: 200,
     timeoutMs: 15_000,
