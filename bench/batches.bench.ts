@@ -279,7 +279,7 @@ async function main(): Promise<void> {
     created = true;
     console.log(`scratch database ${dbName}`);
 
-    app = await buildApp(parseEnv({ DATABASE_URL: dbUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }));
+    app = await buildApp(parseEnv({ DATABASE_URL: dbUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX: 'false', API_RATE_LIMIT_PER_MINUTE: '1000000' }));
     await app.start();
     const token = app.bootstrapToken;
     if (!token) throw new Error('no bootstrap token: the scratch database was not fresh');

@@ -31,6 +31,8 @@ export const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   /** Maximum estimated cost of one operation (list fields count `first` times); default 20000. */
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().positive().default(20000),
+  /** Requests per minute one API token may make over HTTP (shared across instances through Redis); default 600. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Key encrypting marketplace credentials at rest: 32 bytes as 64 hex characters or base64. Default: DATA_DIR/credentials.key. */
   CREDENTIALS_KEY: z
     .string()

@@ -4,6 +4,7 @@ import type { Env } from '../env.js';
 import type { AppServices, Context, Actor } from './context.js';
 import { schema } from './schema.js';
 import { authenticate } from '../modules/access/token.service.js';
+import { createTokenRateLimiter } from './token-rate-limit.js';
 
 type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null };
 
@@ -15,6 +16,7 @@ async function actorFromRequest(services: AppServices, request: Request): Promis
 }
 
 export function createGraphQLHandler(env: Env, services: AppServices): YogaServerInstance<ServerContext, Context> {
+  const consumeRequest = createTokenRateLimiter(env.API_RATE_LIMIT_PER_MINUTE, services.redis);
   const limits = { depth: env.GRAPHQL_MAX_DEPTH, complexity: env.GRAPHQL_MAX_COMPLEXITY, breadth: 500 };
   return createYoga<ServerContext, Context>({
     schema,
@@ -41,7 +43,10 @@ export function createGraphQLHandler(env: Env, services: AppServices): YogaServe
       },
     },
     context: async (initial) => {
-      const actor = 'actor' in initial && initial.actor !== undefined ? initial.actor : await actorFromRequest(services, initial.request);
+      const fromSocket = 'actor' in initial && initial.actor !== undefined;
+      const actor = fromSocket ? initial.actor! : await actorFromRequest(services, initial.request);
+      // Each HTTP request spends the token's budget; WebSocket subscriptions were authenticated at connect and are not counted.
+      if (actor && !fromSocket) await consumeRequest(actor.tokenId);
       return { ...services, actor, limits };
     },
   });

@@ -57,6 +57,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}): P
     HOST: '127.0.0.1',
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'info',
+    API_RATE_LIMIT_PER_MINUTE: '100000',
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...envOverrides,
   });
