@@ -1,10 +1,10 @@
+import { isUuid } from '../../graphql/ids.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
 import { accountErrorCodes } from './account.errors.js';
 import { createAccount, testAccountConnection, updateAccount } from './account.service.js';
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 export const Channel = builder.enumType('Channel', {
   values: {

@@ -4,7 +4,7 @@ import { runMutation } from '../../graphql/payload.js';
 import { ProductionError } from './production-error.schema.js';
 import { batchOrderBy, batchSortFields, batchWhere, type BatchSortField } from './batch.filters.js';
 import { closeBatch, createBatch, deleteBatch, reopenBatch, updateBatch } from './batch.service.js';
-import { isUuid } from './work-center.schema.js';
+import { isUuid } from '../../graphql/ids.js';
 
 export const Batch = builder.prismaObject('Batch', {
   description: 'A production batch (shift task): what was made, where, by whom, and its serialized units.',

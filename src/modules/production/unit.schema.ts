@@ -3,7 +3,7 @@ import { runMutation } from '../../graphql/payload.js';
 import { ProductionError } from './production-error.schema.js';
 import { Batch } from './batch.schema.js';
 import { addUnitToBatch, aggregateBatch, aggregateUnit, removeUnitFromBatch } from './unit.service.js';
-import { isUuid } from './work-center.schema.js';
+import { isUuid } from '../../graphql/ids.js';
 
 export const Unit = builder.prismaObject('Unit', {
   description: 'A serialized item of a batch; its code is unique across the system.',

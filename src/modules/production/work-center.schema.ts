@@ -1,3 +1,4 @@
+import { isUuid } from '../../graphql/ids.js';
 import { builder } from '../../graphql/builder.js';
 import { runMutation } from '../../graphql/payload.js';
 import { ProductionError } from './production-error.schema.js';
@@ -54,7 +55,6 @@ function workCenterWhere(filter?: { identifier?: string | null; search?: string 
   };
 }
 
-export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 const WorkCenterPayload = builder.simpleObject('WorkCenterPayload', {
   fields: (t) => ({
