@@ -22,7 +22,7 @@ import type {
 import { chunk, failed, failedFromError } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { isDecimalString, toDecimal } from '../shared/decimal.js';
-import { paginate } from '../shared/paging.js';
+import { emptyPages, pageSizeFor, paginate } from '../shared/paging.js';
 import { probeConnection } from '../shared/transport.js';
 import { OzonClient } from './client.js';
 import { toListing, toOrder } from './mapper.js';
@@ -56,7 +56,7 @@ export class OzonConnector implements Connector {
   constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
     this.accountId = account.id;
     this.client = new OzonClient(account, context);
-    this.pageSize = Math.min(MAX_PAGE, Math.max(1, account.options?.pageSize ?? MAX_PAGE));
+    this.pageSize = pageSizeFor(account.options?.pageSize, MAX_PAGE);
     this.defaultWarehouse = account.options?.defaultWarehouseId;
     this.capabilities = {
       supportsModifiedSince: false,
@@ -70,7 +70,7 @@ export class OzonConnector implements Connector {
     const selective = query.mode === 'SELECTIVE';
     const skus = [...new Set(query.skus ?? [])];
     const chunks = selective ? Math.ceil(skus.length / this.pageSize) : 0;
-    if (selective && chunks === 0) return emptyPages();
+    if (selective && chunks === 0) return emptyPages<RemoteListing>();
     const start = query.startCursor
       ? decodeCursor(query.startCursor, isProductPosition)
       : { p: selective ? { chunk: 0 } : { last: '' }, i: 0 };
@@ -265,4 +265,3 @@ function nextPostingPosition(position: PostingPosition, page: OzonPosting[]): Po
   return { since, offset: 0, seen };
 }
 
-async function* emptyPages(): AsyncGenerator<Page<RemoteListing>> {}

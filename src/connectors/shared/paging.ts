@@ -85,3 +85,11 @@ export async function* paginate<P, T>(options: PaginateOptions<P, T>): AsyncGene
     stop.abort();
   }
 }
+
+/** A listing with nothing to fetch (e.g. a SELECTIVE sync given no SKUs). */
+export async function* emptyPages<T>(): AsyncGenerator<Page<T>> {}
+
+/** The account's configured page size, kept within 1 and the vendor's maximum. */
+export function pageSizeFor(requested: number | undefined, max: number): number {
+  return Math.min(max, Math.max(1, requested ?? max));
+}

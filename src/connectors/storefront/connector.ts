@@ -21,7 +21,7 @@ import type {
 import { chunk, failed, failedFromError } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { isDecimalString, toDecimal } from '../shared/decimal.js';
-import { paginate } from '../shared/paging.js';
+import { emptyPages, pageSizeFor, paginate } from '../shared/paging.js';
 import { probeConnection } from '../shared/transport.js';
 import { StorefrontClient } from './client.js';
 import { toListing, toOrder } from './mapper.js';
@@ -46,7 +46,7 @@ export class StorefrontConnector implements Connector {
   constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
     this.accountId = account.id;
     this.client = new StorefrontClient(account, context);
-    this.pageSize = Math.min(MAX_PAGE, Math.max(1, account.options?.pageSize ?? MAX_PAGE));
+    this.pageSize = pageSizeFor(account.options?.pageSize, MAX_PAGE);
     this.currency = account.options?.currency ?? 'RON';
     this.capabilities = {
       supportsModifiedSince: true,
@@ -60,7 +60,7 @@ export class StorefrontConnector implements Connector {
     const selective = query.mode === 'SELECTIVE';
     const skus = [...new Set(query.skus ?? [])];
     const chunks = Math.ceil(skus.length / SKUS_PER_REQUEST);
-    if (selective && chunks === 0) return emptyPages();
+    if (selective && chunks === 0) return emptyPages<RemoteListing>();
     const since = query.mode === 'INCREMENTAL' ? query.since?.toISOString() : undefined;
     const start = query.startCursor
       ? decodeCursor(query.startCursor, isPagePosition)
@@ -182,4 +182,3 @@ export class StorefrontConnector implements Connector {
   }
 }
 
-async function* emptyPages(): AsyncGenerator<Page<RemoteListing>> {}

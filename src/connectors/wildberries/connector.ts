@@ -22,7 +22,7 @@ import type {
 import { chunk, failed, failedFromError, ok } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { isDecimalString } from '../shared/decimal.js';
-import { paginate } from '../shared/paging.js';
+import { emptyPages, pageSizeFor, paginate } from '../shared/paging.js';
 import { parseBody } from '../shared/parse.js';
 import { probeConnection } from '../shared/transport.js';
 import { WbClient } from './client.js';
@@ -66,7 +66,7 @@ export class WildberriesConnector implements Connector {
   constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
     this.accountId = account.id;
     this.client = new WbClient(account, context);
-    this.pageSize = Math.min(CARDS_PAGE, Math.max(1, account.options?.pageSize ?? CARDS_PAGE));
+    this.pageSize = pageSizeFor(account.options?.pageSize, CARDS_PAGE);
     this.defaultWarehouse = account.options?.defaultWarehouseId;
     this.capabilities = {
       supportsModifiedSince: false,
@@ -79,7 +79,7 @@ export class WildberriesConnector implements Connector {
   listProducts(query: ListProductsQuery): AsyncIterable<Page<RemoteListing>> {
     const selective = query.mode === 'SELECTIVE';
     const skus = [...new Set(query.skus ?? [])];
-    if (selective && skus.length === 0) return emptyPages();
+    if (selective && skus.length === 0) return emptyPages<RemoteListing>();
     const start = query.startCursor
       ? decodeCursor(query.startCursor, isCardPosition)
       : { p: selective ? { sku: 0 } : {}, i: 0 };
@@ -351,4 +351,3 @@ export class WildberriesConnector implements Connector {
   }
 }
 
-async function* emptyPages(): AsyncGenerator<Page<RemoteListing>> {}
