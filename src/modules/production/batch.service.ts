@@ -48,19 +48,22 @@ export async function createBatch(services: AppServices, actor: Actor, raw: z.in
 export async function updateBatch(services: AppServices, actor: Actor, raw: z.input<typeof batchUpdate>) {
   const { id, ...patch } = batchUpdate.parse(raw);
   const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined));
+  let next: { batchNumber: number; batchDate: Date } | undefined;
   try {
     return await transact(services, actor.name, async (tx, emit) => {
       const current = await requireBatch(tx, id);
-      const next = { ...current, ...changes };
-      if (!shiftOrder(next)) throw productionError('INVALID_SHIFT', 'shiftEnd must be after shiftStart', ['input', changes.shiftEnd ? 'shiftEnd' : 'shiftStart']);
-      if (changes.workCenterId) await requireWorkCenter(tx, next.workCenterId);
-      if (changes.batchNumber !== undefined || changes.batchDate) await assertBatchNumberFree(tx, next.batchNumber, next.batchDate, id);
+      const merged = { ...current, ...changes };
+      next = merged;
+      if (!shiftOrder(merged)) throw productionError('INVALID_SHIFT', 'shiftEnd must be after shiftStart', ['input', changes.shiftEnd ? 'shiftEnd' : 'shiftStart']);
+      if (changes.workCenterId) await requireWorkCenter(tx, merged.workCenterId);
+      if (changes.batchNumber !== undefined || changes.batchDate) await assertBatchNumberFree(tx, merged.batchNumber, merged.batchDate, id);
       const batch = await tx.batch.update({ where: { id }, data: changes });
       emit('batch.updated', { batch, changed: Object.keys(changes) });
       return batch;
     });
   } catch (error) {
-    throw isUniqueViolation(error) ? duplicateBatch(Number(changes.batchNumber), changes.batchDate as Date) : error;
+    // A concurrent writer took the number between our check and the update.
+    throw isUniqueViolation(error) && next ? duplicateBatch(next.batchNumber, next.batchDate) : error;
   }
 }
 

@@ -67,7 +67,9 @@ export async function aggregateBatch(services: AppServices, actor: Actor, raw: z
   const at = aggregatedAt ?? new Date();
   return transact(services, actor.name, async (tx, emit) => {
     const batch = await requireBatch(tx, batchId, 'batchId');
-    let aggregatedCodes: string[];
+    // Codes are listed in the event only when the caller named them; a whole batch is one update.
+    let aggregatedCount: number;
+    let aggregatedCodes: string[] | undefined;
     if (codes) {
       const unique = [...new Set(codes)];
       const units = await tx.unit.findMany({ where: { code: { in: unique } } });
@@ -84,13 +86,12 @@ export async function aggregateBatch(services: AppServices, actor: Actor, raw: z
       const { count } = await tx.unit.updateMany({ where: { batchId, code: { in: unique }, aggregated: false }, data: { aggregated: true, aggregatedAt: at } });
       if (count !== unique.length) throw productionError('UNIT_ALREADY_AGGREGATED', 'Some units were aggregated concurrently; nothing was changed', ['input', 'codes']);
       aggregatedCodes = unique;
+      aggregatedCount = count;
     } else {
-      const pending = await tx.unit.findMany({ where: { batchId, aggregated: false }, select: { code: true } });
-      aggregatedCodes = pending.map((u) => u.code);
-      await tx.unit.updateMany({ where: { batchId, code: { in: aggregatedCodes }, aggregated: false }, data: { aggregated: true, aggregatedAt: at } });
+      ({ count: aggregatedCount } = await tx.unit.updateMany({ where: { batchId, aggregated: false }, data: { aggregated: true, aggregatedAt: at } }));
     }
-    emit('batch.aggregated', { batchId, batchNumber: batch.batchNumber, aggregatedCount: aggregatedCodes.length, codes: aggregatedCodes.slice(0, 1000), aggregatedAt: at.toISOString() });
-    return { batch, aggregatedCount: aggregatedCodes.length };
+    emit('batch.aggregated', { batchId, batchNumber: batch.batchNumber, aggregatedCount, codes: aggregatedCodes ?? null, aggregatedAt: at.toISOString() });
+    return { batch, aggregatedCount };
   });
 }
 
