@@ -14,6 +14,8 @@ export type Scalars = {
   DateTime: { Input: Date; Output: Date | string };
   Date: { Input: Date; Output: Date | string };
   JSON: { Input: unknown; Output: unknown };
+  /** Money and other exact decimals, as a string ("12.50"): never a float. */
+  Decimal: { Input: string; Output: string | { toString(): string } };
 };
 
 /** The schema builder. It defines no types: each module adds its own (see src/graphql/schema.ts). */

@@ -1,4 +1,5 @@
 import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
+import { GraphQLError, Kind } from 'graphql';
 import { builder } from './builder.js';
 
 builder.addScalarType('DateTime', DateTimeResolver);
@@ -12,4 +13,20 @@ builder.scalarType('Date', {
     return new Date(`${text}T00:00:00.000Z`);
   },
   parseLiteral: (ast) => new Date(`${LocalDateResolver.parseLiteral(ast, {}) as string}T00:00:00.000Z`),
+});
+
+// Exact decimals travel as strings so no client ever rounds money through a float.
+const DECIMAL = /^-?\d{1,12}(\.\d{1,2})?$/;
+const parseDecimal = (value: unknown): string => {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (typeof text !== 'string' || !DECIMAL.test(text.trim())) {
+    throw new GraphQLError(`Decimal must be a number with at most 12 integer and 2 fraction digits, as a string like "12.50"; got ${JSON.stringify(value)}`);
+  }
+  return text.trim();
+};
+builder.scalarType('Decimal', {
+  description: 'An exact decimal such as a price, as a string ("12.50"); at most 12 integer and 2 fraction digits.',
+  serialize: (value) => String(value),
+  parseValue: parseDecimal,
+  parseLiteral: (ast) => parseDecimal(ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : undefined),
 });
