@@ -42,6 +42,16 @@ export const envSchema = z.object({
       'must be 32 bytes, as 64 hex characters or base64 (e.g. `openssl rand -base64 32`)',
     )
     .optional(),
+  /** INCREMENTAL syncs re-read this many seconds before the last watermark, so late or same-timestamp changes are not missed; default 300. */
+  SYNC_LOOKBACK_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Sync runs one worker process executes at once; default 4. */
+  SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How often a running sync proves it is alive; default 5000 ms. */
+  SYNC_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5000),
+  /** A RUNNING sync silent for this long was orphaned by a crash: it is marked INTERRUPTED and resumed; default 30000 ms. */
+  SYNC_STALE_AFTER_MS: z.coerce.number().int().min(300).default(30_000),
+  /** How often an idle worker looks for PENDING or INTERRUPTED runs (runs triggered here start at once); default 1000 ms. */
+  SYNC_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** With no account declared below: start the marketplace simulators and use them; default true unless NODE_ENV=test. */
   SANDBOX: bool.optional(),
   // Marketplace accounts declared in the environment (upserted by name at start).

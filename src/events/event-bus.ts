@@ -3,7 +3,32 @@ import { createPubSub, type PubSub } from 'graphql-yoga';
 import type { TypedEventTarget } from '@graphql-yoga/typed-event-target';
 import type { DomainEvent, EventType } from './event-types.js';
 
-type Channels = { 'domain-event': [DomainEvent] };
+/** Live progress of sync runs (published per page) and run status changes (by run id). */
+export interface SyncProgressEvent {
+  runId: string;
+  accountId: string;
+  status: string;
+  phase: string | null;
+  pagesDone: number;
+  pagesTotal: number | null;
+  itemsDone: number;
+  itemsTotal: number | null;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  percent: number;
+  etaSeconds: number | null;
+  itemsPerSecond: number;
+  /** ISO 8601. */
+  at: string;
+}
+
+type Channels = {
+  'domain-event': [DomainEvent];
+  'sync-progress': [SyncProgressEvent];
+  'sync-run': [{ runId: string; accountId: string; status: string }];
+};
 
 /**
  * Publishes domain events to subscribers. In-process by default; give it the Redis event target
@@ -22,6 +47,26 @@ export class EventBus {
 
   publish(events: Iterable<DomainEvent>): void {
     for (const event of events) this.pubsub.publish('domain-event', event);
+  }
+
+  publishSyncProgress(event: SyncProgressEvent): void {
+    this.pubsub.publish('sync-progress', event);
+  }
+
+  publishSyncRun(change: Channels['sync-run'][0]): void {
+    this.pubsub.publish('sync-run', change);
+  }
+
+  async *syncProgress(filter: { runId?: string; accountId?: string }): AsyncGenerator<SyncProgressEvent> {
+    for await (const event of this.pubsub.subscribe('sync-progress')) {
+      if ((!filter.runId || event.runId === filter.runId) && (!filter.accountId || event.accountId === filter.accountId)) yield event;
+    }
+  }
+
+  async *syncRuns(filter: { accountId?: string }): AsyncGenerator<Channels['sync-run'][0]> {
+    for await (const change of this.pubsub.subscribe('sync-run')) {
+      if (!filter.accountId || change.accountId === filter.accountId) yield change;
+    }
   }
 
   /** Every event from now on, optionally only of the given types. */

@@ -20,6 +20,10 @@ export interface AppServices {
   cipher: CredentialsCipher;
   /** Shared Redis (REDIS_URL): rate-limit budgets of marketplace accounts are kept there across instances. */
   redis?: Redis;
+  /** The marketplace push worker of this instance, if it runs one: edits kick it right after commit. */
+  pushWorker?: { kick(): void };
+  /** This process's sync worker (absent with ROLE=api): triggers start at once instead of at the next poll. */
+  syncRunner?: { kick(): void; cancel(runId: string): boolean };
 }
 
 export interface Context extends AppServices {

@@ -8,6 +8,17 @@ import '../modules/production/batch.schema.js';
 import '../modules/production/unit.schema.js';
 import '../modules/accounts/account.schema.js';
 import '../modules/events/event.schema.js';
+import '../modules/catalog/product.schema.js';
+import '../modules/catalog/listing.schema.js';
+import '../modules/catalog/product-trends.schema.js';
+import '../modules/orders/order.schema.js';
+import '../modules/orders/order-stats.schema.js';
+import '../modules/catalog/change-record.schema.js';
+import '../modules/catalog/catalog-edit.schema.js';
+import '../modules/orders/order-edit.schema.js';
+import '../modules/sync/sync-run.schema.js';
+import '../modules/sync/sync-log.schema.js';
+import '../modules/sync/sync-conflict.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -158,6 +158,7 @@ CREATE TABLE "SyncRun" (
     "watermark" TIMESTAMPTZ(3),
     "ordersSince" TIMESTAMPTZ(3),
     "ordersWatermark" TIMESTAMPTZ(3),
+    "percent" DOUBLE PRECISION NOT NULL DEFAULT 0,
     "pageFailures" INTEGER NOT NULL DEFAULT 0,
     "created" INTEGER NOT NULL DEFAULT 0,
     "updated" INTEGER NOT NULL DEFAULT 0,

@@ -1,0 +1,237 @@
+/**
+ * Writes one page of remote listings in a handful of set-based statements: read the page's
+ * existing rows (locked), decide per row and per field in memory, then insert the new rows and
+ * update only the rows that changed. Unchanged rows are not touched.
+ */
+import { z } from 'zod';
+import type { ConflictStrategy } from '../../generated/prisma/client.js';
+import type { RemoteListing } from '../../connectors/index.js';
+import type { Tx } from '../../db/transaction.js';
+import { reconcileField } from './conflict-policy.js';
+import { canonicalWarehouses, laterOf, normalizePrice, sameTime } from './sync-values.js';
+import { type PageOutcome, type RecordFailure, emptyOutcome, supersedePushes, repushLocal, recordConflicts, recordChanges, type ConflictRow, type ChangeRow, type PushRef } from './page-effects.js';
+
+const record = z.object({
+  externalId: z.string().trim().min(1).max(255),
+  sku: z.string().trim().min(1).max(255),
+  name: z.string().max(1000),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
+  stock: z.number().int().min(0).max(2_147_483_647),
+  stockByWarehouse: z.record(z.string(), z.number().int().min(0)),
+  status: z.enum(['ACTIVE', 'INACTIVE', 'DELISTED']),
+  remoteStatus: z.string().max(255),
+});
+
+interface ExistingListing {
+  id: string;
+  productId: string;
+  externalId: string;
+  sku: string;
+  name: string;
+  price: string;
+  currency: string;
+  stock: number;
+  stockByWarehouse: Record<string, number>;
+  status: string;
+  remoteStatus: string;
+  remotePrice: string;
+  remoteStock: number;
+  remoteUpdatedAt: Date | null;
+  priceEditedAt: Date | null;
+  stockEditedAt: Date | null;
+}
+
+export interface ListingPageInput {
+  tx: Tx;
+  accountId: string;
+  runId: string;
+  strategy: ConflictStrategy;
+  items: RemoteListing[];
+  now: Date;
+}
+
+interface Row {
+  externalId: string;
+  sku: string;
+  name: string;
+  price: string;
+  currency: string;
+  stock: number;
+  stockByWarehouse: Record<string, number>;
+  warehousesJson: string;
+  status: string;
+  remoteStatus: string;
+  remoteUpdatedAt: Date | null;
+}
+
+/** Validates the page's records; a bad one is reported and skipped, never written. */
+function validRows(items: RemoteListing[], failures: RecordFailure[]): Row[] {
+  const byExternalId = new Map<string, Row>();
+  for (const item of items) {
+    const parsed = record.safeParse(item);
+    const price = normalizePrice(item.price);
+    if (!parsed.success || price === null) {
+      const reason = parsed.success ? `price ${JSON.stringify(item.price)} is not a price` : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      failures.push({ externalId: String(item.externalId ?? ''), sku: String(item.sku ?? ''), reason });
+      continue;
+    }
+    const warehouses = canonicalWarehouses(parsed.data.stockByWarehouse);
+    // A marketplace repeating an offer within a page: the last copy is the current one.
+    byExternalId.set(parsed.data.externalId, {
+      ...parsed.data,
+      price,
+      stockByWarehouse: warehouses.value,
+      warehousesJson: warehouses.json,
+      remoteUpdatedAt: item.remoteUpdatedAt ?? null,
+    });
+  }
+  return [...byExternalId.values()];
+}
+
+export async function writeListingPage(input: ListingPageInput): Promise<PageOutcome> {
+  const { tx, accountId, strategy, now } = input;
+  const outcome = emptyOutcome();
+  const rows = validRows(input.items, outcome.failures);
+  if (rows.length === 0) return outcome;
+
+  const existing = await tx.$queryRawUnsafe<ExistingListing[]>(
+    `SELECT id, "productId", "externalId", sku, name, price::text AS price, currency, stock, "stockByWarehouse", status::text AS status,
+            "remoteStatus", "remotePrice"::text AS "remotePrice", "remoteStock", "remoteUpdatedAt", "priceEditedAt", "stockEditedAt"
+       FROM "Listing" WHERE "accountId" = $1::uuid AND "externalId" = ANY($2::text[]) FOR UPDATE`,
+    accountId,
+    rows.map((r) => r.externalId),
+  );
+  const byExternalId = new Map(existing.map((e) => [e.externalId, e]));
+
+  const inserts: Row[] = [];
+  const updates: Record<string, unknown>[] = [];
+  const changes: ChangeRow[] = [];
+  const conflicts: ConflictRow[] = [];
+  const supersede: PushRef[] = [];
+  const repush: (PushRef & { value: string })[] = [];
+  const newSkus = new Map<string, string>();
+
+  for (const row of rows) {
+    outcome.maxRemoteUpdatedAt = laterOf(outcome.maxRemoteUpdatedAt, row.remoteUpdatedAt);
+    const current = byExternalId.get(row.externalId);
+    if (!current) {
+      inserts.push(row);
+      newSkus.set(row.sku, row.name);
+      continue;
+    }
+    const remoteChangedAt = row.remoteUpdatedAt ?? now;
+    let price = current.price;
+    let priceEditedAt = current.priceEditedAt;
+    let stock = current.stock;
+    let stockEditedAt = current.stockEditedAt;
+
+    const fields = [
+      { kind: 'PRICE' as const, field: 'price', local: current.price, base: current.remotePrice, remote: row.price, editedAt: current.priceEditedAt },
+      { kind: 'STOCK' as const, field: 'stock', local: String(current.stock), base: String(current.remoteStock), remote: String(row.stock), editedAt: current.stockEditedAt },
+    ];
+    for (const f of fields) {
+      const decision = reconcileField({ local: f.local, base: f.base, remote: f.remote, editedAt: f.editedAt, remoteChangedAt }, strategy);
+      if (decision.kind === 'unchanged') continue;
+      const ref = { listingId: current.id, kind: f.kind };
+      if (decision.kind === 'take') {
+        if (f.kind === 'PRICE') [price, priceEditedAt] = [row.price, null];
+        else [stock, stockEditedAt] = [row.stock, null];
+        if (f.editedAt) supersede.push(ref);
+        if (f.local !== f.remote) {
+          changes.push({ entityType: 'Listing', entityId: current.id, field: f.field, oldValue: f.local, newValue: f.remote, source: decision.overrodeEdit ? 'CONFLICT_RESOLUTION' : 'SYNC' });
+          outcome.events.push([f.kind === 'PRICE' ? 'listing.price_changed' : 'listing.stock_changed', {
+            listingId: current.id, productId: current.productId, accountId, sku: row.sku,
+            ...(f.kind === 'PRICE' ? { oldPrice: f.local, newPrice: f.remote } : { oldStock: Number(f.local), newStock: Number(f.remote) }),
+            source: 'SYNC',
+          }]);
+        }
+      } else if (decision.kind === 'keepLocal') {
+        repush.push({ ...ref, value: f.local });
+      } else {
+        supersede.push(ref);
+        conflicts.push({ listingId: current.id, orderId: null, field: f.kind, localValue: f.local, remoteValue: f.remote, localChangedAt: f.editedAt!, remoteChangedAt: row.remoteUpdatedAt });
+      }
+    }
+
+    const changed =
+      price !== current.price ||
+      stock !== current.stock ||
+      !sameTime(priceEditedAt, current.priceEditedAt) ||
+      !sameTime(stockEditedAt, current.stockEditedAt) ||
+      row.price !== current.remotePrice ||
+      row.stock !== current.remoteStock ||
+      row.sku !== current.sku ||
+      row.name !== current.name ||
+      row.currency !== current.currency ||
+      row.status !== current.status ||
+      row.remoteStatus !== current.remoteStatus ||
+      row.warehousesJson !== canonicalWarehouses(current.stockByWarehouse).json ||
+      !sameTime(row.remoteUpdatedAt, current.remoteUpdatedAt);
+    if (!changed) {
+      outcome.unchanged++;
+      continue;
+    }
+    if (row.sku !== current.sku) newSkus.set(row.sku, row.name);
+    updates.push({
+      id: current.id,
+      sku: row.sku,
+      name: row.name,
+      price,
+      currency: row.currency,
+      stock,
+      stockByWarehouse: row.stockByWarehouse,
+      status: row.status,
+      remoteStatus: row.remoteStatus,
+      remotePrice: row.price,
+      remoteStock: row.stock,
+      remoteUpdatedAt: row.remoteUpdatedAt,
+      priceEditedAt,
+      stockEditedAt,
+    });
+  }
+
+  if (newSkus.size > 0) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "Product" (id, sku, name, "updatedAt")
+       SELECT gen_random_uuid(), r.sku, r.name, now() FROM jsonb_to_recordset($1::jsonb) AS r(sku text, name text)
+       ON CONFLICT (sku) DO NOTHING`,
+      JSON.stringify([...newSkus].map(([sku, name]) => ({ sku, name }))),
+    );
+  }
+  if (inserts.length > 0) {
+    outcome.created = await tx.$executeRawUnsafe(
+      `INSERT INTO "Listing" (id, "productId", "accountId", "externalId", sku, name, price, currency, stock, "stockByWarehouse", status,
+                              "remoteStatus", "remotePrice", "remoteStock", "remoteUpdatedAt", "lastSeenAt", "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), p.id, $2::uuid, r."externalId", r.sku, r.name, r.price, r.currency, r.stock, r."stockByWarehouse",
+              r.status::"ListingStatus", r."remoteStatus", r.price, r.stock, r."remoteUpdatedAt", $3::timestamptz, $3::timestamptz, $3::timestamptz
+         FROM jsonb_to_recordset($1::jsonb) AS r("externalId" text, sku text, name text, price numeric, currency text, stock int,
+                                                  "stockByWarehouse" jsonb, status text, "remoteStatus" text, "remoteUpdatedAt" timestamptz)
+         JOIN "Product" p ON p.sku = r.sku
+       ON CONFLICT ("accountId", "externalId") DO NOTHING`,
+      JSON.stringify(inserts.map(({ warehousesJson: _w, ...r }) => r)),
+      accountId,
+      now.toISOString(),
+    );
+  }
+  if (updates.length > 0) {
+    outcome.updated = await tx.$executeRawUnsafe(
+      `UPDATE "Listing" AS l
+          SET sku = r.sku, "productId" = CASE WHEN l.sku = r.sku THEN l."productId" ELSE (SELECT p.id FROM "Product" p WHERE p.sku = r.sku) END,
+              name = r.name, price = r.price, currency = r.currency, stock = r.stock, "stockByWarehouse" = r."stockByWarehouse",
+              status = r.status::"ListingStatus", "remoteStatus" = r."remoteStatus", "remotePrice" = r."remotePrice",
+              "remoteStock" = r."remoteStock", "remoteUpdatedAt" = r."remoteUpdatedAt", "priceEditedAt" = r."priceEditedAt",
+              "stockEditedAt" = r."stockEditedAt", "lastSeenAt" = $2::timestamptz, "updatedAt" = $2::timestamptz
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, sku text, name text, price numeric, currency text, stock int, "stockByWarehouse" jsonb,
+              status text, "remoteStatus" text, "remotePrice" numeric, "remoteStock" int, "remoteUpdatedAt" timestamptz,
+              "priceEditedAt" timestamptz, "stockEditedAt" timestamptz)
+        WHERE l.id = r.id`,
+      JSON.stringify(updates),
+      now.toISOString(),
+    );
+  }
+  await recordChanges(tx, changes);
+  await supersedePushes(tx, supersede);
+  outcome.repushed = await repushLocal(tx, accountId, repush);
+  outcome.conflicts = await recordConflicts(tx, accountId, input.runId, conflicts);
+  return outcome;
+}

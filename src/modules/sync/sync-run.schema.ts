@@ -1,0 +1,204 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import { builder } from '../../graphql/builder.js';
+import { isUuid } from '../../graphql/ids.js';
+import { defineErrorType, runMutation } from '../../graphql/payload.js';
+import { Channel, ConflictStrategy, MarketplaceAccount } from '../accounts/account.schema.js';
+import { syncErrorCodes } from './sync.errors.js';
+import { cancelSyncRun, triggerSync } from './sync-run.service.js';
+import { runMetrics } from './sync-progress.js';
+
+export const SyncScope = builder.enumType('SyncScope', {
+  values: { PRODUCTS: { description: 'Offers: price, stock, status.' }, ORDERS: { description: 'Orders and their lines.' }, ALL: { description: 'Products, then orders.' } } as const,
+});
+
+export const SyncMode = builder.enumType('SyncMode', {
+  values: {
+    FULL: { description: 'Everything; offers a completed FULL run did not see are marked DELISTED.' },
+    INCREMENTAL: {
+      description:
+        'What changed since the last successful run (minus SYNC_LOOKBACK_SECONDS). Where the marketplace cannot filter by change time (eMAG, Ozon, Wildberries offers) it scans everything and writes only what changed.',
+    },
+    SELECTIVE: { description: 'The given SKUs only.' },
+  } as const,
+});
+
+export const SyncStatus = builder.enumType('SyncStatus', {
+  values: {
+    PENDING: { description: 'Queued; a worker picks it up.' },
+    RUNNING: { description: 'A worker is executing it.' },
+    SUCCESS: { description: 'Finished; every page and record landed.' },
+    PARTIAL: { description: 'Finished, but some pages or records failed (see errors); nothing local was deleted.' },
+    FAILED: { description: 'Nothing could be synced (e.g. authentication failed).' },
+    CANCELLED: { description: 'Cancelled by a user; pages already written stay.' },
+    INTERRUPTED: { description: 'Its worker stopped mid-run; the next worker resumes it from its last completed page.' },
+  } as const,
+});
+
+export const SyncError = defineErrorType('SyncError', syncErrorCodes, 'Why a sync mutation was refused; nothing was changed.');
+
+export const SyncRun = builder.prismaObject('SyncRun', {
+  description: 'One sync of one account.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    account: t.relation('account', { type: MarketplaceAccount }),
+    scope: t.expose('scope', { type: SyncScope }),
+    mode: t.expose('mode', { type: SyncMode }),
+    status: t.expose('status', { type: SyncStatus }),
+    phase: t.expose('phase', { type: SyncScope, nullable: true, description: 'PRODUCTS or ORDERS while running.' }),
+    skus: t.exposeStringList('skus', { description: 'SELECTIVE: the SKUs asked for.' }),
+    maxPages: t.exposeInt('maxPages', { nullable: true }),
+    conflictStrategy: t.expose('conflictStrategy', { type: ConflictStrategy }),
+    created: t.exposeInt('created'),
+    updated: t.exposeInt('updated'),
+    unchanged: t.exposeInt('unchanged'),
+    failed: t.exposeInt('failed', { description: 'Records that could not be written (see errors).' }),
+    delisted: t.exposeInt('delisted', { description: 'Local offers a completed FULL run did not see, now DELISTED.' }),
+    conflicts: t.exposeInt('conflicts', { description: 'Fields edited both locally and remotely (MANUAL: see syncConflicts).' }),
+    pagesDone: t.exposeInt('pagesDone'),
+    pagesTotal: t.exposeInt('pagesTotal', { nullable: true }),
+    itemsDone: t.exposeInt('itemsDone'),
+    itemsTotal: t.exposeInt('itemsTotal', { nullable: true }),
+    percent: t.exposeFloat('percent', { description: '0 to 100; each phase weighs the same.' }),
+    etaSeconds: t.float({ nullable: true, description: 'Estimated seconds left; null until the first page.', select: { status: true, percent: true, itemsDone: true, activeMs: true, startedAt: true, finishedAt: true }, resolve: (r) => runMetrics(r).etaSeconds }),
+    itemsPerSecond: t.float({ select: { status: true, percent: true, itemsDone: true, activeMs: true, startedAt: true, finishedAt: true }, resolve: (r) => runMetrics(r).itemsPerSecond }),
+    durationMs: t.int({ nullable: true, description: 'From start to finish (or to now while running).', select: { status: true, percent: true, itemsDone: true, activeMs: true, startedAt: true, finishedAt: true }, resolve: (r) => runMetrics(r).durationMs }),
+    activeMs: t.exposeInt('activeMs', { description: 'Time actually spent working, excluding interruptions.' }),
+    resumedCount: t.exposeInt('resumedCount', { description: 'How often it resumed after an interruption.' }),
+    triggeredBy: t.exposeString('triggeredBy', { description: 'Token name, or "scheduler".' }),
+    error: t.exposeString('error', { nullable: true, description: 'Why it failed or ended PARTIAL.' }),
+    since: t.expose('since', { type: 'DateTime', nullable: true, description: 'INCREMENTAL: offers changed since then were asked for.' }),
+    watermark: t.expose('watermark', { type: 'DateTime', nullable: true, description: 'Newest remote change seen; where the next INCREMENTAL run starts.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    errors: t.relation('logs', {
+      description: 'Per-record and per-page errors of this run (at most 100), oldest first.',
+      args: { first: t.arg.int({ required: false, defaultValue: 20 }) },
+      query: (args) => ({ where: { level: 'ERROR' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: Math.min(100, Math.max(1, args.first ?? 20)) }),
+    }),
+  }),
+});
+
+const SyncRunFilter = builder.inputType('SyncRunFilter', {
+  fields: (t) => ({
+    accountId: t.id({ required: false }),
+    status: t.field({ type: [SyncStatus], required: false }),
+    mode: t.field({ type: SyncMode, required: false }),
+    scope: t.field({ type: SyncScope, required: false }),
+  }),
+});
+
+function runWhere(filter: { accountId?: string | number | null; status?: string[] | null; mode?: string | null; scope?: string | null } | null | undefined): Prisma.SyncRunWhereInput {
+  const where: Prisma.SyncRunWhereInput = {};
+  if (filter?.accountId != null) where.accountId = isUuid(String(filter.accountId)) ? String(filter.accountId) : '00000000-0000-0000-0000-000000000000';
+  if (filter?.status?.length) where.status = { in: filter.status as never };
+  if (filter?.mode) where.mode = filter.mode as never;
+  if (filter?.scope) where.scope = filter.scope as never;
+  return where;
+}
+
+builder.queryFields((t) => ({
+  syncRuns: t.prismaConnection({
+    type: 'SyncRun',
+    cursor: 'id',
+    authScopes: { viewer: true },
+    description: 'Sync runs, newest first; at most 100 per page.',
+    args: { filter: t.arg({ type: SyncRunFilter, required: false }) },
+    totalCount: (_c, args, ctx) => ctx.prisma.syncRun.count({ where: runWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.syncRun.findMany({ ...query, where: runWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+  }),
+  syncRun: t.prismaField({
+    type: 'SyncRun',
+    nullable: true,
+    authScopes: { viewer: true },
+    args: { id: t.arg.id() },
+    resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.syncRun.findUnique({ ...query, where: { id: String(id) } }) : null),
+  }),
+}));
+
+const TriggerSyncInput = builder.inputType('TriggerSyncInput', {
+  description: 'Which accounts to sync: the given ids and every enabled account of the given channels; neither means every enabled account.',
+  fields: (t) => ({
+    accountIds: t.idList({ required: false }),
+    channels: t.field({ type: [Channel], required: false }),
+    scope: t.field({ type: SyncScope, required: false, description: 'Default ALL.' }),
+    mode: t.field({ type: SyncMode, required: false, description: 'Default INCREMENTAL.' }),
+    skus: t.stringList({ required: false, description: 'SELECTIVE only: up to 10000 SKUs.' }),
+    maxPages: t.int({ required: false, description: 'Stop after this many pages (the run is then not complete: nothing is delisted).' }),
+    conflictStrategy: t.field({ type: ConflictStrategy, required: false, description: "Default: the account's strategy." }),
+  }),
+});
+
+const TriggerSyncPayload = builder.simpleObject('TriggerSyncPayload', {
+  fields: (t) => ({
+    runs: t.field({ type: [SyncRun], description: 'One per account. An account with a sync already queued or running gets that run back, not a second one.' }),
+    errors: t.field({ type: [SyncError] }),
+  }),
+});
+
+const SyncRunPayload = builder.simpleObject('SyncRunPayload', {
+  fields: (t) => ({ run: t.field({ type: SyncRun, nullable: true }), errors: t.field({ type: [SyncError] }) }),
+});
+
+const RunIdInput = builder.inputType('SyncRunIdInput', { fields: (t) => ({ id: t.id() }) });
+
+builder.mutationFields((t) => ({
+  triggerSync: t.field({
+    type: TriggerSyncPayload,
+    authScopes: { operator: true },
+    description: 'Queues syncs and returns at once; follow them with syncProgress / syncRunUpdated.',
+    args: { input: t.arg({ type: TriggerSyncInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const result = await runMutation('runs', () => triggerSync(ctx, ctx.actor!, { ...input, accountIds: input.accountIds?.map(String) }));
+      return { runs: result.runs ?? [], errors: result.errors };
+    },
+  }),
+  cancelSyncRun: t.field({
+    type: SyncRunPayload,
+    authScopes: { operator: true },
+    description: 'A queued or interrupted run is cancelled at once; a running one at its next page. Pages already written stay.',
+    args: { input: t.arg({ type: RunIdInput }) },
+    resolve: (_root, { input }, ctx) => runMutation('run', () => cancelSyncRun(ctx, ctx.actor!, { id: String(input.id) })),
+  }),
+}));
+
+const SyncProgress = builder.simpleObject('SyncProgress', {
+  description: 'A live snapshot of a run, published after every page and once more with the final status.',
+  fields: (t) => ({
+    runId: t.id(),
+    accountId: t.id(),
+    status: t.field({ type: SyncStatus }),
+    phase: t.field({ type: SyncScope, nullable: true }),
+    pagesDone: t.int(),
+    pagesTotal: t.int({ nullable: true }),
+    itemsDone: t.int(),
+    itemsTotal: t.int({ nullable: true }),
+    created: t.int(),
+    updated: t.int(),
+    unchanged: t.int(),
+    failed: t.int(),
+    percent: t.float(),
+    etaSeconds: t.float({ nullable: true }),
+    itemsPerSecond: t.float(),
+    at: t.field({ type: 'DateTime' }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  syncProgress: t.field({
+    type: SyncProgress,
+    authScopes: { viewer: true },
+    description: 'Progress of one run, or of every run of one account, or of all runs; in order, ending with the final status.',
+    args: { runId: t.arg.id({ required: false }), accountId: t.arg.id({ required: false }) },
+    subscribe: (_root, args, ctx) => ctx.events.syncProgress({ runId: args.runId ? String(args.runId) : undefined, accountId: args.accountId ? String(args.accountId) : undefined }),
+    resolve: (event) => ({ ...event, status: event.status as never, phase: event.phase as never, at: new Date(event.at) }),
+  }),
+  syncRunUpdated: t.field({
+    type: SyncRun,
+    authScopes: { viewer: true },
+    description: 'A run as it is queued, starts, is interrupted or finishes; optionally of one account.',
+    args: { accountId: t.arg.id({ required: false }) },
+    subscribe: (_root, args, ctx) => ctx.events.syncRuns({ accountId: args.accountId ? String(args.accountId) : undefined }),
+    resolve: (change, _args, ctx) => ctx.prisma.syncRun.findUniqueOrThrow({ where: { id: change.runId } }),
+  }),
+}));

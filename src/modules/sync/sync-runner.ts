@@ -1,0 +1,158 @@
+/**
+ * The worker side of sync: claims PENDING and INTERRUPTED runs from the database (SKIP LOCKED, so
+ * any number of workers share them), executes them, keeps a heartbeat, and marks runs whose
+ * worker went silent as INTERRUPTED so another worker resumes them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SyncRun } from '../../generated/prisma/client.js';
+import type { AppServices } from '../../graphql/context.js';
+import { executeRun, publishRun, RunStopped } from './run-executor.js';
+import { writeSyncLogs } from './sync-log.js';
+
+export interface SyncRunnerOptions {
+  /** Runs executed at once by this process; default 4. */
+  concurrency?: number;
+  /** Idle poll interval; default 1000 ms. */
+  pollMs?: number;
+  /** Heartbeat interval of a running run; default 5000 ms. */
+  heartbeatMs?: number;
+  /** Silence after which a RUNNING run counts as orphaned; default 30000 ms. */
+  staleAfterMs?: number;
+  /** INCREMENTAL overlap before the last watermark; default 300 s. */
+  lookbackSeconds?: number;
+  /** The database belongs to this process alone (PGlite): every RUNNING run found at start is orphaned. */
+  exclusiveDatabase?: boolean;
+  /** Attempts per failing page before its phase stops; default 3. */
+  pageAttempts?: number;
+  /** First wait between page attempts; default 1000 ms. */
+  pageRetryDelayMs?: number;
+}
+
+export interface SyncRunner {
+  readonly instanceId: string;
+  /** Look for work now (a run was just triggered). */
+  kick(): void;
+  /** Stops a run executing in this process at its next page boundary; false when it is not here. */
+  cancel(runId: string): boolean;
+  /** Stops claiming, lets running pages finish and leaves those runs INTERRUPTED for resumption. */
+  stop(): Promise<void>;
+}
+
+export function startSyncRunner(services: AppServices, options: SyncRunnerOptions = {}): SyncRunner {
+  const instanceId = randomUUID();
+  const concurrency = options.concurrency ?? 4;
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  const staleAfterMs = options.staleAfterMs ?? 30_000;
+  const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  let stopping = false;
+  let ticking: Promise<void> | null = null;
+  let again = false;
+  let firstTick = options.exclusiveDatabase === true;
+  const log = services.logger.child({ component: 'sync-runner', instanceId });
+
+  const reap = async () => {
+    const cutoff = firstTick ? new Date(8.64e15) : new Date(Date.now() - staleAfterMs);
+    firstTick = false;
+    const orphans = await services.prisma.$queryRawUnsafe<SyncRun[]>(
+      `UPDATE "SyncRun" SET status = 'INTERRUPTED', "ownerId" = NULL, "heartbeatAt" = NULL
+        WHERE status = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < $1::timestamptz) AND ("ownerId" IS NULL OR "ownerId" <> $2)
+        RETURNING *`,
+      cutoff.toISOString(),
+      instanceId,
+    );
+    for (const run of orphans) {
+      await writeSyncLogs(services.prisma, log, run, [{ level: 'WARN', message: `the worker running this sync stopped answering after ${run.pagesDone} page(s); marked INTERRUPTED to resume` }]);
+      publishRun(services, run);
+    }
+  };
+
+  const claim = async (): Promise<SyncRun | null> => {
+    const rows = await services.prisma.$queryRawUnsafe<SyncRun[]>(
+      `WITH picked AS (
+         SELECT id FROM "SyncRun" WHERE status IN ('PENDING', 'INTERRUPTED') ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE "SyncRun" r SET status = 'RUNNING', "ownerId" = $1, "heartbeatAt" = now(), "startedAt" = COALESCE(r."startedAt", now()),
+              "resumedCount" = r."resumedCount" + CASE WHEN r.status = 'INTERRUPTED' THEN 1 ELSE 0 END
+         FROM picked WHERE r.id = picked.id
+       RETURNING r.*`,
+      instanceId,
+    );
+    const run = rows[0];
+    return run ? { ...run, percent: Number(run.percent) } : null;
+  };
+
+  const execute = (run: SyncRun) => {
+    const controller = new AbortController();
+    const heartbeat = setInterval(() => {
+      void services.prisma
+        .$queryRawUnsafe<{ cancelRequestedAt: Date | null }[]>(
+          `UPDATE "SyncRun" SET "heartbeatAt" = now() WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' RETURNING "cancelRequestedAt"`,
+          run.id,
+          instanceId,
+        )
+        .then((rows) => {
+          if (rows.length === 0) controller.abort(new RunStopped('lost'));
+          else if (rows[0]!.cancelRequestedAt) controller.abort(new RunStopped('cancel'));
+        })
+        .catch((error: unknown) => log.warn({ err: error, runId: run.id }, 'sync heartbeat failed'));
+    }, heartbeatMs);
+    heartbeat.unref();
+    const done = executeRun(services, { instanceId, lookbackSeconds: options.lookbackSeconds ?? 300, pageAttempts: options.pageAttempts, pageRetryDelayMs: options.pageRetryDelayMs }, run, controller.signal)
+      .catch((error: unknown) => log.error({ err: error, runId: run.id }, 'sync run crashed; it resumes when reaped'))
+      .finally(() => {
+        clearInterval(heartbeat);
+        running.delete(run.id);
+        if (!stopping) runner.kick();
+      });
+    running.set(run.id, { controller, done });
+  };
+
+  const tick = async () => {
+    if (stopping) return;
+    await reap();
+    while (!stopping && running.size < concurrency) {
+      const run = await claim();
+      if (!run) break;
+      execute(run);
+    }
+  };
+
+  const schedule = () => {
+    if (ticking) {
+      again = true;
+      return;
+    }
+    ticking = tick()
+      .catch((error: unknown) => log.error({ err: error }, 'sync runner tick failed'))
+      .finally(() => {
+        ticking = null;
+        if (again && !stopping) {
+          again = false;
+          schedule();
+        }
+      });
+  };
+
+  const timer = setInterval(schedule, options.pollMs ?? 1000);
+  timer.unref();
+  schedule();
+
+  const runner: SyncRunner = {
+    instanceId,
+    kick: schedule,
+    cancel(runId) {
+      const entry = running.get(runId);
+      if (!entry) return false;
+      entry.controller.abort(new RunStopped('cancel'));
+      return true;
+    },
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await ticking;
+      for (const { controller } of running.values()) controller.abort(new RunStopped('shutdown'));
+      await Promise.all([...running.values()].map((r) => r.done));
+    },
+  };
+  return runner;
+}
