@@ -316,7 +316,7 @@ async function finish(
   });
   const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} conflict(s)`;
   await writeSyncLogs(services.prisma, services.logger, final, [
-    { level: status === 'SUCCESS' ? 'INFO' : status === 'CANCELLED' ? 'WARN' : 'ERROR', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
+    { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
   ]);
   if (status !== 'CANCELLED') {
     services.events.publish([
