@@ -199,6 +199,7 @@ builder.subscriptionFields((t) => ({
     description: 'A run as it is queued, starts, is interrupted or finishes; optionally of one account.',
     args: { accountId: t.arg.id({ required: false }) },
     subscribe: (_root, args, ctx) => ctx.events.syncRuns({ accountId: args.accountId ? String(args.accountId) : undefined }),
-    resolve: (change, _args, ctx) => ctx.prisma.syncRun.findUniqueOrThrow({ where: { id: change.runId } }),
+    // The run as stored now, but with the status it changed to, so a subscriber sees every transition in order.
+    resolve: async (change, _args, ctx) => ({ ...(await ctx.prisma.syncRun.findUniqueOrThrow({ where: { id: change.runId } })), status: change.status as never }),
   }),
 }));
