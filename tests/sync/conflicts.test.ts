@@ -131,4 +131,32 @@ describe('conflict strategies', () => {
     expect(again.errors.map((e: any) => e.code)).toEqual(['ALREADY_RESOLVED']);
     expect((await listing(b.listingId)).stock).toBe(9);
   });
+
+  it('order status: a local status change meets a marketplace change field by field, per strategy', async () => {
+    expect(await syncNow(t, accountId, { scope: 'ORDERS', mode: 'FULL' })).toMatchObject({ status: 'SUCCESS' });
+    const [first, second] = sim.orders.all().filter((o) => o.status === 'new' || o.status === 'processing');
+    const orderOf = (id: number) => prisma().order.findFirstOrThrow({ where: { accountId, externalId: String(id) } });
+    const setLocal = async (id: number, status: string) => {
+      const r = dataOf(await t.gql(`mutation($i: UpdateOrderStatusInput!) { updateOrderStatus(input: $i) { errors { code message } } }`, { i: { orderId: (await orderOf(id)).id, status } })).updateOrderStatus;
+      expect(r.errors).toEqual([]);
+    };
+    await setLocal(first!.id, 'CANCELLED');
+    await setLocal(second!.id, 'CANCELLED');
+    sim.orders.setStatus(first!.id, 'shipped', Date.now() + 1000);
+    sim.orders.setStatus(second!.id, 'shipped', Date.now() + 1000);
+
+    // MANUAL first: the local status stands and a conflict records both.
+    const manual = await syncNow(t, accountId, { scope: 'ORDERS', mode: 'FULL', conflictStrategy: 'MANUAL' });
+    expect(manual).toMatchObject({ status: 'SUCCESS', conflicts: 2 });
+    expect((await orderOf(first!.id)).status).toBe('CANCELLED');
+    const conflict = await prisma().syncConflict.findFirstOrThrow({ where: { orderId: (await orderOf(first!.id)).id, resolvedAt: null } });
+    expect(conflict).toMatchObject({ field: 'ORDER_STATUS', localValue: 'CANCELLED', remoteValue: 'SHIPPED' });
+
+    // A later marketplace change under REMOTE_PRIORITY replaces the local status.
+    sim.orders.setStatus(second!.id, 'delivered', Date.now() + 2000);
+    const remote = await syncNow(t, accountId, { scope: 'ORDERS', mode: 'FULL', conflictStrategy: 'REMOTE_PRIORITY' });
+    expect(remote).toMatchObject({ status: 'SUCCESS', updated: 1 });
+    expect(await orderOf(second!.id)).toMatchObject({ status: 'DELIVERED', remoteOrderStatus: 'DELIVERED', statusEditedAt: null });
+    expect(await orderOf(first!.id)).toMatchObject({ status: 'CANCELLED', remoteOrderStatus: 'SHIPPED' });
+  });
 });

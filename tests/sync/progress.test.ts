@@ -91,6 +91,15 @@ describe('live sync progress over graphql-ws', () => {
     expect(statuses.filter((s, i) => s !== statuses[i - 1])).toEqual(statuses[0] === 'PENDING' ? ['PENDING', 'RUNNING', 'SUCCESS'] : ['RUNNING', 'SUCCESS']);
   });
 
+  it('subscribing to a run by id starts with its current state, so a late subscriber misses nothing', async () => {
+    const token = await t.tokenFor('VIEWER');
+    const { runs: [run] } = await trigger(t, { accountIds: [accountId], scope: 'PRODUCTS', mode: 'FULL' });
+    const final = await waitForRun(t, run.id);
+    // Subscribed after the run finished: the one event is its final state.
+    const late = subscribe<any>(token, `subscription($id: ID) { syncProgress(runId: $id) { runId status percent unchanged pagesDone } }`, { id: run.id }, 'syncProgress', (e) => FINAL.has(e.status));
+    expect(await late.done).toEqual([{ runId: run.id, status: final.status, percent: 100, unchanged: 1500, pagesDone: 15 }]);
+  });
+
   it('a subscription needs a token', async () => {
     const client = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
     clients.push(client);
