@@ -51,7 +51,8 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
   const log = services.logger.child({ component: 'sync-runner', instanceId });
 
   const reap = async () => {
-    const cutoff = firstTick ? new Date(8.64e15) : new Date(Date.now() - staleAfterMs);
+    // At the first tick on an exclusive database every RUNNING run is orphaned, however fresh its heartbeat.
+    const cutoff = new Date(firstTick ? Date.now() + 60_000 : Date.now() - staleAfterMs);
     firstTick = false;
     const orphans = await services.prisma.$queryRawUnsafe<SyncRun[]>(
       `UPDATE "SyncRun" SET status = 'INTERRUPTED', "ownerId" = NULL, "heartbeatAt" = NULL
