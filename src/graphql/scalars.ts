@@ -26,7 +26,8 @@ const parseDecimal = (value: unknown): string => {
 };
 builder.scalarType('Decimal', {
   description: 'An exact decimal such as a price, as a string ("12.50"); at most 12 integer and 2 fraction digits.',
-  serialize: (value) => String(value),
+  // Stored money is numeric(14, 2): always print both fraction digits ("160.50", not "160.5").
+  serialize: (value) => (typeof value === 'object' && value !== null && 'toFixed' in value ? (value as { toFixed(d: number): string }).toFixed(2) : String(value)),
   parseValue: parseDecimal,
   parseLiteral: (ast) => parseDecimal(ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : undefined),
 });

@@ -38,6 +38,10 @@ export function createGraphQLHandler(env: Env, services: AppServices): YogaServe
         const original = (error as GraphQLError).originalError;
         // Errors we raise on purpose (auth, limits, bad input) carry a code: show them as they are.
         if (error instanceof GraphQLError && (error.extensions?.code || !original)) return error;
+        // A scalar's own refusal (a bad Decimal or Date in the variables) wrapped by graphql-js: bad input, not a bug.
+        if (error instanceof GraphQLError && original instanceof GraphQLError) {
+          return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+        }
         services.logger.error({ err: original ?? error }, 'unexpected error while executing GraphQL');
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR', ...(isDev ? { detail: String(original ?? error) } : {}) } });
       },

@@ -152,4 +152,26 @@ describe('sync runs', () => {
     const forbidden = await t.gql(`mutation { triggerSync(input: {}) { runs { id } } }`, {}, viewer);
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it('syncLogs filters by run, account and level, newest first', async () => {
+    const run = await syncNow(t, accountId, { mode: 'INCREMENTAL' });
+    const q = `query($f: SyncLogFilter, $n: Int) { syncLogs(filter: $f, first: $n) { totalCount edges { node { level message runId accountId createdAt } } } }`;
+    const byRun = dataOf(await t.gql(q, { f: { runId: run.id }, n: 500 })).syncLogs;
+    const messages = byRun.edges.map((e: any) => e.node.message);
+    expect(messages[0]).toMatch(/^sync SUCCESS: /);
+    expect(messages.at(-1)).toMatch(/sync queued by /);
+    expect(byRun.edges.every((e: any) => e.node.runId === run.id && e.node.accountId === accountId)).toBe(true);
+    const times = byRun.edges.map((e: any) => Date.parse(e.node.createdAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+
+    // A level means that level and the more severe ones: INFO hides the per-page DEBUG lines.
+    const info = dataOf(await t.gql(q, { f: { runId: run.id, level: 'INFO' }, n: 500 })).syncLogs;
+    expect(info.edges.map((e: any) => e.node.level).every((l: string) => l !== 'DEBUG')).toBe(true);
+    expect(info.totalCount).toBe(byRun.edges.filter((e: any) => e.node.level !== 'DEBUG').length);
+    expect(info.totalCount).toBeLessThan(byRun.totalCount);
+    const errors = dataOf(await t.gql(q, { f: { runId: run.id, level: 'ERROR' } })).syncLogs;
+    expect(errors.totalCount).toBe(0);
+    const none = dataOf(await t.gql(q, { f: { accountId: '6f1c7c4e-0000-4000-8000-000000000000' } })).syncLogs;
+    expect(none.totalCount).toBe(0);
+  });
 });
