@@ -14,6 +14,8 @@ import { createLogger } from './logger.js';
 import { ensureBootstrapToken } from './modules/access/token.service.js';
 import { createCredentialsCipher, loadCredentialsKey } from './modules/accounts/credentials.crypto.js';
 import { syncDeclaredAccounts, type DeclaredAccountsHandle } from './modules/accounts/declared-accounts.js';
+import { startPushWorker, type PushWorker, type PushWorkerOptions } from './modules/catalog/push-worker.js';
+import { startSyncRunner, type SyncRunner, type SyncRunnerOptions } from './modules/sync/sync-runner.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from env (tests share a migrated database). */
@@ -22,6 +24,10 @@ export interface AppOptions {
   logDestination?: DestinationStream;
   /** Receives every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
+  /** Tuning of the marketplace push worker (ROLE worker or all); default: its documented defaults. */
+  pushWorker?: PushWorkerOptions;
+  /** Overrides of the sync worker's settings (tests shorten retry delays). */
+  syncRunner?: Partial<SyncRunnerOptions>;
 }
 
 export interface App {
@@ -54,6 +60,8 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   let server: Server | undefined;
   let ws: ReturnType<typeof attachWebSocket> | undefined;
   let declared: DeclaredAccountsHandle | undefined;
+  let pushWorker: PushWorker | undefined;
+  let syncRunner: SyncRunner | undefined;
   // Requests still executing: a client that hung up closes its socket, but its resolver may
   // still be using the database, so stop() waits for these before closing it.
   let inFlight = 0;
@@ -68,6 +76,22 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
     async start() {
       app.bootstrapToken = await ensureBootstrapToken(services, env.ADMIN_TOKEN);
       declared = await syncDeclaredAccounts(services, env);
+      if (env.ROLE !== 'api') {
+        // Pushes queued by edits (on any instance) go out from worker instances; edits kick it.
+        pushWorker = startPushWorker(services, options.pushWorker);
+        services.pushWorker = pushWorker;
+        syncRunner = startSyncRunner(services, {
+          concurrency: env.SYNC_CONCURRENCY,
+          pollMs: env.SYNC_POLL_MS,
+          heartbeatMs: env.SYNC_HEARTBEAT_MS,
+          staleAfterMs: env.SYNC_STALE_AFTER_MS,
+          lookbackSeconds: env.SYNC_LOOKBACK_SECONDS,
+          // Only one process can open an embedded database, so whatever it finds RUNNING was orphaned.
+          exclusiveDatabase: db.kind === 'pglite',
+          ...options.syncRunner,
+        });
+        services.syncRunner = syncRunner;
+      }
       server = createServer(async (req, res) => {
         inFlight++;
         try {
@@ -92,6 +116,9 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
     },
     async stop() {
       // Stop taking work first, then let in-flight requests finish, then release the database.
+      // Running syncs finish their current page and stay INTERRUPTED, resumable by the next worker.
+      await syncRunner?.stop();
+      services.syncRunner = undefined;
       await ws?.close();
       if (server) {
         server.closeIdleConnections();
@@ -102,6 +129,9 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       }
       await yoga.dispose();
       await declared?.stop();
+      // Hands back the jobs of pushes in flight, before the database closes.
+      await pushWorker?.stop();
+      services.pushWorker = undefined;
       if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
       if (!options.database) await db.close();
     },

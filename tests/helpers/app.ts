@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppOptions } from '../../src/app.js';
 import { parseEnv } from '../../src/env.js';
 import { createToken } from '../../src/modules/access/token.service.js';
 
@@ -47,8 +47,9 @@ export interface TestApp {
 }
 
 /** Starts the real service (HTTP + WebSocket) on a free port against a database of its own. */
-export async function startTestApp(envOverrides: Record<string, string> = {}): Promise<TestApp> {
-  const scratch = backend === 'postgres' ? await createScratchDatabase() : null;
+export async function startTestApp(envOverrides: Record<string, string> = {}, appOptions: Partial<AppOptions> = {}): Promise<TestApp> {
+  // A DATABASE_URL given by the test is its own (shared by several apps): no scratch database then.
+  const scratch = backend === 'postgres' && !envOverrides.DATABASE_URL ? await createScratchDatabase() : null;
   const queries: string[] = [];
   const logs: string[] = [];
   const env = parseEnv({
@@ -67,7 +68,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}): P
       cb();
     },
   });
-  const app = await buildApp(env, { logDestination, onQuery: (sql) => queries.push(sql) });
+  const app = await buildApp(env, { logDestination, onQuery: (sql) => queries.push(sql), ...appOptions });
   await app.start();
   const adminToken = app.bootstrapToken!;
   const gql = async (query: string, variables?: Record<string, unknown>, token: string | null = adminToken) => {

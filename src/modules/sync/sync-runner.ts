@@ -51,16 +51,18 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
   const log = services.logger.child({ component: 'sync-runner', instanceId });
 
   const reap = async () => {
-    // At the first tick on an exclusive database every RUNNING run is orphaned, however fresh its heartbeat.
-    const cutoff = new Date(firstTick ? Date.now() + 60_000 : Date.now() - staleAfterMs);
-    firstTick = false;
+    // At the first tick on an exclusive database every RUNNING run is orphaned, however fresh its
+    // heartbeat; that sweep is repeated until it succeeds once.
+    const sweepAll = firstTick;
+    const cutoff = sweepAll ? 'infinity' : new Date(Date.now() - staleAfterMs).toISOString();
     const orphans = await services.prisma.$queryRawUnsafe<SyncRun[]>(
       `UPDATE "SyncRun" SET status = 'INTERRUPTED', "ownerId" = NULL, "heartbeatAt" = NULL
         WHERE status = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < $1::timestamptz) AND ("ownerId" IS NULL OR "ownerId" <> $2)
         RETURNING *`,
-      cutoff.toISOString(),
+      cutoff,
       instanceId,
     );
+    if (sweepAll) firstTick = false;
     for (const run of orphans) {
       await writeSyncLogs(services.prisma, log, run, [{ level: 'WARN', message: `the worker running this sync stopped answering after ${run.pagesDone} page(s); marked INTERRUPTED to resume` }]);
       publishRun(services, run);

@@ -1,0 +1,22 @@
+import { GraphQLError } from 'graphql';
+import { DomainError, DomainErrors } from './domain-error.js';
+
+/**
+ * Runs a service call behind a query field. A query has no payload to carry typed errors, so an
+ * expected refusal (a DomainError, such as a date range the service will not answer) becomes a
+ * GraphQL error with code BAD_USER_INPUT, the domain code in `reason` and the argument in `field`.
+ * Anything else is rethrown as is (masked and logged as unexpected).
+ */
+export async function runQuery<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const first = error instanceof DomainErrors ? error.errors[0] : error;
+    if (first instanceof DomainError) {
+      throw new GraphQLError(first.message, {
+        extensions: { code: 'BAD_USER_INPUT', reason: first.code, ...(first.field ? { field: first.field } : {}) },
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,13 @@
+import { DomainError } from '../../graphql/domain-error.js';
+
+/** Stable codes of every catalog edit refusal; clients switch on these. */
+export const catalogErrorCodes = ['VALIDATION', 'NOT_FOUND', 'LISTING_DELISTED'] as const;
+
+export type CatalogErrorCode = (typeof catalogErrorCodes)[number];
+
+export const catalogError = (code: CatalogErrorCode, message: string, field: string[] | null = null) => new DomainError(code, message, field);
+
+export const listingNotFound = (id: string) => catalogError('NOT_FOUND', `No listing with id ${id}`, ['input', 'listingId']);
+export const productNotFound = (id: string) => catalogError('NOT_FOUND', `No product with id ${id}`, ['input', 'productId']);
+export const listingDelisted = (id: string) =>
+  catalogError('LISTING_DELISTED', `Listing ${id} is delisted: the marketplace no longer offers it, so it cannot be edited`, ['input', 'listingId']);

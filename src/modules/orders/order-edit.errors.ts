@@ -1,0 +1,10 @@
+import { DomainError } from '../../graphql/domain-error.js';
+
+/** Stable codes of every order edit refusal; clients switch on these. */
+export const orderErrorCodes = ['VALIDATION', 'NOT_FOUND'] as const;
+
+export type OrderErrorCode = (typeof orderErrorCodes)[number];
+
+export const orderError = (code: OrderErrorCode, message: string, field: string[] | null = null) => new DomainError(code, message, field);
+
+export const orderNotFound = (id: string) => orderError('NOT_FOUND', `No order with id ${id}`, ['input', 'orderId']);

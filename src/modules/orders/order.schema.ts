@@ -1,0 +1,157 @@
+import DataLoader from 'dataloader';
+import { builder } from '../../graphql/builder.js';
+import { SortDirection } from '../../graphql/common.schema.js';
+import type { Context } from '../../graphql/context.js';
+import { isUuid } from '../../graphql/ids.js';
+import { requestLoader } from '../../graphql/request-loader.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { Channel } from '../accounts/account.schema.js';
+import { orderOrderBy, orderSortFields, orderWhere, type OrderSortField } from './order.filters.js';
+
+export const OrderStatus = builder.enumType('OrderStatus', {
+  values: {
+    NEW: { description: 'Placed, not yet handled.' },
+    PROCESSING: { description: 'Being prepared.' },
+    SHIPPED: { description: 'Handed to the carrier.' },
+    DELIVERED: { description: 'Received by the customer.' },
+    CANCELLED: { description: 'Cancelled before delivery; not counted as a sale.' },
+    RETURNED: { description: 'Sent back by the customer; not counted as a sale.' },
+  } as const,
+});
+
+const OrderCustomer = builder.simpleObject('OrderCustomer', {
+  description: 'The buyer as the marketplace reports them; a marketplace may leave any of these out.',
+  fields: (t) => ({
+    name: t.string({ nullable: true }),
+    email: t.string({ nullable: true }),
+    phone: t.string({ nullable: true }),
+  }),
+});
+
+type ProductQuery = { include?: Prisma.ProductInclude; select?: Prisma.ProductSelect };
+
+/**
+ * Products by SKU for every order line of the request, one statement per distinct selection: the
+ * Pothos `query` is the same for every line of a list, so a page of orders shares one loader.
+ */
+const productBySku = (ctx: Context, query: ProductQuery) =>
+  requestLoader(ctx, `orderItem.product:${JSON.stringify(query)}`, () =>
+    new DataLoader<string, unknown>(async (skus) => {
+      const args = query.select ? { select: { ...query.select, sku: true } } : query;
+      const products = (await ctx.prisma.product.findMany({ ...args, where: { sku: { in: [...skus] } } })) as { sku: string }[];
+      const bySku = new Map(products.map((p) => [p.sku, p]));
+      return skus.map((sku) => bySku.get(sku) ?? null);
+    }),
+  );
+
+export const OrderItem = builder.prismaObject('OrderItem', {
+  description: 'One line of an order.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    position: t.exposeInt('position', { description: 'Line number within the order, from the marketplace\'s order of lines.' }),
+    sku: t.exposeString('sku'),
+    externalProductId: t.exposeString('externalProductId', { description: 'The product or offer id on the marketplace.' }),
+    name: t.exposeString('name', { nullable: true, description: 'The title on the order, when the marketplace sends one.' }),
+    quantity: t.exposeInt('quantity'),
+    price: t.field({ type: 'Decimal', description: 'Unit price, in the order\'s currency.', resolve: (item) => item.price.toFixed(2) }),
+    lineTotal: t.field({
+      type: 'Decimal',
+      description: 'price × quantity, exact.',
+      select: { price: true, quantity: true },
+      resolve: (item) => item.price.mul(item.quantity).toFixed(2),
+    }),
+    product: t.prismaField({
+      type: 'Product',
+      nullable: true,
+      description: 'The catalog product with this SKU, if there is one.',
+      resolve: (query, item, _args, ctx) => productBySku(ctx, query as ProductQuery).load(item.sku) as never,
+    }),
+  }),
+});
+
+export const Order = builder.prismaObject('Order', {
+  description:
+    'An order on one marketplace account. `status` is the value Stockline holds (a user\'s change included); `remoteOrderStatus` and `remoteStatus` are what the marketplace reported last.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    account: t.relation('account'),
+    channel: t.field({
+      type: Channel,
+      description: 'The channel of its account.',
+      select: { account: { select: { channel: true } } },
+      resolve: (order) => order.account.channel,
+    }),
+    externalId: t.exposeString('externalId', { description: 'The order\'s id on the marketplace; unique per account.' }),
+    status: t.expose('status', { type: OrderStatus }),
+    remoteOrderStatus: t.expose('remoteOrderStatus', { type: OrderStatus, description: 'The marketplace\'s status, mapped to ours, as last reported.' }),
+    remoteStatus: t.exposeString('remoteStatus', { description: 'The marketplace\'s own status value, for display and debugging.' }),
+    statusEditedAt: t.expose('statusEditedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Set while a user\'s status change stands against the marketplace\'s status; null otherwise.',
+    }),
+    customer: t.field({
+      type: OrderCustomer,
+      select: { customerName: true, customerEmail: true, customerPhone: true },
+      resolve: (order) => ({ name: order.customerName, email: order.customerEmail, phone: order.customerPhone }),
+    }),
+    total: t.field({ type: 'Decimal', description: 'What the customer pays, in `currency`.', resolve: (order) => order.total.toFixed(2) }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 code of total and the line prices.' }),
+    placedAt: t.expose('placedAt', { type: 'DateTime' }),
+    remoteUpdatedAt: t.expose('remoteUpdatedAt', { type: 'DateTime', nullable: true, description: 'When the marketplace says the order last changed, if it says.' }),
+    items: t.relation('items', { description: 'Its lines, in order.', query: { orderBy: [{ position: 'asc' }] } }),
+    itemCount: t.relationCount('items', { description: 'Number of lines (not units).' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const OrderFilter = builder.inputType('OrderFilter', {
+  fields: (t) => ({
+    channel: t.field({ type: Channel, required: false }),
+    accountId: t.id({ required: false }),
+    status: t.field({ type: [OrderStatus], required: false, description: 'Any of these statuses; empty or left out: all.' }),
+    placedFrom: t.field({ type: 'DateTime', required: false, description: 'Placed at or after (inclusive).' }),
+    placedTo: t.field({ type: 'DateTime', required: false, description: 'Placed before (exclusive).' }),
+    search: t.string({ required: false, description: 'Part of the marketplace\'s order id (externalId), any case.' }),
+  }),
+});
+
+const OrderSortField = builder.enumType('OrderSortField', { values: Object.keys(orderSortFields) as OrderSortField[] });
+const OrderOrder = builder.inputType('OrderOrder', {
+  fields: (t) => ({
+    field: t.field({ type: OrderSortField }),
+    direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC' }),
+  }),
+});
+
+type OrderFilterArg = Omit<NonNullable<Parameters<typeof orderWhere>[0]>, 'accountId'> & { accountId?: string | number | null };
+const whereOf = (filter: OrderFilterArg | null | undefined) =>
+  orderWhere(filter ? { ...filter, accountId: filter.accountId == null ? null : String(filter.accountId) } : null);
+
+builder.queryFields((t) => ({
+  orders: t.prismaConnection({
+    type: 'Order',
+    cursor: 'id',
+    authScopes: { viewer: true },
+    description: 'Orders, newest first unless `orderBy` says otherwise; at most 100 per page.',
+    args: {
+      filter: t.arg({ type: OrderFilter, required: false }),
+      orderBy: t.arg({ type: OrderOrder, required: false }),
+    },
+    totalCount: (_c, args, ctx) => ctx.prisma.order.count({ where: whereOf(args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.order.findMany({
+        ...query,
+        where: whereOf(args.filter),
+        orderBy: args.orderBy ? orderOrderBy(args.orderBy.field, args.orderBy.direction ?? 'ASC') : orderOrderBy(),
+      }),
+  }),
+  order: t.prismaField({
+    type: 'Order',
+    nullable: true,
+    authScopes: { viewer: true },
+    args: { id: t.arg.id() },
+    resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.order.findUnique({ ...query, where: { id: String(id) } }) : null),
+  }),
+}));
