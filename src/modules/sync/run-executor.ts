@@ -153,6 +153,7 @@ async function runPhase(
         attempts = 0;
         const next = await commitPage(services, config, attempt, current(), phase, page, phaseIndex, phaseCount);
         update(next);
+        await refreshStatistics(services, next, phase);
         if (next.cancelRequestedAt) throw new RunStopped('cancel');
         if (signal.aborted) throw new RunStopped(stopReason(signal));
         if (next.maxPages !== null && next.pagesDone >= next.maxPages) {
@@ -354,4 +355,15 @@ function messageOf(error: unknown): string {
 /** $queryRaw returns numeric columns as they come; the run's are all integers and a float. */
 function normalizeRun(row: SyncRun): SyncRun {
   return { ...row, percent: Number(row.percent) };
+}
+
+/**
+ * A first FULL sync grows an account from nothing to many rows; until PostgreSQL re-analyzes the
+ * tables, its plan for "this page's rows of this account" reads every row the account has (8 ms
+ * a page at 100k rows instead of 0.2 ms). Re-analyze as the run's writes grow tenfold.
+ */
+async function refreshStatistics(services: AppServices, run: SyncRun, phase: Phase): Promise<void> {
+  if (run.created === 0 || ![3, 30, 300, 3000].includes(run.pagesDone)) return;
+  const tables = phase === 'PRODUCTS' ? ['"Listing"', '"Product"'] : ['"Order"', '"OrderItem"'];
+  for (const table of tables) await services.prisma.$executeRawUnsafe(`ANALYZE ${table}`);
 }
