@@ -52,6 +52,18 @@ export const envSchema = z.object({
   SYNC_STALE_AFTER_MS: z.coerce.number().int().min(300).default(30_000),
   /** How often an idle worker looks for PENDING or INTERRUPTED runs (runs triggered here start at once); default 1000 ms. */
   SYNC_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  /** Run the scheduler in worker processes (ROLE worker or all); default true. */
+  SCHEDULER_ENABLED: bool.default(true),
+  /** An account whose last successful sync is older than this is stale (syncHealth, /readyz, alerts); default 120 minutes. */
+  STALE_AFTER_MINUTES: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Failed runs of one account in a row that raise an alert; default 3. */
+  ALERT_FAILURES_IN_A_ROW: z.coerce.number().int().min(1).max(100).default(3),
+  /** Share of failed or partial runs in the last hour (percent) that raises an alert; default 50. */
+  ALERT_ERROR_RATE_PERCENT: z.coerce.number().min(1).max(100).default(50),
+  /** Runs in the last hour needed before the error rate counts; default 4. */
+  ALERT_ERROR_RATE_MIN_RUNS: z.coerce.number().int().min(1).default(4),
+  /** Sync logs older than this are deleted by the daily retention job; default 30 days. */
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** With no account declared below: start the marketplace simulators and use them; default true unless NODE_ENV=test. */
   SANDBOX: bool.optional(),
   // Marketplace accounts declared in the environment (upserted by name at start).
