@@ -94,6 +94,7 @@ function childEnv(scenario: Scenario, overrides: Record<string, string> = {}): R
     SYNC_HEARTBEAT_MS: '200',
     SYNC_STALE_AFTER_MS: '1500',
     SYNC_POLL_MS: '200',
+    SCHEDULER_ENABLED: 'false',
     ...scenario.env,
     ...overrides,
   };
