@@ -1,3 +1,4 @@
+import { sortWithTieBreak } from '../../db/order-by.js';
 import type { Channel, Prisma } from '../../generated/prisma/client.js';
 import { isUuid } from '../../graphql/ids.js';
 
@@ -54,11 +55,8 @@ export const productSortFields = {
 export type ProductSortField = keyof typeof productSortFields;
 
 export function productOrderBy(field: ProductSortField = 'SKU', direction: 'ASC' | 'DESC' = 'ASC'): Prisma.ProductOrderByWithRelationInput[] {
-  const dir = direction === 'ASC' ? 'asc' : 'desc';
   const column = productSortFields[field];
-  // A product without a cost sorts last in both directions.
-  const primary = column === 'cost' ? { cost: { sort: dir, nulls: 'last' } } : { [column]: dir };
-  return [primary as Prisma.ProductOrderByWithRelationInput, { id: dir }];
+  return sortWithTieBreak(column, direction, column === 'cost');
 }
 
 /** A product's listings, optionally on one account only. */

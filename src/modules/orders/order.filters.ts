@@ -1,3 +1,4 @@
+import { sortWithTieBreak } from '../../db/order-by.js';
 import type { Channel, OrderStatus, Prisma } from '../../generated/prisma/client.js';
 import { isUuid } from '../../graphql/ids.js';
 
@@ -42,6 +43,5 @@ export type OrderSortField = keyof typeof orderSortFields;
 
 /** Default: newest first. */
 export function orderOrderBy(field: OrderSortField = 'PLACED_AT', direction: 'ASC' | 'DESC' = field === 'PLACED_AT' ? 'DESC' : 'ASC'): Prisma.OrderOrderByWithRelationInput[] {
-  const dir = direction === 'ASC' ? 'asc' : 'desc';
-  return [{ [orderSortFields[field]]: dir } as Prisma.OrderOrderByWithRelationInput, { id: dir }];
+  return sortWithTieBreak(orderSortFields[field], direction, false);
 }

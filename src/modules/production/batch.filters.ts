@@ -1,3 +1,4 @@
+import { sortWithTieBreak } from '../../db/order-by.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 
 /** Batch list filters, shared by the `batches` query and (later) export. */
@@ -51,9 +52,6 @@ export const batchSortFields = {
 export type BatchSortField = keyof typeof batchSortFields;
 
 export function batchOrderBy(field: BatchSortField = 'CREATED_AT', direction: 'ASC' | 'DESC' = 'DESC'): Prisma.BatchOrderByWithRelationInput[] {
-  const dir = direction === 'ASC' ? 'asc' : 'desc';
   const column = batchSortFields[field];
-  // Nullable columns: keep nulls last in both directions, as users expect.
-  const primary = column === 'closedAt' ? { closedAt: { sort: dir, nulls: 'last' } } : { [column]: dir };
-  return [primary as Prisma.BatchOrderByWithRelationInput, { id: dir }];
+  return sortWithTieBreak(column, direction, column === 'closedAt');
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { SyncConflict } from '../../generated/prisma/client.js';
 import type { Actor, AppServices } from '../../graphql/context.js';
 import { transact } from '../../db/transaction.js';
+import { recordChange, type ChangeEntity } from '../catalog/change-record.service.js';
 import { syncError } from './sync.errors.js';
 import { resolveConflictInput } from './sync.inputs.js';
 
@@ -17,8 +18,8 @@ export async function resolveSyncConflict(services: AppServices, actor: Actor, r
     const [conflict] = await tx.$queryRawUnsafe<SyncConflict[]>(`SELECT * FROM "SyncConflict" WHERE id = $1::uuid FOR UPDATE`, id);
     if (!conflict) throw syncError('NOT_FOUND', `No sync conflict with id ${id}`, ['input', 'id']);
     if (conflict.resolvedAt) throw syncError('ALREADY_RESOLVED', `Conflict ${id} was already resolved (${conflict.resolution}) by ${conflict.resolvedBy}`, ['input', 'id']);
-    const history = (entityType: string, entityId: string, field: string, oldValue: string, newValue: string) =>
-      tx.changeRecord.create({ data: { entityType, entityId, field, oldValue, newValue, actor: actor.name, source: 'CONFLICT_RESOLUTION' } });
+    const history = (entityType: ChangeEntity, entityId: string, field: string, oldValue: string, newValue: string) =>
+      recordChange(tx, { entityType, entityId, field, oldValue, newValue, actor: actor.name, source: 'CONFLICT_RESOLUTION' });
 
     if (conflict.listingId) {
       const listing = await tx.listing.findUniqueOrThrow({ where: { id: conflict.listingId } });

@@ -4,12 +4,12 @@
  * update only the rows that changed. Unchanged rows are not touched.
  */
 import { z } from 'zod';
-import type { ConflictStrategy } from '../../generated/prisma/client.js';
+import type { ConflictStrategy, Listing } from '../../generated/prisma/client.js';
 import type { RemoteListing } from '../../connectors/index.js';
 import type { Tx } from '../../db/transaction.js';
 import { reconcileField } from './conflict-policy.js';
 import { canonicalWarehouses, laterOf, normalizePrice, sameTime } from './sync-values.js';
-import { type PageOutcome, type RecordFailure, emptyOutcome, supersedePushes, repushLocal, recordConflicts, recordChanges, type ConflictRow, type ChangeRow, type PushRef } from './page-effects.js';
+import { type PageOutcome, type RecordFailure, emptyOutcome, supersedePushes, repushLocal, recordConflicts, recordSyncChanges, type ConflictRow, type ChangeRow, type PushRef } from './page-effects.js';
 
 const record = z.object({
   externalId: z.string().trim().min(1).max(255),
@@ -22,24 +22,13 @@ const record = z.object({
   remoteStatus: z.string().max(255),
 });
 
-interface ExistingListing {
-  id: string;
-  productId: string;
-  externalId: string;
-  sku: string;
-  name: string;
+/** A stored listing as the page query reads it: money as numeric text, enums as text. */
+type ExistingListing = Pick<Listing, 'id' | 'productId' | 'externalId' | 'sku' | 'name' | 'currency' | 'stock' | 'remoteStatus' | 'remoteStock' | 'remoteUpdatedAt' | 'priceEditedAt' | 'stockEditedAt'> & {
   price: string;
-  currency: string;
-  stock: number;
-  stockByWarehouse: Record<string, number>;
-  status: string;
-  remoteStatus: string;
   remotePrice: string;
-  remoteStock: number;
-  remoteUpdatedAt: Date | null;
-  priceEditedAt: Date | null;
-  stockEditedAt: Date | null;
-}
+  status: string;
+  stockByWarehouse: Record<string, number>;
+};
 
 export interface ListingPageInput {
   tx: Tx;
@@ -50,19 +39,8 @@ export interface ListingPageInput {
   now: Date;
 }
 
-interface Row {
-  externalId: string;
-  sku: string;
-  name: string;
-  price: string;
-  currency: string;
-  stock: number;
-  stockByWarehouse: Record<string, number>;
-  warehousesJson: string;
-  status: string;
-  remoteStatus: string;
-  remoteUpdatedAt: Date | null;
-}
+/** A valid remote offer, normalized for comparison with the stored one. */
+type Row = z.infer<typeof record> & { price: string; warehousesJson: string; remoteUpdatedAt: Date | null };
 
 /** Validates the page's records; a bad one is reported and skipped, never written. */
 function validRows(items: RemoteListing[], failures: RecordFailure[]): Row[] {
@@ -229,7 +207,7 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
       now.toISOString(),
     );
   }
-  await recordChanges(tx, changes);
+  await recordSyncChanges(tx, changes);
   await supersedePushes(tx, supersede);
   outcome.repushed = await repushLocal(tx, accountId, repush);
   outcome.conflicts = await recordConflicts(tx, accountId, input.runId, conflicts);

@@ -4,11 +4,11 @@
  * alone. The status is reconciled with a user's status change by the conflict strategy.
  */
 import { z } from 'zod';
-import type { ConflictStrategy } from '../../generated/prisma/client.js';
+import type { ConflictStrategy, Order } from '../../generated/prisma/client.js';
 import type { RemoteOrder } from '../../connectors/index.js';
 import type { Tx } from '../../db/transaction.js';
 import { reconcileField } from './conflict-policy.js';
-import { emptyOutcome, recordChanges, recordConflicts, type ChangeRow, type ConflictRow, type PageOutcome, type RecordFailure } from './page-effects.js';
+import { emptyOutcome, recordSyncChanges, recordConflicts, type ChangeRow, type ConflictRow, type PageOutcome, type RecordFailure } from './page-effects.js';
 import { laterOf, normalizePrice, sameTime } from './sync-values.js';
 
 const statuses = ['NEW', 'PROCESSING', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'] as const;
@@ -38,36 +38,20 @@ interface Line {
   price: string;
 }
 
-interface Row {
-  externalId: string;
+/** A valid remote order, flattened into the Order columns plus its lines. */
+type Row = Pick<Order, 'externalId' | 'remoteStatus' | 'customerName' | 'customerEmail' | 'customerPhone' | 'currency' | 'placedAt' | 'remoteUpdatedAt'> & {
   status: (typeof statuses)[number];
-  remoteStatus: string;
-  customerName: string | null;
-  customerEmail: string | null;
-  customerPhone: string | null;
   total: string;
-  currency: string;
-  placedAt: Date;
-  remoteUpdatedAt: Date | null;
   lines: Line[];
-}
+};
 
-interface ExistingOrder {
-  id: string;
-  externalId: string;
+/** A stored order as the page query reads it: money as numeric text, enums as text, lines as JSON text. */
+type ExistingOrder = Pick<Order, 'id' | 'externalId' | 'remoteStatus' | 'statusEditedAt' | 'customerName' | 'customerEmail' | 'customerPhone' | 'currency' | 'placedAt' | 'remoteUpdatedAt'> & {
   status: string;
   remoteOrderStatus: string;
-  remoteStatus: string;
-  statusEditedAt: Date | null;
-  customerName: string | null;
-  customerEmail: string | null;
-  customerPhone: string | null;
   total: string;
-  currency: string;
-  placedAt: Date;
-  remoteUpdatedAt: Date | null;
   lines: string;
-}
+};
 
 const linesKey = (lines: Line[]) => JSON.stringify(lines.map((l) => [l.position, l.sku, l.externalProductId, l.name, l.quantity, l.price]));
 
@@ -225,7 +209,7 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
       JSON.stringify(replacedLines.flatMap(({ orderId, lines }) => lines.map((line) => ({ orderId, ...line })))),
     );
   }
-  await recordChanges(tx, changes);
+  await recordSyncChanges(tx, changes);
   outcome.conflicts = await recordConflicts(tx, accountId, input.runId, conflicts);
   return outcome;
 }

@@ -4,6 +4,7 @@
  */
 import type { Tx } from '../../db/transaction.js';
 import type { EventType } from '../../events/event-types.js';
+import { recordChanges } from '../catalog/change-record.service.js';
 
 export interface RecordFailure {
   externalId: string;
@@ -58,14 +59,8 @@ export interface PushRef {
 }
 
 /** Values the sync changed, kept beside users' edits in the same history. */
-export async function recordChanges(tx: Tx, changes: ChangeRow[]): Promise<void> {
-  if (changes.length === 0) return;
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "ChangeRecord" (id, "entityType", "entityId", field, "oldValue", "newValue", actor, source)
-     SELECT gen_random_uuid(), r."entityType", r."entityId", r.field, r."oldValue", r."newValue", 'sync', r.source::"ChangeSource"
-       FROM jsonb_to_recordset($1::jsonb) AS r("entityType" text, "entityId" uuid, field text, "oldValue" text, "newValue" text, source text)`,
-    JSON.stringify(changes),
-  );
+export function recordSyncChanges(tx: Tx, changes: ChangeRow[]) {
+  return recordChanges(tx, changes.map((change) => ({ ...change, actor: 'sync' })));
 }
 
 /** Pending pushes of a value the sync replaced (or put in conflict) must not overwrite the marketplace. */
