@@ -64,6 +64,22 @@ export const envSchema = z.object({
   ALERT_ERROR_RATE_MIN_RUNS: z.coerce.number().int().min(1).default(4),
   /** Sync logs older than this are deleted by the daily retention job; default 30 days. */
   LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Let webhooks target private, loopback and link-local addresses (development, tests); default false. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  /** Webhook deliveries one worker sends at once; default 8. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Background tasks one worker runs at once; default 2. */
+  TASK_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** How long task results and their files are kept; default 24 hours. */
+  TASK_RESULT_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
+  /** Largest accepted upload (imports); default 10 MB. */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Base URL put in links sent out of the service (report e-mails); default http://localhost:PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** smtp:// or smtps:// URL (user:password@host:port) to mail finished reports; unset: no mail. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  /** Sender of those mails; default stockline@localhost. */
+  SMTP_FROM: z.string().min(3).default('Stockline <stockline@localhost>'),
   /** With no account declared below: start the marketplace simulators and use them; default true unless NODE_ENV=test. */
   SANDBOX: bool.optional(),
   // Marketplace accounts declared in the environment (upserted by name at start).
