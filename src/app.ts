@@ -10,12 +10,21 @@ import type { AppServices } from './graphql/context.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { attachWebSocket } from './graphql/websocket.js';
 import { handleHealth } from './http/health.js';
+import { handleFileRequest } from './modules/files/file.route.js';
+import { startTaskRunner, type TaskRunner, type TaskRunnerOptions } from './modules/tasks/task-runner.js';
+import { taskSettings } from './modules/tasks/task.settings.js';
+import { handleWebhookTest } from './http/webhook-test.js';
 import { createLogger } from './logger.js';
 import { ensureBootstrapToken } from './modules/access/token.service.js';
 import { createCredentialsCipher, loadCredentialsKey } from './modules/accounts/credentials.crypto.js';
 import { syncDeclaredAccounts, type DeclaredAccountsHandle } from './modules/accounts/declared-accounts.js';
 import { startPushWorker, type PushWorker, type PushWorkerOptions } from './modules/catalog/push-worker.js';
 import { startSyncRunner, type SyncRunner, type SyncRunnerOptions } from './modules/sync/sync-runner.js';
+import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './modules/webhooks/webhook.worker.js';
+import { startScheduler, type Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
+import { startAlertMonitor, type AlertMonitor } from './modules/monitoring/alert-monitor.js';
+import { monitoringSettings, type MonitoringSettings } from './modules/monitoring/monitoring.settings.js';
+import { createMailer } from './modules/reports/report-mailer.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from env (tests share a migrated database). */
@@ -28,6 +37,14 @@ export interface AppOptions {
   pushWorker?: PushWorkerOptions;
   /** Overrides of the sync worker's settings (tests shorten retry delays). */
   syncRunner?: Partial<SyncRunnerOptions>;
+  /** Overrides of the background task worker's settings (tests shorten the lease); `false` runs none. */
+  taskRunner?: Partial<TaskRunnerOptions> | false;
+  /** Overrides of the webhook delivery worker's settings (tests shorten the backoff). */
+  webhookWorker?: Partial<WebhookWorkerOptions>;
+  /** Overrides of the scheduler's settings (tests inject a clock and turn its timers off). */
+  scheduler?: Partial<SchedulerOptions>;
+  /** Overrides of health and alert settings (tests move the clock and shorten the alert interval). */
+  monitoring?: Partial<MonitoringSettings>;
 }
 
 export interface App {
@@ -54,7 +71,10 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
 
   const redis = env.REDIS_URL ? { pub: new Redis(env.REDIS_URL), sub: new Redis(env.REDIS_URL) } : null;
   const events = new EventBus(redis ? createRedisEventTarget({ publishClient: redis.pub, subscribeClient: redis.sub }) : undefined);
-  const services: AppServices = { prisma: db.prisma, events, logger, cipher, redis: redis?.pub };
+  const services: AppServices = { prisma: db.prisma, events, logger, cipher, redis: redis?.pub, monitoring: { ...monitoringSettings(env), ...options.monitoring } };
+  services.webhookTargets = { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS };
+  services.mailer = createMailer(env);
+  services.tasks = taskSettings(env);
   const yoga = createGraphQLHandler(env, services);
 
   let server: Server | undefined;
@@ -62,6 +82,10 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   let declared: DeclaredAccountsHandle | undefined;
   let pushWorker: PushWorker | undefined;
   let syncRunner: SyncRunner | undefined;
+  let taskRunner: TaskRunner | undefined;
+  let webhookWorker: WebhookWorker | undefined;
+  let scheduler: Scheduler | undefined;
+  let alertMonitor: AlertMonitor | undefined;
   // Requests still executing: a client that hung up closes its socket, but its resolver may
   // still be using the database, so stop() waits for these before closing it.
   let inFlight = 0;
@@ -91,11 +115,35 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
           ...options.syncRunner,
         });
         services.syncRunner = syncRunner;
+        // Background tasks (exports, imports, reports, aggregation) queued by any instance run here.
+        if (options.taskRunner !== false) {
+          taskRunner = startTaskRunner(services, { concurrency: env.TASK_CONCURRENCY, ...options.taskRunner });
+          services.taskRunner = taskRunner;
+        }
+        // Webhook deliveries recorded by any instance go out from worker instances; commits kick it.
+        webhookWorker = startWebhookWorker(services, {
+          concurrency: env.WEBHOOK_CONCURRENCY,
+          allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+          ...options.webhookWorker,
+        });
+        services.webhookWorker = webhookWorker;
+        if (env.SCHEDULER_ENABLED) {
+          scheduler = await startScheduler(services, {
+            logRetentionDays: env.LOG_RETENTION_DAYS,
+            exclusiveDatabase: db.kind === 'pglite',
+            ...options.scheduler,
+          });
+          services.scheduler = scheduler;
+        }
+        // Alerts are evaluated where runs finish (and, through Redis, wherever they are heard of).
+        alertMonitor = startAlertMonitor(services);
       }
       server = createServer(async (req, res) => {
         inFlight++;
         try {
-          if (await handleHealth(req, res, db)) return;
+          if (await handleHealth(req, res, db, services)) return;
+          if (await handleFileRequest(req, res, services)) return;
+          if (await handleWebhookTest(req, res, services)) return;
           await yoga.requestListener(req, res);
         } catch (error) {
           logger.error({ err: error }, 'request failed');
@@ -112,13 +160,21 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       const { port } = server.address() as AddressInfo;
       const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
       app.url = `http://${host}:${port}`;
+      services.tasks!.instanceUrl = app.url;
       logger.info({ url: `${app.url}/graphql`, database: db.kind, role: env.ROLE }, 'Stockline is listening');
     },
     async stop() {
       // Stop taking work first, then let in-flight requests finish, then release the database.
       // Running syncs finish their current page and stay INTERRUPTED, resumable by the next worker.
+      // The scheduler first: it queues syncs, and a firing in progress is waited for.
+      await scheduler?.stop();
+      services.scheduler = undefined;
+      await alertMonitor?.stop();
       await syncRunner?.stop();
       services.syncRunner = undefined;
+      // Running tasks are cut at their next page and handed back to the queue.
+      await taskRunner?.stop();
+      services.taskRunner = undefined;
       await ws?.close();
       if (server) {
         server.closeIdleConnections();
@@ -132,6 +188,9 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       // Hands back the jobs of pushes in flight, before the database closes.
       await pushWorker?.stop();
       services.pushWorker = undefined;
+      // Cuts deliveries in flight and hands them back (they are sent again by the next worker).
+      await webhookWorker?.stop();
+      services.webhookWorker = undefined;
       if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
       if (!options.database) await db.close();
     },

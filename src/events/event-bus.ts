@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createPubSub, type PubSub } from 'graphql-yoga';
+import { filter } from '@graphql-yoga/subscription';
 import type { TypedEventTarget } from '@graphql-yoga/typed-event-target';
 import type { DomainEvent, EventType } from './event-types.js';
 
@@ -24,10 +25,46 @@ export interface SyncProgressEvent {
   at: string;
 }
 
+/** One webhook delivery attempt's outcome (webhookDelivery subscription). */
+export interface WebhookAttemptEvent {
+  webhookId: string;
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  attempt: number;
+  success: boolean;
+  /** The delivery's status after this attempt: PENDING (a retry is due at nextAttemptAt), SUCCESS or FAILED. */
+  status: string;
+  responseStatus: number | null;
+  error: string | null;
+  durationMs: number;
+  /** ISO 8601, when a retry is due. */
+  nextAttemptAt: string | null;
+  /** ISO 8601. */
+  at: string;
+}
+
+/** A background task as it changes (created, each progress report, finished); see src/modules/tasks. */
+export interface TaskProgressEvent {
+  taskId: string;
+  kind: string;
+  status: 'PENDING' | 'PROGRESS' | 'SUCCESS' | 'FAILURE';
+  progressCurrent: number;
+  progressTotal: number | null;
+  percent: number;
+  result: unknown;
+  error: string | null;
+  attempts: number;
+  /** ISO 8601. */
+  at: string;
+}
+
 type Channels = {
   'domain-event': [DomainEvent];
+  'task-progress': [TaskProgressEvent];
   'sync-progress': [SyncProgressEvent];
   'sync-run': [{ runId: string; accountId: string; status: string }];
+  'webhook-attempt': [WebhookAttemptEvent];
 };
 
 /**
@@ -55,6 +92,25 @@ export class EventBus {
 
   publishSyncRun(change: Channels['sync-run'][0]): void {
     this.pubsub.publish('sync-run', change);
+  }
+
+  publishWebhookAttempt(event: WebhookAttemptEvent): void {
+    this.pubsub.publish('webhook-attempt', event);
+  }
+
+  async *webhookAttempts(webhookId: string): AsyncGenerator<WebhookAttemptEvent> {
+    for await (const event of this.pubsub.subscribe('webhook-attempt')) {
+      if (event.webhookId === webhookId) yield event;
+    }
+  }
+
+  publishTaskProgress(event: TaskProgressEvent): void {
+    this.pubsub.publish('task-progress', event);
+  }
+
+  /** A Repeater, not a generator: it can be closed while waiting for an event (a finished task's subscription ends at once). */
+  taskProgress(taskId: string): AsyncIterableIterator<TaskProgressEvent> {
+    return filter((event: TaskProgressEvent) => event.taskId === taskId)(this.pubsub.subscribe('task-progress'));
   }
 
   async *syncProgress(filter: { runId?: string; accountId?: string }): AsyncGenerator<SyncProgressEvent> {

@@ -26,6 +26,9 @@ export const eventTypes = {
 
 export type EventType = keyof typeof eventTypes;
 
+/** Version of every event's payload shape (served by `eventTypes`). */
+export const EVENT_VERSION = 1;
+
 export const eventTypeNames = Object.keys(eventTypes) as EventType[];
 
 export function isEventType(name: string): name is EventType {
@@ -33,7 +36,7 @@ export function isEventType(name: string): name is EventType {
 }
 
 export interface DomainEvent {
-  /** Unique per event; webhooks reuse it as the delivery id receivers dedupe on. */
+  /** Unique per event; webhook bodies carry it as `id` (each delivery also has its own id, X-Webhook-Id). */
   id: string;
   type: EventType;
   /** ISO 8601; a string so the event survives JSON transport (Redis) unchanged. */

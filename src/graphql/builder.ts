@@ -16,6 +16,8 @@ export type Scalars = {
   JSON: { Input: unknown; Output: unknown };
   /** Money and other exact decimals, as a string ("12.50"): never a float. */
   Decimal: { Input: string; Output: string | { toString(): string } };
+  /** An upload (GraphQL multipart request spec); input only. */
+  File: { Input: File; Output: never };
 };
 
 /** The schema builder. It defines no types: each module adds its own (see src/graphql/schema.ts). */

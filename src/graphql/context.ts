@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import type { PrismaClient, Role } from '../generated/prisma/client.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { CredentialsCipher } from '../modules/accounts/credentials.crypto.js';
+import type { TaskSettings } from '../modules/tasks/task.settings.js';
+import type { MonitoringSettings } from '../modules/monitoring/monitoring.settings.js';
+import type { ReportMailer } from '../modules/reports/report-mailer.js';
 
 /** Who is calling: resolved from the bearer token before execution. */
 export interface Actor {
@@ -24,6 +27,20 @@ export interface AppServices {
   pushWorker?: { kick(): void };
   /** This process's sync worker (absent with ROLE=api): triggers start at once instead of at the next poll. */
   syncRunner?: { kick(): void; cancel(runId: string): boolean };
+  /** This process's webhook delivery worker (absent with ROLE=api): commits that record deliveries kick it. */
+  webhookWorker?: { kick(): void };
+  /** Webhook target policy (WEBHOOK_ALLOW_PRIVATE_TARGETS); absent means private targets are refused. */
+  webhookTargets?: { allowPrivate: boolean };
+  /** This process's scheduler (worker roles, SCHEDULER_ENABLED): a schedule edited here re-arms its timer at once. */
+  scheduler?: { kick(): void };
+  /** This process's background task worker (absent with ROLE=api): new tasks start at once instead of at the next poll. */
+  taskRunner?: { kick(): void };
+  /** Where task files live, their lifetime and the upload cap (default: see src/modules/tasks/task.settings.ts). */
+  tasks?: TaskSettings;
+  /** Sends report links by mail (SMTP_URL); absent or unconfigured: mails are skipped and the task result says so. */
+  mailer?: ReportMailer;
+  /** Health and alert thresholds and the clock they use (default: the documented defaults and the system clock). */
+  monitoring?: MonitoringSettings;
 }
 
 export interface Context extends AppServices {

@@ -31,3 +31,11 @@ builder.scalarType('Decimal', {
   parseValue: parseDecimal,
   parseLiteral: (ast) => parseDecimal(ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : undefined),
 });
+
+// Uploads arrive as multipart parts (graphql-yoga parses the GraphQL multipart request spec).
+builder.scalarType('File', {
+  description: 'A file upload, sent as a part of a multipart request (GraphQL multipart request spec).',
+  serialize: () => {
+    throw new GraphQLError('File is an input-only scalar');
+  },
+});

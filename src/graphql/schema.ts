@@ -19,6 +19,16 @@ import '../modules/orders/order-edit.schema.js';
 import '../modules/sync/sync-run.schema.js';
 import '../modules/sync/sync-log.schema.js';
 import '../modules/sync/sync-conflict.schema.js';
+import '../modules/tasks/task.schema.js';
+import '../modules/production/batch-transfer.schema.js';
+import '../modules/scheduler/schedule.schema.js';
+import '../modules/monitoring/alert.schema.js';
+import '../modules/monitoring/health.schema.js';
+import '../modules/monitoring/report.schema.js';
+import '../modules/monitoring/channel-stats.schema.js';
+import '../modules/webhooks/webhook.schema.js';
+import '../modules/analytics/dashboard.schema.js';
+import '../modules/reports/report.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -5,6 +5,7 @@ import type { AppServices, Context, Actor } from './context.js';
 import { schema } from './schema.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { createTokenRateLimiter } from './token-rate-limit.js';
+import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
 
 type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null };
 
@@ -22,6 +23,8 @@ export function createGraphQLHandler(env: Env, services: AppServices): YogaServe
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Multipart uploads stop at UPLOAD_MAX_BYTES; importBatches answers an oversized one with a typed error.
+    plugins: [useUploadLimit(env.UPLOAD_MAX_BYTES)],
     logging: {
       debug: (...a) => services.logger.debug(a.map(String).join(' ')),
       info: (...a) => services.logger.info(a.map(String).join(' ')),

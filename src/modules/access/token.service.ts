@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/errors.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient, Role } from '../../generated/prisma/client.js';
@@ -67,11 +68,16 @@ export async function authenticate(prisma: PrismaClient, header: string | null |
 export async function ensureBootstrapToken(services: AppServices, adminToken?: string): Promise<string | null> {
   if (adminToken) {
     const tokenHash = hashToken(adminToken);
-    await services.prisma.apiToken.upsert({
-      where: { tokenHash },
-      update: {},
-      create: { name: 'bootstrap admin (ADMIN_TOKEN)', role: 'ADMIN', tokenHash, prefix: adminToken.slice(0, 10) },
-    });
+    // Several instances starting at once race on the same row: the upsert's insert can lose, which is fine.
+    await services.prisma.apiToken
+      .upsert({
+        where: { tokenHash },
+        update: {},
+        create: { name: 'bootstrap admin (ADMIN_TOKEN)', role: 'ADMIN', tokenHash, prefix: adminToken.slice(0, 10) },
+      })
+      .catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+      });
     return null;
   }
   const active = await services.prisma.apiToken.count({

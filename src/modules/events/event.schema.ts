@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../../graphql/builder.js';
-import { eventTypeNames, eventTypes, isEventType, type DomainEvent } from '../../events/event-types.js';
+import { EVENT_VERSION, eventTypeNames, eventTypes, isEventType, type DomainEvent } from '../../events/event-types.js';
 
 const DomainEventRef = builder.objectRef<DomainEvent>('DomainEvent').implement({
   description: 'Something that happened, as published to subscriptions and webhooks.',
@@ -14,14 +14,19 @@ const DomainEventRef = builder.objectRef<DomainEvent>('DomainEvent').implement({
 });
 
 const EventTypeRef = builder.simpleObject('EventType', {
-  fields: (t) => ({ name: t.string(), description: t.string() }),
+  fields: (t) => ({
+    name: t.string(),
+    description: t.string(),
+    version: t.int({ description: 'Version of the payload shape; bumped on an incompatible change.' }),
+    webhookEnabled: t.boolean({ description: 'Whether webhooks can subscribe to it (every type can).' }),
+  }),
 });
 
 builder.queryFields((t) => ({
   eventTypes: t.field({
     type: [EventTypeRef],
     authScopes: { viewer: true },
-    resolve: () => eventTypeNames.map((name) => ({ name, description: eventTypes[name] })),
+    resolve: () => eventTypeNames.map((name) => ({ name, description: eventTypes[name], version: EVENT_VERSION, webhookEnabled: true })),
   }),
 }));
 

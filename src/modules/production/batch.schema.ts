@@ -37,7 +37,7 @@ export const Batch = builder.prismaObject('Batch', {
   }),
 });
 
-const BatchFilter = builder.inputType('BatchFilter', {
+export const BatchFilter = builder.inputType('BatchFilter', {
   fields: (t) => ({
     closed: t.boolean({ required: false }),
     batchNumber: t.int({ required: false }),
@@ -53,7 +53,7 @@ const BatchFilter = builder.inputType('BatchFilter', {
 });
 
 const BatchSortField = builder.enumType('BatchSortField', { values: Object.keys(batchSortFields) as BatchSortField[] });
-const BatchOrder = builder.inputType('BatchOrder', {
+export const BatchOrder = builder.inputType('BatchOrder', {
   fields: (t) => ({
     field: t.field({ type: BatchSortField }),
     direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC' }),

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MarketplaceAccount, SyncRun } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../graphql/context.js';
 import { EventBus } from '../../events/event-bus.js';
+import { recordDeliveries } from '../webhooks/webhook.outbox.js';
 import { AuthError, type Connector, type Page, type RemoteListing, type RemoteOrder } from '../../connectors/index.js';
 import { connectorFor } from '../accounts/account-connector.js';
 import { writeListingPage } from './listing-writer.js';
@@ -60,7 +61,10 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
   if (!account || !account.enabled) return finish(services, run, attempt, 'FAILED', account ? 'the account is disabled' : 'the account no longer exists', new Set());
 
   if (!resumed) {
-    services.events.publish([EventBus.create('sync.started', { runId: run.id, accountId: run.accountId, scope: run.scope, mode: run.mode }, run.triggeredBy)]);
+    const started = [EventBus.create('sync.started', { runId: run.id, accountId: run.accountId, scope: run.scope, mode: run.mode }, run.triggeredBy)];
+    // Its webhook deliveries first (one statement, atomic by itself), then subscribers hear of it.
+    if ((await recordDeliveries(services.prisma, started)) > 0) services.webhookWorker?.kick();
+    services.events.publish(started);
     await log([{ level: 'INFO', message: `${run.mode} ${run.scope} sync started (conflict strategy ${run.conflictStrategy})`, context: { triggeredBy: run.triggeredBy } }]);
   } else {
     await log([{ level: 'INFO', message: `resumed after an interruption at page ${run.pagesDone} (phase ${run.phase ?? 'PRODUCTS'})` }]);
@@ -202,7 +206,7 @@ async function commitPage(
   phaseCount: number,
 ): Promise<SyncRun> {
   const now = new Date();
-  const { next, outcome } = await services.prisma.$transaction(
+  const { next, outcome, events, deliveries } = await services.prisma.$transaction(
     async (tx) => {
       const input = { tx, accountId: run.accountId, runId: run.id, strategy: run.conflictStrategy, now };
       const outcome: PageOutcome =
@@ -232,6 +236,9 @@ async function commitPage(
         context: { phase, page: page.pageIndex, items: page.items.length, conflicts: outcome.conflicts },
       });
       await writeSyncLogs(tx, services.logger, run, entries);
+      // The page's events go to webhooks with the page itself (outbox): rolled back with it if it is.
+      const events = outcome.events.map(([type, payload]) => EventBus.create(type, payload, 'sync'));
+      const deliveries = await recordDeliveries(tx, events);
       const watermarkField = phase === 'PRODUCTS' ? 'watermark' : 'ordersWatermark';
       const rows = await tx.$queryRawUnsafe<SyncRun[]>(
         `UPDATE "SyncRun" SET
@@ -259,11 +266,12 @@ async function commitPage(
       );
       // Another instance reaped this run as stale and took it over: roll this page back.
       if (rows.length === 0) throw new RunStopped('lost');
-      return { next: normalizeRun(rows[0]!), outcome };
+      return { next: normalizeRun(rows[0]!), outcome, events, deliveries };
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
-  services.events.publish(outcome.events.map(([type, payload]) => EventBus.create(type, payload, 'sync')));
+  services.events.publish(events);
+  if (deliveries > 0) services.webhookWorker?.kick();
   if (outcome.repushed > 0) services.pushWorker?.kick();
   services.events.publishSyncProgress(progressEvent(next));
   return next;
@@ -299,31 +307,36 @@ async function finish(
   await services.prisma.syncRunSeen.deleteMany({ where: { runId: run.id } });
   // A FULL listing without remote timestamps still proves everything up to its start was seen.
   const productsMark = productsComplete ? (run.watermark ?? (run.mode === 'FULL' ? run.startedAt : null)) : null;
-  const final = await services.prisma.syncRun.update({
-    where: { id: run.id },
-    data: {
-      status,
-      error,
-      delisted,
-      activeKey: null,
-      cursor: null,
-      heartbeatAt: null,
-      finishedAt: new Date(),
-      activeMs: activeMs(attempt),
-      percent: status === 'SUCCESS' || status === 'PARTIAL' ? 100 : run.percent,
-      watermark: run.mode === 'SELECTIVE' ? null : productsMark,
-      ordersWatermark: ordersComplete ? (run.ordersWatermark ?? run.startedAt) : null,
-    },
+  // The final state and its webhook deliveries commit together (outbox).
+  const { final, terminal, deliveries } = await services.prisma.$transaction(async (tx) => {
+    const final = await tx.syncRun.update({
+      where: { id: run.id },
+      data: {
+        status,
+        error,
+        delisted,
+        activeKey: null,
+        cursor: null,
+        heartbeatAt: null,
+        finishedAt: new Date(),
+        activeMs: activeMs(attempt),
+        percent: status === 'SUCCESS' || status === 'PARTIAL' ? 100 : run.percent,
+        watermark: run.mode === 'SELECTIVE' ? null : productsMark,
+        ordersWatermark: ordersComplete ? (run.ordersWatermark ?? run.startedAt) : null,
+      },
+    });
+    const terminal =
+      status === 'CANCELLED'
+        ? []
+        : [EventBus.create(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error }, final.triggeredBy)];
+    return { final, terminal, deliveries: await recordDeliveries(tx, terminal) };
   });
   const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} conflict(s)`;
   await writeSyncLogs(services.prisma, services.logger, final, [
     { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
   ]);
-  if (status !== 'CANCELLED') {
-    services.events.publish([
-      EventBus.create(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error }, final.triggeredBy),
-    ]);
-  }
+  services.events.publish(terminal);
+  if (deliveries > 0) services.webhookWorker?.kick();
   services.events.publishSyncProgress(progressEvent(final));
   publishRun(services, final);
   return final;

@@ -1,0 +1,205 @@
+/**
+ * Webhook delivery benchmark: deliveries per second from the outbox to a local receiver, against
+ * a baseline measured in the same run.
+ *
+ *   npx tsx bench/webhooks.bench.ts [deliveries] [concurrency]
+ *
+ * Creates a scratch PostgreSQL database (BENCH_DATABASE_URL names the server and the database to
+ * connect to for CREATE/DROP; default postgres://postgres@127.0.0.1:5432/postgres), starts the app
+ * (worker role, WEBHOOK_CONCURRENCY = `concurrency`, default 8) and a node:http receiver on
+ * 127.0.0.1 answering 204 at once. `deliveries` (default 2000) work_center.created events are
+ * recorded while the webhook is inactive (its deliveries wait), then it is activated and the
+ * time until every delivery is SUCCESS is measured: claim (SKIP LOCKED), decrypt, sign, POST,
+ * and the attempt log and delivery update, per delivery.
+ *
+ * Baselines, same bodies, same receiver, same signing work, no database:
+ *  - sequential fetch: one POST after another;
+ *  - concurrent fetch: `concurrency` POSTs in flight.
+ * Prints deliveries/s of each and the ratios (worker / baseline), one summary line and one JSON
+ * line. Nothing is asserted on timing. Cleans up on success, on error and on Ctrl-C.
+ *
+ * Caveat: receiver, worker and baselines share one event loop (and the machine with PostgreSQL).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { buildApp, type App } from '../src/app.js';
+import { parseEnv } from '../src/env.js';
+import { EventBus } from '../src/events/event-bus.js';
+import { recordDeliveries } from '../src/modules/webhooks/webhook.outbox.js';
+import { signedHeaders } from '../src/modules/webhooks/webhook.signing.js';
+import { createWebhook, updateWebhook } from '../src/modules/webhooks/webhook.service.js';
+
+const DELIVERIES = Number(process.argv[2] ?? 2000);
+const CONCURRENCY = Number(process.argv[3] ?? 8);
+const ADMIN = { tokenId: 'bench', name: 'bench', role: 'ADMIN' as const };
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const withDatabase = (url: string, name: string) => url.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+
+async function adminQuery(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+let interrupted = false;
+/** SQL statements sent while the worker delivers (claims and attempt logs), to report per delivery. */
+let statements = 0;
+process.once('SIGINT', () => {
+  interrupted = true;
+  console.log('\ninterrupted: cleaning up');
+});
+const checkpoint = () => {
+  if (interrupted) throw new Error('interrupted');
+};
+
+function startReceiver(): Promise<{ server: Server; url: string; count: () => number }> {
+  let count = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      count++;
+      res.writeHead(204).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, count: () => count })),
+  );
+}
+
+/** `total` POSTs with `inFlight` at a time, plain fetch, signing each like the worker does. */
+async function fetchBaseline(url: string, secret: string, bodies: { id: string; body: string }[], inFlight: number) {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < bodies.length) {
+        const item = bodies[next++]!;
+        const headers = signedHeaders(secret, { id: item.id, eventType: 'work_center.created', body: item.body }, Math.floor(Date.now() / 1000));
+        const res = await fetch(url, { method: 'POST', headers, body: item.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+        await res.arrayBuffer();
+        if (res.status !== 204) throw new Error(`baseline got ${res.status}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { deliveries: bodies.length, seconds: round(seconds), perSecond: round(bodies.length / seconds) };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+async function main() {
+  const dbName = `stockline_bench_${process.pid}_${Date.now().toString(36)}`;
+  const dbUrl = withDatabase(adminUrl, dbName);
+  let app: App | undefined;
+  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
+  let created = false;
+  try {
+    checkpoint();
+    await adminQuery(adminUrl, `CREATE DATABASE "${dbName}"`);
+    created = true;
+    console.log(`scratch database ${dbName}`);
+    receiver = await startReceiver();
+    app = await buildApp(
+      parseEnv({
+        DATABASE_URL: dbUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        SANDBOX: 'false',
+        SCHEDULER_ENABLED: 'false',
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+        WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+      }),
+      { onQuery: (sql) => void (statements += /^\s*(BEGIN|COMMIT)/i.test(sql) ? 0 : 1) },
+    );
+    await app.start();
+    const services = app.services;
+
+    checkpoint();
+    const { webhook, secret } = await createWebhook(services, ADMIN, { url: receiver.url, events: ['work_center.created'], active: false });
+    // Recorded while inactive, so nothing goes out yet: the outbox as a burst of commits would leave it.
+    const events = Array.from({ length: DELIVERIES }, (_, i) =>
+      EventBus.create('work_center.created', { workCenter: { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, identifier: `WC-${i}`, name: `Line ${i}` } }, 'bench'),
+    );
+    // Inactive subscriptions get no deliveries; insert them as the outbox would for an active one.
+    await services.prisma.webhookSubscription.update({ where: { id: webhook.id }, data: { active: true } });
+    await services.prisma.$transaction(async (tx) => {
+      const recorded = await recordDeliveries(tx, events);
+      if (recorded !== DELIVERIES) throw new Error(`recorded ${recorded} deliveries`);
+      await tx.webhookSubscription.update({ where: { id: webhook.id }, data: { active: false } });
+    });
+    const bodies = await services.prisma.webhookDelivery.findMany({ select: { id: true, body: true }, orderBy: { createdAt: 'asc' } });
+
+    // Warm-up of the baseline path (connections, JIT) with a few requests.
+    await fetchBaseline(receiver.url, secret, bodies.slice(0, 50), CONCURRENCY);
+    checkpoint();
+    console.log(`${DELIVERIES} deliveries, concurrency ${CONCURRENCY}:`);
+    const sequential = await fetchBaseline(receiver.url, secret, bodies, 1);
+    console.log(`  baseline, sequential fetch:   ${sequential.perSecond.toFixed(1)} /s`);
+    checkpoint();
+    const concurrent = await fetchBaseline(receiver.url, secret, bodies, CONCURRENCY);
+    console.log(`  baseline, concurrent fetch:   ${concurrent.perSecond.toFixed(1)} /s`);
+    checkpoint();
+
+    let attempts = 0;
+    let failures = 0;
+    const feed = services.events.webhookAttempts(webhook.id);
+    const allDone = (async () => {
+      for await (const event of feed) {
+        attempts++;
+        if (!event.success) failures++;
+        if (attempts - failures >= DELIVERIES) return;
+      }
+    })();
+    const received = receiver.count();
+    statements = 0;
+    const started = performance.now();
+    await updateWebhook(services, ADMIN, { id: webhook.id, active: true }); // kicks the worker
+    await allDone;
+    const seconds = (performance.now() - started) / 1000;
+    await feed.return(undefined);
+    const success = await services.prisma.webhookDelivery.count({ where: { status: 'SUCCESS' } });
+    if (success !== DELIVERIES) throw new Error(`only ${success} of ${DELIVERIES} deliveries succeeded`);
+    const worker = {
+      deliveries: DELIVERIES,
+      seconds: round(seconds),
+      perSecond: round(DELIVERIES / seconds),
+      failedAttempts: failures,
+      requests: receiver.count() - received,
+      statementsPerDelivery: round(statements / DELIVERIES),
+    };
+    console.log(`  worker (outbox → receiver):   ${worker.perSecond.toFixed(1)} /s (${worker.statementsPerDelivery} SQL statements per delivery)`);
+
+    const vsSequential = round(worker.perSecond / sequential.perSecond);
+    const vsConcurrent = round(worker.perSecond / concurrent.perSecond);
+    console.log(
+      `\nwebhook deliveries: worker ${worker.perSecond.toFixed(1)}/s vs sequential fetch ${sequential.perSecond.toFixed(1)}/s = ${vsSequential.toFixed(3)}, ` +
+        `vs concurrent fetch (${CONCURRENCY}) ${concurrent.perSecond.toFixed(1)}/s = ${vsConcurrent.toFixed(3)} (worker / baseline)`,
+    );
+    console.log(JSON.stringify({ bench: 'webhooks', deliveries: DELIVERIES, concurrency: CONCURRENCY, worker, sequentialFetch: sequential, concurrentFetch: concurrent, ratio: { vsSequential, vsConcurrent } }));
+  } finally {
+    await app?.stop().catch((error: unknown) => console.error('stopping the app failed:', error));
+    if (receiver) {
+      receiver.server.closeAllConnections();
+      await new Promise<void>((resolve) => receiver!.server.close(() => resolve()));
+    }
+    if (created) {
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).then(
+        () => console.log(`dropped ${dbName}`),
+        (error: unknown) => console.error(`dropping ${dbName} failed; drop it by hand:`, error),
+      );
+    }
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,48 @@
+import { builder } from '../../graphql/builder.js';
+import { runQuery } from '../../graphql/query-error.js';
+import { MarketplaceAccount } from '../accounts/account.schema.js';
+import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS, syncReport, type RunTotals, type SyncReport as SyncReportShape } from './report.service.js';
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** The counters the whole report and each account have. */
+const totalsFields = <P extends RunTotals>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, P>) => ({
+  total: t.int({ description: 'Runs created in the period, any status.', resolve: (p) => p.total }),
+  successful: t.int({ description: 'SUCCESS.', resolve: (p) => p.successful }),
+  failed: t.int({ description: 'FAILED.', resolve: (p) => p.failed }),
+  partial: t.int({ description: 'PARTIAL.', resolve: (p) => p.partial }),
+  cancelled: t.int({ description: 'CANCELLED.', resolve: (p) => p.cancelled }),
+  inProgress: t.int({ description: 'PENDING, RUNNING or INTERRUPTED now.', resolve: (p) => p.inProgress }),
+  averageDurationMs: t.int({
+    nullable: true,
+    description: 'Mean working time (activeMs: interruptions excluded) of the finished runs (SUCCESS, PARTIAL, FAILED, CANCELLED); null without any.',
+    resolve: (p) => p.averageDurationMs,
+  }),
+  itemsSynced: t.int({ description: 'Items read from the marketplace (itemsDone), summed over the runs.', resolve: (p) => p.itemsSynced }),
+});
+
+const SyncReportAccount = builder.objectRef<SyncReportShape['accounts'][number]>('SyncReportAccount').implement({
+  description: 'Runs of one account in the period.',
+  fields: (t) => ({ account: t.field({ type: MarketplaceAccount, resolve: (p) => p.account }), ...totalsFields(t) }),
+});
+
+const SyncReport = builder.objectRef<SyncReportShape>('SyncReport').implement({
+  description: 'Sync runs created in the period, counted and summed in the database.',
+  fields: (t) => ({
+    days: t.int({ resolve: (r) => r.days }),
+    from: t.field({ type: 'DateTime', description: 'Start of the period, included.', resolve: (r) => r.from }),
+    to: t.field({ type: 'DateTime', description: 'End of the period (now), excluded.', resolve: (r) => r.to }),
+    ...totalsFields(t),
+    accounts: t.field({ type: [SyncReportAccount], description: 'Every account, by channel then name; those without runs with zeros.', resolve: (r) => r.accounts }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  syncReport: t.field({
+    type: SyncReport,
+    authScopes: { viewer: true },
+    description: `Sync runs of the last \`days\` days (1 to ${MAX_REPORT_DAYS}, default ${DEFAULT_REPORT_DAYS}), overall and per account. Out of range: BAD_USER_INPUT with reason DAYS_OUT_OF_RANGE.`,
+    args: { days: t.arg.int({ required: false, defaultValue: DEFAULT_REPORT_DAYS }) },
+    resolve: (_root, args, ctx) => runQuery(() => syncReport(ctx, args.days ?? DEFAULT_REPORT_DAYS)),
+  }),
+}));

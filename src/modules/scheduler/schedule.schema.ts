@@ -1,0 +1,183 @@
+import { builder } from '../../graphql/builder.js';
+import { isUuid } from '../../graphql/ids.js';
+import { defineErrorType, runMutation } from '../../graphql/payload.js';
+import { MarketplaceAccount } from '../accounts/account.schema.js';
+import { SyncMode, SyncRun, SyncScope } from '../sync/sync-run.schema.js';
+import { CUSTOM_KEY_PREFIX } from '../../scheduler/default-schedules.js';
+import { scheduleErrorCodes } from '../../scheduler/schedule.errors.js';
+import { MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS } from '../../scheduler/schedule-timing.js';
+import {
+  createSchedule,
+  deleteSchedule,
+  pauseScheduler,
+  resumeScheduler,
+  schedulerStatus,
+  scheduleWhere,
+  updateSchedule,
+} from '../../scheduler/schedule.service.js';
+
+export const ScheduleKind = builder.enumType('ScheduleKind', {
+  values: {
+    SYNC: { description: 'Syncs one account (scope and mode).' },
+    LOG_RETENTION: { description: 'Deletes sync logs and finished marketplace pushes older than LOG_RETENTION_DAYS.' },
+    TASK_RETENTION: { description: 'Deletes leftovers of finished work (today: bookkeeping of finished sync runs).' },
+    STATS_REFRESH: { description: 'Recomputes the dashboard statistics.' },
+  } as const,
+});
+
+// Scheduled syncs cannot be SELECTIVE (that needs SKUs), so inputs take a mode enum of their own.
+export const ScheduledSyncMode = builder.enumType('ScheduledSyncMode', {
+  values: { INCREMENTAL: { description: 'What changed since the last successful run.' }, FULL: { description: 'Everything; unseen offers are delisted.' } } as const,
+});
+
+export const ScheduleError = defineErrorType('ScheduleError', scheduleErrorCodes, 'Why a schedule mutation was refused; nothing was changed.');
+
+export const Schedule = builder.prismaObject('Schedule', {
+  description: 'Something that runs on its own, on a cron expression (5 fields, UTC) or an interval. Each firing runs once across all instances.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    key: t.exposeString('key', { description: 'Stable name: "sync:<accountId>:incremental|full", "log-retention", "task-retention", "stats-refresh", or "custom:<id>".' }),
+    kind: t.expose('kind', { type: ScheduleKind }),
+    isDefault: t.boolean({ description: 'Created by Stockline itself; it can be edited or disabled but not deleted.', select: { key: true }, resolve: (s) => !s.key.startsWith(CUSTOM_KEY_PREFIX) }),
+    account: t.relation('account', { nullable: true, description: 'SYNC schedules: the account synced.' }),
+    scope: t.expose('scope', { type: SyncScope, nullable: true, description: 'SYNC schedules only.' }),
+    mode: t.expose('mode', { type: SyncMode, nullable: true, description: 'SYNC schedules only: INCREMENTAL or FULL.' }),
+    cron: t.exposeString('cron', { nullable: true, description: 'minute hour day-of-month month day-of-week, in UTC; null for an interval schedule.' }),
+    intervalSeconds: t.exposeInt('intervalSeconds', { nullable: true, description: 'Null for a cron schedule.' }),
+    enabled: t.exposeBoolean('enabled'),
+    nextFireAt: t.expose('nextFireAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it fires next; null while disabled. Stays in the past while the scheduler is paused or its account disabled.',
+    }),
+    lastFiredAt: t.expose('lastFiredAt', { type: 'DateTime', nullable: true, description: 'The fire time of the last firing (the slot, not when it ran).' }),
+    lastRun: t.field({
+      type: SyncRun,
+      nullable: true,
+      description: 'SYNC schedules: the run the last firing queued (or joined, when the account was already syncing).',
+      select: { lastRunId: true },
+      resolve: (s, _args, ctx) => (s.lastRunId ? ctx.prisma.syncRun.findUnique({ where: { id: s.lastRunId } }) : null),
+    }),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last firing failed; null when it succeeded.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const ScheduleFilter = builder.inputType('ScheduleFilter', {
+  fields: (t) => ({
+    accountId: t.id({ required: false }),
+    kind: t.field({ type: ScheduleKind, required: false }),
+    enabled: t.boolean({ required: false }),
+  }),
+});
+
+const SchedulerStatus = builder.simpleObject('SchedulerStatus', {
+  description: 'The scheduler switch shared by every instance.',
+  fields: (t) => ({
+    paused: t.boolean({ description: 'While true no instance fires anything.' }),
+    pausedBy: t.string({ nullable: true, description: 'Token name of who paused it.' }),
+    pausedAt: t.field({ type: 'DateTime', nullable: true }),
+  }),
+});
+
+const filterOf = (filter: { accountId?: string | number | null; kind?: string | null; enabled?: boolean | null } | null | undefined) =>
+  scheduleWhere({ accountId: filter?.accountId != null ? String(filter.accountId) : null, kind: (filter?.kind ?? null) as never, enabled: filter?.enabled ?? null });
+
+builder.queryFields((t) => ({
+  schedules: t.prismaConnection({
+    type: 'Schedule',
+    cursor: 'id',
+    authScopes: { viewer: true },
+    description: 'Schedules by key; at most 100 per page.',
+    args: { filter: t.arg({ type: ScheduleFilter, required: false }) },
+    totalCount: (_c, args, ctx) => ctx.prisma.schedule.count({ where: filterOf(args.filter) }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.schedule.findMany({ ...query, where: filterOf(args.filter), orderBy: [{ key: 'asc' }, { id: 'asc' }] }),
+  }),
+  schedule: t.prismaField({
+    type: 'Schedule',
+    nullable: true,
+    authScopes: { viewer: true },
+    args: { id: t.arg.id() },
+    resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.schedule.findUnique({ ...query, where: { id: String(id) } }) : null),
+  }),
+  schedulerStatus: t.field({
+    type: SchedulerStatus,
+    authScopes: { viewer: true },
+    resolve: (_root, _args, ctx) => schedulerStatus(ctx.prisma),
+  }),
+}));
+
+const timingFields = {
+  cron: `5-field cron expression (minute hour day-of-month month day-of-week), in UTC. Give either this or intervalSeconds.`,
+  interval: `Seconds between firings, ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS}. Give either this or cron.`,
+};
+
+const UpdateScheduleInput = builder.inputType('UpdateScheduleInput', {
+  description: 'Fields left out keep their value. A new timing or enabling sets nextFireAt to the first fire time after now; disabling clears it.',
+  fields: (t) => ({
+    id: t.id(),
+    cron: t.string({ required: false, description: timingFields.cron }),
+    intervalSeconds: t.int({ required: false, description: timingFields.interval }),
+    enabled: t.boolean({ required: false }),
+    scope: t.field({ type: SyncScope, required: false, description: 'SYNC schedules only.' }),
+    mode: t.field({ type: ScheduledSyncMode, required: false, description: 'SYNC schedules only.' }),
+  }),
+});
+
+const CreateScheduleInput = builder.inputType('CreateScheduleInput', {
+  description: 'An extra SYNC schedule for one account.',
+  fields: (t) => ({
+    accountId: t.id(),
+    cron: t.string({ required: false, description: timingFields.cron }),
+    intervalSeconds: t.int({ required: false, description: timingFields.interval }),
+    enabled: t.boolean({ required: false, description: 'Default true.' }),
+    scope: t.field({ type: SyncScope, required: false, description: 'Default ALL.' }),
+    mode: t.field({ type: ScheduledSyncMode, required: false, description: 'Default INCREMENTAL.' }),
+  }),
+});
+
+const SchedulePayload = builder.simpleObject('SchedulePayload', {
+  fields: (t) => ({ schedule: t.field({ type: Schedule, nullable: true }), errors: t.field({ type: [ScheduleError] }) }),
+});
+
+const SchedulerStatusPayload = builder.simpleObject('SchedulerStatusPayload', {
+  fields: (t) => ({ status: t.field({ type: SchedulerStatus, nullable: true }), errors: t.field({ type: [ScheduleError] }) }),
+});
+
+const ScheduleIdInput = builder.inputType('ScheduleIdInput', { fields: (t) => ({ id: t.id() }) });
+
+// Editing schedules is configuration (ADMIN); pausing and resuming the whole scheduler is an
+// operational action like triggering or cancelling a sync (OPERATOR).
+builder.mutationFields((t) => ({
+  updateSchedule: t.field({
+    type: SchedulePayload,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UpdateScheduleInput }) },
+    resolve: (_root, { input }, ctx) => runMutation('schedule', () => updateSchedule(ctx, ctx.actor!, { ...input, id: String(input.id) })),
+  }),
+  createSchedule: t.field({
+    type: SchedulePayload,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateScheduleInput }) },
+    resolve: (_root, { input }, ctx) => runMutation('schedule', () => createSchedule(ctx, ctx.actor!, { ...input, accountId: String(input.accountId) })),
+  }),
+  deleteSchedule: t.field({
+    type: SchedulePayload,
+    authScopes: { admin: true },
+    description: 'Deletes a schedule made with createSchedule; returns it as it was. Default schedules can only be disabled.',
+    args: { input: t.arg({ type: ScheduleIdInput }) },
+    resolve: (_root, { input }, ctx) => runMutation('schedule', () => deleteSchedule(ctx, ctx.actor!, { id: String(input.id) })),
+  }),
+  pauseScheduler: t.field({
+    type: SchedulerStatusPayload,
+    authScopes: { operator: true },
+    description: 'Stops every instance from firing schedules until resumeScheduler. Runs already queued continue.',
+    resolve: (_root, _args, ctx) => runMutation('status', () => pauseScheduler(ctx, ctx.actor!)),
+  }),
+  resumeScheduler: t.field({
+    type: SchedulerStatusPayload,
+    authScopes: { operator: true },
+    description: 'Resumes firing. Firings due while paused are skipped: each schedule next fires at its first slot after now.',
+    resolve: (_root, _args, ctx) => runMutation('status', () => resumeScheduler(ctx, ctx.actor!)),
+  }),
+}));

@@ -1,0 +1,177 @@
+/**
+ * The worker side of background tasks (ROLE worker or all). Claims tasks with SKIP LOCKED under a
+ * lease, so several workers share the queue and a task whose worker died is taken over once its
+ * lease runs out (at most `maxAttempts` runs in all, then FAILURE). Runs up to `concurrency` at once.
+ */
+import type { AppServices } from '../../graphql/context.js';
+import type { BackgroundTask } from '../../generated/prisma/client.js';
+import { storeFile } from '../files/file.store.js';
+import { fileUrl } from '../files/file.store.js';
+import { registeredTaskKinds, taskKind, TaskUserError, type TaskContext } from './task-kinds.js';
+import {
+  claimTask,
+  failAbandonedTasks,
+  failTask,
+  finishTask,
+  LeaseLostError,
+  releaseTask,
+  renewLease,
+  reportProgress,
+  saveCheckpoint,
+  taskActor,
+  userMessage,
+} from './task.service.js';
+
+export interface TaskRunnerOptions {
+  /** Tasks run at once by this process; default TASK_CONCURRENCY (2). */
+  concurrency: number;
+  /** How often an idle runner looks for work (tasks created here start at once); default 1000 ms. */
+  pollMs?: number;
+  /** How long a claim stays valid without a heartbeat; default 30000 ms (renewed every third of it). */
+  leaseMs?: number;
+  /** Runs of one task before it is given up; default 3. */
+  maxAttempts?: number;
+  /** How long stop() waits for aborted tasks to hand themselves back; default 10000 ms. */
+  stopGraceMs?: number;
+}
+
+export interface TaskRunner {
+  kick(): void;
+  /** Ids of the tasks running here now. */
+  running(): string[];
+  /** Stops claiming; running tasks are aborted and handed back to the queue. */
+  stop(): Promise<void>;
+}
+
+class ShutdownError extends Error {}
+
+export function startTaskRunner(services: AppServices, options: TaskRunnerOptions): TaskRunner {
+  const pollMs = options.pollMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const log = services.logger.child({ component: 'task-runner' });
+  const active = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  let stopped = false;
+  let filling: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const schedule = () => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(kick, pollMs);
+    timer.unref();
+  };
+
+  function kick() {
+    if (stopped) return;
+    if (filling) {
+      again = true;
+      return;
+    }
+    filling = (async () => {
+      do {
+        again = false;
+        await failAbandonedTasks(services, maxAttempts);
+        while (!stopped && active.size < options.concurrency) {
+          const task = await claimTask(services, registeredTaskKinds(), leaseMs, maxAttempts);
+          if (!task) break;
+          start(task);
+        }
+      } while (again && !stopped && active.size < options.concurrency);
+    })()
+      .catch((error) => log.error({ err: error }, 'claiming tasks failed; retrying at the next poll'))
+      .finally(() => {
+        filling = null;
+        schedule();
+      });
+  }
+
+  function start(task: BackgroundTask) {
+    const abort = new AbortController();
+    const done = run(task, abort).finally(() => {
+      active.delete(task.id);
+      kick();
+    });
+    active.set(task.id, { abort, done });
+  }
+
+  async function run(task: BackgroundTask, abort: AbortController) {
+    const attempt = task.attempts;
+    const tlog = log.child({ taskId: task.id, kind: task.kind, attempt });
+    // The heartbeat keeps the lease while a long step (a big query, zipping) reports no progress.
+    const heartbeat = setInterval(() => {
+      renewLease(services, task.id, attempt, leaseMs)
+        .then((owned) => {
+          if (!owned) abort.abort(new LeaseLostError(task.id));
+        })
+        .catch((error) => tlog.warn({ err: error }, 'lease renewal failed'));
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
+    try {
+      const kind = taskKind(task.kind);
+      if (!kind) throw new TaskUserError(`Unknown task kind "${task.kind}"`);
+      const parsed = kind.input.safeParse(task.input);
+      if (!parsed.success) throw new TaskUserError(`The task's input is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const checkpoint = task.result && typeof task.result === 'object' && 'checkpoint' in task.result ? (task.result as { checkpoint: unknown }).checkpoint : null;
+      const ctx: TaskContext = {
+        taskId: task.id,
+        kind: task.kind,
+        input: parsed.data,
+        actor: taskActor(task),
+        attempt,
+        services,
+        signal: abort.signal,
+        logger: tlog,
+        checkpoint,
+        progress: async (current, total) => {
+          abort.signal.throwIfAborted();
+          if (!(await reportProgress(services, task.id, attempt, current, total, leaseMs))) {
+            abort.abort(new LeaseLostError(task.id));
+            abort.signal.throwIfAborted();
+          }
+        },
+        saveCheckpoint: (state, tx) => saveCheckpoint(tx ?? services.prisma, task.id, attempt, state),
+        saveFile: (filename, contentType, body) => storeFile(services, body, { filename, contentType, taskId: task.id, signal: abort.signal }),
+        files: () => services.prisma.storedFile.findMany({ where: { taskId: task.id }, orderBy: { createdAt: 'asc' } }),
+        fileUrl: (fileId) => fileUrl(services, fileId),
+      };
+      tlog.info('task started');
+      const result = await kind.run(ctx);
+      abort.signal.throwIfAborted();
+      await finishTask(services, task.id, attempt, result);
+      tlog.info('task succeeded');
+    } catch (error) {
+      const reason = abort.signal.aborted ? abort.signal.reason : undefined;
+      if (reason instanceof ShutdownError) {
+        await releaseTask(services, task.id, attempt).catch((e) => tlog.error({ err: e }, 'could not hand the task back'));
+        tlog.info('task handed back (worker stopping)');
+      } else if (reason instanceof LeaseLostError || error instanceof LeaseLostError) {
+        tlog.warn('task lease lost; another worker owns it now');
+      } else {
+        const message = userMessage(error, task.id, (e) => e instanceof TaskUserError);
+        if (!(error instanceof TaskUserError)) tlog.error({ err: error }, 'task failed');
+        else tlog.info({ reason: message }, 'task failed');
+        await failTask(services, task.id, attempt, message).catch((e) => tlog.error({ err: e }, 'could not record the failure'));
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  kick();
+  return {
+    kick,
+    running: () => [...active.keys()],
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await filling;
+      for (const { abort } of active.values()) abort.abort(new ShutdownError('worker stopping'));
+      // A kind that ignores its signal is not waited for forever: its task keeps its lease, which
+      // runs out, and another worker takes it over (counting the attempt).
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, options.stopGraceMs ?? 10_000).unref());
+      await Promise.race([Promise.all([...active.values()].map((a) => a.done)), grace]);
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { builder } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context.js';
+import { defineErrorType } from '../../graphql/payload.js';
+import { isUuid } from '../../graphql/ids.js';
+import type { TaskProgressEvent } from '../../events/event-bus.js';
+import { fileUrl } from '../files/file.store.js';
+import { findTask, FINAL_TASK_STATUSES, taskEvent, taskPercent } from './task.service.js';
+
+/** Stable codes of refusals when starting a task; the task was not created. */
+export const taskErrorCodes = ['VALIDATION', 'NOT_FOUND', 'FILE_TOO_LARGE', 'UNSUPPORTED_FORMAT', 'EMPTY_FILE'] as const;
+export const TaskError = defineErrorType('TaskError', taskErrorCodes, 'Why a background task was not started; nothing was queued or stored.');
+
+export const TaskStatus = builder.enumType('TaskStatus', {
+  values: {
+    PENDING: { description: 'Queued; no worker has started it yet.' },
+    PROGRESS: { description: 'Running: see progressCurrent, progressTotal and percent.' },
+    SUCCESS: { description: 'Finished; see result.' },
+    FAILURE: { description: 'Failed; see error.' },
+  } as const,
+});
+
+/** The caller's origin, for links when PUBLIC_URL is not set. */
+const originOf = (ctx: Context) => {
+  const request = (ctx as Context & { request?: Request }).request;
+  try {
+    return request?.url ? new URL(request.url).origin : null;
+  } catch {
+    return null;
+  }
+};
+
+/** A result's `url` follows PUBLIC_URL, or the origin the caller used. */
+function withLinks(result: unknown, ctx: Context): unknown {
+  if (!result || typeof result !== 'object' || Array.isArray(result)) return result;
+  const value = result as Record<string, unknown>;
+  return typeof value.fileId === 'string' && 'url' in value ? { ...value, url: fileUrl(ctx, value.fileId, originOf(ctx)) } : result;
+}
+
+export const StoredFileRef = builder.prismaObject('StoredFile', {
+  name: 'TaskFile',
+  description: 'A file a task produced or received; download it with GET `url` and an `Authorization: Bearer <token>` header.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    filename: t.exposeString('filename'),
+    contentType: t.exposeString('contentType'),
+    size: t.exposeInt('size', { description: 'Bytes.' }),
+    url: t.string({ select: { id: true }, resolve: (file, _a, ctx) => fileUrl(ctx, file.id, originOf(ctx)) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'Gone after this (the task result expiry); null while the task runs.' }),
+  }),
+});
+
+export const BackgroundTaskRef = builder.prismaObject('BackgroundTask', {
+  description: 'Long work done in the background (export, import, report, aggregation); follow it with taskProgress.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.exposeString('kind', { description: 'exportBatches, importBatches, aggregateBatchAsync, generateBatchReport, …' }),
+    status: t.expose('status', { type: TaskStatus }),
+    progressCurrent: t.exposeInt('progressCurrent'),
+    progressTotal: t.exposeInt('progressTotal', { nullable: true, description: 'Null while unknown.' }),
+    percent: t.float({ select: { status: true, progressCurrent: true, progressTotal: true }, resolve: (task) => taskPercent(task) }),
+    result: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'What the task produced, once SUCCESS (its shape depends on the kind; files come with a download `url`).',
+      select: { status: true, result: true },
+      resolve: (task, _a, ctx) => (task.status === 'SUCCESS' ? withLinks(task.result, ctx) : null),
+    }),
+    error: t.exposeString('error', { nullable: true, description: 'Why it failed (FAILURE).' }),
+    attempts: t.exposeInt('attempts', { description: 'Runs so far; a task whose worker crashed is retried, at most 3 times.' }),
+    createdBy: t.exposeString('createdBy', { description: 'Role and name of the token that started it.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'The task, its result and files are deleted after this.' }),
+    files: t.relation('files', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+  }),
+});
+
+/** Every background mutation answers this at once: the queued task, or why it was not started. */
+export const TaskPayload = builder.simpleObject('TaskPayload', {
+  fields: (t) => ({
+    task: t.field({ type: BackgroundTaskRef, nullable: true }),
+    errors: t.field({ type: [TaskError] }),
+  }),
+});
+
+const TaskProgress = builder.objectRef<TaskProgressEvent>('TaskProgress').implement({
+  description: 'A task as it changes: its state when subscribed, every progress report, and its end (SUCCESS or FAILURE).',
+  fields: (t) => ({
+    taskId: t.exposeID('taskId'),
+    kind: t.exposeString('kind'),
+    status: t.field({ type: TaskStatus, resolve: (e) => e.status }),
+    progressCurrent: t.exposeInt('progressCurrent'),
+    progressTotal: t.exposeInt('progressTotal', { nullable: true }),
+    percent: t.exposeFloat('percent'),
+    result: t.field({ type: 'JSON', nullable: true, resolve: (e, _a, ctx) => withLinks(e.result, ctx) }),
+    error: t.exposeString('error', { nullable: true }),
+    attempts: t.exposeInt('attempts'),
+    at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.at) }),
+    task: t.prismaField({
+      type: 'BackgroundTask',
+      nullable: true,
+      description: 'The task as stored now (null once expired).',
+      resolve: (query, e, _a, ctx) => ctx.prisma.backgroundTask.findUnique({ ...query, where: { id: e.taskId } }),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  task: t.prismaField({
+    type: 'BackgroundTask',
+    nullable: true,
+    authScopes: { viewer: true },
+    description: 'A background task by id; null when unknown or expired.',
+    args: { id: t.arg.id() },
+    resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.backgroundTask.findUnique({ ...query, where: { id: String(id) } }) : null),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  taskProgress: t.field({
+    type: TaskProgress,
+    authScopes: { viewer: true },
+    description: 'Progress of one task: first its current state (so a late subscriber misses nothing), then each update, in order; completes after SUCCESS or FAILURE.',
+    args: { taskId: t.arg.id() },
+    subscribe: (_root, args, ctx) => taskProgressFrom(ctx, String(args.taskId)),
+    resolve: (event) => event,
+  }),
+}));
+
+/**
+ * The live stream is opened before the stored state is read; live events not newer than that state
+ * are dropped, so nothing is missed or repeated, and the stream ends with the final status.
+ */
+async function* taskProgressFrom(ctx: Context, taskId: string): AsyncGenerator<TaskProgressEvent> {
+  if (!isUuid(taskId)) return;
+  const live = ctx.events.taskProgress(taskId);
+  const firstLive = live.next(); // subscribes now; events published meanwhile are buffered
+  try {
+    const task = await findTask(ctx, taskId);
+    if (!task) return;
+    const snapshot = taskEvent(task);
+    yield snapshot;
+    if (FINAL_TASK_STATUSES.has(snapshot.status)) return;
+    // Events buffered while the snapshot was read may be older than it: an event is news when it is
+    // further along (attempt, then status, then counter), or as far along with a new total.
+    const rank = (e: TaskProgressEvent) => [e.attempts, e.status === 'PENDING' ? 0 : FINAL_TASK_STATUSES.has(e.status) ? 2 : 1, e.progressCurrent];
+    let last = snapshot;
+    const newer = (e: TaskProgressEvent) => {
+      const [r, l] = [rank(e), rank(last)];
+      for (let i = 0; i < r.length; i++) if (r[i] !== l[i]) return r[i]! > l[i]!;
+      return e.progressTotal !== last.progressTotal;
+    };
+    const first = await firstLive;
+    if (first.done) return;
+    for (let next: IteratorResult<TaskProgressEvent> = first; !next.done; next = await live.next()) {
+      const event = next.value;
+      // A retried task starts over (attempts grows), so its counters may go back: that is news too.
+      if (!newer(event)) continue;
+      last = event;
+      yield event;
+      if (FINAL_TASK_STATUSES.has(event.status)) return;
+    }
+  } finally {
+    await live.return?.();
+  }
+}

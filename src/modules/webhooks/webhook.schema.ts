@@ -1,0 +1,281 @@
+import { GraphQLError } from 'graphql';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { builder } from '../../graphql/builder.js';
+import { isUuid } from '../../graphql/ids.js';
+import { defineErrorType, runMutation, type Payload } from '../../graphql/payload.js';
+import { isEventType } from '../../events/event-types.js';
+import type { WebhookAttemptEvent } from '../../events/event-bus.js';
+import { webhookErrorCodes } from './webhook.errors.js';
+import { createWebhook, deleteWebhook, redeliverWebhookDelivery, rotateWebhookSecret, updateWebhook, type WithSecret } from './webhook.service.js';
+
+export const WebhookError = defineErrorType('WebhookError', webhookErrorCodes, 'Why a webhook mutation was refused; nothing was changed.');
+
+export const WebhookDeliveryStatus = builder.enumType('WebhookDeliveryStatus', {
+  values: {
+    PENDING: { description: 'Waiting for its first attempt or for a retry (see nextAttemptAt).' },
+    SUCCESS: { description: 'The receiver answered 2xx.' },
+    FAILED: { description: 'Every attempt (1 + retryCount) failed.' },
+  } as const,
+});
+
+export const Webhook = builder.prismaObject('WebhookSubscription', {
+  name: 'Webhook',
+  description:
+    'A webhook subscription. Its signing secret is stored encrypted and returned only by createWebhook and rotateWebhookSecret. ' +
+    'Each delivery carries X-Webhook-Event, X-Webhook-Id (the delivery id, stable across retries), X-Webhook-Timestamp (unix seconds), ' +
+    'X-Webhook-Signature (sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>) and the Standard Webhooks headers webhook-id, ' +
+    'webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256(secret, id + "." + timestamp + "." + body)>; configure libraries with ' +
+    '"whsec_" + base64 of the secret\'s UTF-8 bytes, as returned in standardWebhooksSecret).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    url: t.exposeString('url'),
+    events: t.exposeStringList('events', { description: 'Event type names it receives; empty means every event.' }),
+    description: t.exposeString('description', { nullable: true }),
+    active: t.exposeBoolean('active', { description: 'Inactive: no new deliveries are recorded and pending ones wait until it is active again.' }),
+    retryCount: t.exposeInt('retryCount', { description: 'Attempts after the first before a delivery is FAILED.' }),
+    timeoutMs: t.exposeInt('timeoutMs', { description: 'How long one attempt may take.' }),
+    secretRotatedAt: t.expose('secretRotatedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+export const WebhookAttempt = builder.prismaObject('WebhookAttempt', {
+  description: 'One HTTP attempt of a delivery.',
+  fields: (t) => ({
+    attempt: t.exposeInt('attempt', { description: '1 for the first attempt.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    durationMs: t.exposeInt('durationMs'),
+    success: t.exposeBoolean('success'),
+    responseStatus: t.exposeInt('responseStatus', { nullable: true }),
+    responseBody: t.exposeString('responseBody', { nullable: true, description: 'The first 1 KB of the response body.' }),
+    error: t.exposeString('error', { nullable: true }),
+  }),
+});
+
+export const WebhookDelivery = builder.prismaObject('WebhookDelivery', {
+  description: 'One event sent to one webhook. Its id is the X-Webhook-Id / webhook-id receivers dedupe on; it stays the same across retries.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    webhookId: t.exposeID('subscriptionId'),
+    eventId: t.exposeString('eventId', { description: 'The domain event id, also `id` in the body; a redelivery keeps it.' }),
+    eventType: t.exposeString('eventType'),
+    body: t.exposeString('body', { description: 'The JSON body exactly as sent (signatures are over these bytes).' }),
+    status: t.expose('status', { type: WebhookDeliveryStatus }),
+    attempts: t.exposeInt('attempts'),
+    responseStatus: t.exposeInt('responseStatus', { nullable: true, description: 'Of the last attempt.' }),
+    responseBody: t.exposeString('responseBody', { nullable: true, description: 'The first 1 KB of the last response body.' }),
+    error: t.exposeString('error', { nullable: true, description: 'Why the last attempt failed.' }),
+    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
+    lastAttemptAt: t.expose('lastAttemptAt', { type: 'DateTime', nullable: true }),
+    nextAttemptAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it is tried next; null once SUCCESS or FAILED.',
+      select: { status: true, nextAttemptAt: true },
+      resolve: (d) => (d.status === 'PENDING' ? d.nextAttemptAt : null),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    attemptLog: t.relation('attemptLog', { query: { orderBy: { attempt: 'asc' } }, description: 'Every attempt, first to last.' }),
+  }),
+});
+
+const WebhookFilter = builder.inputType('WebhookFilter', {
+  fields: (t) => ({
+    eventType: t.string({ required: false, description: 'Webhooks that receive this event type (listing it, or listing none: all).' }),
+    active: t.boolean({ required: false }),
+  }),
+});
+
+function webhookWhere(filter: { eventType?: string | null; active?: boolean | null } | null | undefined): Prisma.WebhookSubscriptionWhereInput {
+  const where: Prisma.WebhookSubscriptionWhereInput = {};
+  if (filter?.eventType) {
+    if (!isEventType(filter.eventType)) {
+      throw new GraphQLError(`Unknown event type: ${filter.eventType}. See the eventTypes query.`, { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    where.OR = [{ events: { has: filter.eventType } }, { events: { isEmpty: true } }];
+  }
+  if (filter?.active != null) where.active = filter.active;
+  return where;
+}
+
+builder.queryFields((t) => ({
+  webhooks: t.prismaConnection({
+    type: 'WebhookSubscription',
+    cursor: 'id',
+    authScopes: { admin: true },
+    description: 'Webhook subscriptions, oldest first; at most 100 per page.',
+    args: { filter: t.arg({ type: WebhookFilter, required: false }) },
+    totalCount: (_c, args, ctx) => ctx.prisma.webhookSubscription.count({ where: webhookWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.webhookSubscription.findMany({ ...query, where: webhookWhere(args.filter), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+  }),
+  webhook: t.prismaField({
+    type: 'WebhookSubscription',
+    nullable: true,
+    authScopes: { admin: true },
+    args: { id: t.arg.id() },
+    resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.webhookSubscription.findUnique({ ...query, where: { id: String(id) } }) : null),
+  }),
+  webhookDeliveries: t.prismaConnection({
+    type: 'WebhookDelivery',
+    cursor: 'id',
+    authScopes: { admin: true },
+    description: "The delivery log of one webhook, newest first; at most 100 per page.",
+    args: { webhookId: t.arg.id(), status: t.arg({ type: WebhookDeliveryStatus, required: false }) },
+    totalCount: (_c, args, ctx) =>
+      isUuid(String(args.webhookId)) ? ctx.prisma.webhookDelivery.count({ where: { subscriptionId: String(args.webhookId), ...(args.status ? { status: args.status } : {}) } }) : 0,
+    resolve: (query, _root, args, ctx) =>
+      isUuid(String(args.webhookId))
+        ? ctx.prisma.webhookDelivery.findMany({
+            ...query,
+            where: { subscriptionId: String(args.webhookId), ...(args.status ? { status: args.status } : {}) },
+            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          })
+        : [],
+  }),
+}));
+
+const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
+  fields: (t) => ({
+    url: t.string({ description: 'http(s) URL; private, loopback and link-local targets are refused unless the server allows them.' }),
+    events: t.stringList({ required: false, description: 'Event type names (see eventTypes); empty or left out: every event.' }),
+    secret: t.string({ required: false, description: 'At least 24 characters; generated when left out. Returned once, in this payload.' }),
+    active: t.boolean({ required: false, description: 'Default true.' }),
+    retryCount: t.int({ required: false, description: '0..20, default 5.' }),
+    timeoutMs: t.int({ required: false, description: '100..30000, default 10000.' }),
+    description: t.string({ required: false }),
+  }),
+});
+
+const UpdateWebhookInput = builder.inputType('UpdateWebhookInput', {
+  description: 'Fields left out keep their value. The secret changes only through rotateWebhookSecret.',
+  fields: (t) => ({
+    id: t.id(),
+    url: t.string({ required: false }),
+    events: t.stringList({ required: false, description: 'Replaces the list; [] means every event.' }),
+    active: t.boolean({ required: false }),
+    retryCount: t.int({ required: false }),
+    timeoutMs: t.int({ required: false }),
+    description: t.string({ required: false }),
+  }),
+});
+
+const secretFields = {
+  secret: 'The signing secret, shown this once: it is never returned again.',
+  standardWebhooksSecret: 'The same secret for Standard Webhooks libraries: "whsec_" + base64 of its UTF-8 bytes.',
+};
+
+const CreateWebhookPayload = builder.simpleObject('CreateWebhookPayload', {
+  fields: (t) => ({
+    webhook: t.field({ type: Webhook, nullable: true }),
+    secret: t.string({ nullable: true, description: secretFields.secret }),
+    standardWebhooksSecret: t.string({ nullable: true, description: secretFields.standardWebhooksSecret }),
+    errors: t.field({ type: [WebhookError] }),
+  }),
+});
+
+const RotateWebhookSecretPayload = builder.simpleObject('RotateWebhookSecretPayload', {
+  fields: (t) => ({
+    webhook: t.field({ type: Webhook, nullable: true }),
+    secret: t.string({ nullable: true, description: secretFields.secret }),
+    standardWebhooksSecret: t.string({ nullable: true, description: secretFields.standardWebhooksSecret }),
+    errors: t.field({ type: [WebhookError] }),
+  }),
+});
+
+const WebhookPayload = builder.simpleObject('WebhookPayload', {
+  fields: (t) => ({
+    webhook: t.field({ type: Webhook, nullable: true }),
+    errors: t.field({ type: [WebhookError] }),
+  }),
+});
+
+const RedeliverWebhookDeliveryPayload = builder.simpleObject('RedeliverWebhookDeliveryPayload', {
+  fields: (t) => ({
+    delivery: t.field({ type: WebhookDelivery, nullable: true, description: 'The new delivery (new id, same body and event id).' }),
+    errors: t.field({ type: [WebhookError] }),
+  }),
+});
+
+const idInput = (name: string) => builder.inputType(name, { fields: (f) => ({ id: f.id() }) });
+
+/** A payload that shows the secret: the only place it leaves the server. */
+function secretPayload(result: Payload<'created', WithSecret>) {
+  const created = result.created;
+  return { webhook: created?.webhook ?? null, secret: created?.secret ?? null, standardWebhooksSecret: created?.standardWebhooksSecret ?? null, errors: result.errors };
+}
+
+builder.mutationFields((t) => ({
+  createWebhook: t.field({
+    type: CreateWebhookPayload,
+    authScopes: { admin: true },
+    description: 'Subscribes a URL to events. The payload carries the signing secret: the only time it is shown.',
+    args: { input: t.arg({ type: CreateWebhookInput }) },
+    resolve: async (_r, { input }, ctx) => secretPayload(await runMutation('created', () => createWebhook(ctx, ctx.actor!, input))),
+  }),
+  updateWebhook: t.field({
+    type: WebhookPayload,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UpdateWebhookInput }) },
+    resolve: (_r, { input }, ctx) => runMutation('webhook', () => updateWebhook(ctx, ctx.actor!, { ...input, id: String(input.id) })),
+  }),
+  deleteWebhook: t.field({
+    type: WebhookPayload,
+    authScopes: { admin: true },
+    description: 'Deletes the webhook with its delivery log; pending deliveries are dropped.',
+    args: { input: t.arg({ type: idInput('DeleteWebhookInput') }) },
+    resolve: (_r, { input }, ctx) => runMutation('webhook', () => deleteWebhook(ctx, ctx.actor!, { id: String(input.id) })),
+  }),
+  rotateWebhookSecret: t.field({
+    type: RotateWebhookSecretPayload,
+    authScopes: { admin: true },
+    description: 'Replaces the signing secret (given, or generated) at once: every request sent from now on, retries included, is signed with the new one. Shown this once.',
+    args: {
+      input: t.arg({
+        type: builder.inputType('RotateWebhookSecretInput', {
+          fields: (f) => ({ id: f.id(), secret: f.string({ required: false, description: 'At least 24 characters; generated when left out.' }) }),
+        }),
+      }),
+    },
+    resolve: async (_r, { input }, ctx) =>
+      secretPayload(await runMutation('created', () => rotateWebhookSecret(ctx, ctx.actor!, { id: String(input.id), secret: input.secret }))),
+  }),
+  redeliverWebhookDelivery: t.field({
+    type: RedeliverWebhookDeliveryPayload,
+    authScopes: { admin: true },
+    description:
+      'Sends a delivery again as a new delivery: a new id (so receivers deduping on X-Webhook-Id accept it) with the same body, whose `id` is still the event id. The original keeps its log.',
+    args: { input: t.arg({ type: idInput('RedeliverWebhookDeliveryInput') }) },
+    resolve: (_r, { input }, ctx) => runMutation('delivery', () => redeliverWebhookDelivery(ctx, ctx.actor!, { id: String(input.id) })),
+  }),
+}));
+
+const WebhookAttemptEventRef = builder.objectRef<WebhookAttemptEvent>('WebhookAttemptEvent').implement({
+  description: 'The outcome of one delivery attempt, as it happens.',
+  fields: (t) => ({
+    webhookId: t.exposeID('webhookId'),
+    deliveryId: t.exposeID('deliveryId'),
+    eventId: t.exposeString('eventId'),
+    eventType: t.exposeString('eventType'),
+    attempt: t.exposeInt('attempt'),
+    success: t.exposeBoolean('success'),
+    status: t.field({ type: WebhookDeliveryStatus, description: 'The delivery after this attempt.', resolve: (e) => e.status as never }),
+    responseStatus: t.exposeInt('responseStatus', { nullable: true }),
+    error: t.exposeString('error', { nullable: true }),
+    durationMs: t.exposeInt('durationMs'),
+    nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => (e.nextAttemptAt ? new Date(e.nextAttemptAt) : null) }),
+    at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.at) }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  webhookDelivery: t.field({
+    type: WebhookAttemptEventRef,
+    authScopes: { admin: true },
+    description: "Each delivery attempt of one webhook, as it finishes (success, a failure with its retry time, or the final failure).",
+    args: { webhookId: t.arg.id() },
+    subscribe: (_root, { webhookId }, ctx) => ctx.events.webhookAttempts(String(webhookId)),
+    resolve: (event) => event,
+  }),
+}));

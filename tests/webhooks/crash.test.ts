@@ -1,0 +1,154 @@
+/**
+ * No delivery is lost when a worker dies. PostgreSQL: the service runs as a real child process,
+ * is SIGKILLed while most of 200 deliveries are still pending (some in flight), and a second
+ * process on the same database delivers every one; the receiver dedupes on X-Webhook-Id and sees
+ * each event exactly once. Both backends: a graceful stop hands in-flight deliveries back at once.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { backend, createScratchDatabase, dataOf, startTestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/catalog.js';
+import { killAllChildren, startChildService, type ChildService } from '../helpers/child-service.js';
+import { createWorkCenter } from '../helpers/production.js';
+import { startReceiver, type Receiver } from './receiver.js';
+
+const EVENTS = 200;
+const ADMIN_TOKEN = `webhook-crash-admin-${randomBytes(16).toString('hex')}`;
+const CREDENTIALS_KEY = randomBytes(32).toString('hex');
+const ERRORS = 'errors { code message field }';
+
+const receivers: Receiver[] = [];
+const dirs: string[] = [];
+afterAll(async () => {
+  await killAllChildren();
+  await Promise.all(receivers.map((r) => r.close()));
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function childEnv(databaseUrl: string, dataDir: string): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SANDBOX: 'false',
+    LOG_LEVEL: 'info',
+    ADMIN_TOKEN,
+    CREDENTIALS_KEY,
+    API_RATE_LIMIT_PER_MINUTE: '100000',
+    SCHEDULER_ENABLED: 'false',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    WEBHOOK_CONCURRENCY: '4',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+  };
+}
+
+describe('webhook deliveries survive the worker', () => {
+  if (backend === 'postgres') {
+    it('a SIGKILLed worker loses nothing: the next process delivers every delivery, each event once after dedupe', { timeout: 180_000 }, async () => {
+      const scratch = await createScratchDatabase();
+      const dataDir = mkdtempSync(join(tmpdir(), 'stockline-webhook-crash-'));
+      dirs.push(dataDir);
+      const db = new pg.Client({ connectionString: scratch.url });
+      try {
+        // A slow receiver (4 in flight × 100 ms): most deliveries are still pending when the process dies.
+        const receiver = await startReceiver(async (_req, _i, res) => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          res.writeHead(204).end();
+        });
+        receivers.push(receiver);
+
+        const first: ChildService = await startChildService({ env: childEnv(scratch.url, dataDir), token: ADMIN_TOKEN });
+        const created = dataOf(
+          await first.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } ${ERRORS} } }`, {
+            i: { url: `${receiver.url}/hook`, events: ['work_center.created'], timeoutMs: 1000 },
+          }),
+        ).createWebhook;
+        expect(created.errors).toEqual([]);
+        for (let i = 0; i < EVENTS; i += 20) {
+          await Promise.all(
+            Array.from({ length: 20 }, async (_, k) => {
+              const r = dataOf(
+                await first.gql(`mutation($i: CreateWorkCenterInput!) { createWorkCenter(input: $i) { workCenter { id } ${ERRORS} } }`, {
+                  i: { identifier: `CRASH-${i + k}`, name: `Line ${i + k}` },
+                }),
+              ).createWorkCenter;
+              expect(r.errors).toEqual([]);
+            }),
+          );
+        }
+        await waitFor(() => receiver.received.length >= 20, { timeoutMs: 30_000, what: 'some deliveries before the kill' });
+        await first.kill('SIGKILL');
+        const atKill = receiver.received.length;
+
+        await db.connect();
+        const pending = Number((await db.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'PENDING'`)).rows[0].n);
+        const total = Number((await db.query(`SELECT count(*) AS n FROM "WebhookDelivery"`)).rows[0].n);
+        expect(total).toBe(EVENTS); // every event's delivery was committed with its work center
+        expect(pending).toBeGreaterThan(EVENTS / 2); // the kill came early
+        expect(atKill).toBeLessThan(EVENTS);
+
+        const second = await startChildService({ env: childEnv(scratch.url, dataDir), token: ADMIN_TOKEN });
+        await waitFor(
+          async () => Number((await db.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'SUCCESS'`)).rows[0].n) === EVENTS,
+          { timeoutMs: 120_000, intervalMs: 200, what: 'every delivery to succeed' },
+        );
+        const rows = (await db.query(`SELECT id::text AS id, "eventId", attempts FROM "WebhookDelivery"`)).rows as { id: string; eventId: string; attempts: number }[];
+
+        // Every delivery id reached the receiver at least once; after dedupe on X-Webhook-Id, each event once.
+        const byId = new Map<string, string>();
+        for (const request of receiver.received) byId.set(String(request.headers['x-webhook-id']), JSON.parse(request.body).id);
+        expect(new Set(byId.keys())).toEqual(new Set(rows.map((r) => r.id)));
+        const events = [...byId.values()];
+        expect(new Set(events).size).toBe(EVENTS);
+        expect(events.length).toBe(EVENTS);
+        const workCenters = Number((await db.query(`SELECT count(*) AS n FROM "WorkCenter"`)).rows[0].n);
+        expect(workCenters).toBe(EVENTS);
+        // Duplicates at the receiver are only those in flight at the kill (at most the concurrency).
+        expect(receiver.received.length - EVENTS).toBeLessThanOrEqual(4);
+        await second.kill('SIGTERM');
+      } finally {
+        await db.end().catch(() => {});
+        await killAllChildren();
+        await scratch.drop();
+      }
+    });
+  }
+
+  it('a graceful stop cuts deliveries in flight and hands them back for the next worker', async () => {
+    const receiver = await startReceiver(() => new Promise(() => {})); // never answers
+    receivers.push(receiver);
+    const t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }, { webhookWorker: { pollMs: 100 } });
+    let closed = false;
+    try {
+      const created = dataOf(
+        await t.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } ${ERRORS} } }`, {
+          i: { url: `${receiver.url}/hang`, events: ['work_center.created'], timeoutMs: 30000 },
+        }),
+      ).createWebhook;
+      await createWorkCenter(t);
+      await waitFor(() => receiver.received.length === 1, { what: 'the request in flight' });
+      const prisma = t.app.services.prisma;
+      const claimed = await prisma.webhookDelivery.findFirstOrThrow({ where: { subscriptionId: created.webhook.id } });
+      expect(claimed.attempts).toBe(1);
+      expect(claimed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 20_000); // leased
+      // Stop the worker alone (the app's database stays open to look).
+      const stopStarted = Date.now();
+      const worker = t.app.services.webhookWorker as unknown as { stop(): Promise<void> };
+      await worker.stop();
+      expect(Date.now() - stopStarted).toBeLessThan(5000);
+      const handedBack = await prisma.webhookDelivery.findFirstOrThrow({ where: { id: claimed.id } });
+      expect(handedBack).toMatchObject({ status: 'PENDING', attempts: 0 });
+      expect(handedBack.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(await prisma.webhookAttempt.count({ where: { deliveryId: claimed.id } })).toBe(0);
+      await t.close();
+      closed = true;
+    } finally {
+      if (!closed) await t.close();
+    }
+  });
+});
