@@ -26,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { buildApp, type App } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
+import { adminQuery, withDatabase } from './scratch-db.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONCURRENCY = Number(process.argv[3] ?? 4);
@@ -87,23 +88,6 @@ function checkpoint(): void {
 }
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
-
-/** The scratch database's URL: same server and credentials as `admin`, another database name. */
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);

@@ -48,6 +48,7 @@ import type { Actor } from '../src/graphql/context.js';
 import { createAccount } from '../src/modules/accounts/account.service.js';
 import { triggerSync } from '../src/modules/sync/sync-run.service.js';
 import { startSimulator } from '../src/simulators/index.js';
+import { adminQuery, withDatabase } from './scratch-db.js';
 
 const OFFERS = intEnv('BENCH_OFFERS', 200_000);
 const BASELINE_ROWS = Math.min(OFFERS, intEnv('BENCH_BASELINE_ROWS', 5_000));
@@ -109,22 +110,6 @@ function checkpoint(): void {
 
 /** A measured run that is not what it should be: reported, and the bench exits 1. */
 class BrokenRun extends Error {}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Peak RSS of this process, sampled; `mark()` starts a new window and returns the last one's peak. */
 function rssSampler() {

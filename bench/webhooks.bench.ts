@@ -22,31 +22,19 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { buildApp, type App } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
 import { EventBus } from '../src/events/event-bus.js';
 import { recordDeliveries } from '../src/modules/webhooks/webhook.outbox.js';
 import { signedHeaders } from '../src/modules/webhooks/webhook.signing.js';
 import { createWebhook, updateWebhook } from '../src/modules/webhooks/webhook.service.js';
+import { adminQuery, withDatabase } from './scratch-db.js';
 
 const DELIVERIES = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 8);
 const ADMIN = { tokenId: 'bench', name: 'bench', role: 'ADMIN' as const };
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const withDatabase = (url: string, name: string) => url.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
-
-async function adminQuery(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 let interrupted = false;
 /** SQL statements sent while the worker delivers (claims and attempt logs), to report per delivery. */
 let statements = 0;
