@@ -4,7 +4,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { backend, createScratchDatabase, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { backend, createScratchDatabase, dataOf } from '../helpers/app.js';
 import { killAllChildren, startChildService, type ChildService } from '../helpers/child-service.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
@@ -90,28 +90,34 @@ describe('events across instances through Redis', () => {
       expect(api.logs().some((l) => l.runId === runId && /page|sync SUCCESS/.test(String(l.msg)))).toBe(false);
     }, 240_000);
   } else {
-    it('progress published by another instance reaches a subscriber of this one through Redis', async () => {
-      const t: TestApp = await startTestApp({ REDIS_URL, SCHEDULER_ENABLED: 'false' });
-      cleanups.push(() => t.close());
-      const pub = new Redis(REDIS_URL);
-      const sub = new Redis(REDIS_URL);
-      cleanups.push(() => Promise.all([pub.quit(), sub.quit()]));
-      // Another instance's event bus: its own Redis connections, nothing shared in memory.
-      const other = new EventBus(createRedisEventTarget({ publishClient: pub, subscribeClient: sub }));
+    it('progress published by one instance event bus reaches the subscribers of another through Redis, in order', async () => {
+      const connections = [new Redis(REDIS_URL), new Redis(REDIS_URL), new Redis(REDIS_URL), new Redis(REDIS_URL)];
+      cleanups.push(() => Promise.all(connections.map((c) => c.quit())));
+      // Two instances' event buses: their own Redis connections, nothing shared in memory.
+      const [pubA, subA, pubB, subB] = connections as [Redis, Redis, Redis, Redis];
+      const publisher = new EventBus(createRedisEventTarget({ publishClient: pubA, subscribeClient: subA }));
+      const subscriber = new EventBus(createRedisEventTarget({ publishClient: pubB, subscribeClient: subB }));
       const accountId = crypto.randomUUID();
       const runId = crypto.randomUUID();
-      const progress = collectProgress(t.url, t.adminToken, accountId);
-      await progress.ready;
+      const received: any[] = [];
+      const stream = subscriber.syncProgress({ accountId });
+      const done = (async () => {
+        for await (const event of stream) {
+          received.push({ status: event.status, pagesDone: event.pagesDone });
+          if (FINAL.has(event.status)) break;
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the Redis SUBSCRIBE is live
       const base = { runId, accountId, phase: 'PRODUCTS', pagesTotal: 3, itemsTotal: 300, updated: 0, unchanged: 0, failed: 0, etaSeconds: 1, itemsPerSecond: 100, at: new Date().toISOString() };
       for (let page = 1; page <= 3; page++) {
-        other.publishSyncProgress({ ...base, status: page === 3 ? 'SUCCESS' : 'RUNNING', pagesDone: page, itemsDone: page * 100, created: page * 100, percent: page === 3 ? 100 : page * 33 });
+        publisher.publishSyncProgress({ ...base, status: page === 3 ? 'SUCCESS' : 'RUNNING', pagesDone: page, itemsDone: page * 100, created: page * 100, percent: page === 3 ? 100 : page * 33 });
       }
-      const events = await progress.done;
-      expect(events).toEqual([
-        { runId, status: 'RUNNING', pagesDone: 1, percent: 33, created: 100 },
-        { runId, status: 'RUNNING', pagesDone: 2, percent: 66, created: 200 },
-        { runId, status: 'SUCCESS', pagesDone: 3, percent: 100, created: 300 },
+      await done;
+      expect(received).toEqual([
+        { status: 'RUNNING', pagesDone: 1 },
+        { status: 'RUNNING', pagesDone: 2 },
+        { status: 'SUCCESS', pagesDone: 3 },
       ]);
-    }, 120_000);
+    }, 60_000);
   }
 });
