@@ -80,7 +80,7 @@ export const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   /** Sender of those mails; default stockline@localhost. */
   SMTP_FROM: z.string().min(3).default('Stockline <stockline@localhost>'),
-  /** With no account declared below: start the marketplace simulators and use them; default true unless NODE_ENV=test. */
+  /** With no account declared below: start the marketplace simulators and use them (never with ROLE=api); default true without DATABASE_URL unless NODE_ENV=test. */
   SANDBOX: bool.optional(),
   // Marketplace accounts declared in the environment (upserted by name at start).
   EMAG_MAIN_USERNAME: z.string().optional(),

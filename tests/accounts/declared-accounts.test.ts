@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from '../../src/env.js';
-import { declaredAccounts } from '../../src/modules/accounts/declared-accounts.js';
+import { declaredAccounts, sandboxWanted } from '../../src/modules/accounts/declared-accounts.js';
 import { startSimulator, type Simulator } from '../../src/simulators/index.js';
 import { dataOf, startTestApp } from '../helpers/app.js';
 
@@ -51,6 +51,24 @@ describe('declared accounts', () => {
       await t.close();
     }
     for (const url of urls) await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('an api instance never starts the sandbox, even when SANDBOX is on: it does not sync, so it registers no simulator accounts', async () => {
+    const t = await startTestApp({ SANDBOX: 'true', ROLE: 'api' });
+    try {
+      expect(dataOf(await t.gql(LIST)).accounts.totalCount).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('the sandbox is on by default only for an embedded database outside tests', () => {
+    const sandboxOf = (vars: Record<string, string>) => sandboxWanted(parseEnv(vars));
+    expect(sandboxOf({ NODE_ENV: 'development' })).toBe(true);
+    expect(sandboxOf({ NODE_ENV: 'development', DATABASE_URL: 'postgres://db/stockline' })).toBe(false);
+    expect(sandboxOf({ NODE_ENV: 'development', DATABASE_URL: 'postgres://db/stockline', SANDBOX: 'true' })).toBe(true);
+    expect(sandboxOf({ NODE_ENV: 'test' })).toBe(false);
+    expect(sandboxOf({ NODE_ENV: 'development', ROLE: 'api' })).toBe(false);
   });
 
   it('names what is missing from a partly declared account', () => {

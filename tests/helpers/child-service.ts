@@ -47,6 +47,24 @@ export interface ChildServiceOptions {
 
 const children = new Set<ChildProcess>();
 
+/**
+ * The environment of a test's service process: any free port on loopback, JSON logs, no sandbox
+ * simulators, no scheduler, a rate limit no test reaches. Callers add the database, the tokens
+ * and keys they share between processes, and their own settings.
+ */
+export function serviceEnv(overrides: Record<string, string>): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SANDBOX: 'false',
+    LOG_LEVEL: 'info',
+    API_RATE_LIMIT_PER_MINUTE: '100000',
+    SCHEDULER_ENABLED: 'false',
+    ...overrides,
+  };
+}
+
 /** Spawns the service and waits until it listens. */
 export async function startChildService(options: ChildServiceOptions): Promise<ChildService> {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...options.env };

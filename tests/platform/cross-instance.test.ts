@@ -5,7 +5,9 @@ import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { backend, createScratchDatabase, dataOf } from '../helpers/app.js';
-import { killAllChildren, startChildService, type ChildService } from '../helpers/child-service.js';
+import { killAllChildren, serviceEnv, startChildService, type ChildService } from '../helpers/child-service.js';
+import { waitFor } from '../helpers/catalog.js';
+import { startReceiver } from '../webhooks/receiver.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { EventBus } from '../../src/events/event-bus.js';
@@ -51,32 +53,40 @@ function collectProgress(url: string, token: string, accountId: string) {
   return { ready, done };
 }
 
-describe('events across instances through Redis', () => {
+describe('scale-out: api and worker processes on one PostgreSQL and Redis', () => {
   if (backend === 'postgres') {
-    it('a subscriber on an api process receives, in order, the progress of a run executed by a worker process', async () => {
+    it('two api processes and one worker: a sync triggered on api #1 runs on the worker and streams to api #2; a webhook from api #2 is delivered once', async () => {
       const scratch = await createScratchDatabase();
       cleanups.push(() => scratch.drop());
       const sim: Simulator = await startFastSimulator('STOREFRONT', { offers: 1200, seed: 9, faults: { latencyMs: 10 } });
       cleanups.push(() => sim.stop());
+      const receiver = await startReceiver();
+      cleanups.push(() => receiver.close());
       const token = `cross-instance-admin-${randomBytes(12).toString('hex')}`;
-      const env = {
-        NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', SANDBOX: 'false', LOG_LEVEL: 'info', DATABASE_URL: scratch.url, REDIS_URL,
-        ADMIN_TOKEN: token, CREDENTIALS_KEY: randomBytes(32).toString('hex'), API_RATE_LIMIT_PER_MINUTE: '100000', SYNC_POLL_MS: '200', SCHEDULER_ENABLED: 'false',
-      };
-      const api: ChildService = await startChildService({ env: { ...env, ROLE: 'api' }, token });
-      const worker: ChildService = await startChildService({ env: { ...env, ROLE: 'worker', MIGRATE_ON_START: 'false' }, token });
+      const env = serviceEnv({
+        DATABASE_URL: scratch.url, REDIS_URL, ADMIN_TOKEN: token, CREDENTIALS_KEY: randomBytes(32).toString('hex'), SYNC_POLL_MS: '200', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      });
+      // The first api applies the migrations; the others start on a migrated database, as docker-compose does.
+      const api1: ChildService = await startChildService({ env: { ...env, ROLE: 'api' }, token });
+      const [api2, worker] = await Promise.all([
+        startChildService({ env: { ...env, ROLE: 'api', MIGRATE_ON_START: 'false' }, token }),
+        startChildService({ env: { ...env, ROLE: 'worker', MIGRATE_ON_START: 'false' }, token }),
+      ]);
+      for (const [child, role] of [[api1, 'api'], [api2, 'api'], [worker, 'worker']] as const) {
+        expect(child.logs().find((l) => l.msg === 'Stockline is listening')?.role).toBe(role);
+      }
 
       const created = dataOf(
-        await api.gql(`mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } errors { code message } } }`, {
+        await api1.gql(`mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } errors { code message } } }`, {
           input: { channel: 'STOREFRONT', name: 'shop', baseUrl: sim.url, credentials: sim.credentials, rateLimits: sim.rateLimits },
         }),
       ).createAccount;
       expect(created.errors).toEqual([]);
       const accountId = created.account.id as string;
 
-      const progress = collectProgress(api.url, token, accountId);
+      const progress = collectProgress(api2.url, token, accountId);
       await progress.ready;
-      const triggered = dataOf(await api.gql(`mutation($id: ID!) { triggerSync(input: { accountIds: [$id], scope: PRODUCTS, mode: FULL }) { runs { id } errors { code } } }`, { id: accountId })).triggerSync;
+      const triggered = dataOf(await api1.gql(`mutation($id: ID!) { triggerSync(input: { accountIds: [$id], scope: PRODUCTS, mode: FULL }) { runs { id } errors { code } } }`, { id: accountId })).triggerSync;
       expect(triggered.errors).toEqual([]);
       const runId = triggered.runs[0].id;
 
@@ -85,9 +95,31 @@ describe('events across instances through Redis', () => {
       const pages = events.filter((e) => e.status === 'RUNNING').map((e) => e.pagesDone);
       expect(pages).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       expect(events.at(-1)).toMatchObject({ status: 'SUCCESS', percent: 100, created: 1200 });
-      // The api process runs no sync worker: the run was executed by the other process.
+      // Neither api process runs a sync worker: the run was executed by the worker process.
       expect(worker.logs().some((l) => l.runId === runId)).toBe(true);
-      expect(api.logs().some((l) => l.runId === runId && /page|sync SUCCESS/.test(String(l.msg)))).toBe(false);
+      for (const api of [api1, api2]) expect(api.logs().some((l) => l.runId === runId && /page|sync SUCCESS/.test(String(l.msg)))).toBe(false);
+
+      // A webhook created and triggered through api #2; only the worker sends deliveries.
+      const hook = dataOf(
+        await api2.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } errors { code message } } }`, {
+          i: { url: `${receiver.url}/scale-out`, events: ['work_center.created'], timeoutMs: 2000 },
+        }),
+      ).createWebhook;
+      expect(hook.errors).toEqual([]);
+      const center = dataOf(await api2.gql(`mutation { createWorkCenter(input: { identifier: "SCALE-1", name: "Scale line" }) { workCenter { id } errors { code } } }`)).createWorkCenter;
+      expect(center.errors).toEqual([]);
+      await waitFor(() => receiver.on('/scale-out').length >= 1, { timeoutMs: 30_000, what: 'the webhook delivery' });
+      // Three processes share the outbox: a duplicate, if any, would arrive within the poll interval.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const requests = receiver.on('/scale-out');
+      expect(requests).toHaveLength(1);
+      const body = JSON.parse(requests[0]!.body);
+      expect(body).toMatchObject({ type: 'work_center.created', data: { workCenter: { id: center.workCenter.id } } });
+      const deliveries = dataOf(
+        await api1.gql(`query($id: ID!) { webhookDeliveries(webhookId: $id, first: 10) { totalCount edges { node { id status attempts } } } }`, { id: hook.webhook.id }),
+      ).webhookDeliveries;
+      expect(deliveries.totalCount).toBe(1);
+      expect(deliveries.edges[0].node).toMatchObject({ id: requests[0]!.headers['x-webhook-id'], status: 'SUCCESS', attempts: 1 });
     }, 240_000);
   } else {
     it('progress published by one instance event bus reaches the subscribers of another through Redis, in order', async () => {

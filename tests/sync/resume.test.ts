@@ -18,7 +18,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backend, createScratchDatabase, dataOf } from '../helpers/app.js';
 import { ERRORS, waitFor } from '../helpers/catalog.js';
-import { killAllChildren, startChildService, type ChildService } from '../helpers/child-service.js';
+import { killAllChildren, serviceEnv, startChildService, type ChildService } from '../helpers/child-service.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 
@@ -82,22 +82,7 @@ async function createScenario(): Promise<Scenario> {
 }
 
 function childEnv(scenario: Scenario, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SANDBOX: 'false',
-    LOG_LEVEL: 'info',
-    ADMIN_TOKEN,
-    CREDENTIALS_KEY,
-    API_RATE_LIMIT_PER_MINUTE: '100000',
-    SYNC_HEARTBEAT_MS: '200',
-    SYNC_STALE_AFTER_MS: '1500',
-    SYNC_POLL_MS: '200',
-    SCHEDULER_ENABLED: 'false',
-    ...scenario.env,
-    ...overrides,
-  };
+  return serviceEnv({ ADMIN_TOKEN, CREDENTIALS_KEY, SYNC_HEARTBEAT_MS: '200', SYNC_STALE_AFTER_MS: '1500', SYNC_POLL_MS: '200', ...scenario.env, ...overrides });
 }
 
 const startChild = (scenario: Scenario, overrides?: Record<string, string>) => startChildService({ env: childEnv(scenario, overrides), token: ADMIN_TOKEN });
@@ -247,6 +232,20 @@ describe(`a sync run whose process dies resumes in the next process (${backend})
     return s;
   };
 
+  /** A first process with a FULL run of a fresh account that has committed 30% of its pages. */
+  const runToThirtyPercent = async (seed: number) => {
+    const clock = stopwatch();
+    const db = await scenario();
+    const sim = await simulator(seed);
+    const first = await startChild(db);
+    clock.lap('first process up');
+    const accountId = await createAccount(first, sim);
+    const runId = await triggerFull(first, accountId);
+    await waitForProgress(first, runId, 30);
+    clock.lap('30% of the pages');
+    return { clock, db, sim, first, accountId, runId };
+  };
+
   afterAll(async () => {
     await killAllChildren();
     for (const store of stores) await store.close().catch(() => {});
@@ -256,16 +255,7 @@ describe(`a sync run whose process dies resumes in the next process (${backend})
   }, 60_000);
 
   it('SIGKILL in the middle of a run: the next process resumes it from the stored cursor to SUCCESS, every offer once', { timeout: TIMEOUT }, async () => {
-    const clock = stopwatch();
-    const db = await scenario();
-    const sim = await simulator(31);
-
-    const first = await startChild(db);
-    clock.lap('first process up');
-    const accountId = await createAccount(first, sim);
-    const runId = await triggerFull(first, accountId);
-    await waitForProgress(first, runId, 30);
-    clock.lap('30% of the pages');
+    const { clock, db, sim, first, accountId, runId } = await runToThirtyPercent(31);
     const killed = await first.kill('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
     const readsBefore = sim.stats().byEndpoint[READ]?.requests ?? 0;
@@ -307,16 +297,7 @@ describe(`a sync run whose process dies resumes in the next process (${backend})
   });
 
   it('SIGTERM in the middle of a run: the run is left INTERRUPTED (not RUNNING) and the next process resumes it', { timeout: TIMEOUT }, async () => {
-    const clock = stopwatch();
-    const db = await scenario();
-    const sim = await simulator(32);
-
-    const first = await startChild(db);
-    clock.lap('first process up');
-    const accountId = await createAccount(first, sim);
-    const runId = await triggerFull(first, accountId);
-    await waitForProgress(first, runId, 30);
-    clock.lap('30% of the pages');
+    const { clock, db, sim, first, accountId, runId } = await runToThirtyPercent(32);
     const stoppedFirst = await first.kill('SIGTERM');
     clock.lap('first process stopped');
     expect(stoppedFirst.code).toBe(0);

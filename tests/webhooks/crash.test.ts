@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backend, createScratchDatabase, dataOf, startTestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
-import { killAllChildren, startChildService, type ChildService } from '../helpers/child-service.js';
+import { killAllChildren, serviceEnv, startChildService, type ChildService } from '../helpers/child-service.js';
 import { createWorkCenter } from '../helpers/production.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
@@ -30,21 +30,7 @@ afterAll(async () => {
 });
 
 function childEnv(databaseUrl: string, dataDir: string): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SANDBOX: 'false',
-    LOG_LEVEL: 'info',
-    ADMIN_TOKEN,
-    CREDENTIALS_KEY,
-    API_RATE_LIMIT_PER_MINUTE: '100000',
-    SCHEDULER_ENABLED: 'false',
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-    WEBHOOK_CONCURRENCY: '4',
-    DATABASE_URL: databaseUrl,
-    DATA_DIR: dataDir,
-  };
+  return serviceEnv({ ADMIN_TOKEN, CREDENTIALS_KEY, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_CONCURRENCY: '4', DATABASE_URL: databaseUrl, DATA_DIR: dataDir });
 }
 
 describe('webhook deliveries survive the worker', () => {

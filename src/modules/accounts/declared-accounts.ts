@@ -61,6 +61,16 @@ export interface DeclaredAccountsHandle {
 }
 
 /**
+ * The sandbox is for a single-process try-out: its simulators live inside the process, so an api
+ * instance never starts one (its accounts would point at a process that does not sync), and with a
+ * shared PostgreSQL it is off unless asked for (each instance would re-point the accounts at its own).
+ */
+export function sandboxWanted(env: Env): boolean {
+  if (env.ROLE === 'api') return false;
+  return env.SANDBOX ?? (env.NODE_ENV !== 'test' && !env.DATABASE_URL);
+}
+
+/**
  * Upserts (by name) the accounts the environment declares, source 'env'. With none declared and
  * SANDBOX on (the default outside tests), starts the marketplace simulators and upserts their
  * accounts instead (source 'sandbox'), so a zero-configuration start has real accounts to sync.
@@ -70,7 +80,7 @@ export async function syncDeclaredAccounts(services: AppServices, env: Env): Pro
   let sandbox: Sandbox | null = null;
   let source: 'env' | 'sandbox' = 'env';
   let accounts = declared;
-  if (!declared.length && (env.SANDBOX ?? env.NODE_ENV !== 'test')) {
+  if (!declared.length && sandboxWanted(env)) {
     sandbox = await startSandbox();
     source = 'sandbox';
     accounts = sandbox.accounts.map(({ name, channel, fulfillment, baseUrl, credentials, rateLimits }) => ({
