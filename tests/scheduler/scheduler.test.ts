@@ -4,7 +4,7 @@
  * are executed by the test app's own sync runner against a storefront simulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerScheduledHandler, scheduledHandler, type Firing } from '../../src/scheduler/handlers.js';
+import { replaceScheduledHandlers, type Firing, type ScheduledHandler } from '../../src/scheduler/handlers.js';
 import { startScheduler, type Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
@@ -52,7 +52,6 @@ async function disableDefaults() {
 }
 
 beforeAll(async () => {
-  registeredStatsRefresh = scheduledHandler('STATS_REFRESH');
   sim = await startFastSimulator('STOREFRONT', { offers: 30, seed: 11 });
   t = await startTestApp();
   accountId = await createSimAccount(t, sim, 'Scheduled storefront');
@@ -61,10 +60,9 @@ beforeAll(async () => {
 });
 
 // Other modules register the statistics refresh when the schema loads; tests here replace it for a while.
-let registeredStatsRefresh: ReturnType<typeof scheduledHandler>;
+const useStatsRefresh = (handler: ScheduledHandler) => replaceScheduledHandlers('STATS_REFRESH', [handler]);
 
 afterAll(async () => {
-  if (registeredStatsRefresh) registerScheduledHandler('STATS_REFRESH', registeredStatsRefresh);
   for (const s of schedulers) await s.stop();
   await t?.close();
   await sim?.stop();
@@ -239,7 +237,7 @@ describe('scheduler', () => {
     expect(stats).toMatchObject({ kind: 'STATS_REFRESH', intervalSeconds: 300, cron: null });
     const calls: Firing[] = [];
     let fail = false;
-    const unregister = registerScheduledHandler('STATS_REFRESH', async (_services, firing) => {
+    const restore = useStatsRefresh(async (_services, firing) => {
       calls.push(firing);
       if (fail) throw new Error('statistics unavailable');
     });
@@ -255,10 +253,15 @@ describe('scheduler', () => {
       expect((await s.fireDue(next)).map((f) => f.error)).toEqual(['statistics unavailable']);
       expect((await row(stats.id)).lastError).toBe('statistics unavailable');
     } finally {
-      unregister();
+      restore();
     }
     const last = (await row(stats.id)).nextFireAt!;
-    expect((await s.fireDue(last)).map((f) => f.error)).toEqual(['no handler']);
+    const restoreNone = replaceScheduledHandlers('STATS_REFRESH', []);
+    try {
+      expect((await s.fireDue(last)).map((f) => f.error)).toEqual(['no handler']);
+    } finally {
+      restoreNone();
+    }
     expect(await row(stats.id)).toMatchObject({ lastError: 'no handler', lastFiredAt: last });
     expect(calls).toHaveLength(2);
     await prisma().schedule.update({ where: { id: stats.id }, data: { enabled: false, nextFireAt: null } });
@@ -286,7 +289,7 @@ describe('scheduler', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let finished = false;
-    const unregister = registerScheduledHandler('STATS_REFRESH', async () => {
+    const restore = useStatsRefresh(async () => {
       await gate;
       finished = true;
     });
@@ -305,7 +308,7 @@ describe('scheduler', () => {
       await prisma().schedule.update({ where: { id: stats.id }, data: { nextFireAt: new Date(Date.now() - 1) } });
       expect(await s.fireDue(new Date())).toEqual([]);
     } finally {
-      unregister();
+      restore();
       await prisma().schedule.update({ where: { id: stats.id }, data: { enabled: false, nextFireAt: null } });
     }
   });
