@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, startTestApp, type GqlResult, type TestApp } from '../helpers/app.js';
+import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { listingData, seedAccount, type ListingSeed } from '../helpers/catalog-seed.js';
+import { cmp, walkConnection } from '../helpers/paging.js';
 
 // 150 products with known listings on four accounts, so every filter and sort can be checked
 // against a plain in-memory computation of the same answer.
@@ -63,23 +64,8 @@ const LIST = `query($filter: ProductFilter, $orderBy: ProductOrder, $first: Int,
     totalCount pageInfo { hasNextPage endCursor } edges { node { id sku totalStock } }
   } }`;
 
-async function walk(variables: Record<string, unknown>, token?: string) {
-  const ids: string[] = [];
-  let after: string | null = null;
-  let totalCount = -1;
-  for (let pages = 0; pages < 10; pages++) {
-    const r: GqlResult = await t.gql(LIST, { ...variables, first: 100, after }, token);
-    expect(r.errors).toBeUndefined();
-    const c: any = r.data.products;
-    totalCount = c.totalCount;
-    ids.push(...c.edges.map((e: any) => e.node.id));
-    if (!c.pageInfo.hasNextPage) break;
-    after = c.pageInfo.endCursor;
-  }
-  return { ids, totalCount };
-}
+const walk = (variables: Record<string, unknown>, token?: string) => walkConnection(t.gql, LIST, 'products', variables, token);
 
-const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 const live = (l: ListingSeed) => l.status !== 'DELISTED';
 const totalStock = (r: Row) => r.listings.filter(live).reduce((n, l) => n + (l.stock ?? 0), 0);
 

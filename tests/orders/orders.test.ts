@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, startTestApp, type GqlResult, type TestApp } from '../helpers/app.js';
+import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { listingData, seedAccount, seedOrder, type OrderStatus } from '../helpers/catalog-seed.js';
+import { cmp, walkConnection } from '../helpers/paging.js';
 
 // 120 orders with known values on three accounts, so every filter and sort can be checked
 // against a plain in-memory computation of the same answer.
@@ -52,23 +53,8 @@ const LIST = `query($filter: OrderFilter, $orderBy: OrderOrder, $first: Int, $af
     totalCount pageInfo { hasNextPage endCursor } edges { node { id } }
   } }`;
 
-async function walk(variables: Record<string, unknown>) {
-  const ids: string[] = [];
-  let after: string | null = null;
-  let totalCount = -1;
-  for (let pages = 0; pages < 10; pages++) {
-    const r: GqlResult = await t.gql(LIST, { ...variables, first: 100, after });
-    expect(r.errors).toBeUndefined();
-    const c: any = r.data.orders;
-    totalCount = c.totalCount;
-    ids.push(...c.edges.map((e: any) => e.node.id));
-    if (!c.pageInfo.hasNextPage) break;
-    after = c.pageInfo.endCursor;
-  }
-  return { ids, totalCount };
-}
+const walk = (variables: Record<string, unknown>) => walkConnection(t.gql, LIST, 'orders', variables);
 
-const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 
 describe('orders list', () => {
   it('lists every order once, newest first by default, over pages of 100', async () => {

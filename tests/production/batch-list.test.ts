@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type GqlResult, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { cmp, walkConnection } from '../helpers/paging.js';
 
 // 500 batches with known values, so every filter and sort can be checked against a plain
 // in-memory computation of the same answer.
@@ -52,24 +53,8 @@ const LIST = `query($filter: BatchFilter, $orderBy: BatchOrder, $first: Int, $af
     totalCount pageInfo { hasNextPage endCursor } edges { node { id batchNumber batchDate shiftStart } }
   } }`;
 
-async function walk(variables: Record<string, unknown>) {
-  const ids: string[] = [];
-  let after: string | null = null;
-  let totalCount = -1;
-  for (let pages = 0; pages < 20; pages++) {
-    const r: GqlResult = await t.gql(LIST, { ...variables, first: 100, after });
-    expect(r.errors).toBeUndefined();
-    const c: any = r.data.batches;
-    totalCount = c.totalCount;
-    expect(c.edges.length).toBeLessThanOrEqual(100);
-    ids.push(...c.edges.map((e: any) => e.node.id));
-    if (!c.pageInfo.hasNextPage) break;
-    after = c.pageInfo.endCursor;
-  }
-  return { ids, totalCount };
-}
+const walk = (variables: Record<string, unknown>) => walkConnection(t.gql, LIST, 'batches', variables);
 
-const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 
 describe('batches list', () => {
   it('walks 500 batches in pages of 100: each once, in the requested order', async () => {
