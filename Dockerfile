@@ -3,6 +3,8 @@
 FROM node:20-slim
 
 ENV NODE_ENV=production
+# DejaVu covers Cyrillic and Romanian diacritics in PDF reports (Helvetica would print "?").
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 RUN chown node:node /app
 USER node
@@ -18,10 +20,13 @@ RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npm ci --omit=dev --no-audit --no-fund
  && npm cache clean --force
 
 COPY --chown=node:node . .
-RUN npm run generate
+# The Prisma client and the dashboard bundle (esbuild) served at /.
+RUN npm run generate && npm run build
 
 EXPOSE 4000
 # graphql-ws shares the HTTP port. /healthz is liveness, /readyz checks the database.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["npx", "tsx", "src/main.ts"]
+# Node itself, not the tsx CLI: the tsx CLI SIGKILLs a child that does not acknowledge a signal
+# within 30 ms, which cuts the graceful shutdown of a busy process.
+CMD ["node", "--import", "tsx", "src/main.ts"]
