@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
-import { createSimAccount } from '../helpers/catalog.js';
+import pg from 'pg';
+import { backend, createScratchDatabase, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { seedAccount } from '../helpers/catalog-seed.js';
 import { syncNow } from '../helpers/sync.js';
 import { minutesAgo, seedRun } from './seed-runs.js';
@@ -146,6 +147,38 @@ describe('syncHealth and /readyz', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  if (backend === 'postgres') {
+    it('a real outage: /readyz answers 503 DOWN while PostgreSQL refuses connections, and 200 again once it is back', async () => {
+      const scratch = await createScratchDatabase();
+      const own = await startTestApp({ DATABASE_URL: scratch.url });
+      const name = new URL(scratch.url).pathname.slice(1);
+      const admin = new pg.Client({ connectionString: scratch.url.replace(/\/[^/]*$/, '/postgres') });
+      await admin.connect();
+      try {
+        expect((await fetch(`${own.url}/readyz`)).status).toBe(200);
+        // The database goes away under the running service: its connections are cut and new ones refused.
+        await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [name]);
+        const down = await fetch(`${own.url}/readyz`);
+        expect(down.status).toBe(503);
+        expect(await down.json()).toMatchObject({ status: 'DOWN', database: 'down' });
+        expect((await fetch(`${own.url}/healthz`)).status).toBe(200);
+
+        await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        const back = await waitFor(async () => {
+          const res = await fetch(`${own.url}/readyz`);
+          return res.status === 200 ? res.json() : null;
+        }, { timeoutMs: 20_000, what: '/readyz to recover' });
+        expect(back).toMatchObject({ database: 'up' });
+      } finally {
+        await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => {});
+        await admin.end();
+        await own.close();
+        await scratch.drop();
+      }
+    });
+  }
 
   it('needs a token; a VIEWER may read it', async () => {
     const r = await t.gql('{ syncHealth { status } }', {}, null);
