@@ -13,7 +13,8 @@ import { createCredentialsCipher } from '../../src/modules/accounts/credentials.
 import { syncScheduleKey } from '../../src/scheduler/default-schedules.js';
 import { startScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
-import { backend, createScratchDatabase, startTestApp } from '../helpers/app.js';
+import { backend, createScratchDatabase, dataOf, startTestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/catalog.js';
 import { killAllChildren, startChildService } from '../helpers/child-service.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -49,6 +50,27 @@ describe('scheduler instances', () => {
     cleanups.push(() => later.stop());
     expect(await prisma.syncRun.count()).toBe(2);
     expect(await prisma.schedule.count({ where: { kind: 'SYNC' } })).toBe(2);
+  });
+
+  it('a schedule edited through another instance (no kick reaches this scheduler) fires once it is re-read', { timeout: 60_000 }, async () => {
+    // The api app takes the edit; the scheduler below belongs to no app, so only its re-read can see it.
+    const t = await startTestApp({ ROLE: 'api' });
+    cleanups.push(() => t.close());
+    const scheduler = await startScheduler(t.app.services, { reloadMs: 300, firstSync: false, exclusiveDatabase: backend === 'pglite' });
+    cleanups.push(() => scheduler.stop());
+    const prisma = t.app.services.prisma;
+    const row = await prisma.schedule.findUniqueOrThrow({ where: { key: 'task-retention' } });
+    expect(row.lastFiredAt).toBeNull();
+
+    const edited = dataOf(
+      await t.gql(`mutation($input: UpdateScheduleInput!) { updateSchedule(input: $input) { schedule { nextFireAt } errors { code message } } }`, {
+        input: { id: row.id, intervalSeconds: 10, enabled: true },
+      }),
+    ).updateSchedule;
+    expect(edited.errors).toEqual([]);
+    const due = new Date(edited.schedule.nextFireAt);
+    const fired = await waitFor(async () => (await prisma.schedule.findUniqueOrThrow({ where: { id: row.id } })).lastFiredAt, { timeoutMs: 20_000, what: 'the edited schedule to fire' });
+    expect(fired.toISOString()).toBe(due.toISOString());
   });
 
   if (backend === 'postgres')
