@@ -53,9 +53,30 @@ function collectProgress(url: string, token: string, accountId: string) {
   return { ready, done };
 }
 
+/** Resolves with the first event of `query` on `url`; `ready` once the subscription is live. */
+function firstEvent(url: string, token: string, query: string, variables: Record<string, unknown>) {
+  const client = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  clients.push(client);
+  let live!: () => void;
+  const ready = new Promise<void>((resolve) => (live = resolve));
+  client.on('connected', () => setTimeout(live, 300));
+  const event = new Promise<any>((resolve, reject) => {
+    const stop = client.subscribe({ query, variables }, {
+      next: (msg) => {
+        if (msg.errors) return reject(new Error(JSON.stringify(msg.errors)));
+        stop();
+        resolve(msg.data);
+      },
+      error: reject,
+      complete: () => reject(new Error('completed without an event')),
+    });
+  });
+  return { ready, event };
+}
+
 describe('scale-out: api and worker processes on one PostgreSQL and Redis', () => {
   if (backend === 'postgres') {
-    it('two api processes and one worker: a sync triggered on api #1 runs on the worker and streams to api #2; a webhook from api #2 is delivered once', async () => {
+    it('two api processes and one worker: a sync triggered on api #1 runs on the worker and streams to api #2; a webhook from api #2 is delivered once; an alert raised on the worker streams to api #1', async () => {
       const scratch = await createScratchDatabase();
       cleanups.push(() => scratch.drop());
       const sim: Simulator = await startFastSimulator('STOREFRONT', { offers: 1200, seed: 9, faults: { latencyMs: 10 } });
@@ -120,6 +141,14 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
       ).webhookDeliveries;
       expect(deliveries.totalCount).toBe(1);
       expect(deliveries.edges[0].node).toMatchObject({ id: requests[0]!.headers['x-webhook-id'], status: 'SUCCESS', attempts: 1 });
+
+      // Alerts are evaluated on the worker, where runs finish; api #1 streams the one it raised.
+      const alert = firstEvent(api1.url, token, `subscription($id: ID) { alertRaised(accountId: $id, kind: AUTH_FAILURE) { kind severity active account { id } } }`, { id: accountId });
+      await alert.ready;
+      sim.setFaults({ authFailure: true });
+      const failing = dataOf(await api2.gql(`mutation($id: ID!) { triggerSync(input: { accountIds: [$id], scope: PRODUCTS, mode: INCREMENTAL }) { runs { id } errors { code } } }`, { id: accountId })).triggerSync;
+      expect(failing.errors).toEqual([]);
+      expect((await alert.event).alertRaised).toEqual({ kind: 'AUTH_FAILURE', severity: 'CRITICAL', active: true, account: { id: accountId } });
     }, 240_000);
   } else {
     it('progress published by one instance event bus reaches the subscribers of another through Redis, in order', async () => {
