@@ -71,6 +71,11 @@ type Channels = {
  * Publishes domain events to subscribers. In-process by default; give it the Redis event target
  * and every instance sees every event. Services publish only after their transaction commits.
  */
+/**
+ * Every stream below is a Repeater (graphql-yoga's `filter`), not an async generator: a generator
+ * waiting inside `for await` cannot be closed until its next event arrives, so `return()` on an
+ * idle stream (a worker stopping, a client unsubscribing) would hang until something is published.
+ */
 export class EventBus {
   private readonly pubsub: PubSub<Channels>;
 
@@ -98,38 +103,29 @@ export class EventBus {
     this.pubsub.publish('webhook-attempt', event);
   }
 
-  async *webhookAttempts(webhookId: string): AsyncGenerator<WebhookAttemptEvent> {
-    for await (const event of this.pubsub.subscribe('webhook-attempt')) {
-      if (event.webhookId === webhookId) yield event;
-    }
+  webhookAttempts(webhookId: string) {
+    return filter((event: WebhookAttemptEvent) => event.webhookId === webhookId)(this.pubsub.subscribe('webhook-attempt'));
   }
 
   publishTaskProgress(event: TaskProgressEvent): void {
     this.pubsub.publish('task-progress', event);
   }
 
-  /** A Repeater, not a generator: it can be closed while waiting for an event (a finished task's subscription ends at once). */
-  taskProgress(taskId: string): AsyncIterableIterator<TaskProgressEvent> {
+  taskProgress(taskId: string) {
     return filter((event: TaskProgressEvent) => event.taskId === taskId)(this.pubsub.subscribe('task-progress'));
   }
 
-  async *syncProgress(filter: { runId?: string; accountId?: string }): AsyncGenerator<SyncProgressEvent> {
-    for await (const event of this.pubsub.subscribe('sync-progress')) {
-      if ((!filter.runId || event.runId === filter.runId) && (!filter.accountId || event.accountId === filter.accountId)) yield event;
-    }
+  syncProgress(by: { runId?: string; accountId?: string }) {
+    return filter((event: SyncProgressEvent) => (!by.runId || event.runId === by.runId) && (!by.accountId || event.accountId === by.accountId))(this.pubsub.subscribe('sync-progress'));
   }
 
-  async *syncRuns(filter: { accountId?: string }): AsyncGenerator<Channels['sync-run'][0]> {
-    for await (const change of this.pubsub.subscribe('sync-run')) {
-      if (!filter.accountId || change.accountId === filter.accountId) yield change;
-    }
+  syncRuns(by: { accountId?: string }) {
+    return filter((change: Channels['sync-run'][0]) => !by.accountId || change.accountId === by.accountId)(this.pubsub.subscribe('sync-run'));
   }
 
   /** Every event from now on, optionally only of the given types. */
-  async *subscribe(types?: readonly EventType[]): AsyncGenerator<DomainEvent> {
+  subscribe(types?: readonly EventType[]) {
     const wanted = types && types.length > 0 ? new Set<string>(types) : null;
-    for await (const event of this.pubsub.subscribe('domain-event')) {
-      if (!wanted || wanted.has(event.type)) yield event;
-    }
+    return filter((event: DomainEvent) => !wanted || wanted.has(event.type))(this.pubsub.subscribe('domain-event'));
   }
 }

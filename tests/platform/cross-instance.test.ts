@@ -149,6 +149,11 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
       const failing = dataOf(await api2.gql(`mutation($id: ID!) { triggerSync(input: { accountIds: [$id], scope: PRODUCTS, mode: INCREMENTAL }) { runs { id } errors { code } } }`, { id: accountId })).triggerSync;
       expect(failing.errors).toEqual([]);
       expect((await alert.event).alertRaised).toEqual({ kind: 'AUTH_FAILURE', severity: 'CRITICAL', active: true, account: { id: accountId } });
+
+      // Every process stops cleanly on SIGTERM (the 30 s forced exit would be code 1): the worker's
+      // Redis listeners close while idle instead of waiting for one more event.
+      const exits = await Promise.all([api1, api2, worker].map((child) => child.kill('SIGTERM', 25_000)));
+      expect(exits.map((e) => e.code)).toEqual([0, 0, 0]);
     }, 240_000);
   } else {
     it('progress published by one instance event bus reaches the subscribers of another through Redis, in order', async () => {

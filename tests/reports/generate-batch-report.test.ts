@@ -8,6 +8,7 @@ import { filePath } from '../../src/modules/files/file.store.js';
 import { createMailer, SMTP_NOT_CONFIGURED } from '../../src/modules/reports/report-mailer.js';
 import { seedReportBatch } from './report-seed.js';
 import { startSmtpServer } from './smtp.js';
+import type { EventBus } from '../../src/events/event-bus.js';
 
 const PUBLIC_URL = 'https://stockline.example.com';
 const GENERATE = `mutation($i: GenerateBatchReportInput!) { generateBatchReport(input: $i) {
@@ -19,7 +20,7 @@ let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let operator: string;
 let seeded: Awaited<ReturnType<typeof seedReportBatch>>;
 const events: DomainEvent[] = [];
-let listening: AsyncGenerator<DomainEvent> | undefined;
+let listening: ReturnType<EventBus['subscribe']> | undefined;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -32,8 +33,7 @@ beforeAll(async () => {
   })();
 });
 afterAll(async () => {
-  // Not awaited: the generator is parked in next() until an event comes.
-  void listening?.return(undefined);
+  await listening?.return(undefined);
   await t?.close();
   await smtp?.close();
 });

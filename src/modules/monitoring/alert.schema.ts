@@ -3,6 +3,7 @@ import { builder } from '../../graphql/builder.js';
 import { isUuid } from '../../graphql/ids.js';
 import { MarketplaceAccount } from '../accounts/account.schema.js';
 import { ALERT_SEVERITY } from './alerts.service.js';
+import { closingSource } from '../../events/closing-stream.js';
 
 export const AlertKind = builder.enumType('AlertKind', {
   values: {
@@ -76,13 +77,16 @@ builder.subscriptionFields((t) => ({
     description:
       'Each alert as it is raised (on any instance, with REDIS_URL), optionally of one account or kind. Resolutions are not streamed: query alerts(active: false) or watch resolvedAt. The same raise is the domain event alert.raised, which webhooks carry.',
     args: { accountId: t.arg.id({ required: false }), kind: t.arg({ type: AlertKind, required: false }) },
-    subscribe: (_root, args, ctx) => raisedAlerts(ctx.events.subscribe(['alert.raised']), args.accountId == null ? null : String(args.accountId), args.kind ?? null),
+    subscribe: (_root, args, ctx) => {
+      const events = ctx.events.subscribe(['alert.raised']);
+      return closingSource(events, raisedAlerts(events, args.accountId == null ? null : String(args.accountId), args.kind ?? null));
+    },
     // The alert as stored now (it may already be resolved: `active` tells).
     resolve: (alertId, _args, ctx) => ctx.prisma.alert.findUniqueOrThrow({ where: { id: alertId } }),
   }),
 }));
 
-async function* raisedAlerts(events: AsyncGenerator<{ payload: Record<string, unknown> }>, accountId: string | null, kind: string | null): AsyncGenerator<string> {
+async function* raisedAlerts(events: AsyncIterable<{ payload: Record<string, unknown> }>, accountId: string | null, kind: string | null): AsyncGenerator<string> {
   for await (const event of events) {
     const p = event.payload;
     if ((accountId === null || p.accountId === accountId) && (kind === null || p.kind === kind) && typeof p.alertId === 'string') yield p.alertId;

@@ -8,6 +8,7 @@ import { cancelSyncRun, triggerSync } from './sync-run.service.js';
 import { progressEvent, runMetrics } from './sync-progress.js';
 import type { Context } from '../../graphql/context.js';
 import type { SyncProgressEvent } from '../../events/event-bus.js';
+import { closingSource } from '../../events/closing-stream.js';
 
 const FINAL_STATUSES = new Set(['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED']);
 
@@ -213,9 +214,13 @@ builder.subscriptionFields((t) => ({
  * Live progress; with a runId, first the run's stored state. The live stream is started before
  * the state is read, and events older than that state are dropped, so nothing is missed or repeated.
  */
-async function* progressFrom(ctx: Context, runId: string | undefined, accountId: string | undefined): AsyncGenerator<SyncProgressEvent> {
+function progressFrom(ctx: Context, runId: string | undefined, accountId: string | undefined) {
   const live = ctx.events.syncProgress({ runId, accountId });
-  if (!runId || !isUuid(runId)) return yield* live;
+  if (!runId || !isUuid(runId)) return live;
+  return closingSource(live, progressAfterSnapshot(ctx, live, runId, accountId));
+}
+
+async function* progressAfterSnapshot(ctx: Context, live: ReturnType<Context['events']['syncProgress']>, runId: string, accountId: string | undefined): AsyncGenerator<SyncProgressEvent> {
   const firstLive = live.next(); // starts listening now; events published meanwhile are buffered
   try {
     const run = await ctx.prisma.syncRun.findUnique({ where: { id: runId } });

@@ -5,6 +5,7 @@ import { isUuid } from '../../graphql/ids.js';
 import type { TaskProgressEvent } from '../../events/event-bus.js';
 import { fileUrl } from '../files/file.store.js';
 import { findTask, FINAL_TASK_STATUSES, taskEvent, taskPercent } from './task.service.js';
+import { closingSource } from '../../events/closing-stream.js';
 
 /** Stable codes of refusals when starting a task; the task was not created. */
 export const taskErrorCodes = ['VALIDATION', 'NOT_FOUND', 'FILE_TOO_LARGE', 'UNSUPPORTED_FORMAT', 'EMPTY_FILE'] as const;
@@ -133,9 +134,13 @@ builder.subscriptionFields((t) => ({
  * The live stream is opened before the stored state is read; live events not newer than that state
  * are dropped, so nothing is missed or repeated, and the stream ends with the final status.
  */
-async function* taskProgressFrom(ctx: Context, taskId: string): AsyncGenerator<TaskProgressEvent> {
-  if (!isUuid(taskId)) return;
+function taskProgressFrom(ctx: Context, taskId: string) {
   const live = ctx.events.taskProgress(taskId);
+  return closingSource(live, taskProgressAfterSnapshot(ctx, live, taskId));
+}
+
+async function* taskProgressAfterSnapshot(ctx: Context, live: ReturnType<Context['events']['taskProgress']>, taskId: string): AsyncGenerator<TaskProgressEvent> {
+  if (!isUuid(taskId)) return;
   const firstLive = live.next(); // subscribes now; events published meanwhile are buffered
   try {
     const task = await findTask(ctx, taskId);
