@@ -72,6 +72,11 @@ export const envSchema = z.object({
   TASK_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** How long task results and their files are kept; default 24 hours. */
   TASK_RESULT_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
+  /**
+   * Bearer token /metrics requires (`Authorization: Bearer <METRICS_TOKEN>`, 401 otherwise).
+   * Unset: /metrics is open, for Prometheus scraping on an internal network only.
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Largest accepted upload (imports); default 10 MB. */
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Base URL put in links sent out of the service (report e-mails); default http://localhost:PORT. */

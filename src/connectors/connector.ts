@@ -64,7 +64,27 @@ export interface ConnectorContext {
   timeoutMs?: number;
   /** Fraction of the documented limit the client aims at; default 0.97. */
   headroom?: number;
+  /** Told of every HTTP attempt (retries included), e.g. to count calls and 429s; must not throw. */
+  onResponse?: HttpObserver;
 }
+
+/**
+ * One HTTP attempt as an observer sees it: the answer's status, or why there was none. Kept
+ * free of any metrics library so vendor code never depends on one.
+ */
+export interface HttpObservation {
+  /** e.g. `POST /product_offer/read` */
+  operation: string;
+  /** Absent when no answer came (timeout, connection failure). */
+  status?: number;
+  failure?: 'TIMEOUT' | 'NETWORK';
+  /** From the request's send (after its rate-limit slot) to the end of its body. */
+  durationMs: number;
+  /** 0 for the first try. */
+  attempt: number;
+}
+
+export type HttpObserver = (observation: HttpObservation) => void;
 
 export type ListingStatus = 'ACTIVE' | 'INACTIVE' | 'DELISTED';
 

@@ -6,6 +6,7 @@ import type { CredentialsCipher } from '../modules/accounts/credentials.crypto.j
 import type { TaskSettings } from '../modules/tasks/task.settings.js';
 import type { MonitoringSettings } from '../modules/monitoring/monitoring.settings.js';
 import type { ReportMailer } from '../modules/reports/report-mailer.js';
+import type { Metrics } from '../modules/metrics/metrics.registry.js';
 
 /** Who is calling: resolved from the bearer token before execution. */
 export interface Actor {
@@ -41,6 +42,8 @@ export interface AppServices {
   mailer?: ReportMailer;
   /** Health and alert thresholds and the clock they use (default: the documented defaults and the system clock). */
   monitoring?: MonitoringSettings;
+  /** This app's Prometheus metrics (its own registry), served at /metrics; absent: nothing is counted. */
+  metrics?: Metrics;
 }
 
 export interface Context extends AppServices {

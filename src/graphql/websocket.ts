@@ -6,7 +6,8 @@ import type { AppServices, Actor } from './context.js';
 import type { createGraphQLHandler } from './yoga.js';
 import { authenticate } from '../modules/access/token.service.js';
 
-type Extra = { actor?: Actor | null };
+/** `counted`: ids of this connection's subscriptions in the subscriptions gauge. */
+type Extra = { actor?: Actor | null; counted?: Set<string> };
 
 /**
  * graphql-ws on the same port and path as HTTP, executing through Yoga's envelop so plugins,
@@ -15,6 +16,11 @@ type Extra = { actor?: Actor | null };
  */
 export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGraphQLHandler>, services: AppServices) {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const { metrics } = services;
+  wss.on('connection', (socket) => {
+    metrics?.webSocketConnections.inc();
+    socket.once('close', () => metrics?.webSocketConnections.dec());
+  });
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: async (ctx) => {
@@ -24,6 +30,21 @@ export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGr
         if (auth.kind === 'invalid') return false; // closes with 4403 Forbidden
         (ctx.extra as Extra).actor = auth.kind === 'ok' ? auth.actor : null;
         return true;
+      },
+      // A subscription counts from the moment its stream exists until it ends, however it ends:
+      // completed by either side, failed, or its socket closed (onClose uncounts any left).
+      onOperation: (ctx, id, _params, _args, result) => {
+        if (!metrics || typeof (result as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function') return;
+        ((ctx.extra as Extra).counted ??= new Set()).add(id);
+        metrics.subscriptions.inc();
+      },
+      onComplete: (ctx, id) => {
+        if ((ctx.extra as Extra).counted?.delete(id)) metrics?.subscriptions.dec();
+      },
+      onClose: (ctx) => {
+        const counted = (ctx.extra as Extra).counted;
+        if (counted?.size) metrics?.subscriptions.dec(counted.size);
+        counted?.clear();
       },
       execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,

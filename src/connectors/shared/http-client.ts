@@ -3,7 +3,7 @@
  * (retries included), a per-call timeout that covers the body, retries with backoff on 429, 5xx,
  * timeouts and connection resets, and typed, redacted errors.
  */
-import type { Channel } from '../connector.js';
+import type { Channel, HttpObservation, HttpObserver } from '../connector.js';
 import { backoffDelay, retryAfterFromHeaders } from './backoff.js';
 import {
   AuthError,
@@ -59,6 +59,7 @@ export interface HttpClientOptions {
   baseDelayMs: number;
   maxDelayMs: number;
   timeoutMs: number;
+  onResponse?: HttpObserver;
 }
 
 const RESET_CODES = new Set([
@@ -104,6 +105,7 @@ export class HttpClient {
       let error: ConnectorError;
       try {
         const response = await this.send(spec, context);
+        this.observe({ operation: spec.operation, status: response.status, durationMs: Date.now() - started, attempt });
         logger.debug({ op: spec.operation, status: response.status, ms: Date.now() - started, attempt }, 'http');
         const accepted = spec.accept ? spec.accept(response.status) : response.status >= 200 && response.status < 300;
         if (accepted) return response;
@@ -111,6 +113,7 @@ export class HttpClient {
       } catch (caught) {
         if (!(caught instanceof ConnectorError)) throw caught;
         error = caught;
+        this.observe({ operation: spec.operation, failure: error.kind === 'TIMEOUT' ? 'TIMEOUT' : 'NETWORK', durationMs: Date.now() - started, attempt });
       }
 
       const retryAfterMs = error instanceof RateLimitError || error instanceof RemoteError ? error.retryAfterMs : undefined;
@@ -127,6 +130,15 @@ export class HttpClient {
       const delayMs = Math.round(backoffDelay(attempt, this.options, retryAfterMs));
       logger.warn({ op: spec.operation, kind: error.kind, status: error.status, attempt, delayMs }, 'retrying');
       await sleep(delayMs, spec.signal);
+    }
+  }
+
+  /** An observer's failure must never fail the call it watches. */
+  private observe(observation: HttpObservation): void {
+    try {
+      this.options.onResponse?.(observation);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'http observer failed');
     }
   }
 

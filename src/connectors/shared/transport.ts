@@ -50,6 +50,7 @@ export function buildTransport(account: ConnectorAccount, context: ConnectorCont
     baseDelayMs: context.retryBaseDelayMs ?? 500,
     maxDelayMs: context.retryMaxDelayMs ?? 30_000,
     timeoutMs: context.timeoutMs ?? 30_000,
+    onResponse: context.onResponse,
   });
   return { http, logger, rateLimits };
 }

@@ -2,6 +2,7 @@ import type { MarketplaceAccount } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../graphql/context.js';
 import { createConnector, type Connector, type ConnectorContext } from '../../connectors/index.js';
 import { toConnectorAccount } from './account.service.js';
+import { marketplaceObserver } from '../metrics/marketplace.observer.js';
 
 /**
  * A connector for a stored account, credentials decrypted, logging under the account's id.
@@ -12,6 +13,8 @@ export function connectorFor(services: AppServices, account: MarketplaceAccount,
   return createConnector(toConnectorAccount(services, account), {
     logger: services.logger.child({ accountId: account.id, channel: account.channel }),
     redis: services.redis,
+    // Counts this account's calls and 429s; connectors only see a callback, never the metrics library.
+    onResponse: services.metrics ? marketplaceObserver(services.metrics, account) : undefined,
     ...context,
   });
 }

@@ -3,10 +3,11 @@ import type { Actor, AppServices } from '../../graphql/context.js';
 import { Prisma, type MarketplaceAccount } from '../../generated/prisma/client.js';
 import { transact } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { createConnector, type ConnectionResult, type ConnectorAccount, type RateLimitOverrides } from '../../connectors/index.js';
+import { type ConnectionResult, type ConnectorAccount, type RateLimitOverrides } from '../../connectors/index.js';
 import { accountCreate, accountUpdate, byId, updateChecks } from './account.inputs.js';
 import { accountError, accountNotFound, duplicateName } from './account.errors.js';
 import { CredentialsDecryptError } from './credentials.crypto.js';
+import { connectorFor } from './account-connector.js';
 
 export type AccountSource = 'api' | 'env' | 'sandbox';
 
@@ -96,13 +97,7 @@ export interface ConnectionTest {
 export async function testAccountConnection(services: AppServices, _actor: Actor, raw: z.input<typeof byId>): Promise<ConnectionTest> {
   const { id } = byId.parse(raw);
   const stored = await requireAccount(services, id);
-  const connector = createConnector(toConnectorAccount(services, stored), {
-    logger: services.logger.child({ accountId: stored.id, channel: stored.channel }),
-    redis: services.redis,
-    retries: 1,
-    retryBaseDelayMs: 200,
-    timeoutMs: 15_000,
-  });
+  const connector = connectorFor(services, stored, { retries: 1, retryBaseDelayMs: 200, timeoutMs: 15_000 });
   const result = await connector.testConnection({ signal: AbortSignal.timeout(30_000) });
   const account = await services.prisma.marketplaceAccount.update({ where: { id }, data: { lastTestedAt: new Date(), lastTestOk: result.ok } });
   return result.ok ? { ok: true, kind: null, message: null, account } : { ok: false, kind: result.kind, message: result.message, account };

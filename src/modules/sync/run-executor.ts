@@ -17,6 +17,7 @@ import { writeOrderPage } from './order-writer.js';
 import type { PageOutcome } from './page-effects.js';
 import { MAX_RECORD_LOGS_PER_PAGE, writeSyncLogs, type LogEntry } from './sync-log.js';
 import { phasePercent, phasesOf, progressEvent } from './sync-progress.js';
+import { recordSyncPage, recordSyncRunFinished } from '../metrics/sync.metrics.js';
 
 export interface ExecutorConfig {
   instanceId: string;
@@ -42,6 +43,9 @@ type Phase = 'PRODUCTS' | 'ORDERS';
 interface Attempt {
   startedAt: number;
   activeMsBefore: number;
+  /** Labels of this run's metrics. */
+  accountId: string;
+  channel: string;
 }
 
 const activeMs = (attempt: Attempt) => attempt.activeMsBefore + (Date.now() - attempt.startedAt);
@@ -52,12 +56,13 @@ interface PhaseResult {
 }
 
 export async function executeRun(services: AppServices, config: ExecutorConfig, claimed: SyncRun, signal: AbortSignal): Promise<SyncRun> {
-  const attempt: Attempt = { startedAt: Date.now(), activeMsBefore: claimed.activeMs };
+  const attempt: Attempt = { startedAt: Date.now(), activeMsBefore: claimed.activeMs, accountId: claimed.accountId, channel: 'unknown' };
   let run = claimed;
   const log = (entries: LogEntry[]) => writeSyncLogs(services.prisma, services.logger, run, entries);
   const resumed = run.pagesDone > 0 || run.resumedCount > 0;
 
   const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: run.accountId } });
+  if (account) attempt.channel = account.channel;
   if (!account || !account.enabled) return finish(services, run, attempt, 'FAILED', account ? 'the account is disabled' : 'the account no longer exists', new Set());
 
   if (!resumed) {
@@ -270,6 +275,7 @@ async function commitPage(
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
+  recordSyncPage(services.metrics, attempt, phase, outcome);
   services.events.publish(events);
   if (deliveries > 0) services.webhookWorker?.kick();
   if (outcome.repushed > 0) services.pushWorker?.kick();
@@ -331,6 +337,7 @@ async function finish(
         : [EventBus.create(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error }, final.triggeredBy)];
     return { final, terminal, deliveries: await recordDeliveries(tx, terminal) };
   });
+  recordSyncRunFinished(services.metrics, attempt, status);
   const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} conflict(s)`;
   await writeSyncLogs(services.prisma, services.logger, final, [
     { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },

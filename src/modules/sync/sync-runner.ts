@@ -100,10 +100,12 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
         .catch((error: unknown) => log.warn({ err: error, runId: run.id }, 'sync heartbeat failed'));
     }, heartbeatMs);
     heartbeat.unref();
+    services.metrics?.syncRunsExecuting.inc();
     const done = executeRun(services, { instanceId, lookbackSeconds: options.lookbackSeconds ?? 300, pageAttempts: options.pageAttempts, pageRetryDelayMs: options.pageRetryDelayMs }, run, controller.signal)
       .catch((error: unknown) => log.error({ err: error, runId: run.id }, 'sync run crashed; it resumes when reaped'))
       .finally(() => {
         clearInterval(heartbeat);
+        services.metrics?.syncRunsExecuting.dec();
         running.delete(run.id);
         if (!stopping) runner.kick();
       });

@@ -192,6 +192,7 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
     const nextAttemptAt = status === 'PENDING' ? new Date(now + delayMs) : null;
     const recorded = await record({ delivery, outcome, status, nextAttemptAt, deliveredAt: outcome.success ? new Date(now) : null });
     if (!recorded) return;
+    services.metrics?.webhookDeliveries.inc({ outcome: outcome.success ? 'success' : status === 'FAILED' ? 'given_up' : 'failed_attempt' });
     const context = { deliveryId: delivery.id, webhookId: delivery.webhookId, eventType: delivery.eventType, attempt: delivery.attempts, responseStatus: outcome.responseStatus, durationMs: outcome.durationMs };
     if (outcome.success) log.debug(context, 'webhook delivered');
     else if (status === 'FAILED') log.warn({ ...context, error: outcome.error }, `webhook delivery failed for good after ${delivery.attempts} attempt(s)`);
