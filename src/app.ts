@@ -14,6 +14,7 @@ import { handleFileRequest } from './modules/files/file.route.js';
 import { startTaskRunner, type TaskRunner, type TaskRunnerOptions } from './modules/tasks/task-runner.js';
 import { taskSettings } from './modules/tasks/task.settings.js';
 import { handleWebhookTest } from './http/webhook-test.js';
+import { handleDashboard } from './http/dashboard.js';
 import { createLogger } from './logger.js';
 import { ensureBootstrapToken } from './modules/access/token.service.js';
 import { createCredentialsCipher, loadCredentialsKey } from './modules/accounts/credentials.crypto.js';
@@ -25,6 +26,10 @@ import { startScheduler, type Scheduler, type SchedulerOptions } from './schedul
 import { startAlertMonitor, type AlertMonitor } from './modules/monitoring/alert-monitor.js';
 import { monitoringSettings, type MonitoringSettings } from './modules/monitoring/monitoring.settings.js';
 import { createMailer } from './modules/reports/report-mailer.js';
+import { createMetrics } from './modules/metrics/metrics.registry.js';
+import { queueDepthSampler } from './modules/metrics/queue-depth.collector.js';
+import { handleMetrics } from './modules/metrics/metrics.route.js';
+import { trackHttpRequest } from './modules/metrics/http-metrics.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from env (tests share a migrated database). */
@@ -75,6 +80,8 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   services.webhookTargets = { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS };
   services.mailer = createMailer(env);
   services.tasks = taskSettings(env);
+  // Every instance (api and worker roles) counts for itself and serves its own /metrics.
+  services.metrics = createMetrics({ queues: queueDepthSampler(db.prisma, logger) });
   const yoga = createGraphQLHandler(env, services);
 
   let server: Server | undefined;
@@ -140,10 +147,13 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       }
       server = createServer(async (req, res) => {
         inFlight++;
+        trackHttpRequest(services.metrics, req, res);
         try {
+          if (await handleMetrics(req, res, services, env.METRICS_TOKEN)) return;
           if (await handleHealth(req, res, db, services)) return;
           if (await handleFileRequest(req, res, services)) return;
           if (await handleWebhookTest(req, res, services)) return;
+          if (await handleDashboard(req, res)) return;
           await yoga.requestListener(req, res);
         } catch (error) {
           logger.error({ err: error }, 'request failed');

@@ -1,0 +1,78 @@
+/** Small shared pieces: progress bar, status badge, error boxes, sections. */
+import type { ComponentChildren } from 'preact';
+import type { CombinedError } from '@urql/core';
+
+export function Section({ title, actions, children }: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
+  const id = `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  return (
+    <section class="panel" aria-labelledby={id}>
+      <header class="panel-header">
+        <h2 id={id}>{title}</h2>
+        {actions}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+export function ProgressBar({ percent, label, status }: { percent: number; label: string; status?: string }) {
+  const value = Math.max(0, Math.min(100, Math.floor(percent)));
+  return (
+    <div class="progress-wrap">
+      <div class={`progress ${status ? `progress-${status.toLowerCase()}` : ''}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={value}>
+        <div class="progress-fill" style={{ width: `${value}%` }} />
+      </div>
+      <span class="progress-text">
+        {value} %{status ? ` · ${status}` : ''}
+      </span>
+    </div>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span class={`badge badge-${status.toLowerCase()}`}>{status}</span>;
+}
+
+/** A urql error as one readable line (GraphQL errors with their codes, or the network failure). */
+export function describeError(error: CombinedError): string {
+  if (error.graphQLErrors.length) return error.graphQLErrors.map((e) => (e.extensions?.code ? `${String(e.extensions.code)}: ${e.message}` : e.message)).join('; ');
+  return error.networkError?.message || error.message;
+}
+
+export function ErrorMessage({ error }: { error?: CombinedError | string | null }) {
+  if (!error) return null;
+  return (
+    <p class="error" role="alert">
+      {typeof error === 'string' ? error : describeError(error)}
+    </p>
+  );
+}
+
+export interface PayloadError {
+  code: string;
+  message: string;
+  field?: string[] | null;
+}
+
+/** Errors a mutation's payload refused with (nothing was changed). */
+export function PayloadErrors({ errors }: { errors?: PayloadError[] | null }) {
+  if (!errors?.length) return null;
+  return (
+    <ul class="error" role="alert">
+      {errors.map((e, i) => (
+        <li key={i}>
+          <strong>{e.code}</strong>: {e.message}
+          {e.field?.length ? ` (${e.field.join('.')})` : ''}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return <p class="muted" aria-live="polite">Loading {what}…</p>;
+}
+
+export function Empty({ children }: { children: ComponentChildren }) {
+  return <p class="muted">{children}</p>;
+}

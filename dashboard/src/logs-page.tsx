@@ -1,0 +1,216 @@
+/**
+ * #/logs: sync logs newest first, filtered by account, level (that level and more severe), run and
+ * message text; "Load more" appends the next page. ERROR rows stand out; run-level entries show
+ * the run's duration (their context carries durationMs).
+ */
+import { gql } from '@urql/core';
+import { useQuery } from '@urql/preact';
+import { useState } from 'preact/hooks';
+import { ErrorMessage, Loading, Section } from './components';
+import { formatDuration, formatTime, shortId } from './format';
+
+const PAGE_SIZE = 50;
+const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+interface LogFilter {
+  accountId?: string;
+  level?: string;
+  runId?: string;
+  search?: string;
+}
+
+interface LogEntry {
+  id: string;
+  createdAt: string;
+  level: string;
+  message: string;
+  context: unknown;
+  runId: string | null;
+  accountId: string | null;
+  account: { name: string } | null;
+}
+
+const LOGS = gql<{ syncLogs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: LogEntry }[] } }, { filter: LogFilter; first: number; after: string | null }>(`
+  query DashboardLogs($filter: SyncLogFilter, $first: Int, $after: String) {
+    syncLogs(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id createdAt level message context runId accountId account { name } } }
+    }
+  }
+`);
+
+const ACCOUNT_OPTIONS = gql<{ accounts: { edges: { node: { id: string; name: string; channel: string } }[] } }>(`query DashboardAccountOptions { accounts(first: 100) { edges { node { id name channel } } } }`);
+
+export function LogsPage() {
+  const [filter, setFilter] = useState<LogFilter>({});
+  const [runText, setRunText] = useState('');
+  const [searchText, setSearchText] = useState('');
+  const [accounts] = useQuery({ query: ACCOUNT_OPTIONS });
+
+  const apply = (change: Partial<LogFilter>) => setFilter((current) => clean({ ...current, ...change }));
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    apply({ runId: runText.trim(), search: searchText.trim() });
+  };
+  const filterByRun = (runId: string) => {
+    setRunText(runId);
+    apply({ runId });
+  };
+
+  return (
+    <Section title="Sync logs">
+      <form class="filters" onSubmit={onSubmit} aria-label="Log filters">
+        <label>
+          Account
+          <select value={filter.accountId ?? ''} onChange={(e) => apply({ accountId: (e.currentTarget as HTMLSelectElement).value })}>
+            <option value="">All accounts</option>
+            {accounts.data?.accounts.edges.map(({ node }) => (
+              <option key={node.id} value={node.id}>
+                {node.name} ({node.channel})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Level
+          <select value={filter.level ?? ''} onChange={(e) => apply({ level: (e.currentTarget as HTMLSelectElement).value })}>
+            <option value="">Any level</option>
+            {LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {level} and above
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Run ID
+          <input type="text" value={runText} placeholder="any run" onInput={(e) => setRunText((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Message contains
+          <input type="search" value={searchText} onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+        <button type="submit">Apply filters</button>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            setRunText('');
+            setSearchText('');
+            setFilter({});
+          }}
+        >
+          Clear filters
+        </button>
+      </form>
+      {/* A new filter starts over from the first page. */}
+      <LogList key={JSON.stringify(filter)} filter={filter} onRun={filterByRun} />
+    </Section>
+  );
+}
+
+function clean(filter: LogFilter): LogFilter {
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value)) as LogFilter;
+}
+
+function LogList({ filter, onRun }: { filter: LogFilter; onRun(runId: string): void }) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return (
+    <div class="table-wrap">
+      <table class="logs">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Level</th>
+            <th scope="col">Account</th>
+            <th scope="col">Run</th>
+            <th scope="col">Message</th>
+            <th scope="col">Duration</th>
+            <th scope="col">Context</th>
+          </tr>
+        </thead>
+        {cursors.map((after, index) => (
+          <LogPage key={after ?? 'first'} filter={filter} after={after} last={index === cursors.length - 1} onMore={(cursor) => setCursors((all) => [...all, cursor])} onRun={onRun} />
+        ))}
+      </table>
+    </div>
+  );
+}
+
+function LogPage({ filter, after, last, onMore, onRun }: { filter: LogFilter; after: string | null; last: boolean; onMore(cursor: string): void; onRun(runId: string): void }) {
+  const [result] = useQuery({ query: LOGS, variables: { filter, first: PAGE_SIZE, after } });
+  const page = result.data?.syncLogs;
+  return (
+    <tbody>
+      {result.error ? (
+        <tr>
+          <td colSpan={7}>
+            <ErrorMessage error={result.error} />
+          </td>
+        </tr>
+      ) : null}
+      {!page && result.fetching ? (
+        <tr>
+          <td colSpan={7}>
+            <Loading what="logs" />
+          </td>
+        </tr>
+      ) : null}
+      {page?.edges.map(({ node }) => (
+        <tr key={node.id} class={`log log-${node.level.toLowerCase()}`} data-level={node.level} data-account-id={node.accountId ?? ''} data-run-id={node.runId ?? ''}>
+          <td class="nowrap">{formatTime(node.createdAt)}</td>
+          <td>
+            <span class={`badge badge-${node.level.toLowerCase()}`}>{node.level}</span>
+          </td>
+          <td>{node.account?.name ?? '—'}</td>
+          <td>
+            {node.runId ? (
+              <button type="button" class="link" title={`Show only run ${node.runId}`} aria-label={`Show logs of run ${node.runId}`} onClick={() => onRun(node.runId!)}>
+                {shortId(node.runId)}
+              </button>
+            ) : (
+              '—'
+            )}
+          </td>
+          <td class="message">{node.message}</td>
+          <td class="nowrap">{formatDuration(durationOf(node.context))}</td>
+          <td>{hasContext(node.context) ? <ContextView context={node.context} /> : null}</td>
+        </tr>
+      ))}
+      {page && last ? (
+        <tr class="pager">
+          <td colSpan={7}>
+            <span class="muted">
+              {page.totalCount} matching {page.totalCount === 1 ? 'entry' : 'entries'}
+            </span>{' '}
+            {page.pageInfo.hasNextPage && page.pageInfo.endCursor ? (
+              <button type="button" onClick={() => onMore(page.pageInfo.endCursor!)}>
+                Load more
+              </button>
+            ) : null}
+          </td>
+        </tr>
+      ) : null}
+    </tbody>
+  );
+}
+
+function durationOf(context: unknown): number | null {
+  if (context && typeof context === 'object' && 'durationMs' in context) {
+    const value = (context as { durationMs: unknown }).durationMs;
+    return typeof value === 'number' ? value : null;
+  }
+  return null;
+}
+
+const hasContext = (context: unknown) => context !== null && context !== undefined && !(typeof context === 'object' && Object.keys(context as object).length === 0);
+
+function ContextView({ context }: { context: unknown }) {
+  return (
+    <details>
+      <summary>context</summary>
+      <pre>{JSON.stringify(context, null, 2)}</pre>
+    </details>
+  );
+}

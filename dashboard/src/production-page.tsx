@@ -1,0 +1,262 @@
+/**
+ * #/production: dashboard figures, and batches with filters (open/closed, number, date range,
+ * work center) and the Close / Reopen / Aggregate actions (OPERATOR and ADMIN), showing what a
+ * mutation refused.
+ */
+import { gql } from '@urql/core';
+import { useMutation, useQuery } from '@urql/preact';
+import { useState } from 'preact/hooks';
+import { canOperate } from './auth';
+import { ErrorMessage, Loading, PayloadErrors, Section, StatusBadge, type PayloadError } from './components';
+import { formatPercent, formatTime } from './format';
+import { useViewer } from './session';
+
+const PAGE_SIZE = 25;
+
+interface BatchFilter {
+  closed?: boolean;
+  batchNumber?: number;
+  batchDateFrom?: string;
+  batchDateTo?: string;
+  workCenterId?: string;
+}
+
+interface BatchRow {
+  id: string;
+  batchNumber: number;
+  batchDate: string;
+  nomenclature: string;
+  shift: string;
+  team: string;
+  closed: boolean;
+  closedAt: string | null;
+  aggregatedUnitCount: number;
+  workCenter: { id: string; identifier: string; name: string };
+}
+
+const BATCH_FIELDS = 'id batchNumber batchDate nomenclature shift team closed closedAt aggregatedUnitCount workCenter { id identifier name }';
+
+const BATCHES = gql<
+  { batches: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: BatchRow }[] } },
+  { filter: BatchFilter; first: number; after: string | null }
+>(`
+  query DashboardBatches($filter: BatchFilter, $first: Int, $after: String) {
+    batches(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { ${BATCH_FIELDS} } }
+    }
+  }
+`);
+
+const WORK_CENTERS = gql<{ workCenters: { edges: { node: { id: string; identifier: string; name: string } }[] } }>(`query DashboardWorkCenters { workCenters(first: 100) { edges { node { id identifier name } } } }`);
+
+const STATS = gql<{
+  dashboardStats: { batchesTotal: number; batchesActive: number; unitsTotal: number; unitsAggregated: number; aggregationRate: number | null; productsTotal: number; outOfStock: number; ordersToday: number; revenueToday: { amount: string; currency: string }[]; syncSuccessRate: number | null; syncRunsFinished: number; computedAt: string };
+}>(`query DashboardStats { dashboardStats { batchesTotal batchesActive unitsTotal unitsAggregated aggregationRate productsTotal outOfStock ordersToday revenueToday { amount currency } syncSuccessRate syncRunsFinished computedAt } }`);
+
+type BatchPayload = { batch: BatchRow | null; errors: PayloadError[] };
+const CLOSE = gql<{ closeBatch: BatchPayload }, { id: string }>(`mutation DashboardCloseBatch($id: ID!) { closeBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } errors { code message field } } }`);
+const REOPEN = gql<{ reopenBatch: BatchPayload }, { id: string }>(`mutation DashboardReopenBatch($id: ID!) { reopenBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } errors { code message field } } }`);
+const AGGREGATE = gql<{ aggregateBatch: BatchPayload & { aggregatedCount: number | null } }, { id: string }>(
+  `mutation DashboardAggregateBatch($id: ID!) { aggregateBatch(input: { batchId: $id }) { aggregatedCount batch { ${BATCH_FIELDS} } errors { code message field } } }`,
+);
+
+export function ProductionPage() {
+  return (
+    <>
+      <StatsPanel />
+      <BatchesPanel />
+    </>
+  );
+}
+
+function StatsPanel() {
+  const [result] = useQuery({ query: STATS });
+  const s = result.data?.dashboardStats;
+  return (
+    <Section title="Figures" actions={s ? <span class="muted small">computed {formatTime(s.computedAt)}</span> : null}>
+      <ErrorMessage error={result.error} />
+      {s ? (
+        <dl class="stats">
+          <Stat label="Batches" value={`${s.batchesTotal} (${s.batchesActive} open)`} />
+          <Stat label="Units aggregated" value={`${s.unitsAggregated} of ${s.unitsTotal} (${formatPercent(s.aggregationRate)})`} />
+          <Stat label="Products" value={`${s.productsTotal} (${s.outOfStock} out of stock)`} />
+          <Stat label="Orders today" value={`${s.ordersToday}${s.revenueToday.length ? ` · ${s.revenueToday.map((m) => `${m.amount} ${m.currency}`).join(', ')}` : ''}`} />
+          <Stat label="Sync success (24 h)" value={`${formatPercent(s.syncSuccessRate)} of ${s.syncRunsFinished} runs`} />
+        </dl>
+      ) : null}
+    </Section>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <div class="stat">
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+function BatchesPanel() {
+  const operator = canOperate(useViewer().role);
+  const [filter, setFilter] = useState<BatchFilter>({});
+  const [numberText, setNumberText] = useState('');
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [workCenters] = useQuery({ query: WORK_CENTERS });
+  const after = cursors[cursors.length - 1] ?? null;
+  const [result] = useQuery({ query: BATCHES, variables: { filter, first: PAGE_SIZE, after } });
+  const [closeState, close] = useMutation(CLOSE);
+  const [reopenState, reopen] = useMutation(REOPEN);
+  const [aggregateState, aggregate] = useMutation(AGGREGATE);
+  const [outcome, setOutcome] = useState<{ errors: PayloadError[]; message?: string }>({ errors: [] });
+
+  const apply = (change: Partial<BatchFilter>) => {
+    setCursors([null]);
+    setFilter((current) => Object.fromEntries(Object.entries({ ...current, ...change }).filter(([, v]) => v !== undefined && v !== '')) as BatchFilter);
+  };
+  const onNumber = (event: Event) => {
+    event.preventDefault();
+    const n = Number.parseInt(numberText, 10);
+    apply({ batchNumber: Number.isFinite(n) ? n : undefined });
+  };
+  const run = async (label: string, action: Promise<{ data?: Record<string, (BatchPayload & { aggregatedCount?: number | null }) | undefined> }>) => {
+    const answer = await action;
+    const payload = answer.data ? Object.values(answer.data)[0] : undefined;
+    if (!payload) return;
+    setOutcome({
+      errors: payload.errors,
+      message: payload.errors.length ? undefined : `${label} batch ${payload.batch?.batchNumber ?? ''}${payload.aggregatedCount !== undefined && payload.aggregatedCount !== null ? `: ${payload.aggregatedCount} units aggregated` : ''}.`,
+    });
+  };
+  const busy = closeState.fetching || reopenState.fetching || aggregateState.fetching;
+  const page = result.data?.batches;
+
+  return (
+    <Section title="Batches">
+      <form class="filters" onSubmit={onNumber} aria-label="Batch filters">
+        <label>
+          Status
+          <select value={filter.closed === undefined ? '' : filter.closed ? 'closed' : 'open'} onChange={(e) => {
+            const v = (e.currentTarget as HTMLSelectElement).value;
+            apply({ closed: v === '' ? undefined : v === 'closed' });
+          }}>
+            <option value="">Open and closed</option>
+            <option value="open">Open</option>
+            <option value="closed">Closed</option>
+          </select>
+        </label>
+        <label>
+          Batch number
+          <input type="number" min={0} value={numberText} onInput={(e) => setNumberText((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+        <label>
+          From date
+          <input type="date" value={filter.batchDateFrom ?? ''} onChange={(e) => apply({ batchDateFrom: (e.currentTarget as HTMLInputElement).value || undefined })} />
+        </label>
+        <label>
+          To date
+          <input type="date" value={filter.batchDateTo ?? ''} onChange={(e) => apply({ batchDateTo: (e.currentTarget as HTMLInputElement).value || undefined })} />
+        </label>
+        <label>
+          Work center
+          <select value={filter.workCenterId ?? ''} onChange={(e) => apply({ workCenterId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
+            <option value="">All work centers</option>
+            {workCenters.data?.workCenters.edges.map(({ node }) => (
+              <option key={node.id} value={node.id}>
+                {node.identifier} — {node.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Search</button>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            setNumberText('');
+            setCursors([null]);
+            setFilter({});
+          }}
+        >
+          Clear filters
+        </button>
+      </form>
+      <ErrorMessage error={result.error ?? closeState.error ?? reopenState.error ?? aggregateState.error} />
+      <PayloadErrors errors={outcome.errors} />
+      {outcome.message ? (
+        <p class="notice" role="status">
+          {outcome.message}
+        </p>
+      ) : null}
+      {!page && result.fetching ? <Loading what="batches" /> : null}
+      {page ? (
+        <>
+          <div class="table-wrap">
+            <table class="batches">
+              <thead>
+                <tr>
+                  <th scope="col">Number</th>
+                  <th scope="col">Date</th>
+                  <th scope="col">Nomenclature</th>
+                  <th scope="col">Work center</th>
+                  <th scope="col">Shift / team</th>
+                  <th scope="col">Aggregated units</th>
+                  <th scope="col">Status</th>
+                  {operator ? <th scope="col">Actions</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {page.edges.map(({ node: batch }) => (
+                  <tr key={batch.id} data-batch-id={batch.id}>
+                    <th scope="row">{batch.batchNumber}</th>
+                    <td>{batch.batchDate}</td>
+                    <td>{batch.nomenclature}</td>
+                    <td>{batch.workCenter.identifier}</td>
+                    <td>
+                      {batch.shift} / {batch.team}
+                    </td>
+                    <td>{batch.aggregatedUnitCount}</td>
+                    <td>
+                      <StatusBadge status={batch.closed ? 'CLOSED' : 'OPEN'} />
+                      {batch.closedAt ? <div class="muted small">{formatTime(batch.closedAt)}</div> : null}
+                    </td>
+                    {operator ? (
+                      <td class="actions">
+                        {batch.closed ? (
+                          <button type="button" aria-label={`Reopen batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Reopened', reopen({ id: batch.id }))}>
+                            Reopen
+                          </button>
+                        ) : (
+                          <button type="button" aria-label={`Close batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Closed', close({ id: batch.id }))}>
+                            Close
+                          </button>
+                        )}
+                        <button type="button" aria-label={`Aggregate batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Aggregated', aggregate({ id: batch.id }))}>
+                          Aggregate
+                        </button>
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {page.edges.length === 0 ? <p class="muted">No batch matches.</p> : null}
+          <nav class="pager" aria-label="Batch pages">
+            <span class="muted">
+              {page.totalCount} {page.totalCount === 1 ? 'batch' : 'batches'}
+            </span>
+            <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+              Previous page
+            </button>
+            <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors((c) => [...c, page.pageInfo.endCursor])}>
+              Next page
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </Section>
+  );
+}

@@ -1,0 +1,193 @@
+/**
+ * #/webhooks (ADMIN): webhook subscriptions and the delivery log of the chosen one, every attempt
+ * with its status, response and error. The `webhookDelivery` subscription reports each attempt
+ * as it finishes; the log is re-read then (on the event, never on a timer).
+ */
+import { gql } from '@urql/core';
+import { useQuery, useSubscription } from '@urql/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { isAdmin } from './auth';
+import { ErrorMessage, Loading, Section, StatusBadge } from './components';
+import { formatDuration, formatTime, shortId } from './format';
+import { useViewer } from './session';
+
+interface WebhookRow {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  retryCount: number;
+  timeoutMs: number;
+  description: string | null;
+}
+
+interface Attempt {
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  success: boolean;
+  responseStatus: number | null;
+  responseBody: string | null;
+  error: string | null;
+}
+
+interface Delivery {
+  id: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  responseStatus: number | null;
+  error: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
+  attemptLog: Attempt[];
+}
+
+interface AttemptEvent {
+  deliveryId: string;
+  attempt: number;
+  status: string;
+  success: boolean;
+  responseStatus: number | null;
+  eventType: string;
+  at: string;
+}
+
+const WEBHOOKS = gql<{ webhooks: { edges: { node: WebhookRow }[] } }>(`query DashboardWebhooks { webhooks(first: 100) { edges { node { id url events active retryCount timeoutMs description } } } }`);
+const DELIVERIES = gql<{ webhookDeliveries: { totalCount: number; edges: { node: Delivery }[] } }, { webhookId: string }>(`
+  query DashboardDeliveries($webhookId: ID!) {
+    webhookDeliveries(webhookId: $webhookId, first: 25) {
+      totalCount
+      edges { node { id eventType status attempts responseStatus error createdAt deliveredAt nextAttemptAt attemptLog { attempt startedAt durationMs success responseStatus responseBody error } } }
+    }
+  }
+`);
+const ATTEMPTS = gql<{ webhookDelivery: AttemptEvent }, { webhookId: string }>(`subscription DashboardWebhookAttempts($webhookId: ID!) { webhookDelivery(webhookId: $webhookId) { deliveryId attempt status success responseStatus eventType at } }`);
+
+export function WebhooksPage() {
+  const admin = isAdmin(useViewer().role);
+  const [result] = useQuery({ query: WEBHOOKS, pause: !admin });
+  const [selected, setSelected] = useState<string | null>(null);
+  const webhooks = result.data?.webhooks.edges.map((e) => e.node) ?? [];
+  const current = webhooks.find((w) => w.id === selected) ?? webhooks[0];
+
+  if (!admin) {
+    return (
+      <Section title="Webhooks">
+        <p class="notice">Webhooks and their deliveries are visible to ADMIN tokens only.</p>
+      </Section>
+    );
+  }
+  return (
+    <>
+      <Section title="Webhooks">
+        <ErrorMessage error={result.error} />
+        {!result.data && result.fetching ? <Loading what="webhooks" /> : null}
+        {result.data && webhooks.length === 0 ? <p class="muted">No webhook yet (createWebhook).</p> : null}
+        {webhooks.length ? (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">URL</th>
+                  <th scope="col">Events</th>
+                  <th scope="col">Active</th>
+                  <th scope="col">Retries / timeout</th>
+                  <th scope="col">Description</th>
+                  <th scope="col">Deliveries</th>
+                </tr>
+              </thead>
+              <tbody>
+                {webhooks.map((webhook) => (
+                  <tr key={webhook.id} class={webhook.id === current?.id ? 'selected' : ''} data-webhook-id={webhook.id}>
+                    <td class="url">{webhook.url}</td>
+                    <td>{webhook.events.length ? webhook.events.join(', ') : 'every event'}</td>
+                    <td>{webhook.active ? 'yes' : 'no'}</td>
+                    <td>
+                      {webhook.retryCount} / {formatDuration(webhook.timeoutMs)}
+                    </td>
+                    <td>{webhook.description ?? ''}</td>
+                    <td>
+                      <button type="button" class="secondary" aria-pressed={webhook.id === current?.id} aria-label={`Show deliveries of ${webhook.url}`} onClick={() => setSelected(webhook.id)}>
+                        Show deliveries
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </Section>
+      {current ? <DeliveriesPanel key={current.id} webhook={current} /> : null}
+    </>
+  );
+}
+
+function DeliveriesPanel({ webhook }: { webhook: WebhookRow }) {
+  const [result, refetch] = useQuery({ query: DELIVERIES, variables: { webhookId: webhook.id } });
+  const [live] = useSubscription({ query: ATTEMPTS, variables: { webhookId: webhook.id } }, (count: number = 0) => count + 1);
+  useEffect(() => {
+    if (live.data) refetch({ requestPolicy: 'network-only' });
+  }, [live.data, refetch]);
+  const deliveries = result.data?.webhookDeliveries.edges.map((e) => e.node) ?? [];
+
+  return (
+    <Section title="Deliveries" actions={<span class="muted small">{webhook.url}</span>}>
+      <ErrorMessage error={result.error ?? live.error} />
+      {!result.data && result.fetching ? <Loading what="deliveries" /> : null}
+      {result.data && deliveries.length === 0 ? <p class="muted">Nothing delivered yet.</p> : null}
+      <ul class="deliveries" aria-live="polite">
+        {deliveries.map((delivery) => (
+          <li key={delivery.id} class="delivery" data-delivery-id={delivery.id} data-status={delivery.status}>
+            <div class="delivery-head">
+              <StatusBadge status={delivery.status} /> <strong>{delivery.eventType}</strong> <code title={delivery.id}>{shortId(delivery.id)}</code>
+              <span class="muted small">
+                {' '}
+                created {formatTime(delivery.createdAt)} · {delivery.attempts} attempt{delivery.attempts === 1 ? '' : 's'}
+                {delivery.deliveredAt ? ` · delivered ${formatTime(delivery.deliveredAt)}` : ''}
+                {delivery.nextAttemptAt ? ` · next attempt ${formatTime(delivery.nextAttemptAt)}` : ''}
+              </span>
+            </div>
+            {delivery.attemptLog.length ? (
+              <table class="attempts" aria-label={`Attempts of delivery ${shortId(delivery.id)}`}>
+                <thead>
+                  <tr>
+                    <th scope="col">Attempt</th>
+                    <th scope="col">Time</th>
+                    <th scope="col">Result</th>
+                    <th scope="col">Response status</th>
+                    <th scope="col">Duration</th>
+                    <th scope="col">Error</th>
+                    <th scope="col">Response body</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {delivery.attemptLog.map((attempt) => (
+                    <tr key={attempt.attempt} class={attempt.success ? '' : 'failed'}>
+                      <td>#{attempt.attempt}</td>
+                      <td>{formatTime(attempt.startedAt)}</td>
+                      <td>{attempt.success ? 'success' : 'failed'}</td>
+                      <td>{attempt.responseStatus ?? '—'}</td>
+                      <td>{formatDuration(attempt.durationMs)}</td>
+                      <td class="message">{attempt.error ?? ''}</td>
+                      <td class="message">
+                        {attempt.responseBody ? (
+                          <details>
+                            <summary>body</summary>
+                            <pre>{attempt.responseBody}</pre>
+                          </details>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
