@@ -70,7 +70,7 @@ describe('one bad record does not stop its page', () => {
       ...overrides,
     });
     const outcome = await t.app.services.prisma.$transaction((tx) =>
-      writeOrderPage({ tx, accountId, runId: '00000000-0000-4000-8000-000000000000', strategy: 'REMOTE_PRIORITY', now: new Date(), items: [order(1), order(2, { total: 'NaN' }), order(3, { items: [{ sku: 'SKU-1', externalProductId: 'x', quantity: 1.5, price: '1' }] })] }),
+      writeOrderPage({ tx, accountId, runId: '00000000-0000-4000-8000-000000000000', strategy: 'REMOTE_PRIORITY', now: new Date(), announceNew: true, items: [order(1), order(2, { total: 'NaN' }), order(3, { items: [{ sku: 'SKU-1', externalProductId: 'x', quantity: 1.5, price: '1' }] })] }),
     );
     expect(outcome.created).toBe(1);
     expect(outcome.failures.map((f) => f.externalId)).toEqual(['o-2', 'o-3']);

@@ -91,6 +91,8 @@ export interface OrderPageInput {
   strategy: ConflictStrategy;
   items: RemoteOrder[];
   now: Date;
+  /** Emit order.created for orders new to Stockline; false on an account's first import (its history). */
+  announceNew: boolean;
 }
 
 export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome> {
@@ -180,7 +182,7 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
     outcome.created = created.length;
     const linesOf = new Map(inserts.map((r) => [r.externalId, r.lines]));
     replacedLines.push(...created.map((c) => ({ orderId: c.id, lines: linesOf.get(c.externalId) ?? [] })));
-    for (const c of created) {
+    for (const c of input.announceNew ? created : []) {
       const row = inserts.find((r) => r.externalId === c.externalId)!;
       outcome.events.push(['order.created', { orderId: c.id, accountId, externalId: c.externalId, status: c.status, total: row.total, currency: row.currency, placedAt: row.placedAt.toISOString() }]);
     }

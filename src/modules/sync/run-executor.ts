@@ -46,6 +46,11 @@ interface Attempt {
   /** Labels of this run's metrics. */
   accountId: string;
   channel: string;
+  /**
+   * The account's first orders import (no earlier run completed an orders phase): the orders it
+   * finds predate Stockline, so they are not announced one by one as order.created.
+   */
+  firstOrdersImport?: boolean;
 }
 
 const activeMs = (attempt: Attempt) => attempt.activeMsBefore + (Date.now() - attempt.startedAt);
@@ -130,6 +135,15 @@ async function enterPhase(services: AppServices, config: ExecutorConfig, run: Sy
   });
 }
 
+/** True until some run of the account has completed an orders phase (it then has an orders watermark). */
+async function isFirstOrdersImport(services: AppServices, run: SyncRun): Promise<boolean> {
+  const earlier = await services.prisma.syncRun.findFirst({
+    where: { accountId: run.accountId, id: { not: run.id }, status: { in: ['SUCCESS', 'PARTIAL'] }, ordersWatermark: { not: null } },
+    select: { id: true },
+  });
+  return earlier === null;
+}
+
 async function runPhase(
   services: AppServices,
   config: ExecutorConfig,
@@ -211,13 +225,14 @@ async function commitPage(
   phaseCount: number,
 ): Promise<SyncRun> {
   const now = new Date();
+  if (phase === 'ORDERS') attempt.firstOrdersImport ??= await isFirstOrdersImport(services, run);
   const { next, outcome, events, deliveries } = await services.prisma.$transaction(
     async (tx) => {
       const input = { tx, accountId: run.accountId, runId: run.id, strategy: run.conflictStrategy, now };
       const outcome: PageOutcome =
         phase === 'PRODUCTS'
           ? await writeListingPage({ ...input, items: page.items as RemoteListing[] })
-          : await writeOrderPage({ ...input, items: page.items as RemoteOrder[] });
+          : await writeOrderPage({ ...input, items: page.items as RemoteOrder[], announceNew: !attempt.firstOrdersImport });
       if (phase === 'PRODUCTS' && run.mode === 'FULL' && page.items.length > 0) {
         await tx.$executeRawUnsafe(
           `INSERT INTO "SyncRunSeen" ("runId", "externalId") SELECT $1::uuid, x FROM unnest($2::text[]) AS x ON CONFLICT DO NOTHING`,
