@@ -6,7 +6,7 @@ import { gql } from '@urql/core';
 import { useMutation, useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { canOperate } from './auth';
-import { ErrorMessage, Loading, PayloadErrors, ProgressBar, Section, StatusBadge, type PayloadError } from './components';
+import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Section, StatusBadge, type PayloadError } from './components';
 import { formatLag, formatTime } from './format';
 import { RUN_FIELDS, isActive, type LiveRuns, type RunSummary } from './live-runs';
 import { useViewer } from './session';
@@ -76,84 +76,71 @@ export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSum
     <Section title="Accounts">
       <ErrorMessage error={result.error ?? triggerState.error ?? cancelState.error} />
       <PayloadErrors errors={payloadErrors} />
-      {!data && result.fetching ? <Loading what="accounts" /> : null}
+      <ListStatus result={result} what="accounts" />
       {data ? (
-        <div class="table-wrap">
-          <table class="accounts">
-            <thead>
-              <tr>
-                <th scope="col">Account</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last sync</th>
-                <th scope="col">Next sync</th>
-                <th scope="col">Freshness</th>
-                <th scope="col">Progress</th>
-                {operator ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {data.accounts.edges.map(({ node: account }) => {
-                const health = data.syncHealth.accounts.find((h) => h.account.id === account.id);
-                const nextFire = data.schedules.edges
-                  .map((e) => e.node)
-                  .filter((s) => s.account?.id === account.id && s.nextFireAt)
-                  .sort((a, b) => a.nextFireAt!.localeCompare(b.nextFireAt!))[0];
-                const liveRunId = live.latestByAccount[account.id];
-                const liveRun = liveRunId ? live.byRun[liveRunId] : undefined;
-                const run = liveRun ?? (health?.activeRun ? { runId: health.activeRun.id, status: health.activeRun.status, percent: health.activeRun.percent, mode: health.activeRun.mode } : undefined);
-                const running = run && isActive(run.status);
-                return (
-                  <tr key={account.id} data-account-id={account.id}>
-                    <th scope="row">{account.name}</th>
-                    <td>
-                      {account.channel}
-                      {account.fulfillment ? ` ${account.fulfillment}` : ''}
-                    </td>
-                    <td>
-                      {account.enabled ? <StatusBadge status="ENABLED" /> : <StatusBadge status="DISABLED" />}{' '}
-                      {health?.lastRunStatus ? <StatusBadge status={health.lastRunStatus} /> : null}
-                      {health?.activeAlerts.map((kind) => (
-                        <span key={kind} class="badge badge-alert">
-                          {kind}
-                        </span>
-                      ))}
-                    </td>
-                    <td>{formatTime(health?.lastSuccessAt)}</td>
-                    <td>{nextFire ? `${formatTime(nextFire.nextFireAt)} (${nextFire.mode ?? ''})` : '—'}</td>
-                    <td>
-                      {formatLag(health?.lagSeconds)}{' '}
-                      {health?.stale ? (
-                        <span class="badge badge-stale" title={`No successful sync for over ${data.syncHealth.staleAfterMinutes} minutes`}>
-                          stale
-                        </span>
-                      ) : null}
-                    </td>
-                    <td class="progress-cell">
-                      {run ? <ProgressBar percent={run.percent} status={run.status} label={`Sync progress of ${account.name}`} /> : <span class="muted">idle</span>}
-                    </td>
-                    {operator ? (
-                      <td class="actions">
-                        <button type="button" aria-label={`Full sync ${account.name}`} disabled={triggerState.fetching || !!running} onClick={() => startSync(account.id, 'FULL')}>
-                          Full sync
-                        </button>
-                        <button type="button" aria-label={`Incremental sync ${account.name}`} disabled={triggerState.fetching || !!running} onClick={() => startSync(account.id, 'INCREMENTAL')}>
-                          Incremental sync
-                        </button>
-                        {running && run ? (
-                          <button type="button" class="danger" aria-label={`Cancel sync of ${account.name}`} disabled={cancelState.fetching} onClick={() => cancelRun(run.runId)}>
-                            Cancel
-                          </button>
-                        ) : null}
-                      </td>
+        <DataTable
+          class="accounts"
+          columns={['Account', 'Channel', 'Status', 'Last sync', 'Next sync', 'Freshness', 'Progress', operator && 'Actions']}
+          after={data.accounts.edges.length === 0 ? <p class="muted">No marketplace accounts yet.</p> : null}
+        >
+          {data.accounts.edges.map(({ node: account }) => {
+            const health = data.syncHealth.accounts.find((h) => h.account.id === account.id);
+            const nextFire = data.schedules.edges
+              .map((e) => e.node)
+              .filter((s) => s.account?.id === account.id && s.nextFireAt)
+              .sort((a, b) => a.nextFireAt!.localeCompare(b.nextFireAt!))[0];
+            const liveRunId = live.latestByAccount[account.id];
+            const liveRun = liveRunId ? live.byRun[liveRunId] : undefined;
+            const run = liveRun ?? (health?.activeRun ? { runId: health.activeRun.id, status: health.activeRun.status, percent: health.activeRun.percent, mode: health.activeRun.mode } : undefined);
+            const running = run && isActive(run.status);
+            return (
+              <tr key={account.id} data-account-id={account.id}>
+                <th scope="row">{account.name}</th>
+                <td>
+                  {account.channel}
+                  {account.fulfillment ? ` ${account.fulfillment}` : ''}
+                </td>
+                <td>
+                  {account.enabled ? <StatusBadge status="ENABLED" /> : <StatusBadge status="DISABLED" />}{' '}
+                  {health?.lastRunStatus ? <StatusBadge status={health.lastRunStatus} /> : null}
+                  {health?.activeAlerts.map((kind) => (
+                    <span key={kind} class="badge badge-alert">
+                      {kind}
+                    </span>
+                  ))}
+                </td>
+                <td>{formatTime(health?.lastSuccessAt)}</td>
+                <td>{nextFire ? `${formatTime(nextFire.nextFireAt)} (${nextFire.mode ?? ''})` : '—'}</td>
+                <td>
+                  {formatLag(health?.lagSeconds)}{' '}
+                  {health?.stale ? (
+                    <span class="badge badge-stale" title={`No successful sync for over ${data.syncHealth.staleAfterMinutes} minutes`}>
+                      stale
+                    </span>
+                  ) : null}
+                </td>
+                <td class="progress-cell">
+                  {run ? <ProgressBar percent={run.percent} status={run.status} label={`Sync progress of ${account.name}`} /> : <span class="muted">idle</span>}
+                </td>
+                {operator ? (
+                  <td class="actions">
+                    <button type="button" aria-label={`Full sync ${account.name}`} disabled={triggerState.fetching || !!running} onClick={() => startSync(account.id, 'FULL')}>
+                      Full sync
+                    </button>
+                    <button type="button" aria-label={`Incremental sync ${account.name}`} disabled={triggerState.fetching || !!running} onClick={() => startSync(account.id, 'INCREMENTAL')}>
+                      Incremental sync
+                    </button>
+                    {running && run ? (
+                      <button type="button" class="danger" aria-label={`Cancel sync of ${account.name}`} disabled={cancelState.fetching} onClick={() => cancelRun(run.runId)}>
+                        Cancel
+                      </button>
                     ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          {data.accounts.edges.length === 0 ? <p class="muted">No marketplace accounts yet.</p> : null}
-        </div>
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </DataTable>
       ) : null}
     </Section>
   );

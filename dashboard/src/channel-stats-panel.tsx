@@ -3,7 +3,7 @@ import { gql } from '@urql/core';
 import { useClient, useQuery } from '@urql/preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { canOperate } from './auth';
-import { ErrorMessage, Section } from './components';
+import { DataTable, ErrorMessage, Section } from './components';
 import { formatMoney, formatTime } from './format';
 import { useViewer } from './session';
 
@@ -54,36 +54,20 @@ export function ChannelStatsPanel({ finishedRuns }: { finishedRuns: number }) {
     <Section title="Inventory by channel" actions={actions}>
       <ErrorMessage error={result.error ?? refreshError} />
       {stats ? (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Channel</th>
-                <th scope="col">Accounts</th>
-                <th scope="col">Listings</th>
-                <th scope="col">Active</th>
-                <th scope="col">Out of stock</th>
-                <th scope="col">Stock units</th>
-                <th scope="col">Orders (30 d)</th>
-                <th scope="col">Revenue (30 d)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {stats.channels.map((c) => (
-                <tr key={c.channel}>
-                  <th scope="row">{c.channel}</th>
-                  <td>{c.accounts}</td>
-                  <td>{c.listings}</td>
-                  <td>{c.activeListings}</td>
-                  <td>{c.outOfStock}</td>
-                  <td>{c.stockUnits}</td>
-                  <td>{c.orders}</td>
-                  <td>{formatMoney(c.revenue)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Channel', 'Accounts', 'Listings', 'Active', 'Out of stock', 'Stock units', 'Orders (30 d)', 'Revenue (30 d)']}>
+          {stats.channels.map((c) => (
+            <tr key={c.channel}>
+              <th scope="row">{c.channel}</th>
+              <td>{c.accounts}</td>
+              <td>{c.listings}</td>
+              <td>{c.activeListings}</td>
+              <td>{c.outOfStock}</td>
+              <td>{c.stockUnits}</td>
+              <td>{c.orders}</td>
+              <td>{formatMoney(c.revenue)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </Section>
   );

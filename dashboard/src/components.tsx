@@ -1,4 +1,4 @@
-/** Small shared pieces: progress bar, status badge, error boxes, sections. */
+/** Small shared pieces: progress bar, status badge, error boxes, sections, tables and their status lines. */
 import type { ComponentChildren } from 'preact';
 import type { CombinedError } from '@urql/core';
 
@@ -75,4 +75,46 @@ export function Loading({ what }: { what: string }) {
 
 export function Empty({ children }: { children: ComponentChildren }) {
   return <p class="muted">{children}</p>;
+}
+
+/** What stands for a list while it first loads, or (with `empty`) once it came back with nothing. */
+export function ListStatus({ result, what, empty, children }: { result: { data?: unknown; fetching: boolean }; what: string; empty?: boolean; children?: ComponentChildren }) {
+  if (!result.data && result.fetching) return <Loading what={what} />;
+  if (result.data && empty) return <Empty>{children}</Empty>;
+  return null;
+}
+
+/** A column heading; `false` leaves the column out (as Actions is for a read-only viewer). */
+export type Column = string | false;
+
+/**
+ * A table under one row of column headings, in its horizontally scrolling wrapper. `children` are
+ * the rows, put in one <tbody>; with `bodies` they are row groups already (a list read page by
+ * page). `after` stands under the table inside the wrapper; `bare` leaves the wrapper out (a
+ * small table inside a list item).
+ */
+export function DataTable(props: { columns: Column[]; class?: string; label?: string; bodies?: boolean; bare?: boolean; after?: ComponentChildren; children: ComponentChildren }) {
+  const table = (
+    <table class={props.class} aria-label={props.label}>
+      <thead>
+        <tr>
+          {props.columns.map((column) =>
+            column === false ? null : (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ),
+          )}
+        </tr>
+      </thead>
+      {props.bodies ? props.children : <tbody>{props.children}</tbody>}
+    </table>
+  );
+  if (props.bare) return table;
+  return (
+    <div class="table-wrap">
+      {table}
+      {props.after}
+    </div>
+  );
 }

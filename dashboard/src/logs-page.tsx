@@ -5,12 +5,14 @@
  */
 import { gql } from '@urql/core';
 import { useQuery } from '@urql/preact';
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ErrorMessage, Loading, Section } from './components';
+import { DataTable, ErrorMessage, Loading, Section } from './components';
 import { formatDuration, formatTime, shortId } from './format';
 
 const PAGE_SIZE = 50;
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+const COLUMNS = ['Time', 'Level', 'Account', 'Run', 'Message', 'Duration', 'Context'];
 
 interface LogFilter {
   accountId?: string;
@@ -117,24 +119,11 @@ function clean(filter: LogFilter): LogFilter {
 function LogList({ filter, onRun }: { filter: LogFilter; onRun(runId: string): void }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   return (
-    <div class="table-wrap">
-      <table class="logs">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Level</th>
-            <th scope="col">Account</th>
-            <th scope="col">Run</th>
-            <th scope="col">Message</th>
-            <th scope="col">Duration</th>
-            <th scope="col">Context</th>
-          </tr>
-        </thead>
-        {cursors.map((after, index) => (
-          <LogPage key={after ?? 'first'} filter={filter} after={after} last={index === cursors.length - 1} onMore={(cursor) => setCursors((all) => [...all, cursor])} onRun={onRun} />
-        ))}
-      </table>
-    </div>
+    <DataTable class="logs" columns={COLUMNS} bodies>
+      {cursors.map((after, index) => (
+        <LogPage key={after ?? 'first'} filter={filter} after={after} last={index === cursors.length - 1} onMore={(cursor) => setCursors((all) => [...all, cursor])} onRun={onRun} />
+      ))}
+    </DataTable>
   );
 }
 
@@ -144,18 +133,14 @@ function LogPage({ filter, after, last, onMore, onRun }: { filter: LogFilter; af
   return (
     <tbody>
       {result.error ? (
-        <tr>
-          <td colSpan={7}>
-            <ErrorMessage error={result.error} />
-          </td>
-        </tr>
+        <WideRow>
+          <ErrorMessage error={result.error} />
+        </WideRow>
       ) : null}
       {!page && result.fetching ? (
-        <tr>
-          <td colSpan={7}>
-            <Loading what="logs" />
-          </td>
-        </tr>
+        <WideRow>
+          <Loading what="logs" />
+        </WideRow>
       ) : null}
       {page?.edges.map(({ node }) => (
         <tr key={node.id} class={`log log-${node.level.toLowerCase()}`} data-level={node.level} data-account-id={node.accountId ?? ''} data-run-id={node.runId ?? ''}>
@@ -179,20 +164,27 @@ function LogPage({ filter, after, last, onMore, onRun }: { filter: LogFilter; af
         </tr>
       ))}
       {page && last ? (
-        <tr class="pager">
-          <td colSpan={7}>
-            <span class="muted">
-              {page.totalCount} matching {page.totalCount === 1 ? 'entry' : 'entries'}
-            </span>{' '}
-            {page.pageInfo.hasNextPage && page.pageInfo.endCursor ? (
-              <button type="button" onClick={() => onMore(page.pageInfo.endCursor!)}>
-                Load more
-              </button>
-            ) : null}
-          </td>
-        </tr>
+        <WideRow class="pager">
+          <span class="muted">
+            {page.totalCount} matching {page.totalCount === 1 ? 'entry' : 'entries'}
+          </span>{' '}
+          {page.pageInfo.hasNextPage && page.pageInfo.endCursor ? (
+            <button type="button" onClick={() => onMore(page.pageInfo.endCursor!)}>
+              Load more
+            </button>
+          ) : null}
+        </WideRow>
       ) : null}
     </tbody>
+  );
+}
+
+/** A row of one cell across every column: a page's error, loading line or pager. */
+function WideRow({ class: className, children }: { class?: string; children: ComponentChildren }) {
+  return (
+    <tr class={className}>
+      <td colSpan={COLUMNS.length}>{children}</td>
+    </tr>
   );
 }
 

@@ -7,7 +7,7 @@ import { gql } from '@urql/core';
 import { useMutation, useQuery } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
-import { ErrorMessage, Loading, PayloadErrors, Section, StatusBadge, type PayloadError } from './components';
+import { DataTable, ErrorMessage, ListStatus, PayloadErrors, Section, StatusBadge, type PayloadError } from './components';
 import { formatPercent, formatTime } from './format';
 import { useViewer } from './session';
 
@@ -190,59 +190,43 @@ function BatchesPanel() {
           {outcome.message}
         </p>
       ) : null}
-      {!page && result.fetching ? <Loading what="batches" /> : null}
+      <ListStatus result={result} what="batches" />
       {page ? (
         <>
-          <div class="table-wrap">
-            <table class="batches">
-              <thead>
-                <tr>
-                  <th scope="col">Number</th>
-                  <th scope="col">Date</th>
-                  <th scope="col">Nomenclature</th>
-                  <th scope="col">Work center</th>
-                  <th scope="col">Shift / team</th>
-                  <th scope="col">Aggregated units</th>
-                  <th scope="col">Status</th>
-                  {operator ? <th scope="col">Actions</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {page.edges.map(({ node: batch }) => (
-                  <tr key={batch.id} data-batch-id={batch.id}>
-                    <th scope="row">{batch.batchNumber}</th>
-                    <td>{batch.batchDate}</td>
-                    <td>{batch.nomenclature}</td>
-                    <td>{batch.workCenter.identifier}</td>
-                    <td>
-                      {batch.shift} / {batch.team}
-                    </td>
-                    <td>{batch.aggregatedUnitCount}</td>
-                    <td>
-                      <StatusBadge status={batch.closed ? 'CLOSED' : 'OPEN'} />
-                      {batch.closedAt ? <div class="muted small">{formatTime(batch.closedAt)}</div> : null}
-                    </td>
-                    {operator ? (
-                      <td class="actions">
-                        {batch.closed ? (
-                          <button type="button" aria-label={`Reopen batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Reopened', reopen({ id: batch.id }))}>
-                            Reopen
-                          </button>
-                        ) : (
-                          <button type="button" aria-label={`Close batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Closed', close({ id: batch.id }))}>
-                            Close
-                          </button>
-                        )}
-                        <button type="button" aria-label={`Aggregate batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Aggregated', aggregate({ id: batch.id }))}>
-                          Aggregate
-                        </button>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable class="batches" columns={['Number', 'Date', 'Nomenclature', 'Work center', 'Shift / team', 'Aggregated units', 'Status', operator && 'Actions']}>
+            {page.edges.map(({ node: batch }) => (
+              <tr key={batch.id} data-batch-id={batch.id}>
+                <th scope="row">{batch.batchNumber}</th>
+                <td>{batch.batchDate}</td>
+                <td>{batch.nomenclature}</td>
+                <td>{batch.workCenter.identifier}</td>
+                <td>
+                  {batch.shift} / {batch.team}
+                </td>
+                <td>{batch.aggregatedUnitCount}</td>
+                <td>
+                  <StatusBadge status={batch.closed ? 'CLOSED' : 'OPEN'} />
+                  {batch.closedAt ? <div class="muted small">{formatTime(batch.closedAt)}</div> : null}
+                </td>
+                {operator ? (
+                  <td class="actions">
+                    {batch.closed ? (
+                      <button type="button" aria-label={`Reopen batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Reopened', reopen({ id: batch.id }))}>
+                        Reopen
+                      </button>
+                    ) : (
+                      <button type="button" aria-label={`Close batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Closed', close({ id: batch.id }))}>
+                        Close
+                      </button>
+                    )}
+                    <button type="button" aria-label={`Aggregate batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Aggregated', aggregate({ id: batch.id }))}>
+                      Aggregate
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </DataTable>
           {page.edges.length === 0 ? <p class="muted">No batch matches.</p> : null}
           <nav class="pager" aria-label="Batch pages">
             <span class="muted">

@@ -2,7 +2,7 @@
 import { gql } from '@urql/core';
 import { useMutation, useQuery } from '@urql/preact';
 import { canOperate } from './auth';
-import { ErrorMessage, Loading, PayloadErrors, ProgressBar, Section, StatusBadge } from './components';
+import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Section, StatusBadge } from './components';
 import { formatDuration, formatTime, shortId } from './format';
 import { CANCEL_RUN } from './accounts-panel';
 import { RUN_FIELDS, isActive, type LiveRuns, type RunSummary } from './live-runs';
@@ -26,64 +26,48 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
     <Section title="Recent runs">
       <ErrorMessage error={result.error ?? cancelState.error} />
       <PayloadErrors errors={cancelState.data?.cancelSyncRun.errors} />
-      {!result.data && result.fetching ? <Loading what="runs" /> : null}
-      {result.data && runs.length === 0 ? <p class="muted">No sync has run yet.</p> : null}
+      <ListStatus result={result} what="runs" empty={runs.length === 0}>
+        No sync has run yet.
+      </ListStatus>
       {runs.length ? (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Account</th>
-                <th scope="col">Mode</th>
-                <th scope="col">Status</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Created / updated / unchanged / failed</th>
-                <th scope="col">Started</th>
-                <th scope="col">Duration</th>
-                {operator ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((run) => {
-                const progress = live.byRun[run.id];
-                const status = progress?.status ?? run.status;
-                return (
-                  <tr key={run.id} data-run-id={run.id}>
-                    <td>
-                      <code title={run.id}>{shortId(run.id)}</code>
-                    </td>
-                    <td>{run.account.name}</td>
-                    <td>
-                      {run.mode} {run.scope}
-                    </td>
-                    <td>
-                      <StatusBadge status={status} />
-                      {run.error ? <div class="muted small">{run.error}</div> : null}
-                    </td>
-                    <td class="progress-cell">
-                      <ProgressBar percent={progress?.percent ?? run.percent} label={`Progress of run ${shortId(run.id)}`} />
-                    </td>
-                    <td>
-                      {run.created} / {run.updated} / {run.unchanged} / {run.failed}
-                    </td>
-                    <td>{formatTime(run.startedAt)}</td>
-                    <td>{formatDuration(run.durationMs)}</td>
-                    {operator ? (
-                      <td>
-                        {isActive(status) ? (
-                          <button type="button" class="danger" aria-label={`Cancel run ${shortId(run.id)}`} disabled={cancelState.fetching} onClick={() => cancel({ id: run.id })}>
-                            Cancel
-                          </button>
-                        ) : null}
-                      </td>
+        <DataTable columns={['Run', 'Account', 'Mode', 'Status', 'Progress', 'Created / updated / unchanged / failed', 'Started', 'Duration', operator && 'Actions']}>
+          {runs.map((run) => {
+            const progress = live.byRun[run.id];
+            const status = progress?.status ?? run.status;
+            return (
+              <tr key={run.id} data-run-id={run.id}>
+                <td>
+                  <code title={run.id}>{shortId(run.id)}</code>
+                </td>
+                <td>{run.account.name}</td>
+                <td>
+                  {run.mode} {run.scope}
+                </td>
+                <td>
+                  <StatusBadge status={status} />
+                  {run.error ? <div class="muted small">{run.error}</div> : null}
+                </td>
+                <td class="progress-cell">
+                  <ProgressBar percent={progress?.percent ?? run.percent} label={`Progress of run ${shortId(run.id)}`} />
+                </td>
+                <td>
+                  {run.created} / {run.updated} / {run.unchanged} / {run.failed}
+                </td>
+                <td>{formatTime(run.startedAt)}</td>
+                <td>{formatDuration(run.durationMs)}</td>
+                {operator ? (
+                  <td>
+                    {isActive(status) ? (
+                      <button type="button" class="danger" aria-label={`Cancel run ${shortId(run.id)}`} disabled={cancelState.fetching} onClick={() => cancel({ id: run.id })}>
+                        Cancel
+                      </button>
                     ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </DataTable>
       ) : null}
     </Section>
   );

@@ -7,7 +7,7 @@ import { gql } from '@urql/core';
 import { useQuery, useSubscription } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { isAdmin } from './auth';
-import { ErrorMessage, Loading, Section, StatusBadge } from './components';
+import { DataTable, ErrorMessage, ListStatus, Section, StatusBadge } from './components';
 import { formatDuration, formatTime, shortId } from './format';
 import { useViewer } from './session';
 
@@ -83,41 +83,28 @@ export function WebhooksPage() {
     <>
       <Section title="Webhooks">
         <ErrorMessage error={result.error} />
-        {!result.data && result.fetching ? <Loading what="webhooks" /> : null}
-        {result.data && webhooks.length === 0 ? <p class="muted">No webhook yet (createWebhook).</p> : null}
+        <ListStatus result={result} what="webhooks" empty={webhooks.length === 0}>
+          No webhook yet (createWebhook).
+        </ListStatus>
         {webhooks.length ? (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">URL</th>
-                  <th scope="col">Events</th>
-                  <th scope="col">Active</th>
-                  <th scope="col">Retries / timeout</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Deliveries</th>
-                </tr>
-              </thead>
-              <tbody>
-                {webhooks.map((webhook) => (
-                  <tr key={webhook.id} class={webhook.id === current?.id ? 'selected' : ''} data-webhook-id={webhook.id}>
-                    <td class="url">{webhook.url}</td>
-                    <td>{webhook.events.length ? webhook.events.join(', ') : 'every event'}</td>
-                    <td>{webhook.active ? 'yes' : 'no'}</td>
-                    <td>
-                      {webhook.retryCount} / {formatDuration(webhook.timeoutMs)}
-                    </td>
-                    <td>{webhook.description ?? ''}</td>
-                    <td>
-                      <button type="button" class="secondary" aria-pressed={webhook.id === current?.id} aria-label={`Show deliveries of ${webhook.url}`} onClick={() => setSelected(webhook.id)}>
-                        Show deliveries
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['URL', 'Events', 'Active', 'Retries / timeout', 'Description', 'Deliveries']}>
+            {webhooks.map((webhook) => (
+              <tr key={webhook.id} class={webhook.id === current?.id ? 'selected' : ''} data-webhook-id={webhook.id}>
+                <td class="url">{webhook.url}</td>
+                <td>{webhook.events.length ? webhook.events.join(', ') : 'every event'}</td>
+                <td>{webhook.active ? 'yes' : 'no'}</td>
+                <td>
+                  {webhook.retryCount} / {formatDuration(webhook.timeoutMs)}
+                </td>
+                <td>{webhook.description ?? ''}</td>
+                <td>
+                  <button type="button" class="secondary" aria-pressed={webhook.id === current?.id} aria-label={`Show deliveries of ${webhook.url}`} onClick={() => setSelected(webhook.id)}>
+                    Show deliveries
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         ) : null}
       </Section>
       {current ? <DeliveriesPanel key={current.id} webhook={current} /> : null}
@@ -136,8 +123,9 @@ function DeliveriesPanel({ webhook }: { webhook: WebhookRow }) {
   return (
     <Section title="Deliveries" actions={<span class="muted small">{webhook.url}</span>}>
       <ErrorMessage error={result.error ?? live.error} />
-      {!result.data && result.fetching ? <Loading what="deliveries" /> : null}
-      {result.data && deliveries.length === 0 ? <p class="muted">Nothing delivered yet.</p> : null}
+      <ListStatus result={result} what="deliveries" empty={deliveries.length === 0}>
+        Nothing delivered yet.
+      </ListStatus>
       <ul class="deliveries" aria-live="polite">
         {deliveries.map((delivery) => (
           <li key={delivery.id} class="delivery" data-delivery-id={delivery.id} data-status={delivery.status}>
@@ -151,39 +139,26 @@ function DeliveriesPanel({ webhook }: { webhook: WebhookRow }) {
               </span>
             </div>
             {delivery.attemptLog.length ? (
-              <table class="attempts" aria-label={`Attempts of delivery ${shortId(delivery.id)}`}>
-                <thead>
-                  <tr>
-                    <th scope="col">Attempt</th>
-                    <th scope="col">Time</th>
-                    <th scope="col">Result</th>
-                    <th scope="col">Response status</th>
-                    <th scope="col">Duration</th>
-                    <th scope="col">Error</th>
-                    <th scope="col">Response body</th>
+              <DataTable bare class="attempts" label={`Attempts of delivery ${shortId(delivery.id)}`} columns={['Attempt', 'Time', 'Result', 'Response status', 'Duration', 'Error', 'Response body']}>
+                {delivery.attemptLog.map((attempt) => (
+                  <tr key={attempt.attempt} class={attempt.success ? '' : 'failed'}>
+                    <td>#{attempt.attempt}</td>
+                    <td>{formatTime(attempt.startedAt)}</td>
+                    <td>{attempt.success ? 'success' : 'failed'}</td>
+                    <td>{attempt.responseStatus ?? '—'}</td>
+                    <td>{formatDuration(attempt.durationMs)}</td>
+                    <td class="message">{attempt.error ?? ''}</td>
+                    <td class="message">
+                      {attempt.responseBody ? (
+                        <details>
+                          <summary>body</summary>
+                          <pre>{attempt.responseBody}</pre>
+                        </details>
+                      ) : null}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {delivery.attemptLog.map((attempt) => (
-                    <tr key={attempt.attempt} class={attempt.success ? '' : 'failed'}>
-                      <td>#{attempt.attempt}</td>
-                      <td>{formatTime(attempt.startedAt)}</td>
-                      <td>{attempt.success ? 'success' : 'failed'}</td>
-                      <td>{attempt.responseStatus ?? '—'}</td>
-                      <td>{formatDuration(attempt.durationMs)}</td>
-                      <td class="message">{attempt.error ?? ''}</td>
-                      <td class="message">
-                        {attempt.responseBody ? (
-                          <details>
-                            <summary>body</summary>
-                            <pre>{attempt.responseBody}</pre>
-                          </details>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </DataTable>
             ) : null}
           </li>
         ))}
