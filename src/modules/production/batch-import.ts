@@ -305,10 +305,13 @@ class Importer {
       return [{ ...r, workCenterId }];
     });
     if (placed.length === 0) return this.tally.failed - failedBefore;
-    const existing = await tx.batch.findMany({
-      where: { OR: placed.map((r) => ({ batchNumber: r.data.batchNumber, batchDate: r.data.batchDate })) },
-      select: { id: true, batchNumber: true, batchDate: true },
-    });
+    // A join on the (batchNumber, batchDate) unique index: an OR of 500 pairs was planned as a
+    // scan of the whole table once it grew, which made large imports quadratic.
+    const existing = await tx.$queryRawUnsafe<{ id: string; batchNumber: number; batchDate: Date }[]>(
+      `SELECT b.id, b."batchNumber", b."batchDate" FROM unnest($1::int[], $2::date[]) AS k(n, d) JOIN "Batch" b ON b."batchNumber" = k.n AND b."batchDate" = k.d`,
+      placed.map((r) => r.data.batchNumber),
+      placed.map((r) => r.data.batchDate.toISOString().slice(0, 10)),
+    );
     const existingByKey = new Map(existing.map((b) => [dayKey(b.batchNumber, b.batchDate), b.id]));
     const creates: Prisma.BatchCreateManyInput[] = [];
     const updates: { id: string; data: Prisma.BatchUncheckedUpdateInput }[] = [];
