@@ -1,6 +1,7 @@
 /** `stockline report [--days N]`: syncReport as a table or JSON; a period out of range is the API's own error (exit 2). */
 import { createApiClient, type ConnectionOptions } from '../api-client.js';
 import { formatDuration, formatTime, printJson, table } from '../output.js';
+import type { RunTotals as Totals } from '../../modules/monitoring/report.service.js';
 
 export interface ReportOptions extends ConnectionOptions {
   days: number;
@@ -11,16 +12,7 @@ const TOTALS = 'total successful failed partial cancelled inProgress averageDura
 const REPORT = `query($days: Int) { syncReport(days: $days) { days from to ${TOTALS}
   accounts { account { id name channel enabled } ${TOTALS} } } }`;
 
-interface Totals {
-  total: number;
-  successful: number;
-  failed: number;
-  partial: number;
-  cancelled: number;
-  inProgress: number;
-  averageDurationMs: number | null;
-  itemsSynced: number;
-}
+/** syncReport as it arrives over GraphQL (the service's figures; times as ISO strings). */
 interface Report extends Totals {
   days: number;
   from: string;
