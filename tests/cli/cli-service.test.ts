@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 /**
  * The stockline command against a running service (in-process, on a real port): every command is
  * a real child process (`node bin/stockline.js …`) with only the environment it needs, and its
@@ -11,7 +12,7 @@ import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, ERRORS } from '../helpers/catalog.js';
-import { runCli } from './run-cli.js';
+import { baseEnv, ROOT, runCli } from './run-cli.js';
 
 const OFFERS = 600; // 6 pages of 100: enough progress events to see the bar move
 
@@ -134,8 +135,10 @@ describe('stockline status', () => {
 });
 
 describe('stockline health', () => {
+  let viewerToken: string;
   it('exits 0 when every account is fresh, 2 with a wrong token or no service', async () => {
-    const ok = await runCli(['health'], { ...env, STOCKLINE_TOKEN: await t.tokenFor('VIEWER') });
+    viewerToken = await t.tokenFor('VIEWER');
+    const ok = await runCli(['health'], { ...env, STOCKLINE_TOKEN: viewerToken });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^Health: OK \(database up, 0 sync\(s\) in progress; stale after 120 min/m);
 
@@ -148,6 +151,15 @@ describe('stockline health', () => {
     const none = await runCli(['health', '--url', `http://127.0.0.1:${closed}`], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain(`Cannot reach Stockline at http://127.0.0.1:${closed}: ECONNREFUSED`);
+  });
+
+  it('is what `npx stockline` runs (package.json bin), with the same exit code', async () => {
+    const viaNpx = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile('npx', ['--no-install', 'stockline', 'health'], { cwd: ROOT, env: { ...baseEnv(), ...env, STOCKLINE_TOKEN: viewerToken } }, (error, stdout) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout }),
+      ),
+    );
+    expect(viaNpx).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Health: OK/m) });
   });
 });
 
