@@ -124,7 +124,9 @@ describe('/metrics', () => {
     expect(delta('graphql_envelop_request', { operationType: 'query', operationName: 'MetricsProbe' })).toBe(3);
     expect(countDelta('graphql_envelop_request_duration', { operationType: 'query', operationName: 'MetricsProbe' })).toBe(3);
     expect(delta('graphql_envelop_error_result', { operationName: 'MetricsProbe' })).toBe(0);
-    expect(delta('graphql_envelop_error_result', { operationType: 'query', operationName: 'MetricsBroken', phase: 'validate' })).toBe(1);
+    // A name first seen in a failed validation (the caller is not known yet) takes no label slot.
+    expect(delta('graphql_envelop_error_result', { operationType: 'query', operationName: 'other', phase: 'validate' })).toBe(1);
+    expect(after.text).not.toContain('MetricsBroken');
     // No label carries a path or a query string.
     expect(after.text).not.toContain('/no/such/path');
   });

@@ -3,7 +3,8 @@
  * count, duration and errors are kept, under names the plugin chooses itself (graphql_envelop_*);
  * HTTP timing is stockline_http_* (all routes), and the plugin's per-phase histograms and
  * summary would multiply the output for little. Operation names come from clients, so they are
- * capped (Metrics.operationName) and the error `path` label (list indexes) is left out.
+ * capped (Metrics.operationName), counted only for signed-in callers, and the error `path` label
+ * (list indexes) is left out.
  */
 import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
@@ -13,9 +14,12 @@ const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export function useGraphQLMetrics(metrics: Metrics): Plugin {
   const { registry } = metrics;
-  const operation = (params: FillLabelsFnParams) => ({
+  // Only a signed-in caller's operation takes a new one of the capped label slots (anyone could
+  // otherwise fill them with made-up names and leave every real operation as "other"). Parse and
+  // validation errors come before the caller is known: they use a name already seen, or "other".
+  const operation = (params: FillLabelsFnParams, context?: { actor?: unknown }) => ({
     operationType: params.operationType ?? 'unknown',
-    operationName: metrics.operationName(params.operationName),
+    operationName: metrics.operationName(params.operationName, Boolean(context?.actor)),
   });
   return usePrometheus({
     registry,
@@ -45,7 +49,7 @@ export function useGraphQLMetrics(metrics: Metrics): Plugin {
           labelNames: ['operationType', 'operationName', 'phase'],
         },
         // Only a failed subscription source stream comes without a phase.
-        fillLabelsFn: (params) => ({ ...operation(params), phase: params.errorPhase ?? 'subscribe' }),
+        fillLabelsFn: (params, context) => ({ ...operation(params, context), phase: params.errorPhase ?? 'subscribe' }),
       }),
       graphql_envelop_request_time_summary: false,
       graphql_envelop_phase_parse: false,

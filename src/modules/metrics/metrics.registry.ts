@@ -30,8 +30,8 @@ export interface Metrics {
   webSocketConnections: Gauge;
   queueDepth: Gauge<'queue' | 'state'>;
   queueDepthUp: Gauge;
-  /** The operation name as a label value: itself while fewer than 200 names were seen, else "other". */
-  operationName(name: string | undefined): string;
+  /** The operation name as a label value: itself when already seen, or when `mayAdd` (default true) and fewer than 200 names were seen; else "other". */
+  operationName(name: string | undefined, mayAdd?: boolean): string;
 }
 
 export interface MetricsOptions {
@@ -134,10 +134,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         this.set(queues && (await queues.sample()) ? 1 : 0);
       },
     }),
-    operationName(name) {
+    operationName(name, mayAdd = true) {
       const value = name || 'Anonymous';
       if (operationNames.has(value)) return value;
-      if (operationNames.size >= MAX_OPERATION_NAMES) return 'other';
+      if (!mayAdd || operationNames.size >= MAX_OPERATION_NAMES) return 'other';
       operationNames.add(value);
       return value;
     },
