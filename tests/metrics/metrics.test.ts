@@ -251,6 +251,13 @@ describe('/metrics of an api instance (no workers)', () => {
     expect(m.value('stockline_queue_depth', { queue: 'sync_runs', state: 'pending' })).toBe(1);
     expect(m.value('stockline_queue_depth', { queue: 'sync_runs', state: 'running' })).toBe(0);
     expect(m.value('stockline_sync_runs_executing')).toBe(0);
+
+    // No worker will finish the queued run once it is cancelled: this instance counts it.
+    const cancelled = dataOf(await api.gql(`mutation($id: ID!) { cancelSyncRun(input: { id: $id }) { run { status } errors { code } } }`, { id: queued.runs[0].id })).cancelSyncRun;
+    expect(cancelled).toEqual({ run: { status: 'CANCELLED' }, errors: [] });
+    const afterCancel = await scrapeMetrics(api.url);
+    expect(afterCancel.value('stockline_sync_runs_finished_total', { account_id: apiAccount, channel: 'EMAG', status: 'CANCELLED' })).toBe(1);
+    expect(afterCancel.value('stockline_queue_depth', { queue: 'sync_runs', state: 'pending' })).toBe(0);
   });
 
   it('shows open WebSocket connections and graphql-ws subscriptions, and drops them when they end', async () => {

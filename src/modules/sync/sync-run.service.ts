@@ -7,6 +7,7 @@ import { publishRun } from './run-executor.js';
 import { syncError } from './sync.errors.js';
 import { runIdInput, triggerSyncInput } from './sync.inputs.js';
 import { writeSyncLogs } from './sync-log.js';
+import { recordSyncRunFinished } from '../metrics/sync.metrics.js';
 
 /**
  * Queues one run per target account and returns at once. An account that already has an active
@@ -84,6 +85,9 @@ export async function cancelSyncRun(services: AppServices, actor: Actor, raw: z.
     data: { status: 'CANCELLED', activeKey: null, finishedAt: new Date(), cancelRequestedAt: new Date(), error: `cancelled by ${actor.name}` },
   });
   if (waiting[0]) {
+    // No worker will finish it: it is counted here, by the instance that took the cancellation.
+    const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: waiting[0].accountId }, select: { channel: true } });
+    recordSyncRunFinished(services.metrics, { accountId: waiting[0].accountId, channel: account?.channel ?? 'unknown' }, 'CANCELLED');
     await writeSyncLogs(services.prisma, services.logger, waiting[0], [{ level: 'WARN', message: `cancelled by ${actor.name} before it ran` }]);
     publishRun(services, waiting[0]);
     return waiting[0];
