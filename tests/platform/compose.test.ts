@@ -24,7 +24,7 @@ function interpolate(value: string, vars: Record<string, string>): string {
   });
 }
 
-const SECRETS = { ADMIN_TOKEN: 'a'.repeat(64), CREDENTIALS_KEY: 'b'.repeat(64) };
+const SECRETS = { ADMIN_TOKEN: 'a'.repeat(64), CREDENTIALS_KEY: 'b'.repeat(64), METRICS_TOKEN: 'c'.repeat(64) };
 const appServices = Object.entries(compose.services).filter(([, s]) => s.environment?.ROLE);
 
 describe('docker-compose.yml', () => {
@@ -62,6 +62,7 @@ describe('docker-compose.yml', () => {
       expect(new URL(env.REDIS_URL!).hostname, name).toBe('redis');
       expect(env.ADMIN_TOKEN, name).toBe(SECRETS.ADMIN_TOKEN);
       expect(env.CREDENTIALS_KEY, name).toBe(SECRETS.CREDENTIALS_KEY);
+      expect(env.METRICS_TOKEN, name).toBe(SECRETS.METRICS_TOKEN);
     }
   });
 
@@ -69,5 +70,6 @@ describe('docker-compose.yml', () => {
     const environment = compose.services['api-1']!.environment!;
     expect(() => interpolate(environment.ADMIN_TOKEN!, {})).toThrow(/ADMIN_TOKEN is required/);
     expect(() => interpolate(environment.CREDENTIALS_KEY!, {})).toThrow(/CREDENTIALS_KEY is required/);
+    expect(() => interpolate(environment.METRICS_TOKEN!, {})).toThrow(/METRICS_TOKEN is required/);
   });
 });
