@@ -76,7 +76,7 @@ describe('stockline token create', () => {
 });
 
 describe('stockline serve', () => {
-  it('starts the service with the role given, answers /healthz, and stops on SIGTERM with exit 0', async () => {
+  it('starts the service with the role given, answers /healthz and serves the dashboard, and stops on SIGTERM with exit 0', async () => {
     const child = spawnCli(['serve', '--role', 'api'], { ...dbEnv, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     const exited = new Promise<number | null>((resolve) => child.proc.once('exit', (code) => resolve(code)));
     try {
@@ -86,6 +86,10 @@ describe('stockline serve', () => {
       const base = String(log.url).replace(/\/graphql$/, '');
       const res = await fetch(`${base}/healthz`);
       expect(res.status).toBe(200);
+      // Like npm start, serve builds the dashboard first.
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>Stockline');
 
       child.proc.kill('SIGTERM');
       expect(await exited).toBe(0);

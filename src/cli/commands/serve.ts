@@ -1,7 +1,8 @@
 /**
- * `stockline serve`: the service exactly as `npm start` runs it. main.ts parses the environment
- * and installs its signal handling when imported, so the role is set first and everything else
- * comes from the environment as usual.
+ * `stockline serve`: the service exactly as `npm start` runs it, pre-steps included (the Prisma
+ * client regenerated when the schema changed, the dashboard bundle built). main.ts parses the
+ * environment and installs its signal handling when imported, so the role is set first and
+ * everything else comes from the environment as usual.
  */
 export interface ServeOptions {
   role?: 'api' | 'worker' | 'all';
@@ -9,5 +10,8 @@ export interface ServeOptions {
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
   if (options.role) process.env.ROLE = options.role;
+  await import('../../../scripts/generate-if-stale.js');
+  const { buildDashboard } = await import('../../../scripts/build-dashboard.js');
+  await buildDashboard();
   await import('../../main.js');
 }
