@@ -8,7 +8,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { EventBus } from './events/event-bus.js';
 import type { AppServices } from './graphql/context.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
-import { attachWebSocket } from './graphql/websocket.js';
+import { attachWebSocket, type WebSocketOptions } from './graphql/websocket.js';
 import { handleHealth } from './http/health.js';
 import { handleFileRequest } from './modules/files/file.route.js';
 import { startTaskRunner, type TaskRunner, type TaskRunnerOptions } from './modules/tasks/task-runner.js';
@@ -50,6 +50,8 @@ export interface AppOptions {
   scheduler?: Partial<SchedulerOptions>;
   /** Overrides of health and alert settings (tests move the clock and shorten the alert interval). */
   monitoring?: Partial<MonitoringSettings>;
+  /** graphql-ws settings (tests shorten the token re-check). */
+  webSocket?: WebSocketOptions;
 }
 
 export interface App {
@@ -162,7 +164,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
           if (--inFlight === 0) drained?.();
         }
       });
-      ws = attachWebSocket(server, yoga, services);
+      ws = attachWebSocket(server, yoga, services, options.webSocket);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(env.PORT, env.HOST, () => resolve());

@@ -1,20 +1,32 @@
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { AppServices, Actor } from './context.js';
 import type { createGraphQLHandler } from './yoga.js';
 import { authenticate } from '../modules/access/token.service.js';
 
-/** `counted`: ids of this connection's subscriptions in the subscriptions gauge. */
-type Extra = { actor?: Actor | null; counted?: Set<string> };
+/**
+ * `header`: the connection's Authorization value, checked again while it is open; `recheck`: that
+ * timer; `counted`: ids of this connection's subscriptions in the subscriptions gauge.
+ */
+type Extra = { actor?: Actor | null; header?: string; recheck?: NodeJS.Timeout; counted?: Set<string> };
+
+export interface WebSocketOptions {
+  /** How often an open connection's token is checked again (revoked or expired: closed 4403); default 60 s. */
+  recheckMs?: number;
+}
+
+/** graphql-ws's code for a refused connection; the client does not retry it. */
+const FORBIDDEN = 4403;
 
 /**
  * graphql-ws on the same port and path as HTTP, executing through Yoga's envelop so plugins,
  * context and limits are the same. The token comes in connectionParams.authorization (browsers
  * cannot set headers on a WebSocket) or the upgrade request's Authorization header.
  */
-export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGraphQLHandler>, services: AppServices) {
+export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGraphQLHandler>, services: AppServices, options: WebSocketOptions = {}) {
+  const recheckMs = options.recheckMs ?? 60_000;
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const { metrics } = services;
   wss.on('connection', (socket) => {
@@ -28,7 +40,21 @@ export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGr
         const header = (params.authorization ?? params.Authorization ?? ctx.extra.request.headers.authorization) as string | undefined;
         const auth = await authenticate(services.prisma, header);
         if (auth.kind === 'invalid') return false; // closes with 4403 Forbidden
-        (ctx.extra as Extra).actor = auth.kind === 'ok' ? auth.actor : null;
+        const extra = ctx.extra as Extra;
+        extra.actor = auth.kind === 'ok' ? auth.actor : null;
+        extra.header = header;
+        // Subscriptions live for hours: a token revoked or expired meanwhile ends the connection.
+        if (extra.actor) {
+          extra.recheck = setInterval(() => {
+            void authenticate(services.prisma, header).then(
+              (again) => {
+                if (again.kind === 'invalid') ctx.extra.socket.close(FORBIDDEN, again.reason);
+              },
+              () => {}, // the database is unreachable: keep the connection, check again later
+            );
+          }, recheckMs);
+          extra.recheck.unref();
+        }
         return true;
       },
       // A subscription counts from the moment its stream exists until it ends, however it ends:
@@ -42,6 +68,7 @@ export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGr
         if ((ctx.extra as Extra).counted?.delete(id)) metrics?.subscriptions.dec();
       },
       onClose: (ctx) => {
+        clearInterval((ctx.extra as Extra).recheck);
         const counted = (ctx.extra as Extra).counted;
         if (counted?.size) metrics?.subscriptions.dec(counted.size);
         counted?.clear();
@@ -49,6 +76,14 @@ export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGr
       execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        // Each new operation checks the token again, so a revoked one starts nothing.
+        if ((ctx.extra as Extra).actor) {
+          const again = await authenticate(services.prisma, (ctx.extra as Extra).header);
+          if (again.kind === 'invalid') {
+            ctx.extra.socket.close(FORBIDDEN, again.reason);
+            return [new GraphQLError(again.reason, { extensions: { code: 'UNAUTHENTICATED' } })];
+          }
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           actor: (ctx.extra as Extra).actor ?? null,

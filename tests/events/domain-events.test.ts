@@ -3,11 +3,13 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { batchInput, createBatch, createWorkCenter, mutate } from '../helpers/production.js';
+import { createToken } from '../../src/modules/access/token.service.js';
 
 let t: TestApp;
 const clients: Client[] = [];
 beforeAll(async () => {
-  t = await startTestApp();
+  // Open connections check their token again every 200 ms here (60 s by default).
+  t = await startTestApp({}, { webSocket: { recheckMs: 200 } });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
@@ -92,5 +94,15 @@ describe('domainEvents over graphql-ws', () => {
     await expect(collect(client, 'subscription { domainEvents(types: ["nope.nothing"]) { type } }', 1)).rejects.toThrow(/Unknown event type\(s\): nope.nothing/);
     await expect(collect(wsClient(null), 'subscription { domainEvents { type } }', 1)).rejects.toThrow(/UNAUTHENTICATED|Authentication required/);
     await expect(collect(wsClient('stk_wrong'), 'subscription { domainEvents { type } }', 1)).rejects.toMatchObject({ code: 4403 });
+  });
+
+  it('ends an open subscription when its token is revoked, and refuses the token afterwards', async () => {
+    const { apiToken, secret } = await createToken(t.app.services, { name: 'revoked while listening', role: 'VIEWER' });
+    const listening = collect(wsClient(secret), 'subscription { domainEvents { type } }', 1);
+    await settle();
+    const revoked = await t.gql(`mutation($id: ID!) { revokeApiToken(input: { id: $id }) { errors { code } } }`, { id: apiToken.id });
+    expect(revoked.data.revokeApiToken.errors).toEqual([]);
+    await expect(listening).rejects.toMatchObject({ code: 4403 });
+    await expect(collect(wsClient(secret), 'subscription { domainEvents { type } }', 1)).rejects.toMatchObject({ code: 4403 });
   });
 });
