@@ -6,11 +6,8 @@ import type { AppServices, Actor } from './context.js';
 import type { createGraphQLHandler } from './yoga.js';
 import { authenticate } from '../modules/access/token.service.js';
 
-/**
- * `header`: the connection's Authorization value, checked again while it is open; `recheck`: that
- * timer; `counted`: ids of this connection's subscriptions in the subscriptions gauge.
- */
-type Extra = { actor?: Actor | null; header?: string; recheck?: NodeJS.Timeout; counted?: Set<string> };
+/** `header`: the connection's Authorization value, checked again while it is open; `recheck`: that timer. */
+type Extra = { actor?: Actor | null; header?: string; recheck?: NodeJS.Timeout };
 
 export interface WebSocketOptions {
   /** How often an open connection's token is checked again (revoked or expired: closed 4403); default 60 s. */
@@ -57,22 +54,7 @@ export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGr
         }
         return true;
       },
-      // A subscription counts from the moment its stream exists until it ends, however it ends:
-      // completed by either side, failed, or its socket closed (onClose uncounts any left).
-      onOperation: (ctx, id, _params, _args, result) => {
-        if (!metrics || typeof (result as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function') return;
-        ((ctx.extra as Extra).counted ??= new Set()).add(id);
-        metrics.subscriptions.inc();
-      },
-      onComplete: (ctx, id) => {
-        if ((ctx.extra as Extra).counted?.delete(id)) metrics?.subscriptions.dec();
-      },
-      onClose: (ctx) => {
-        clearInterval((ctx.extra as Extra).recheck);
-        const counted = (ctx.extra as Extra).counted;
-        if (counted?.size) metrics?.subscriptions.dec(counted.size);
-        counted?.clear();
-      },
+      onClose: (ctx) => clearInterval((ctx.extra as Extra).recheck),
       execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {

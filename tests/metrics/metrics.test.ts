@@ -260,7 +260,7 @@ describe('/metrics of an api instance (no workers)', () => {
     expect(afterCancel.value('stockline_queue_depth', { queue: 'sync_runs', state: 'pending' })).toBe(0);
   });
 
-  it('shows open WebSocket connections and graphql-ws subscriptions, and drops them when they end', async () => {
+  it('shows open WebSocket connections and subscriptions (graphql-ws and server-sent events), and drops them when they end', async () => {
     const gauges = async () => {
       const m = await scrapeMetrics(api.url);
       return { subscriptions: m.value('stockline_graphql_subscriptions_active'), connections: m.value('stockline_websocket_connections') };
@@ -293,6 +293,20 @@ describe('/metrics of an api instance (no workers)', () => {
     await until({ subscriptions: 2, connections: 1 }, 'two subscriptions to be counted');
     await client.dispose();
     await until({ subscriptions: 0, connections: 0 }, 'the closed connection to be uncounted');
+
+    // Yoga also serves subscriptions as server-sent events over HTTP: they count the same way.
+    const abort = new AbortController();
+    const sse = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${api.adminToken}` },
+      body: JSON.stringify({ query: 'subscription MetricsSse($id: ID!) { taskProgress(taskId: $id) { status } }', variables: { id: pendingTaskId } }),
+      signal: abort.signal,
+    });
+    expect(sse.headers.get('content-type')).toMatch(/text\/event-stream/);
+    await until({ subscriptions: 1, connections: 0 }, 'the SSE subscription to be counted');
+    abort.abort();
+    await sse.body?.cancel().catch(() => {});
+    await until({ subscriptions: 0, connections: 0 }, 'the aborted SSE subscription to be uncounted');
   });
 });
 

@@ -63,3 +63,30 @@ export function useGraphQLMetrics(metrics: Metrics): Plugin {
     },
   });
 }
+
+/**
+ * Open subscriptions, whatever carries them (graphql-ws or Yoga's server-sent events): counted
+ * when the stream exists, uncounted once when it ends — completed, closed by the client or its
+ * socket, or failed.
+ */
+export function useSubscriptionGauge(metrics: Metrics): Plugin {
+  return {
+    onSubscribe() {
+      let open = false;
+      const end = () => {
+        if (!open) return;
+        open = false;
+        metrics.subscriptions.dec();
+      };
+      return {
+        onSubscribeResult({ result }) {
+          if (!(Symbol.asyncIterator in Object(result))) return;
+          open = true;
+          metrics.subscriptions.inc();
+          return { onEnd: end };
+        },
+        onSubscribeError: end,
+      };
+    },
+  };
+}
