@@ -12,7 +12,7 @@ export interface AccountRef {
   enabled: boolean;
 }
 
-const ACCOUNTS = `query($after: String) { accounts(first: 100, after: $after) {
+const ACCOUNTS = `query StocklineCliAccounts($after: String) { accounts(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor } edges { node { id name channel enabled } } } }`;
 
 interface AccountsPage {

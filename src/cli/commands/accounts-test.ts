@@ -3,7 +3,7 @@ import { resolveAccount } from '../accounts.js';
 import { createApiClient, type ConnectionOptions } from '../api-client.js';
 import { CliError, EXIT } from '../cli-error.js';
 
-const TEST = `mutation($id: ID!) { testAccountConnection(input: { id: $id }) { ok kind message errors { code message } } }`;
+const TEST = `mutation StocklineCliAccountsTest($id: ID!) { testAccountConnection(input: { id: $id }) { ok kind message errors { code message } } }`;
 
 interface TestResult {
   ok: boolean | null;

@@ -11,7 +11,7 @@ export interface HealthOptions extends ConnectionOptions {
   json?: boolean;
 }
 
-const HEALTH = `{ syncHealth { status databaseReachable runsInProgress staleAfterMinutes checkedAt
+const HEALTH = `query StocklineCliHealth { syncHealth { status databaseReachable runsInProgress staleAfterMinutes checkedAt
   accounts { account { id name channel enabled } lastSuccessAt lastRunStatus lagSeconds stale activeAlerts } } }`;
 
 interface Health {

@@ -9,7 +9,7 @@ export interface ReportOptions extends ConnectionOptions {
 }
 
 const TOTALS = 'total successful failed partial cancelled inProgress averageDurationMs itemsSynced';
-const REPORT = `query($days: Int) { syncReport(days: $days) { days from to ${TOTALS}
+const REPORT = `query StocklineCliReport($days: Int) { syncReport(days: $days) { days from to ${TOTALS}
   accounts { account { id name channel enabled } ${TOTALS} } } }`;
 
 /** syncReport as it arrives over GraphQL (the service's figures; times as ISO strings). */

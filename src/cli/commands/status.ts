@@ -13,12 +13,12 @@ export interface StatusOptions extends ConnectionOptions {
 const SCHEDULES = `schedules(first: 100, after: $after, filter: { enabled: true }) {
   pageInfo { hasNextPage endCursor }
   edges { node { id key kind mode scope cron intervalSeconds nextFireAt account { id name } } } }`;
-const STATUS = `query($after: String) {
+const STATUS = `query StocklineCliStatus($after: String) {
   schedulerStatus { paused pausedAt pausedBy }
   syncHealth { accounts { account { id name channel enabled } lastSuccessAt lastRunStatus stale activeRun { id status } } }
   ${SCHEDULES}
 }`;
-const MORE_SCHEDULES = `query($after: String) { ${SCHEDULES} }`;
+const MORE_SCHEDULES = `query StocklineCliSchedules($after: String) { ${SCHEDULES} }`;
 
 interface Schedule {
   id: string;

@@ -19,11 +19,11 @@ export interface SyncOptions extends ConnectionOptions {
 const FINAL = new Set(['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED']);
 const POLL_MS = 1000;
 
-const TRIGGER = `mutation($input: TriggerSyncInput!) { triggerSync(input: $input) {
+const TRIGGER = `mutation StocklineCliSync($input: TriggerSyncInput!) { triggerSync(input: $input) {
   runs { id status account { id name } } errors { code message field } } }`;
-const PROGRESS = `subscription($runId: ID!) { syncProgress(runId: $runId) {
+const PROGRESS = `subscription StocklineCliSyncProgress($runId: ID!) { syncProgress(runId: $runId) {
   status phase pagesDone pagesTotal percent itemsDone itemsTotal itemsPerSecond etaSeconds } }`;
-const RUN = `query($id: ID!) { syncRun(id: $id) {
+const RUN = `query StocklineCliSyncRun($id: ID!) { syncRun(id: $id) {
   id status mode scope created updated unchanged failed delisted durationMs activeMs error account { name } } }`;
 
 interface QueuedRun {
