@@ -9,6 +9,7 @@ import { createApiClient, type ApiClient, type ConnectionOptions } from '../api-
 import { CliError, EXIT } from '../cli-error.js';
 import { formatDuration } from '../output.js';
 import { createProgressView, type ProgressSnapshot, type ProgressView } from '../progress-view.js';
+import { isFinishedSyncStatus } from '../../modules/sync/sync-progress.js';
 
 export interface SyncOptions extends ConnectionOptions {
   full?: boolean;
@@ -16,7 +17,6 @@ export interface SyncOptions extends ConnectionOptions {
   scope?: 'PRODUCTS' | 'ORDERS' | 'ALL';
 }
 
-const FINAL = new Set(['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED']);
 const POLL_MS = 1000;
 
 const TRIGGER = `mutation StocklineCliSync($input: TriggerSyncInput!) { triggerSync(input: $input) {
@@ -104,13 +104,13 @@ async function followRun(api: ApiClient, run: QueuedRun, view: ProgressView): Pr
   for await (const { syncProgress } of api.subscribe<{ syncProgress: ProgressSnapshot }>(PROGRESS, { runId: run.id })) {
     view.update(run.id, run.account.name, syncProgress);
     status = syncProgress.status;
-    if (FINAL.has(status)) break;
+    if (isFinishedSyncStatus(status)) break;
   }
   // The stream ends with the final status; should it end early, the stored run still tells.
   for (;;) {
     const { syncRun } = await api.request<{ syncRun: FinishedRun | null }>(RUN, { id: run.id });
     if (!syncRun) throw new CliError(`Sync run ${run.id} disappeared.`);
-    if (FINAL.has(syncRun.status)) return syncRun;
+    if (isFinishedSyncStatus(syncRun.status)) return syncRun;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -4,10 +4,11 @@
  * Requests read the snapshot; it is recomputed on first use, when older than 5 minutes, and by the
  * STATS_REFRESH scheduled task (every 5 minutes by default).
  */
-import type { Channel, PrismaClient, SyncStatus } from '../../generated/prisma/client.js';
+import type { Channel, PrismaClient } from '../../generated/prisma/client.js';
 import { settingsOf, type MonitoringSettings } from '../monitoring/monitoring.settings.js';
 import type { MoneyAmount } from '../orders/money.js';
 import { orderStatsSummary } from '../orders/order-stats.service.js';
+import { FINISHED_SYNC_STATUSES } from '../sync/sync-progress.js';
 
 /** The StatsSnapshot key the dashboard figures are stored under. */
 export const DASHBOARD_STATS_KEY = 'dashboard';
@@ -16,7 +17,6 @@ export const DASHBOARD_MAX_AGE_MS = 5 * 60_000;
 /** The window of `syncSuccessRate`. */
 export const SYNC_SUCCESS_WINDOW_MS = 24 * 3_600_000;
 /** Runs in these statuses are finished (as in syncReport); the rate is SUCCESS over these. */
-const FINISHED: readonly SyncStatus[] = ['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED'];
 const CHANNELS: readonly Channel[] = ['EMAG', 'OZON', 'WILDBERRIES', 'STOREFRONT'];
 const DAY_MS = 86_400_000;
 
@@ -90,7 +90,7 @@ export async function refreshDashboardStats(services: DashboardServices): Promis
     orderStatsSummary(services, { from: dayStart, to: dayEnd, channel: null, accountId: null }),
     prisma.syncRun.groupBy({
       by: ['status'],
-      where: { status: { in: [...FINISHED] }, finishedAt: { gt: since, lte: now } },
+      where: { status: { in: [...FINISHED_SYNC_STATUSES] }, finishedAt: { gt: since, lte: now } },
       _count: { _all: true },
     }),
   ]);

@@ -1,11 +1,11 @@
 import type { MarketplaceAccount, PrismaClient, SyncStatus } from '../../generated/prisma/client.js';
 import { DomainError } from '../../graphql/domain-error.js';
 import { settingsOf, type MonitoringSettings } from './monitoring.settings.js';
+import { FINISHED_SYNC_STATUSES } from '../sync/sync-progress.js';
 
 export const DEFAULT_REPORT_DAYS = 7;
 export const MAX_REPORT_DAYS = 90;
 const DAY_MS = 86_400_000;
-const FINISHED: readonly SyncStatus[] = ['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED'];
 
 export interface RunTotals {
   total: number;
@@ -32,7 +32,7 @@ type Group = { accountId: string; status: SyncStatus; count: number; activeMs: n
 
 function totalsOf(groups: Group[]): RunTotals {
   const count = (statuses: readonly SyncStatus[]) => groups.filter((g) => statuses.includes(g.status)).reduce((n, g) => n + g.count, 0);
-  const finished = groups.filter((g) => FINISHED.includes(g.status));
+  const finished = groups.filter((g) => FINISHED_SYNC_STATUSES.includes(g.status));
   const finishedCount = finished.reduce((n, g) => n + g.count, 0);
   return {
     total: groups.reduce((n, g) => n + g.count, 0),

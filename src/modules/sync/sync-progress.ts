@@ -1,8 +1,10 @@
 /** Percent, ETA and throughput of a run, from what it has stored; one formula for events and queries. */
-import type { SyncRun } from '../../generated/prisma/client.js';
+import type { SyncRun, SyncStatus } from '../../generated/prisma/client.js';
 import type { SyncProgressEvent } from '../../events/event-bus.js';
 
-const FINISHED = new Set(['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED']);
+/** The statuses a run ends in; nothing moves it on from them. */
+export const FINISHED_SYNC_STATUSES: readonly SyncStatus[] = ['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED'];
+export const isFinishedSyncStatus = (status: string): boolean => (FINISHED_SYNC_STATUSES as readonly string[]).includes(status);
 
 export function phasesOf(scope: SyncRun['scope']): ('PRODUCTS' | 'ORDERS')[] {
   return scope === 'ALL' ? ['PRODUCTS', 'ORDERS'] : [scope];
@@ -19,7 +21,7 @@ export interface RunMetrics {
 export function runMetrics(run: Pick<SyncRun, 'status' | 'percent' | 'itemsDone' | 'activeMs' | 'startedAt' | 'finishedAt'>, now = new Date()): RunMetrics {
   const seconds = run.activeMs / 1000;
   const fraction = run.percent / 100;
-  const etaSeconds = FINISHED.has(run.status) ? 0 : fraction > 0 && seconds > 0 ? (seconds * (1 - fraction)) / fraction : null;
+  const etaSeconds = isFinishedSyncStatus(run.status) ? 0 : fraction > 0 && seconds > 0 ? (seconds * (1 - fraction)) / fraction : null;
   return {
     percent: run.percent,
     etaSeconds: etaSeconds === null ? null : Math.round(etaSeconds * 10) / 10,

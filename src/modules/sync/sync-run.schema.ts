@@ -9,8 +9,8 @@ import { progressEvent, runMetrics } from './sync-progress.js';
 import type { Context } from '../../graphql/context.js';
 import type { SyncProgressEvent } from '../../events/event-bus.js';
 import { closingSource } from '../../events/closing-stream.js';
+import { isFinishedSyncStatus } from './sync-progress.js';
 
-const FINAL_STATUSES = new Set(['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED']);
 
 export const SyncScope = builder.enumType('SyncScope', {
   values: { PRODUCTS: { description: 'Offers: price, stock, status.' }, ORDERS: { description: 'Orders and their lines.' }, ALL: { description: 'Products, then orders.' } } as const,
@@ -227,7 +227,7 @@ async function* progressAfterSnapshot(ctx: Context, live: ReturnType<Context['ev
     if (run && (!accountId || run.accountId === accountId)) {
       const snapshot = progressEvent(run);
       yield snapshot;
-      if (FINAL_STATUSES.has(run.status)) return;
+      if (isFinishedSyncStatus(run.status)) return;
       const fresh = (e: SyncProgressEvent) => e.pagesDone > snapshot.pagesDone || e.status !== snapshot.status;
       const first = await firstLive;
       if (first.done) return;
