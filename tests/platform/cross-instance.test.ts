@@ -4,9 +4,10 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { backend, createScratchDatabase, dataOf } from '../helpers/app.js';
+import { backend, createScratchDatabase, dataOf, startTestApp } from '../helpers/app.js';
 import { killAllChildren, serviceEnv, startChildService, type ChildService } from '../helpers/child-service.js';
-import { waitFor } from '../helpers/catalog.js';
+import { createSimAccount, waitFor } from '../helpers/catalog.js';
+import { syncNow } from '../helpers/sync.js';
 import { startReceiver } from '../webhooks/receiver.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
@@ -185,5 +186,24 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
         { status: 'SUCCESS', pagesDone: 3 },
       ]);
     }, 60_000);
+
+    it('an app on PGlite with REDIS_URL streams a sync through Redis and then stops promptly', async () => {
+      const sim: Simulator = await startFastSimulator('STOREFRONT', { offers: 300, seed: 10 });
+      cleanups.push(() => sim.stop());
+      const t = await startTestApp({ REDIS_URL });
+      let closed = false;
+      cleanups.push(() => (closed ? undefined : t.close()));
+      const accountId = await createSimAccount(t, sim, 'shop over redis');
+      const progress = collectProgress(t.url, t.adminToken, accountId);
+      await progress.ready;
+      const run = await syncNow(t, accountId);
+      const events = await progress.done;
+      expect(events.at(-1)).toMatchObject({ runId: run.id, status: 'SUCCESS', percent: 100, created: 300 });
+      // Its workers' Redis listeners close while idle (they used to wait for one more event).
+      const started = Date.now();
+      await t.close();
+      closed = true;
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }, 120_000);
   }
 });
