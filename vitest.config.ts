@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Database-backed suites run twice: once on real PostgreSQL, once on embedded PGlite.
 // Each test file creates (and drops) its own database; see tests/helpers/app.ts.
 const dbSuites = ['tests/**/*.test.ts'];
-const dbFree = ['tests/connectors/**/*.test.ts', 'tests/simulators/**/*.test.ts', 'tests/platform/compose.test.ts', 'tests/cli/progress-view.test.ts'];
+const dbFree = ['tests/connectors/**/*.test.ts', 'tests/simulators/**/*.test.ts', 'tests/platform/compose.test.ts', 'tests/cli/progress-view.test.ts', 'tests/dashboard/live-runs.test.ts'];
 
 export default defineConfig({
   // Node loads graphql's CommonJS build for the libraries; make our sources use the same copy

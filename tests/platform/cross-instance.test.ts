@@ -192,7 +192,9 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
       cleanups.push(() => sim.stop());
       const t = await startTestApp({ REDIS_URL });
       let closed = false;
-      cleanups.push(() => (closed ? undefined : t.close()));
+      cleanups.push(async () => {
+        if (!closed) await t.close();
+      });
       const accountId = await createSimAccount(t, sim, 'shop over redis');
       const progress = collectProgress(t.url, t.adminToken, accountId);
       await progress.ready;
