@@ -1,43 +1,101 @@
 /**
  * Accounts with their freshness (syncHealth), next scheduled sync (schedules), live progress bar
- * and, for OPERATOR and ADMIN, the sync and cancel buttons.
+ * and, for OPERATOR and ADMIN, the sync and cancel buttons. Accounts and schedules are read page
+ * after page (all of them, not the first hundred); the live run and the queried state are
+ * reconciled by which is newer (shownRun).
  */
-import { gql } from '@urql/core';
-import { useMutation, useQuery } from '@urql/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { gql, type Client, type RequestPolicy } from '@urql/core';
+import { useMutation } from '@urql/preact';
+import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
 import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Section, StatusBadge, type PayloadError } from './components';
+import { useOnReconnect } from './connection';
 import { formatLag, formatTime } from './format';
-import { RUN_FIELDS, isActive, type LiveRuns, type RunSummary } from './live-runs';
+import { useOnChange } from './hooks';
+import { RUN_FIELDS, isActive, type LiveRun, type LiveRuns, type RunSummary } from './live-runs';
+import { PAGE_INFO, PAGE_MAX, fetchAllNodes, useLoad, type Connection } from './paging';
 import { useViewer } from './session';
 
-interface AccountsData {
-  accounts: { edges: { node: { id: string; name: string; channel: string; enabled: boolean; fulfillment: string | null } }[] };
-  syncHealth: {
-    staleAfterMinutes: number;
-    accounts: {
-      account: { id: string };
-      lagSeconds: number | null;
-      lastSuccessAt: string | null;
-      lastRunStatus: string | null;
-      stale: boolean;
-      activeAlerts: string[];
-      activeRun: { id: string; status: string; percent: number; mode: string } | null;
-    }[];
-  };
-  schedules: { edges: { node: { nextFireAt: string | null; mode: string | null; account: { id: string } | null } }[] };
+export interface AccountRow {
+  id: string;
+  name: string;
+  channel: string;
+  enabled: boolean;
+  fulfillment: string | null;
 }
 
-const ACCOUNTS = gql<AccountsData>(`
-  query DashboardAccounts {
-    accounts(first: 100) { edges { node { id name channel enabled fulfillment } } }
+interface AccountHealth {
+  account: { id: string };
+  lagSeconds: number | null;
+  lastSuccessAt: string | null;
+  lastRunStatus: string | null;
+  stale: boolean;
+  activeAlerts: string[];
+  activeRun: { id: string; status: string; percent: number; mode: string } | null;
+}
+
+interface SyncHealth {
+  staleAfterMinutes: number;
+  accounts: AccountHealth[];
+}
+
+interface ScheduleRow {
+  nextFireAt: string | null;
+  mode: string | null;
+  account: { id: string } | null;
+}
+
+const ACCOUNTS_PAGE = gql<{ accounts: Connection<AccountRow> }, { after: string | null }>(
+  `query DashboardAccounts($after: String) { accounts(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { id name channel enabled fulfillment } } } }`,
+);
+const SCHEDULES_PAGE = gql<{ schedules: Connection<ScheduleRow> }, { after: string | null }>(
+  `query DashboardSchedules($after: String) { schedules(first: ${PAGE_MAX}, after: $after, filter: { kind: SYNC, enabled: true }) { ${PAGE_INFO} edges { node { nextFireAt mode account { id } } } } }`,
+);
+const SYNC_HEALTH = gql<{ syncHealth: SyncHealth }>(`
+  query DashboardSyncHealth {
     syncHealth {
       staleAfterMinutes
       accounts { account { id } lagSeconds lastSuccessAt lastRunStatus stale activeAlerts activeRun { id status percent mode } }
     }
-    schedules(first: 100, filter: { kind: SYNC, enabled: true }) { edges { node { nextFireAt mode account { id } } } }
   }
 `);
+
+/** Every account (also the logs page's account filter). */
+export const loadAccounts = (client: Client, requestPolicy: RequestPolicy) => fetchAllNodes(client, ACCOUNTS_PAGE, (data) => data.accounts, requestPolicy);
+
+async function loadOverview(client: Client, requestPolicy: RequestPolicy) {
+  const [accounts, health, schedules] = await Promise.all([
+    loadAccounts(client, requestPolicy),
+    client.query(SYNC_HEALTH, {}, { requestPolicy }).toPromise(),
+    fetchAllNodes(client, SCHEDULES_PAGE, (data) => data.schedules, requestPolicy),
+  ]);
+  if (health.error) throw health.error;
+  const { staleAfterMinutes, accounts: healths } = health.data!.syncHealth;
+  // Indexed once per answer: rows render again on every progress event.
+  const nextFire = new Map<string, ScheduleRow>();
+  for (const schedule of schedules) {
+    const accountId = schedule.account?.id;
+    if (!accountId || !schedule.nextFireAt) continue;
+    const known = nextFire.get(accountId);
+    if (!known || schedule.nextFireAt < known.nextFireAt!) nextFire.set(accountId, schedule);
+  }
+  return { accounts, staleAfterMinutes, health: new Map(healths.map((h) => [h.account.id, h])), nextFire };
+}
+
+type ShownRun = Pick<LiveRun, 'runId' | 'status' | 'percent' | 'mode'>;
+
+/**
+ * What an account's progress cell shows: the live run when it was heard of after the query was
+ * sent; otherwise the query's newer word (its active run, or none: a run the socket saw start may
+ * have ended while it was down), except that a run seen finishing stays shown as finished.
+ */
+function shownRun(live: LiveRun | undefined, health: AccountHealth | undefined, requestedAt: number): ShownRun | undefined {
+  const queried = health?.activeRun ? { runId: health.activeRun.id, status: health.activeRun.status, percent: health.activeRun.percent, mode: health.activeRun.mode } : undefined;
+  if (!live) return queried;
+  if (live.at > requestedAt) return live;
+  if (queried) return queried;
+  return isActive(live.status) ? undefined : live;
+}
 
 const TRIGGER_SYNC = gql<{ triggerSync: { runs: RunSummary[]; errors: PayloadError[] } }, { input: { accountIds: string[]; mode: string } }>(
   `mutation DashboardTriggerSync($input: TriggerSyncInput!) { triggerSync(input: $input) { runs { ${RUN_FIELDS} } errors { code message field } } }`,
@@ -50,15 +108,15 @@ export const CANCEL_RUN = gql<{ cancelSyncRun: { run: RunSummary | null; errors:
 export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSummary): void } }) {
   const viewer = useViewer();
   const operator = canOperate(viewer.role);
-  const [result, refetch] = useQuery({ query: ACCOUNTS });
+  const [result, reload] = useLoad(loadOverview);
   const [triggerState, trigger] = useMutation(TRIGGER_SYNC);
   const [cancelState, cancel] = useMutation(CANCEL_RUN);
   const [payloadErrors, setPayloadErrors] = useState<PayloadError[]>([]);
 
-  // Freshness and next sync change when a run finishes: refetch then (an event, not a timer).
-  useEffect(() => {
-    if (live.finished > 0) refetch({ requestPolicy: 'network-only' });
-  }, [live.finished, refetch]);
+  // Freshness and next sync change when a run finishes: read them again then (an event, not a
+  // timer), and after a reconnection (runs may have started or finished unseen).
+  useOnChange(live.finished, () => reload());
+  useOnReconnect(() => reload());
 
   const startSync = async (accountId: string, mode: 'FULL' | 'INCREMENTAL') => {
     const answer = await trigger({ input: { accountIds: [accountId], mode } });
@@ -81,17 +139,13 @@ export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSum
         <DataTable
           class="accounts"
           columns={['Account', 'Channel', 'Status', 'Last sync', 'Next sync', 'Freshness', 'Progress', operator && 'Actions']}
-          after={data.accounts.edges.length === 0 ? <p class="muted">No marketplace accounts yet.</p> : null}
+          after={data.accounts.length === 0 ? <p class="muted">No marketplace accounts yet.</p> : null}
         >
-          {data.accounts.edges.map(({ node: account }) => {
-            const health = data.syncHealth.accounts.find((h) => h.account.id === account.id);
-            const nextFire = data.schedules.edges
-              .map((e) => e.node)
-              .filter((s) => s.account?.id === account.id && s.nextFireAt)
-              .sort((a, b) => a.nextFireAt!.localeCompare(b.nextFireAt!))[0];
+          {data.accounts.map((account) => {
+            const health = data.health.get(account.id);
+            const nextFire = data.nextFire.get(account.id);
             const liveRunId = live.latestByAccount[account.id];
-            const liveRun = liveRunId ? live.byRun[liveRunId] : undefined;
-            const run = liveRun ?? (health?.activeRun ? { runId: health.activeRun.id, status: health.activeRun.status, percent: health.activeRun.percent, mode: health.activeRun.mode } : undefined);
+            const run = shownRun(liveRunId ? live.byRun[liveRunId] : undefined, health, result.requestedAt);
             const running = run && isActive(run.status);
             return (
               <tr key={account.id} data-account-id={account.id}>
@@ -114,7 +168,7 @@ export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSum
                 <td>
                   {formatLag(health?.lagSeconds)}{' '}
                   {health?.stale ? (
-                    <span class="badge badge-stale" title={`No successful sync for over ${data.syncHealth.staleAfterMinutes} minutes`}>
+                    <span class="badge badge-stale" title={`No successful sync for over ${data.staleAfterMinutes} minutes`}>
                       stale
                     </span>
                   ) : null}

@@ -1,8 +1,14 @@
-/** Active alerts: the current list, plus each alert raised while the page is open (alertRaised). */
+/**
+ * Active alerts. The list is the `alerts` query's; it is read again when an alert is raised
+ * (alertRaised), when runs finish (alerts are resolved by the evaluation that follows a run, and
+ * no event says so) and after a reconnection.
+ */
 import { gql } from '@urql/core';
 import { useQuery, useSubscription } from '@urql/preact';
 import { ErrorMessage, Section } from './components';
+import { useOnReconnect } from './connection';
 import { formatTime } from './format';
+import { useCoalesced } from './hooks';
 
 interface AlertItem {
   id: string;
@@ -16,15 +22,22 @@ interface AlertItem {
 
 const FIELDS = 'id kind severity message raisedAt active account { id name }';
 const ACTIVE_ALERTS = gql<{ alerts: { edges: { node: AlertItem }[] } }>(`query DashboardAlerts { alerts(active: true, first: 50) { edges { node { ${FIELDS} } } } }`);
-const ALERT_RAISED = gql<{ alertRaised: AlertItem }>(`subscription DashboardAlertRaised { alertRaised { ${FIELDS} } }`);
+const ALERT_RAISED = gql<{ alertRaised: { id: string } }>(`subscription DashboardAlertRaised { alertRaised { id } }`);
 
-export function AlertsPanel() {
-  const [result] = useQuery({ query: ACTIVE_ALERTS });
-  const [raised] = useSubscription({ query: ALERT_RAISED }, (seen: AlertItem[] = [], event) => [event.alertRaised, ...seen.filter((a) => a.id !== event.alertRaised.id)]);
-  const byId = new Map<string, AlertItem>();
-  for (const alert of raised.data ?? []) byId.set(alert.id, alert);
-  for (const { node } of result.data?.alerts.edges ?? []) if (!byId.has(node.id)) byId.set(node.id, node);
-  const alerts = [...byId.values()].sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+/** Alerts raised together (one evaluation over many accounts) cost one read. */
+const RAISED_REFETCH_MS = 300;
+/** The evaluation runs after the run's final event: leave it time to resolve what it resolves. */
+const FINISHED_REFETCH_MS = 2_000;
+
+export function AlertsPanel({ finishedRuns }: { finishedRuns: number }) {
+  const [result, refetch] = useQuery({ query: ACTIVE_ALERTS });
+  const [raised] = useSubscription({ query: ALERT_RAISED }, (count: number = 0) => count + 1);
+  const reread = () => refetch({ requestPolicy: 'network-only' });
+  useCoalesced(raised.data ?? 0, RAISED_REFETCH_MS, reread);
+  useCoalesced(finishedRuns, FINISHED_REFETCH_MS, reread);
+  useOnReconnect(reread);
+
+  const alerts = result.data?.alerts.edges.map((edge) => edge.node) ?? [];
   return (
     <Section title="Active alerts">
       <ErrorMessage error={result.error} />

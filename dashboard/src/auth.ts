@@ -23,8 +23,18 @@ export const forgetToken = () => sessionStorage.removeItem(TOKEN_KEY);
 
 export const GRAPHQL_PATH = '/graphql';
 
-/** Asks the API who this token is; a refusal comes back as a sentence for the sign-in form. */
-export async function checkToken(token: string): Promise<{ viewer: Viewer } | { error: string }> {
+/**
+ * Why a check failed, as a sentence for the user; `refused` when the server refused the token
+ * itself (HTTP 401 / UNAUTHENTICATED), as opposed to not answering the question (unreachable,
+ * 429, 5xx), which says nothing about the token.
+ */
+export interface CheckFailure {
+  error: string;
+  refused: boolean;
+}
+
+/** Asks the API who this token is. */
+export async function checkToken(token: string): Promise<{ viewer: Viewer } | CheckFailure> {
   let response: Response;
   try {
     response = await fetch(GRAPHQL_PATH, {
@@ -33,13 +43,15 @@ export async function checkToken(token: string): Promise<{ viewer: Viewer } | { 
       body: JSON.stringify({ query: '{ viewer { name role } }' }),
     });
   } catch {
-    return { error: 'Cannot reach the Stockline server. Is it running?' };
+    return { error: 'Cannot reach the Stockline server. Is it running?', refused: false };
   }
-  if (response.status === 401) return { error: 'This token was not accepted: it is unknown, revoked or expired.' };
-  if (response.status === 429) return { error: 'Too many requests with this token; try again in a minute.' };
-  const body = (await response.json().catch(() => null)) as { data?: { viewer?: Viewer }; errors?: { message: string }[] } | null;
+  const body = (await response.json().catch(() => null)) as { data?: { viewer?: Viewer }; errors?: { message: string; extensions?: { code?: unknown } }[] } | null;
+  if (response.status === 401 || body?.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
+    return { error: 'This token was not accepted: it is unknown, revoked or expired.', refused: true };
+  }
+  if (response.status === 429) return { error: 'Too many requests with this token; try again in a minute.', refused: false };
   if (body?.data?.viewer) return { viewer: body.data.viewer };
-  return { error: body?.errors?.[0]?.message ?? `The server answered ${response.status}.` };
+  return { error: body?.errors?.[0]?.message ?? `The server answered ${response.status}.`, refused: false };
 }
 
 export const canOperate = (role: Role) => role === 'OPERATOR' || role === 'ADMIN';

@@ -1,10 +1,15 @@
-/** Inventory and order figures per channel (channelStatistics, a snapshot refreshed on schedule). */
+/**
+ * Inventory and order figures per channel (channelStatistics, a snapshot refreshed on schedule):
+ * the stored snapshot is read again after runs finish; only the operator's button recomputes it.
+ */
 import { gql } from '@urql/core';
 import { useClient, useQuery } from '@urql/preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
 import { DataTable, ErrorMessage, Section } from './components';
+import { useOnReconnect } from './connection';
 import { formatMoney, formatTime } from './format';
+import { useCoalesced } from './hooks';
 import { useViewer } from './session';
 
 interface ChannelStatsData {
@@ -16,6 +21,9 @@ interface ChannelStatsData {
 
 const CHANNEL_STATS = gql<ChannelStatsData, { refresh: boolean }>(`query DashboardChannelStats($refresh: Boolean) { channelStatistics(refresh: $refresh) { computedAt channels { channel accounts listings activeListings outOfStock stockUnits orders revenue { amount currency } } } }`);
 
+/** Runs finishing within this time cost one read of the snapshot. */
+const REFETCH_AFTER_MS = 2_000;
+
 export function ChannelStatsPanel({ finishedRuns }: { finishedRuns: number }) {
   const operator = canOperate(useViewer().role);
   const client = useClient();
@@ -23,21 +31,19 @@ export function ChannelStatsPanel({ finishedRuns }: { finishedRuns: number }) {
   const [refreshing, setRefreshing] = useState(false);
   const [refreshError, setRefreshError] = useState<string | null>(null);
 
-  // The figures are a snapshot: an operator's view recomputes it (refresh, OPERATOR only), others
-  // read the stored one again.
-  const refresh = useCallback(async () => {
-    if (operator) {
-      setRefreshing(true);
-      const answer = await client.query(CHANNEL_STATS, { refresh: true }, { requestPolicy: 'network-only' }).toPromise();
-      setRefreshing(false);
-      setRefreshError(answer.error ? answer.error.message : null);
-    }
-    refetch({ requestPolicy: 'network-only' });
-  }, [client, operator, refetch]);
-  // A finished sync changes the figures.
-  useEffect(() => {
-    if (finishedRuns > 0) void refresh();
-  }, [finishedRuns, refresh]);
+  // The figures are a snapshot the server refreshes on schedule. A finished sync only reads the
+  // stored one again (recomputing it is a full aggregate, and every open tab would ask for one
+  // per run); recomputing is the operator's explicit "Refresh statistics".
+  const reread = () => refetch({ requestPolicy: 'network-only' });
+  useCoalesced(finishedRuns, REFETCH_AFTER_MS, reread);
+  useOnReconnect(reread);
+  const refresh = async () => {
+    setRefreshing(true);
+    const answer = await client.query(CHANNEL_STATS, { refresh: true }, { requestPolicy: 'network-only' }).toPromise();
+    setRefreshing(false);
+    setRefreshError(answer.error ? answer.error.message : null);
+    reread();
+  };
 
   const stats = result.data?.channelStatistics;
   const actions = (

@@ -7,8 +7,10 @@ import { gql } from '@urql/core';
 import { useQuery } from '@urql/preact';
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { loadAccounts } from './accounts-panel';
 import { DataTable, ErrorMessage, Loading, Section } from './components';
 import { formatDuration, formatTime, shortId } from './format';
+import { useLoad } from './paging';
 
 const PAGE_SIZE = 50;
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -42,13 +44,12 @@ const LOGS = gql<{ syncLogs: { totalCount: number; pageInfo: { hasNextPage: bool
   }
 `);
 
-const ACCOUNT_OPTIONS = gql<{ accounts: { edges: { node: { id: string; name: string; channel: string } }[] } }>(`query DashboardAccountOptions { accounts(first: 100) { edges { node { id name channel } } } }`);
-
 export function LogsPage() {
   const [filter, setFilter] = useState<LogFilter>({});
   const [runText, setRunText] = useState('');
   const [searchText, setSearchText] = useState('');
-  const [accounts] = useQuery({ query: ACCOUNT_OPTIONS });
+  // Every account, page after page: the filter must offer the ones past the first hundred too.
+  const [accounts] = useLoad(loadAccounts);
 
   const apply = (change: Partial<LogFilter>) => setFilter((current) => clean({ ...current, ...change }));
   const onSubmit = (event: Event) => {
@@ -67,7 +68,7 @@ export function LogsPage() {
           Account
           <select value={filter.accountId ?? ''} onChange={(e) => apply({ accountId: (e.currentTarget as HTMLSelectElement).value })}>
             <option value="">All accounts</option>
-            {accounts.data?.accounts.edges.map(({ node }) => (
+            {accounts.data?.map((node) => (
               <option key={node.id} value={node.id}>
                 {node.name} ({node.channel})
               </option>

@@ -11,7 +11,7 @@ export function OverviewPage() {
     <>
       <AccountsPanel live={live} />
       <div class="columns">
-        <AlertsPanel />
+        <AlertsPanel finishedRuns={live.finished} />
         <ChannelStatsPanel finishedRuns={live.finished} />
       </div>
       <RunsPanel live={live} />

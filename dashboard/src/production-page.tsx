@@ -1,14 +1,18 @@
 /**
  * #/production: dashboard figures, and batches with filters (open/closed, number, date range,
  * work center) and the Close / Reopen / Aggregate actions (OPERATOR and ADMIN), showing what a
- * mutation refused.
+ * mutation refused. Both follow the batch events (domainEvents), so a batch changed in another tab
+ * or through the API shows without a reload.
  */
-import { gql } from '@urql/core';
-import { useMutation, useQuery } from '@urql/preact';
+import { gql, type Client, type RequestPolicy } from '@urql/core';
+import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
 import { DataTable, ErrorMessage, ListStatus, PayloadErrors, Section, StatusBadge, type PayloadError } from './components';
+import { useOnReconnect } from './connection';
 import { formatPercent, formatTime } from './format';
+import { useCoalesced } from './hooks';
+import { PAGE_INFO, PAGE_MAX, fetchAllNodes, useLoad, type Connection } from './paging';
 import { useViewer } from './session';
 
 const PAGE_SIZE = 25;
@@ -49,7 +53,11 @@ const BATCHES = gql<
   }
 `);
 
-const WORK_CENTERS = gql<{ workCenters: { edges: { node: { id: string; identifier: string; name: string } }[] } }>(`query DashboardWorkCenters { workCenters(first: 100) { edges { node { id identifier name } } } }`);
+const WORK_CENTERS = gql<{ workCenters: Connection<{ id: string; identifier: string; name: string }> }, { after: string | null }>(
+  `query DashboardWorkCenters($after: String) { workCenters(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { id identifier name } } } }`,
+);
+/** Every work center, for the filter. */
+const loadWorkCenters = (client: Client, requestPolicy: RequestPolicy) => fetchAllNodes(client, WORK_CENTERS, (data) => data.workCenters, requestPolicy);
 
 const STATS = gql<{
   dashboardStats: { batchesTotal: number; batchesActive: number; unitsTotal: number; unitsAggregated: number; aggregationRate: number | null; productsTotal: number; outOfStock: number; ordersToday: number; revenueToday: { amount: string; currency: string }[]; syncSuccessRate: number | null; syncRunsFinished: number; computedAt: string };
@@ -62,17 +70,51 @@ const AGGREGATE = gql<{ aggregateBatch: BatchPayload & { aggregatedCount: number
   `mutation DashboardAggregateBatch($id: ID!) { aggregateBatch(input: { batchId: $id }) { aggregatedCount batch { ${BATCH_FIELDS} } errors { code message field } } }`,
 );
 
+/**
+ * The events that change the batch list or the figures: every batch.* type (see eventTypes), and
+ * product.aggregated (one unit aggregated on its own changes its batch's count).
+ */
+export const BATCH_EVENT_TYPES = [
+  'batch.created',
+  'batch.updated',
+  'batch.closed',
+  'batch.opened',
+  'batch.deleted',
+  'batch.product_added',
+  'batch.product_removed',
+  'batch.aggregated',
+  'batch.report_generated',
+  'batch.import_completed',
+  'product.aggregated',
+];
+const BATCH_EVENTS = gql<{ domainEvents: { id: string } }, { types: string[] }>(`subscription DashboardBatchEvents($types: [String!]) { domainEvents(types: $types) { id } }`);
+/** Events within this time (an import, a batch aggregated unit by unit) cost one read. */
+const REFETCH_AFTER_MS = 1_000;
+
+/** Reads the list again (network-only) shortly after batch events, and after a reconnection. */
+function useFollowBatchEvents(batchEvents: number, refetch: (options: { requestPolicy: 'network-only' }) => void) {
+  const reread = () => refetch({ requestPolicy: 'network-only' });
+  useCoalesced(batchEvents, REFETCH_AFTER_MS, reread);
+  useOnReconnect(reread);
+}
+
 export function ProductionPage() {
+  const [events] = useSubscription({ query: BATCH_EVENTS, variables: { types: BATCH_EVENT_TYPES } }, (count: number = 0) => count + 1);
+  const batchEvents = events.data ?? 0;
   return (
     <>
-      <StatsPanel />
-      <BatchesPanel />
+      <ErrorMessage error={events.error} />
+      <StatsPanel batchEvents={batchEvents} />
+      <BatchesPanel batchEvents={batchEvents} />
     </>
   );
 }
 
-function StatsPanel() {
-  const [result] = useQuery({ query: STATS });
+function StatsPanel({ batchEvents }: { batchEvents: number }) {
+  const [result, refetch] = useQuery({ query: STATS });
+  // The server serves these figures from a snapshot up to 5 minutes old: a re-read shows the
+  // batch counts once it has been recomputed.
+  useFollowBatchEvents(batchEvents, refetch);
   const s = result.data?.dashboardStats;
   return (
     <Section title="Figures" actions={s ? <span class="muted small">computed {formatTime(s.computedAt)}</span> : null}>
@@ -99,14 +141,15 @@ function Stat({ label, value }: { label: string; value: string }) {
   );
 }
 
-function BatchesPanel() {
+function BatchesPanel({ batchEvents }: { batchEvents: number }) {
   const operator = canOperate(useViewer().role);
   const [filter, setFilter] = useState<BatchFilter>({});
   const [numberText, setNumberText] = useState('');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [workCenters] = useQuery({ query: WORK_CENTERS });
+  const [workCenters] = useLoad(loadWorkCenters);
   const after = cursors[cursors.length - 1] ?? null;
-  const [result] = useQuery({ query: BATCHES, variables: { filter, first: PAGE_SIZE, after } });
+  const [result, refetch] = useQuery({ query: BATCHES, variables: { filter, first: PAGE_SIZE, after } });
+  useFollowBatchEvents(batchEvents, refetch);
   const [closeState, close] = useMutation(CLOSE);
   const [reopenState, reopen] = useMutation(REOPEN);
   const [aggregateState, aggregate] = useMutation(AGGREGATE);
@@ -163,7 +206,7 @@ function BatchesPanel() {
           Work center
           <select value={filter.workCenterId ?? ''} onChange={(e) => apply({ workCenterId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
             <option value="">All work centers</option>
-            {workCenters.data?.workCenters.edges.map(({ node }) => (
+            {workCenters.data?.map((node) => (
               <option key={node.id} value={node.id}>
                 {node.identifier} — {node.name}
               </option>

@@ -1,11 +1,13 @@
 /** Recent sync runs: the latest page from `syncRuns`, kept current by the live run events. */
 import { gql } from '@urql/core';
 import { useMutation, useQuery } from '@urql/preact';
+import { useMemo } from 'preact/hooks';
 import { canOperate } from './auth';
 import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Section, StatusBadge } from './components';
 import { formatDuration, formatTime, shortId } from './format';
 import { CANCEL_RUN } from './accounts-panel';
-import { RUN_FIELDS, isActive, type LiveRuns, type RunSummary } from './live-runs';
+import { useOnReconnect } from './connection';
+import { RUN_FIELDS, isActive, laterOf, type LiveRuns, type RunSummary } from './live-runs';
 import { useViewer } from './session';
 
 const SHOWN = 15;
@@ -13,14 +15,22 @@ const RECENT_RUNS = gql<{ syncRuns: { edges: { node: RunSummary }[] } }>(`query 
 
 export function RunsPanel({ live }: { live: LiveRuns }) {
   const operator = canOperate(useViewer().role);
-  const [result] = useQuery({ query: RECENT_RUNS });
+  const [result, refetch] = useQuery({ query: RECENT_RUNS });
   const [cancelState, cancel] = useMutation(CANCEL_RUN);
+  // Runs may have started or finished while the socket was down: read the page again.
+  useOnReconnect(() => refetch({ requestPolicy: 'network-only' }));
 
-  // The queried page, with every run heard of since laid over it (newer state wins), newest first.
-  const merged = new Map<string, RunSummary>();
-  for (const { node } of result.data?.syncRuns.edges ?? []) merged.set(node.id, node);
-  for (const run of Object.values(live.updates)) merged.set(run.id, run);
-  const runs = [...merged.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, SHOWN);
+  // The queried page, with the runs heard of since laid over it (of two states of a run, the later
+  // one wins), newest first. Progress events do not change either input: no re-sorting for them.
+  const runs = useMemo(() => {
+    const merged = new Map<string, RunSummary>();
+    for (const { node } of result.data?.syncRuns.edges ?? []) merged.set(node.id, node);
+    for (const run of Object.values(live.updates)) {
+      const queried = merged.get(run.id);
+      merged.set(run.id, queried ? laterOf(queried, run) : run);
+    }
+    return [...merged.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, SHOWN);
+  }, [result.data, live.updates]);
 
   return (
     <Section title="Recent runs">
@@ -33,7 +43,7 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
         <DataTable columns={['Run', 'Account', 'Mode', 'Status', 'Progress', 'Created / updated / unchanged / failed', 'Started', 'Duration', operator && 'Actions']}>
           {runs.map((run) => {
             const progress = live.byRun[run.id];
-            const status = progress?.status ?? run.status;
+            const { status, percent } = progress ? laterOf(run, progress) : run;
             return (
               <tr key={run.id} data-run-id={run.id}>
                 <td>
@@ -48,7 +58,7 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
                   {run.error ? <div class="muted small">{run.error}</div> : null}
                 </td>
                 <td class="progress-cell">
-                  <ProgressBar percent={progress?.percent ?? run.percent} label={`Progress of run ${shortId(run.id)}`} />
+                  <ProgressBar percent={percent} label={`Progress of run ${shortId(run.id)}`} />
                 </td>
                 <td>
                   {run.created} / {run.updated} / {run.unchanged} / {run.failed}

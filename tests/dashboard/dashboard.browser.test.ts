@@ -3,27 +3,34 @@
  *
  * PostgreSQL: sign in (a wrong token is refused with a message), the accounts with their alerts, a
  * full sync whose progress bar moves to 100 % live (values under 100 seen first, no reload), the
- * logs filtered by level, account and run, a batch closed from the production page, and the
- * webhook delivery that close caused with its attempts. A full-page screenshot of every page goes
- * to tests/artifacts/screenshots/.
+ * inventory figures re-read (not recomputed) after it and recomputed by "Refresh statistics", an
+ * incremental sync, a slow sync cancelled from its row, a run that finishes while the
+ * subscriptions socket is down (its final event lost) shown finished once the socket is back, the
+ * logs filtered by level, account and run, a batch closed from the production page and changed
+ * through the API (the page follows without a reload), and the webhook deliveries those closes
+ * caused with their attempts. A full-page screenshot of every page goes to
+ * tests/artifacts/screenshots/.
  * PGlite (the zero-configuration path): sign-in as a VIEWER shows the accounts without the sync
- * buttons, and signing out forgets the token.
+ * buttons; a reload while the server fails keeps the token and offers to try again; signing out
+ * forgets the token.
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { batchInput, createBatch, createWorkCenter } from '../helpers/production.js';
-import { syncNow } from '../helpers/sync.js';
+import { syncNow, trigger, waitForRun } from '../helpers/sync.js';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'artifacts', 'screenshots');
 const MAIN = 'Storefront main';
 const BROKEN = 'Storefront broken';
+/** Slow enough (latency on every page) that the bar is seen part of the way. */
+const SIM_FAULTS = { latencyMs: 150 };
 
 let browser: Browser;
 let t: TestApp | undefined;
@@ -35,8 +42,7 @@ beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }, { webhookWorker: { baseDelayMs: 150, pollMs: 100, random: () => 0.5 } });
-  // Slow enough (latency on every page) that the bar is seen part of the way.
-  sim = await startFastSimulator('STOREFRONT', { offers: 1000, seed: 21, faults: { latencyMs: 150 } });
+  sim = await startFastSimulator('STOREFRONT', { offers: 1000, seed: 21, faults: SIM_FAULTS });
 });
 afterAll(async () => {
   await browser?.close();
@@ -47,14 +53,78 @@ afterAll(async () => {
 const app = () => t!;
 const simulator = () => sim!;
 
-/** A fresh browser page; uncaught page errors are collected (a test ends asserting there were none). */
+/**
+ * A fresh browser page; uncaught page errors are collected (a test ends asserting there were none).
+ * Its subscriptions socket goes through `socket` (see relaySocket) and its GraphQL requests over
+ * HTTP are recorded in `requests`.
+ */
 async function openPage(url: string) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  const requests: { operationName: string; variables: Record<string, unknown>; at: number }[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname !== '/graphql') return;
+    // urql sends queries as GET (within the URL length limit), mutations as POST.
+    const body = (request.method() === 'GET' ? { operationName: url.searchParams.get('operationName'), variables: JSON.parse(url.searchParams.get('variables') ?? '{}') } : request.postDataJSON()) as {
+      operationName?: string | null;
+      variables?: Record<string, unknown>;
+    } | null;
+    if (body?.operationName) requests.push({ operationName: body.operationName, variables: body.variables ?? {}, at: Date.now() });
+  });
+  const socket = await relaySocket(page);
   await page.goto(url);
-  return { page, pageErrors };
+  return { page, pageErrors, requests, socket };
+}
+
+/**
+ * The page's graphql-ws socket, relayed to the service so the test can cut it as a service restart
+ * would (`drop`), hold the connections the page opens again until `restore`, then let them through.
+ * Deterministic: nothing reaches the page between the two, whatever graphql-ws' retry timing.
+ */
+async function relaySocket(page: Page) {
+  let down = false;
+  const open = new Map<WebSocketRoute, WebSocketRoute>();
+  const held: (() => void)[] = [];
+  await page.routeWebSocket(/\/graphql$/, (ws) => {
+    const connect = (buffered?: (string | Buffer)[]) => {
+      const server = ws.connectToServer();
+      if (buffered) {
+        ws.onMessage((message) => server.send(message));
+        for (const message of buffered) server.send(message);
+      }
+      open.set(ws, server);
+      // Either side closing closes the other (as without the relay).
+      ws.onClose((code, reason) => {
+        open.delete(ws);
+        void server.close({ code, reason });
+      });
+      server.onClose((code, reason) => {
+        open.delete(ws);
+        void ws.close({ code, reason });
+      });
+    };
+    if (!down) return connect();
+    // Held: what the page sends (connection_init, its subscriptions) waits for the restore.
+    const buffered: (string | Buffer)[] = [];
+    ws.onMessage((message) => buffered.push(message));
+    held.push(() => connect(buffered));
+  });
+  return {
+    async drop() {
+      down = true;
+      const sockets = [...open];
+      open.clear();
+      // 4000: a code a page may close with; graphql-ws retries it like a lost connection.
+      await Promise.all(sockets.flatMap(([ws, server]) => [ws.close({ code: 4000, reason: 'test: service restart' }), server.close()]));
+    },
+    restore() {
+      down = false;
+      held.splice(0).forEach((connect) => connect());
+    },
+  };
 }
 
 async function signIn(page: Page, token: string) {
@@ -87,7 +157,7 @@ async function waitForLogRows(page: Page, what: string, check: (row: Awaited<Ret
 
 describe('operator dashboard in a browser', () => {
   if (backend === 'postgres') {
-    it('signs in, follows a full sync live to 100 %, filters logs, closes a batch and shows its webhook delivery', async () => {
+    it('signs in, follows syncs live (full to 100 %, incremental, cancelled, finished while the socket was down), filters logs, follows batch changes and shows their webhook deliveries', async () => {
       const t = app();
       const sim = simulator();
       const accountId = await createSimAccount(t, sim, MAIN);
@@ -109,7 +179,7 @@ describe('operator dashboard in a browser', () => {
         }),
       ).createWebhook.webhook as { id: string; url: string };
 
-      const { page, pageErrors } = await openPage(`${t.url}/`);
+      const { page, pageErrors, requests, socket } = await openPage(`${t.url}/`);
 
       // Sign-in: a wrong token is refused with a message and not kept.
       await signIn(page, 'stk_this_is_not_a_real_token_0000');
@@ -140,6 +210,7 @@ describe('operator dashboard in a browser', () => {
       await page.getByRole('button', { name: `Full sync ${MAIN}` }).click();
       await page.getByRole('button', { name: `Cancel sync of ${MAIN}` }).waitFor();
       await page.locator(`[role="progressbar"][aria-label="Sync progress of ${MAIN}"][aria-valuenow="100"]`).waitFor({ timeout: 60_000 });
+      const finishedAt = Date.now();
       const seen = (await page.evaluate('window.__seen')) as number[];
       const firstFull = seen.indexOf(100);
       expect(firstFull, `values seen: ${seen}`).toBeGreaterThan(0);
@@ -152,11 +223,61 @@ describe('operator dashboard in a browser', () => {
       await page.locator(`tr[data-run-id="${run.id}"]`).getByText('SUCCESS').waitFor();
       await mainRow.getByText('SUCCESS').first().waitFor();
       await expectNoButton(page, `Cancel sync of ${MAIN}`);
-      // The finished run refreshed the inventory figures (the storefront's listings appear).
+      // The finished run made the inventory panel read the stored snapshot again (refresh: false),
+      // never recompute it: that is the operator's button only.
+      const statsReads = () => requests.filter((r) => r.operationName === 'DashboardChannelStats');
+      await waitFor(() => statsReads().some((r) => r.at >= finishedAt && r.variables.refresh === false), { timeoutMs: 8_000, what: 'the stored statistics read again after the run' });
+      expect(statsReads().filter((r) => r.variables.refresh === true)).toEqual([]);
+      // "Refresh statistics" recomputes them: the storefront's listings appear.
+      await page.getByRole('button', { name: 'Refresh statistics' }).click();
       const listingsCell = page.getByRole('region', { name: 'Inventory by channel' }).getByRole('row', { name: /STOREFRONT/ }).getByRole('cell').nth(1);
       await waitFor(async () => Number(await listingsCell.textContent()) > 0, { what: 'storefront listings in the inventory figures' });
       const figures = dataOf(await t.gql('{ channelStatistics { channels { channel listings } } }')).channelStatistics.channels;
       expect(Number(await listingsCell.textContent())).toBe(figures.find((c: { channel: string }) => c.channel === 'STOREFRONT').listings);
+      expect(statsReads().filter((r) => r.variables.refresh === true)).toHaveLength(1);
+
+      // An incremental sync, one click: it runs and finishes.
+      await page.getByRole('button', { name: `Incremental sync ${MAIN}` }).click();
+      const incremental = await waitFor(async () => {
+        const latest = await latestRun(t, accountId);
+        return latest.mode === 'INCREMENTAL' ? latest : null;
+      }, { what: 'the incremental run' });
+      await page.locator(`tr[data-run-id="${incremental.id}"]`).getByText('SUCCESS', { exact: true }).waitFor({ timeout: 20_000 });
+      expect((await waitForRun(t, incremental.id)).status).toBe('SUCCESS');
+      expect(dataOf(await t.gql(`query($a: ID!) { syncRuns(first: 10, filter: { accountId: $a, mode: INCREMENTAL }) { totalCount } }`, { a: accountId })).syncRuns.totalCount).toBe(1);
+      await waitForNoButton(page, `Cancel sync of ${MAIN}`);
+
+      // Cancel: a slow full sync (every page takes 400 ms) is still running when Cancel is clicked.
+      sim.setFaults({ latencyMs: 400 });
+      await page.getByRole('button', { name: `Full sync ${MAIN}` }).click();
+      await mainRow.locator('.progress-text', { hasText: 'RUNNING' }).waitFor();
+      await page.getByRole('button', { name: `Cancel sync of ${MAIN}` }).click();
+      const cancelled = await waitFor(async () => {
+        const latest = await latestRun(t, accountId);
+        return latest.mode === 'FULL' && latest.id !== run.id ? latest : null;
+      }, { what: 'the run to cancel' });
+      expect((await waitForRun(t, cancelled.id)).status).toBe('CANCELLED');
+      await page.locator(`tr[data-run-id="${cancelled.id}"]`).getByText('CANCELLED', { exact: true }).waitFor();
+      await mainRow.getByText(/CANCELLED/).waitFor();
+      await waitForNoButton(page, `Cancel sync of ${MAIN}`);
+
+      // The socket drops (a service restart) while a run goes on, and the run finishes before it is
+      // back: its final event is lost. Once reconnected, the page reads the runs again.
+      const { runs: triggered } = await trigger(t, { accountIds: [accountId], mode: 'FULL' });
+      const missed = triggered[0].id as string;
+      await page.getByRole('button', { name: `Cancel sync of ${MAIN}` }).waitFor();
+      await socket.drop();
+      await page.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor();
+      expect((await waitForRun(t, missed)).status).toBe('SUCCESS');
+      // Nothing reached the page: it still shows the run going.
+      expect(await page.getByRole('button', { name: `Cancel sync of ${MAIN}` }).count()).toBe(1);
+      socket.restore();
+      await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 20_000 });
+      await page.locator(`tr[data-run-id="${missed}"]`).getByText('SUCCESS', { exact: true }).waitFor();
+      await waitForNoButton(page, `Cancel sync of ${MAIN}`);
+      await mainRow.locator('.progress-cell').getByText('idle').waitFor();
+      sim.setFaults(SIM_FAULTS);
+      expect(await page.evaluate('window.__marker')).toBe('set before the sync');
       await screenshot(page, 'overview');
 
       // Logs: level ERROR gives only the broken account's errors, highlighted.
@@ -195,24 +316,38 @@ describe('operator dashboard in a browser', () => {
       await page.getByText('No batch matches.').waitFor();
       await page.getByLabel('Status').selectOption('closed');
       await batchRow.getByText('CLOSED').waitFor();
+      // Changed through the API (another tab, a script): the page follows the batch events.
+      await page.getByLabel('Status').selectOption('');
+      await batchRow.getByText('CLOSED').waitFor();
+      for (const [name, shown] of [
+        ['reopenBatch', 'OPEN'],
+        ['closeBatch', 'CLOSED'],
+      ] as const) {
+        expect(dataOf(await t.gql(`mutation($id: ID!) { ${name}(input: { id: $id }) { errors { message } } }`, { id: batch.id }))[name].errors).toEqual([]);
+        await batchRow.getByText(shown, { exact: true }).waitFor();
+      }
+      expect(await page.evaluate('window.__marker')).toBe('set before the sync');
       await screenshot(page, 'production');
 
-      // Webhooks: the batch.closed delivery with both its attempts (the receiver refused them).
+      // Webhooks: the batch.closed deliveries of both closes with both their attempts (the receiver
+      // refused them).
       await page.getByRole('link', { name: 'Webhooks' }).click();
       await page.getByRole('row').filter({ hasText: webhook.url }).waitFor();
-      const delivery = page.locator('li.delivery').filter({ hasText: 'batch.closed' });
-      await delivery.and(page.locator('[data-status="FAILED"]')).waitFor({ timeout: 20_000 });
-      const attempts = delivery.getByRole('table').locator('tbody tr');
-      await waitFor(async () => (await attempts.count()) === 2, { what: 'two attempts on screen' });
-      for (const row of await attempts.all()) {
-        expect(await row.textContent()).toContain('400');
-        expect(await row.textContent()).toContain('failed');
+      const failedDeliveries = page.locator('li.delivery[data-status="FAILED"]').filter({ hasText: 'batch.closed' });
+      await waitFor(async () => (await failedDeliveries.count()) === 2, { timeoutMs: 20_000, what: 'both deliveries failed on screen' });
+      for (const delivery of await failedDeliveries.all()) {
+        const attempts = delivery.getByRole('table').locator('tbody tr');
+        await waitFor(async () => (await attempts.count()) === 2, { what: 'two attempts on screen' });
+        for (const row of await attempts.all()) {
+          expect(await row.textContent()).toContain('400');
+          expect(await row.textContent()).toContain('failed');
+        }
       }
       // A delivery made while the page is open shows up by itself (webhookDelivery subscription).
       for (const name of ['reopenBatch', 'closeBatch']) {
         expect(dataOf(await t.gql(`mutation($id: ID!) { ${name}(input: { id: $id }) { errors { message } } }`, { id: batch.id }))[name].errors).toEqual([]);
       }
-      await waitFor(async () => (await page.locator('li.delivery[data-status="FAILED"]').filter({ hasText: 'batch.closed' }).count()) === 2, { timeoutMs: 20_000, what: 'the second delivery on screen' });
+      await waitFor(async () => (await failedDeliveries.count()) === 3, { timeoutMs: 20_000, what: 'the third delivery on screen' });
       await screenshot(page, 'webhooks');
 
       // All of it in one page load; signing out forgets the token.
@@ -223,7 +358,7 @@ describe('operator dashboard in a browser', () => {
       expect(pageErrors).toEqual([]);
     }, 150_000);
   } else {
-    it('a VIEWER signs in on the embedded database, sees the accounts without sync buttons, and signs out', async () => {
+    it('a VIEWER signs in on the embedded database, sees the accounts without sync buttons, keeps the token through a failed check, and signs out', async () => {
       const t = app();
       const accountId = await createSimAccount(t, simulator(), MAIN);
       const viewer = await t.tokenFor('VIEWER');
@@ -234,6 +369,16 @@ describe('operator dashboard in a browser', () => {
       await page.locator(`tr[data-account-id="${accountId}"]`).getByRole('rowheader', { name: MAIN }).waitFor();
       await page.getByText('test VIEWER · VIEWER').waitFor();
       await expectNoButton(page, `Full sync ${MAIN}`);
+      // A reload while the server cannot answer (503 to every request) keeps the token: only the
+      // server refusing it would sign the user out. Trying again once it answers signs in.
+      const graphqlPath = (url: URL) => url.pathname === '/graphql';
+      await page.route(graphqlPath, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'Service unavailable' }] }) }));
+      await page.reload();
+      await page.getByRole('alert').filter({ hasText: 'could not be checked: Service unavailable' }).waitFor();
+      expect(await page.evaluate(`sessionStorage.getItem('stockline.token')`)).toBe(viewer);
+      await page.unroute(graphqlPath);
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.locator(`tr[data-account-id="${accountId}"]`).getByRole('rowheader', { name: MAIN }).waitFor();
       await page.getByRole('link', { name: 'Webhooks' }).click();
       await page.getByText('visible to ADMIN tokens only').waitFor();
       await page.getByRole('button', { name: 'Sign out' }).click();
@@ -246,4 +391,14 @@ describe('operator dashboard in a browser', () => {
 
 async function expectNoButton(page: Page, name: string) {
   expect(await page.getByRole('button', { name }).count()).toBe(0);
+}
+
+/** The button goes away (the page learnt that the run ended). */
+async function waitForNoButton(page: Page, name: string) {
+  await page.getByRole('button', { name }).waitFor({ state: 'detached' });
+}
+
+/** The account's newest run, as the API has it. */
+async function latestRun(t: TestApp, accountId: string): Promise<{ id: string; status: string; mode: string }> {
+  return dataOf(await t.gql(`query($a: ID!) { syncRuns(first: 1, filter: { accountId: $a }) { edges { node { id status mode } } } }`, { a: accountId })).syncRuns.edges[0].node;
 }
