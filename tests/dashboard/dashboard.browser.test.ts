@@ -304,6 +304,16 @@ describe('operator dashboard in a browser', () => {
       await page.getByRole('link', { name: 'Production' }).click();
       const batchRow = page.locator(`tr[data-batch-id="${batch.id}"]`);
       await batchRow.getByText('OPEN').waitFor();
+      // Aggregate: three units added through the API, aggregated from the row.
+      for (const code of ['DASH-U1', 'DASH-U2', 'DASH-U3']) {
+        const added = dataOf(await t.gql(`mutation($i: AddUnitToBatchInput!) { addUnitToBatch(input: $i) { errors { message } } }`, { i: { batchId: batch.id, code } })).addUnitToBatch;
+        expect(added.errors).toEqual([]);
+      }
+      await page.getByRole('button', { name: `Aggregate batch ${batch.batchNumber}` }).click();
+      await page.getByRole('status').filter({ hasText: `Aggregated batch ${batch.batchNumber}: 3 units aggregated` }).waitFor();
+      await batchRow.locator('td').nth(4).getByText('3', { exact: true }).waitFor();
+      const units = dataOf(await t.gql(`query($id: ID!) { batch(id: $id) { aggregatedUnitCount } }`, { id: batch.id })).batch;
+      expect(units.aggregatedUnitCount).toBe(3);
       await page.getByRole('button', { name: `Close batch ${batch.batchNumber}` }).click();
       await batchRow.getByText('CLOSED').waitFor();
       await page.getByRole('button', { name: `Reopen batch ${batch.batchNumber}` }).waitFor();
