@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Listing } from '../../src/generated/prisma/client.js';
 import { claimPushJobs, retryDelay, startPushWorker, type PushWorker, type PushWorkerOptions } from '../../src/modules/catalog/push-worker.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { findLeaks, simulatorSecrets, startFastSimulator } from '../../src/simulators/testing.js';
-import { backend, createScratchDatabase, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { backend, createSharedDatabase, dataOf, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';
 import { createSimAccount, ERRORS, LISTING_FIELDS, otherPrice, seedListing, waitFor } from '../helpers/catalog.js';
 
 const PRICE = `mutation($input: UpdateListingPriceInput!) { updateListingPrice(input: $input) { listing { ${LISTING_FIELDS} } ${ERRORS} } }`;
@@ -17,7 +14,7 @@ const FAST: PushWorkerOptions = { pollMs: 20, baseDelayMs: 100, maxDelayMs: 5000
 
 // One database shared by every app of this file, so an app can be stopped and another started on it.
 const ADMIN = `admin-${randomBytes(16).toString('hex')}`;
-let database: { env: Record<string, string>; drop(): Promise<void> };
+let database: SharedDatabase;
 let t: TestApp;
 let sim: Simulator;
 let accountId: string;
@@ -47,14 +44,7 @@ async function stopWorker() {
 }
 
 beforeAll(async () => {
-  const credentialsKey = randomBytes(32).toString('base64');
-  if (backend === 'postgres') {
-    const scratch = await createScratchDatabase();
-    database = { env: { DATABASE_URL: scratch.url, CREDENTIALS_KEY: credentialsKey }, drop: scratch.drop };
-  } else {
-    const dir = await mkdtemp(join(tmpdir(), 'stockline-outbox-'));
-    database = { env: { DATA_DIR: dir, CREDENTIALS_KEY: credentialsKey }, drop: () => rm(dir, { recursive: true, force: true }) };
-  }
+  database = await createSharedDatabase('outbox');
   sim = await startFastSimulator('STOREFRONT', { offers: 80, seed: 23 });
   // ROLE=api: no worker of its own; each test runs the worker it needs.
   t = await startTestApp(appEnv('api'));

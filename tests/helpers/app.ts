@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
@@ -24,6 +27,23 @@ export async function createScratchDatabase() {
       await c.end();
     },
   };
+}
+
+/** A database several apps of one test file start on in turn, on the backend under test, with one credentials key. */
+export interface SharedDatabase {
+  /** DATABASE_URL (PostgreSQL) or DATA_DIR (PGlite), and CREDENTIALS_KEY, for startTestApp. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+export async function createSharedDatabase(prefix: string): Promise<SharedDatabase> {
+  const credentialsKey = randomBytes(32).toString('base64');
+  if (backend === 'postgres') {
+    const scratch = await createScratchDatabase();
+    return { env: { DATABASE_URL: scratch.url, CREDENTIALS_KEY: credentialsKey }, drop: scratch.drop };
+  }
+  const dir = await mkdtemp(join(tmpdir(), `stockline-${prefix}-`));
+  return { env: { DATA_DIR: dir, CREDENTIALS_KEY: credentialsKey }, drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
 export interface GqlResult<T = any> {

@@ -4,14 +4,11 @@
  * so restarts are real: defaults are created once, edits survive, the first sync happens once.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spreadOffset } from '../../src/scheduler/schedule-timing.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
-import { backend, createScratchDatabase, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { createSharedDatabase, dataOf, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';
 import { ERRORS } from '../helpers/catalog.js';
 import { waitForRun } from '../helpers/sync.js';
 
@@ -22,7 +19,7 @@ const DELETE = `mutation($input: ScheduleIdInput!) { deleteSchedule(input: $inpu
 const LIST = `query($filter: ScheduleFilter) { schedules(filter: $filter, first: 100) { totalCount edges { node { ${SCHEDULE} } } } }`;
 
 const ADMIN = `admin-${randomBytes(16).toString('hex')}`;
-let database: { env: Record<string, string>; drop(): Promise<void> };
+let database: SharedDatabase;
 let t: TestApp | undefined;
 let storefront: Simulator;
 let emag: Simulator;
@@ -54,14 +51,7 @@ async function createAccount(sim: Simulator, name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const credentialsKey = randomBytes(32).toString('base64');
-  if (backend === 'postgres') {
-    const scratch = await createScratchDatabase();
-    database = { env: { DATABASE_URL: scratch.url, CREDENTIALS_KEY: credentialsKey }, drop: scratch.drop };
-  } else {
-    const dir = await mkdtemp(join(tmpdir(), 'stockline-schedules-'));
-    database = { env: { DATA_DIR: dir, CREDENTIALS_KEY: credentialsKey }, drop: () => rm(dir, { recursive: true, force: true }) };
-  }
+  database = await createSharedDatabase('schedules');
   [storefront, emag] = await Promise.all([startFastSimulator('STOREFRONT', { offers: 20, seed: 3 }), startFastSimulator('EMAG', { offers: 20, seed: 4 })]);
   t = await start();
 });
