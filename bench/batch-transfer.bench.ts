@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import pg from 'pg';
+import { adminQuery, withDatabase } from './scratch-db.js';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -46,11 +46,8 @@ async function child(rows: number): Promise<void> {
   const { parseEnv } = await import('../src/env.js');
   const { createTask } = await import('../src/modules/tasks/task.service.js');
   const name = `stockline_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  await adminQuery(ADMIN_URL, `CREATE DATABASE ${name}`);
+  const url = withDatabase(ADMIN_URL, name);
   const env = parseEnv({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DATABASE_URL: url, LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', TASK_CONCURRENCY: '1' });
   const app = await buildApp(env, { logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
   try {
@@ -128,10 +125,7 @@ async function child(rows: number): Promise<void> {
     process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
   } finally {
     await app.stop();
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
+    await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 
