@@ -17,10 +17,9 @@
  * that), one summary line and one JSON line. Nothing is asserted.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { adminQuery, withDatabase } from './scratch-db.js';
+import { createScratchDatabase } from './scratch-db.js';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -45,10 +44,8 @@ async function child(rows: number): Promise<void> {
   const { buildApp } = await import('../src/app.js');
   const { parseEnv } = await import('../src/env.js');
   const { createTask } = await import('../src/modules/tasks/task.service.js');
-  const name = `stockline_bench_${randomBytes(5).toString('hex')}`;
-  await adminQuery(ADMIN_URL, `CREATE DATABASE ${name}`);
-  const url = withDatabase(ADMIN_URL, name);
-  const env = parseEnv({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DATABASE_URL: url, LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', TASK_CONCURRENCY: '1' });
+  const scratch = await createScratchDatabase(ADMIN_URL);
+  const env = parseEnv({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DATABASE_URL: scratch.url, LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', TASK_CONCURRENCY: '1' });
   const app = await buildApp(env, { logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
   try {
     await app.start();
@@ -125,7 +122,7 @@ async function child(rows: number): Promise<void> {
     process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
   } finally {
     await app.stop();
-    await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 

@@ -26,7 +26,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { buildApp, type App } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
-import { adminQuery, withDatabase } from './scratch-db.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONCURRENCY = Number(process.argv[3] ?? 4);
@@ -251,19 +251,15 @@ async function measure(label: string, op: () => Promise<unknown>, ms: number, co
 async function main(): Promise<void> {
   if (!(SECONDS > 0) || !(CONCURRENCY >= 1)) throw new Error('usage: npx tsx bench/batches.bench.ts [seconds>0] [concurrency>=1]');
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `stockline_bench_${process.pid}_${Date.now().toString(36)}`;
-  const dbUrl = withDatabase(adminUrl, dbName);
 
   let app: App | undefined;
   let pool: pg.Pool | undefined;
-  let created = false;
+  let scratch: ScratchDatabase | undefined;
   try {
     checkpoint();
-    await adminQuery(adminUrl, `CREATE DATABASE "${dbName}"`);
-    created = true;
-    console.log(`scratch database ${dbName}`);
+    scratch = await createScratchDatabase(adminUrl);
 
-    app = await buildApp(parseEnv({ DATABASE_URL: dbUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX: 'false', API_RATE_LIMIT_PER_MINUTE: '1000000' }));
+    app = await buildApp(parseEnv({ DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX: 'false', API_RATE_LIMIT_PER_MINUTE: '1000000' }));
     await app.start();
     const token = app.bootstrapToken;
     if (!token) throw new Error('no bootstrap token: the scratch database was not fresh');
@@ -273,7 +269,7 @@ async function main(): Promise<void> {
     await seed(app);
     console.log(`seeded ${WORK_CENTERS} work centers, ${BATCHES} batches, ${BATCHES * UNITS_PER_BATCH} units in ${Math.round(performance.now() - seedStarted)} ms`);
 
-    pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
+    pool = new pg.Pool({ connectionString: scratch.url, max: 10 });
     checkpoint();
     checkSame(await graphql(app.url, token), await directSql(pool));
     checkpoint();
@@ -303,12 +299,7 @@ async function main(): Promise<void> {
     // Each step runs even when an earlier one fails; the database goes last.
     await pool?.end().catch((error: unknown) => console.error('closing the pool failed:', error));
     await app?.stop().catch((error: unknown) => console.error('stopping the app failed:', error));
-    if (created) {
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).then(
-        () => console.log(`dropped ${dbName}`),
-        (error: unknown) => console.error(`dropping ${dbName} failed; drop it by hand:`, error),
-      );
-    }
+    await scratch?.drop();
   }
 }
 

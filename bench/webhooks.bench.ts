@@ -28,7 +28,7 @@ import { EventBus } from '../src/events/event-bus.js';
 import { recordDeliveries } from '../src/modules/webhooks/webhook.outbox.js';
 import { signedHeaders } from '../src/modules/webhooks/webhook.signing.js';
 import { createWebhook, updateWebhook } from '../src/modules/webhooks/webhook.service.js';
-import { adminQuery, withDatabase } from './scratch-db.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
 
 const DELIVERIES = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 8);
@@ -83,20 +83,16 @@ async function fetchBaseline(url: string, secret: string, bodies: { id: string; 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
 async function main() {
-  const dbName = `stockline_bench_${process.pid}_${Date.now().toString(36)}`;
-  const dbUrl = withDatabase(adminUrl, dbName);
   let app: App | undefined;
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
-  let created = false;
+  let scratch: ScratchDatabase | undefined;
   try {
     checkpoint();
-    await adminQuery(adminUrl, `CREATE DATABASE "${dbName}"`);
-    created = true;
-    console.log(`scratch database ${dbName}`);
+    scratch = await createScratchDatabase(adminUrl);
     receiver = await startReceiver();
     app = await buildApp(
       parseEnv({
-        DATABASE_URL: dbUrl,
+        DATABASE_URL: scratch.url,
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
@@ -178,12 +174,7 @@ async function main() {
       receiver.server.closeAllConnections();
       await new Promise<void>((resolve) => receiver!.server.close(() => resolve()));
     }
-    if (created) {
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).then(
-        () => console.log(`dropped ${dbName}`),
-        (error: unknown) => console.error(`dropping ${dbName} failed; drop it by hand:`, error),
-      );
-    }
+    await scratch?.drop();
   }
 }
 
