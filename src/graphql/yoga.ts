@@ -6,6 +6,7 @@ import { schema } from './schema.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { createTokenRateLimiter } from './token-rate-limit.js';
 import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
+import { useWellFormedText } from './text-input.plugin.js';
 import { useGraphQLMetrics, useSubscriptionGauge } from '../modules/metrics/graphql-metrics.plugin.js';
 
 type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null };
@@ -26,7 +27,7 @@ export function createGraphQLHandler(env: Env, services: AppServices): YogaServe
     landingPage: false,
     // Multipart uploads stop at UPLOAD_MAX_BYTES; importBatches answers an oversized one with a typed error.
     // Operation counts, latency, errors and open subscriptions go to this app's registry (/metrics).
-    plugins: [useUploadLimit(env.UPLOAD_MAX_BYTES), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : [])],
+    plugins: [useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : [])],
     logging: {
       debug: (...a) => services.logger.debug(a.map(String).join(' ')),
       info: (...a) => services.logger.info(a.map(String).join(' ')),

@@ -1,10 +1,28 @@
+import DataLoader from 'dataloader';
 import { builder } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context.js';
+import { requestLoader } from '../../graphql/request-loader.js';
 import { SortDirection } from '../../graphql/common.schema.js';
 import { runMutation } from '../../graphql/payload.js';
+import { selectionUnder } from '../../graphql/deleted-row.js';
 import { ProductionError } from './production-error.schema.js';
 import { batchOrderBy, batchSortFields, batchWhere, type BatchSortField } from './batch.filters.js';
 import { closeBatch, createBatch, deleteBatch, reopenBatch, updateBatch } from './batch.service.js';
 import { isUuid } from '../../graphql/ids.js';
+
+/**
+ * Aggregated units per batch, one grouped query per page of batches. Not a filtered relationCount:
+ * next to `units { totalCount }` (same relation, no filter) the plugin could not plan both and fell
+ * back to a query per batch, which fails on the batch a delete payload returns.
+ */
+const aggregatedUnitCounts = (ctx: Context) =>
+  requestLoader(ctx, 'batch.aggregatedUnitCount', () =>
+    new DataLoader<string, number>(async (ids) => {
+      const rows = await ctx.prisma.unit.groupBy({ by: ['batchId'], where: { batchId: { in: [...ids] }, aggregated: true }, _count: { _all: true } });
+      const counts = new Map(rows.map((r) => [r.batchId, r._count._all]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+  );
 
 export const Batch = builder.prismaObject('Batch', {
   description: 'A production batch (shift task): what was made, where, by whom, and its serialized units.',
@@ -24,7 +42,7 @@ export const Batch = builder.prismaObject('Batch', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     workCenter: t.relation('workCenter'),
-    aggregatedUnitCount: t.relationCount('units', { where: { aggregated: true } }),
+    aggregatedUnitCount: t.int({ resolve: (batch, _args, ctx) => aggregatedUnitCounts(ctx).load(batch.id) }),
     units: t.relatedConnection('units', {
       cursor: 'id',
       totalCount: true,
@@ -172,6 +190,11 @@ builder.mutationFields((t) => ({
     authScopes: { operator: true },
     description: 'Deletes a closed batch and its units. The payload holds the batch as it was.',
     args: { input: t.arg({ type: IdInput('DeleteBatchInput') }) },
-    resolve: (_r, { input }, ctx) => runMutation('batch', () => deleteBatch(ctx, ctx.actor!, { id: String(input.id) })),
+    resolve: (_r, { input }, ctx, info) =>
+      runMutation('batch', async () => {
+        const { batch, aggregatedUnitCount } = await deleteBatch(ctx, ctx.actor!, { id: String(input.id) }, selectionUnder(ctx, info, 'batch'));
+        aggregatedUnitCounts(ctx).prime(batch.id, aggregatedUnitCount); // its units are gone now
+        return batch;
+      }),
   }),
 }));

@@ -4,6 +4,7 @@ import { transact, type Tx } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { batchCreate, batchUpdate, byId, closeBatch as closeInput, shiftOrder } from './production.inputs.js';
 import { batchNotFound, productionError } from './production.errors.js';
+import type { RowQuery } from '../../graphql/deleted-row.js';
 
 const duplicateBatch = (batchNumber: number, batchDate: Date) =>
   productionError(
@@ -90,15 +91,22 @@ export async function reopenBatch(services: AppServices, actor: Actor, raw: z.in
   });
 }
 
-/** Only a closed batch may be deleted; its units go with it. */
-export async function deleteBatch(services: AppServices, actor: Actor, raw: z.input<typeof byId>) {
+/**
+ * Only a closed batch may be deleted; its units go with it. Returns the batch as it was, read with
+ * `query` (what the caller selects under it, units and counts too) before it goes.
+ */
+export async function deleteBatch(services: AppServices, actor: Actor, raw: z.input<typeof byId>, query: RowQuery = {}) {
   const { id } = byId.parse(raw);
   return transact(services, actor.name, async (tx, emit) => {
     const batch = await requireBatch(tx, id);
     if (!batch.closed) throw productionError('BATCH_NOT_CLOSED', `Batch ${batch.batchNumber} is open; close it before deleting`, ['input', 'id']);
-    const units = await tx.unit.count({ where: { batchId: id } });
+    const [units, aggregatedUnitCount, answer] = await Promise.all([
+      tx.unit.count({ where: { batchId: id } }),
+      tx.unit.count({ where: { batchId: id, aggregated: true } }),
+      tx.batch.findUniqueOrThrow({ ...(query as object), where: { id } }),
+    ]);
     await tx.batch.delete({ where: { id } });
     emit('batch.deleted', { batch, unitsDeleted: units });
-    return batch;
+    return { batch: answer, aggregatedUnitCount };
   });
 }

@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { runMutation } from '../../graphql/payload.js';
+import { selectionUnder } from '../../graphql/deleted-row.js';
 import { ProductionError } from './production-error.schema.js';
 import { Batch } from './batch.schema.js';
 import { addUnitToBatch, aggregateBatch, aggregateUnit, removeUnitFromBatch } from './unit.service.js';
@@ -86,7 +87,8 @@ builder.mutationFields((t) => ({
     type: UnitPayload,
     authScopes: { operator: true },
     args: { input: t.arg({ type: UnitRefInput('RemoveUnitFromBatchInput') }) },
-    resolve: (_r, { input }, ctx) => runMutation('unit', () => removeUnitFromBatch(ctx, ctx.actor!, { ...input, batchId: String(input.batchId) })),
+    resolve: (_r, { input }, ctx, info) =>
+      runMutation('unit', () => removeUnitFromBatch(ctx, ctx.actor!, { ...input, batchId: String(input.batchId) }, selectionUnder(ctx, info, 'unit'))),
   }),
   aggregateUnit: t.field({
     type: UnitPayload,

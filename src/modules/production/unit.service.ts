@@ -6,6 +6,7 @@ import { aggregateBatch as aggregateBatchInput, aggregateUnit as aggregateUnitIn
 import { productionError } from './production.errors.js';
 import { requireBatch } from './batch.service.js';
 import { DomainErrors, type DomainError } from '../../graphql/domain-error.js';
+import type { RowQuery } from '../../graphql/deleted-row.js';
 
 const codeTaken = (code: string) => productionError('UNIT_CODE_TAKEN', `Unit code "${code}" is already in use`, ['input', 'code']);
 
@@ -25,7 +26,8 @@ export async function addUnitToBatch(services: AppServices, actor: Actor, raw: z
   }
 }
 
-export async function removeUnitFromBatch(services: AppServices, actor: Actor, raw: z.input<typeof unitRef>) {
+/** Returns the unit as it was, read with `query` (what the caller selects under it) before it goes. */
+export async function removeUnitFromBatch(services: AppServices, actor: Actor, raw: z.input<typeof unitRef>, query: RowQuery = {}) {
   const { batchId, code } = unitRef.parse(raw);
   return transact(services, actor.name, async (tx, emit) => {
     const batch = await requireBatch(tx, batchId, 'batchId');
@@ -33,9 +35,10 @@ export async function removeUnitFromBatch(services: AppServices, actor: Actor, r
     if (!unit || unit.batchId !== batchId) throw productionError('UNIT_NOT_FOUND', `Batch ${batch.batchNumber} has no unit "${code}"`, ['input', 'code']);
     if (batch.closed) throw productionError('BATCH_CLOSED', `Batch ${batch.batchNumber} is closed; reopen it to remove units`, ['input', 'batchId']);
     if (unit.aggregated) throw productionError('UNIT_AGGREGATED', `Unit "${code}" is aggregated and cannot be removed`, ['input', 'code']);
+    const answer = await tx.unit.findUniqueOrThrow({ ...(query as object), where: { id: unit.id } });
     await tx.unit.delete({ where: { id: unit.id } });
     emit('batch.product_removed', { batchId, unit });
-    return unit;
+    return answer;
   });
 }
 

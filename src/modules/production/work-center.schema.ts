@@ -1,6 +1,7 @@
 import { isUuid } from '../../graphql/ids.js';
 import { builder } from '../../graphql/builder.js';
 import { runMutation } from '../../graphql/payload.js';
+import { selectionUnder } from '../../graphql/deleted-row.js';
 import { ProductionError } from './production-error.schema.js';
 import { createWorkCenter, deleteWorkCenter, updateWorkCenter } from './work-center.service.js';
 
@@ -86,7 +87,7 @@ builder.mutationFields((t) => ({
     type: WorkCenterPayload,
     authScopes: { operator: true },
     args: { input: t.arg({ type: builder.inputType('DeleteWorkCenterInput', { fields: (f) => ({ id: f.id() }) }) }) },
-    resolve: (_r, { input }, ctx) => runMutation('workCenter', () => deleteWorkCenter(ctx, ctx.actor!, { id: String(input.id) })),
+    resolve: (_r, { input }, ctx, info) => runMutation('workCenter', () => deleteWorkCenter(ctx, ctx.actor!, { id: String(input.id) }, selectionUnder(ctx, info, 'workCenter'))),
   }),
 }));
 

@@ -4,6 +4,7 @@ import { transact } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { byId, workCenterCreate, workCenterUpdate } from './production.inputs.js';
 import { productionError } from './production.errors.js';
+import type { RowQuery } from '../../graphql/deleted-row.js';
 
 const duplicate = (identifier: string) =>
   productionError('DUPLICATE_IDENTIFIER', `A work center with identifier "${identifier}" already exists`, ['input', 'identifier']);
@@ -43,8 +44,11 @@ export async function updateWorkCenter(services: AppServices, actor: Actor, raw:
   }
 }
 
-/** A work center that batches still refer to is kept: deleting it would orphan their history. */
-export async function deleteWorkCenter(services: AppServices, actor: Actor, raw: z.input<typeof byId>) {
+/**
+ * A work center that batches still refer to is kept: deleting it would orphan their history.
+ * Returns it as it was, read with `query` (what the caller selects under it) before it goes.
+ */
+export async function deleteWorkCenter(services: AppServices, actor: Actor, raw: z.input<typeof byId>, query: RowQuery = {}) {
   const { id } = byId.parse(raw);
   return transact(services, actor.name, async (tx, emit) => {
     const existing = await tx.workCenter.findUnique({ where: { id }, include: { _count: { select: { batches: true } } } });
@@ -53,8 +57,9 @@ export async function deleteWorkCenter(services: AppServices, actor: Actor, raw:
       throw productionError('WORK_CENTER_IN_USE', `Work center "${existing.identifier}" still has ${existing._count.batches} batch(es); delete or move them first`, ['input', 'id']);
     }
     const { _count, ...workCenter } = existing;
+    const answer = await tx.workCenter.findUniqueOrThrow({ ...(query as object), where: { id } });
     await tx.workCenter.delete({ where: { id } });
     emit('work_center.deleted', { workCenter });
-    return workCenter;
+    return answer;
   });
 }

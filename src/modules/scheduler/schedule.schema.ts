@@ -1,6 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { isUuid } from '../../graphql/ids.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
+import { selectionUnder } from '../../graphql/deleted-row.js';
 import { MarketplaceAccount } from '../accounts/account.schema.js';
 import { SyncMode, SyncRun, SyncScope } from '../sync/sync-run.schema.js';
 import { CUSTOM_KEY_PREFIX } from '../../scheduler/default-schedules.js';
@@ -166,7 +167,14 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description: 'Deletes a schedule made with createSchedule; returns it as it was. Default schedules can only be disabled.',
     args: { input: t.arg({ type: ScheduleIdInput }) },
-    resolve: (_root, { input }, ctx) => runMutation('schedule', () => deleteSchedule(ctx, ctx.actor!, { id: String(input.id) })),
+    resolve: (_root, { input }, ctx, info) =>
+      runMutation('schedule', async () => {
+        const id = String(input.id);
+        // What the payload selects is read before the row goes (see src/graphql/deleted-row.ts).
+        const asItWas = isUuid(id) ? await ctx.prisma.schedule.findUnique({ ...(selectionUnder(ctx, info, 'schedule') as object), where: { id } }) : null;
+        const deleted = await deleteSchedule(ctx, ctx.actor!, { id });
+        return { ...asItWas, ...deleted };
+      }),
   }),
   pauseScheduler: t.field({
     type: SchedulerStatusPayload,

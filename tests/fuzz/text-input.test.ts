@@ -1,0 +1,54 @@
+/**
+ * Text that PostgreSQL cannot store (a NUL character) or that is not Unicode (a lone UTF-16
+ * surrogate) is refused as bad input wherever a request carries it, before any resolver runs
+ * (issue 12, finding 6: an unhandled Prisma 22021 error a VIEWER could trigger).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { createWorkCenter, snapshot } from '../helpers/production.js';
+
+let t: TestApp;
+let viewer: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  viewer = await t.tokenFor('VIEWER');
+  await createWorkCenter(t, 'WC-TEXT');
+});
+afterAll(() => t?.close());
+
+const refusedAsBadInput = (r: { status: number; errors?: { message: string; extensions?: { code?: string } }[] }) => {
+  expect(r.status).toBeLessThan(500);
+  expect(r.errors?.length).toBeGreaterThan(0);
+  for (const e of r.errors!) expect(e.extensions?.code).toBe('BAD_USER_INPUT');
+};
+
+describe('text inputs', () => {
+  it('a VIEWER filtering on a NUL byte gets BAD_USER_INPUT, not an internal error', async () => {
+    refusedAsBadInput(await t.gql('query($f: BatchFilter) { batches(filter: $f) { totalCount } }', { f: { shift: 'Day\u0000' } }, viewer));
+    refusedAsBadInput(await t.gql('query($c: String) { unit(code: $c) { id } }', { c: '\u0000' }, viewer));
+    refusedAsBadInput(await t.gql('{ workCenters(filter: { search: "a\\u0000b" }) { totalCount } }', undefined, viewer));
+  });
+
+  it('refuses NUL and lone surrogates in mutation inputs and changes nothing', async () => {
+    const before = await snapshot(t);
+    for (const name of ['Line\u0000', 'Line \ud800', 'Line \udfff x', '\ud83d']) {
+      const r = await t.gql('mutation($i: CreateWorkCenterInput!) { createWorkCenter(input: $i) { workCenter { id } errors { code } } }', { i: { identifier: `WC-${name}`, name } });
+      refusedAsBadInput(r);
+      expect(r.errors![0]!.message).toMatch(/variables\.i\.(identifier|name)/);
+    }
+    expect(await snapshot(t)).toEqual(before);
+  });
+
+  it('refuses them in JSON values and their keys too', async () => {
+    const update = 'mutation($i: UpdateAccountInput!) { updateAccount(input: $i) { errors { code } } }';
+    const id = '00000000-0000-4000-8000-000000000000';
+    refusedAsBadInput(await t.gql(update, { i: { id, rateLimits: { ['k\u0000']: 1 } } }));
+    refusedAsBadInput(await t.gql(update, { i: { id, rateLimits: { nested: [{ deep: 'v\ud800' }] } } }));
+  });
+
+  it('accepts any well-formed text, emoji and other supplementary characters included', async () => {
+    const r = dataOf(await t.gql('mutation($i: CreateWorkCenterInput!) { createWorkCenter(input: $i) { workCenter { name } errors { code } } }', { i: { identifier: 'WC-EMOJI', name: 'Линия 🚀 𝄞' } }));
+    expect(r.createWorkCenter).toEqual({ workCenter: { name: 'Линия 🚀 𝄞' }, errors: [] });
+    expect(dataOf(await t.gql('query($c: String) { unit(code: $c) { id } }', { c: 'tab\there' }, viewer)).unit).toBeNull();
+  });
+});
