@@ -6,6 +6,8 @@ import { schema } from './schema.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { createTokenRateLimiter } from './token-rate-limit.js';
 import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
+import { useSecretRedaction } from './secret-redaction.js';
+import { yogaLogging } from './yoga-logging.js';
 import { useWellFormedText } from './text-input.plugin.js';
 import { useGraphQLMetrics, useSubscriptionGauge } from '../modules/metrics/graphql-metrics.plugin.js';
 
@@ -27,13 +29,9 @@ export function createGraphQLHandler(env: Env, services: AppServices): YogaServe
     landingPage: false,
     // Multipart uploads stop at UPLOAD_MAX_BYTES; importBatches answers an oversized one with a typed error.
     // Operation counts, latency, errors and open subscriptions go to this app's registry (/metrics).
-    plugins: [useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : [])],
-    logging: {
-      debug: (...a) => services.logger.debug(a.map(String).join(' ')),
-      info: (...a) => services.logger.info(a.map(String).join(' ')),
-      warn: (...a) => services.logger.warn(a.map(String).join(' ')),
-      error: (...a) => services.logger.error(a.map(String).join(' ')),
-    },
+    // Secret inputs are redacted from errors first, before masking logs them (src/graphql/secret-redaction.ts).
+    plugins: [useSecretRedaction(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : [])],
+    logging: yogaLogging(services.logger),
     graphiql: {
       title: 'Stockline',
       subscriptionsProtocol: 'WS',

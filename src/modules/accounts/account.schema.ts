@@ -1,6 +1,7 @@
 import { isUuid } from '../../graphql/ids.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
+import { secretInput } from '../../graphql/secret-redaction.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
 import { accountErrorCodes } from './account.errors.js';
 import { createAccount, testAccountConnection, updateAccount } from './account.service.js';
@@ -106,6 +107,8 @@ builder.queryFields((t) => ({
 
 const AccountCredentialsInput = builder.inputType('AccountCredentialsInput', {
   description: 'eMAG: username and password. Ozon: clientId (digits) and apiKey. Wildberries and storefront: token.',
+  // Every value in it is kept out of logs and echoed errors (src/graphql/secret-redaction.ts).
+  extensions: secretInput,
   fields: (t) => ({
     username: t.string({ required: false }),
     password: t.string({ required: false }),

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
+import { secretInput } from '../../graphql/secret-redaction.js';
 import { isUuid } from '../../graphql/ids.js';
 import { defineErrorType, runMutation, type Payload } from '../../graphql/payload.js';
 import { isEventType } from '../../events/event-types.js';
@@ -140,7 +141,7 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
   fields: (t) => ({
     url: t.string({ description: 'http(s) URL; private, loopback and link-local targets are refused unless the server allows them.' }),
     events: t.stringList({ required: false, description: 'Event type names (see eventTypes); empty or left out: every event.' }),
-    secret: t.string({ required: false, description: 'At least 24 characters; generated when left out. Returned once, in this payload.' }),
+    secret: t.string({ required: false, extensions: secretInput, description: 'At least 24 characters; generated when left out. Returned once, in this payload.' }),
     active: t.boolean({ required: false, description: 'Default true.' }),
     retryCount: t.int({ required: false, description: '0..20, default 5.' }),
     timeoutMs: t.int({ required: false, description: '100..30000, default 10000.' }),
@@ -234,7 +235,7 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({
         type: builder.inputType('RotateWebhookSecretInput', {
-          fields: (f) => ({ id: f.id(), secret: f.string({ required: false, description: 'At least 24 characters; generated when left out.' }) }),
+          fields: (f) => ({ id: f.id(), secret: f.string({ required: false, extensions: secretInput, description: 'At least 24 characters; generated when left out.' }) }),
         }),
       }),
     },
