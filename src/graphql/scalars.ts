@@ -1,6 +1,7 @@
 import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
 import { GraphQLError, Kind } from 'graphql';
 import { builder } from './builder.js';
+import { OversizedUpload } from '../modules/files/upload-limit.plugin.js';
 
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('JSON', JSONResolver);
@@ -33,9 +34,24 @@ builder.scalarType('Decimal', {
 });
 
 // Uploads arrive as multipart parts (graphql-yoga parses the GraphQL multipart request spec).
+// Only a part of the request is a file: a string or object in its place is bad input, not a crash later.
+const notAFile = () =>
+  new GraphQLError('File must be an upload: send the file as a part of a multipart request (GraphQL multipart request spec) and map it to this variable', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
 builder.scalarType('File', {
   description: 'A file upload, sent as a part of a multipart request (GraphQL multipart request spec).',
   serialize: () => {
     throw new GraphQLError('File is an input-only scalar');
+  },
+  // An upload over the size limit arrives as the plugin's stand-in (a typed FILE_TOO_LARGE later), also accepted.
+  parseValue: (value) => {
+    // Duck-typed: the server's fetch implementation has File classes of its own.
+    const blob = value as Partial<File> | null;
+    if (value instanceof OversizedUpload || (typeof blob?.stream === 'function' && typeof blob.arrayBuffer === 'function' && typeof blob.size === 'number')) return value as File;
+    throw notAFile();
+  },
+  parseLiteral: () => {
+    throw notAFile();
   },
 });

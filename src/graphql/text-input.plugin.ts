@@ -1,16 +1,13 @@
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-
-/** Why a piece of text cannot be taken, or null: PostgreSQL cannot store NUL, and a lone surrogate is not Unicode. */
-export function textProblem(text: string): string | null {
-  if (text.includes('\u0000')) return 'contains a NUL character (U+0000)';
-  // A lone UTF-16 surrogate would be stored as U+FFFD: refused rather than silently changed.
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)) return 'contains a lone UTF-16 surrogate (not valid Unicode)';
-  return null;
-}
+import { textProblem } from './well-formed-text.js';
 
 const refusal = (where: string, problem: string) =>
   new GraphQLError(`Text at ${where} ${problem}; send well-formed text without NUL characters`, { extensions: { code: 'BAD_USER_INPUT' } });
+
+/** Arrays and plain objects, as JSON parses them; uploads (files put in by the multipart parser) are not walked. */
+const isJsonContainer = (value: unknown): value is object =>
+  Array.isArray(value) || (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value)));
 
 /** The first string (value or object key) in the variables that cannot be taken; iterative, so deep nesting cannot overflow the stack. */
 function variablesProblem(variables: unknown): GraphQLError | null {
@@ -20,7 +17,7 @@ function variablesProblem(variables: unknown): GraphQLError | null {
     if (typeof value === 'string') {
       const problem = textProblem(value);
       if (problem) return refusal(path, problem);
-    } else if (value !== null && typeof value === 'object' && !(value instanceof Blob)) {
+    } else if (isJsonContainer(value)) {
       for (const [key, inner] of Object.entries(value)) {
         const problem = textProblem(key);
         if (problem) return refusal(`${path} (a key)`, problem);

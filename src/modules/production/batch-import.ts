@@ -19,6 +19,7 @@ import { OversizedUpload } from '../files/upload-limit.plugin.js';
 import { settingsOf } from '../tasks/task.settings.js';
 import { createTask } from '../tasks/task.service.js';
 import { DomainError } from '../../graphql/domain-error.js';
+import { textProblem } from '../../graphql/well-formed-text.js';
 import type { Actor, AppServices } from '../../graphql/context.js';
 import { batchCreate } from './production.inputs.js';
 import { batchColumns, batchFileFormats, contentTypes, unescapeCsvText, type BatchFileFormat } from './batch-export.js';
@@ -110,6 +111,23 @@ async function* xlsxRows(stream: Readable): AsyncGenerator<RawRow> {
   }
 }
 
+/** The file could not be parsed (a damaged zip or workbook, broken CSV quoting): the user's file, not a bug. */
+class UnreadableFile extends Error {}
+
+/** Whatever the parser throws becomes an UnreadableFile, with the row it stopped after. */
+async function* parsed(rows: AsyncGenerator<RawRow>): AsyncGenerator<RawRow> {
+  let last = 0;
+  try {
+    for await (const raw of rows) {
+      last = raw.row;
+      yield raw;
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UnreadableFile(`${reason.slice(0, 200)}${last ? ` (after row ${last})` : ''}`);
+  }
+}
+
 /** The file's rows as a stream, counting the file bytes read (for progress). */
 function readRows(source: Readable, format: BatchFileFormat, onBytes: (n: number) => void): AsyncGenerator<RawRow> {
   const counted = new Transform({
@@ -120,7 +138,7 @@ function readRows(source: Readable, format: BatchFileFormat, onBytes: (n: number
   });
   source.on('error', (e) => counted.destroy(e));
   source.pipe(counted);
-  return format === 'CSV' ? csvRows(counted) : xlsxRows(counted);
+  return parsed(format === 'CSV' ? csvRows(counted) : xlsxRows(counted));
 }
 
 const isEmpty = (cells: unknown[]) => cells.every((c) => c === null || c === undefined || (typeof c === 'string' && c.trim() === ''));
@@ -201,7 +219,8 @@ function parseRow(raw: RawRow, columns: (string | null)[], format: BatchFileForm
   const closedAt = closedAtText || cells.closedAt instanceof Date ? need('closedAt', parseTimestamp(cells.closedAt)) : null;
   if (closed === false && closedAt) fail('closedAt', 'closedAt is set but closed is false');
   const workCenterIdentifier = text(cells.workCenterIdentifier, 'workCenterIdentifier', format).trim();
-  if (!workCenterIdentifier) fail('workCenterIdentifier', 'workCenterIdentifier must not be empty');
+  const identifierProblem = workCenterIdentifier ? textProblem(workCenterIdentifier) : 'must not be empty';
+  if (identifierProblem) fail('workCenterIdentifier', `workCenterIdentifier ${identifierProblem}`);
   // The createBatch rules (lengths, empties, shift order) with a placeholder for the work center.
   const candidate = {
     taskDescription: text(cells.taskDescription, 'taskDescription', format),
@@ -381,6 +400,16 @@ async function checkFormat(file: StoredFile, format: BatchFileFormat, services: 
 }
 
 export async function runImportBatches(ctx: TaskContext<z.infer<typeof importBatchesInput>>): Promise<ImportBatchesResult> {
+  try {
+    return await importBatches(ctx);
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    const done = ctx.input.atomic ? 'nothing was imported' : 'batches of the rows read before it may have been imported; fix the file and import it again with updateExisting';
+    throw new TaskUserError(`The file could not be read as ${ctx.input.format}: ${error.message}; ${done}`);
+  }
+}
+
+async function importBatches(ctx: TaskContext<z.infer<typeof importBatchesInput>>): Promise<ImportBatchesResult> {
   const { fileId, format, atomic } = ctx.input;
   const file = await ctx.services.prisma.storedFile.findUnique({ where: { id: fileId } });
   if (!file) throw new TaskUserError('The uploaded file is gone (it expired or was removed); upload it again');

@@ -1,10 +1,18 @@
 import { z } from 'zod';
+import { textProblem } from '../../graphql/well-formed-text.js';
 
 // The rules every caller (GraphQL, import, CLI) gets, whatever its own input layer checks.
 
-const text = (field: string, max = 500) => z.string().trim().min(1, `${field} must not be empty`).max(max, `${field} is at most ${max} characters`);
+/** NUL and lone surrogates are refused here too: imports and the CLI do not pass the GraphQL check. */
+const wellFormed = (field: string) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = textProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${field} ${problem}` });
+};
+const text = (field: string, max = 500) => z.string().trim().min(1, `${field} must not be empty`).max(max, `${field} is at most ${max} characters`).superRefine(wellFormed(field));
 const id = z.uuid('must be a valid id');
-const code = z.string().trim().min(1, 'code must not be empty').max(200, 'code is at most 200 characters');
+const code = z.string().trim().min(1, 'code must not be empty').max(200, 'code is at most 200 characters').superRefine(wellFormed('code'));
+/** PostgreSQL integer: larger numbers cannot be stored. */
+export const MAX_INT = 2_147_483_647;
 
 export const workCenterCreate = z.object({ identifier: text('identifier', 100), name: text('name', 200) });
 export const workCenterUpdate = z.object({ id, identifier: text('identifier', 100).nullish(), name: text('name', 200).nullish() });
@@ -13,7 +21,7 @@ const batchFields = {
   taskDescription: text('taskDescription', 2000),
   shift: text('shift', 100),
   team: text('team', 200),
-  batchNumber: z.number().int().positive('batchNumber must be positive'),
+  batchNumber: z.number().int().positive('batchNumber must be positive').max(MAX_INT, `batchNumber is at most ${MAX_INT}`),
   batchDate: z.date(),
   nomenclature: text('nomenclature', 500),
   eknCode: text('eknCode', 100),
