@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { createWorkCenter } from '../helpers/production.js';
-import { refusedRange } from '../../src/modules/webhooks/webhook.target.js';
+import { refusedRange } from '../../src/modules/outbound/target-policy.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 const ERRORS = 'errors { code message field }';

@@ -5,7 +5,7 @@ import { transact } from '../../db/transaction.js';
 import { CredentialsDecryptError } from '../accounts/credentials.crypto.js';
 import { byId, rotateInput, webhookCreate, webhookUpdate } from './webhook.inputs.js';
 import { deliveryNotFound, webhookError, webhookNotFound } from './webhook.errors.js';
-import { checkTarget, TargetRefused } from './webhook.target.js';
+import { checkTarget, TargetRefused } from '../outbound/target-policy.js';
 import { generateWebhookSecret, standardWebhooksSecret } from './webhook.signing.js';
 
 /** A subscription with its secret in clear: only ever returned by create and rotate. */
@@ -19,7 +19,7 @@ const allowPrivate = (services: AppServices) => services.webhookTargets?.allowPr
 
 async function ensureTarget(services: AppServices, url: string) {
   try {
-    await checkTarget(url, allowPrivate(services));
+    await checkTarget(url, { allowPrivate: allowPrivate(services) });
   } catch (error) {
     if (error instanceof TargetRefused) throw webhookError('TARGET_REFUSED', `url refused: ${error.message}`, ['input', 'url']);
     throw error;

@@ -22,7 +22,7 @@ import type { AppServices } from '../../graphql/context.js';
 import type { WebhookAttemptEvent } from '../../events/event-bus.js';
 import { secretOf } from './webhook.service.js';
 import { signedHeaders } from './webhook.signing.js';
-import { checkLiteralHost, guardedLookup, TargetRefused } from './webhook.target.js';
+import { checkLiteralHost, guardedLookup, TargetRefused } from '../outbound/target-policy.js';
 
 export interface WebhookWorkerOptions {
   /** Deliveries in flight at once; default 8 (WEBHOOK_CONCURRENCY). */
@@ -258,7 +258,7 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
     const timeout = AbortSignal.timeout(delivery.timeoutMs);
     try {
       const url = new URL(delivery.url);
-      checkLiteralHost(url, allowPrivate);
+      checkLiteralHost(url, { allowPrivate });
       const secret = secretOf(services, { id: delivery.webhookId, secretEncrypted: delivery.secretEncrypted });
       const headers = signedHeaders(secret, delivery, Math.floor(Date.now() / 1000));
       const response = await post(url, headers, delivery.body, AbortSignal.any([stopping.signal, timeout]));
