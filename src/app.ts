@@ -80,6 +80,8 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   const events = new EventBus(redis ? createRedisEventTarget({ publishClient: redis.pub, subscribeClient: redis.sub }) : undefined);
   const services: AppServices = { prisma: db.prisma, events, logger, cipher, redis: redis?.pub, monitoring: { ...monitoringSettings(env), ...options.monitoring } };
   services.webhookTargets = { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS };
+  // Tests run their simulators on loopback; the sandbox adds its own simulators' origins (declared-accounts.ts).
+  services.accountTargets = { allowPrivate: env.ACCOUNT_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV === 'test' };
   services.mailer = createMailer(env);
   services.tasks = taskSettings(env);
   // Every instance (api and worker roles) counts for itself and serves its own /metrics.

@@ -66,6 +66,12 @@ export const envSchema = z.object({
   LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Let webhooks target private, loopback and link-local addresses (development, tests); default false. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  /**
+   * Let account base URLs point at private, loopback, link-local and CGNAT addresses (local
+   * simulators); checked at save and at connect. Default: on with NODE_ENV=test and for the
+   * sandbox's own simulator accounts, off otherwise.
+   */
+  ACCOUNT_ALLOW_PRIVATE_TARGETS: bool.optional(),
   /** Webhook deliveries one worker sends at once; default 8. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Background tasks one worker runs at once; default 2. */

@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from './shared/logger.js';
 import type { BudgetRegistry } from './shared/rate-limit.js';
+import type { TargetPolicy } from '../modules/outbound/target-policy.js';
 
 export type Channel = 'EMAG' | 'OZON' | 'WILDBERRIES' | 'STOREFRONT';
 export type Fulfillment = 'MAIN' | 'FBE';
@@ -66,6 +67,8 @@ export interface ConnectorContext {
   headroom?: number;
   /** Told of every HTTP attempt (retries included), e.g. to count calls and 429s; must not throw. */
   onResponse?: HttpObserver;
+  /** Outbound target policy at connect (private ranges); absent allows them, for use against local simulators. */
+  targets?: TargetPolicy;
 }
 
 /**

@@ -33,6 +33,7 @@ export {
   NetworkError,
   RateLimitError,
   RemoteError,
+  TargetRefusedError,
   TimeoutError,
 } from './shared/errors.js';
 export { BudgetRegistry, defaultBudgetRegistry } from './shared/rate-limit.js';

@@ -7,6 +7,7 @@ import type { TaskSettings } from '../modules/tasks/task.settings.js';
 import type { MonitoringSettings } from '../modules/monitoring/monitoring.settings.js';
 import type { ReportMailer } from '../modules/reports/report-mailer.js';
 import type { Metrics } from '../modules/metrics/metrics.registry.js';
+import type { TargetPolicy } from '../modules/outbound/target-policy.js';
 
 /** Who is calling: resolved from the bearer token before execution. */
 export interface Actor {
@@ -32,6 +33,8 @@ export interface AppServices {
   webhookWorker?: { kick(): void };
   /** Webhook target policy (WEBHOOK_ALLOW_PRIVATE_TARGETS); absent means private targets are refused. */
   webhookTargets?: { allowPrivate: boolean };
+  /** Account base URL policy (ACCOUNT_ALLOW_PRIVATE_TARGETS), at save and at connect; absent means private targets are refused. */
+  accountTargets?: TargetPolicy;
   /** This process's scheduler (worker roles, SCHEDULER_ENABLED): a schedule edited here re-arms its timer at once. */
   scheduler?: { kick(): void };
   /** This process's background task worker (absent with ROLE=api): new tasks start at once instead of at the next poll. */

@@ -71,6 +71,12 @@ export class NetworkError extends ConnectorError {
   readonly retryable = true;
 }
 
+/** The outbound target policy refused the address: repeating cannot help, so never retried. */
+export class TargetRefusedError extends ConnectorError {
+  readonly kind = 'NETWORK' as const;
+  readonly retryable = false;
+}
+
 /** No complete answer within the per-call timeout. */
 export class TimeoutError extends ConnectorError {
   readonly kind = 'TIMEOUT' as const;

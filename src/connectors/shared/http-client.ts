@@ -1,9 +1,12 @@
 /**
- * The one way connectors talk HTTP: global fetch, a rate budget slot before every attempt
- * (retries included), a per-call timeout that covers the body, retries with backoff on 429, 5xx,
- * timeouts and connection resets, and typed, redacted errors.
+ * The one way connectors talk HTTP: fetch under the outbound target policy (no redirects
+ * followed; private addresses refused at connect unless allowed), a rate budget slot before every
+ * attempt (retries included), a per-call timeout that covers the body, retries with backoff on
+ * 429, 5xx, timeouts and connection resets, and typed, redacted errors.
  */
 import type { Channel, HttpObservation, HttpObserver } from '../connector.js';
+import { outboundFetch } from '../../modules/outbound/outbound-fetch.js';
+import { TargetRefused, type TargetPolicy } from '../../modules/outbound/target-policy.js';
 import { backoffDelay, retryAfterFromHeaders } from './backoff.js';
 import {
   AuthError,
@@ -11,6 +14,7 @@ import {
   NetworkError,
   RateLimitError,
   RemoteError,
+  TargetRefusedError,
   TimeoutError,
   type ErrorContext,
 } from './errors.js';
@@ -60,6 +64,8 @@ export interface HttpClientOptions {
   maxDelayMs: number;
   timeoutMs: number;
   onResponse?: HttpObserver;
+  /** Private-range policy at connect; absent allows them (library use against local simulators): the app always passes its own. */
+  targets?: TargetPolicy;
 }
 
 const RESET_CODES = new Set([
@@ -156,11 +162,13 @@ export class HttpClient {
       body = JSON.stringify(spec.body);
     }
     try {
-      const response = await fetch(url, { method: spec.method, headers, body, signal });
+      const response = await outboundFetch(url, { method: spec.method, headers, body, signal }, this.options.targets ?? { allowPrivate: true });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, text };
+      return { status: response.status, headers: response.headers as unknown as Headers, text };
     } catch (caught) {
       if (spec.signal?.aborted) throw spec.signal.reason;
+      const refused = targetRefusal(caught);
+      if (refused) throw new TargetRefusedError(`target refused: ${refused.message}`, context, { cause: caught });
       if (timeout.aborted) {
         throw new TimeoutError(`no answer within ${this.options.timeoutMs} ms`, context, { cause: caught });
       }
@@ -173,9 +181,11 @@ export class HttpClient {
   }
 
   private toError(response: RawResponse, context: ErrorContext): ConnectorError {
+    const { status } = response;
+    // fetch runs with redirect: 'manual': a 3xx is answered here, never followed.
+    if (status >= 300 && status < 400) return new RemoteError(`redirect (HTTP ${status}) not followed`, context, { retryable: false });
     const mapped = this.options.mapError?.(response, context);
     if (mapped) return mapped;
-    const { status } = response;
     const detail = `HTTP ${status} ${excerpt(this.options.redactor, response.text)}`.trim();
     const retryAfterMs = retryAfterFromHeaders(response.headers);
     if (status === 401 || status === 403) return new AuthError(detail, context);
@@ -183,6 +193,16 @@ export class HttpClient {
     if (status >= 500 || status === 408) return new RemoteError(detail, context, { retryable: true, retryAfterMs });
     return new RemoteError(detail, context, { retryable: false });
   }
+}
+
+/** The policy's refusal behind a failed fetch (undici wraps the lookup's error as `cause`). */
+function targetRefusal(error: unknown): TargetRefused | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth += 1) {
+    if (current instanceof TargetRefused) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function networkCode(error: unknown): string | undefined {

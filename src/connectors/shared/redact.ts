@@ -24,8 +24,20 @@ export class Redactor {
   }
 }
 
+/**
+ * One line of at most `max` characters (code points) with control and format characters (NUL,
+ * escape sequences, bidi overrides, zero-width marks) turned into spaces: what a remote server
+ * said, made safe to show to a user or write to a log.
+ */
+export function oneLine(text: string, max: number): string {
+  // Only the head is looked at: a multi-megabyte body costs no more than a short one.
+  const head = text.length > max * 8 ? text.slice(0, max * 8) : text;
+  const flat = head.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\s]+/gu, ' ').trim();
+  const chars = Array.from(flat);
+  return chars.length > max || head !== text ? `${chars.slice(0, max).join('')}…` : flat;
+}
+
 /** A short, single-line, redacted excerpt of a response body for error messages. */
 export function excerpt(redactor: Redactor, text: string, max = 200): string {
-  const flat = redactor.redact(text).replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  return oneLine(redactor.redact(text), max);
 }

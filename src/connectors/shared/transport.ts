@@ -4,7 +4,10 @@ import { ConnectorError, isAbortError } from './errors.js';
 import { HttpClient, type ErrorMapper } from './http-client.js';
 import { childLogger, type Logger } from './logger.js';
 import { defaultBudgetRegistry, DEFAULT_HEADROOM, type RequestBudget } from './rate-limit.js';
-import { Redactor } from './redact.js';
+import { oneLine, Redactor } from './redact.js';
+
+/** Longest connection-test message: the error's own prefix and a body excerpt of at most 200 characters. */
+const MAX_PROBE_MESSAGE = 300;
 
 export interface TransportSpec {
   channel: Channel;
@@ -51,6 +54,7 @@ export function buildTransport(account: ConnectorAccount, context: ConnectorCont
     maxDelayMs: context.retryMaxDelayMs ?? 30_000,
     timeoutMs: context.timeoutMs ?? 30_000,
     onResponse: context.onResponse,
+    targets: context.targets,
   });
   return { http, logger, rateLimits };
 }
@@ -69,9 +73,9 @@ export async function probeConnection(probe: () => Promise<unknown>, signal?: Ab
           : error.kind === 'TIMEOUT'
             ? 'NETWORK'
             : 'REMOTE';
-      return { ok: false, kind, message: error.message };
+      return { ok: false, kind, message: oneLine(error.message, MAX_PROBE_MESSAGE) };
     }
-    return { ok: false, kind: 'REMOTE', message: error instanceof Error ? error.message : 'unknown error' };
+    return { ok: false, kind: 'REMOTE', message: oneLine(error instanceof Error ? error.message : 'unknown error', MAX_PROBE_MESSAGE) };
   }
 }
 

@@ -15,6 +15,8 @@ export function connectorFor(services: AppServices, account: MarketplaceAccount,
     redis: services.redis,
     // Counts this account's calls and 429s; connectors only see a callback, never the metrics library.
     onResponse: services.metrics ? marketplaceObserver(services.metrics, account) : undefined,
+    // Checked again on every connection: the address a name resolves to today is the one dialled.
+    targets: services.accountTargets ?? { allowPrivate: false },
     ...context,
   });
 }

@@ -1,7 +1,7 @@
 import { DomainError } from '../../graphql/domain-error.js';
 
 /** Stable codes of every account refusal; clients switch on these. */
-export const accountErrorCodes = ['VALIDATION', 'NOT_FOUND', 'DUPLICATE_NAME', 'CREDENTIALS_UNREADABLE'] as const;
+export const accountErrorCodes = ['VALIDATION', 'NOT_FOUND', 'DUPLICATE_NAME', 'CREDENTIALS_UNREADABLE', 'TARGET_REFUSED'] as const;
 
 export type AccountErrorCode = (typeof accountErrorCodes)[number];
 

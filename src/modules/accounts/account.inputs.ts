@@ -26,10 +26,38 @@ const baseUrl = z
   .trim()
   .pipe(z.url({ protocol: /^https?$/, error: 'baseUrl must be an http(s) URL' }))
   .transform((u) => u.replace(/\/+$/, ''));
-const rateLimits = z.record(
-  z.string().min(1),
-  z.strictObject({ limit: z.number().int().positive('limit must be positive'), periodMs: z.number().int().positive('periodMs must be positive') }),
-  { error: 'rateLimits must map an endpoint class to { limit, periodMs }' },
+/** Keys that reach an object's prototype when JSON is merged or walked; zod would silently drop `__proto__`. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path to the first prototype key anywhere in a JSON value, or null (no recursion: any depth is safe). */
+function prototypeKeyPath(root: unknown): string[] | null {
+  const stack: { value: unknown; path: string[] }[] = [{ value: root, path: [] }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    for (const key of Object.keys(next.value)) {
+      if (PROTOTYPE_KEYS.has(key)) return [...next.path, key];
+      stack.push({ value: (next.value as Record<string, unknown>)[key], path: [...next.path, key] });
+    }
+  }
+  return null;
+}
+
+/** A JSON input that is stored as JSON: refused, with a typed error, when it carries a prototype key. */
+const storedJson = <T extends z.ZodType>(schema: T) =>
+  z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const path = prototypeKeyPath(value);
+      if (path) ctx.addIssue({ code: 'custom', message: `"${path.at(-1)}" is not allowed as a key`, path, abort: true });
+    })
+    .pipe(schema);
+
+const rateLimits = storedJson(
+  z.record(
+    z.string().min(1),
+    z.strictObject({ limit: z.number().int().positive('limit must be positive'), periodMs: z.number().int().positive('periodMs must be positive') }),
+    { error: 'rateLimits must map an endpoint class to { limit, periodMs }' },
+  ),
 );
 const conflictStrategy = z.enum(['REMOTE_PRIORITY', 'LOCAL_PRIORITY', 'NEWEST_WINS', 'MANUAL']);
 /** Credentials as they come in (GraphQL gives absent fields as null): checked per channel later. */

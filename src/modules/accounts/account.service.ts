@@ -8,13 +8,27 @@ import { accountCreate, accountUpdate, byId, updateChecks } from './account.inpu
 import { accountError, accountNotFound, duplicateName } from './account.errors.js';
 import { CredentialsDecryptError } from './credentials.crypto.js';
 import { connectorFor } from './account-connector.js';
+import { checkTarget, TargetRefused } from '../outbound/target-policy.js';
 
 export type AccountSource = 'api' | 'env' | 'sandbox';
 
 const jsonOrNull = (v: unknown) => (v == null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
 
+const policy = (services: AppServices) => services.accountTargets ?? { allowPrivate: false };
+
+/** The save-time check of the outbound target policy (connectors check again at connect). */
+async function ensureBaseUrl(services: AppServices, baseUrl: string) {
+  try {
+    await checkTarget(baseUrl, policy(services));
+  } catch (error) {
+    if (error instanceof TargetRefused) throw accountError('TARGET_REFUSED', `baseUrl refused: ${error.message}`, ['input', 'baseUrl']);
+    throw error;
+  }
+}
+
 export async function createAccount(services: AppServices, actor: Actor, raw: z.input<typeof accountCreate>, source: AccountSource = 'api') {
   const { credentials, rateLimits, conflictStrategy, enabled, ...input } = accountCreate.parse(raw);
+  await ensureBaseUrl(services, input.baseUrl);
   try {
     return await transact(services, actor.name, async (tx) => {
       if (await tx.marketplaceAccount.findUnique({ where: { name: input.name }, select: { id: true } })) throw duplicateName(input.name);
@@ -38,6 +52,7 @@ export async function createAccount(services: AppServices, actor: Actor, raw: z.
 export async function updateAccount(services: AppServices, actor: Actor, raw: z.input<typeof accountUpdate>) {
   const { id, credentials: rawCredentials, rateLimits, ...patch } = accountUpdate.parse(raw);
   const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined)) as Prisma.MarketplaceAccountUpdateInput;
+  if (patch.baseUrl) await ensureBaseUrl(services, patch.baseUrl);
   try {
     return await transact(services, actor.name, async (tx) => {
       const current = await tx.marketplaceAccount.findUnique({ where: { id } });
@@ -116,6 +131,7 @@ export interface DeclaredAccount {
 export async function upsertDeclaredAccount(services: AppServices, declared: DeclaredAccount, source: AccountSource) {
   // Only what the declaration says is refreshed; enabled and conflictStrategy stay as an admin set them.
   const { credentials, rateLimits, conflictStrategy: _c, enabled: _e, ...input } = accountCreate.parse({ ...declared });
+  await checkTarget(input.baseUrl, policy(services));
   const data = { ...input, credentialsEncrypted: services.cipher.encrypt(credentials), rateLimits: jsonOrNull(rateLimits), source };
   return services.prisma.marketplaceAccount.upsert({ where: { name: input.name }, create: data, update: data });
 }

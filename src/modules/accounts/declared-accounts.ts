@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { ConfigError, type Env } from '../../env.js';
+import { TargetRefused } from '../outbound/target-policy.js';
 import type { AppServices } from '../../graphql/context.js';
 import { startSandbox, type Sandbox } from '../../simulators/index.js';
 import { upsertDeclaredAccount, type DeclaredAccount } from './account.service.js';
@@ -83,6 +84,9 @@ export async function syncDeclaredAccounts(services: AppServices, env: Env): Pro
   if (!declared.length && sandboxWanted(env)) {
     sandbox = await startSandbox();
     source = 'sandbox';
+    // The simulators run in this process, on loopback: exactly their origins are allowed, nothing else private.
+    const allowPrivate = services.accountTargets?.allowPrivate ?? false;
+    services.accountTargets = { allowPrivate, allowedOrigins: sandbox.accounts.map((a) => new URL(a.baseUrl).origin) };
     accounts = sandbox.accounts.map(({ name, channel, fulfillment, baseUrl, credentials, rateLimits }) => ({
       name,
       channel,
@@ -93,7 +97,12 @@ export async function syncDeclaredAccounts(services: AppServices, env: Env): Pro
     }));
   }
   try {
-    for (const account of accounts) await upsertDeclaredAccount(services, account, source);
+    for (const account of accounts) {
+      await upsertDeclaredAccount(services, account, source).catch((error: unknown) => {
+        if (!(error instanceof TargetRefused)) throw error;
+        throw new ConfigError(`Invalid configuration (declared accounts):\n  ${account.name}: baseUrl refused: ${error.message} (ACCOUNT_ALLOW_PRIVATE_TARGETS=true allows local marketplaces)`);
+      });
+    }
   } catch (error) {
     await sandbox?.stop();
     if (error instanceof ZodError) {
