@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
-import { Redis } from 'ioredis';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { connectRedis } from './events/redis-link.js';
 import type { Env } from './env.js';
 import { openDatabase, type Database } from './db/database.js';
 import { EventBus } from './events/event-bus.js';
@@ -76,8 +75,9 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
     if (applied.length) logger.info({ applied }, 'applied database migrations');
   }
 
-  const redis = env.REDIS_URL ? { pub: new Redis(env.REDIS_URL), sub: new Redis(env.REDIS_URL) } : null;
-  const events = new EventBus(redis ? createRedisEventTarget({ publishClient: redis.pub, subscribeClient: redis.sub }) : undefined);
+  // Never awaited: Redis down at start (or later) leaves the instance serving; see redis-link.ts.
+  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : null;
+  const events = new EventBus(redis?.eventTarget);
   const services: AppServices = { prisma: db.prisma, events, logger, cipher, redis: redis?.pub, monitoring: { ...monitoringSettings(env), ...options.monitoring } };
   services.webhookTargets = { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS };
   // Tests run their simulators on loopback; the sandbox adds its own simulators' origins (declared-accounts.ts).
@@ -154,7 +154,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
         trackHttpRequest(services.metrics, req, res);
         try {
           if (await handleMetrics(req, res, services, env.METRICS_TOKEN)) return;
-          if (await handleHealth(req, res, db, services)) return;
+          if (await handleHealth(req, res, db, services, { redisUp: redis ? redis.isUp : undefined })) return;
           if (await handleFileRequest(req, res, services)) return;
           if (await handleWebhookTest(req, res, services)) return;
           if (await handleDashboard(req, res)) return;
@@ -205,7 +205,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       // Cuts deliveries in flight and hands them back (they are sent again by the next worker).
       await webhookWorker?.stop();
       services.webhookWorker = undefined;
-      if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
+      await redis?.close();
       if (!options.database) await db.close();
     },
   };

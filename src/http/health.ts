@@ -10,8 +10,14 @@ import { syncHealth } from '../modules/monitoring/health.service.js';
  * be pulled alike), with the stale and alerting accounts listed; 503 when DOWN (database
  * unreachable). `/readyz?strict=1` also answers 503 when DEGRADED, for monitors that page on it.
  * The endpoint is unauthenticated, so accounts are named by id and channel only.
+ *
+ * Stuck runs (RUNNING, heartbeat older than SYNC_STALE_AFTER_MS) make it DEGRADED and are listed.
+ * With REDIS_URL, `redis` says "up" or "down"; Redis down is DEGRADED on every role, not DOWN:
+ * queries, mutations and syncs do not need it (only events between instances and the shared
+ * rate-limit counters do, and both fall back to this instance), and every instance shares the
+ * one Redis, so pulling them all from the load balancer would turn a partial outage into a full one.
  */
-export async function handleHealth(req: IncomingMessage, res: ServerResponse, db: Database, services: AppServices): Promise<boolean> {
+export async function handleHealth(req: IncomingMessage, res: ServerResponse, db: Database, services: AppServices, options: { redisUp?: () => boolean } = {}): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/healthz') {
     send(res, 200, { status: 'ok' });
@@ -19,19 +25,22 @@ export async function handleHealth(req: IncomingMessage, res: ServerResponse, db
   }
   if (url.pathname === '/readyz') {
     const strict = ['1', 'true', 'yes'].includes(url.searchParams.get('strict') ?? '');
+    const redisField = options.redisUp ? { redis: options.redisUp() ? ('up' as const) : ('down' as const) } : {};
     let health;
     try {
       health = await syncHealth(services, { ping: () => db.ping() });
     } catch (error) {
       // Reachable a moment ago but failing now: treat as down rather than answering 500.
       services.logger.warn({ err: error }, 'readiness check failed');
-      send(res, 503, { status: 'DOWN', database: 'down', checkedAt: new Date().toISOString() });
+      send(res, 503, { status: 'DOWN', database: 'down', ...redisField, checkedAt: new Date().toISOString() });
       return true;
     }
-    const ok = health.status === 'OK' || (health.status === 'DEGRADED' && !strict);
+    const status = health.status === 'OK' && redisField.redis === 'down' ? 'DEGRADED' : health.status;
+    const ok = status === 'OK' || (status === 'DEGRADED' && !strict);
     send(res, ok ? 200 : 503, {
-      status: health.status,
+      status,
       database: health.databaseReachable ? 'up' : 'down',
+      ...redisField,
       runsInProgress: health.runsInProgress,
       checkedAt: health.checkedAt.toISOString(),
       staleAccounts: health.accounts
@@ -40,6 +49,7 @@ export async function handleHealth(req: IncomingMessage, res: ServerResponse, db
       alertingAccounts: health.accounts
         .filter((a) => a.activeAlerts.length > 0)
         .map((a) => ({ id: a.account.id, channel: a.account.channel, alerts: a.activeAlerts })),
+      stuckRuns: health.stuckRuns.map((r) => ({ id: r.id, accountId: r.accountId, heartbeatAt: r.heartbeatAt?.toISOString() ?? null, pagesDone: r.pagesDone })),
     });
     return true;
   }

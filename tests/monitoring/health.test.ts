@@ -29,7 +29,8 @@ const readyz = async (query = '') => {
 };
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // Runs count as stuck (health, cancel) after 5 s; this app's own worker reaps only after 30 s.
+  t = await startTestApp({}, { monitoring: { runStaleAfterMs: 5000 } });
   sim = await startFastSimulator('STOREFRONT', { offers: 30, seed: 5 });
   fresh = await createSimAccount(t, sim, 'fresh shop');
   late = await createSimAccount(t, sim, 'late shop');
@@ -46,7 +47,7 @@ describe('syncHealth and /readyz', () => {
     expect(entry(h, fresh)).toMatchObject({ lastSuccessAt: null, lastRunStatus: null, lagSeconds: null, stale: false, activeRun: null, activeAlerts: [] });
     expect(await readyz()).toEqual({
       status: 200,
-      body: { status: 'OK', database: 'up', runsInProgress: 0, checkedAt: expect.any(String), staleAccounts: [], alertingAccounts: [] },
+      body: { status: 'OK', database: 'up', runsInProgress: 0, checkedAt: expect.any(String), staleAccounts: [], alertingAccounts: [], stuckRuns: [] },
     });
   });
 
@@ -109,6 +110,22 @@ describe('syncHealth and /readyz', () => {
     expect(entry(h, late).activeRun).toBeNull();
     await t.app.services.prisma.syncRun.update({ where: { id: running.id }, data: { status: 'CANCELLED', activeKey: null, finishedAt: new Date() } });
     expect((await health()).runsInProgress).toBe(0);
+  });
+
+  it('a RUNNING run whose heartbeat is older than the stale interval is stuck: DEGRADED and listed by /readyz; cancelSyncRun ends it at once', async () => {
+    const run = await seedRun(t, fresh, { status: 'RUNNING', pagesDone: 3 });
+    // Its worker stopped answering 10 s ago (stuck after 5 s); no worker has reaped it yet.
+    const heartbeatAt = new Date(Date.now() - 10_000);
+    await t.app.services.prisma.syncRun.update({ where: { id: run.id }, data: { heartbeatAt, ownerId: 'a-dead-instance' } });
+    const ready = await readyz();
+    expect(ready).toMatchObject({ status: 200, body: { status: 'DEGRADED', runsInProgress: 1 } });
+    expect(ready.body.stuckRuns).toEqual([{ id: run.id, accountId: fresh, heartbeatAt: heartbeatAt.toISOString(), pagesDone: 3 }]);
+    expect((await readyz('?strict=1')).status).toBe(503);
+    expect((await health()).status).toBe('DEGRADED');
+
+    const cancelled = dataOf(await t.gql(`mutation($id: ID!) { cancelSyncRun(input: { id: $id }) { run { id status error } errors { code } } }`, { id: run.id })).cancelSyncRun;
+    expect(cancelled).toEqual({ run: { id: run.id, status: 'CANCELLED', error: expect.stringMatching(/^cancelled by /) }, errors: [] });
+    expect(await readyz()).toMatchObject({ status: 200, body: { status: 'OK', runsInProgress: 0, stuckRuns: [] } });
   });
 
   it('answers in the same number of SQL statements for 3 accounts as for 13', async () => {

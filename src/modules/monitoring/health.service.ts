@@ -26,6 +26,8 @@ export interface SyncHealth {
   databaseReachable: boolean;
   /** Runs PENDING, RUNNING or INTERRUPTED; null when the database is unreachable. */
   runsInProgress: number | null;
+  /** RUNNING runs whose heartbeat is older than the stale interval (SYNC_STALE_AFTER_MS): their worker stopped answering. */
+  stuckRuns: SyncRun[];
   staleAfterMinutes: number;
   checkedAt: Date;
   accounts: AccountHealth[];
@@ -41,14 +43,15 @@ interface HealthServices {
  * (ping, accounts, one grouped run lookup, runs in progress, active alerts).
  *
  * Rule: DOWN when the database is unreachable; DEGRADED when any enabled account is stale or has
- * an active alert; OK otherwise. Disabled accounts are listed but never count.
+ * an active alert, or a run is stuck (RUNNING, heartbeat older than the stale interval: no worker
+ * is moving it, and none has reaped it yet); OK otherwise. Disabled accounts are listed but never count.
  */
 export async function syncHealth(services: HealthServices, options: { ping?: () => Promise<boolean> } = {}): Promise<SyncHealth> {
   const settings = settingsOf(services);
   const now = settings.now();
   const base = { staleAfterMinutes: settings.staleAfterMinutes, checkedAt: now };
   const reachable = await (options.ping ?? (() => ping(services.prisma)))();
-  if (!reachable) return { ...base, status: 'DOWN', databaseReachable: false, runsInProgress: null, accounts: [] };
+  if (!reachable) return { ...base, status: 'DOWN', databaseReachable: false, runsInProgress: null, stuckRuns: [], accounts: [] };
 
   const [accounts, facts, active, alerts] = await Promise.all([
     services.prisma.marketplaceAccount.findMany({ orderBy: [{ channel: 'asc' }, { name: 'asc' }] }),
@@ -76,8 +79,10 @@ export async function syncHealth(services: HealthServices, options: { ping?: () 
       activeAlerts: account.enabled ? (alertsOf.get(account.id) ?? []) : [],
     };
   });
-  const degraded = entries.some((e) => e.account.enabled && (e.stale || e.activeAlerts.length > 0));
-  return { ...base, status: degraded ? 'DEGRADED' : 'OK', databaseReachable: true, runsInProgress: active.length, accounts: entries };
+  const stuckBefore = now.getTime() - settings.runStaleAfterMs;
+  const stuckRuns = active.filter((r) => r.status === 'RUNNING' && (!r.heartbeatAt || r.heartbeatAt.getTime() < stuckBefore));
+  const degraded = stuckRuns.length > 0 || entries.some((e) => e.account.enabled && (e.stale || e.activeAlerts.length > 0));
+  return { ...base, status: degraded ? 'DEGRADED' : 'OK', databaseReachable: true, runsInProgress: active.length, stuckRuns, accounts: entries };
 }
 
 async function ping(prisma: PrismaClient): Promise<boolean> {

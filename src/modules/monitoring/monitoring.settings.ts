@@ -12,19 +12,24 @@ export interface MonitoringSettings {
   errorRateMinRuns: number;
   /** How often worker processes re-evaluate every alert (staleness and the sliding hour need no event); default 60000 ms. */
   alertIntervalMs: number;
+  /** A RUNNING sync whose heartbeat is older than this is stuck (health) and may be cancelled at once; default 30000 ms (SYNC_STALE_AFTER_MS). */
+  runStaleAfterMs: number;
   /** The clock; default the system clock (tests move it). */
   now: () => Date;
 }
 
 export const DEFAULT_ALERT_INTERVAL_MS = 60_000;
 
-export function monitoringSettings(env: Pick<Env, 'STALE_AFTER_MINUTES' | 'ALERT_FAILURES_IN_A_ROW' | 'ALERT_ERROR_RATE_PERCENT' | 'ALERT_ERROR_RATE_MIN_RUNS'>): MonitoringSettings {
+export function monitoringSettings(
+  env: Pick<Env, 'STALE_AFTER_MINUTES' | 'ALERT_FAILURES_IN_A_ROW' | 'ALERT_ERROR_RATE_PERCENT' | 'ALERT_ERROR_RATE_MIN_RUNS'> & Partial<Pick<Env, 'SYNC_STALE_AFTER_MS'>>,
+): MonitoringSettings {
   return {
     staleAfterMinutes: env.STALE_AFTER_MINUTES,
     failuresInARow: env.ALERT_FAILURES_IN_A_ROW,
     errorRatePercent: env.ALERT_ERROR_RATE_PERCENT,
     errorRateMinRuns: env.ALERT_ERROR_RATE_MIN_RUNS,
     alertIntervalMs: DEFAULT_ALERT_INTERVAL_MS,
+    runStaleAfterMs: env.SYNC_STALE_AFTER_MS ?? 30_000,
     now: () => new Date(),
   };
 }

@@ -18,6 +18,7 @@ import type { PageOutcome } from './page-effects.js';
 import { MAX_RECORD_LOGS_PER_PAGE, writeSyncLogs, type LogEntry } from './sync-log.js';
 import { phasePercent, phasesOf, progressEvent } from './sync-progress.js';
 import { recordSyncPage, recordSyncRunFinished } from '../metrics/sync.metrics.js';
+import { isDatabaseUnavailable } from '../../db/errors.js';
 
 export interface ExecutorConfig {
   instanceId: string;
@@ -41,6 +42,8 @@ type Phase = 'PRODUCTS' | 'ORDERS';
 
 /** This process's share of the run: when it took it over and what earlier attempts had spent. */
 interface Attempt {
+  /** The instance that claimed the run: its final write lands only while it still owns it. */
+  ownerId: string;
   startedAt: number;
   activeMsBefore: number;
   /** Labels of this run's metrics. */
@@ -61,7 +64,7 @@ interface PhaseResult {
 }
 
 export async function executeRun(services: AppServices, config: ExecutorConfig, claimed: SyncRun, signal: AbortSignal): Promise<SyncRun> {
-  const attempt: Attempt = { startedAt: Date.now(), activeMsBefore: claimed.activeMs, accountId: claimed.accountId, channel: 'unknown' };
+  const attempt: Attempt = { ownerId: config.instanceId, startedAt: Date.now(), activeMsBefore: claimed.activeMs, accountId: claimed.accountId, channel: 'unknown' };
   let run = claimed;
   const log = (entries: LogEntry[]) => writeSyncLogs(services.prisma, services.logger, run, entries);
   const resumed = run.pagesDone > 0 || run.resumedCount > 0;
@@ -69,6 +72,8 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
   const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: run.accountId } });
   if (account) attempt.channel = account.channel;
   if (!account || !account.enabled) return finish(services, run, attempt, 'FAILED', account ? 'the account is disabled' : 'the account no longer exists', new Set());
+  // Cancelled while it was running and then released (its executor failed): it ends here.
+  if (run.cancelRequestedAt) return finish(services, run, attempt, 'CANCELLED', 'cancelled', new Set());
 
   if (!resumed) {
     const started = [EventBus.create('sync.started', { runId: run.id, accountId: run.accountId, scope: run.scope, mode: run.mode }, run.triggeredBy)];
@@ -107,6 +112,8 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
       if (error.reason === 'shutdown') return interrupt(services, run, attempt);
       return run; // ownership lost: another instance took the run over
     }
+    // The database went away: nothing more can be written; the runner releases the run to resume.
+    if (isDatabaseUnavailable(error)) throw error;
     fatal = error instanceof AuthError ? `authentication failed: ${error.message}` : messageOf(error);
     await log([{ level: 'ERROR', message: `sync stopped: ${fatal}`, context: { kind: error instanceof AuthError ? 'AUTH' : 'ERROR' } }]);
   }
@@ -189,6 +196,8 @@ async function runPhase(
       if (error instanceof RunStopped) throw error;
       if (signal.aborted) throw new RunStopped(stopReason(signal));
       if (error instanceof AuthError) throw error;
+      // Not the page's fault: the run is released and resumes from this page once the database is back.
+      if (isDatabaseUnavailable(error)) throw error;
       attempts++;
       const position = current().pagesDone;
       const giveUp = attempts >= maxAttempts;
@@ -315,43 +324,53 @@ async function finish(
 ): Promise<SyncRun> {
   const productsComplete = complete.has('PRODUCTS') && status !== 'CANCELLED';
   const ordersComplete = complete.has('ORDERS') && status !== 'CANCELLED';
-  let delisted = 0;
-  if (run.mode === 'FULL' && productsComplete) {
-    delisted = await services.prisma.$executeRawUnsafe(
-      `UPDATE "Listing" l SET status = 'DELISTED', "updatedAt" = now()
-        WHERE l."accountId" = $1::uuid AND l.status <> 'DELISTED'
-          AND NOT EXISTS (SELECT 1 FROM "SyncRunSeen" s WHERE s."runId" = $2::uuid AND s."externalId" = l."externalId")`,
-      run.accountId,
-      run.id,
-    );
-  }
-  await services.prisma.syncRunSeen.deleteMany({ where: { runId: run.id } });
   // A FULL listing without remote timestamps still proves everything up to its start was seen.
   const productsMark = productsComplete ? (run.watermark ?? (run.mode === 'FULL' ? run.startedAt : null)) : null;
-  // The final state and its webhook deliveries commit together (outbox).
-  const { final, terminal, deliveries } = await services.prisma.$transaction(async (tx) => {
-    const final = await tx.syncRun.update({
-      where: { id: run.id },
-      data: {
-        status,
-        error,
-        delisted,
-        activeKey: null,
-        cursor: null,
-        heartbeatAt: null,
-        finishedAt: new Date(),
-        activeMs: activeMs(attempt),
-        percent: status === 'SUCCESS' || status === 'PARTIAL' ? 100 : run.percent,
-        watermark: run.mode === 'SELECTIVE' ? null : productsMark,
-        ordersWatermark: ordersComplete ? (run.ordersWatermark ?? run.startedAt) : null,
-      },
-    });
-    const terminal =
-      status === 'CANCELLED'
-        ? []
-        : [EventBus.create(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error }, final.triggeredBy)];
-    return { final, terminal, deliveries: await recordDeliveries(tx, terminal) };
-  });
+  // The delisting, the final state and its webhook deliveries commit together (outbox): a run
+  // whose finish is cut by an outage resumes with its seen set intact, never delisting everything.
+  const ended = await services.prisma.$transaction(
+    async (tx) => {
+      // Only while this instance still owns it: a run reaped, or cancelled as stuck, stays as it was left.
+      const owned = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "SyncRun" WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' FOR UPDATE`, run.id, attempt.ownerId);
+      if (owned.length === 0) return null;
+      let delisted = 0;
+      if (run.mode === 'FULL' && productsComplete) {
+        delisted = await tx.$executeRawUnsafe(
+          `UPDATE "Listing" l SET status = 'DELISTED', "updatedAt" = now()
+            WHERE l."accountId" = $1::uuid AND l.status <> 'DELISTED'
+              AND NOT EXISTS (SELECT 1 FROM "SyncRunSeen" s WHERE s."runId" = $2::uuid AND s."externalId" = l."externalId")`,
+          run.accountId,
+          run.id,
+        );
+      }
+      await tx.syncRunSeen.deleteMany({ where: { runId: run.id } });
+      const [final] = await tx.syncRun.updateManyAndReturn({
+        where: { id: run.id, ownerId: attempt.ownerId, status: 'RUNNING' },
+        data: {
+          status,
+          error,
+          delisted,
+          activeKey: null,
+          cursor: null,
+          heartbeatAt: null,
+          finishedAt: new Date(),
+          activeMs: activeMs(attempt),
+          percent: status === 'SUCCESS' || status === 'PARTIAL' ? 100 : run.percent,
+          watermark: run.mode === 'SELECTIVE' ? null : productsMark,
+          ordersWatermark: ordersComplete ? (run.ordersWatermark ?? run.startedAt) : null,
+        },
+      });
+      if (!final) return null;
+      const terminal =
+        status === 'CANCELLED'
+          ? []
+          : [EventBus.create(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error }, final.triggeredBy)];
+      return { final, delisted, terminal, deliveries: await recordDeliveries(tx, terminal) };
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
+  if (!ended) return (await services.prisma.syncRun.findUnique({ where: { id: run.id } })) ?? run;
+  const { final, delisted, terminal, deliveries } = ended;
   recordSyncRunFinished(services.metrics, attempt, status);
   const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} conflict(s)`;
   await writeSyncLogs(services.prisma, services.logger, final, [
@@ -366,10 +385,11 @@ async function finish(
 
 /** Shutdown mid-run: keep the slot and the cursor so the next worker resumes from the last committed page. */
 async function interrupt(services: AppServices, run: SyncRun, attempt: Attempt): Promise<SyncRun> {
-  const stopped = await services.prisma.syncRun.update({
-    where: { id: run.id },
+  const [stopped] = await services.prisma.syncRun.updateManyAndReturn({
+    where: { id: run.id, ownerId: attempt.ownerId, status: 'RUNNING' },
     data: { status: 'INTERRUPTED', ownerId: null, heartbeatAt: null, activeMs: activeMs(attempt) },
   });
+  if (!stopped) return run;
   await writeSyncLogs(services.prisma, services.logger, stopped, [{ level: 'WARN', message: `interrupted by shutdown after ${stopped.pagesDone} page(s); it resumes from there` }]);
   publishRun(services, stopped);
   return stopped;

@@ -8,6 +8,7 @@ import { syncError } from './sync.errors.js';
 import { runIdInput, triggerSyncInput } from './sync.inputs.js';
 import { writeSyncLogs } from './sync-log.js';
 import { recordSyncRunFinished } from '../metrics/sync.metrics.js';
+import { settingsOf } from '../monitoring/monitoring.settings.js';
 
 /**
  * Queues one run per target account and returns at once. An account that already has an active
@@ -77,18 +78,21 @@ async function createOrJoin(services: AppServices, actor: Actor, account: Market
 /**
  * A run that has not started (or waits to resume) is cancelled at once; a running one stops at
  * its next page boundary, in whichever instance runs it (it reads the request with its heartbeat).
+ * A stuck one (RUNNING, heartbeat older than the stale interval: no worker is moving it) is
+ * cancelled at once too; should its worker come back, its writes find the run no longer its own.
  */
 export async function cancelSyncRun(services: AppServices, actor: Actor, raw: z.input<typeof runIdInput>): Promise<SyncRun> {
   const { id } = runIdInput.parse(raw);
+  const stuckBefore = new Date(Date.now() - settingsOf(services).runStaleAfterMs);
   const waiting = await services.prisma.syncRun.updateManyAndReturn({
-    where: { id, status: { in: ['PENDING', 'INTERRUPTED'] } },
-    data: { status: 'CANCELLED', activeKey: null, finishedAt: new Date(), cancelRequestedAt: new Date(), error: `cancelled by ${actor.name}` },
+    where: { id, OR: [{ status: { in: ['PENDING', 'INTERRUPTED'] } }, { status: 'RUNNING', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stuckBefore } }] }] },
+    data: { status: 'CANCELLED', activeKey: null, ownerId: null, heartbeatAt: null, finishedAt: new Date(), cancelRequestedAt: new Date(), error: `cancelled by ${actor.name}` },
   });
   if (waiting[0]) {
     // No worker will finish it: it is counted here, by the instance that took the cancellation.
     const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: waiting[0].accountId }, select: { channel: true } });
     recordSyncRunFinished(services.metrics, { accountId: waiting[0].accountId, channel: account?.channel ?? 'unknown' }, 'CANCELLED');
-    await writeSyncLogs(services.prisma, services.logger, waiting[0], [{ level: 'WARN', message: `cancelled by ${actor.name} before it ran` }]);
+    await writeSyncLogs(services.prisma, services.logger, waiting[0], [{ level: 'WARN', message: `cancelled by ${actor.name} while no worker was running it` }]);
     publishRun(services, waiting[0]);
     return waiting[0];
   }

@@ -4,10 +4,15 @@
  * worker went silent as INTERRUPTED so another worker resumes them.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SyncRun } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../graphql/context.js';
 import { executeRun, publishRun, RunStopped } from './run-executor.js';
 import { writeSyncLogs } from './sync-log.js';
+import { isDatabaseUnavailable } from '../../db/errors.js';
+
+/** A run whose executor crashed for another reason than an outage is failed after this many resumptions (no crash loop). */
+const MAX_CRASH_RESUMES = 3;
 
 export interface SyncRunnerOptions {
   /** Runs executed at once by this process; default 4. */
@@ -47,20 +52,26 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
   let stopping = false;
   let ticking: Promise<void> | null = null;
   let again = false;
+  let failing = false;
   let firstTick = options.exclusiveDatabase === true;
+  const pollMs = options.pollMs ?? 1000;
+  const stopped = new AbortController();
   const log = services.logger.child({ component: 'sync-runner', instanceId });
 
   const reap = async () => {
     // At the first tick on an exclusive database every RUNNING run is orphaned, however fresh its
-    // heartbeat; that sweep is repeated until it succeeds once.
+    // heartbeat; that sweep is repeated until it succeeds once. Runs of this instance that it no
+    // longer executes (their release never landed) are orphans like any other.
     const sweepAll = firstTick;
     const cutoff = sweepAll ? 'infinity' : new Date(Date.now() - staleAfterMs).toISOString();
     const orphans = await services.prisma.$queryRawUnsafe<SyncRun[]>(
       `UPDATE "SyncRun" SET status = 'INTERRUPTED', "ownerId" = NULL, "heartbeatAt" = NULL
-        WHERE status = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < $1::timestamptz) AND ("ownerId" IS NULL OR "ownerId" <> $2)
+        WHERE status = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < $1::timestamptz)
+          AND ("ownerId" IS NULL OR "ownerId" <> $2 OR NOT (id = ANY($3::uuid[])))
         RETURNING *`,
       cutoff,
       instanceId,
+      [...running.keys()],
     );
     if (sweepAll) firstTick = false;
     for (const run of orphans) {
@@ -84,6 +95,48 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
     return run ? { ...run, percent: Number(run.percent) } : null;
   };
 
+  /**
+   * Hands back a run whose executor failed (typically: the database went away under it and the
+   * run's own state could not be written). INTERRUPTED at once, so any worker resumes it from its
+   * last committed page when the database is back; the write is retried with backoff until it
+   * lands. Should this process stop first, the run's heartbeat goes stale and it is reaped.
+   */
+  const release = async (run: SyncRun, error: unknown) => {
+    const outage = isDatabaseUnavailable(error);
+    const giveUp = !outage && run.resumedCount >= MAX_CRASH_RESUMES;
+    const reason = error instanceof Error ? error.message : String(error);
+    let delay = Math.min(100, pollMs);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rows = await services.prisma.$queryRawUnsafe<SyncRun[]>(
+          giveUp
+            ? `UPDATE "SyncRun" SET status = 'FAILED', "ownerId" = NULL, "heartbeatAt" = NULL, "activeKey" = NULL, "finishedAt" = now(), error = $3
+                WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' RETURNING *`
+            : `UPDATE "SyncRun" SET status = 'INTERRUPTED', "ownerId" = NULL, "heartbeatAt" = NULL
+                WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' RETURNING *`,
+          run.id,
+          instanceId,
+          ...(giveUp ? [`the sync crashed ${run.resumedCount + 1} times: ${reason}`.slice(0, 1000)] : []),
+        );
+        const released = rows[0];
+        if (released) {
+          log.info({ runId: run.id, status: released.status, attempts: attempt }, 'sync run released after its executor failed');
+          const message = giveUp
+            ? `the sync crashed again after ${released.pagesDone} page(s) (${reason}); marked FAILED`
+            : `stopped after ${released.pagesDone} page(s): ${outage ? 'the database became unavailable' : reason}; marked INTERRUPTED to resume`;
+          await writeSyncLogs(services.prisma, log, released, [{ level: giveUp ? 'ERROR' : 'WARN', message }]).catch(() => {});
+          publishRun(services, released);
+        }
+        return;
+      } catch {
+        if (stopping) return;
+        await sleep(delay, undefined, { signal: stopped.signal }).catch(() => {});
+        if (stopping) return;
+        delay = Math.min(delay * 2, pollMs);
+      }
+    }
+  };
+
   const execute = (run: SyncRun) => {
     const controller = new AbortController();
     const heartbeat = setInterval(() => {
@@ -102,7 +155,11 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
     heartbeat.unref();
     services.metrics?.syncRunsExecuting.inc();
     const done = executeRun(services, { instanceId, lookbackSeconds: options.lookbackSeconds ?? 300, pageAttempts: options.pageAttempts, pageRetryDelayMs: options.pageRetryDelayMs }, run, controller.signal)
-      .catch((error: unknown) => log.error({ err: error, runId: run.id }, 'sync run crashed; it resumes when reaped'))
+      .catch(async (error: unknown) => {
+        clearInterval(heartbeat);
+        log[isDatabaseUnavailable(error) ? 'warn' : 'error']({ err: error, runId: run.id }, 'sync run stopped by an error; releasing it to resume');
+        await release(run, error);
+      })
       .finally(() => {
         clearInterval(heartbeat);
         services.metrics?.syncRunsExecuting.dec();
@@ -128,7 +185,15 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
       return;
     }
     ticking = tick()
-      .catch((error: unknown) => log.error({ err: error }, 'sync runner tick failed'))
+      .then(() => {
+        if (failing) log.info('sync runner polls the database again');
+        failing = false;
+      })
+      .catch((error: unknown) => {
+        // Once per outage, not once per poll.
+        if (!failing) log.error({ err: error }, 'sync runner tick failed; retrying every poll');
+        failing = true;
+      })
       .finally(() => {
         ticking = null;
         if (again && !stopping) {
@@ -138,7 +203,7 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
       });
   };
 
-  const timer = setInterval(schedule, options.pollMs ?? 1000);
+  const timer = setInterval(schedule, pollMs);
   timer.unref();
   schedule();
 
@@ -153,6 +218,7 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
     },
     async stop() {
       stopping = true;
+      stopped.abort();
       clearInterval(timer);
       await ticking;
       for (const { controller } of running.values()) controller.abort(new RunStopped('shutdown'));
