@@ -4,6 +4,8 @@
  * (issue 12, finding 6: an unhandled Prisma 22021 error a VIEWER could trigger).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createWorkCenter, snapshot } from '../helpers/production.js';
 
@@ -44,6 +46,19 @@ describe('text inputs', () => {
     const id = '00000000-0000-4000-8000-000000000000';
     refusedAsBadInput(await t.gql(update, { i: { id, rateLimits: { ['k\u0000']: 1 } } }));
     refusedAsBadInput(await t.gql(update, { i: { id, rateLimits: { nested: [{ deep: 'v\ud800' }] } } }));
+  });
+
+  it('refuses them in subscriptions over WebSocket too', async () => {
+    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${viewer}` } });
+    try {
+      const errors = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: 'subscription($types: [String!]) { domainEvents(types: $types) { type } }', variables: { types: ['batch.created\u0000'] } }, { next: resolve, error: resolve, complete: () => resolve('completed') });
+      });
+      expect(JSON.stringify(errors)).toMatch(/BAD_USER_INPUT/);
+      expect(JSON.stringify(errors)).toMatch(/NUL character/);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('accepts any well-formed text, emoji and other supplementary characters included', async () => {
