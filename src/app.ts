@@ -151,7 +151,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       }
       server = createServer(async (req, res) => {
         inFlight++;
-        trackHttpRequest(services.metrics, req, res);
+        trackHttpRequest(services.metrics, req, res, (err) => logger.warn({ err }, 'counting an HTTP request failed'));
         try {
           if (await handleMetrics(req, res, services, env.METRICS_TOKEN)) return;
           if (await handleHealth(req, res, db, services, { redisUp: redis ? redis.isUp : undefined })) return;

@@ -33,6 +33,16 @@ export const envSchema = z.object({
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().positive().default(20000),
   /** Requests per minute one API token may make over HTTP (shared across instances through Redis); default 600. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Requests per minute one client address may make without a token, over HTTP and WebSocket (in Redis across instances); default 120. */
+  API_ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** Largest GraphQL request body (JSON, or a WebSocket message) in bytes; uploads have UPLOAD_MAX_BYTES; default 1 MiB. */
+  GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Tokens (names, punctuation, values) the parser reads in one document before refusing it; default 10000. */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(10_000),
+  /** Operations (subscriptions and queries in flight) one WebSocket may hold open; default 100. */
+  GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(100),
+  /** Answer __schema/__type introspection; default true, except with NODE_ENV=production. */
+  GRAPHQL_INTROSPECTION: bool.optional(),
   /** Key encrypting marketplace credentials at rest: 32 bytes as 64 hex characters or base64. Default: DATA_DIR/credentials.key. */
   CREDENTIALS_KEY: z
     .string()

@@ -39,6 +39,19 @@ function shutdown(signal: NodeJS.Signals) {
   );
 }
 
+// Last resort: an error no handler caught (a throw in an event callback, a promise nobody awaited)
+// is logged and the service keeps serving. Exiting would turn one bad callback into an outage for
+// every client; a supervisor still restarts the process if it does die.
+function lastResort(kind: 'uncaught exception' | 'unhandled rejection') {
+  return (error: unknown) => {
+    const err = error instanceof Error ? error : new Error(String(error));
+    if (app) app.services.logger.error({ err }, `${kind}; still serving`);
+    else console.error(`${kind}:`, err);
+  };
+}
+process.on('uncaughtException', lastResort('uncaught exception'));
+process.on('unhandledRejection', lastResort('unhandled rejection'));
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => (app?.url ? shutdown(signal) : (stopRequested = signal)));
 }

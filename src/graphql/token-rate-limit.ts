@@ -3,21 +3,44 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import type { Redis } from 'ioredis';
 
 /**
- * A per-token request budget. In Redis when the instances share one, so N api instances together
- * allow a token its budget, not N times it.
+ * A per-key request budget per minute. In Redis when the instances share one, so N api instances
+ * together allow a key its budget, not N times it (in memory while Redis is unreachable).
  */
-export function createTokenRateLimiter(perMinute: number, redis?: Redis) {
-  const options = { keyPrefix: 'stockline:token-rate', points: perMinute, duration: 60 };
+function createRateLimiter(name: string, perMinute: number, whose: string, redis?: Redis) {
+  const options = { keyPrefix: `stockline:${name}`, points: perMinute, duration: 60 };
   const limiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options);
-  return async function consume(tokenId: string) {
+  return async function consume(key: string) {
     try {
-      await limiter.consume(tokenId);
+      await limiter.consume(key);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new GraphQLError(`Rate limit of ${perMinute} requests per minute exceeded for this token; retry in ${retryAfter} s`, {
+      throw new GraphQLError(`Rate limit of ${perMinute} requests per minute exceeded for ${whose}; retry in ${retryAfter} s`, {
         extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'Retry-After': String(retryAfter) } } },
       });
     }
+  };
+}
+
+/** A per-token request budget. */
+export function createTokenRateLimiter(perMinute: number, redis?: Redis) {
+  return createRateLimiter('token-rate', perMinute, 'this token', redis);
+}
+
+/** A per-address budget for callers without a token (and with a refused one). */
+export function createAddressRateLimiter(perMinute: number, redis?: Redis) {
+  return createRateLimiter('address-rate', perMinute, 'this address without a token', redis);
+}
+
+export interface RequestRateLimits {
+  /** Spends one request of the caller's budget: the token's if it has one, else its address's; throws RATE_LIMITED (429). */
+  consume(caller: { tokenId: string } | null, address: string | undefined): Promise<void>;
+}
+
+export function createRequestRateLimits(perTokenPerMinute: number, anonymousPerMinute: number, redis?: Redis): RequestRateLimits {
+  const byToken = createTokenRateLimiter(perTokenPerMinute, redis);
+  const byAddress = createAddressRateLimiter(anonymousPerMinute, redis);
+  return {
+    consume: (caller, address) => (caller ? byToken(caller.tokenId) : byAddress(address ?? 'unknown')),
   };
 }

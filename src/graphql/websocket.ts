@@ -3,7 +3,8 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { AppServices, Actor } from './context.js';
-import type { createGraphQLHandler } from './yoga.js';
+import type { GraphQLHandler } from './yoga.js';
+import { addressOf } from './request-limits.plugin.js';
 import { authenticate } from '../modules/access/token.service.js';
 
 /** `header`: the connection's Authorization value, checked again while it is open; `recheck`: that timer. */
@@ -22,9 +23,11 @@ const FORBIDDEN = 4403;
  * context and limits are the same. The token comes in connectionParams.authorization (browsers
  * cannot set headers on a WebSocket) or the upgrade request's Authorization header.
  */
-export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGraphQLHandler>, services: AppServices, options: WebSocketOptions = {}) {
+export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: AppServices, options: WebSocketOptions = {}) {
   const recheckMs = options.recheckMs ?? 60_000;
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const { rateLimits, maxBodyBytes, maxSubscriptionsPerSocket } = yoga.requestLimits;
+  // A message is at most as large as an HTTP body may be (ws would accept 100 MiB).
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
   const { metrics } = services;
   wss.on('connection', (socket) => {
     metrics?.webSocketConnections.inc();
@@ -58,6 +61,17 @@ export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGr
       execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        // graphql-ws registers the operation before this hook, so the count includes it. Over the cap it is refused; the socket stays.
+        if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerSocket) {
+          return [new GraphQLError(`This connection already runs ${maxSubscriptionsPerSocket} operations, the most one socket may: complete one first`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+        }
+        // Every operation spends the same budget as an HTTP request: its token's, or its address's without one.
+        try {
+          await rateLimits.consume((ctx.extra as Extra).actor ?? null, addressOf(ctx.extra.request));
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         // Each new operation checks the token again, so a revoked one starts nothing.
         if ((ctx.extra as Extra).actor) {
           const again = await authenticate(services.prisma, (ctx.extra as Extra).header);
@@ -72,17 +86,23 @@ export function attachWebSocket(server: Server, yoga: ReturnType<typeof createGr
           connectionParams: ctx.connectionParams,
           params,
         } as never);
-        const document = parse(params.query);
-        const errors = validate(schema, document);
-        if (errors.length) return errors;
-        return {
-          schema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
+        // A refused document (syntax, token limit) or context is answered on this operation only.
+        try {
+          const document = parse(params.query);
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
+          return {
+            schema,
+            operationName: params.operationName,
+            document,
+            variableValues: params.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
       },
     },
     wss,

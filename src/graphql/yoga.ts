@@ -1,17 +1,26 @@
+import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Env } from '../env.js';
 import type { AppServices, Context, Actor } from './context.js';
 import { schema } from './schema.js';
 import { authenticate } from '../modules/access/token.service.js';
-import { createTokenRateLimiter } from './token-rate-limit.js';
+import { createRequestRateLimits, type RequestRateLimits } from './token-rate-limit.js';
+import { addressOf, useRequestLimits } from './request-limits.plugin.js';
+import { introspectionEnabled, useDocumentLimits } from './document-limits.js';
+import { useEchoTruncation } from './echo-truncation.js';
 import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
 import { useSecretRedaction } from './secret-redaction.js';
 import { yogaLogging } from './yoga-logging.js';
 import { useWellFormedText } from './text-input.plugin.js';
 import { useGraphQLMetrics, useSubscriptionGauge } from '../modules/metrics/graphql-metrics.plugin.js';
 
-type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null };
+type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null; req?: IncomingMessage };
+
+/** Yoga plus what the WebSocket server enforces the same way (src/graphql/websocket.ts). */
+export type GraphQLHandler = YogaServerInstance<ServerContext, Context> & {
+  requestLimits: { rateLimits: RequestRateLimits; maxBodyBytes: number; maxSubscriptionsPerSocket: number };
+};
 
 /** Resolves the caller of an HTTP request; a bad token is a 401, never anonymous access. */
 async function actorFromRequest(services: AppServices, request: Request): Promise<Actor | null> {
@@ -20,17 +29,23 @@ async function actorFromRequest(services: AppServices, request: Request): Promis
   return auth.kind === 'ok' ? auth.actor : null;
 }
 
-export function createGraphQLHandler(env: Env, services: AppServices): YogaServerInstance<ServerContext, Context> {
-  const consumeRequest = createTokenRateLimiter(env.API_RATE_LIMIT_PER_MINUTE, services.redis);
+export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHandler {
+  const rateLimits = createRequestRateLimits(env.API_RATE_LIMIT_PER_MINUTE, env.API_ANONYMOUS_RATE_LIMIT_PER_MINUTE, services.redis);
   const limits = { depth: env.GRAPHQL_MAX_DEPTH, complexity: env.GRAPHQL_MAX_COMPLEXITY, breadth: 500 };
-  return createYoga<ServerContext, Context>({
+  // Before any GraphQL work: body size and the anonymous budget, then tokens, breadth and introspection per document.
+  const limitPlugins = [
+    useRequestLimits({ maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES, rateLimits }),
+    useDocumentLimits({ maxTokens: env.GRAPHQL_MAX_TOKENS, maxBreadth: limits.breadth, introspection: introspectionEnabled(env) }),
+  ];
+  const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // Multipart uploads stop at UPLOAD_MAX_BYTES; importBatches answers an oversized one with a typed error.
     // Operation counts, latency, errors and open subscriptions go to this app's registry (/metrics).
     // Secret inputs are redacted from errors first, before masking logs them (src/graphql/secret-redaction.ts).
-    plugins: [useSecretRedaction(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : [])],
+    // Echoes are truncated after secrets are redacted, so an excerpt never holds part of a secret.
+    plugins: [...limitPlugins, useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : [])],
     logging: yogaLogging(services.logger),
     graphiql: {
       title: 'Stockline',
@@ -51,11 +66,22 @@ export function createGraphQLHandler(env: Env, services: AppServices): YogaServe
       },
     },
     context: async (initial) => {
-      const fromSocket = 'actor' in initial && initial.actor !== undefined;
-      const actor = fromSocket ? initial.actor! : await actorFromRequest(services, initial.request);
-      // Each HTTP request spends the token's budget; WebSocket subscriptions were authenticated at connect and are not counted.
-      if (actor && !fromSocket) await consumeRequest(actor.tokenId);
+      // A WebSocket operation was authenticated at connect and counted when it arrived (websocket.ts).
+      if ('actor' in initial && initial.actor !== undefined) return { ...services, actor: initial.actor, limits };
+      const address = addressOf(initial.req);
+      let actor: Actor | null;
+      try {
+        actor = await actorFromRequest(services, initial.request);
+      } catch (error) {
+        await rateLimits.consume(null, address); // a refused token spends its address's budget
+        throw error;
+      }
+      // A token holder spends the token's budget; a request with no Authorization header was counted per address before parsing.
+      if (actor || initial.request.headers.has('authorization')) await rateLimits.consume(actor, address);
       return { ...services, actor, limits };
     },
+  });
+  return Object.assign(yoga, {
+    requestLimits: { rateLimits, maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES, maxSubscriptionsPerSocket: env.GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET },
   });
 }

@@ -79,6 +79,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, ap
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'info',
     API_RATE_LIMIT_PER_MINUTE: '100000',
+    API_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
     // Tests drive syncs themselves; scheduler tests turn it on.
     SCHEDULER_ENABLED: 'false',
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),

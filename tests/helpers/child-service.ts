@@ -60,6 +60,7 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     SANDBOX: 'false',
     LOG_LEVEL: 'info',
     API_RATE_LIMIT_PER_MINUTE: '100000',
+    API_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
     SCHEDULER_ENABLED: 'false',
     ...overrides,
   };

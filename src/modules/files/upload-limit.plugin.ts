@@ -21,12 +21,21 @@ type LimitedRequest = Request & {
   _formData?: FormDataWithLimits | null;
 };
 
+/** Keys that lead into an object's prototype: a request may never name them. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const badPath = (reason: string) => createGraphQLError(`Multipart "map" ${reason}`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+
+/** Sets `value` at a dotted path of the client's own JSON, walking own properties only. */
 function setPath(target: Record<string, unknown>, path: string, value: unknown) {
+  if (typeof path !== 'string') throw badPath('paths must be strings');
   const keys = path.split('.');
+  if (keys.some((key) => PROTOTYPE_KEYS.has(key))) throw badPath(`names a path through a prototype key: ${path.slice(0, 100)}`);
   let current: Record<string, unknown> = target;
   for (const key of keys.slice(0, -1)) {
-    if (current[key] === null || typeof current[key] !== 'object') throw createGraphQLError(`Multipart "map" names a path that is not in "operations": ${path}`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-    current = current[key] as Record<string, unknown>;
+    const next = Object.hasOwn(current, key) ? current[key] : undefined;
+    if (next === null || typeof next !== 'object') throw badPath(`names a path that is not in "operations": ${path.slice(0, 100)}`);
+    current = next as Record<string, unknown>;
   }
   current[keys.at(-1)!] = value;
 }

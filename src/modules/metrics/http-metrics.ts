@@ -26,16 +26,21 @@ export function routeOf(url: string | undefined): RouteLabel {
 }
 
 /** Starts timing `req`; the request is counted when its response ends or the client goes away. */
-export function trackHttpRequest(metrics: Metrics | undefined, req: IncomingMessage, res: ServerResponse): void {
+export function trackHttpRequest(metrics: Metrics | undefined, req: IncomingMessage, res: ServerResponse, onError?: (error: unknown) => void): void {
   if (!metrics) return;
   const started = process.hrtime.bigint();
   res.once('close', () => {
-    const labels = {
-      method: METHODS.has(req.method ?? '') ? req.method! : 'other',
-      route: routeOf(req.url),
-      status: res.writableFinished ? String(res.statusCode) : 'aborted',
-    };
-    metrics.httpRequests.inc(labels);
-    metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    // Runs outside any request handler: a throw here would be uncaught, so counting is best effort.
+    try {
+      const labels = {
+        method: METHODS.has(req.method ?? '') ? req.method! : 'other',
+        route: routeOf(req.url),
+        status: res.writableFinished ? String(res.statusCode) : 'aborted',
+      };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    } catch (error) {
+      onError?.(error);
+    }
   });
 }

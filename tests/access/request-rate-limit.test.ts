@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+const clients: Client[] = [];
+beforeAll(async () => {
+  t = await startTestApp({ API_RATE_LIMIT_PER_MINUTE: '4', API_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '3' });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await t?.close();
+});
+
+const anonymous = () => fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+
+function socket(token: string | null) {
+  const client = createClient({
+    url: t.url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {},
+  });
+  clients.push(client);
+  return client;
+}
+
+/** One operation over the socket: its result, or the errors it was refused with. */
+const operation = (client: Client) =>
+  new Promise<any>((resolve) => {
+    client.subscribe({ query: '{ __typename }' }, { next: resolve, error: (errors) => resolve({ errors }), complete: () => {} });
+  });
+
+describe('anonymous and WebSocket rate limits', () => {
+  it('limits anonymous HTTP requests per address (429 + Retry-After), token holders per token', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await anonymous()).status);
+    expect(statuses).toEqual([200, 200, 200]);
+    const refused = await anonymous();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await refused.json()) as any).errors[0].extensions.code).toBe('RATE_LIMITED');
+    // The same address with a token is counted on the token.
+    const token = await t.tokenFor('VIEWER');
+    expect((await t.gql('{ __typename }', undefined, token)).status).toBe(200);
+    // An anonymous socket from that address is refused too.
+    const result = await operation(socket(null));
+    expect(result.errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+
+  it('counts every WebSocket operation on the token, together with its HTTP requests', async () => {
+    const token = await t.tokenFor('VIEWER');
+    expect((await t.gql('{ __typename }', undefined, token)).status).toBe(200);
+    const client = socket(token);
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await operation(client));
+    expect(results.slice(0, 3).map((r) => r.data)).toEqual([{ __typename: 'Query' }, { __typename: 'Query' }, { __typename: 'Query' }]);
+    expect(results[3].errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await t.gql('{ __typename }', undefined, token)).status).toBe(429);
+  });
+});
