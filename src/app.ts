@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import { connectRedis } from './events/redis-link.js';
 import type { Env } from './env.js';
-import { openDatabase, type Database } from './db/database.js';
+import { markUrgent, openDatabase, statementScope, type Database } from './db/database.js';
 import { EventBus } from './events/event-bus.js';
 import type { AppServices } from './graphql/context.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
@@ -29,6 +29,7 @@ import { createMetrics } from './modules/metrics/metrics.registry.js';
 import { queueDepthSampler } from './modules/metrics/queue-depth.collector.js';
 import { handleMetrics } from './modules/metrics/metrics.route.js';
 import { trackHttpRequest } from './modules/metrics/http-metrics.js';
+import { createAdmission, defaultAdmissionOptions, type AdmissionOptions } from './http/admission.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from env (tests share a migrated database). */
@@ -51,6 +52,8 @@ export interface AppOptions {
   monitoring?: Partial<MonitoringSettings>;
   /** graphql-ws settings (tests shorten the token re-check). */
   webSocket?: WebSocketOptions;
+  /** Overrides of HTTP admission control (tests make its limits small); `false` admits everything at once. */
+  admission?: Partial<AdmissionOptions> | false;
 }
 
 export interface App {
@@ -85,7 +88,19 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   services.mailer = createMailer(env);
   services.tasks = taskSettings(env);
   // Every instance (api and worker roles) counts for itself and serves its own /metrics.
-  services.metrics = createMetrics({ queues: queueDepthSampler(db.prisma, logger) });
+  // Bounded concurrency with a fair queue and load shedding for GraphQL over HTTP (src/http/admission.ts).
+  const admission =
+    options.admission === false
+      ? undefined
+      : createAdmission({
+          ...defaultAdmissionOptions(db.kind),
+          ...(env.HTTP_MAX_CONCURRENT_REQUESTS ? { concurrency: env.HTTP_MAX_CONCURRENT_REQUESTS } : {}),
+          queueTimeoutMs: env.HTTP_QUEUE_TIMEOUT_MS,
+          ...options.admission,
+        });
+  services.admission = admission;
+  services.metrics = createMetrics({ queues: queueDepthSampler(db.prisma, logger), admission: admission && (() => admission) });
+  if (admission) admission.onShed = (reason) => services.metrics?.httpShed.inc({ reason });
   const yoga = createGraphQLHandler(env, services);
 
   let server: Server | undefined;
@@ -149,11 +164,13 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
         // Alerts are evaluated where runs finish (and, through Redis, wherever they are heard of).
         alertMonitor = startAlertMonitor(services);
       }
-      server = createServer(async (req, res) => {
+      const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
         inFlight++;
         trackHttpRequest(services.metrics, req, res, (err) => logger.warn({ err }, 'counting an HTTP request failed'));
         try {
           if (await handleMetrics(req, res, services, env.METRICS_TOKEN)) return;
+          // Readiness is answered under load: its statements go first (PGlite).
+          if (req.url?.startsWith('/readyz')) markUrgent();
           if (await handleHealth(req, res, db, services, { redisUp: redis ? redis.isUp : undefined })) return;
           if (await handleFileRequest(req, res, services)) return;
           if (await handleWebhookTest(req, res, services)) return;
@@ -165,7 +182,9 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
         } finally {
           if (--inFlight === 0) drained?.();
         }
-      });
+      };
+      // PGlite: each request's statements run in a scope that readiness and sync triggers mark urgent (src/db/database.ts).
+      server = createServer(db.kind === 'pglite' ? (req, res) => void statementScope(() => handleRequest(req, res)) : (req, res) => void handleRequest(req, res));
       ws = attachWebSocket(server, yoga, services, options.webSocket);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);

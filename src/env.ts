@@ -31,6 +31,10 @@ export const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   /** Maximum estimated cost of one operation (list fields count `first` times); default 20000. */
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().positive().default(20000),
+  /** GraphQL HTTP requests executing at once; more wait in a fair queue; default 4 with PGlite, 16 with PostgreSQL. */
+  HTTP_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(1024).optional(),
+  /** Longest wait in that queue before a request is answered 503 + Retry-After; default 2000 ms. */
+  HTTP_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
   /** Requests per minute one API token may make over HTTP (shared across instances through Redis); default 600. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Requests per minute one client address may make without a token, over HTTP and WebSocket (in Redis across instances); default 120. */

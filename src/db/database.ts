@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -49,7 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const dir = options.dataDir === 'memory://' ? 'memory://' : resolve(join(options.dataDir, 'pglite'));
   if (dir !== 'memory://') await mkdir(dir, { recursive: true });
   const pglite = await PGlite.create(dir);
-  const prisma = makeClient(new PrismaPGlite(pglite), options.onQuery);
+  const prisma = makeClient(new PrismaPGlite(gatedClient(pglite)), options.onQuery);
   return {
     prisma,
     kind: 'pglite',
@@ -60,6 +61,73 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await pglite.close();
     },
   };
+}
+
+// Statements of a scope marked urgent (sync triggers, readiness) go before the others on PGlite.
+const urgency = new AsyncLocalStorage<{ urgent: boolean }>();
+
+/** Runs `fn` (one HTTP request) in a scope that `markUrgent` can flag; only needed with PGlite. */
+export function statementScope<T>(fn: () => T): T {
+  return urgency.run({ urgent: false }, fn);
+}
+
+/** The statements the current scope sends from now on are served first (PGlite). */
+export function markUrgent(): void {
+  const scope = urgency.getStore();
+  if (scope) scope.urgent = true;
+}
+
+/**
+ * PGlite executes one statement at a time, synchronously on this thread, and hands over to the
+ * next waiting statement in a microtask: with many queued, the event loop gets no turn until the
+ * queue is empty (no socket read, no timer: /healthz and load shedding wait too), and statements
+ * are served in arrival order whatever they are for. This gate orders them instead (urgent scopes
+ * first, then arrival) and lets the event loop turn once before each. A transaction holds the
+ * gate throughout, as it holds PGlite anyway; its own statements pass.
+ */
+function gatedClient<T extends object>(client: T): T {
+  let busy = false;
+  const urgent: Array<() => void> = [];
+  const normal: Array<() => void> = [];
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const acquire = async () => {
+    if (busy) await new Promise<void>((resolve) => (urgency.getStore()?.urgent ? urgent : normal).push(resolve));
+    busy = true;
+    await turn();
+  };
+  const release = () => {
+    const next = urgent.shift() ?? normal.shift();
+    if (next) next(); // handed over: stays busy
+    else busy = false;
+  };
+  const gated = async <R>(work: () => Promise<R>): Promise<R> => {
+    await acquire();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  };
+  const yielding = <X extends object>(tx: X): X =>
+    new Proxy(tx, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const fn = value as (...a: unknown[]) => Promise<unknown>;
+        if (prop === 'query' || prop === 'exec') return async (...args: unknown[]) => (await turn(), fn.apply(target, args));
+        return fn.bind(target);
+      },
+    });
+  return new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const fn = value as (...a: unknown[]) => Promise<unknown>;
+      if (prop === 'query' || prop === 'exec') return (...args: unknown[]) => gated(() => fn.apply(target, args));
+      if (prop === 'transaction') return (cb: (tx: object) => unknown) => gated(() => fn.call(target, (tx: object) => cb(yielding(tx))));
+      return fn.bind(target);
+    },
+  });
 }
 
 async function ping(prisma: PrismaClient) {

@@ -8,6 +8,7 @@ import type { MonitoringSettings } from '../modules/monitoring/monitoring.settin
 import type { ReportMailer } from '../modules/reports/report-mailer.js';
 import type { Metrics } from '../modules/metrics/metrics.registry.js';
 import type { TargetPolicy } from '../modules/outbound/target-policy.js';
+import type { Admission } from '../http/admission.js';
 
 /** Who is calling: resolved from the bearer token before execution. */
 export interface Actor {
@@ -35,6 +36,8 @@ export interface AppServices {
   webhookTargets?: { allowPrivate: boolean };
   /** Account base URL policy (ACCOUNT_ALLOW_PRIVATE_TARGETS), at save and at connect; absent means private targets are refused. */
   accountTargets?: TargetPolicy;
+  /** Admission control of GraphQL HTTP requests (src/http/admission.ts); absent: every request runs at once. */
+  admission?: Admission;
   /** This process's scheduler (worker roles, SCHEDULER_ENABLED): a schedule edited here re-arms its timer at once. */
   scheduler?: { kick(): void };
   /** This process's background task worker (absent with ROLE=api): new tasks start at once instead of at the next poll. */

@@ -10,6 +10,7 @@ import { addressOf, useRequestLimits } from './request-limits.plugin.js';
 import { introspectionEnabled, useDocumentLimits } from './document-limits.js';
 import { useEchoTruncation } from './echo-truncation.js';
 import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
+import { useAdmission } from '../http/admission.plugin.js';
 import { useSecretRedaction } from './secret-redaction.js';
 import { yogaLogging } from './yoga-logging.js';
 import { useWellFormedText } from './text-input.plugin.js';
@@ -45,7 +46,7 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     // Operation counts, latency, errors and open subscriptions go to this app's registry (/metrics).
     // Secret inputs are redacted from errors first, before masking logs them (src/graphql/secret-redaction.ts).
     // Echoes are truncated after secrets are redacted, so an excerpt never holds part of a secret.
-    plugins: [...limitPlugins, useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : [])],
+    plugins: [...limitPlugins, useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...(services.admission ? [useAdmission(services.admission)] : [])],
     logging: yogaLogging(services.logger),
     graphiql: {
       title: 'Stockline',

@@ -30,6 +30,8 @@ export interface Metrics {
   webSocketConnections: Gauge;
   queueDepth: Gauge<'queue' | 'state'>;
   queueDepthUp: Gauge;
+  /** HTTP requests answered 503 by admission control (src/http/admission.ts) instead of being served. */
+  httpShed: Counter<'reason'>;
   /** The operation name as a label value: itself when already seen, or when `mayAdd` (default true) and fewer than 200 names were seen; else "other". */
   operationName(name: string | undefined, mayAdd?: boolean): string;
 }
@@ -37,6 +39,8 @@ export interface Metrics {
 export interface MetricsOptions {
   /** Reads the queue depths at scrape time; absent: the queue gauges stay empty. */
   queues?: QueueDepthSampler;
+  /** Reads admission control's requests executing and waiting at scrape time. */
+  admission?: () => { active: number; queued: number };
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -47,6 +51,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   const queues = options.queues;
   const operationNames = new Set<string>();
+  if (options.admission) registerAdmissionGauges(options.admission, registers);
 
   return {
     registry,
@@ -134,6 +139,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         this.set(queues && (await queues.sample()) ? 1 : 0);
       },
     }),
+    httpShed: new Counter({
+      name: `${PREFIX}http_requests_shed_total`,
+      help: 'HTTP requests answered 503 + Retry-After by admission control, by reason: queue_timeout (waited too long for a slot), queue_full.',
+      labelNames: ['reason'],
+      registers,
+    }),
     operationName(name, mayAdd = true) {
       const value = name || 'Anonymous';
       if (operationNames.has(value)) return value;
@@ -142,6 +153,26 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       return value;
     },
   };
+}
+
+/** Slots in use and requests waiting, read when scraped (no work per request). */
+function registerAdmissionGauges(read: NonNullable<MetricsOptions['admission']>, registers: Registry[]): void {
+  new Gauge({
+    name: `${PREFIX}http_admission_active`,
+    help: 'HTTP requests holding an admission slot (executing) now.',
+    registers,
+    collect() {
+      this.set(read().active);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}http_admission_queued`,
+    help: 'HTTP requests waiting for an admission slot now.',
+    registers,
+    collect() {
+      this.set(read().queued);
+    },
+  });
 }
 
 let processMetrics: Registry | undefined;
