@@ -13,6 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Fails the run when a secret a test created shows up in any app's log (tests/helpers/secret-audit.ts).
+    globalSetup: ['tests/helpers/secret-audit.setup.ts'],
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'postgres', include: dbSuites, exclude: dbFree, env: { TEST_DB: 'postgres' } } },

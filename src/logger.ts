@@ -2,27 +2,44 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 
 /** Longest string kept in a log line; a request can carry megabytes, a log line must not. */
 export const MAX_LOGGED_STRING = 4_000;
+/** Characters of strings and keys kept per logged object (and per error), however they nest. */
+export const MAX_LOGGED_OBJECT = 16_000;
 const MAX_ITEMS = 50;
 const MAX_DEPTH = 6;
 
-export function capString(value: string): string {
-  return value.length <= MAX_LOGGED_STRING ? value : `${value.slice(0, MAX_LOGGED_STRING)}… [${value.length - MAX_LOGGED_STRING} more characters]`;
+export function capString(value: string, max = MAX_LOGGED_STRING): string {
+  return value.length <= max ? value : `${value.slice(0, max)}… [${value.length - max} more characters]`;
 }
 
-/** A copy with long strings cut and long lists shortened; other objects (errors, dates) are left to pino's serializers. */
-function capped(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return capString(value);
+/** A copy with strings cut and lists shortened within one budget; other objects (errors, dates) are left to pino's serializers. */
+function capped(value: unknown, budget = { left: MAX_LOGGED_OBJECT }, depth = 0): unknown {
+  if (typeof value === 'string') {
+    const kept = capString(value, Math.max(0, Math.min(MAX_LOGGED_STRING, budget.left)));
+    budget.left -= kept.length;
+    return kept;
+  }
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     if (depth >= MAX_DEPTH) return `[${value.length} items]`;
-    const head = value.slice(0, MAX_ITEMS).map((v) => capped(v, depth + 1));
-    return value.length > MAX_ITEMS ? [...head, `… ${value.length - MAX_ITEMS} more`] : head;
+    const out: unknown[] = [];
+    for (const item of value) {
+      if (out.length >= MAX_ITEMS || budget.left <= 0) return [...out, `… ${value.length - out.length} more`];
+      out.push(capped(item, budget, depth + 1));
+    }
+    return out;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   if (depth >= MAX_DEPTH) return '[object]';
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = capped(v, depth + 1);
+  for (const [key, v] of Object.entries(value)) {
+    if (budget.left <= 0) {
+      out['…'] = 'more fields cut';
+      break;
+    }
+    budget.left -= key.length;
+    out[key] = capped(v, budget, depth + 1);
+  }
   return out;
 }
 
@@ -35,7 +52,14 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       formatters: { log: (object) => capped(object) as Record<string, unknown> },
-      serializers: { err: (error) => capped(pino.stdSerializers.err(error)), msg: (message: unknown) => (typeof message === 'string' ? capString(message) : message) },
+      serializers: {
+        // pino's error serializer returns an object of its own prototype: copy it so its strings are capped too.
+        err: (error) => {
+          const serialized: unknown = pino.stdSerializers.err(error);
+          return capped(serialized && typeof serialized === 'object' ? { ...serialized } : serialized);
+        },
+        msg: (message: unknown) => (typeof message === 'string' ? capString(message) : message),
+      },
       redact: {
         paths: ['*.password', '*.token', '*.secret', '*.apiKey', '*.credentials', '*.authorization', 'req.headers.authorization', 'headers.authorization'],
         censor: '[redacted]',

@@ -5,10 +5,12 @@
  * the secret. Values are redacted by their input type (see src/graphql/secret-redaction.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import { parse } from 'graphql';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { schema } from '../../src/graphql/schema.js';
 import { redactor, requestSecrets } from '../../src/graphql/secret-redaction.js';
+import { MAX_LOGGED_OBJECT, createLogger } from '../../src/logger.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -25,7 +27,7 @@ const ROTATE = 'mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecre
 const account = { channel: 'EMAG', name: 'redaction', fulfillment: 'FBE', baseUrl: 'http://127.0.0.1:9' };
 /** Each secret is unique, so a hit in the log names the case that leaked it. */
 const secret = (name: string) => `S3CRET-${name}-${'x'.repeat(24)}`;
-/** Logged strings are capped; a log line stays far below the 1 MB value echoed below. */
+/** Logged strings are capped; a log line stays far below the 300 KB value echoed below. */
 const MAX_LINE = 20_000;
 
 function logText() {
@@ -81,8 +83,9 @@ it('a malformed JSON body is a client error, not logged as a server error', asyn
 });
 
 it('caps a huge echoed value in the log and never logs the tokens it hands out', async () => {
-  const huge = 'h'.repeat(1_000_000);
-  const result = await t.gql(CREATE_WEBHOOK, { input: { url: 'http://127.0.0.1:9/hook', description: huge, timeoutMs: huge } });
+  // Under the request body limit (1 MB by default), far over a log line's.
+  const huge = 'h'.repeat(300_000);
+  const result = await t.gql(CREATE_WEBHOOK, { input: { url: 'http://127.0.0.1:9/hook', timeoutMs: huge } });
   expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   const created = dataOf(await t.gql('mutation { createApiToken(input: { name: "redaction", role: VIEWER }) { token } }')).createApiToken.token as string;
   const hook = dataOf(await t.gql(CREATE_WEBHOOK, { input: { url: 'http://127.0.0.1:9/hook', secret: secret('ok11') } })).createWebhook;
@@ -118,4 +121,16 @@ describe('the secrets of a request are found by input type', () => {
     expect(redact('value "abc" abc and long-secret, "long-secret"')).toBe('value "[redacted]" abc and [redacted], "[redacted]"');
     expect(redactor({ values: ['x'], overflow: true })('"x"')).not.toContain('x"');
   });
+});
+
+it('the logger caps every string it writes: messages, fields and errors', () => {
+  const lines: string[] = [];
+  const logger = createLogger('info', new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }) as never);
+  const huge = 'z'.repeat(200_000);
+  logger.info(huge);
+  logger.info({ variables: { input: { description: huge, list: Array.from({ length: 1000 }, () => huge) } } }, 'fields');
+  logger.error({ err: new Error(huge) }, 'an error');
+  expect(lines).toHaveLength(3);
+  // A message, one object's strings and one error's each have their own cap.
+  for (const line of lines) expect(line.length).toBeLessThan(MAX_LINE + MAX_LOGGED_OBJECT);
 });

@@ -7,6 +7,8 @@ import pg from 'pg';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
 import { parseEnv } from '../../src/env.js';
 import { createToken } from '../../src/modules/access/token.service.js';
+import { registerGraphQLSecrets } from './graphql-secrets.js';
+import { openLogSink, registerSecrets } from './secret-audit.js';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const backend = (process.env.TEST_DB ?? 'pglite') as 'postgres' | 'pglite';
@@ -38,6 +40,7 @@ export interface SharedDatabase {
 
 export async function createSharedDatabase(prefix: string): Promise<SharedDatabase> {
   const credentialsKey = randomBytes(32).toString('base64');
+  registerSecrets([credentialsKey]);
   if (backend === 'postgres') {
     const scratch = await createScratchDatabase();
     return { env: { DATABASE_URL: scratch.url, CREDENTIALS_KEY: credentialsKey }, drop: scratch.drop };
@@ -85,22 +88,29 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, ap
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...envOverrides,
   });
+  // Every line also goes to the run's log audit, which fails the run on any secret a test created (secret-audit.ts).
+  registerSecrets([envOverrides.ADMIN_TOKEN, envOverrides.CREDENTIALS_KEY]);
+  const sink = openLogSink('app');
   const logDestination = new Writable({
     write(chunk, _enc, cb) {
       logs.push(String(chunk));
+      sink?.write(String(chunk));
       cb();
     },
   });
   const app = await buildApp(env, { logDestination, onQuery: (sql) => queries.push(sql), ...appOptions });
   await app.start();
   const adminToken = app.bootstrapToken!;
+  registerSecrets([adminToken]);
   const gql = async (query: string, variables?: Record<string, unknown>, token: string | null = adminToken) => {
     const res = await fetch(`${app.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: res.status, ...((await res.json()) as object) } as GqlResult;
+    const body = (await res.json()) as object;
+    registerGraphQLSecrets(query, variables, body);
+    return { status: res.status, ...body } as GqlResult;
   };
   return {
     app,
@@ -110,9 +120,14 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, ap
     resetQueries: () => void queries.splice(0),
     logs,
     gql,
-    tokenFor: async (role) => (await createToken(app.services, { name: `test ${role}`, role })).secret,
+    tokenFor: async (role) => {
+      const { secret } = await createToken(app.services, { name: `test ${role}`, role });
+      registerSecrets([secret]);
+      return secret;
+    },
     async close() {
       await app.stop();
+      sink?.close();
       await scratch?.drop();
     },
   };

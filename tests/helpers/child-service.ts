@@ -10,6 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { GqlResult } from './app.js';
+import { registerGraphQLSecrets } from './graphql-secrets.js';
+import { openLogSink, registerSecrets } from './secret-audit.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -71,10 +73,15 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...options.env };
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(proc);
+  // Its output is its log: the run's audit greps it for the secrets tests created (secret-audit.ts).
+  registerSecrets([options.token, options.env.ADMIN_TOKEN, options.env.CREDENTIALS_KEY]);
+  const sink = openLogSink(`child-${proc.pid}`);
+  proc.once('close', () => sink?.close()); // after 'exit', once the pipes are drained
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     out += chunk.toString();
+    sink?.write(chunk.toString());
     for (const listener of listeners) listener();
   };
   proc.stdout!.on('data', onData);
@@ -144,7 +151,9 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
         headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, ...((await res.json()) as object) } as GqlResult;
+      const body = (await res.json()) as object;
+      registerGraphQLSecrets(query, variables, body);
+      return { status: res.status, ...body } as GqlResult;
     },
     async kill(signal, timeoutMs = 60_000) {
       if (exitInfo) return exitInfo;
