@@ -9,7 +9,8 @@
  * Redis: the real service as a child process, started with REDIS_URL at a port where nothing
  * listens yet: it keeps serving and /readyz reports Redis down past the moment the old code died
  * (ioredis gave up queued commands after 20 retries, ~10 s, and nothing caught them); then a
- * redis-server starts on that port and a subscription event goes through it.
+ * redis-server starts on that port and a subscription event goes through it; Redis is then
+ * stopped and started again under the running service, and the same subscription hears again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -126,7 +127,7 @@ describe('chaos: infrastructure faults', () => {
 
   // The child process owns its database either way; this scenario is run once, on the PGlite project.
   if (backend === 'pglite') {
-    it('Redis unreachable at start: the service keeps serving and /readyz reports Redis down; once Redis is up a subscription event goes through it', async () => {
+    it('Redis unreachable at start: the service keeps serving and /readyz reports Redis down; once Redis is up a subscription event goes through it, and the same subscription hears again after Redis restarts', async () => {
       const port = await freePort();
       const REDIS_URL = `redis://127.0.0.1:${port}`;
       const token = `chaos-admin-${randomBytes(16).toString('hex')}`;
@@ -154,38 +155,45 @@ describe('chaos: infrastructure faults', () => {
       await waitFor(async () => ((await readyz(child.url)).body.redis === 'up' ? true : null), { timeoutMs: 15_000, what: 'Redis to be reported up' });
       expect(await readyz(child.url)).toMatchObject({ status: 200, body: { status: 'OK', redis: 'up' } });
 
-      // A subscriber on the service hears an event published into Redis by someone else.
+      // A subscriber on the service hears events published into Redis by someone else.
       const client: Client = createClient({ url: child.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
       cleanups.push(async () => client.dispose());
-      const heard = new Promise<any>((resolve, reject) => {
-        const stop = client.subscribe(
-          { query: 'subscription { domainEvents(types: ["listing.price_changed"]) { id type actor } }' },
-          {
-            next: (msg) => {
-              stop();
-              if (msg.errors) reject(new Error(JSON.stringify(msg.errors)));
-              else resolve(msg.data);
-            },
-            error: reject,
-            complete: () => {},
-          },
-        );
-      });
-      const publisher = new Redis(REDIS_URL);
-      cleanups.push(() => publisher.quit());
-      const event = { id: randomUUID(), type: 'listing.price_changed', occurredAt: new Date().toISOString(), actor: 'chaos', payload: {} };
-      // Published until the GraphQL subscription, live once the service has subscribed in Redis, hears it.
-      let got: unknown = null;
-      void heard.then((data) => (got = data));
-      await waitFor(
-        async () => {
-          if (got) return got;
-          await publisher.publish('domain-event', JSON.stringify(event));
-          return null;
-        },
-        { timeoutMs: 15_000, intervalMs: 200, what: 'the subscription to hear an event published in Redis' },
+      const heard: any[] = [];
+      let failure: unknown = null;
+      client.subscribe(
+        { query: 'subscription { domainEvents(types: ["listing.price_changed"]) { id type actor } }' },
+        { next: (msg) => (msg.errors ? (failure = msg.errors) : heard.push((msg.data as any).domainEvents)), error: (error) => (failure = error), complete: () => {} },
       );
-      expect(await heard).toEqual({ domainEvents: { id: event.id, type: 'listing.price_changed', actor: 'chaos' } });
+      const publisher = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+      publisher.on('error', () => {});
+      cleanups.push(async () => publisher.disconnect());
+      // Published until the subscription hears it (live once the service has subscribed in Redis).
+      const hear = async (what: string) => {
+        const event = { id: randomUUID(), type: 'listing.price_changed', occurredAt: new Date().toISOString(), actor: 'chaos', payload: {} };
+        await waitFor(
+          async () => {
+            if (failure) throw new Error(`subscription failed: ${JSON.stringify(failure)}`);
+            if (heard.some((e) => e.id === event.id)) return true;
+            await publisher.publish('domain-event', JSON.stringify(event));
+            return null;
+          },
+          { timeoutMs: 15_000, intervalMs: 200, what },
+        );
+        return event;
+      };
+      const first = await hear('the subscription to hear an event published in Redis');
+      expect(heard).toContainEqual({ id: first.id, type: 'listing.price_changed', actor: 'chaos' });
+
+      // Redis goes away under the running service, then comes back: the same subscription hears again.
+      await stopProcess(server);
+      await waitFor(async () => ((await readyz(child.url)).body.redis === 'down' ? true : null), { timeoutMs: 10_000, what: 'Redis to be reported down' });
+      expect((await child.gql('{ accounts(first: 1) { totalCount } }')).errors).toBeUndefined();
+      const again = await startRedis(port);
+      cleanups.push(() => stopProcess(again));
+      await waitFor(async () => ((await readyz(child.url)).body.redis === 'up' ? true : null), { timeoutMs: 15_000, what: 'Redis to be reported up again' });
+      await hear('the same subscription to hear an event once Redis is back');
+      // One warning per outage.
+      expect(child.logs().filter((l) => /redis/i.test(String(l.msg)) && l.level >= 40)).toHaveLength(2);
       expect(child.proc.exitCode).toBeNull();
       expect(probes.length).toBeGreaterThan(5);
     }, 180_000);
