@@ -1,19 +1,38 @@
 import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { builder } from './builder.js';
+import { dateProblem } from './date-range.js';
 import { OversizedUpload } from '../modules/files/upload-limit.plugin.js';
 
-builder.addScalarType('DateTime', DateTimeResolver);
+/** A parsed date the database can store (see date-range.ts), or a refusal. */
+const inRange = (name: string) => (date: Date) => {
+  const problem = dateProblem(date);
+  if (problem) throw new GraphQLError(`${name} ${problem}`);
+  return date;
+};
+
+// graphql-scalars' DateTime (same name, description and parsing), with the storable range on top.
+const dateTime = DateTimeResolver.toConfig();
+const dateTimeInRange = inRange('DateTime');
+builder.addScalarType(
+  'DateTime',
+  new GraphQLScalarType({
+    ...dateTime,
+    parseValue: (value) => dateTimeInRange(dateTime.parseValue!(value) as Date),
+    parseLiteral: (ast, variables) => dateTimeInRange(dateTime.parseLiteral!(ast, variables) as Date),
+  }),
+);
 builder.addScalarType('JSON', JSONResolver);
 // A calendar date (YYYY-MM-DD) with no time zone, such as a batch date.
+const dateInRange = inRange('Date');
 builder.scalarType('Date', {
   description: 'A calendar date, YYYY-MM-DD.',
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
   parseValue: (value) => {
     const text = LocalDateResolver.parseValue(value) as string;
-    return new Date(`${text}T00:00:00.000Z`);
+    return dateInRange(new Date(`${text}T00:00:00.000Z`));
   },
-  parseLiteral: (ast) => new Date(`${LocalDateResolver.parseLiteral(ast, {}) as string}T00:00:00.000Z`),
+  parseLiteral: (ast) => dateInRange(new Date(`${LocalDateResolver.parseLiteral(ast, {}) as string}T00:00:00.000Z`)),
 });
 
 // Exact decimals travel as strings so no client ever rounds money through a float.

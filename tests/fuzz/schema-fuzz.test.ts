@@ -4,7 +4,7 @@
  * authorization never short-circuits. For every case: no INTERNAL_SERVER_ERROR anywhere in the
  * answer, no HTTP 5xx, nothing leaks into Object.prototype, and a refusal (top-level errors or a
  * payload with errors) changes no table (queries may write caches, such as statistics snapshots). The service must still answer afterwards.
- * Fixed seed, bounded runs (FUZZ_RUNS, default 6 per field on PostgreSQL and 3 on PGlite).
+ * Fixed seed (FUZZ_SEED to search elsewhere), bounded runs (FUZZ_RUNS, default 6 per field on PostgreSQL and 3 on PGlite).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -25,7 +25,7 @@ import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { batchInput, createBatch, createWorkCenter, mutate } from '../helpers/production.js';
 import { valueOf } from './values.js';
 
-const SEED = 20261206;
+const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 const RUNS = Number(process.env.FUZZ_RUNS ?? (backend === 'postgres' ? 6 : 3));
 
 let t: TestApp;
