@@ -12,18 +12,29 @@ import { Shed, type Admission } from './admission.js';
 
 const PRIORITY_FIELDS = new Set(['triggerSync', 'cancelSyncRun', '__typename']);
 
+/** The operation of `query` that would run, or undefined (unparsable, ambiguous). */
+function operationOf(query: string, operationName: string | undefined | null): OperationDefinitionNode | undefined {
+  try {
+    const operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    return operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when the operation to run is a mutation of sync triggers or cancellations only. */
 export function isPriorityOperation(query: string | undefined, operationName: string | undefined | null): boolean {
   // Cheap test first: parsing every document twice would cost every request.
   if (!query || !(query.includes('triggerSync') || query.includes('cancelSyncRun'))) return false;
-  try {
-    const operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    const op = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-    if (!op || op.operation !== 'mutation') return false;
-    return op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && PRIORITY_FIELDS.has(s.name.value));
-  } catch {
-    return false;
-  }
+  const op = operationOf(query, operationName);
+  if (!op || op.operation !== 'mutation') return false;
+  return op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && PRIORITY_FIELDS.has(s.name.value));
+}
+
+/** A subscription over HTTP (server-sent events) lives as long as its client: it must not hold a slot. */
+export function isSubscription(query: string | undefined, operationName: string | undefined | null): boolean {
+  if (!query?.includes('subscription')) return false;
+  return operationOf(query, operationName)?.operation === 'subscription';
 }
 
 type NodeServerContext = { req?: IncomingMessage; res?: ServerResponse };
@@ -35,6 +46,7 @@ export function useAdmission(admission: Admission): Plugin {
       const { req, res } = context as NodeServerContext;
       // Not a Node HTTP request (yoga.fetch in-process): nothing to hold a slot with.
       if (!req || !res) return;
+      if (isSubscription(params.query, params.operationName)) return;
       const client = req.headers.authorization ?? req.socket.remoteAddress ?? '';
       const operation = params.operationName ?? params.query?.slice(0, 120) ?? '';
       const priority = isPriorityOperation(params.query, params.operationName);

@@ -83,6 +83,8 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, ap
     LOG_LEVEL: 'info',
     API_RATE_LIMIT_PER_MINUTE: '100000',
     API_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
+    // Requests still queue fairly, but a loaded CI machine never sheds a test's burst (overload tests set their own).
+    HTTP_QUEUE_TIMEOUT_MS: '60000',
     // Tests drive syncs themselves; scheduler tests turn it on.
     SCHEDULER_ENABLED: 'false',
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),

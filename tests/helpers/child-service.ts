@@ -63,6 +63,7 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     LOG_LEVEL: 'info',
     API_RATE_LIMIT_PER_MINUTE: '100000',
     API_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
+    HTTP_QUEUE_TIMEOUT_MS: '60000',
     SCHEDULER_ENABLED: 'false',
     ...overrides,
   };

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmission, Shed } from '../../src/http/admission.js';
-import { isPriorityOperation } from '../../src/http/admission.plugin.js';
+import { isPriorityOperation, isSubscription } from '../../src/http/admission.plugin.js';
 import { backend, createScratchDatabase, startTestApp, type TestApp } from '../helpers/app.js';
 import { seedAccount } from '../helpers/catalog-seed.js';
 import { scrapeMetrics } from '../helpers/metrics.js';
@@ -178,5 +178,10 @@ describe('overload: the admission queue', () => {
     expect(isPriorityOperation('mutation { triggerSync(input: {}) { runs { id } } deleteBatch(id: "x") { id } }', undefined)).toBe(false);
     expect(isPriorityOperation('query { triggerSync: batches { totalCount } }', undefined)).toBe(false);
     expect(isPriorityOperation('{ batches { totalCount } } # triggerSync', undefined)).toBe(false);
+  });
+
+  it('leaves subscriptions over HTTP out (they live as long as their client)', () => {
+    expect(isSubscription('subscription { syncRunUpdated { id } }', undefined)).toBe(true);
+    expect(isSubscription('query subscriptionList { batches { totalCount } }', 'subscriptionList')).toBe(false);
   });
 });
