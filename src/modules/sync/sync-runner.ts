@@ -139,6 +139,7 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
 
   const execute = (run: SyncRun) => {
     const controller = new AbortController();
+    let beatFailing = false;
     const heartbeat = setInterval(() => {
       void services.prisma
         .$queryRawUnsafe<{ cancelRequestedAt: Date | null }[]>(
@@ -147,10 +148,15 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
           instanceId,
         )
         .then((rows) => {
+          beatFailing = false;
           if (rows.length === 0) controller.abort(new RunStopped('lost'));
           else if (rows[0]!.cancelRequestedAt) controller.abort(new RunStopped('cancel'));
         })
-        .catch((error: unknown) => log.warn({ err: error, runId: run.id }, 'sync heartbeat failed'));
+        .catch((error: unknown) => {
+          // Once per failing stretch, not every beat of an outage.
+          if (!beatFailing) log.warn({ err: error, runId: run.id }, 'sync heartbeat failed');
+          beatFailing = true;
+        });
     }, heartbeatMs);
     heartbeat.unref();
     services.metrics?.syncRunsExecuting.inc();
