@@ -81,3 +81,15 @@ describe('import robustness', () => {
     expect(literal.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 });
+
+describe('import file names', () => {
+  it('a file name with a NUL is stored without it, not refused by the database', async () => {
+    const started = await uploadImport(t, [HEADER, row(31)].join('\n'), 'bad\u0000name.csv');
+    expect(started.errors).toBeUndefined();
+    expect(started.data.importBatches.errors).toEqual([]);
+    const task = await waitForTask(t, started.data.importBatches.task.id);
+    expect(task.status).toBe('SUCCESS');
+    const file = await t.app.services.prisma.storedFile.findUniqueOrThrow({ where: { id: task.result.fileId } });
+    expect(file.filename).toBe('badname.csv');
+  });
+});

@@ -540,6 +540,9 @@ export async function detectFormat(file: Pick<File, 'name' | 'type' | 'arrayBuff
   return head.includes(0) ? null : 'CSV';
 }
 
+/** A client's file name or type without what the database cannot store (NUL) or is not text (lone surrogates). */
+const storable = (text: string | undefined) => (text ?? '').replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+
 export interface StartImportInput {
   file: File | OversizedUpload;
   format?: BatchFileFormat | null;
@@ -563,8 +566,8 @@ export async function startImportBatches(services: AppServices, actor: Actor, in
   let stored: StoredFile;
   try {
     stored = await storeFile(services, file.stream(), {
-      filename: file.name || `import.${format.toLowerCase()}`,
-      contentType: file.type || contentTypes[format],
+      filename: storable(file.name) || `import.${format.toLowerCase()}`,
+      contentType: storable(file.type) || contentTypes[format],
       maxBytes: uploadMaxBytes,
       // Until the task claims it; finishing the task sets the final expiry.
       expiresAt: new Date(Date.now() + resultTtlMs),
