@@ -18,6 +18,15 @@ export function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
+/** A path segment decoded, or null when its percent-escapes are malformed (no file has such an id). */
+function decodedOrNull(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * `GET /files/:id` (and HEAD): a task's file to any caller with a valid token (VIEWER or more).
  * 401 without one, 404 for an unknown or expired file. Returns false for any other path.
@@ -40,8 +49,8 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
     sendJson(res, 403, { error: 'Forbidden' });
     return true;
   }
-  const id = decodeURIComponent(match[1]!);
-  const file = isUuid(id) ? await findServableFile(services, id) : null;
+  const id = decodedOrNull(match[1]!);
+  const file = id && isUuid(id) ? await findServableFile(services, id) : null;
   if (!file) {
     sendJson(res, 404, { error: 'No such file, or it has expired' });
     return true;
