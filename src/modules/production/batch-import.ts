@@ -19,7 +19,7 @@ import { OversizedUpload } from '../files/upload-limit.plugin.js';
 import { settingsOf } from '../tasks/task.settings.js';
 import { createTask } from '../tasks/task.service.js';
 import { DomainError } from '../../graphql/domain-error.js';
-import { textProblem } from '../../graphql/well-formed-text.js';
+import { textProblem, withoutIllFormed } from '../../graphql/well-formed-text.js';
 import { dateProblem } from '../../graphql/date-range.js';
 import type { Actor, AppServices } from '../../graphql/context.js';
 import { batchCreate } from './production.inputs.js';
@@ -541,7 +541,7 @@ export async function detectFormat(file: Pick<File, 'name' | 'type' | 'arrayBuff
 }
 
 /** A client's file name or type without what the database cannot store (NUL) or is not text (lone surrogates). */
-const storable = (text: string | undefined) => (text ?? '').replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+const storable = (text: string | undefined) => withoutIllFormed(text ?? '');
 
 export interface StartImportInput {
   file: File | OversizedUpload;
