@@ -11,9 +11,9 @@ import { introspectionEnabled, useDocumentLimits } from './document-limits.js';
 import { useEchoTruncation } from './echo-truncation.js';
 import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
 import { useAdmission } from '../http/admission.plugin.js';
+import { useWellFormedText } from './text-input.plugin.js';
 import { useSecretRedaction } from './secret-redaction.js';
 import { yogaLogging } from './yoga-logging.js';
-import { useWellFormedText } from './text-input.plugin.js';
 import { useGraphQLMetrics, useSubscriptionGauge } from '../modules/metrics/graphql-metrics.plugin.js';
 
 type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null; req?: IncomingMessage };

@@ -116,6 +116,13 @@ describe('the secrets of a request are found by input type', () => {
     expect(secretsOf('mutation($s: String) { rotateWebhookSecret(input: { id: "1", secret: $s }) { secret } }', { s: 'var-1' })).toEqual(['var-1']);
   });
 
+  it('redacts a secret of any length (a 400 KB one is still a bad-input answer, not an internal error)', async () => {
+    const big = 'B'.repeat(400_000);
+    expect(redactor({ values: [big], overflow: false })(`got "${big}" and ${big}`)).toBe('got "[redacted]" and [redacted]');
+    const result = await t.gql(CREATE_ACCOUNT, { input: { ...account, enabled: 'yes', credentials: { username: 'u', password: big } } });
+    expectBadInput(result, [big]);
+  });
+
   it('redacts quoted and bare occurrences, and withholds everything past too many secrets', () => {
     const redact = redactor({ values: ['abc', 'long-secret'], overflow: false });
     expect(redact('value "abc" abc and long-secret, "long-secret"')).toBe('value "[redacted]" abc and [redacted], "[redacted]"');
