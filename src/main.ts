@@ -1,19 +1,18 @@
 import type { App } from './app.js';
 import { ConfigError, parseEnv, type Env } from './env.js';
 
-function exitOnConfigError(error: unknown): never {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
+/** A service that cannot start says why and exits 1, so a supervisor sees the failure (never 0, never a hang). */
+function exitOnStartupError(error: unknown): never {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('Stockline failed to start:', error);
+  process.exit(1);
 }
 
 let env: Env;
 try {
   env = parseEnv();
 } catch (error) {
-  exitOnConfigError(error);
+  exitOnStartupError(error);
 }
 
 // Signals are handled from the first moment: one that arrives while starting up stops the
@@ -41,12 +40,13 @@ function shutdown(signal: NodeJS.Signals) {
 
 // Last resort: an error no handler caught (a throw in an event callback, a promise nobody awaited)
 // is logged and the service keeps serving. Exiting would turn one bad callback into an outage for
-// every client; a supervisor still restarts the process if it does die.
+// every client; a supervisor still restarts the process if it does die. Before the service listens
+// there is nothing to keep serving: such an error is a failed start.
 function lastResort(kind: 'uncaught exception' | 'unhandled rejection') {
   return (error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));
-    if (app) app.services.logger.error({ err }, `${kind}; still serving`);
-    else console.error(`${kind}:`, err);
+    if (!app?.url) exitOnStartupError(err);
+    app.services.logger.error({ err }, `${kind}; still serving`);
   };
 }
 process.on('uncaughtException', lastResort('uncaught exception'));
@@ -62,7 +62,7 @@ try {
   app = await buildApp(env);
   await app.start();
 } catch (error) {
-  exitOnConfigError(error);
+  exitOnStartupError(error);
 }
 if (app.bootstrapToken) {
   // Printed once: the token is stored hashed and cannot be shown again.
