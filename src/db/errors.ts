@@ -8,19 +8,34 @@ export function isUniqueViolation(error: unknown): boolean {
  * a failover), rather than refusing the statement itself: retrying later is the right answer.
  * SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention: shutdown,
  * terminated backend), 58 (system) and 55000 (database not accepting connections); Prisma's
- * P1xxx (cannot reach) and P2028 (transaction closed under it); socket errors without a code.
+ * P1xxx (cannot reach) and P2028 (transaction closed under it); the adapters' connection kinds;
+ * socket errors; and pg's code-less errors of a dropped or closed connection. A serialization
+ * conflict (40001, Prisma's TransactionWriteConflict) is the statement's own failure, not an outage.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: any = error, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause, depth++) {
-    if (typeof e.code === 'string' && /^P1\d{3}$|^P2028$/.test(e.code)) return true;
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (/^P1\d{3}$|^P2028$/.test(code)) return true;
     if (e.name === 'PrismaClientInitializationError' || e.name === 'PrismaClientRustPanicError') return true;
-    if (typeof e.code === 'string' && /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)$/.test(e.code)) return true;
+    if (/^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|NOTFOUND)$/.test(code)) return true;
+    if (isSqlStateOutage(code)) return true;
+    // pg rejects with no code at all when the socket ends or the client is no longer usable.
+    if (!code && typeof e.message === 'string' && CONNECTION_LOST.test(e.message)) return true;
     const cause = e.meta?.driverAdapterError?.cause ?? (e.name === 'DriverAdapterError' ? e.cause : undefined);
     if (cause && typeof cause === 'object') {
-      if (cause.kind && cause.kind !== 'postgres') return /NotReachable|Closed|Timeout|Connection|WriteConflict/i.test(String(cause.kind));
-      const state = String(cause.code ?? cause.originalCode ?? '');
-      if (/^(08|53|57|58)/.test(state) || state === '55000') return true;
+      if (cause.kind && cause.kind !== 'postgres') {
+        if (OUTAGE_KINDS.has(String(cause.kind))) return true;
+      } else if (isSqlStateOutage(String(cause.code ?? cause.originalCode ?? ''))) return true;
+      if (typeof cause.message === 'string' && !cause.code && CONNECTION_LOST.test(cause.message)) return true;
     }
   }
   return false;
 }
+
+/** Driver adapter error kinds (@prisma/driver-adapter-utils) that mean the connection, not the statement, failed. */
+const OUTAGE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionAlreadyClosed']);
+
+/** pg's messages for a connection that dropped or can no longer be used (they carry no code). */
+const CONNECTION_LOST = /^Connection terminated( unexpectedly| due to connection timeout)?$|is not queryable$|^timeout exceeded when trying to connect$/;
+
+const isSqlStateOutage = (state: string) => /^(08|53|57|58)[0-9A-Z]{3}$/.test(state) || state === '55000';
