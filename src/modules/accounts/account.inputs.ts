@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROTOTYPE_KEYS } from '../../shared/prototype-keys.js';
 
 // The rules every caller (GraphQL, environment, sandbox) gets, whatever its own input layer checks.
 
@@ -26,10 +27,8 @@ const baseUrl = z
   .trim()
   .pipe(z.url({ protocol: /^https?$/, error: 'baseUrl must be an http(s) URL' }))
   .transform((u) => u.replace(/\/+$/, ''));
-/** Keys that reach an object's prototype when JSON is merged or walked; zod would silently drop `__proto__`. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The path to the first prototype key anywhere in a JSON value, or null (no recursion: any depth is safe). */
+/** The path to the first prototype key anywhere in a JSON value, or null (no recursion: any depth is safe); zod would silently drop `__proto__`. */
 function prototypeKeyPath(root: unknown): string[] | null {
   const stack: { value: unknown; path: string[] }[] = [{ value: root, path: [] }];
   for (let next = stack.pop(); next; next = stack.pop()) {

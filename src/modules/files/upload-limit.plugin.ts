@@ -1,4 +1,5 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { PROTOTYPE_KEYS } from '../../shared/prototype-keys.js';
 import { formatBytes } from './file.store.js';
 
 /**
@@ -21,46 +22,61 @@ type LimitedRequest = Request & {
   _formData?: FormDataWithLimits | null;
 };
 
-/** Keys that lead into an object's prototype: a request may never name them. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const badRequest = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+const badPath = (reason: string) => badRequest(`Multipart "map" ${reason}`);
+/** An array index as JSON would write it: no sign, no leading zero, no "length". */
+const INDEX = /^(?:0|[1-9]\d{0,8})$/;
 
-const badPath = (reason: string) => createGraphQLError(`Multipart "map" ${reason}`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+/** Whether `key` names an own slot of `container` (an object key, or an index of an array). */
+const ownSlot = (container: object, key: string) => (Array.isArray(container) ? INDEX.test(key) : !PROTOTYPE_KEYS.has(key)) && Object.hasOwn(container, key);
 
-/** Sets `value` at a dotted path of the client's own JSON, walking own properties only. */
-function setPath(target: Record<string, unknown>, path: string, value: unknown) {
+/**
+ * Sets `value` at a dotted path of the client's own JSON. As the spec expects, the path must end at
+ * a value the client sent as null (a file's placeholder): never a key that is not there, an array's
+ * length or any other value (the query, say).
+ */
+function setPath(operations: object, path: unknown, value: unknown) {
   if (typeof path !== 'string') throw badPath('paths must be strings');
   const keys = path.split('.');
-  if (keys.some((key) => PROTOTYPE_KEYS.has(key))) throw badPath(`names a path through a prototype key: ${path.slice(0, 100)}`);
-  let current: Record<string, unknown> = target;
+  const shown = path.slice(0, 100);
+  if (keys.some((key) => PROTOTYPE_KEYS.has(key))) throw badPath(`names a path through a prototype key: ${shown}`);
+  let current = operations as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) {
-    const next = Object.hasOwn(current, key) ? current[key] : undefined;
-    if (next === null || typeof next !== 'object') throw badPath(`names a path that is not in "operations": ${path.slice(0, 100)}`);
+    const next = ownSlot(current, key) ? current[key] : undefined;
+    if (next === null || typeof next !== 'object') throw badPath(`names a path that is not in "operations": ${shown}`);
     current = next as Record<string, unknown>;
   }
-  current[keys.at(-1)!] = value;
+  const last = keys.at(-1)!;
+  if (!ownSlot(current, last) || current[last] !== null) throw badPath(`must name a null placeholder in "operations": ${shown}`);
+  current[last] = value;
 }
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function readJsonField(form: FormDataWithLimits, name: string, required: boolean): unknown {
   const value = form.get(name);
   if (value == null) {
-    if (required) throw createGraphQLError(`Missing multipart form field "${name}"`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+    if (required) throw badRequest(`Missing multipart form field "${name}"`);
     return null;
   }
-  if (typeof value !== 'string') throw createGraphQLError(`Multipart form field "${name}" must be a string`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+  if (typeof value !== 'string') throw badRequest(`Multipart form field "${name}" must be a string`);
   try {
     return JSON.parse(value);
   } catch {
-    throw createGraphQLError(`Multipart form field "${name}" must be valid JSON`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+    throw badRequest(`Multipart form field "${name}" must be valid JSON`);
   }
 }
 
 /** Puts each mapped part (or its stand-in) where `map` says in `operations` (GraphQL multipart request spec). */
 function assemble(form: FormDataWithLimits, fileFor: (part: string) => unknown) {
-  const operations = readJsonField(form, 'operations', true) as Record<string, unknown>;
-  const map = (readJsonField(form, 'map', false) ?? {}) as Record<string, string[]>;
+  const operations = readJsonField(form, 'operations', true);
+  if (typeof operations !== 'object' || operations === null) throw badRequest('Multipart "operations" must be an object or an array of them');
+  const map = readJsonField(form, 'map', false) ?? {};
+  if (!isPlainObject(map)) throw badPath('must be an object of file parts and their paths');
   for (const [part, paths] of Object.entries(map)) {
+    if (!Array.isArray(paths)) throw badPath(`must give a list of paths for each file part`);
     const file = fileFor(part);
-    for (const path of Array.isArray(paths) ? paths : []) setPath(operations, path, file);
+    for (const path of paths) setPath(operations, path, file);
   }
   return operations as never;
 }
