@@ -171,7 +171,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
           if (await handleMetrics(req, res, services, env.METRICS_TOKEN)) return;
           // Readiness is answered under load: its statements go first (PGlite).
           if (req.url?.startsWith('/readyz')) markUrgent();
-          if (await handleHealth(req, res, db, services, { redisUp: redis ? redis.isUp : undefined })) return;
+          if (await handleHealth(req, res, db, services, { redisUp: redis ? redis.isUp : undefined, role: env.ROLE })) return;
           if (await handleFileRequest(req, res, services)) return;
           if (await handleWebhookTest(req, res, services)) return;
           if (await handleDashboard(req, res)) return;

@@ -12,12 +12,20 @@ import { syncHealth } from '../modules/monitoring/health.service.js';
  * The endpoint is unauthenticated, so accounts are named by id and channel only.
  *
  * Stuck runs (RUNNING, heartbeat older than SYNC_STALE_AFTER_MS) make it DEGRADED and are listed.
- * With REDIS_URL, `redis` says "up" or "down"; Redis down is DEGRADED on every role, not DOWN:
- * queries, mutations and syncs do not need it (only events between instances and the shared
- * rate-limit counters do, and both fall back to this instance), and every instance shares the
- * one Redis, so pulling them all from the load balancer would turn a partial outage into a full one.
+ * With REDIS_URL, `redis` says "up" or "down". Redis down is DEGRADED (200) on api and all
+ * instances: queries, mutations and syncs do not need it (only events between instances and the
+ * shared rate-limit counters do, and both fall back to this instance), and every instance shares
+ * the one Redis, so pulling them all from the load balancer would turn a partial outage into a
+ * full one. On a worker it is DOWN (503): no load balancer sits in front of it, and the progress
+ * and events of the runs it executes no longer reach the api instances' subscribers.
  */
-export async function handleHealth(req: IncomingMessage, res: ServerResponse, db: Database, services: AppServices, options: { redisUp?: () => boolean } = {}): Promise<boolean> {
+export async function handleHealth(
+  req: IncomingMessage,
+  res: ServerResponse,
+  db: Database,
+  services: AppServices,
+  options: { redisUp?: () => boolean; role?: 'api' | 'worker' | 'all' } = {},
+): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/healthz') {
     send(res, 200, { status: 'ok' });
@@ -35,7 +43,8 @@ export async function handleHealth(req: IncomingMessage, res: ServerResponse, db
       send(res, 503, { status: 'DOWN', database: 'down', ...redisField, checkedAt: new Date().toISOString() });
       return true;
     }
-    const status = health.status === 'OK' && redisField.redis === 'down' ? 'DEGRADED' : health.status;
+    const redisDown = redisField.redis === 'down';
+    const status = redisDown && options.role === 'worker' ? 'DOWN' : redisDown && health.status === 'OK' ? 'DEGRADED' : health.status;
     const ok = status === 'OK' || (status === 'DEGRADED' && !strict);
     send(res, ok ? 200 : 503, {
       status,
