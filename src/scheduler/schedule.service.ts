@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Prisma, PrismaClient, Schedule, ScheduleKind } from '../generated/prisma/client.js';
 import type { Actor, AppServices } from '../graphql/context.js';
+import type { RowQuery } from '../graphql/deleted-row.js';
 import { isUuid } from '../graphql/ids.js';
 import { CUSTOM_KEY_PREFIX } from './default-schedules.js';
 import { scheduleError } from './schedule.errors.js';
@@ -131,12 +132,20 @@ export async function createSchedule(services: AppServices, _actor: Actor, raw: 
   return created;
 }
 
-/** Deletes a schedule made with createSchedule. Defaults cannot be deleted (they would come back at the next start): disable them. */
-export async function deleteSchedule(services: AppServices, _actor: Actor, raw: z.input<typeof scheduleIdInput>): Promise<Schedule> {
+/**
+ * Deletes a schedule made with createSchedule. Defaults cannot be deleted (they would come back at
+ * the next start): disable them. The row is locked, read (with what `query` asks for, the payload's
+ * selection) and deleted in one transaction, so the answer is the row that was deleted.
+ */
+export async function deleteSchedule(services: AppServices, _actor: Actor, raw: z.input<typeof scheduleIdInput>, query: RowQuery = {}): Promise<Schedule> {
   const { id } = scheduleIdInput.parse(raw);
-  const current = await services.prisma.schedule.findUnique({ where: { id } });
-  if (!current) throw scheduleError('NOT_FOUND', `No schedule with id ${id}`, ['input', 'id']);
-  if (!current.key.startsWith(CUSTOM_KEY_PREFIX)) throw scheduleError('NOT_DELETABLE', `Schedule ${current.key} is a default schedule; disable it instead`, ['input', 'id']);
-  await services.prisma.schedule.deleteMany({ where: { id } });
-  return current;
+  return services.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "Schedule" WHERE id = ${id}::uuid FOR UPDATE`;
+    const current = await tx.schedule.findUnique({ where: { id } });
+    if (!current) throw scheduleError('NOT_FOUND', `No schedule with id ${id}`, ['input', 'id']);
+    if (!current.key.startsWith(CUSTOM_KEY_PREFIX)) throw scheduleError('NOT_DELETABLE', `Schedule ${current.key} is a default schedule; disable it instead`, ['input', 'id']);
+    const selected = query.include || query.select ? await tx.schedule.findUniqueOrThrow({ ...(query as object), where: { id } }) : {};
+    await tx.schedule.delete({ where: { id } });
+    return { ...selected, ...current };
+  });
 }

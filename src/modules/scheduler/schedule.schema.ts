@@ -168,13 +168,8 @@ builder.mutationFields((t) => ({
     description: 'Deletes a schedule made with createSchedule; returns it as it was. Default schedules can only be disabled.',
     args: { input: t.arg({ type: ScheduleIdInput }) },
     resolve: (_root, { input }, ctx, info) =>
-      runMutation('schedule', async () => {
-        const id = String(input.id);
-        // What the payload selects is read before the row goes (see src/graphql/deleted-row.ts).
-        const asItWas = isUuid(id) ? await ctx.prisma.schedule.findUnique({ ...(selectionUnder(ctx, info, 'schedule') as object), where: { id } }) : null;
-        const deleted = await deleteSchedule(ctx, ctx.actor!, { id });
-        return { ...asItWas, ...deleted };
-      }),
+      // What the payload selects is read in the delete's transaction, before the row goes (see src/graphql/deleted-row.ts).
+      runMutation('schedule', () => deleteSchedule(ctx, ctx.actor!, { id: String(input.id) }, selectionUnder(ctx, info, 'schedule'))),
   }),
   pauseScheduler: t.field({
     type: SchedulerStatusPayload,
