@@ -1,32 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
 
 let t: TestApp;
-const clients: Client[] = [];
 beforeAll(async () => {
   t = await startTestApp({ API_RATE_LIMIT_PER_MINUTE: '4', API_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '3' });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await disposeWsClients();
   await t?.close();
 });
 
 const anonymous = () => fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
 
-function socket(token: string | null) {
-  const client = createClient({
-    url: t.url.replace('http', 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => {},
-  });
-  clients.push(client);
-  return client;
-}
+const socket = (token: string | null) => openWsClient(t.url, token);
 
 /** One operation over the socket: its result, or the errors it was refused with. */
 const operation = (client: Client) =>

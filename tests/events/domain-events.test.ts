@@ -1,33 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
 import { batchInput, createBatch, createWorkCenter, mutate } from '../helpers/production.js';
 import { createToken } from '../../src/modules/access/token.service.js';
 
 let t: TestApp;
-const clients: Client[] = [];
 beforeAll(async () => {
   // Open connections check their token again every 200 ms here (60 s by default).
   t = await startTestApp({}, { webSocket: { recheckMs: 200 } });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await disposeWsClients();
   await t?.close();
 });
 
-function wsClient(token: string | null) {
-  const client = createClient({
-    url: t.url.replace('http', 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => {},
-  });
-  clients.push(client);
-  return client;
-}
+const wsClient = (token: string | null) => openWsClient(t.url, token);
 
 /** Subscribes and resolves once `count` events arrived (or rejects on an error). */
 function collect(client: Client, query: string, count: number) {
