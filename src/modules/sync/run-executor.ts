@@ -383,6 +383,17 @@ async function finish(
   return final;
 }
 
+/**
+ * Ends a run whose executor kept crashing (the runner's crash-loop limit) as FAILED through the
+ * same path as any failed run: terminal event and its webhook deliveries, metrics, logs.
+ */
+export async function failCrashedRun(services: AppServices, instanceId: string, run: SyncRun, crashes: number, message: string): Promise<SyncRun> {
+  await services.prisma.syncRun.updateMany({ where: { id: run.id, ownerId: instanceId, status: 'RUNNING' }, data: { crashCount: crashes } });
+  const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: run.accountId }, select: { channel: true } });
+  const attempt: Attempt = { ownerId: instanceId, startedAt: Date.now(), activeMsBefore: run.activeMs, accountId: run.accountId, channel: account?.channel ?? 'unknown' };
+  return finish(services, run, attempt, 'FAILED', message, new Set());
+}
+
 /** Shutdown mid-run: keep the slot and the cursor so the next worker resumes from the last committed page. */
 async function interrupt(services: AppServices, run: SyncRun, attempt: Attempt): Promise<SyncRun> {
   const [stopped] = await services.prisma.syncRun.updateManyAndReturn({

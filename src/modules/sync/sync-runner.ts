@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SyncRun } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../graphql/context.js';
-import { executeRun, publishRun, RunStopped } from './run-executor.js';
+import { executeRun, failCrashedRun, publishRun, RunStopped } from './run-executor.js';
 import { writeSyncLogs } from './sync-log.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
 
-/** A run whose executor crashed for another reason than an outage is failed after this many resumptions (no crash loop). */
+/** A run whose executor crashed (failed for another reason than an outage) is resumed this many times, then failed (no crash loop). */
 const MAX_CRASH_RESUMES = 3;
 
 export interface SyncRunnerOptions {
@@ -100,31 +100,34 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
    * run's own state could not be written). INTERRUPTED at once, so any worker resumes it from its
    * last committed page when the database is back; the write is retried with backoff until it
    * lands. Should this process stop first, the run's heartbeat goes stale and it is reaped.
+   * A failure that is not an outage is a crash and is counted (crashCount, apart from resumedCount,
+   * which shutdowns, outages and reaps raise too); past MAX_CRASH_RESUMES the run ends FAILED.
    */
   const release = async (run: SyncRun, error: unknown) => {
     const outage = isDatabaseUnavailable(error);
-    const giveUp = !outage && run.resumedCount >= MAX_CRASH_RESUMES;
+    const crashes = run.crashCount + (outage ? 0 : 1);
+    const giveUp = crashes > MAX_CRASH_RESUMES;
     const reason = error instanceof Error ? error.message : String(error);
     let delay = Math.min(100, pollMs);
     for (let attempt = 1; ; attempt++) {
       try {
+        if (giveUp) {
+          const failed = await failCrashedRun(services, instanceId, run, crashes, `the sync crashed ${crashes} times: ${reason}`.slice(0, 1000));
+          log.info({ runId: run.id, status: failed.status, attempts: attempt }, 'sync run failed after repeated crashes');
+          return;
+        }
         const rows = await services.prisma.$queryRawUnsafe<SyncRun[]>(
-          giveUp
-            ? `UPDATE "SyncRun" SET status = 'FAILED', "ownerId" = NULL, "heartbeatAt" = NULL, "activeKey" = NULL, "finishedAt" = now(), error = $3
-                WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' RETURNING *`
-            : `UPDATE "SyncRun" SET status = 'INTERRUPTED', "ownerId" = NULL, "heartbeatAt" = NULL
-                WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' RETURNING *`,
+          `UPDATE "SyncRun" SET status = 'INTERRUPTED', "ownerId" = NULL, "heartbeatAt" = NULL, "crashCount" = $3
+            WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' RETURNING *`,
           run.id,
           instanceId,
-          ...(giveUp ? [`the sync crashed ${run.resumedCount + 1} times: ${reason}`.slice(0, 1000)] : []),
+          crashes,
         );
         const released = rows[0];
         if (released) {
           log.info({ runId: run.id, status: released.status, attempts: attempt }, 'sync run released after its executor failed');
-          const message = giveUp
-            ? `the sync crashed again after ${released.pagesDone} page(s) (${reason}); marked FAILED`
-            : `stopped after ${released.pagesDone} page(s): ${outage ? 'the database became unavailable' : reason}; marked INTERRUPTED to resume`;
-          await writeSyncLogs(services.prisma, log, released, [{ level: giveUp ? 'ERROR' : 'WARN', message }]).catch(() => {});
+          const message = `stopped after ${released.pagesDone} page(s): ${outage ? 'the database became unavailable' : `${reason} (crash ${crashes} of at most ${MAX_CRASH_RESUMES} resumed)`}; marked INTERRUPTED to resume`;
+          await writeSyncLogs(services.prisma, log, released, [{ level: 'WARN', message }]).catch(() => {});
           publishRun(services, released);
         }
         return;

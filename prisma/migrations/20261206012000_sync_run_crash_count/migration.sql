@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SyncRun" ADD COLUMN     "crashCount" INTEGER NOT NULL DEFAULT 0;
