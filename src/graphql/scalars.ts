@@ -1,14 +1,14 @@
 import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { builder } from './builder.js';
-import { dateProblem } from './date-range.js';
+import { storableDate } from '../shared/date-range.js';
 import { OversizedUpload } from '../modules/files/upload-limit.plugin.js';
 
 /** A parsed date the database can store (see date-range.ts), or a refusal. */
 const inRange = (name: string) => (date: Date) => {
-  const problem = dateProblem(date);
-  if (problem) throw new GraphQLError(`${name} ${problem}`);
-  return date;
+  const storable = storableDate(date);
+  if (typeof storable === 'string') throw new GraphQLError(`${name} ${storable}`);
+  return storable;
 };
 
 // graphql-scalars' DateTime (same name, description and parsing), with the storable range on top.

@@ -12,3 +12,9 @@ export function dateProblem(date: Date): string | null {
   if (Number.isNaN(date.getTime())) return 'is not a valid date';
   return year < MIN_YEAR || year > MAX_YEAR ? `must be between the years ${MIN_YEAR} and ${MAX_YEAR}` : null;
 }
+
+/** The date when it can be taken, else why not, quoting it: `must be between …, got "0999-12-31T…"`. */
+export function storableDate(date: Date): Date | string {
+  const problem = dateProblem(date);
+  return problem ? `${problem}, got ${JSON.stringify(Number.isNaN(date.getTime()) ? String(date) : date.toISOString())}` : date;
+}

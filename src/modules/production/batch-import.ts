@@ -20,7 +20,7 @@ import { settingsOf } from '../tasks/task.settings.js';
 import { createTask } from '../tasks/task.service.js';
 import { DomainError } from '../../graphql/domain-error.js';
 import { textProblem, withoutIllFormed } from '../../graphql/well-formed-text.js';
-import { dateProblem } from '../../graphql/date-range.js';
+import { storableDate } from '../../shared/date-range.js';
 import type { Actor, AppServices } from '../../graphql/context.js';
 import { batchCreate } from './production.inputs.js';
 import { batchColumns, batchFileFormats, contentTypes, unescapeCsvText, type BatchFileFormat } from './batch-export.js';
@@ -155,29 +155,23 @@ const text = (v: unknown, column: string, format: BatchFileFormat) => {
 };
 
 function parseDate(v: unknown): Date | string {
-  if (v instanceof Date) return inRange(new Date(Date.UTC(v.getUTCFullYear(), v.getUTCMonth(), v.getUTCDate())));
+  if (v instanceof Date) return storableDate(new Date(Date.UTC(v.getUTCFullYear(), v.getUTCMonth(), v.getUTCDate())));
   const s = String(v ?? '').trim();
   if (!s) return 'is required';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return `must be a date as YYYY-MM-DD, got "${s}"`;
   const d = new Date(`${s}T00:00:00.000Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) return `is not a valid date: "${s}"`;
-  return inRange(d);
+  return storableDate(d);
 }
-
-/** A date the database can store, or why not (see date-range.ts). */
-const inRange = (d: Date): Date | string => {
-  const problem = dateProblem(d);
-  return problem ? `${problem}, got ${JSON.stringify(Number.isNaN(d.getTime()) ? String(d) : d.toISOString())}` : d;
-};
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 function parseTimestamp(v: unknown): Date | string {
-  if (v instanceof Date) return inRange(v);
+  if (v instanceof Date) return storableDate(v);
   const s = String(v ?? '').trim();
   if (!s) return 'is required';
   if (!ISO_TIMESTAMP.test(s)) return `must be an ISO 8601 date and time with a time zone (e.g. 2026-11-20T08:00:00.000Z), got "${s}"`;
   const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? `is not a valid date and time: "${s}"` : inRange(d);
+  return Number.isNaN(d.getTime()) ? `is not a valid date and time: "${s}"` : storableDate(d);
 }
 
 function parseInteger(v: unknown): number | string {
