@@ -33,11 +33,12 @@ export const defaultAdmissionOptions = (database: 'postgres' | 'pglite'): Admiss
   retryAfterSeconds: 1,
 });
 
-export type ShedReason = 'queue_timeout' | 'queue_full';
+/** client_gone: the client left while waiting; nobody reads the answer, so it is not counted as shed. */
+export type ShedReason = 'queue_timeout' | 'queue_full' | 'client_gone';
 
 export class Shed extends Error {
   constructor(readonly reason: ShedReason) {
-    super(reason === 'queue_full' ? 'Too many requests are waiting; retry later' : 'The server is busy; retry later');
+    super(reason === 'queue_full' ? 'Too many requests are waiting; retry later' : reason === 'client_gone' ? 'The client left' : 'The server is busy; retry later');
   }
 }
 
@@ -58,7 +59,7 @@ export interface Admission {
    * client leaves while it waits is dropped from the queue. Rejects with `Shed`.
    */
   admit(res: ServerResponse, key: string, priority?: boolean): Promise<void>;
-  /** Called with the reason of every shed request. */
+  /** Called with the reason of every shed request (not for a client that left). */
   onShed?: (reason: ShedReason) => void;
 }
 
@@ -114,7 +115,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
     },
     admit(res, key, isPriority = false) {
       // Gone before asking: holding a slot for it would leak the slot ('close' does not fire again).
-      if (res.closed) return Promise.reject(new Shed('queue_timeout'));
+      if (res.closed) return Promise.reject(new Shed('client_gone'));
       const hold = () => {
         active++;
         res.once('close', release);
@@ -128,7 +129,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
         // Shed from the longest queue, so a flood from one key does not push out everyone else.
         let longest: Waiter[] | undefined;
         for (const list of queues.values()) if (!longest || list.length > longest.length) longest = list;
-        if (!longest || longest.length <= (queues.get(key)?.length ?? 0)) return shed('queue_full');
+        if (!longest || longest.length <= (queues.get(`k:${key}`)?.length ?? 0)) return shed('queue_full');
         const victim = longest[longest.length - 1]!;
         remove(victim);
         victim.reject(new Shed('queue_full'));
@@ -152,8 +153,10 @@ export function createAdmission(options: AdmissionOptions): Admission {
             admission.onShed?.('queue_timeout');
           }, options.queueTimeoutMs),
         };
-        // The client left while waiting: nobody will read the answer.
-        const onClose = () => remove(waiter);
+        // The client left while waiting: nobody will read the answer, but its handler must end.
+        const onClose = () => {
+          if (remove(waiter)) waiter.reject(new Shed('client_gone'));
+        };
         res.once('close', onClose);
         if (isPriority) priority.push(waiter);
         else {
