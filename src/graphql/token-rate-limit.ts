@@ -35,12 +35,17 @@ export function createAddressRateLimiter(perMinute: number, redis?: Redis) {
 export interface RequestRateLimits {
   /** Spends one request of the caller's budget: the token's if it has one, else its address's; throws RATE_LIMITED (429). */
   consume(caller: { tokenId: string } | null, address: string | undefined): Promise<void>;
+  /** Spends one of the address's lookups of a token not verified lately (before the database is asked); throws RATE_LIMITED (429). */
+  consumeLookup(address: string | undefined): Promise<void>;
 }
 
 export function createRequestRateLimits(perTokenPerMinute: number, anonymousPerMinute: number, redis?: Redis): RequestRateLimits {
   const byToken = createTokenRateLimiter(perTokenPerMinute, redis);
   const byAddress = createAddressRateLimiter(anonymousPerMinute, redis);
+  // Its own budget, so a fresh valid token still works from an address whose anonymous budget is spent.
+  const lookups = createRateLimiter('token-lookup-rate', anonymousPerMinute, 'unverified tokens from this address', redis);
   return {
     consume: (caller, address) => (caller ? byToken(caller.tokenId) : byAddress(address ?? 'unknown')),
+    consumeLookup: (address) => lookups(address ?? 'unknown'),
   };
 }

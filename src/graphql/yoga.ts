@@ -7,6 +7,7 @@ import { schema } from './schema.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { createRequestRateLimits, type RequestRateLimits } from './token-rate-limit.js';
 import { addressOf, useRequestLimits } from './request-limits.plugin.js';
+import { RecentSet } from './recent-set.js';
 import { introspectionEnabled, useDocumentLimits } from './document-limits.js';
 import { useEchoTruncation } from './echo-truncation.js';
 import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
@@ -33,6 +34,8 @@ async function actorFromRequest(services: AppServices, request: Request): Promis
 export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHandler {
   const rateLimits = createRequestRateLimits(env.API_RATE_LIMIT_PER_MINUTE, env.API_ANONYMOUS_RATE_LIMIT_PER_MINUTE, services.redis);
   const limits = { depth: env.GRAPHQL_MAX_DEPTH, complexity: env.GRAPHQL_MAX_COMPLEXITY, breadth: 500 };
+  // Authorization headers whose token was valid lately: only these skip the lookup budget (each request still looks its token up).
+  const verifiedTokens = new RecentSet(10_000, 60_000);
   // Before any GraphQL work: body size and the anonymous budget, then tokens, breadth and introspection per document.
   const limitPlugins = [
     useRequestLimits({ maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES, rateLimits }),
@@ -46,7 +49,8 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     // Operation counts, latency, errors and open subscriptions go to this app's registry (/metrics).
     // Secret inputs are redacted from errors first, before masking logs them (src/graphql/secret-redaction.ts).
     // Echoes are truncated after secrets are redacted, so an excerpt never holds part of a secret.
-    plugins: [...limitPlugins, useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...(services.admission ? [useAdmission(services.admission)] : [])],
+    // Metrics come first so that every later plugin's refusal is counted; admission last, after the cheap refusals.
+    plugins: [...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : [])],
     logging: yogaLogging(services.logger),
     graphiql: {
       title: 'Stockline',
@@ -70,15 +74,13 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
       // A WebSocket operation was authenticated at connect and counted when it arrived (websocket.ts).
       if ('actor' in initial && initial.actor !== undefined) return { ...services, actor: initial.actor, limits };
       const address = addressOf(initial.req);
-      let actor: Actor | null;
-      try {
-        actor = await actorFromRequest(services, initial.request);
-      } catch (error) {
-        await rateLimits.consume(null, address); // a refused token spends its address's budget
-        throw error;
-      }
+      const header = initial.request.headers.get('authorization');
+      // A token not verified lately spends its address's lookup budget before it is looked up, so rotating bogus tokens cost the database nothing past it.
+      if (header && !verifiedTokens.has(header)) await rateLimits.consumeLookup(address);
+      const actor = await actorFromRequest(services, initial.request);
+      if (actor && header) verifiedTokens.add(header);
       // A token holder spends the token's budget; a request with no Authorization header was counted per address before parsing.
-      if (actor || initial.request.headers.has('authorization')) await rateLimits.consume(actor, address);
+      if (actor) await rateLimits.consume(actor, address);
       return { ...services, actor, limits };
     },
   });

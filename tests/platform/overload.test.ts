@@ -6,7 +6,8 @@ import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmission, Shed } from '../../src/http/admission.js';
-import { isPriorityOperation, isSubscription } from '../../src/http/admission.plugin.js';
+import { parse } from 'graphql';
+import { isPriorityOperation } from '../../src/http/admission.plugin.js';
 import { backend, createScratchDatabase, startTestApp, type TestApp } from '../helpers/app.js';
 import { seedAccount } from '../helpers/catalog-seed.js';
 import { scrapeMetrics } from '../helpers/metrics.js';
@@ -92,9 +93,14 @@ describe('overload: admission control of GraphQL requests', () => {
       const health = await fetch(`${t.url}/healthz`);
       expect(health.status).toBe(200);
 
-      // A sync trigger goes before the queue, into the reserved slot.
+      // An OPERATOR's sync trigger goes before the queue, into the reserved slot, once its token is verified
+      // (on PGlite the held transaction holds that lookup too: it is admitted after the release).
+      const priorities: boolean[] = [];
+      const admission = t.app.services.admission!;
+      const admit = admission.admit.bind(admission);
+      admission.admit = (res, key, priority) => (priorities.push(priority ?? false), admit(res, key, priority));
       const trigger = t.gql(`mutation($ids: [ID!]) { triggerSync(input: { accountIds: $ids }) { runs { id } errors { __typename } } }`, { ids: [account.id] });
-      await until(() => t.app.services.admission?.active === 2, 'the sync trigger to be admitted');
+      if (backend === 'postgres') await until(() => admission.active === 2, 'the sync trigger to be admitted');
 
       await release();
       released = true;
@@ -102,6 +108,8 @@ describe('overload: admission control of GraphQL requests', () => {
       expect(triggered.status).toBe(200);
       expect(triggered.errors).toBeUndefined();
       expect(triggered.data.triggerSync.runs).toHaveLength(1);
+      admission.admit = admit;
+      expect(priorities).toEqual([true]);
       const done = await slow;
       expect(done.status).toBe(200);
       expect(done.data.batches.totalCount).toBe(0);
@@ -112,6 +120,39 @@ describe('overload: admission control of GraphQL requests', () => {
     const metrics = await scrapeMetrics(t.url);
     expect(metrics.value('stockline_http_requests_shed_total', { reason: 'queue_timeout' })).toBe(1);
     expect(metrics.has('stockline_http_admission_queued')).toBe(true);
+  });
+
+  it('keys the queue by client address only, and gives no priority to an anonymous sync trigger', async () => {
+    const admission = t.app.services.admission!;
+    const keys: string[] = [];
+    const admit = admission.admit.bind(admission);
+    admission.admit = (res, key, priority) => {
+      keys.push(key);
+      return admit(res, key, priority);
+    };
+    const account = await seedAccount(t, 'anonymous trigger account', 'STOREFRONT');
+    const release = await blockDatabase(t);
+    let released = false;
+    try {
+      const slow = t.gql(`query Slow { batches(first: 1) { totalCount } }`);
+      await until(() => admission.active === 1, 'the slow request to hold the slot');
+      // Anonymous: waits in the queue like anything else (shed past the timeout), not in the reserved slot.
+      const res = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation Anon($ids: [ID!]) { triggerSync(input: { accountIds: $ids }) { runs { id } } }', variables: { ids: [account.id] } }),
+      });
+      expect(res.status).toBe(503);
+      await release();
+      released = true;
+      expect((await slow).status).toBe(200);
+    } finally {
+      admission.admit = admit;
+      if (!released) await release();
+    }
+    // Other operation names and tokens from the same address share one key.
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/127\.0\.0\.1/);
   });
 });
 
@@ -169,19 +210,35 @@ describe('overload: the admission queue', () => {
     await b1;
     expect(admission.queued).toBe(1);
     void c;
-    void goneAdmitted;
+    // The abandoned request settles (its handler ends), not counted as shed.
+    await expect(goneAdmitted).rejects.toMatchObject({ reason: 'client_gone' });
+    expect(shed).toEqual(['queue_full']);
   });
 
-  it('gives sync triggers priority and nothing else', () => {
-    expect(isPriorityOperation('mutation { triggerSync(input: {}) { runs { id } } }', undefined)).toBe(true);
-    expect(isPriorityOperation('mutation T { cancelSyncRun(id: "x") { run { id } } }', 'T')).toBe(true);
-    expect(isPriorityOperation('mutation { triggerSync(input: {}) { runs { id } } deleteBatch(id: "x") { id } }', undefined)).toBe(false);
-    expect(isPriorityOperation('query { triggerSync: batches { totalCount } }', undefined)).toBe(false);
-    expect(isPriorityOperation('{ batches { totalCount } } # triggerSync', undefined)).toBe(false);
+  it('sheds a new request of the longest queue itself instead of its own queued ones', async () => {
+    const admission = createAdmission({ concurrency: 1, queueTimeoutMs: 60_000, maxQueue: 2, reserve: 0, retryAfterSeconds: 1 });
+    const holder = response();
+    await admission.admit(holder, 'a');
+    const queued = [admission.admit(response(), 'a'), admission.admit(response(), 'a')];
+    let firstShed = false;
+    queued[0]!.catch(() => (firstShed = true));
+    await expect(admission.admit(response(), 'a')).rejects.toMatchObject({ reason: 'queue_full' });
+    await Promise.resolve();
+    expect(firstShed).toBe(false);
+    expect(admission.queued).toBe(2);
+    holder.finish();
+    await queued[0];
   });
 
-  it('leaves subscriptions over HTTP out (they live as long as their client)', () => {
-    expect(isSubscription('subscription { syncRunUpdated { id } }', undefined)).toBe(true);
-    expect(isSubscription('query subscriptionList { batches { totalCount } }', 'subscriptionList')).toBe(false);
+  it('gives sync triggers of an OPERATOR or above priority and nothing else', () => {
+    const operator = { tokenId: 't', name: 'op', role: 'OPERATOR' as const };
+    const priority = (query: string, name?: string, actor: typeof operator | null = operator) => isPriorityOperation(parse(query), name, actor);
+    expect(priority('mutation { triggerSync(input: {}) { runs { id } } }')).toBe(true);
+    expect(priority('mutation T { cancelSyncRun(id: "x") { run { id } } }', 'T')).toBe(true);
+    expect(priority('mutation { triggerSync(input: {}) { runs { id } } }', undefined, null)).toBe(false);
+    expect(priority('mutation { triggerSync(input: {}) { runs { id } } }', undefined, { ...operator, role: 'VIEWER' as never })).toBe(false);
+    expect(priority('mutation { triggerSync(input: {}) { runs { id } } deleteBatch(id: "x") { id } }')).toBe(false);
+    expect(priority('query { triggerSync: batches { totalCount } }')).toBe(false);
+    expect(priority('{ batches { totalCount } } # triggerSync')).toBe(false);
   });
 });
