@@ -52,6 +52,21 @@ describe('admission decides from checked input', () => {
     expect(t.queries.filter((q) => /^SELECT/i.test(q) && /"ApiToken"/.test(q) && /WHERE.*"tokenHash"/s.test(q))).toHaveLength(refused);
   });
 
+  it('a subscription over HTTP holds no slot while it is open', async () => {
+    const admission = t.app.services.admission!;
+    const open = new AbortController();
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${t.adminToken}` },
+      body: JSON.stringify({ query: 'subscription { alertRaised { id } }' }),
+      signal: open.signal,
+    });
+    expect(res.status).toBe(200);
+    // Headers arrived: the stream is open.
+    expect(admission.active).toBe(0);
+    open.abort();
+  });
+
   it('refuses a query that is not a string with 400, not an internal error', async () => {
     // With a token: the anonymous budget of this address is spent by the test above.
     const res = await post({ query: 123 }, { authorization: `Bearer ${t.adminToken}` });
