@@ -18,7 +18,7 @@ import type { PageOutcome } from './page-effects.js';
 import { MAX_RECORD_LOGS_PER_PAGE, writeSyncLogs, type LogEntry } from './sync-log.js';
 import { phasePercent, phasesOf, progressEvent } from './sync-progress.js';
 import { recordSyncPage, recordSyncRunFinished } from '../metrics/sync.metrics.js';
-import { isDatabaseUnavailable } from '../../db/errors.js';
+import { isDatabaseOutage } from './database-outage.js';
 
 export interface ExecutorConfig {
   instanceId: string;
@@ -113,7 +113,7 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
       return run; // ownership lost: another instance took the run over
     }
     // The database went away: nothing more can be written; the runner releases the run to resume.
-    if (isDatabaseUnavailable(error)) throw error;
+    if (isDatabaseOutage(error)) throw error;
     fatal = error instanceof AuthError ? `authentication failed: ${error.message}` : messageOf(error);
     await log([{ level: 'ERROR', message: `sync stopped: ${fatal}`, context: { kind: error instanceof AuthError ? 'AUTH' : 'ERROR' } }]);
   }
@@ -197,7 +197,7 @@ async function runPhase(
       if (signal.aborted) throw new RunStopped(stopReason(signal));
       if (error instanceof AuthError) throw error;
       // Not the page's fault: the run is released and resumes from this page once the database is back.
-      if (isDatabaseUnavailable(error)) throw error;
+      if (isDatabaseOutage(error)) throw error;
       attempts++;
       const position = current().pagesDone;
       const giveUp = attempts >= maxAttempts;

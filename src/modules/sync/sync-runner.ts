@@ -9,7 +9,7 @@ import type { SyncRun } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../graphql/context.js';
 import { executeRun, failCrashedRun, publishRun, RunStopped } from './run-executor.js';
 import { writeSyncLogs } from './sync-log.js';
-import { isDatabaseUnavailable } from '../../db/errors.js';
+import { isDatabaseOutage } from './database-outage.js';
 
 /** A run whose executor crashed (failed for another reason than an outage) is resumed this many times, then failed (no crash loop). */
 const MAX_CRASH_RESUMES = 3;
@@ -104,7 +104,7 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
    * which shutdowns, outages and reaps raise too); past MAX_CRASH_RESUMES the run ends FAILED.
    */
   const release = async (run: SyncRun, error: unknown) => {
-    const outage = isDatabaseUnavailable(error);
+    const outage = isDatabaseOutage(error);
     const crashes = run.crashCount + (outage ? 0 : 1);
     const giveUp = crashes > MAX_CRASH_RESUMES;
     const reason = error instanceof Error ? error.message : String(error);
@@ -166,7 +166,7 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
     const done = executeRun(services, { instanceId, lookbackSeconds: options.lookbackSeconds ?? 300, pageAttempts: options.pageAttempts, pageRetryDelayMs: options.pageRetryDelayMs }, run, controller.signal)
       .catch(async (error: unknown) => {
         clearInterval(heartbeat);
-        log[isDatabaseUnavailable(error) ? 'warn' : 'error']({ err: error, runId: run.id }, 'sync run stopped by an error; releasing it to resume');
+        log[isDatabaseOutage(error) ? 'warn' : 'error']({ err: error, runId: run.id }, 'sync run stopped by an error; releasing it to resume');
         await release(run, error);
       })
       .finally(() => {

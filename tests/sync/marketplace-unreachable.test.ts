@@ -1,0 +1,37 @@
+/**
+ * A marketplace that refuses connections is the page's failure, not a database outage (issue 12,
+ * finding 2): the run ends (PARTIAL with no page read, which health counts as a failure) with the reason, instead of being released and resumed
+ * forever because the connector's NetworkError carries an ECONNREFUSED cause.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { trigger, waitForRun } from '../helpers/sync.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ SYNC_HEARTBEAT_MS: '200', SYNC_STALE_AFTER_MS: '1000', SYNC_POLL_MS: '200' }, { syncRunner: { pageRetryDelayMs: 10 } });
+});
+afterAll(() => t?.close());
+
+/** A port that was just bound and released: nothing listens there. */
+async function closedPort() {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+it('a sync of an account whose marketplace refuses connections ends with its page failures, not resumed again and again', async () => {
+  const account = await t.app.services.prisma.marketplaceAccount.create({
+    data: { channel: 'STOREFRONT', name: 'unreachable', baseUrl: `http://127.0.0.1:${await closedPort()}`, credentialsEncrypted: t.app.services.cipher.encrypt({ token: 'x' }) },
+  });
+  const { runs: [run] } = await trigger(t, { accountIds: [account.id], mode: "FULL", scope: "PRODUCTS" });
+  const done = await waitForRun(t, run.id, 45_000);
+  expect({ status: done.status, pagesDone: done.pagesDone }).toEqual({ status: 'PARTIAL', pagesDone: 0 });
+  const logged = await t.app.services.prisma.syncLog.findMany({ where: { runId: run.id, level: 'ERROR' } });
+  expect(logged.map((l) => l.message).join('\n')).toMatch(/connection failed|ECONNREFUSED/i);
+  const row = await t.app.services.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
+  expect({ resumedCount: row.resumedCount, crashCount: row.crashCount }).toEqual({ resumedCount: 0, crashCount: 0 });
+});
