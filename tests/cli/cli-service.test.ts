@@ -5,14 +5,13 @@ import { execFile } from 'node:child_process';
  * exit code and output are what is checked. The tests run in order on one service: the syncs
  * first (their runs feed status, health and the report), staleness last (it moves the clock).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, ERRORS } from '../helpers/catalog.js';
 import { baseEnv, ROOT, runCli } from './run-cli.js';
+import { closedPort } from '../helpers/ports.js';
 
 const OFFERS = 600; // 6 pages of 100: enough progress events to see the bar move
 
@@ -38,15 +37,6 @@ afterAll(async () => {
   await t?.close();
   await Promise.all([sim?.stop(), lockedSim?.stop()]);
 });
-
-/** A port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** "shop   45%  page 5/11 …" lines of one account, as [percent, pagesDone, pagesTotal]. */
 function progressLines(stdout: string, name: string): number[][] {

@@ -5,10 +5,9 @@
  * still serve every query and mutation, and pulling every instance sharing the one Redis would turn
  * a partial outage into a full one.
  */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backend, createSharedDatabase, startTestApp, type TestApp } from '../helpers/app.js';
+import { closedPort } from '../helpers/ports.js';
 
 const apps: TestApp[] = [];
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -16,15 +15,6 @@ afterAll(async () => {
   for (const app of apps) await app.close().catch(() => {});
   for (const cleanup of cleanups) await cleanup().catch(() => {});
 });
-
-/** A port where nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const readyz = async (app: TestApp) => {
   const res = await fetch(`${app.url}/readyz`);

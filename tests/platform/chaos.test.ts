@@ -16,7 +16,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -28,6 +27,7 @@ import { trigger } from '../helpers/sync.js';
 import { killAllChildren, serviceEnv, startChildService } from '../helpers/child-service.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
+import { closedPort } from '../helpers/ports.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -131,7 +131,7 @@ describe('chaos: infrastructure faults', () => {
   // The child process owns its database either way; this scenario is run once, on the PGlite project.
   if (backend === 'pglite') {
     it('Redis unreachable at start: the service keeps serving, a sync of every account reaches SUCCESS and /readyz reports Redis down; once Redis is up a subscription event goes through it, and the same subscription hears again after Redis restarts', async () => {
-      const port = await freePort();
+      const port = await closedPort();
       const REDIS_URL = `redis://127.0.0.1:${port}`;
       const token = `chaos-admin-${randomBytes(16).toString('hex')}`;
       const shared = await createSharedDatabase('chaos-redis');
@@ -221,14 +221,6 @@ describe('chaos: infrastructure faults', () => {
     }, 180_000);
   }
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serviceEnv } from '../helpers/child-service.js';
+import { closedPort } from '../helpers/ports.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -29,17 +29,14 @@ function runUntilExit(env: Record<string, string>, timeoutMs = 60_000) {
 }
 
 // A port that is certainly closed: bound by this test, then released.
-let closedPort: number;
+let port: number;
 beforeAll(async () => {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  closedPort = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  port = await closedPort();
 });
 
 describe('a service that cannot start', () => {
   it('exits 1 with the reason when the database is unreachable', async () => {
-    const { code, output } = await runUntilExit(serviceEnv({ DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/stockline` }));
+    const { code, output } = await runUntilExit(serviceEnv({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/stockline` }));
     expect(code).toBe(1);
     expect(output).toMatch(/failed to start[^\n]*Can't reach database server/);
   }, 90_000);

@@ -4,24 +4,15 @@
  * forever because the connector's NetworkError carries an ECONNREFUSED cause.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { trigger, waitForRun } from '../helpers/sync.js';
+import { closedPort } from '../helpers/ports.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ SYNC_HEARTBEAT_MS: '200', SYNC_STALE_AFTER_MS: '1000', SYNC_POLL_MS: '200' }, { syncRunner: { pageRetryDelayMs: 10 } });
 });
 afterAll(() => t?.close());
-
-/** A port that was just bound and released: nothing listens there. */
-async function closedPort() {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 it('a sync of an account whose marketplace refuses connections ends with its page failures, not resumed again and again', async () => {
   const account = await t.app.services.prisma.marketplaceAccount.create({
