@@ -96,6 +96,14 @@ it('caps a huge echoed value in the log and never logs the tokens it hands out',
   expect(longest).toBeLessThan(MAX_LINE);
 });
 
+it('a webhook URL carrying credentials or a token in its query is logged by its origin only', async () => {
+  const url = `http://hook-user:${secret('url12')}@127.0.0.1:9/hook?token=${secret('query12')}`;
+  const created = dataOf(await t.gql(CREATE_WEBHOOK, { input: { url } })).createWebhook;
+  expect(created.errors).toEqual([]);
+  expect(logText()).toContain('webhook created');
+  for (const value of [secret('url12'), secret('query12')]) expect(logText()).not.toContain(value);
+});
+
 it('no log line above info level comes from bad input', () => {
   const errors = t.logs.map((line) => JSON.parse(line) as { level: number; msg?: string }).filter((l) => l.level >= 50);
   expect(errors.map((l) => l.msg)).toEqual([]);

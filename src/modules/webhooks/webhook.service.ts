@@ -57,7 +57,7 @@ export async function createWebhook(services: AppServices, actor: Actor, raw: z.
       },
     }),
   );
-  services.logger.info({ webhookId: webhook.id, url: webhook.url, events: webhook.events, actor: actor.name }, 'webhook created');
+  services.logger.info({ webhookId: webhook.id, target: new URL(webhook.url).origin, events: webhook.events, actor: actor.name }, 'webhook created');
   return { webhook, secret, standardWebhooksSecret: standardWebhooksSecret(secret) };
 }
 
