@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Database-backed suites run twice: once on real PostgreSQL, once on embedded PGlite.
 // Each test file creates (and drops) its own database; see tests/helpers/app.ts.
 const dbSuites = ['tests/**/*.test.ts'];
+// Two instances on one database: PGlite is one process's database, so these run on PostgreSQL only.
+const postgresOnly = ['tests/monitoring/redis-readiness.test.ts'];
 const dbFree = ['tests/connectors/**/*.test.ts', 'tests/simulators/**/*.test.ts', 'tests/platform/compose.test.ts', 'tests/cli/progress-view.test.ts', 'tests/dashboard/live-runs.test.ts'];
 
 export default defineConfig({
@@ -18,7 +20,7 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'postgres', include: dbSuites, exclude: dbFree, env: { TEST_DB: 'postgres' } } },
-      { extends: true, test: { name: 'pglite', include: dbSuites, exclude: dbFree, env: { TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'pglite', include: dbSuites, exclude: [...dbFree, ...postgresOnly], env: { TEST_DB: 'pglite' } } },
       { extends: true, test: { name: 'unit', include: dbFree } },
     ],
   },

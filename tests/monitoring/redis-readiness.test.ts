@@ -6,7 +6,7 @@
  * a partial outage into a full one.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { backend, createSharedDatabase, startTestApp, type TestApp } from '../helpers/app.js';
+import { createSharedDatabase, startTestApp, type TestApp } from '../helpers/app.js';
 import { closedPort } from '../helpers/ports.js';
 
 const apps: TestApp[] = [];
@@ -21,8 +21,8 @@ const readyz = async (app: TestApp) => {
   return { status: res.status, body: (await res.json()) as any };
 };
 
-// Roles share one database (PostgreSQL); the rule does not depend on the backend.
-describe.runIf(backend === 'postgres')('/readyz with Redis unreachable', () => {
+// Roles share one database, so this file runs on PostgreSQL only (vitest.config.ts); the rule does not depend on the backend.
+describe('/readyz with Redis unreachable', () => {
   it('ROLE=worker answers DOWN (503); ROLE=api answers DEGRADED (200, like ROLE=all, the chaos test\'s child); both with redis "down" and the database up', async () => {
     const shared = await createSharedDatabase('redis-readiness');
     cleanups.push(() => shared.drop());

@@ -57,7 +57,10 @@ describe('sync runs', () => {
   });
 
   it('concurrent triggers for one account give one run', async () => {
-    const results = await Promise.all(Array.from({ length: 6 }, () => trigger(t, { accountIds: [accountId], scope: 'PRODUCTS', mode: 'FULL' })));
+    // Slow pages keep the first run active while the other triggers arrive (a run that has already
+    // finished is rightly followed by a new one; on PGlite the triggers' statements are served in turn).
+    sim.setFaults({ latencyMs: 150 });
+    const results = await Promise.all(Array.from({ length: 6 }, () => trigger(t, { accountIds: [accountId], scope: 'PRODUCTS', mode: 'FULL' }))).finally(() => sim.setFaults({}));
     const ids = new Set(results.map((r) => r.runs[0].id));
     expect(results.every((r) => r.errors.length === 0)).toBe(true);
     expect(ids.size).toBe(1);
