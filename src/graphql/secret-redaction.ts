@@ -203,25 +203,33 @@ export function redactError(error: unknown, redact: (text: string) => string): v
  * (Yoga's error masking, which logs) sees them. Register it before anything that logs errors.
  */
 export function useSecretRedaction(): Plugin {
-  const redactResult = (redact: (text: string) => string) => ({ result }: { result: { errors?: readonly unknown[] } }) => {
-    for (const error of result.errors ?? []) redactError(error, redact);
+  type Args = { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null };
+  // Worked out only once an error appears: a request without errors (nearly all) pays nothing here.
+  const lazyRedactor = (args: Args) => {
+    let redact: ((text: string) => string) | null | undefined;
+    return () => {
+      if (redact === undefined) {
+        const secrets = requestSecrets(args.schema, args.document, args.operationName, args.variableValues);
+        redact = secrets ? redactor(secrets) : null;
+      }
+      return redact;
+    };
   };
-  const onOperation = ({ args }: { args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null } }) => {
-    const secrets = requestSecrets(args.schema, args.document, args.operationName, args.variableValues);
-    return secrets ? redactor(secrets) : null;
+  const redactErrors = (errors: readonly unknown[] | undefined, redact: () => ((text: string) => string) | null) => {
+    if (!errors?.length) return;
+    const r = redact();
+    if (r) for (const error of errors) redactError(error, r);
   };
   return {
-    onExecute(payload) {
-      const redact = onOperation(payload);
-      if (!redact) return;
-      return { onExecuteDone: (done) => handleStreamOrSingleExecutionResult(done, redactResult(redact)) };
+    onExecute({ args }) {
+      const redact = lazyRedactor(args);
+      return { onExecuteDone: (done) => handleStreamOrSingleExecutionResult(done, ({ result }) => redactErrors(result.errors, redact)) };
     },
-    onSubscribe(payload) {
-      const redact = onOperation(payload);
-      if (!redact) return;
+    onSubscribe({ args }) {
+      const redact = lazyRedactor(args);
       return {
-        onSubscribeResult: (done) => handleStreamOrSingleExecutionResult(done as never, redactResult(redact)),
-        onSubscribeError: ({ error }) => redactError(error, redact),
+        onSubscribeResult: (done) => handleStreamOrSingleExecutionResult(done as never, ({ result }: { result: { errors?: readonly unknown[] } }) => redactErrors(result.errors, redact)),
+        onSubscribeError: ({ error }) => redactErrors([error], redact),
       };
     },
   };
