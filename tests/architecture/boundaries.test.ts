@@ -1,0 +1,90 @@
+/**
+ * The import boundaries of src/ (docs: src/core/README.md). GraphQL is one layer on top of the
+ * services: src/graphql/, the *.schema.ts files (types and resolvers of a domain) and the
+ * *.plugin.ts files (Yoga plugins of a domain). Everything else is a service and must run without
+ * GraphQL: it imports neither the layer nor a GraphQL library, so a CLI, a worker or a test can use
+ * it alone. Runtime code never imports scripts/ (build and dev tools).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The GraphQL layer: may import src/graphql/ and the GraphQL libraries. */
+const isGraphqlLayer = (file: string) => file.startsWith('src/graphql/') || file.endsWith('.schema.ts') || file.endsWith('.plugin.ts');
+/** Wiring: builds the HTTP server around the Yoga handler, so it imports the layer. */
+const WIRING = new Set(['src/app.ts']);
+
+const GRAPHQL_PACKAGES = /^(graphql|graphql-yoga|graphql-ws)(\/|$)|^@graphql-yoga\/|^@pothos\//;
+/**
+ * Files outside the layer allowed a GraphQL package, each for a stated reason. The event bus is built
+ * on Yoga's pub/sub packages, which have no GraphQL in them (no dependency on graphql).
+ */
+const PACKAGE_EXCEPTIONS: { file: RegExp; packages: RegExp; why: string }[] = [
+  { file: /^src\/events\/(event-bus|redis-link|closing-stream)\.ts$/, packages: /^@graphql-yoga\/(subscription|typed-event-target)$/, why: 'GraphQL-free pub/sub' },
+  { file: /^src\/generated\//, packages: /^@pothos\//, why: 'generated Pothos types' },
+  { file: /^src\/cli\/api-client\.ts$/, packages: /^graphql(-ws)?$/, why: "the CLI's client of the GraphQL API" },
+];
+
+/**
+ * Imports of scripts/ that another part of #13 removes (runtime never imports scripts/); each entry
+ * must still be needed, so the list empties as they go.
+ */
+const PENDING_SCRIPT_IMPORTS = new Set(['src/cli/commands/serve.ts -> scripts/generate-if-stale.js', 'src/cli/commands/serve.ts -> scripts/build-dashboard.js']);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = posix.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** Every module a file names: static imports and re-exports, side-effect imports and dynamic import(). */
+function importsOf(file: string): string[] {
+  const info = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
+  return info.importedFiles.map((f) => f.fileName);
+}
+
+/** A relative specifier as a path from the repository root; packages stay as they are. */
+const resolved = (file: string, specifier: string) => (specifier.startsWith('.') ? posix.normalize(posix.join(posix.dirname(file), specifier)) : specifier);
+
+const edges = sourceFiles('src').flatMap((file) => importsOf(file).map((specifier) => ({ file, specifier, target: resolved(file, specifier) })));
+const show = (e: { file: string; specifier: string }) => `${e.file} -> ${e.specifier}`;
+
+describe('import boundaries', () => {
+  it('finds the sources and their imports', () => {
+    expect(edges.length).toBeGreaterThan(500);
+  });
+
+  it('only the GraphQL layer (src/graphql/, *.schema.ts, *.plugin.ts) and app.ts import src/graphql/', () => {
+    const bad = edges.filter((e) => e.target.startsWith('src/graphql/') && !isGraphqlLayer(e.file) && !WIRING.has(e.file));
+    expect(bad.map(show)).toEqual([]);
+  });
+
+  it('services import no *.schema.ts or *.plugin.ts (they would bring GraphQL along)', () => {
+    const bad = edges.filter((e) => /\.(schema|plugin)\.js$/.test(e.target) && !isGraphqlLayer(e.file) && !WIRING.has(e.file));
+    expect(bad.map(show)).toEqual([]);
+  });
+
+  it("services import nothing from 'graphql', 'graphql-yoga', 'graphql-ws', '@graphql-yoga/*' or '@pothos/*'", () => {
+    const bad = edges.filter(
+      (e) =>
+        GRAPHQL_PACKAGES.test(e.specifier) &&
+        !isGraphqlLayer(e.file) &&
+        !WIRING.has(e.file) &&
+        !PACKAGE_EXCEPTIONS.some((x) => x.file.test(e.file) && x.packages.test(e.specifier)),
+    );
+    expect(bad.map(show)).toEqual([]);
+  });
+
+  it('runtime code under src/ never imports scripts/', () => {
+    const found = edges.filter((e) => e.target.startsWith('scripts/')).map((e) => `${e.file} -> ${e.target}`);
+    expect(found.filter((edge) => !PENDING_SCRIPT_IMPORTS.has(edge))).toEqual([]);
+    // A pending entry whose import is gone: remove it from PENDING_SCRIPT_IMPORTS.
+    expect([...PENDING_SCRIPT_IMPORTS].filter((edge) => !found.includes(edge))).toEqual([]);
+  });
+});
