@@ -44,7 +44,7 @@ import { createConnector, type RemoteListing } from '../src/connectors/index.js'
 import { openDatabase, type Database } from '../src/db/database.js';
 import { parseEnv } from '../src/env.js';
 import type { SyncRun } from '../src/generated/prisma/client.js';
-import type { Actor } from '../src/graphql/context.js';
+import type { Actor } from '../src/core/services.js';
 import { createAccount } from '../src/modules/accounts/account.service.js';
 import { triggerSync } from '../src/modules/sync/sync-run.service.js';
 import { startSimulator } from '../src/simulators/index.js';

@@ -5,7 +5,7 @@ import { connectRedis } from './events/redis-link.js';
 import type { Env } from './env.js';
 import { markUrgent, openDatabase, statementScope, type Database } from './db/database.js';
 import { EventBus } from './events/event-bus.js';
-import type { AppServices } from './graphql/context.js';
+import type { AppServices } from './core/services.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { attachWebSocket, type WebSocketOptions } from './graphql/websocket.js';
 import { handleHealth } from './http/health.js';

@@ -1,5 +1,5 @@
 import type { Prisma as PrismaNS } from '../generated/prisma/client.js';
-import type { AppServices } from '../graphql/context.js';
+import type { AppServices } from '../core/services.js';
 import { EventBus } from '../events/event-bus.js';
 import type { DomainEvent, EventType } from '../events/event-types.js';
 import { recordDeliveries } from '../modules/webhooks/webhook.outbox.js';

@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { toUserErrors, type UserErrorShape } from './domain-error.js';
+import { toUserErrors, type UserErrorShape } from '../core/domain-error.js';
 
 /**
  * Defines the error type and error-code enum of one domain. Every mutation payload of the domain

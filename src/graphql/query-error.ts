@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { DomainError, DomainErrors } from './domain-error.js';
+import { DomainError, DomainErrors } from '../core/domain-error.js';
 
 /**
  * Runs a service call behind a query field. A query has no payload to carry typed errors, so an

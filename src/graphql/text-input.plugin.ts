@@ -1,6 +1,6 @@
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { textProblem } from './well-formed-text.js';
+import { textProblem } from '../core/well-formed-text.js';
 
 const refusal = (where: string, problem: string) =>
   new GraphQLError(`Text at ${where} ${problem}; send well-formed text without NUL characters`, { extensions: { code: 'BAD_USER_INPUT' } });

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
-import type { AppServices, Actor } from './context.js';
+import type { AppServices, Actor } from '../core/services.js';
 import type { GraphQLHandler } from './yoga.js';
 import { addressOf } from './request-limits.plugin.js';
 import { authenticate } from '../modules/access/token.service.js';

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, GraphQLError, Kind, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { markUrgent } from '../db/database.js';
-import type { Actor } from '../graphql/context.js';
+import type { Actor } from '../core/services.js';
 import { addressOf } from '../graphql/request-limits.plugin.js';
 import { roleAtLeast } from '../modules/access/roles.js';
 import { Shed, type Admission } from './admission.js';

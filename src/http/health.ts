@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Database } from '../db/database.js';
-import type { AppServices } from '../graphql/context.js';
+import type { AppServices } from '../core/services.js';
 import { syncHealth } from '../modules/monitoring/health.service.js';
 
 /**

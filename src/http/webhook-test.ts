@@ -19,10 +19,10 @@
  * Bodies over 1 MB are refused (413).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppServices } from '../graphql/context.js';
+import type { AppServices } from '../core/services.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { roleAtLeast } from '../modules/access/roles.js';
-import { isUuid } from '../graphql/ids.js';
+import { isUuid } from '../core/ids.js';
 import { secretOf } from '../modules/webhooks/webhook.service.js';
 import { verifyStandard, verifyStockline } from '../modules/webhooks/webhook.signing.js';
 

@@ -4,7 +4,7 @@
  * dashboard snapshot from analytics) run every handler registered here at each firing. A firing with no registered handler is recorded with lastError "no handler".
  */
 import type { ScheduleKind } from '../generated/prisma/client.js';
-import type { AppServices } from '../graphql/context.js';
+import type { AppServices } from '../core/services.js';
 
 /** Kinds the scheduler handles itself; registering them is refused. */
 export const BUILT_IN_KINDS = ['SYNC', 'LOG_RETENTION', 'TASK_RETENTION'] as const;

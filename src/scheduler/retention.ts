@@ -3,7 +3,7 @@ import { cleanupExpiredTasks, type TaskCleanup } from '../modules/tasks/task-ret
  * Retention jobs run by the scheduler. Deletes go in batches of short statements, each its own
  * transaction, so a table with millions of old rows is never held by one long delete.
  */
-import type { AppServices } from '../graphql/context.js';
+import type { AppServices } from '../core/services.js';
 
 /** Rows one delete statement removes at most; default 5000. */
 export const DEFAULT_RETENTION_BATCH = 5000;

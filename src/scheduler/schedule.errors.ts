@@ -1,4 +1,4 @@
-import { DomainError } from '../graphql/domain-error.js';
+import { DomainError } from '../core/domain-error.js';
 
 /** Stable codes of every schedule refusal; clients switch on these. */
 export const scheduleErrorCodes = ['VALIDATION', 'NOT_FOUND', 'NOT_DELETABLE'] as const;

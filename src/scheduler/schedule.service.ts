@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Prisma, PrismaClient, Schedule, ScheduleKind } from '../generated/prisma/client.js';
-import type { Actor, AppServices } from '../graphql/context.js';
+import type { Actor, AppServices } from '../core/services.js';
 import type { RowQuery } from '../graphql/deleted-row.js';
-import { isUuid } from '../graphql/ids.js';
+import { isUuid } from '../core/ids.js';
 import { CUSTOM_KEY_PREFIX } from './default-schedules.js';
 import { scheduleError } from './schedule.errors.js';
 import { createScheduleInput, scheduleIdInput, updateScheduleInput } from './schedule.inputs.js';

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import nodeSchedule from 'node-schedule';
 import type { Prisma, Schedule } from '../generated/prisma/client.js';
-import type { Actor, AppServices } from '../graphql/context.js';
+import type { Actor, AppServices } from '../core/services.js';
 import { triggerSync } from '../modules/sync/sync-run.service.js';
 import { ensureDefaultSchedules } from './default-schedules.js';
 import { scheduledHandler, type Firing } from './handlers.js';

@@ -4,7 +4,7 @@
  * alone, so `TOKEN=$(stockline token create --role VIEWER)` works; what it is goes to stderr.
  */
 import { ZodError } from 'zod';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import { createToken } from '../../modules/access/token.service.js';
 import { CliError } from '../cli-error.js';
 import { describeDatabase, withLocalDatabase } from '../local-database.js';

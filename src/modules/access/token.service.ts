@@ -2,8 +2,8 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient, Role } from '../../generated/prisma/client.js';
-import type { Actor, AppServices } from '../../graphql/context.js';
-import { DomainError } from '../../graphql/domain-error.js';
+import type { Actor, AppServices } from '../../core/services.js';
+import { DomainError } from '../../core/domain-error.js';
 
 const TOKEN_PREFIX = 'stk_';
 

@@ -1,5 +1,5 @@
 import type { MarketplaceAccount } from '../../generated/prisma/client.js';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import { createConnector, type Connector, type ConnectorContext } from '../../connectors/index.js';
 import { toConnectorAccount } from './account.service.js';
 import { marketplaceObserver } from '../metrics/marketplace.observer.js';

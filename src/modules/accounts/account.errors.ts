@@ -1,4 +1,4 @@
-import { DomainError } from '../../graphql/domain-error.js';
+import { DomainError } from '../../core/domain-error.js';
 
 /** Stable codes of every account refusal; clients switch on these. */
 export const accountErrorCodes = ['VALIDATION', 'NOT_FOUND', 'DUPLICATE_NAME', 'CREDENTIALS_UNREADABLE', 'TARGET_REFUSED'] as const;

@@ -1,4 +1,4 @@
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { secretInput } from '../../graphql/secret-redaction.js';

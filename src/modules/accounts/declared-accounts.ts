@@ -1,7 +1,7 @@
 import { ZodError } from 'zod';
 import { ConfigError, type Env } from '../../env.js';
 import { TargetRefused } from '../outbound/target-policy.js';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import { startSandbox, type Sandbox } from '../../simulators/index.js';
 import { upsertDeclaredAccount, type DeclaredAccount } from './account.service.js';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import { Prisma, type Listing, type PushKind } from '../../generated/prisma/client.js';
 import { transact, type Tx } from '../../db/transaction.js';
 import { listingDelisted, listingNotFound, productNotFound } from './catalog.errors.js';

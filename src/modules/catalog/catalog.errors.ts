@@ -1,4 +1,4 @@
-import { DomainError } from '../../graphql/domain-error.js';
+import { DomainError } from '../../core/domain-error.js';
 
 /** Stable codes of every catalog edit refusal; clients switch on these. */
 export const catalogErrorCodes = ['VALIDATION', 'NOT_FOUND', 'LISTING_DELISTED'] as const;

@@ -1,6 +1,6 @@
 import { sortWithTieBreak } from '../../db/order-by.js';
 import type { Channel, Prisma } from '../../generated/prisma/client.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 
 /** Matches no row: an id that is not a UUID cannot name one (and PostgreSQL would refuse to compare it). */
 const NOTHING = { id: { in: [] as string[] } };

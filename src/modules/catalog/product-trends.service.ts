@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { DomainError } from '../../graphql/domain-error.js';
-import { isUuid } from '../../graphql/ids.js';
+import { DomainError } from '../../core/domain-error.js';
+import { isUuid } from '../../core/ids.js';
 import { sumByCurrency, type MoneyAmount } from '../orders/money.js';
 
 /** The longest period a trend covers, in days (both ends included). */

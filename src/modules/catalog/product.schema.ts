@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { builder } from '../../graphql/builder.js';
 import { SortDirection } from '../../graphql/common.schema.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 import { requestLoader } from '../../graphql/request-loader.js';
 import type { Context } from '../../graphql/context.js';
 import { Channel } from '../accounts/account.schema.js';

@@ -6,7 +6,7 @@
  */
 import type { MarketplaceAccount, PushKind } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import type { ConnectorContext, PushResult } from '../../connectors/connector.js';
 import { connectorFor } from '../accounts/account-connector.js';
 import { lockListing } from './catalog-edit.service.js';

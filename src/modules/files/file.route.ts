@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import { authenticate } from '../access/token.service.js';
 import { roleAtLeast } from '../access/roles.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 import { findServableFile, openFile } from './file.store.js';
 
 const PATH = /^\/files\/([^/]+)\/?$/;

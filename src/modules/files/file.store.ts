@@ -9,7 +9,7 @@ import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import type { StoredFile } from '../../generated/prisma/client.js';
 import { settingsOf } from '../tasks/task.settings.js';
 

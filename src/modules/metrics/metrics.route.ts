@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 
 export async function handleMetrics(req: IncomingMessage, res: ServerResponse, services: AppServices, token: string | undefined): Promise<boolean> {
   const { pathname } = new URL(req.url ?? '/', 'http://localhost');

@@ -1,4 +1,4 @@
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import { evaluateAlerts } from './alerts.service.js';
 import { settingsOf } from './monitoring.settings.js';
 

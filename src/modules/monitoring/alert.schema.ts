@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 import { MarketplaceAccount } from '../accounts/account.schema.js';
 import { ALERT_SEVERITY } from './alerts.service.js';
 import { closingSource } from '../../events/closing-stream.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertKind, AlertSeverity, Prisma } from '../../generated/prisma/client.js';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import { transact } from '../../db/transaction.js';
 import { accountRunFacts, AUTH_ERROR_PREFIX, isStale, type AccountRunFacts } from './account-facts.js';
 import { settingsOf, type MonitoringSettings } from './monitoring.settings.js';

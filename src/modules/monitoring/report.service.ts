@@ -1,5 +1,5 @@
 import type { MarketplaceAccount, PrismaClient, SyncStatus } from '../../generated/prisma/client.js';
-import { DomainError } from '../../graphql/domain-error.js';
+import { DomainError } from '../../core/domain-error.js';
 import { settingsOf, type MonitoringSettings } from './monitoring.settings.js';
 import { FINISHED_SYNC_STATUSES } from '../sync/sync-progress.js';
 

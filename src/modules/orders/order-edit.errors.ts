@@ -1,4 +1,4 @@
-import { DomainError } from '../../graphql/domain-error.js';
+import { DomainError } from '../../core/domain-error.js';
 
 /** Stable codes of every order edit refusal; clients switch on these. */
 export const orderErrorCodes = ['VALIDATION', 'NOT_FOUND'] as const;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import { transact } from '../../db/transaction.js';
 import { recordChange } from '../catalog/change-record.service.js';
 import { orderNotFound } from './order-edit.errors.js';

@@ -1,6 +1,6 @@
 import { Prisma, type Channel, type OrderStatus, type PrismaClient } from '../../generated/prisma/client.js';
-import { DomainError } from '../../graphql/domain-error.js';
-import { isUuid } from '../../graphql/ids.js';
+import { DomainError } from '../../core/domain-error.js';
+import { isUuid } from '../../core/ids.js';
 import { sumByCurrency, type MoneyAmount } from './money.js';
 
 /** The period order stats cover when none is given: the 30 days up to now. */

@@ -1,6 +1,6 @@
 import { sortWithTieBreak } from '../../db/order-by.js';
 import type { Channel, OrderStatus, Prisma } from '../../generated/prisma/client.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 
 /** Order list filters, shared by the `orders` query and (later) exports. */
 export interface OrderFilter {

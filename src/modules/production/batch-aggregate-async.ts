@@ -6,11 +6,11 @@
  * each refused one is reported with the error aggregateBatch gives for it.
  */
 import { z } from 'zod';
-import { DomainError, DomainErrors } from '../../graphql/domain-error.js';
+import { DomainError, DomainErrors } from '../../core/domain-error.js';
 import { registerTaskKind, TaskUserError, type TaskContext } from '../tasks/task-kinds.js';
 import { aggregateBatch } from './unit.service.js';
 import { createTask } from '../tasks/task.service.js';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 
 /** Codes per aggregateBatch call (one transaction each). */
 export const AGGREGATE_CHUNK_SIZE = 500;

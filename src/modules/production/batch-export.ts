@@ -8,7 +8,7 @@ import { z } from 'zod';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify';
 import type { Prisma } from '../../generated/prisma/client.js';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import { registerTaskKind, type TaskContext } from '../tasks/task-kinds.js';
 import { createTask } from '../tasks/task.service.js';
 import { batchOrderBy, batchSortFields, batchWhere, type BatchFilter, type BatchSortField } from './batch.filters.js';

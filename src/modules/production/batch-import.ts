@@ -18,10 +18,10 @@ import { filePath, FileTooLargeError, formatBytes, openFile, storeFile, unlinkFi
 import { OversizedUpload } from '../files/upload-limit.plugin.js';
 import { settingsOf } from '../tasks/task.settings.js';
 import { createTask } from '../tasks/task.service.js';
-import { DomainError } from '../../graphql/domain-error.js';
-import { textProblem, withoutIllFormed } from '../../graphql/well-formed-text.js';
+import { DomainError } from '../../core/domain-error.js';
+import { textProblem, withoutIllFormed } from '../../core/well-formed-text.js';
 import { storableDate } from '../../shared/date-range.js';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import { batchCreate } from './production.inputs.js';
 import { batchColumns, batchFileFormats, contentTypes, unescapeCsvText, type BatchFileFormat } from './batch-export.js';
 

@@ -8,7 +8,7 @@ import { selectionUnder } from '../../graphql/deleted-row.js';
 import { ProductionError } from './production-error.schema.js';
 import { batchOrderBy, batchSortFields, batchWhere, type BatchSortField } from './batch.filters.js';
 import { closeBatch, createBatch, deleteBatch, reopenBatch, updateBatch } from './batch.service.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 
 /**
  * Aggregated units per batch, one grouped query per page of batches. Not a filtered relationCount:

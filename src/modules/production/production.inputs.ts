@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { textProblem } from '../../graphql/well-formed-text.js';
+import { textProblem } from '../../core/well-formed-text.js';
 
 // The rules every caller (GraphQL, import, CLI) gets, whatever its own input layer checks.
 

@@ -4,7 +4,7 @@ import { selectionUnder } from '../../graphql/deleted-row.js';
 import { ProductionError } from './production-error.schema.js';
 import { Batch } from './batch.schema.js';
 import { addUnitToBatch, aggregateBatch, aggregateUnit, removeUnitFromBatch } from './unit.service.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 
 export const Unit = builder.prismaObject('Unit', {
   description: 'A serialized item of a batch; its code is unique across the system.',

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import { transact } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { aggregateBatch as aggregateBatchInput, aggregateUnit as aggregateUnitInput, unitRef } from './production.inputs.js';
 import { productionError } from './production.errors.js';
 import { requireBatch } from './batch.service.js';
-import { DomainErrors, type DomainError } from '../../graphql/domain-error.js';
+import { DomainErrors, type DomainError } from '../../core/domain-error.js';
 import type { RowQuery } from '../../graphql/deleted-row.js';
 
 const codeTaken = (code: string) => productionError('UNIT_CODE_TAKEN', `Unit code "${code}" is already in use`, ['input', 'code']);

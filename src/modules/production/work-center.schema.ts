@@ -1,4 +1,4 @@
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 import { builder } from '../../graphql/builder.js';
 import { runMutation } from '../../graphql/payload.js';
 import { selectionUnder } from '../../graphql/deleted-row.js';

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { transact } from '../../db/transaction.js';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import { registerTaskKind, TaskUserError, type TaskContext } from '../tasks/task-kinds.js';
 import { loadBatchReport, reportFilename } from './batch-report.data.js';
 import { PDF_CONTENT_TYPE, renderBatchReportPdf } from './batch-report.pdf.js';

@@ -1,6 +1,6 @@
 import type { BackgroundTask } from '../../generated/prisma/client.js';
-import type { Actor, AppServices } from '../../graphql/context.js';
-import { DomainError } from '../../graphql/domain-error.js';
+import type { Actor, AppServices } from '../../core/services.js';
+import { DomainError } from '../../core/domain-error.js';
 import { createTask } from '../tasks/task.service.js';
 import { BATCH_REPORT_KIND, batchReportInput } from './batch-report.task.js';
 

@@ -1,5 +1,5 @@
 import { builder } from '../../graphql/builder.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
 import { selectionUnder } from '../../graphql/deleted-row.js';
 import { MarketplaceAccount } from '../accounts/account.schema.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { SyncConflict } from '../../generated/prisma/client.js';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import { transact } from '../../db/transaction.js';
 import { recordChange, type ChangeEntity } from '../catalog/change-record.service.js';
 import { syncError } from './sync.errors.js';

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MarketplaceAccount, SyncRun } from '../../generated/prisma/client.js';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import { EventBus } from '../../events/event-bus.js';
 import { recordDeliveries } from '../webhooks/webhook.outbox.js';
 import { AuthError, type Connector, type Page, type RemoteListing, type RemoteOrder } from '../../connectors/index.js';

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 import { runMutation } from '../../graphql/payload.js';
 import { Listing } from '../catalog/listing.schema.js';
 import { Order } from '../orders/order.schema.js';

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 
 const NO_MATCH = '00000000-0000-0000-0000-000000000000';
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;

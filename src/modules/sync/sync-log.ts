@@ -1,6 +1,6 @@
 import type { LogLevel, Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db/transaction.js';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 
 export interface LogEntry {
   level: LogLevel;

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
 import { Channel, ConflictStrategy, MarketplaceAccount } from '../accounts/account.schema.js';
 import { syncErrorCodes } from './sync.errors.js';

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { MarketplaceAccount, SyncRun } from '../../generated/prisma/client.js';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { DomainErrors } from '../../graphql/domain-error.js';
+import { DomainErrors } from '../../core/domain-error.js';
 import { publishRun } from './run-executor.js';
 import { syncError } from './sync.errors.js';
 import { runIdInput, triggerSyncInput } from './sync.inputs.js';

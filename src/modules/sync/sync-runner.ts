@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SyncRun } from '../../generated/prisma/client.js';
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import { executeRun, failCrashedRun, publishRun, RunStopped } from './run-executor.js';
 import { writeSyncLogs } from './sync-log.js';
 import { isDatabaseOutage } from './database-outage.js';

@@ -1,4 +1,4 @@
-import { DomainError } from '../../graphql/domain-error.js';
+import { DomainError } from '../../core/domain-error.js';
 
 /** Stable codes of every sync refusal; clients switch on these. */
 export const syncErrorCodes = ['VALIDATION', 'NOT_FOUND', 'ACCOUNT_DISABLED', 'NO_ACCOUNTS', 'RUN_FINISHED', 'ALREADY_RESOLVED'] as const;

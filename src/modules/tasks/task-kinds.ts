@@ -26,7 +26,7 @@
  */
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import type { StoredFile } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db/transaction.js';
 import type { FileBody } from '../files/file.store.js';

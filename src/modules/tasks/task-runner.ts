@@ -3,7 +3,7 @@
  * lease, so several workers share the queue and a task whose worker died is taken over once its
  * lease runs out (at most `maxAttempts` runs in all, then FAILURE). Runs up to `concurrency` at once.
  */
-import type { AppServices } from '../../graphql/context.js';
+import type { AppServices } from '../../core/services.js';
 import type { BackgroundTask } from '../../generated/prisma/client.js';
 import { storeFile } from '../files/file.store.js';
 import { fileUrl } from '../files/file.store.js';

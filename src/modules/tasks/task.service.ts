@@ -3,13 +3,13 @@
  * progress, finish). Every write that a worker makes is fenced by the attempt number it claimed,
  * so a worker that lost its lease (and whose task another worker took over) changes nothing.
  */
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import { Prisma, type BackgroundTask } from '../../generated/prisma/client.js';
 import type { TaskProgressEvent } from '../../events/event-bus.js';
 import type { Tx } from '../../db/transaction.js';
 import { settingsOf } from './task.settings.js';
 import { taskKind } from './task-kinds.js';
-import { DomainError } from '../../graphql/domain-error.js';
+import { DomainError } from '../../core/domain-error.js';
 
 export const FINAL_TASK_STATUSES = new Set(['SUCCESS', 'FAILURE']);
 

@@ -1,4 +1,4 @@
-import { DomainError } from '../../graphql/domain-error.js';
+import { DomainError } from '../../core/domain-error.js';
 
 /** Stable codes of every webhook refusal; clients switch on these. */
 export const webhookErrorCodes = ['VALIDATION', 'NOT_FOUND', 'TARGET_REFUSED', 'SECRET_UNREADABLE'] as const;

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { secretInput } from '../../graphql/secret-redaction.js';
-import { isUuid } from '../../graphql/ids.js';
+import { isUuid } from '../../core/ids.js';
 import { defineErrorType, runMutation, type Payload } from '../../graphql/payload.js';
 import { isEventType } from '../../events/event-types.js';
 import type { WebhookAttemptEvent } from '../../events/event-bus.js';

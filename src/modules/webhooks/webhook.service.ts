@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Actor, AppServices } from '../../graphql/context.js';
+import type { Actor, AppServices } from '../../core/services.js';
 import type { Prisma, WebhookSubscription } from '../../generated/prisma/client.js';
 import { transact } from '../../db/transaction.js';
 import { CredentialsDecryptError } from '../accounts/credentials.crypto.js';

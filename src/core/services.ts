@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { PrismaClient, Role } from '../generated/prisma/client.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { CredentialsCipher } from '../modules/accounts/credentials.crypto.js';
+import type { TaskSettings } from '../modules/tasks/task.settings.js';
+import type { MonitoringSettings } from '../modules/monitoring/monitoring.settings.js';
+import type { ReportMailer } from '../modules/reports/report-mailer.js';
+import type { Metrics } from '../modules/metrics/metrics.registry.js';
+import type { TargetPolicy } from '../modules/outbound/target-policy.js';
+import type { Admission } from '../http/admission.js';
+
+/** Who is calling: resolved from the bearer token before execution. */
+export interface Actor {
+  tokenId: string;
+  name: string;
+  role: Role;
+}
+
+/** Everything a service needs; built once per app, shared by every request. */
+export interface AppServices {
+  prisma: PrismaClient;
+  events: EventBus;
+  logger: Logger;
+  /** Encrypts and decrypts marketplace credentials (CREDENTIALS_KEY). */
+  cipher: CredentialsCipher;
+  /** Shared Redis (REDIS_URL): rate-limit budgets of marketplace accounts are kept there across instances. */
+  redis?: Redis;
+  /** The marketplace push worker of this instance, if it runs one: edits kick it right after commit. */
+  pushWorker?: { kick(): void };
+  /** This process's sync worker (absent with ROLE=api): triggers start at once instead of at the next poll. */
+  syncRunner?: { kick(): void; cancel(runId: string): boolean };
+  /** This process's webhook delivery worker (absent with ROLE=api): commits that record deliveries kick it. */
+  webhookWorker?: { kick(): void };
+  /** Webhook target policy (WEBHOOK_ALLOW_PRIVATE_TARGETS); absent means private targets are refused. */
+  webhookTargets?: { allowPrivate: boolean };
+  /** Account base URL policy (ACCOUNT_ALLOW_PRIVATE_TARGETS), at save and at connect; absent means private targets are refused. */
+  accountTargets?: TargetPolicy;
+  /** Admission control of GraphQL HTTP requests (src/http/admission.ts); absent: every request runs at once. */
+  admission?: Admission;
+  /** This process's scheduler (worker roles, SCHEDULER_ENABLED): a schedule edited here re-arms its timer at once. */
+  scheduler?: { kick(): void };
+  /** This process's background task worker (absent with ROLE=api): new tasks start at once instead of at the next poll. */
+  taskRunner?: { kick(): void };
+  /** Where task files live, their lifetime and the upload cap (default: see src/modules/tasks/task.settings.ts). */
+  tasks?: TaskSettings;
+  /** Sends report links by mail (SMTP_URL); absent or unconfigured: mails are skipped and the task result says so. */
+  mailer?: ReportMailer;
+  /** Health and alert thresholds and the clock they use (default: the documented defaults and the system clock). */
+  monitoring?: MonitoringSettings;
+  /** This app's Prometheus metrics (its own registry), served at /metrics; absent: nothing is counted. */
+  metrics?: Metrics;
+}
