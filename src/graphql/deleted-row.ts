@@ -1,9 +1,7 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from './context.js';
-
-/** The include/select a prisma read needs to answer what the client selects under `key` of a payload. */
-export type RowQuery = { include?: Record<string, unknown>; select?: Record<string, unknown> };
+import type { RowQuery } from '../core/row-query.js';
 
 /**
  * What a delete payload's `key` selects (relations and counts too), as a prisma query. Deletes read

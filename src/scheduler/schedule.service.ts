@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Prisma, PrismaClient, Schedule, ScheduleKind } from '../generated/prisma/client.js';
 import type { Actor, AppServices } from '../core/services.js';
-import type { RowQuery } from '../graphql/deleted-row.js';
+import type { RowQuery } from '../core/row-query.js';
 import { isUuid } from '../core/ids.js';
 import { CUSTOM_KEY_PREFIX } from './default-schedules.js';
 import { scheduleError } from './schedule.errors.js';

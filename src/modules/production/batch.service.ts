@@ -4,7 +4,7 @@ import { transact, type Tx } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { batchCreate, batchUpdate, byId, closeBatch as closeInput, shiftOrder } from './production.inputs.js';
 import { batchNotFound, productionError } from './production.errors.js';
-import type { RowQuery } from '../../graphql/deleted-row.js';
+import type { RowQuery } from '../../core/row-query.js';
 
 const duplicateBatch = (batchNumber: number, batchDate: Date) =>
   productionError(

@@ -6,7 +6,7 @@ import { aggregateBatch as aggregateBatchInput, aggregateUnit as aggregateUnitIn
 import { productionError } from './production.errors.js';
 import { requireBatch } from './batch.service.js';
 import { DomainErrors, type DomainError } from '../../core/domain-error.js';
-import type { RowQuery } from '../../graphql/deleted-row.js';
+import type { RowQuery } from '../../core/row-query.js';
 
 const codeTaken = (code: string) => productionError('UNIT_CODE_TAKEN', `Unit code "${code}" is already in use`, ['input', 'code']);
 

@@ -4,7 +4,7 @@ import { transact } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { byId, workCenterCreate, workCenterUpdate } from './production.inputs.js';
 import { productionError } from './production.errors.js';
-import type { RowQuery } from '../../graphql/deleted-row.js';
+import type { RowQuery } from '../../core/row-query.js';
 
 const duplicate = (identifier: string) =>
   productionError('DUPLICATE_IDENTIFIER', `A work center with identifier "${identifier}" already exists`, ['input', 'identifier']);
