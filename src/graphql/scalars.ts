@@ -2,7 +2,7 @@ import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scala
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { builder } from './builder.js';
 import { storableDate } from '../shared/date-range.js';
-import { OversizedUpload } from '../modules/files/upload-limit.plugin.js';
+import { OversizedUpload } from '../modules/files/upload-limit.js';
 
 /** A parsed date the database can store (see date-range.ts), or a refusal. */
 const inRange = (name: string) => (date: Date) => {

@@ -1,19 +1,7 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { PROTOTYPE_KEYS } from '../../shared/prototype-keys.js';
 import { formatBytes } from './file.store.js';
-
-/**
- * Stands in for an upload that went over the limit: its bytes were never kept (the parser stopped
- * reading at the limit), so the mutation can still answer with its typed FILE_TOO_LARGE error.
- */
-export class OversizedUpload {
-  constructor(
-    readonly name: string,
-    readonly type: string,
-    /** The limit it exceeded. */
-    readonly maxBytes: number,
-  ) {}
-}
+import { OversizedUpload } from './upload-limit.js';
 
 type FormDataWithLimits = FormData & { get(name: string): FormDataEntryValue | null };
 type LimitedRequest = Request & {

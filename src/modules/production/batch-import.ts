@@ -15,7 +15,7 @@ import { transact } from '../../db/transaction.js';
 import type { Prisma, StoredFile } from '../../generated/prisma/client.js';
 import { registerTaskKind, TaskUserError, type TaskContext } from '../tasks/task-kinds.js';
 import { filePath, FileTooLargeError, formatBytes, openFile, storeFile, unlinkFiles } from '../files/file.store.js';
-import { OversizedUpload } from '../files/upload-limit.plugin.js';
+import { OversizedUpload } from '../files/upload-limit.js';
 import { settingsOf } from '../tasks/task.settings.js';
 import { createTask } from '../tasks/task.service.js';
 import { DomainError } from '../../core/domain-error.js';
