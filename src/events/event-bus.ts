@@ -1,78 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { createPubSub, type PubSub } from 'graphql-yoga';
-import { filter } from '@graphql-yoga/subscription';
+import { createPubSub, filter, type PubSub } from '@graphql-yoga/subscription';
 import type { TypedEventTarget } from '@graphql-yoga/typed-event-target';
 import type { DomainEvent, EventType } from './event-types.js';
-
-/** Live progress of sync runs (published per page) and run status changes (by run id). */
-export interface SyncProgressEvent {
-  runId: string;
-  accountId: string;
-  status: string;
-  phase: string | null;
-  pagesDone: number;
-  pagesTotal: number | null;
-  itemsDone: number;
-  itemsTotal: number | null;
-  created: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  percent: number;
-  etaSeconds: number | null;
-  itemsPerSecond: number;
-  /** ISO 8601. */
-  at: string;
-}
-
-/** One webhook delivery attempt's outcome (webhookDelivery subscription). */
-export interface WebhookAttemptEvent {
-  webhookId: string;
-  deliveryId: string;
-  eventId: string;
-  eventType: string;
-  attempt: number;
-  success: boolean;
-  /** The delivery's status after this attempt: PENDING (a retry is due at nextAttemptAt), SUCCESS or FAILED. */
-  status: string;
-  responseStatus: number | null;
-  error: string | null;
-  durationMs: number;
-  /** ISO 8601, when a retry is due. */
-  nextAttemptAt: string | null;
-  /** ISO 8601. */
-  at: string;
-}
-
-/** A background task as it changes (created, each progress report, finished); see src/modules/tasks. */
-export interface TaskProgressEvent {
-  taskId: string;
-  kind: string;
-  status: 'PENDING' | 'PROGRESS' | 'SUCCESS' | 'FAILURE';
-  progressCurrent: number;
-  progressTotal: number | null;
-  percent: number;
-  result: unknown;
-  error: string | null;
-  attempts: number;
-  /** ISO 8601. */
-  at: string;
-}
+import type { SyncProgressEvent, SyncRunChange } from '../modules/sync/sync.events.js';
+import type { WebhookAttemptEvent } from '../modules/webhooks/webhook.events.js';
+import type { TaskProgressEvent } from '../modules/tasks/task.events.js';
 
 type Channels = {
   'domain-event': [DomainEvent];
   'task-progress': [TaskProgressEvent];
   'sync-progress': [SyncProgressEvent];
-  'sync-run': [{ runId: string; accountId: string; status: string }];
+  'sync-run': [SyncRunChange];
   'webhook-attempt': [WebhookAttemptEvent];
 };
 
 /**
  * Publishes domain events to subscribers. In-process by default; give it the Redis event target
  * and every instance sees every event. Services publish only after their transaction commits.
- */
-/**
- * Every stream below is a Repeater (graphql-yoga's `filter`), not an async generator: a generator
+ * The payload of each stream is declared by the domain that publishes it (its *.events.ts).
+ *
+ * Every stream below is a Repeater (`filter` of @graphql-yoga/subscription), not an async generator: a generator
  * waiting inside `for await` cannot be closed until its next event arrives, so `return()` on an
  * idle stream (a worker stopping, a client unsubscribing) would hang until something is published.
  */
@@ -95,7 +42,7 @@ export class EventBus {
     this.pubsub.publish('sync-progress', event);
   }
 
-  publishSyncRun(change: Channels['sync-run'][0]): void {
+  publishSyncRun(change: SyncRunChange): void {
     this.pubsub.publish('sync-run', change);
   }
 
@@ -120,7 +67,7 @@ export class EventBus {
   }
 
   syncRuns(by: { accountId?: string }) {
-    return filter((change: Channels['sync-run'][0]) => !by.accountId || change.accountId === by.accountId)(this.pubsub.subscribe('sync-run'));
+    return filter((change: SyncRunChange) => !by.accountId || change.accountId === by.accountId)(this.pubsub.subscribe('sync-run'));
   }
 
   /** Every event from now on, optionally only of the given types. */

@@ -1,6 +1,6 @@
 /** Percent, ETA and throughput of a run, from what it has stored; one formula for events and queries. */
 import type { SyncRun, SyncStatus } from '../../generated/prisma/client.js';
-import type { SyncProgressEvent } from '../../events/event-bus.js';
+import type { SyncProgressEvent } from './sync.events.js';
 
 /** The statuses a run ends in; nothing moves it on from them. */
 export const FINISHED_SYNC_STATUSES: readonly SyncStatus[] = ['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED'];

@@ -7,7 +7,7 @@ import { syncErrorCodes } from './sync.errors.js';
 import { cancelSyncRun, triggerSync } from './sync-run.service.js';
 import { progressEvent, runMetrics } from './sync-progress.js';
 import type { Context } from '../../graphql/context.js';
-import type { SyncProgressEvent } from '../../events/event-bus.js';
+import type { SyncProgressEvent } from './sync.events.js';
 import { closingSource } from '../../events/closing-stream.js';
 import { isFinishedSyncStatus } from './sync-progress.js';
 

@@ -2,7 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import type { Context } from '../../graphql/context.js';
 import { defineErrorType } from '../../graphql/payload.js';
 import { isUuid } from '../../core/ids.js';
-import type { TaskProgressEvent } from '../../events/event-bus.js';
+import type { TaskProgressEvent } from './task.events.js';
 import { fileUrl } from '../files/file.store.js';
 import { findTask, FINAL_TASK_STATUSES, taskEvent, taskPercent } from './task.service.js';
 import { closingSource } from '../../events/closing-stream.js';

@@ -5,7 +5,7 @@
  */
 import type { Actor, AppServices } from '../../core/services.js';
 import { Prisma, type BackgroundTask } from '../../generated/prisma/client.js';
-import type { TaskProgressEvent } from '../../events/event-bus.js';
+import type { TaskProgressEvent } from './task.events.js';
 import type { Tx } from '../../db/transaction.js';
 import { settingsOf } from './task.settings.js';
 import { taskKind } from './task-kinds.js';

@@ -5,7 +5,7 @@ import { secretInput } from '../../graphql/secret-redaction.js';
 import { isUuid } from '../../core/ids.js';
 import { defineErrorType, runMutation, type Payload } from '../../graphql/payload.js';
 import { isEventType } from '../../events/event-types.js';
-import type { WebhookAttemptEvent } from '../../events/event-bus.js';
+import type { WebhookAttemptEvent } from './webhook.events.js';
 import { webhookErrorCodes } from './webhook.errors.js';
 import { createWebhook, deleteWebhook, redeliverWebhookDelivery, rotateWebhookSecret, updateWebhook, type WithSecret } from './webhook.service.js';
 

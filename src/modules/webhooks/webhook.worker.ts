@@ -19,7 +19,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { AppServices } from '../../core/services.js';
-import type { WebhookAttemptEvent } from '../../events/event-bus.js';
+import type { WebhookAttemptEvent } from './webhook.events.js';
 import { secretOf } from './webhook.service.js';
 import { signedHeaders } from './webhook.signing.js';
 import { checkLiteralHost, guardedLookup, TargetRefused } from '../outbound/target-policy.js';
