@@ -1,9 +1,10 @@
 import { ZodError } from 'zod';
+import type { ErrorCode } from './error-codes.js';
 
 /** An expected refusal with a stable code; resolvers turn it into a typed payload error. */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly field: string[] | null = null,
   ) {
@@ -21,7 +22,7 @@ export class DomainErrors extends Error {
 }
 
 export interface UserErrorShape {
-  code: string;
+  code: ErrorCode;
   message: string;
   field: string[] | null;
 }

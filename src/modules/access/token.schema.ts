@@ -1,6 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
 import { createToken, revokeToken } from './token.service.js';
+import { accessErrorCodes } from './token.errors.js';
 
 const Role = builder.enumType('Role', {
   values: {
@@ -12,7 +13,7 @@ const Role = builder.enumType('Role', {
 
 export const AccessError = defineErrorType(
   'AccessError',
-  ['VALIDATION', 'NOT_FOUND', 'ALREADY_REVOKED', 'CANNOT_REVOKE_SELF'],
+  accessErrorCodes,
   'Why an access mutation was refused.',
 );
 

@@ -11,3 +11,6 @@ export const listingNotFound = (id: string) => catalogError('NOT_FOUND', `No lis
 export const productNotFound = (id: string) => catalogError('NOT_FOUND', `No product with id ${id}`, ['input', 'productId']);
 export const listingDelisted = (id: string) =>
   catalogError('LISTING_DELISTED', `Listing ${id} is delisted: the marketplace no longer offers it, so it cannot be edited`, ['input', 'listingId']);
+
+/** Codes of catalog query refusals (product trends): reported as BAD_USER_INPUT with the code in `reason`, not in the CatalogError enum. */
+export type CatalogQueryErrorCode = 'INVALID_RANGE' | 'RANGE_TOO_LONG';

@@ -6,9 +6,8 @@ import type { TaskProgressEvent } from './task.events.js';
 import { fileUrl } from '../files/file.store.js';
 import { findTask, FINAL_TASK_STATUSES, taskEvent, taskPercent } from './task.service.js';
 import { closingSource } from '../../events/closing-stream.js';
+import { taskErrorCodes } from './task.errors.js';
 
-/** Stable codes of refusals when starting a task; the task was not created. */
-export const taskErrorCodes = ['VALIDATION', 'NOT_FOUND', 'FILE_TOO_LARGE', 'UNSUPPORTED_FORMAT', 'EMPTY_FILE'] as const;
 export const TaskError = defineErrorType('TaskError', taskErrorCodes, 'Why a background task was not started; nothing was queued or stored.');
 
 export const TaskStatus = builder.enumType('TaskStatus', {

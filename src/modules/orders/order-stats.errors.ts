@@ -1,0 +1,2 @@
+/** Codes of order statistics refusals: a query reports them as BAD_USER_INPUT with the code in `reason`. */
+export type OrderStatsErrorCode = 'INVALID_RANGE' | 'RANGE_TOO_LONG';
