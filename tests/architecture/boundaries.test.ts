@@ -1,5 +1,5 @@
 /**
- * The import boundaries of src/ (docs: src/core/README.md). GraphQL is one layer on top of the
+ * The import boundaries of src/ (rules: src/core/README.md). GraphQL is one layer on top of the
  * services: src/graphql/, the *.schema.ts files (types and resolvers of a domain) and the
  * *.plugin.ts files (Yoga plugins of a domain). Everything else is a service and must run without
  * GraphQL: it imports neither the layer nor a GraphQL library, so a CLI, a worker or a test can use
