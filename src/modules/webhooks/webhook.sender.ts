@@ -1,0 +1,134 @@
+/**
+ * One HTTP attempt of a webhook delivery: POSTs the stored body with the signed headers (see
+ * webhook.signing.ts), is cut at the subscription's timeout, follows no redirect, and connects only
+ * to addresses that pass the target policy (checked again here, on the addresses actually connected
+ * to). A 2xx is success; the response is kept as a short excerpt.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
+import type { AppServices } from '../../core/services.js';
+import { secretOf } from './webhook.service.js';
+import { signedHeaders } from './webhook.signing.js';
+import { checkLiteralHost, guardedLookup, TargetRefused } from '../outbound/target-policy.js';
+
+/** Longest response body excerpt kept, in bytes. */
+export const EXCERPT_BYTES = 1024;
+/** Response bytes read at most (the rest is dropped with the connection). */
+const MAX_READ_BYTES = 64 * 1024;
+
+/** What is sent: a claimed delivery with its subscription's target. */
+export interface OutgoingDelivery {
+  id: string;
+  webhookId: string;
+  eventType: string;
+  body: string;
+  url: string;
+  secretEncrypted: string;
+  timeoutMs: number;
+}
+
+export interface SendOutcome {
+  startedAt: Date;
+  durationMs: number;
+  responseStatus: number | null;
+  responseBody: string | null;
+  error: string | null;
+  success: boolean;
+}
+
+export interface WebhookSender {
+  /** One attempt; null when `cancel` cut it (nothing to record). */
+  send(delivery: OutgoingDelivery, cancel: AbortSignal): Promise<SendOutcome | null>;
+  /** Closes the kept-alive connections. */
+  close(): void;
+}
+
+export function createWebhookSender(services: AppServices, options: { allowPrivateTargets: boolean; maxSockets: number }): WebhookSender {
+  const allowPrivate = options.allowPrivateTargets;
+  const lookup = guardedLookup(allowPrivate);
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
+  };
+
+  async function send(delivery: OutgoingDelivery, cancel: AbortSignal): Promise<SendOutcome | null> {
+    const startedAt = new Date();
+    const result = (partial: Omit<SendOutcome, 'startedAt' | 'durationMs'>): SendOutcome => ({ startedAt, durationMs: Date.now() - startedAt.getTime(), ...partial });
+    const timeout = AbortSignal.timeout(delivery.timeoutMs);
+    try {
+      const url = new URL(delivery.url);
+      checkLiteralHost(url, { allowPrivate });
+      const secret = secretOf(services, { id: delivery.webhookId, secretEncrypted: delivery.secretEncrypted });
+      const headers = signedHeaders(secret, delivery, Math.floor(Date.now() / 1000));
+      const response = await post(url, headers, delivery.body, AbortSignal.any([cancel, timeout]));
+      const success = response.status >= 200 && response.status < 300;
+      let error: string | null = null;
+      if (response.status >= 300 && response.status < 400) error = `redirect (${response.status}${response.location ? ` to ${response.location}` : ''}) not followed`;
+      else if (!success) error = `HTTP ${response.status}`;
+      return result({ responseStatus: response.status, responseBody: response.excerpt, error, success });
+    } catch (error) {
+      if (cancel.aborted) return null;
+      const message = timeout.aborted
+        ? `timed out after ${delivery.timeoutMs} ms`
+        : error instanceof TargetRefused
+          ? `target refused: ${error.message}`
+          : errorMessage(error);
+      return result({ responseStatus: null, responseBody: null, error: message.slice(0, 1000).replaceAll('\u0000', ''), success: false });
+    }
+  }
+
+  function post(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal) {
+    const payload = Buffer.from(body, 'utf8');
+    const client = url.protocol === 'https:' ? https : http;
+    return new Promise<{ status: number; excerpt: string; location?: string }>((resolve, reject) => {
+      const request = client.request(
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(payload.length) },
+          agent: agents[url.protocol as 'http:' | 'https:'],
+          lookup,
+          signal,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          const done = () => {
+            // Whole characters only (a cut multi-byte one is dropped), and no NULs (PostgreSQL text refuses them).
+            const excerpt = new StringDecoder('utf8').write(Buffer.concat(chunks).subarray(0, EXCERPT_BYTES)).replaceAll('\u0000', '');
+            resolve({ status: response.statusCode ?? 0, excerpt, location: response.headers.location });
+          };
+          response.on('data', (chunk: Buffer) => {
+            if (size < EXCERPT_BYTES) chunks.push(chunk);
+            size += chunk.length;
+            if (size > MAX_READ_BYTES) {
+              done();
+              response.destroy();
+            }
+          });
+          response.on('end', done);
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(payload);
+    });
+  }
+
+  return {
+    send,
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
+
+function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  const cause = (error as { cause?: unknown }).cause;
+  const base = code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  return cause instanceof Error && cause.message !== error.message ? `${base}: ${cause.message}` : base;
+}
