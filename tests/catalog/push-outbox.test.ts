@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Listing } from '../../src/generated/prisma/client.js';
-import { claimPushJobs, retryDelay, startPushWorker, type PushWorker, type PushWorkerOptions } from '../../src/modules/catalog/push-worker.js';
+import { claimPushJobs, startPushWorker, type PushWorker, type PushWorkerOptions } from '../../src/modules/catalog/push-worker.js';
+import { backoffDelay as retryDelay } from '../../src/jobs/backoff.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { findLeaks, simulatorSecrets, startFastSimulator } from '../../src/simulators/testing.js';
 import { backend, createSharedDatabase, dataOf, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';

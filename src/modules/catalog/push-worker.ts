@@ -2,7 +2,8 @@
  * Sends queued user edits (PushJob rows, written in the edit's own transaction) to the marketplaces.
  * Jobs are claimed durably with SKIP LOCKED and a lease, so several instances share the work, a job
  * is pushed by one claimer at a time, and a crashed claimer's jobs come back once the lease ends.
- * A push sets an absolute value, so a push repeated after a crash does no harm.
+ * A push sets an absolute value, so a push repeated after a crash does no harm. The loop is the
+ * durable queue worker (src/jobs/queue-worker.ts); this file keeps the claim and the pushes.
  */
 import type { MarketplaceAccount, PushKind } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -10,9 +11,11 @@ import type { AppServices } from '../../core/services.js';
 import type { ConnectorContext, PushResult } from '../../connectors/connector.js';
 import { connectorFor } from '../accounts/account-connector.js';
 import { lockListing } from './catalog-edit.service.js';
+import { backoffDelay } from '../../jobs/backoff.js';
+import { startQueueWorker, type JobContext } from '../../jobs/queue-worker.js';
 
 export interface PushWorkerOptions {
-  /** How often to look for due jobs when nobody kicks the worker, in ms; default 1000. */
+  /** How often to look for due jobs when nobody wakes the worker, in ms; default 1000. */
   pollMs?: number;
   /** Jobs claimed per round; default 100. */
   batchSize?: number;
@@ -30,7 +33,7 @@ export interface PushWorkerOptions {
 
 export interface PushWorker {
   /** Look for due jobs now (after an edit committed). */
-  kick(): void;
+  wake(): void;
   /** Stops polling, cancels pushes in flight and hands their jobs back; resolves once idle. */
   stop(): Promise<void>;
 }
@@ -68,12 +71,6 @@ export function claimPushJobs(services: AppServices, batchSize: number, leaseMs:
     RETURNING id::text AS id, "listingId"::text AS "listingId", "accountId"::text AS "accountId", kind::text AS kind, value, attempts`;
 }
 
-/** Exponential backoff, base·2^(attempts−1) capped at `maxDelayMs`, with ±20 % jitter so retries of many jobs spread out. */
-export function retryDelay(attempts: number, baseDelayMs: number, maxDelayMs: number, random = Math.random): number {
-  const raw = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(Math.min(maxDelayMs, raw * (0.8 + 0.4 * random())));
-}
-
 export function startPushWorker(services: AppServices, options: PushWorkerOptions = {}): PushWorker {
   const pollMs = options.pollMs ?? 1000;
   const batchSize = options.batchSize ?? 100;
@@ -83,47 +80,25 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
   const leaseMs = options.leaseMs ?? 60_000;
   const { prisma, logger } = services;
   const log = logger.child({ component: 'push-worker' });
-  const stopping = new AbortController();
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
-  let again = false;
+  // One claimed batch is one job: its pushes go out grouped by account and kind.
+  const worker = startQueueWorker<ClaimedJob[]>({
+    logger: log,
+    pollMs,
+    claim: async () => {
+      const jobs = await claimPushJobs(services, batchSize, leaseMs);
+      return jobs.length ? [jobs] : [];
+    },
+    more: ([jobs]) => jobs?.length === batchSize,
+    handle: round,
+    onError: (_jobs, error) => log.error({ err: error }, 'push round failed; retrying at the next poll'),
+  });
 
-  const schedule = () => {
-    if (stopping.signal.aborted) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, pollMs);
-    timer.unref();
-  };
-
-  function tick() {
-    if (stopping.signal.aborted) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    clearTimeout(timer);
-    running = (async () => {
-      let claimed: number;
-      do {
-        again = false;
-        claimed = await round();
-      } while (!stopping.signal.aborted && (again || claimed === batchSize));
-    })()
-      .catch((error) => log.error({ err: error }, 'push round failed; retrying at the next poll'))
-      .finally(() => {
-        running = null;
-        schedule();
-      });
-  }
-
-  /** One claim and its pushes; returns how many jobs it claimed. */
-  async function round(): Promise<number> {
-    const jobs = await claimPushJobs(services, batchSize, leaseMs);
-    if (jobs.length === 0) return 0;
+  /** The pushes of one claimed batch; its jobs end DONE, FAILED, due again, or (stopping) handed back. */
+  async function round(jobs: ClaimedJob[], ctx: JobContext): Promise<void> {
     // Pushes are cut off well before the lease ends, so no other claimer can take a job still in flight.
     const deadline = AbortSignal.timeout(Math.max(1, Math.floor(leaseMs * 0.8)));
-    const signal = AbortSignal.any([stopping.signal, deadline]);
+    const signal = AbortSignal.any([ctx.signal, deadline]);
 
     const [accounts, listings] = await Promise.all([
       prisma.marketplaceAccount.findMany({ where: { id: { in: [...new Set(jobs.map((j) => j.accountId))] } } }),
@@ -164,24 +139,23 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
             else ready.push({ job, externalId: listing!.externalId });
           }
           if (!ready.length) return refused;
-          const results = await push(account!, group[0]!.kind, ready, signal);
+          const results = await push(account!, group[0]!.kind, ready, signal, ctx.signal);
           return [...refused, ...ready.map(({ job }, i): Outcome => outcomeOf(job, results[i]))];
         }),
       )
     ).flat();
 
-    if (stopping.signal.aborted) {
+    if (ctx.signal.aborted) {
       // Cancelled by shutdown: hand the jobs back now rather than after the lease. Pushes are
       // absolute values, so sending one again is harmless.
       const unsent = outcomes.filter((o) => !o.ok && !o.permanent).map((o) => o.job.id);
       await prisma.pushJob.updateMany({ where: { id: { in: unsent }, status: 'PENDING' }, data: { attempts: { decrement: 1 }, nextAttemptAt: new Date() } });
     }
     await Promise.all(outcomes.filter((o) => o.ok).map((o) => confirm(o.job)));
-    await recordFailures(outcomes.filter((o): o is Failure => !o.ok && (o.permanent || !stopping.signal.aborted)));
-    return jobs.length;
+    await recordFailures(outcomes.filter((o): o is Failure => !o.ok && (o.permanent || !ctx.signal.aborted)));
   }
 
-  async function push(account: MarketplaceAccount, kind: PushKind, items: { job: ClaimedJob; externalId: string }[], signal: AbortSignal): Promise<PushResult[]> {
+  async function push(account: MarketplaceAccount, kind: PushKind, items: { job: ClaimedJob; externalId: string }[], signal: AbortSignal, stopping: AbortSignal): Promise<PushResult[]> {
     try {
       const connector = connectorFor(services, account, { retries: 2, ...options.connector });
       return kind === 'PRICE'
@@ -189,7 +163,7 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
         : await connector.pushStock(items.map(({ job, externalId }) => ({ externalId, stock: Number(job.value) })), { signal });
     } catch (error) {
       // Connectors report remote failures per item; a throw is an abort, a timeout or a local fault.
-      const message = signal.aborted && !stopping.signal.aborted ? `push did not finish within ${Math.floor(leaseMs * 0.8)} ms` : error instanceof Error ? error.message : String(error);
+      const message = signal.aborted && !stopping.aborted ? `push did not finish within ${Math.floor(leaseMs * 0.8)} ms` : error instanceof Error ? error.message : String(error);
       return items.map(() => ({ ok: false, error: message, errorKind: 'NETWORK' }));
     }
   }
@@ -233,7 +207,7 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
           : { remoteStock: Number(job.value), stockEditedAt: nextEditedAt, updatedAt: now },
       });
     });
-    if (requeued) again = true;
+    if (requeued) worker.wake();
   }
 
   async function recordFailures(failures: Failure[]) {
@@ -252,7 +226,7 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
           context: { listingId: job.listingId, kind: job.kind, value: job.value, attempts: job.attempts, jobId: job.id },
         });
       } else {
-        const delayMs = retryDelay(job.attempts, baseDelayMs, maxDelayMs);
+        const delayMs = backoffDelay(job.attempts, baseDelayMs, maxDelayMs);
         await prisma.pushJob.updateMany({ where: { id: job.id, status: 'PENDING' }, data: { nextAttemptAt: new Date(now + delayMs), lastError: error } });
         logs.push({
           accountId: job.accountId,
@@ -268,15 +242,5 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
     log.warn({ failed: failures.length }, 'marketplace pushes failed');
   }
 
-  schedule();
-  tick();
-
-  return {
-    kick: tick,
-    async stop() {
-      stopping.abort();
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return { wake: worker.wake, stop: worker.stop };
 }
