@@ -4,6 +4,7 @@
  * lease runs out (at most `maxAttempts` runs in all, then FAILURE). Runs up to `concurrency` at once.
  */
 import type { AppServices } from '../../core/services.js';
+import { startQueueWorker, type JobContext } from '../../jobs/queue-worker.js';
 import type { BackgroundTask } from '../../generated/prisma/client.js';
 import { storeFile } from '../files/file.store.js';
 import { fileUrl } from '../files/file.store.js';
@@ -36,6 +37,9 @@ export interface TaskRunnerOptions {
 }
 
 export interface TaskRunner {
+  /** Look for tasks now (one was just created). */
+  wake(): void;
+  /** The same as `wake()`. */
   kick(): void;
   /** Ids of the tasks running here now. */
   running(): string[];
@@ -46,68 +50,49 @@ export interface TaskRunner {
 class ShutdownError extends Error {}
 
 export function startTaskRunner(services: AppServices, options: TaskRunnerOptions): TaskRunner {
-  const pollMs = options.pollMs ?? 1000;
   const leaseMs = options.leaseMs ?? 30_000;
   const maxAttempts = options.maxAttempts ?? 3;
   const log = services.logger.child({ component: 'task-runner' });
-  const active = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  let stopped = false;
-  let filling: Promise<void> | null = null;
-  let again = false;
-  let timer: NodeJS.Timeout | undefined;
 
-  const schedule = () => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(kick, pollMs);
-    timer.unref();
-  };
-
-  function kick() {
-    if (stopped) return;
-    if (filling) {
-      again = true;
-      return;
-    }
-    filling = (async () => {
-      do {
-        again = false;
-        await failAbandonedTasks(services, maxAttempts);
-        while (!stopped && active.size < options.concurrency) {
-          const task = await claimTask(services, registeredTaskKinds(), leaseMs, maxAttempts);
-          if (!task) break;
-          start(task);
-        }
-      } while (again && !stopped && active.size < options.concurrency);
-    })()
-      .catch((error) => log.error({ err: error }, 'claiming tasks failed; retrying at the next poll'))
-      .finally(() => {
-        filling = null;
-        schedule();
-      });
-  }
-
-  function start(task: BackgroundTask) {
-    const abort = new AbortController();
-    const done = run(task, abort).finally(() => {
-      active.delete(task.id);
-      kick();
-    });
-    active.set(task.id, { abort, done });
-  }
-
-  async function run(task: BackgroundTask, abort: AbortController) {
-    const attempt = task.attempts;
-    const tlog = log.child({ taskId: task.id, kind: task.kind, attempt });
+  const worker = startQueueWorker<BackgroundTask>({
+    logger: log,
+    concurrency: options.concurrency,
+    pollMs: options.pollMs ?? 1000,
+    reap: () => failAbandonedTasks(services, maxAttempts).then(() => {}),
+    claim: async (limit) => {
+      const tasks: BackgroundTask[] = [];
+      while (tasks.length < limit) {
+        const task = await claimTask(services, registeredTaskKinds(), leaseMs, maxAttempts);
+        if (!task) break;
+        tasks.push(task);
+      }
+      return tasks;
+    },
+    key: (task) => task.id,
+    describe: (task) => ({ taskId: task.id, kind: task.kind, attempt: task.attempts }),
     // The heartbeat keeps the lease while a long step (a big query, zipping) reports no progress.
-    const heartbeat = setInterval(() => {
-      renewLease(services, task.id, attempt, leaseMs)
-        .then((owned) => {
-          if (!owned) abort.abort(new LeaseLostError(task.id));
-        })
-        .catch((error) => tlog.warn({ err: error }, 'lease renewal failed'));
-    }, Math.max(50, Math.floor(leaseMs / 3)));
-    heartbeat.unref();
+    heartbeat: {
+      everyMs: Math.max(50, Math.floor(leaseMs / 3)),
+      beat: async (task, ctx) => {
+        if (!(await renewLease(services, task.id, task.attempts, leaseMs))) ctx.abort(new LeaseLostError(task.id));
+      },
+    },
+    handle: run,
+    release: async (task) => {
+      await releaseTask(services, task.id, task.attempts);
+      taskLog(task).info('task handed back (worker stopping)');
+    },
+    stopReason: () => new ShutdownError('worker stopping'),
+    // A kind that ignores its signal is not waited for forever: its task keeps its lease, which
+    // runs out, and another worker takes it over (counting the attempt).
+    stopGraceMs: options.stopGraceMs ?? 10_000,
+  });
+
+  const taskLog = (task: BackgroundTask) => log.child({ taskId: task.id, kind: task.kind, attempt: task.attempts });
+
+  async function run(task: BackgroundTask, abort: JobContext) {
+    const attempt = task.attempts;
+    const tlog = taskLog(task);
     try {
       const kind = taskKind(task.kind);
       if (!kind) throw new TaskUserError(`Unknown task kind "${task.kind}"`);
@@ -143,10 +128,9 @@ export function startTaskRunner(services: AppServices, options: TaskRunnerOption
       tlog.info('task succeeded');
     } catch (error) {
       const reason = abort.signal.aborted ? abort.signal.reason : undefined;
-      if (reason instanceof ShutdownError) {
-        await releaseTask(services, task.id, attempt).catch((e) => tlog.error({ err: e }, 'could not hand the task back'));
-        tlog.info('task handed back (worker stopping)');
-      } else if (reason instanceof LeaseLostError || error instanceof LeaseLostError) {
+      // Handed back by the worker's release.
+      if (reason instanceof ShutdownError) throw error;
+      if (reason instanceof LeaseLostError || error instanceof LeaseLostError) {
         tlog.warn('task lease lost; another worker owns it now');
       } else {
         const message = userMessage(error, task.id, (e) => e instanceof TaskUserError);
@@ -154,24 +138,8 @@ export function startTaskRunner(services: AppServices, options: TaskRunnerOption
         else tlog.info({ reason: message }, 'task failed');
         await failTask(services, task.id, attempt, message).catch((e) => tlog.error({ err: e }, 'could not record the failure'));
       }
-    } finally {
-      clearInterval(heartbeat);
     }
   }
 
-  kick();
-  return {
-    kick,
-    running: () => [...active.keys()],
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await filling;
-      for (const { abort } of active.values()) abort.abort(new ShutdownError('worker stopping'));
-      // A kind that ignores its signal is not waited for forever: its task keeps its lease, which
-      // runs out, and another worker takes it over (counting the attempt).
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, options.stopGraceMs ?? 10_000).unref());
-      await Promise.race([Promise.all([...active.values()].map((a) => a.done)), grace]);
-    },
-  };
+  return { wake: worker.wake, kick: worker.wake, running: worker.running, stop: worker.stop };
 }
