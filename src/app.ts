@@ -30,6 +30,7 @@ import { queueDepthSampler } from './modules/metrics/queue-depth.collector.js';
 import { handleMetrics } from './modules/metrics/metrics.route.js';
 import { trackHttpRequest } from './modules/metrics/http-metrics.js';
 import { createAdmission, defaultAdmissionOptions, type AdmissionOptions } from './http/admission.js';
+import type { QueueName } from './jobs/queues.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from env (tests share a migrated database). */
@@ -112,6 +113,15 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   let webhookWorker: WebhookWorker | undefined;
   let scheduler: Scheduler | undefined;
   let alertMonitor: AlertMonitor | undefined;
+  // Commits wake the worker of their queue; read at wake time, so a worker started later (or a test's own) is reached.
+  const wakers: Record<QueueName, () => void> = {
+    webhooks: () => services.webhookWorker?.wake(),
+    pushes: () => services.pushWorker?.wake(),
+    tasks: () => services.taskRunner?.wake(),
+    syncs: () => services.syncRunner?.kick(),
+    scheduler: () => scheduler?.kick(),
+  };
+  services.wake = (queue) => wakers[queue]();
   // Requests still executing: a client that hung up closes its socket, but its resolver may
   // still be using the database, so stop() waits for these before closing it.
   let inFlight = 0;
@@ -127,7 +137,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       app.bootstrapToken = await ensureBootstrapToken(services, env.ADMIN_TOKEN);
       declared = await syncDeclaredAccounts(services, env);
       if (env.ROLE !== 'api') {
-        // Pushes queued by edits (on any instance) go out from worker instances; edits kick it.
+        // Pushes queued by edits (on any instance) go out from worker instances; edits wake it.
         pushWorker = startPushWorker(services, options.pushWorker);
         services.pushWorker = pushWorker;
         syncRunner = startSyncRunner(services, {
@@ -146,7 +156,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
           taskRunner = startTaskRunner(services, { concurrency: env.TASK_CONCURRENCY, ...options.taskRunner });
           services.taskRunner = taskRunner;
         }
-        // Webhook deliveries recorded by any instance go out from worker instances; commits kick it.
+        // Webhook deliveries recorded by any instance go out from worker instances; commits wake it.
         webhookWorker = startWebhookWorker(services, {
           concurrency: env.WEBHOOK_CONCURRENCY,
           allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
@@ -159,7 +169,6 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
             exclusiveDatabase: db.kind === 'pglite',
             ...options.scheduler,
           });
-          services.scheduler = scheduler;
         }
         // Alerts are evaluated where runs finish (and, through Redis, wherever they are heard of).
         alertMonitor = startAlertMonitor(services);
@@ -201,7 +210,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       // Running syncs finish their current page and stay INTERRUPTED, resumable by the next worker.
       // The scheduler first: it queues syncs, and a firing in progress is waited for.
       await scheduler?.stop();
-      services.scheduler = undefined;
+      scheduler = undefined;
       await alertMonitor?.stop();
       await syncRunner?.stop();
       services.syncRunner = undefined;

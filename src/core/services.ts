@@ -9,6 +9,7 @@ import type { ReportMailer } from '../modules/reports/report-mailer.js';
 import type { Metrics } from '../modules/metrics/metrics.registry.js';
 import type { TargetPolicy } from '../modules/outbound/target-policy.js';
 import type { Admission } from '../http/admission.js';
+import type { QueueName } from '../jobs/queues.js';
 
 /** Who is calling: resolved from the bearer token before execution. */
 export interface Actor {
@@ -26,22 +27,22 @@ export interface AppServices {
   cipher: CredentialsCipher;
   /** Shared Redis (REDIS_URL): rate-limit budgets of marketplace accounts are kept there across instances. */
   redis?: Redis;
-  /** The marketplace push worker of this instance, if it runs one: edits kick it right after commit. */
-  pushWorker?: { kick(): void };
-  /** This process's sync worker (absent with ROLE=api): triggers start at once instead of at the next poll. */
+  /** Wakes this process's worker of `queue` after a commit queued work for it (no worker here: a poll finds the work). */
+  wake?: (queue: QueueName) => void;
+  /** The marketplace push worker of this instance, if it runs one (what `wake('pushes')` reaches). */
+  pushWorker?: { wake(): void };
+  /** This process's sync worker (absent with ROLE=api): `wake('syncs')` starts a triggered run at once; a cancel stops one running here. */
   syncRunner?: { kick(): void; cancel(runId: string): boolean };
-  /** This process's webhook delivery worker (absent with ROLE=api): commits that record deliveries kick it. */
-  webhookWorker?: { kick(): void };
+  /** This process's webhook delivery worker (absent with ROLE=api): what `wake('webhooks')` reaches. */
+  webhookWorker?: { wake(): void };
   /** Webhook target policy (WEBHOOK_ALLOW_PRIVATE_TARGETS); absent means private targets are refused. */
   webhookTargets?: { allowPrivate: boolean };
   /** Account base URL policy (ACCOUNT_ALLOW_PRIVATE_TARGETS), at save and at connect; absent means private targets are refused. */
   accountTargets?: TargetPolicy;
   /** Admission control of GraphQL HTTP requests (src/http/admission.ts); absent: every request runs at once. */
   admission?: Admission;
-  /** This process's scheduler (worker roles, SCHEDULER_ENABLED): a schedule edited here re-arms its timer at once. */
-  scheduler?: { kick(): void };
-  /** This process's background task worker (absent with ROLE=api): new tasks start at once instead of at the next poll. */
-  taskRunner?: { kick(): void };
+  /** This process's background task worker (absent with ROLE=api): what `wake('tasks')` reaches. */
+  taskRunner?: { wake(): void; kick(): void };
   /** Where task files live, their lifetime and the upload cap (default: see src/modules/tasks/task.settings.ts). */
   tasks?: TaskSettings;
   /** Sends report links by mail (SMTP_URL); absent or unconfigured: mails are skipped and the task result says so. */

@@ -28,6 +28,6 @@ export async function transact<T>(
     { timeout: 60_000, maxWait: 30_000 },
   );
   services.events.publish(events);
-  if (deliveries > 0) services.webhookWorker?.kick();
+  if (deliveries > 0) services.wake?.('webhooks');
   return result;
 }

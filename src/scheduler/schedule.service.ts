@@ -67,7 +67,7 @@ export async function resumeScheduler(services: AppServices, actor: Actor, now =
   }
   await services.prisma.schedulerState.updateMany({ where: { id: STATE_ID }, data: { paused: false, pausedBy: null, pausedAt: null } });
   services.logger.info({ by: actor.name, rescheduled: overdue.length }, 'scheduler resumed');
-  services.scheduler?.kick();
+  services.wake?.('scheduler');
   return schedulerStatus(services.prisma);
 }
 
@@ -105,7 +105,7 @@ export async function updateSchedule(services: AppServices, _actor: Actor, raw: 
   else if (timingChanged || !current.enabled || current.nextFireAt === null) data.nextFireAt = nextFireTime(timing, now);
   if (data.nextFireAt !== undefined) data.lastError = null;
   const updated = await services.prisma.schedule.update({ where: { id: current.id }, data });
-  services.scheduler?.kick();
+  services.wake?.('scheduler');
   return updated;
 }
 
@@ -128,7 +128,7 @@ export async function createSchedule(services: AppServices, _actor: Actor, raw: 
       nextFireAt: enabled ? nextFireTime(timing, now) : null,
     },
   });
-  services.scheduler?.kick();
+  services.wake?.('scheduler');
   return created;
 }
 

@@ -80,7 +80,7 @@ async function editListing<V extends string | number>(services: AppServices, act
     });
     return updated;
   });
-  if (queued) services.pushWorker?.kick();
+  if (queued) services.wake?.('pushes');
   return listing;
 }
 

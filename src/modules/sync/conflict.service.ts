@@ -56,6 +56,6 @@ export async function resolveSyncConflict(services: AppServices, actor: Actor, r
     }
     return tx.syncConflict.update({ where: { id }, data: { resolution, resolvedBy: actor.name, resolvedAt: new Date() } });
   });
-  if (pushQueued) services.pushWorker?.kick();
+  if (pushQueued) services.wake?.('pushes');
   return result;
 }

@@ -78,7 +78,7 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
   if (!resumed) {
     const started = [EventBus.create('sync.started', { runId: run.id, accountId: run.accountId, scope: run.scope, mode: run.mode }, run.triggeredBy)];
     // Its webhook deliveries first (one statement, atomic by itself), then subscribers hear of it.
-    if ((await recordDeliveries(services.prisma, started)) > 0) services.webhookWorker?.kick();
+    if ((await recordDeliveries(services.prisma, started)) > 0) services.wake?.('webhooks');
     services.events.publish(started);
     await log([{ level: 'INFO', message: `${run.mode} ${run.scope} sync started (conflict strategy ${run.conflictStrategy})`, context: { triggeredBy: run.triggeredBy } }]);
   } else {
@@ -301,8 +301,8 @@ async function commitPage(
   );
   recordSyncPage(services.metrics, attempt, phase, outcome);
   services.events.publish(events);
-  if (deliveries > 0) services.webhookWorker?.kick();
-  if (outcome.repushed > 0) services.pushWorker?.kick();
+  if (deliveries > 0) services.wake?.('webhooks');
+  if (outcome.repushed > 0) services.wake?.('pushes');
   services.events.publishSyncProgress(progressEvent(next));
   return next;
 }
@@ -377,7 +377,7 @@ async function finish(
     { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
   ]);
   services.events.publish(terminal);
-  if (deliveries > 0) services.webhookWorker?.kick();
+  if (deliveries > 0) services.wake?.('webhooks');
   services.events.publishSyncProgress(progressEvent(final));
   publishRun(services, final);
   return final;

@@ -23,7 +23,7 @@ export async function triggerSync(services: AppServices, actor: Actor, raw: z.in
     const run = await createOrJoin(services, actor, account, input);
     runs.push(run);
   }
-  services.syncRunner?.kick();
+  services.wake?.('syncs');
   return runs;
 }
 

@@ -61,7 +61,7 @@ export async function createTask(services: AppServices, actor: Actor, options: C
     return created;
   });
   publish(services, task);
-  services.taskRunner?.kick();
+  services.wake?.('tasks');
   return task;
 }
 

@@ -71,7 +71,7 @@ export async function updateWebhook(services: AppServices, actor: Actor, raw: z.
     if (!(await tx.webhookSubscription.findUnique({ where: { id }, select: { id: true } }))) throw webhookNotFound(id);
     return tx.webhookSubscription.update({ where: { id }, data });
   });
-  services.webhookWorker?.kick(); // reactivated: its held deliveries can go now
+  services.wake?.('webhooks'); // reactivated: its held deliveries can go now
   return webhook;
 }
 
@@ -112,6 +112,6 @@ export async function redeliverWebhookDelivery(services: AppServices, actor: Act
       data: { subscriptionId: original.subscriptionId, eventId: original.eventId, eventType: original.eventType, body: original.body },
     });
   });
-  services.webhookWorker?.kick();
+  services.wake?.('webhooks');
   return delivery;
 }
