@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const dbSuites = ['tests/**/*.test.ts'];
 // Two instances on one database: PGlite is one process's database, so these run on PostgreSQL only.
 const postgresOnly = ['tests/monitoring/redis-readiness.test.ts'];
-const dbFree = ['tests/connectors/**/*.test.ts', 'tests/simulators/**/*.test.ts', 'tests/platform/compose.test.ts', 'tests/cli/progress-view.test.ts', 'tests/dashboard/live-runs.test.ts', 'tests/architecture/**/*.test.ts'];
+const dbFree = ['tests/connectors/**/*.test.ts', 'tests/jobs/**/*.test.ts', 'tests/simulators/**/*.test.ts', 'tests/platform/compose.test.ts', 'tests/cli/progress-view.test.ts', 'tests/dashboard/live-runs.test.ts', 'tests/architecture/**/*.test.ts'];
 
 export default defineConfig({
   // Node loads graphql's CommonJS build for the libraries; make our sources use the same copy
