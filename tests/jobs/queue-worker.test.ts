@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { startQueueWorker, WorkerStopping, type QueueWorkerOptions } from '../../src/jobs/queue-worker.js';
-import { backoffDelay } from '../../src/jobs/backoff.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -213,15 +212,5 @@ describe('queue worker', () => {
     await until(() => worker.running().length === 1, 'the job');
     await worker.stop();
     expect(reason).toBeInstanceOf(WorkerStopping);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('doubles from the base per attempt, jitters ±20 % and caps', () => {
-    expect(backoffDelay(1, 1000, 300_000, () => 0.5)).toBe(1000);
-    expect(backoffDelay(3, 1000, 300_000, () => 0.5)).toBe(4000);
-    expect(backoffDelay(3, 1000, 300_000, () => 0)).toBe(3200);
-    expect(backoffDelay(3, 1000, 300_000, () => 1)).toBe(4800);
-    expect(backoffDelay(40, 1000, 300_000, () => 1)).toBe(300_000);
   });
 });
