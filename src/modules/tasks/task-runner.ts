@@ -53,6 +53,7 @@ export function startTaskRunner(services: AppServices, options: TaskRunnerOption
   const leaseMs = options.leaseMs ?? 30_000;
   const maxAttempts = options.maxAttempts ?? 3;
   const log = services.logger.child({ component: 'task-runner' });
+  const taskLog = (task: BackgroundTask) => log.child({ taskId: task.id, kind: task.kind, attempt: task.attempts });
 
   const worker = startQueueWorker<BackgroundTask>({
     logger: log,
@@ -87,8 +88,6 @@ export function startTaskRunner(services: AppServices, options: TaskRunnerOption
     // runs out, and another worker takes it over (counting the attempt).
     stopGraceMs: options.stopGraceMs ?? 10_000,
   });
-
-  const taskLog = (task: BackgroundTask) => log.child({ taskId: task.id, kind: task.kind, attempt: task.attempts });
 
   async function run(task: BackgroundTask, abort: JobContext) {
     const attempt = task.attempts;
