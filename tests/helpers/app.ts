@@ -5,23 +5,31 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
+import { openDatabase } from '../../src/db/database.js';
 import { parseEnv } from '../../src/env.js';
 import { createToken } from '../../src/modules/access/token.service.js';
 import { registerGraphQLSecrets } from './graphql-secrets.js';
 import { openLogSink, registerSecrets } from './secret-audit.js';
+import { copyPgliteTemplate, postgresTemplate } from './template-database.js';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const backend = (process.env.TEST_DB ?? 'pglite') as 'postgres' | 'pglite';
 
-/** A fresh PostgreSQL database for one test file; `drop()` removes it. */
-export async function createScratchDatabase() {
+/**
+ * A fresh PostgreSQL database for one test file; `drop()` removes it. Empty (the service migrates
+ * it, as in production), or with `migrated` a copy of the run's migrated template when there is one
+ * (`migrated` then says whether it is).
+ */
+export async function createScratchDatabase(options: { migrated?: boolean } = {}) {
   const name = `stockline_test_${randomBytes(6).toString('hex')}`;
+  const template = options.migrated ? postgresTemplate() : null;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   return {
     url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
+    migrated: template !== null,
     async drop() {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
@@ -41,11 +49,12 @@ export interface SharedDatabase {
 export async function createSharedDatabase(prefix: string): Promise<SharedDatabase> {
   const credentialsKey = randomBytes(32).toString('base64');
   registerSecrets([credentialsKey]);
+  // Already migrated when the run has a template: the first app's migration then finds nothing to do.
   if (backend === 'postgres') {
-    const scratch = await createScratchDatabase();
+    const scratch = await createScratchDatabase({ migrated: true });
     return { env: { DATABASE_URL: scratch.url, CREDENTIALS_KEY: credentialsKey }, drop: scratch.drop };
   }
-  const dir = await mkdtemp(join(tmpdir(), `stockline-${prefix}-`));
+  const dir = (await copyPgliteTemplate(prefix)) ?? (await mkdtemp(join(tmpdir(), `stockline-${prefix}-`)));
   return { env: { DATA_DIR: dir, CREDENTIALS_KEY: credentialsKey }, drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -72,7 +81,7 @@ export interface TestApp {
 /** Starts the real service (HTTP + WebSocket) on a free port against a database of its own. */
 export async function startTestApp(envOverrides: Record<string, string> = {}, appOptions: Partial<AppOptions> = {}): Promise<TestApp> {
   // A DATABASE_URL given by the test is its own (shared by several apps): no scratch database then.
-  const scratch = backend === 'postgres' && !envOverrides.DATABASE_URL ? await createScratchDatabase() : null;
+  const scratch = backend === 'postgres' && !envOverrides.DATABASE_URL ? await createScratchDatabase({ migrated: true }) : null;
   const queries: string[] = [];
   const logs: string[] = [];
   const env = parseEnv({
@@ -88,6 +97,8 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, ap
     // Tests drive syncs themselves; scheduler tests turn it on.
     SCHEDULER_ENABLED: 'false',
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    // A copy of the run's migrated template has nothing to migrate (template-database.ts).
+    ...(scratch?.migrated ? { MIGRATE_ON_START: 'false' } : {}),
     ...envOverrides,
   });
   // Every line also goes to the run's log audit, which fails the run on any secret a test created (secret-audit.ts).
@@ -100,8 +111,21 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, ap
       cb();
     },
   });
-  const app = await buildApp(env, { logDestination, onQuery: (sql) => queries.push(sql), ...appOptions });
-  await app.start();
+  const onQuery = (sql: string) => queries.push(sql);
+  // The embedded in-memory database would run initdb and the migrations: a copy of the migrated
+  // template on tmpfs opens in a fraction of that. The app is handed it already open (so it does
+  // not migrate it), and the helper closes it after the app.
+  const templateCopy = !env.DATABASE_URL && env.DATA_DIR === 'memory://' && !appOptions.database ? await copyPgliteTemplate('app') : null;
+  const database = templateCopy ? await openDatabase({ dataDir: templateCopy, onQuery: appOptions.onQuery ?? onQuery }) : undefined;
+  let app: App;
+  try {
+    app = await buildApp(env, { logDestination, onQuery, ...(database ? { database } : {}), ...appOptions });
+    await app.start();
+  } catch (error) {
+    await database?.close();
+    if (templateCopy) await rm(templateCopy, { recursive: true, force: true });
+    throw error;
+  }
   const adminToken = app.bootstrapToken!;
   registerSecrets([adminToken]);
   const gql = async (query: string, variables?: Record<string, unknown>, token: string | null = adminToken) => {
@@ -131,6 +155,8 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, ap
       await app.stop();
       sink?.close();
       await scratch?.drop();
+      await database?.close();
+      if (templateCopy) await rm(templateCopy, { recursive: true, force: true });
     },
   };
 }
