@@ -1,11 +1,24 @@
 import { defineConfig } from 'vitest/config';
 
 // Database-backed suites run twice: once on real PostgreSQL, once on embedded PGlite.
-// Each test file creates (and drops) its own database; see tests/helpers/app.ts.
+// Each test file creates (and drops) its own database, a copy of one migrated per run; see
+// tests/helpers/app.ts and tests/helpers/template-database.ts.
 const dbSuites = ['tests/**/*.test.ts'];
 // Two instances on one database: PGlite is one process's database, so these run on PostgreSQL only.
 const postgresOnly = ['tests/monitoring/redis-readiness.test.ts'];
-const dbFree = ['tests/connectors/**/*.test.ts', 'tests/jobs/**/*.test.ts', 'tests/simulators/**/*.test.ts', 'tests/platform/compose.test.ts', 'tests/cli/progress-view.test.ts', 'tests/dashboard/live-runs.test.ts', 'tests/architecture/**/*.test.ts'];
+// Files that never open a database run once, in the unit project.
+const dbFree = [
+  'tests/connectors/**/*.test.ts',
+  'tests/jobs/**/*.test.ts',
+  'tests/simulators/**/*.test.ts',
+  'tests/platform/compose.test.ts',
+  'tests/cli/progress-view.test.ts',
+  'tests/dashboard/live-runs.test.ts',
+  'tests/architecture/**/*.test.ts',
+  'tests/schema.test.ts',
+  'tests/scheduler/timing.test.ts',
+  'tests/platform/startup-failure.test.ts',
+];
 
 export default defineConfig({
   // Node loads graphql's CommonJS build for the libraries; make our sources use the same copy
@@ -16,7 +29,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // Fails the run when a secret a test created shows up in any app's log (tests/helpers/secret-audit.ts).
-    globalSetup: ['tests/helpers/secret-audit.setup.ts'],
+    // The migrated template database each file's database is copied from (tests/helpers/template-database.ts).
+    globalSetup: ['tests/helpers/secret-audit.setup.ts', 'tests/helpers/template-database.setup.ts'],
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'postgres', include: dbSuites, exclude: dbFree, env: { TEST_DB: 'postgres' } } },
