@@ -4,9 +4,8 @@
  * (issue 12, finding 6: an unhandled Prisma 22021 error a VIEWER could trigger).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { openWsClient } from '../helpers/ws-client.js';
 import { createWorkCenter, snapshot } from '../helpers/production.js';
 
 let t: TestApp;
@@ -49,7 +48,7 @@ describe('text inputs', () => {
   });
 
   it('refuses them in subscriptions over WebSocket too', async () => {
-    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${viewer}` } });
+    const client = openWsClient(t.url, viewer, { lazy: true });
     try {
       const errors = await new Promise<unknown>((resolve) => {
         client.subscribe({ query: 'subscription($types: [String!]) { domainEvents(types: $types) { type } }', variables: { types: ['batch.created\u0000'] } }, { next: resolve, error: resolve, complete: () => resolve('completed') });

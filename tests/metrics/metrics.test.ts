@@ -5,11 +5,11 @@
  * while an ROLE=api instance (no workers) shows the database queues at scrape time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { openWsClient } from '../helpers/ws-client.js';
 import { createSimAccount, seedListing, waitFor, otherPrice } from '../helpers/catalog.js';
 import { syncNow, trigger } from '../helpers/sync.js';
 import { createWorkCenter } from '../helpers/production.js';
@@ -269,14 +269,7 @@ describe('/metrics of an api instance (no workers)', () => {
       waitFor(async () => JSON.stringify(await gauges()) === JSON.stringify(expected), { what });
     expect(await gauges()).toEqual({ subscriptions: 0, connections: 0 });
 
-    const client = createClient({
-      url: `${api.url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${api.adminToken}` },
-      retryAttempts: 0,
-      lazy: false,
-      onNonLazyError: () => {},
-    });
+    const client = openWsClient(api.url, api.adminToken);
     clients.push(client);
     // The task stays PENDING (no task runner here), so its progress stream stays open until closed.
     const watch = (name = 'MetricsWatch') =>

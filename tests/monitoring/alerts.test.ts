@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { openWsClient } from '../helpers/ws-client.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { seedAccount } from '../helpers/catalog-seed.js';
 import { syncNow } from '../helpers/sync.js';
@@ -49,7 +49,7 @@ describe('alerts raised by a failing marketplace, streamed, and resolved', () =>
 
   /** An alertRaised subscriber over graphql-ws; resolves once it is live. */
   async function subscribeAlerts(token: string) {
-    const client = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const client = openWsClient(t.url, token, { lazy: true });
     clients.push(client);
     const received: any[] = [];
     const errors: unknown[] = [];

@@ -19,9 +19,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { backend, createScratchDatabase, createSharedDatabase, startTestApp } from '../helpers/app.js';
+import { openWsClient } from '../helpers/ws-client.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { trigger } from '../helpers/sync.js';
 import { killAllChildren, serviceEnv, startChildService } from '../helpers/child-service.js';
@@ -178,7 +178,7 @@ describe('chaos: infrastructure faults', () => {
       expect(await readyz(child.url)).toMatchObject({ status: 200, body: { status: 'OK', redis: 'up' } });
 
       // A subscriber on the service hears events published into Redis by someone else.
-      const client: Client = createClient({ url: child.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const client: Client = openWsClient(child.url, token, { lazy: true });
       cleanups.push(async () => client.dispose());
       const heard: any[] = [];
       let failure: unknown = null;

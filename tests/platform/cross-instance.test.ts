@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { backend, createScratchDatabase, dataOf, startTestApp } from '../helpers/app.js';
+import { openWsClient } from '../helpers/ws-client.js';
 import { killAllChildren, serviceEnv, startChildService, type ChildService } from '../helpers/child-service.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { syncNow } from '../helpers/sync.js';
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** Collects syncProgress events on `url` until a final status. */
 function collectProgress(url: string, token: string, accountId: string) {
-  const client = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  const client = openWsClient(url, token, { lazy: true });
   clients.push(client);
   const events: any[] = [];
   let live!: () => void;
@@ -56,7 +56,7 @@ function collectProgress(url: string, token: string, accountId: string) {
 
 /** Resolves with the first event of `query` on `url`; `ready` once the subscription is live. */
 function firstEvent(url: string, token: string, query: string, variables: Record<string, unknown>) {
-  const client = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  const client = openWsClient(url, token, { lazy: true });
   clients.push(client);
   let live!: () => void;
   const ready = new Promise<void>((resolve) => (live = resolve));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { openWsClient } from '../helpers/ws-client.js';
 import { parseEnv } from '../../src/env.js';
 import { introspectionEnabled } from '../../src/graphql/document-limits.js';
 
@@ -131,15 +131,7 @@ describe('introspection', () => {
 describe('subscriptions per socket', () => {
   it('refuses the subscription over GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET with an error; the socket and its others stay', async () => {
     let closed = false;
-    const client = createClient({
-      url: t.url.replace('http', 'ws') + '/graphql',
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${t.adminToken}` },
-      retryAttempts: 0,
-      lazy: false,
-      onNonLazyError: () => {},
-      on: { closed: () => (closed = true) },
-    });
+    const client = openWsClient(t.url, t.adminToken, { on: { closed: () => (closed = true) } });
     clients.push(client);
     const errors: unknown[] = [];
     const live = () => client.subscribe({ query: 'subscription { domainEvents { type } }' }, { next: () => {}, error: (e) => errors.push(e), complete: () => {} });

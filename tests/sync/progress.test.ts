@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { openWsClient } from '../helpers/ws-client.js';
 import { createSimAccount } from '../helpers/catalog.js';
 import { trigger, waitForRun } from '../helpers/sync.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
@@ -27,7 +27,7 @@ describe('live sync progress over graphql-ws', () => {
   });
 
   function subscribe<T>(token: string, query: string, variables: Record<string, unknown>, field: string, until: (event: T) => boolean) {
-    const client = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const client = openWsClient(t.url, token, { lazy: true });
     clients.push(client);
     const events: T[] = [];
     let ready!: () => void;
@@ -101,7 +101,7 @@ describe('live sync progress over graphql-ws', () => {
   });
 
   it('a subscription needs a token', async () => {
-    const client = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = openWsClient(t.url, null, { lazy: true });
     clients.push(client);
     const outcome = await new Promise<any>((resolve) => {
       client.subscribe({ query: `subscription { syncProgress { runId } }` }, { next: (m) => resolve(m), error: (e) => resolve({ error: e }), complete: () => resolve(null) });

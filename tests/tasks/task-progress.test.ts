@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { openWsClient } from '../helpers/ws-client.js';
 import { startTaskRunner, type TaskRunner } from '../../src/modules/tasks/task-runner.js';
 import { PAYLOAD, waitForTask } from './task-helpers.js';
 
@@ -31,7 +31,7 @@ describe('taskProgress over graphql-ws', () => {
   });
 
   function subscribe(token: string, taskId: string) {
-    const client = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const client = openWsClient(t.url, token, { lazy: true });
     clients.push(client);
     const events: any[] = [];
     let first!: () => void;
@@ -88,7 +88,7 @@ describe('taskProgress over graphql-ws', () => {
 
   it('an unknown task ends at once; a subscription needs a token', async () => {
     expect(await subscribe(t.adminToken, '00000000-0000-4000-8000-000000000000').done).toEqual([]);
-    const client = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = openWsClient(t.url, null, { lazy: true });
     clients.push(client);
     const outcome = await new Promise<any>((resolve) => {
       client.subscribe({ query: `subscription { taskProgress(taskId: "00000000-0000-4000-8000-000000000000") { status } }` }, { next: resolve, error: (e) => resolve({ error: e }), complete: () => resolve(null) });

@@ -6,9 +6,9 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { openWsClient } from '../helpers/ws-client.js';
 import { waitFor } from '../helpers/catalog.js';
 import { createWorkCenter } from '../helpers/production.js';
 import { transact } from '../../src/db/transaction.js';
@@ -235,7 +235,7 @@ describe('delivery', () => {
   it('retries a receiver that fails twice with growing delays, logs each attempt and streams them to webhookDelivery', async () => {
     const r = await receiver((_req, index, res) => void (index < 2 ? res.writeHead(503).end('x'.repeat(5000)) : res.writeHead(200).end('finally')));
     const { webhook } = await createWebhook({ url: `${r.url}/flaky`, events: ['work_center.created'], retryCount: 3 });
-    const client = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${t.adminToken}` }, retryAttempts: 0 });
+    const client = openWsClient(t.url, t.adminToken, { lazy: true });
     clients.push(client);
     const streamed: any[] = [];
     const streamedAll = new Promise<void>((resolve, reject) => {
