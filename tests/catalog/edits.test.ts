@@ -5,7 +5,7 @@ import type { Listing } from '../../src/generated/prisma/client.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
-import { createSimAccount, ERRORS, LISTING_FIELDS, otherPrice, seedListing, waitFor } from '../helpers/catalog.js';
+import { createSimAccount, ERRORS, LISTING_FIELDS, otherPrice, pushRoundsDone, seedListing, waitFor } from '../helpers/catalog.js';
 
 const PRICE = `mutation($input: UpdateListingPriceInput!) { updateListingPrice(input: $input) { listing { ${LISTING_FIELDS} } ${ERRORS} } }`;
 const STOCK = `mutation($input: UpdateListingStockInput!) { updateListingStock(input: $input) { listing { ${LISTING_FIELDS} } ${ERRORS} } }`;
@@ -110,7 +110,7 @@ describe('updateListingPrice', () => {
     const again = dataOf(await t.gql(PRICE, { input: { listingId: listing.id, price: `${whole}.0` } }, operator)).updateListingPrice;
     expect(again.errors).toEqual([]);
     expect(dec(again.listing.price)).toBe(`${whole}.00`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pushRoundsDone(t);
     expect(await snapshot()).toEqual(before);
     expect(sim.stats().requests).toBe(requests);
   });
@@ -177,7 +177,7 @@ describe('refusals change nothing', () => {
     // A malformed Decimal never reaches the service: the scalar refuses it.
     const bad = await t.gql(PRICE, { input: { listingId: listings[5]!.id, price: '12.345' } }, operator);
     expect(bad.errors?.length).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pushRoundsDone(t);
     expect(await snapshot()).toEqual(before);
     expect(sim.stats().requests).toBe(requests);
   });

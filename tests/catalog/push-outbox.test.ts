@@ -6,7 +6,7 @@ import { backoffDelay as retryDelay } from '../../src/jobs/backoff.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { findLeaks, simulatorSecrets, startFastSimulator } from '../../src/simulators/testing.js';
 import { backend, createSharedDatabase, dataOf, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';
-import { createSimAccount, ERRORS, LISTING_FIELDS, otherPrice, seedListing, waitFor } from '../helpers/catalog.js';
+import { createSimAccount, ERRORS, LISTING_FIELDS, otherPrice, pushRoundsDone, seedListing, waitFor } from '../helpers/catalog.js';
 
 const PRICE = `mutation($input: UpdateListingPriceInput!) { updateListingPrice(input: $input) { listing { ${LISTING_FIELDS} } ${ERRORS} } }`;
 const STOCK = `mutation($input: UpdateListingStockInput!) { updateListingStock(input: $input) { listing { ${LISTING_FIELDS} } ${ERRORS} } }`;
@@ -179,7 +179,7 @@ describe('push outbox', () => {
     expect(claimed.map((j) => j.listingId)).toEqual([l.id]);
     const before = patches();
     runWorker();
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await pushRoundsDone(t);
     expect(patches()).toBe(before);
     await waitFor(() => sim.offer(l.sku)!.stock === stock, { what: 'the push after the lease' });
     await waitFor(async () => (await jobsOf(l.id))[0]!.status === 'DONE');
@@ -198,7 +198,7 @@ describe('push outbox', () => {
     t = await startTestApp({ ...appEnv('all'), MIGRATE_ON_START: 'false' }, { pushWorker: { ...FAST, batchSize: 1 } });
     await waitFor(() => sim.offer(l.sku)!.price === price, { what: 'the push after the restart' });
     await waitFor(async () => (await listing(l.id)).priceEditedAt === null);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pushRoundsDone(t);
     expect(patches() - before).toBe(1);
     expect(await jobsOf(l.id)).toMatchObject([{ status: 'DONE', attempts: 1 }]);
   });

@@ -62,3 +62,17 @@ export async function waitFor<T>(check: () => T | Promise<T>, { timeoutMs = 10_0
 
 /** A price that differs from `price` (a decimal string) and stays within a simulator's range. */
 export const otherPrice = (price: string, bump = 1) => (Number(price) + bump).toFixed(2);
+
+/** A push worker's claim of due jobs (push-worker.ts), as it shows in a TestApp's statement log. */
+const PUSH_CLAIM = /UPDATE "PushJob"[\s\S]*SKIP LOCKED/;
+
+/**
+ * Resolves once the push workers of `t`'s database have claimed twice since the call: the second
+ * claim starts after the first one's round ended, and that round saw everything committed before
+ * the call. What a push would have done by then, it has done; tests wait on this instead of sleeping
+ * before they check that an edit pushed nothing (more).
+ */
+export async function pushRoundsDone(t: TestApp, what = 'two push worker rounds') {
+  const from = t.queries.length;
+  await waitFor(() => t.queries.slice(from).filter((sql) => PUSH_CLAIM.test(sql)).length >= 2, { what });
+}

@@ -175,14 +175,24 @@ describe('alerts raised by a failing marketplace, streamed, and resolved', () =>
 describe('alerts evaluated on the clock: error rate over the last hour, stale data, races', () => {
   let t: TestApp;
   let offsetMs = 0;
+  let clockReads = 0;
   let accountId: string;
 
   beforeAll(async () => {
     // A clock the test moves; the monitor's periodic pass every 100 ms instead of every minute.
-    t = await startTestApp({}, { monitoring: { now: () => new Date(Date.now() + offsetMs), alertIntervalMs: 100 } });
+    t = await startTestApp({}, { monitoring: { now: () => (clockReads++, new Date(Date.now() + offsetMs)), alertIntervalMs: 100 } });
     accountId = (await seedAccount(t, 'seeded', 'OZON')).id;
   });
   afterAll(() => t?.close());
+
+  /**
+   * Resolves once a monitor pass that started after the call has ended: each evaluation reads the
+   * clock once, and the monitor runs them one at a time, so the second read comes after it.
+   */
+  const monitorPassDone = () => {
+    const from = clockReads;
+    return waitFor(() => clockReads >= from + 2, { what: 'a monitor pass' });
+  };
 
   const activeKinds = async () =>
     (await t.app.services.prisma.alert.findMany({ where: { accountId, activeKey: { not: null } }, orderBy: { kind: 'asc' } })).map((a) => a.kind);
@@ -192,7 +202,7 @@ describe('alerts evaluated on the clock: error rate over the last hour, stale da
     await seedRun(t, accountId, { status: 'PARTIAL', createdAt: minutesAgo(40), error: '1 page(s) could not be read' });
     await seedRun(t, accountId, { status: 'SUCCESS', createdAt: minutesAgo(30) });
     // Three runs: below ALERT_ERROR_RATE_MIN_RUNS (4), nothing yet.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await monitorPassDone();
     expect(await activeKinds()).toEqual([]);
 
     await seedRun(t, accountId, { status: 'FAILED', createdAt: minutesAgo(20), error: 'HTTP 500' });
@@ -210,7 +220,7 @@ describe('alerts evaluated on the clock: error rate over the last hour, stale da
   it('STALE_DATA: raised when the last success gets older than STALE_AFTER_MINUTES, resolved by a newer success', async () => {
     // The last success (30 minutes ago) is 120 minutes old at +90 min: not yet stale (more than 120 is).
     offsetMs = 89 * 60_000;
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await monitorPassDone();
     expect(await activeKinds()).toEqual([]);
     offsetMs = 91 * 60_000;
     await waitFor(async () => (await activeKinds()).includes('STALE_DATA'), { what: 'STALE_DATA' });
@@ -231,7 +241,7 @@ describe('alerts evaluated on the clock: error rate over the last hour, stale da
     const results = await Promise.all(Array.from({ length: 6 }, () => evaluateAlerts(t.app.services, { accountIds: [other] })));
     await waitFor(async () => (await t.app.services.prisma.alert.count({ where: { accountId: other } })) === 2, { what: 'the two alerts' });
     // Six direct evaluations plus the monitor's own: still one row and one event per alert.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await monitorPassDone();
     const rows = await t.app.services.prisma.alert.findMany({ where: { accountId: other }, orderBy: { kind: 'asc' } });
     expect(rows.map((r) => r.kind)).toEqual(['REPEATED_FAILURES', 'AUTH_FAILURE']);
     expect(bus.events.filter((e) => e.payload.accountId === other).map((e) => e.payload.alertId).sort()).toEqual(rows.map((r) => r.id).sort());

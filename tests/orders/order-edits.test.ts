@@ -5,7 +5,7 @@ import type { Order } from '../../src/generated/prisma/client.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
-import { createSimAccount, ERRORS, waitFor } from '../helpers/catalog.js';
+import { createSimAccount, ERRORS, pushRoundsDone, waitFor } from '../helpers/catalog.js';
 
 const STATUS = `mutation($input: UpdateOrderStatusInput!) { updateOrderStatus(input: $input) { order { id status remoteOrderStatus statusEditedAt } ${ERRORS} } }`;
 
@@ -77,7 +77,7 @@ describe('updateOrderStatus', () => {
         payload: { orderId: order.id, accountId, externalId: 'ORD-1', oldStatus: 'NEW', newStatus: 'PROCESSING', source: 'USER' },
       },
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await pushRoundsDone(t);
     expect(sim.stats().requests).toBe(requests);
     expect(await prisma().pushJob.count()).toBe(0);
   });
