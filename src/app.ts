@@ -31,6 +31,7 @@ import { handleMetrics } from './modules/metrics/metrics.route.js';
 import { trackHttpRequest } from './modules/metrics/http-metrics.js';
 import { createAdmission, defaultAdmissionOptions, type AdmissionOptions } from './http/admission.js';
 import type { QueueName } from './jobs/queues.js';
+import { installRegistry } from './registry.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from env (tests share a migrated database). */
@@ -71,6 +72,8 @@ export interface App {
 
 /** Builds the whole service; `start()` opens the port, `stop()` drains and closes everything. */
 export async function buildApp(env: Env, options: AppOptions = {}): Promise<App> {
+  // Scheduled tasks and task kinds, declared in one place (src/registry.ts), before any worker starts.
+  installRegistry();
   const logger: Logger = createLogger(env.LOG_LEVEL, options.logDestination);
   const cipher = createCredentialsCipher(await loadCredentialsKey(env));
   const db = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onQuery: options.onQuery }));

@@ -4,10 +4,8 @@
  * row, so an edit (another cron, disabled) survives restarts.
  */
 import type { Channel, Prisma, PrismaClient, ScheduleKind } from '../generated/prisma/client.js';
+import { scheduledTasks } from './handlers.js';
 import { nextFireTime, spreadOffset, type Timing } from './schedule-timing.js';
-
-/** Keys of the schedules that are not about one account. */
-export const SYSTEM_SCHEDULE_KEYS = { logRetention: 'log-retention', taskRetention: 'task-retention', statsRefresh: 'stats-refresh' } as const;
 
 /** Prefix of schedules created through the API (createSchedule); only those can be deleted. */
 export const CUSTOM_KEY_PREFIX = 'custom:';
@@ -45,11 +43,8 @@ export function defaultSchedulesFor(accounts: Array<{ id: string; channel: Chann
   return rows;
 }
 
-export const systemSchedules: DefaultSchedule[] = [
-  { key: SYSTEM_SCHEDULE_KEYS.logRetention, kind: 'LOG_RETENTION', cron: '15 3 * * *' },
-  { key: SYSTEM_SCHEDULE_KEYS.taskRetention, kind: 'TASK_RETENTION', cron: '40 * * * *' },
-  { key: SYSTEM_SCHEDULE_KEYS.statsRefresh, kind: 'STATS_REFRESH', intervalSeconds: 300, anchor: new Date(0) },
-];
+/** The schedules that are not about one account: the declared scheduled tasks (src/registry.ts). */
+const systemSchedules = (): DefaultSchedule[] => scheduledTasks().map(({ key, kind, cron, intervalSeconds, anchor }) => ({ key, kind, cron, intervalSeconds, anchor }));
 
 /**
  * Creates the default schedules that do not exist yet (by key; concurrent callers on other
@@ -57,7 +52,7 @@ export const systemSchedules: DefaultSchedule[] = [
  */
 export async function ensureDefaultSchedules(prisma: PrismaClient, now: Date): Promise<number> {
   const accounts = await prisma.marketplaceAccount.findMany({ where: { enabled: true }, select: { id: true, channel: true }, orderBy: { id: 'asc' } });
-  const wanted = [...systemSchedules, ...defaultSchedulesFor(accounts)];
+  const wanted = [...systemSchedules(), ...defaultSchedulesFor(accounts)];
   const existing = new Set((await prisma.schedule.findMany({ where: { key: { in: wanted.map((s) => s.key) } }, select: { key: true } })).map((s) => s.key));
   const missing = wanted.filter((s) => !existing.has(s.key));
   if (missing.length === 0) return 0;

@@ -1,15 +1,21 @@
 /**
- * What other modules run on a schedule. The scheduler runs SYNC, LOG_RETENTION and
- * TASK_RETENTION itself; other kinds (STATS_REFRESH: channel statistics from monitoring, the
- * dashboard snapshot from analytics) run every handler registered here at each firing. A firing with no registered handler is recorded with lastError "no handler".
+ * The scheduled tasks this process knows: each has a schedule row (its key, ensured at start with
+ * its default timing) and the handlers a firing of its kind runs. They are declared in one place,
+ * src/registry.ts, which buildApp() installs; nothing registers itself when imported. The scheduler
+ * runs SYNC itself (per account, through the sync runner); a firing of a kind with no handler is
+ * recorded with lastError "no handler".
  */
 import type { ScheduleKind } from '../generated/prisma/client.js';
 import type { AppServices } from '../core/services.js';
+import type { Timing } from './schedule-timing.js';
 
 /** Kinds the scheduler handles itself; registering them is refused. */
-export const BUILT_IN_KINDS = ['SYNC', 'LOG_RETENTION', 'TASK_RETENTION'] as const;
+export const BUILT_IN_KINDS = ['SYNC'] as const;
 
 export type HandledKind = Exclude<ScheduleKind, (typeof BUILT_IN_KINDS)[number]>;
+
+/** Rows one retention delete statement removes at most, by default (a long delete would hold the table). */
+export const DEFAULT_RETENTION_BATCH = 5000;
 
 export interface Firing {
   scheduleId: string;
@@ -19,14 +25,43 @@ export interface Firing {
   fireAt: Date;
   /** The scheduler's clock when it ran. */
   now: Date;
+  /** The scheduler's retention settings (SchedulerOptions); default 30 days and 5000 rows per statement. */
+  retention?: { logDays: number; batchSize: number };
 }
 
 /** Runs one firing; throw to record the message as the schedule's lastError. */
-export type ScheduledHandler = (services: AppServices, firing: Firing) => Promise<void>;
+export type ScheduledHandler = (services: AppServices, firing: Firing) => Promise<unknown>;
 
+/** A schedule every installation starts with, and what its firings do. */
+export interface ScheduledTask extends Timing {
+  /** The schedule row's stable key (created once, then owned by the user: an edit survives restarts). */
+  key: string;
+  kind: HandledKind;
+  /** Interval schedules: the grid they fire on. */
+  anchor?: Date;
+  /** Each runs at every firing, even if another fails. */
+  handlers: ScheduledHandler[];
+}
+
+const tasks = new Map<string, ScheduledTask>();
 const handlers = new Map<ScheduleKind, ScheduledHandler[]>();
 
-/** Adds what a firing of `kind` does; every module's handler runs at each firing. Returns an unregister function. */
+/** Declares scheduled tasks (src/registry.ts); declaring the same task again is a no-op. */
+export function declareScheduledTasks(declared: readonly ScheduledTask[]): void {
+  for (const task of declared) {
+    if (tasks.get(task.key) === task) continue;
+    if (tasks.has(task.key)) throw new Error(`Scheduled task "${task.key}" is already declared`);
+    tasks.set(task.key, task);
+    for (const handler of task.handlers) registerScheduledHandler(task.kind, handler);
+  }
+}
+
+/** The declared scheduled tasks, whose schedule rows the scheduler ensures. */
+export function scheduledTasks(): ScheduledTask[] {
+  return [...tasks.values()];
+}
+
+/** Adds what a firing of `kind` does; every handler runs at each firing. Returns an unregister function. */
 export function registerScheduledHandler(kind: HandledKind, handler: ScheduledHandler): () => void {
   if ((BUILT_IN_KINDS as readonly string[]).includes(kind)) throw new Error(`${kind} schedules are run by the scheduler itself`);
   handlers.set(kind, [...(handlers.get(kind) ?? []), handler]);

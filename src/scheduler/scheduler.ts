@@ -17,8 +17,7 @@ import type { Prisma, Schedule } from '../generated/prisma/client.js';
 import type { Actor, AppServices } from '../core/services.js';
 import { triggerSync } from '../modules/sync/sync-run.service.js';
 import { ensureDefaultSchedules } from './default-schedules.js';
-import { scheduledHandler, type Firing } from './handlers.js';
-import { DEFAULT_RETENTION_BATCH, retainLogs, retainTasks } from './retention.js';
+import { DEFAULT_RETENTION_BATCH, scheduledHandler, type Firing } from './handlers.js';
 import { nextFireTime } from './schedule-timing.js';
 import { isSchedulerPaused } from './schedule.service.js';
 
@@ -118,16 +117,10 @@ export async function startScheduler(services: AppServices, options: SchedulerOp
         const runs = await triggerSync(services, SCHEDULER_ACTOR, { accountIds: [row.accountId], scope: row.scope ?? 'ALL', mode: row.mode ?? 'INCREMENTAL' });
         return { runId: runs[0]?.id ?? null, error: null };
       }
-      case 'LOG_RETENTION':
-        await retainLogs(services, now, retentionDays, batchSize);
-        return { runId: null, error: null };
-      case 'TASK_RETENTION':
-        await retainTasks(services, batchSize);
-        return { runId: null, error: null };
       default: {
         const handler = scheduledHandler(row.kind);
         if (!handler) return { runId: null, error: 'no handler' };
-        const context: Firing = { scheduleId: row.id, key: row.key, kind: row.kind, fireAt, now };
+        const context: Firing = { scheduleId: row.id, key: row.key, kind: row.kind, fireAt, now, retention: { logDays: retentionDays, batchSize } };
         await handler(services, context);
         return { runId: null, error: null };
       }

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushStatus } from '../../src/generated/prisma/client.js';
-import { retainLogs, retainTasks } from '../../src/scheduler/retention.js';
+import { retainLogs } from '../../src/modules/sync/sync.retention.js';
+import { retainTasks } from '../../src/modules/tasks/task-retention.js';
 import { startScheduler } from '../../src/scheduler/scheduler.js';
 import { cronNext } from '../../src/scheduler/schedule-timing.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';

@@ -1,7 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { MoneyAmount } from '../../graphql/money.schema.js';
 import { Channel } from '../accounts/account.schema.js';
-import './dashboard.refresh.js';
 import { dashboardStats, type ChannelListings as ChannelListingsShape, type DashboardStats as DashboardStatsShape } from './dashboard.service.js';
 
 const DashboardChannelListings = builder.objectRef<ChannelListingsShape>('DashboardChannelListings').implement({

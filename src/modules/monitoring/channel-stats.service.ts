@@ -1,7 +1,6 @@
 import type { Channel, PrismaClient } from '../../generated/prisma/client.js';
 import type { MoneyAmount } from '../orders/money.js';
 import { DEFAULT_STATS_DAYS, orderStatsScope, orderStatsSummary } from '../orders/order-stats.service.js';
-import { registerScheduledHandler } from '../../scheduler/handlers.js';
 import { settingsOf, type MonitoringSettings } from './monitoring.settings.js';
 
 /** The StatsSnapshot row the per-channel figures are kept in. */
@@ -104,8 +103,3 @@ export async function channelStatistics(services: StatsServices, options: { refr
 }
 
 export const CHANNEL_STATS_ORDER_DAYS = DEFAULT_STATS_DAYS;
-
-// The scheduler's STATS_REFRESH firings (every 5 minutes by default, one instance per firing) recompute the snapshot.
-registerScheduledHandler('STATS_REFRESH', async (services) => {
-  await refreshChannelStatistics(services);
-});

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { DomainError, DomainErrors } from '../../core/domain-error.js';
-import { registerTaskKind, TaskUserError, type TaskContext } from '../tasks/task-kinds.js';
+import { TaskUserError, type TaskContext, type TaskKind } from '../tasks/task-kinds.js';
 import { aggregateBatch } from './unit.service.js';
 import { createTask } from '../tasks/task.service.js';
 import type { Actor, AppServices } from '../../core/services.js';
@@ -122,11 +122,12 @@ export async function runAggregateBatchAsync(ctx: Ctx): Promise<AggregateBatchAs
   return { batchId, aggregatedCount: state.aggregatedCount, refusedCount: state.refusedCount, refused: state.refused };
 }
 
-registerTaskKind('aggregateBatchAsync', {
+/** The `aggregateBatchAsync` task kind (declared in src/registry.ts). */
+export const aggregateBatchAsyncTask: TaskKind<z.infer<typeof aggregateBatchAsyncInput>, AggregateBatchAsyncResult> = {
   description: 'Aggregates every pending unit of a batch, or the given codes, in chunks',
   input: aggregateBatchAsyncInput,
   run: runAggregateBatchAsync,
-});
+};
 
 /** Queues the aggregation; refused at once (typed) when the input is bad or the batch is unknown. */
 export async function startAggregateBatchAsync(services: AppServices, actor: Actor, raw: { batchId: string; codes?: string[] | null; aggregatedAt?: Date | null }) {

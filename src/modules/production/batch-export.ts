@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Actor, AppServices } from '../../core/services.js';
-import { registerTaskKind, type TaskContext } from '../tasks/task-kinds.js';
+import type { TaskContext, TaskKind } from '../tasks/task-kinds.js';
 import { createTask } from '../tasks/task.service.js';
 import { batchOrderBy, batchSortFields, batchWhere, type BatchFilter, type BatchSortField } from './batch.filters.js';
 
@@ -209,11 +209,12 @@ export async function runExportBatches(ctx: TaskContext<z.infer<typeof exportBat
   return { fileId: file.id, url: ctx.fileUrl(file.id), filename, format, rows };
 }
 
-registerTaskKind('exportBatches', {
+/** The `exportBatches` task kind (declared in src/registry.ts). */
+export const exportBatchesTask: TaskKind<z.infer<typeof exportBatchesInput>, ExportBatchesResult> = {
   description: 'Batches matching a filter, as a CSV or XLSX file',
   input: exportBatchesInput,
   run: runExportBatches,
-});
+};
 
 /** The `batches` filter as the mutation receives it (dates as Date). */
 export interface ExportFilterInput extends Omit<BatchFilter, 'workCenterId'> {

@@ -13,7 +13,7 @@ import { parse } from 'csv-parse';
 import type { Tx } from '../../db/transaction.js';
 import { transact } from '../../db/transaction.js';
 import type { Prisma, StoredFile } from '../../generated/prisma/client.js';
-import { registerTaskKind, TaskUserError, type TaskContext } from '../tasks/task-kinds.js';
+import { TaskUserError, type TaskContext, type TaskKind } from '../tasks/task-kinds.js';
 import { filePath, FileTooLargeError, formatBytes, openFile, storeFile, unlinkFiles } from '../files/file.store.js';
 import { OversizedUpload } from '../files/upload-limit.js';
 import { settingsOf } from '../tasks/task.settings.js';
@@ -510,11 +510,12 @@ async function importBatches(ctx: TaskContext<z.infer<typeof importBatchesInput>
 
 class AtomicRollback extends Error {}
 
-registerTaskKind('importBatches', {
+/** The `importBatches` task kind (declared in src/registry.ts). */
+export const importBatchesTask: TaskKind<z.infer<typeof importBatchesInput>, ImportBatchesResult> = {
   description: 'Batches from an uploaded CSV or XLSX file (the exportBatches columns)',
   input: importBatchesInput,
   run: runImportBatches,
-});
+};
 
 // ——— starting an import (the mutation's side) ————————————————————————————————
 

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { transact } from '../../db/transaction.js';
 import type { AppServices } from '../../core/services.js';
-import { registerTaskKind, TaskUserError, type TaskContext } from '../tasks/task-kinds.js';
+import { TaskUserError, type TaskContext, type TaskKind } from '../tasks/task-kinds.js';
 import { loadBatchReport, reportFilename } from './batch-report.data.js';
 import { PDF_CONTENT_TYPE, renderBatchReportPdf } from './batch-report.pdf.js';
 import { renderBatchReportXlsx, XLSX_CONTENT_TYPE } from './batch-report.xlsx.js';
@@ -82,7 +82,8 @@ async function earlierFile(ctx: TaskContext<BatchReportInput>): Promise<Checkpoi
   return file ? saved : null;
 }
 
-registerTaskKind<BatchReportInput, BatchReportResult>(BATCH_REPORT_KIND, {
+/** The `generateBatchReport` task kind (declared in src/registry.ts). */
+export const batchReportTask: TaskKind<BatchReportInput, BatchReportResult> = {
   description: 'A PDF or XLSX report of one batch: every field, its work center, its units with their aggregation',
   input: batchReportInput,
   async run(ctx) {
@@ -121,4 +122,4 @@ registerTaskKind<BatchReportInput, BatchReportResult>(BATCH_REPORT_KIND, {
       mail,
     };
   },
-});
+};

@@ -1,8 +1,9 @@
 /**
- * The registry of background task kinds. To add a kind, call `registerTaskKind` at the top level
- * of your module (imported by your `*.schema.ts`, so every process that builds the app knows it):
+ * The registry of background task kinds. To add a kind, define it beside its domain and declare it
+ * under its name in `taskKinds` (src/registry.ts, installed by buildApp(), so every process knows
+ * it whether or not it builds the GraphQL schema):
  *
- *   registerTaskKind('generateBatchReport', {
+ *   export const batchReportTask: TaskKind<BatchReportInput, BatchReportResult> = {
  *     description: 'A PDF or XLSX report of one batch',
  *     input: z.object({ batchId: z.uuid(), format: z.enum(['PDF', 'XLSX']) }),
  *     async run(ctx) {
@@ -12,7 +13,7 @@
  *       ctx.services.events ... // publish with transact(...) so webhooks see it
  *       return { fileId: file.id, url: ctx.fileUrl(file.id) };   // becomes task.result (JSON)
  *     },
- *   });
+ *   };
  *
  * and create tasks with `createTask(services, actor, { kind, input })` (task.service.ts), which
  * returns at once; the task runner (ROLE worker/all) claims it and calls `run`.
@@ -77,10 +78,16 @@ export class TaskUserError extends Error {
 
 const kinds = new Map<string, TaskKind<any, any>>();
 
-/** Declares a task kind; registering the same name twice is a programming error. */
+/** Declares a task kind; the same name with another definition is a programming error (the same one again is a no-op). */
 export function registerTaskKind<Input, Result>(kind: string, definition: TaskKind<Input, Result>): void {
+  if (kinds.get(kind) === definition) return;
   if (kinds.has(kind)) throw new Error(`Task kind "${kind}" is already registered`);
   kinds.set(kind, definition);
+}
+
+/** Declares every kind of `declared`, by name (src/registry.ts). */
+export function registerTaskKinds(declared: Readonly<Record<string, TaskKind<any, any>>>): void {
+  for (const [kind, definition] of Object.entries(declared)) registerTaskKind(kind, definition);
 }
 
 export function taskKind(kind: string): TaskKind | undefined {

@@ -1,7 +1,9 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppServices } from '../../core/services.js';
+import { DEFAULT_RETENTION_BATCH } from '../../scheduler/handlers.js';
 import { unlinkFiles } from '../files/file.store.js';
+import { retainRunSeen } from '../sync/sync.retention.js';
 import { settingsOf } from './task.settings.js';
 
 export interface TaskCleanup {
@@ -53,4 +55,17 @@ async function removeStalePartials(services: AppServices, now: Date) {
     const info = await stat(path).catch(() => null);
     if (info && now.getTime() - info.mtimeMs > STALE_PARTIAL_MS) await unlink(path).catch(() => undefined);
   }
+}
+
+export interface TaskRetentionResult {
+  /** SyncRunSeen rows left behind by runs that are no longer active. */
+  seenRows: number;
+  /** Expired background tasks and files removed (results are kept TASK_RESULT_TTL_HOURS). */
+  tasks: TaskCleanup;
+}
+
+/** TASK_RETENTION: leftover bookkeeping of finished sync runs, then expired task results and files. */
+export async function retainTasks(services: AppServices, batchSize = DEFAULT_RETENTION_BATCH): Promise<TaskRetentionResult> {
+  const seenRows = await retainRunSeen(services, batchSize);
+  return { seenRows, tasks: await cleanupExpiredTasks(services) };
 }

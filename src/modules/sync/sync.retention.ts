@@ -1,12 +1,10 @@
-import { cleanupExpiredTasks, type TaskCleanup } from '../modules/tasks/task-retention.js';
 /**
- * Retention jobs run by the scheduler. Deletes go in batches of short statements, each its own
- * transaction, so a table with millions of old rows is never held by one long delete.
+ * Retention of what syncs leave behind, run by the scheduler's LOG_RETENTION and TASK_RETENTION
+ * firings (src/registry.ts). Deletes go in batches of short statements, each its own transaction,
+ * so a table with millions of old rows is never held by one long delete.
  */
-import type { AppServices } from '../core/services.js';
-
-/** Rows one delete statement removes at most; default 5000. */
-export const DEFAULT_RETENTION_BATCH = 5000;
+import type { AppServices } from '../../core/services.js';
+import { DEFAULT_RETENTION_BATCH } from '../../scheduler/handlers.js';
 
 export interface LogRetentionResult {
   cutoff: Date;
@@ -45,19 +43,12 @@ export async function retainLogs(services: AppServices, now: Date, days: number,
   return { cutoff, syncLogs, pushJobs };
 }
 
-export interface TaskRetentionResult {
-  /** SyncRunSeen rows left behind by runs that are no longer active. */
-  seenRows: number;
-  /** Expired background tasks and files removed (results are kept TASK_RESULT_TTL_HOURS). */
-  tasks: TaskCleanup;
-}
-
 /**
- * TASK_RETENTION. Today: the "seen" bookkeeping of FULL runs that ended without cleaning it up
- * (a run finishes by deleting its own rows; a crash or a cancellation can leave them). Sync run
- * history itself is kept. Issue 6 (background tasks) extends this hook with expired task results.
+ * The "seen" bookkeeping of FULL runs that ended without cleaning it up (a run finishes by
+ * deleting its own rows; a crash or a cancellation can leave them). Sync run history itself is
+ * kept. Returns how many rows were removed.
  */
-export async function retainTasks(services: AppServices, batchSize = DEFAULT_RETENTION_BATCH): Promise<TaskRetentionResult> {
+export async function retainRunSeen(services: AppServices, batchSize = DEFAULT_RETENTION_BATCH): Promise<number> {
   let seenRows = 0;
   for (;;) {
     // SyncRunSeen has a composite key: pick a batch of (runId, externalId) pairs.
@@ -72,5 +63,5 @@ export async function retainTasks(services: AppServices, batchSize = DEFAULT_RET
     if (removed < batchSize) break;
   }
   if (seenRows > 0) services.logger.info({ seenRows }, 'task retention: removed leftover bookkeeping of finished sync runs');
-  return { seenRows, tasks: await cleanupExpiredTasks(services) };
+  return seenRows;
 }
