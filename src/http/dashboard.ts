@@ -1,5 +1,5 @@
 /**
- * The operator dashboard (built by scripts/build-dashboard.ts into dist/dashboard): `GET /` is
+ * The operator dashboard (built by dashboard.build.ts into dist/dashboard): `GET /` is
  * index.html, `GET /assets/<name>` its content-hashed bundle, source map and stylesheet. Routing
  * inside the dashboard is by URL hash, so these are the only paths it needs.
  *

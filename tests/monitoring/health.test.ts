@@ -10,7 +10,7 @@ import { minutesAgo, seedRun } from './seed-runs.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import type { Database } from '../../src/db/database.js';
-import { handleHealth } from '../../src/http/health.js';
+import { handleHealth } from '../../src/modules/monitoring/health.route.js';
 import { syncHealth } from '../../src/modules/monitoring/health.service.js';
 
 const HEALTH = `{ syncHealth { status databaseReachable runsInProgress staleAfterMinutes checkedAt

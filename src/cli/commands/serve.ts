@@ -10,8 +10,10 @@ export interface ServeOptions {
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
   if (options.role) process.env.ROLE = options.role;
-  await import('../../../scripts/generate-if-stale.js');
-  const { buildDashboard } = await import('../../../scripts/build-dashboard.js');
+  const { generateIfStale } = await import('../generate-if-stale.js');
+  generateIfStale();
+  // Loaded only here: esbuild is a build tool the service itself never needs.
+  const { buildDashboard } = await import('../../http/dashboard.build.js');
   await buildDashboard();
   await import('../../main.js');
 }

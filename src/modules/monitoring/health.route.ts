@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Database } from '../db/database.js';
-import type { AppServices } from '../core/services.js';
-import { syncHealth } from '../modules/monitoring/health.service.js';
+import type { Database } from '../../db/database.js';
+import type { AppServices } from '../../core/services.js';
+import { syncHealth } from './health.service.js';
 
 /**
  * `/healthz`: liveness, the process answers (never touches the database).

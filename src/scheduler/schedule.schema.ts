@@ -1,12 +1,12 @@
-import { builder } from '../../graphql/builder.js';
-import { isUuid } from '../../core/ids.js';
-import { defineErrorType, runMutation } from '../../graphql/payload.js';
-import { selectionUnder } from '../../graphql/deleted-row.js';
-import { MarketplaceAccount } from '../accounts/account.schema.js';
-import { SyncMode, SyncRun, SyncScope } from '../sync/sync-run.schema.js';
-import { CUSTOM_KEY_PREFIX } from '../../scheduler/default-schedules.js';
-import { scheduleErrorCodes } from '../../scheduler/schedule.errors.js';
-import { MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS } from '../../scheduler/schedule-timing.js';
+import { builder } from '../graphql/builder.js';
+import { isUuid } from '../core/ids.js';
+import { defineErrorType, runMutation } from '../graphql/payload.js';
+import { selectionUnder } from '../graphql/deleted-row.js';
+import { MarketplaceAccount } from '../modules/accounts/account.schema.js';
+import { SyncMode, SyncRun, SyncScope } from '../modules/sync/sync-run.schema.js';
+import { CUSTOM_KEY_PREFIX } from './default-schedules.js';
+import { scheduleErrorCodes } from './schedule.errors.js';
+import { MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS } from './schedule-timing.js';
 import {
   createSchedule,
   deleteSchedule,
@@ -15,7 +15,7 @@ import {
   schedulerStatus,
   scheduleWhere,
   updateSchedule,
-} from '../../scheduler/schedule.service.js';
+} from './schedule.service.js';
 
 export const ScheduleKind = builder.enumType('ScheduleKind', {
   values: {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { builder } from '../../graphql/builder.js';
-import { EVENT_VERSION, eventTypeNames, eventTypes, isEventType, type DomainEvent } from '../../events/event-types.js';
+import { builder } from '../graphql/builder.js';
+import { EVENT_VERSION, eventTypeNames, eventTypes, isEventType, type DomainEvent } from './event-types.js';
 
 const DomainEventRef = builder.objectRef<DomainEvent>('DomainEvent').implement({
   description: 'Something that happened, as published to subscriptions and webhooks.',

@@ -19,12 +19,12 @@
  * Bodies over 1 MB are refused (413).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppServices } from '../core/services.js';
-import { authenticate } from '../modules/access/token.service.js';
-import { roleAtLeast } from '../modules/access/roles.js';
-import { isUuid } from '../core/ids.js';
-import { secretOf } from '../modules/webhooks/webhook.service.js';
-import { verifyStandard, verifyStockline } from '../modules/webhooks/webhook.signing.js';
+import type { AppServices } from '../../core/services.js';
+import { authenticate } from '../access/token.service.js';
+import { roleAtLeast } from '../access/roles.js';
+import { isUuid } from '../../core/ids.js';
+import { secretOf } from './webhook.service.js';
+import { verifyStandard, verifyStockline } from './webhook.signing.js';
 
 export const WEBHOOK_TEST_PATH = '/webhooks/test';
 const MAX_BODY_BYTES = 1024 * 1024;

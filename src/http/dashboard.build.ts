@@ -1,0 +1,98 @@
+/**
+ * Builds the operator dashboard (dashboard/) into dist/dashboard: index.html plus content-hashed
+ * assets (JS bundle with its source map, CSS) under assets/, so the server can cache assets forever
+ * and only revalidate index.html.
+ *
+ *   npx tsx scripts/build-dashboard.ts      (also run by `npm start` / `npm test` through their pre-steps,
+ *                                           and by `stockline serve`)
+ *
+ * It runs before every start and test run, possibly while a service of the same checkout is serving
+ * the previous build, so it never leaves a file half-written: each file is written beside its
+ * place and renamed over it, index.html last, and assets of older builds are only pruned once they
+ * are old enough that no page loaded from them can still be asking.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { build } from 'esbuild';
+import { DASHBOARD_DIR } from './dashboard.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const sourceDir = join(root, 'dashboard');
+/** Where the service serves the dashboard from (dashboard.ts). */
+export const DEFAULT_DASHBOARD_DIR = DASHBOARD_DIR;
+/** Assets of previous builds older than this are removed. */
+const PRUNE_AFTER_MS = 60 * 60 * 1000;
+
+export interface DashboardBuild {
+  outDir: string;
+  /** File names under assets/. */
+  script: string;
+  stylesheet: string;
+  ms: number;
+}
+
+export async function buildDashboard(outDir: string = DEFAULT_DASHBOARD_DIR): Promise<DashboardBuild> {
+  const started = performance.now();
+  const assetsDir = join(outDir, 'assets');
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [join(sourceDir, 'src/main.tsx'), join(sourceDir, 'styles.css')],
+    outdir: assetsDir,
+    entryNames: '[name]-[hash]',
+    bundle: true,
+    format: 'esm',
+    target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
+    platform: 'browser',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
+
+  const outputs = Object.entries(result.metafile.outputs);
+  const entryOutput = (entry: string) => {
+    const found = outputs.find(([, meta]) => meta.entryPoint === relative(root, join(sourceDir, entry)));
+    if (!found) throw new Error(`esbuild produced no output for dashboard/${entry}`);
+    return basename(found[0]);
+  };
+  const script = entryOutput('src/main.tsx');
+  const stylesheet = entryOutput('styles.css');
+
+  await mkdir(assetsDir, { recursive: true });
+  const current = new Set<string>();
+  for (const file of result.outputFiles) {
+    const name = basename(file.path);
+    current.add(name);
+    // A hashed name already present holds these very bytes: leave it for whoever is reading it.
+    if (!existsSync(file.path)) await writeAtomically(file.path, file.contents);
+  }
+  const template = await readFile(join(sourceDir, 'index.html'), 'utf8');
+  const html = template.replaceAll('%SCRIPT%', `/assets/${script}`).replaceAll('%STYLESHEET%', `/assets/${stylesheet}`);
+  if (html === template) throw new Error('dashboard/index.html has no %SCRIPT% / %STYLESHEET% placeholders');
+  await writeAtomically(join(outDir, 'index.html'), html);
+  await pruneOldAssets(assetsDir, current);
+  return { outDir, script, stylesheet, ms: Math.round(performance.now() - started) };
+}
+
+async function writeAtomically(path: string, contents: string | Uint8Array) {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, path);
+}
+
+async function pruneOldAssets(assetsDir: string, keep: Set<string>) {
+  const now = Date.now();
+  for (const name of await readdir(assetsDir)) {
+    if (keep.has(name)) continue;
+    const path = join(assetsDir, name);
+    const info = await stat(path).catch(() => null);
+    if (info && now - info.mtimeMs > PRUNE_AFTER_MS) await rm(path, { force: true });
+  }
+}
