@@ -1,9 +1,10 @@
 /** Turns what an operator types (an account id, an account name, or a channel) into accounts. */
+import { channels as CHANNELS } from '../connectors/channels.js';
+import type { Channel } from '../connectors/connector.js';
 import type { ApiClient } from './api-client.js';
 import { CliError } from './cli-error.js';
 
-export const CHANNELS = ['EMAG', 'OZON', 'WILDBERRIES', 'STOREFRONT'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { channels as CHANNELS } from '../connectors/channels.js';
 
 export interface AccountRef {
   id: string;

@@ -3,26 +3,13 @@
  * (credentials decrypted) and hands in one shared context (logger, optional Redis).
  */
 import type { Connector, ConnectorAccount, ConnectorContext } from './connector.js';
-import { EmagConnector } from './emag/index.js';
-import { OzonConnector } from './ozon/index.js';
-import { StorefrontConnector } from './storefront/index.js';
-import { WildberriesConnector } from './wildberries/index.js';
+import type { ChannelDefinition } from './channel.js';
+import { channelRegistry } from './channels.js';
 
 export function createConnector(account: ConnectorAccount, context: ConnectorContext = {}): Connector {
-  switch (account.channel) {
-    case 'EMAG':
-      return new EmagConnector(account, context);
-    case 'OZON':
-      return new OzonConnector(account, context);
-    case 'WILDBERRIES':
-      return new WildberriesConnector(account, context);
-    case 'STOREFRONT':
-      return new StorefrontConnector(account, context);
-    default: {
-      const channel: never = account.channel;
-      throw new Error(`unknown channel ${String(channel)}`);
-    }
-  }
+  const definition = channelRegistry[account.channel] as ChannelDefinition | undefined;
+  if (!definition) throw new Error(`unknown channel ${String(account.channel)}`);
+  return definition.connect(account, context);
 }
 
 export type * from './connector.js';

@@ -1,23 +1,12 @@
 import { z } from 'zod';
+import { channelRegistry, channels } from '../../connectors/channels.js';
+import type { Channel } from '../../connectors/connector.js';
 import { PROTOTYPE_KEYS } from '../../shared/prototype-keys.js';
 
 // The rules every caller (GraphQL, environment, sandbox) gets, whatever its own input layer checks.
 
-export const channels = ['EMAG', 'OZON', 'WILDBERRIES', 'STOREFRONT'] as const;
-export type AccountChannel = (typeof channels)[number];
-
-const secret = (field: string) => z.string({ error: `${field} is required` }).trim().min(1, `${field} must not be empty`).max(2000);
-
-/** What each channel needs to sign in; nothing else is accepted. */
-export const credentialsByChannel = {
-  EMAG: z.strictObject({ username: secret('username'), password: secret('password') }),
-  OZON: z.strictObject({
-    clientId: z.string({ error: 'clientId is required' }).trim().regex(/^\d+$/, 'clientId must be digits (the Client-Id of the Ozon seller)'),
-    apiKey: secret('apiKey'),
-  }),
-  WILDBERRIES: z.strictObject({ token: secret('token') }),
-  STOREFRONT: z.strictObject({ token: secret('token') }),
-} satisfies Record<AccountChannel, z.ZodType<Record<string, string>>>;
+/** "EMAG, OZON, WILDBERRIES or STOREFRONT" */
+const channelNames = `${channels.slice(0, -1).join(', ')} or ${channels.at(-1)}`;
 
 const id = z.uuid('must be a valid id');
 const name = z.string().trim().min(1, 'name must not be empty').max(200, 'name is at most 200 characters');
@@ -66,14 +55,14 @@ const withoutNulls = (o: Record<string, string | null | undefined>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v != null)) as Record<string, string>;
 
 /** Adds the issues of `credentials` for `channel`, under `path`; returns them parsed when valid. */
-export function checkCredentials(channel: AccountChannel, raw: Record<string, string | null | undefined>, ctx: z.RefinementCtx, path: string[] = ['credentials']) {
-  const result = credentialsByChannel[channel].safeParse(withoutNulls(raw));
+export function checkCredentials(channel: Channel, raw: Record<string, string | null | undefined>, ctx: z.RefinementCtx, path: string[] = ['credentials']) {
+  const result = channelRegistry[channel].credentials.safeParse(withoutNulls(raw));
   if (result.success) return result.data as Record<string, string>;
   for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, ...issue.path.map(String)] });
   return null;
 }
 
-export function checkFulfillment(channel: AccountChannel, value: 'MAIN' | 'FBE' | null | undefined, ctx: z.RefinementCtx, required: boolean) {
+export function checkFulfillment(channel: Channel, value: 'MAIN' | 'FBE' | null | undefined, ctx: z.RefinementCtx, required: boolean) {
   if (channel === 'EMAG' && required && !value) {
     ctx.addIssue({ code: 'custom', message: 'fulfillment (MAIN or FBE) is required for an eMAG account', path: ['fulfillment'] });
   }
@@ -84,7 +73,7 @@ export function checkFulfillment(channel: AccountChannel, value: 'MAIN' | 'FBE' 
 
 export const accountCreate = z
   .object({
-    channel: z.enum(channels, { error: 'channel must be EMAG, OZON, WILDBERRIES or STOREFRONT' }),
+    channel: z.enum(channels, { error: `channel must be ${channelNames}` }),
     name,
     fulfillment: fulfillment.nullish(),
     baseUrl,
@@ -112,7 +101,7 @@ export const accountUpdate = z.object({
 });
 
 /** What an update is checked against once the account's channel is known; gives the new credentials, if any. */
-export const updateChecks = (channel: AccountChannel) =>
+export const updateChecks = (channel: Channel) =>
   z.object({ fulfillment: fulfillment.nullish(), credentials: rawCredentials.nullish() }).transform((v, ctx) => {
     checkFulfillment(channel, v.fulfillment, ctx, false);
     return v.credentials ? checkCredentials(channel, v.credentials, ctx) : null;

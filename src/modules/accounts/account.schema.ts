@@ -1,5 +1,7 @@
 import { isUuid } from '../../core/ids.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { channelRegistry, channels } from '../../connectors/channels.js';
+import type { Channel as ChannelName } from '../../connectors/connector.js';
 import { builder } from '../../graphql/builder.js';
 import { secretInput } from '../../graphql/secret-redaction.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
@@ -8,12 +10,8 @@ import { createAccount, testAccountConnection, updateAccount } from './account.s
 
 
 export const Channel = builder.enumType('Channel', {
-  values: {
-    EMAG: { description: 'eMAG Marketplace (MAIN or FBE fulfillment).' },
-    OZON: { description: 'Ozon Seller API.' },
-    WILDBERRIES: { description: 'Wildberries seller API.' },
-    STOREFRONT: { description: 'The own storefront backend.' },
-  } as const,
+  // The channel registry (connectors/channels.ts) names and describes them.
+  values: Object.fromEntries(channels.map((c) => [c, { description: channelRegistry[c].description }])) as Record<ChannelName, { description: string }>,
 });
 
 export const FulfillmentType = builder.enumType('FulfillmentType', {

@@ -1,53 +1,41 @@
 import { ZodError } from 'zod';
+import { channelRegistry, channels } from '../../connectors/channels.js';
 import { ConfigError, type Env } from '../../env.js';
 import { TargetRefused } from '../outbound/target-policy.js';
 import type { AppServices } from '../../core/services.js';
 import { startSandbox, type Sandbox } from '../../simulators/index.js';
 import { upsertDeclaredAccount, type DeclaredAccount } from './account.service.js';
 
-const EMAG_URL = 'https://marketplace-api.emag.ro/api-3';
-const OZON_URL = 'https://api-seller.ozon.ru';
-
 /**
- * The accounts the environment declares. A group given in part (a username without its password,
- * a URL without credentials) is a configuration error naming what is missing.
+ * The accounts the environment declares (the variables each channel names in its
+ * connectors/<vendor>/channel.ts). A group given in part (a username without its password, a URL
+ * without credentials) is a configuration error naming what is missing.
  */
 export function declaredAccounts(env: Env): DeclaredAccount[] {
-  const groups: { required: (keyof Env)[]; optional: (keyof Env)[]; build: () => DeclaredAccount }[] = [
-    {
-      required: ['EMAG_MAIN_USERNAME', 'EMAG_MAIN_PASSWORD'],
-      optional: ['EMAG_MAIN_URL'],
-      build: () => ({ name: 'eMAG MAIN', channel: 'EMAG', fulfillment: 'MAIN', baseUrl: env.EMAG_MAIN_URL ?? EMAG_URL, credentials: { username: env.EMAG_MAIN_USERNAME!, password: env.EMAG_MAIN_PASSWORD! } }),
-    },
-    {
-      required: ['EMAG_FBE_USERNAME', 'EMAG_FBE_PASSWORD'],
-      optional: ['EMAG_FBE_URL'],
-      build: () => ({ name: 'eMAG FBE', channel: 'EMAG', fulfillment: 'FBE', baseUrl: env.EMAG_FBE_URL ?? EMAG_URL, credentials: { username: env.EMAG_FBE_USERNAME!, password: env.EMAG_FBE_PASSWORD! } }),
-    },
-    {
-      required: ['OZON_CLIENT_ID', 'OZON_API_KEY'],
-      optional: ['OZON_URL'],
-      build: () => ({ name: 'Ozon', channel: 'OZON', baseUrl: env.OZON_URL ?? OZON_URL, credentials: { clientId: env.OZON_CLIENT_ID!, apiKey: env.OZON_API_KEY! } }),
-    },
-    {
-      required: ['WB_TOKEN', 'WB_URL'],
-      optional: [],
-      build: () => ({ name: 'Wildberries', channel: 'WILDBERRIES', baseUrl: env.WB_URL!, credentials: { token: env.WB_TOKEN! } }),
-    },
-    {
-      required: ['STOREFRONT_URL', 'STOREFRONT_TOKEN'],
-      optional: [],
-      build: () => ({ name: 'Storefront', channel: 'STOREFRONT', baseUrl: env.STOREFRONT_URL!, credentials: { token: env.STOREFRONT_TOKEN! } }),
-    },
-  ];
+  const vars = env as unknown as Record<string, string | undefined>;
   const problems: string[] = [];
   const accounts: DeclaredAccount[] = [];
-  for (const group of groups) {
-    const given = [...group.required, ...group.optional].filter((k) => env[k] !== undefined);
-    if (!given.length) continue;
-    const missing = group.required.filter((k) => env[k] === undefined);
-    if (missing.length) problems.push(`  ${missing.join(', ')}: required with ${given.join(', ')}`);
-    else accounts.push(group.build());
+  for (const definition of channels.map((channel) => channelRegistry[channel])) {
+    for (const spec of definition.declared) {
+      const credentialVars = Object.values(spec.credentials);
+      // Without a default host the URL is as required as the credentials.
+      const required = definition.defaultBaseUrl ? credentialVars : [...credentialVars, spec.baseUrlEnv];
+      const optional = definition.defaultBaseUrl ? [spec.baseUrlEnv] : [];
+      const given = [...required, ...optional].filter((k) => vars[k] !== undefined);
+      if (!given.length) continue;
+      const missing = required.filter((k) => vars[k] === undefined);
+      if (missing.length) {
+        problems.push(`  ${missing.join(', ')}: required with ${given.join(', ')}`);
+        continue;
+      }
+      accounts.push({
+        name: spec.name,
+        channel: definition.channel,
+        ...(spec.fulfillment ? { fulfillment: spec.fulfillment } : {}),
+        baseUrl: vars[spec.baseUrlEnv] ?? definition.defaultBaseUrl!,
+        credentials: Object.fromEntries(Object.entries(spec.credentials).map(([field, name]) => [field, vars[name]!])),
+      });
+    }
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return accounts;

@@ -5,6 +5,7 @@
  * STATS_REFRESH scheduled task (every 5 minutes by default).
  */
 import type { Channel, PrismaClient } from '../../generated/prisma/client.js';
+import { channels } from '../../connectors/channels.js';
 import { settingsOf, type MonitoringSettings } from '../monitoring/monitoring.settings.js';
 import type { MoneyAmount } from '../orders/money.js';
 import { orderStatsSummary } from '../orders/order-stats.service.js';
@@ -16,8 +17,6 @@ export const DASHBOARD_STATS_KEY = 'dashboard';
 export const DASHBOARD_MAX_AGE_MS = 5 * 60_000;
 /** The window of `syncSuccessRate`. */
 export const SYNC_SUCCESS_WINDOW_MS = 24 * 3_600_000;
-/** Runs in these statuses are finished (as in syncReport); the rate is SUCCESS over these. */
-const CHANNELS: readonly Channel[] = ['EMAG', 'OZON', 'WILDBERRIES', 'STOREFRONT'];
 const DAY_MS = 86_400_000;
 
 export interface ChannelListings {
@@ -109,7 +108,7 @@ export async function refreshDashboardStats(services: DashboardServices): Promis
     unitsAggregated,
     aggregationRate: unitsTotal === 0 ? null : unitsAggregated / unitsTotal,
     productsTotal: int(p?.total),
-    listingsByChannel: CHANNELS.map((channel) => {
+    listingsByChannel: channels.map((channel) => {
       const row = listings.find((l) => l.channel === channel);
       return { channel, listings: int(row?.listings), outOfStock: int(row?.out) };
     }),

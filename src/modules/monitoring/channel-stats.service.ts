@@ -1,11 +1,11 @@
 import type { Channel, PrismaClient } from '../../generated/prisma/client.js';
+import { channels as registeredChannels } from '../../connectors/channels.js';
 import type { MoneyAmount } from '../orders/money.js';
 import { DEFAULT_STATS_DAYS, orderStatsScope, orderStatsSummary } from '../orders/order-stats.service.js';
 import { settingsOf, type MonitoringSettings } from './monitoring.settings.js';
 
 /** The StatsSnapshot row the per-channel figures are kept in. */
 export const CHANNEL_STATS_KEY = 'channel-stats';
-const CHANNELS: readonly Channel[] = ['EMAG', 'OZON', 'WILDBERRIES', 'STOREFRONT'];
 
 export interface ChannelStats {
   channel: Channel;
@@ -64,7 +64,7 @@ export async function refreshChannelStatistics(services: StatsServices): Promise
       GROUP BY 1`,
     orderStatsSummary(services, scope),
   ]);
-  const channels = CHANNELS.map((channel): ChannelStats => {
+  const channels = registeredChannels.map((channel): ChannelStats => {
     const l = listings.find((r) => r.channel === channel);
     const o = orders.byChannel.find((g) => g.key === channel);
     return {

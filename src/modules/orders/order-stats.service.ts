@@ -1,4 +1,5 @@
 import { Prisma, type Channel, type OrderStatus, type PrismaClient } from '../../generated/prisma/client.js';
+import { channels } from '../../connectors/channels.js';
 import { DomainError } from '../../core/domain-error.js';
 import { isUuid } from '../../core/ids.js';
 import { sumByCurrency, type MoneyAmount } from './money.js';
@@ -11,7 +12,6 @@ export const MAX_STATS_DAYS_BY_DAY = 366;
 export const NOT_SALES: readonly OrderStatus[] = ['CANCELLED', 'RETURNED'];
 
 const DAY_MS = 86_400_000;
-const CHANNELS: readonly Channel[] = ['EMAG', 'OZON', 'WILDBERRIES', 'STOREFRONT'];
 const STATUSES: readonly OrderStatus[] = ['NEW', 'PROCESSING', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'];
 
 export interface OrderStatsInput {
@@ -90,7 +90,7 @@ export async function orderStatsSummary(ctx: { prisma: PrismaClient }, scope: Or
     revenue: all.revenue,
     total: all.total,
     byStatus: STATUSES.map((s) => groupOf(s, rows.filter((r) => r.status === s))).filter((g) => g.count > 0),
-    byChannel: CHANNELS.map((c) => groupOf(c, rows.filter((r) => r.channel === c))).filter((g) => g.count > 0),
+    byChannel: channels.map((c) => groupOf(c, rows.filter((r) => r.channel === c))).filter((g) => g.count > 0),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channels } from '../accounts/account.inputs.js';
+import { channels } from '../../connectors/channels.js';
 
 const id = z.uuid('must be a valid id');
 const strategies = ['REMOTE_PRIORITY', 'LOCAL_PRIORITY', 'NEWEST_WINS', 'MANUAL'] as const;

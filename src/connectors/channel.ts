@@ -1,0 +1,33 @@
+/**
+ * What the app needs to know about a channel besides its connector: how an account of it signs in,
+ * where its API is by default, and which environment variables declare accounts of it. Each
+ * `connectors/<vendor>/channel.ts` defines one; `channels.ts` assembles them.
+ */
+import { z } from 'zod';
+import type { Channel, Connector, ConnectorAccount, ConnectorContext, Fulfillment } from './connector.js';
+
+/** A credential field: a non-empty string, with messages naming the field. */
+export const secret = (field: string) => z.string({ error: `${field} is required` }).trim().min(1, `${field} must not be empty`).max(2000);
+
+/** An account the environment may declare (upserted by name at start). */
+export interface DeclaredAccountSpec {
+  name: string;
+  fulfillment?: Fulfillment;
+  /** The environment variable of each credential field. */
+  credentials: Record<string, string>;
+  /** The variable giving the API's base URL; required when the channel has no default host. */
+  baseUrlEnv: string;
+}
+
+export interface ChannelDefinition<C extends Channel = Channel> {
+  channel: C;
+  /** One line, served as the description of the API's Channel value. */
+  description: string;
+  /** What an account signs in with; nothing else is accepted. */
+  credentials: z.ZodObject<Record<string, z.ZodType<string>>, z.core.$strict>;
+  /** The API everyone uses, or null when each seller has their own (then a base URL is required). */
+  defaultBaseUrl: string | null;
+  /** Accounts the environment may declare, in the order they are upserted. */
+  declared: readonly DeclaredAccountSpec[];
+  connect(account: ConnectorAccount, context: ConnectorContext): Connector;
+}

@@ -1,0 +1,24 @@
+/**
+ * The channel registry: every channel the service speaks to, in the order lists and statistics
+ * show them. Accounts (credential shapes, declared accounts), statistics and the API's Channel
+ * enum read it; to add a channel, add its `connectors/<vendor>/channel.ts` here.
+ */
+import type { ChannelDefinition } from './channel.js';
+import type { Channel } from './connector.js';
+import { emagChannel } from './emag/channel.js';
+import { ozonChannel } from './ozon/channel.js';
+import { storefrontChannel } from './storefront/channel.js';
+import { wildberriesChannel } from './wildberries/channel.js';
+
+export const channelRegistry: { readonly [C in Channel]: ChannelDefinition<C> } = {
+  EMAG: emagChannel,
+  OZON: ozonChannel,
+  WILDBERRIES: wildberriesChannel,
+  STOREFRONT: storefrontChannel,
+};
+
+/** Every channel, in registry order. */
+export const channels = Object.keys(channelRegistry) as [Channel, ...Channel[]];
+
+/** The credential fields of a channel (what a client must send), in order. */
+export const credentialFields = (channel: Channel): string[] => Object.keys(channelRegistry[channel].credentials.shape);

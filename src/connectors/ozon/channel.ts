@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { secret, type ChannelDefinition } from '../channel.js';
+import { OzonConnector } from './connector.js';
+
+export const ozonChannel: ChannelDefinition<'OZON'> = {
+  channel: 'OZON',
+  description: 'Ozon Seller API.',
+  credentials: z.strictObject({
+    clientId: z.string({ error: 'clientId is required' }).trim().regex(/^\d+$/, 'clientId must be digits (the Client-Id of the Ozon seller)'),
+    apiKey: secret('apiKey'),
+  }),
+  defaultBaseUrl: 'https://api-seller.ozon.ru',
+  declared: [{ name: 'Ozon', credentials: { clientId: 'OZON_CLIENT_ID', apiKey: 'OZON_API_KEY' }, baseUrlEnv: 'OZON_URL' }],
+  connect: (account, context) => new OzonConnector(account, context),
+};
