@@ -9,7 +9,7 @@ import { refreshDashboardStats } from './modules/analytics/dashboard.service.js'
 import { refreshChannelStatistics } from './modules/monitoring/channel-stats.service.js';
 import { aggregateBatchAsyncTask } from './modules/production/batch-aggregate-async.js';
 import { exportBatchesTask } from './modules/production/batch-export.js';
-import { importBatchesTask } from './modules/production/batch-import.js';
+import { importBatchesTask } from './modules/production/batch-import.task.js';
 import { BATCH_REPORT_KIND, batchReportTask } from './modules/reports/batch-report.task.js';
 import { retainLogs } from './modules/sync/sync.retention.js';
 import { registerTaskKinds } from './modules/tasks/task-kinds.js';
