@@ -4,6 +4,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { connectRedis } from './events/redis-link.js';
 import type { Env } from './env.js';
 import { markUrgent, openDatabase, statementScope, type Database } from './db/database.js';
+import type { CommitHooks } from './db/transaction.js';
 import { EventBus } from './events/event-bus.js';
 import type { AppServices } from './core/services.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
@@ -21,6 +22,7 @@ import { syncDeclaredAccounts, type DeclaredAccountsHandle } from './modules/acc
 import { startPushWorker, type PushWorker, type PushWorkerOptions } from './modules/catalog/push-worker.js';
 import { startSyncRunner, type SyncRunner, type SyncRunnerOptions } from './modules/sync/sync-runner.js';
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './modules/webhooks/webhook.worker.js';
+import { webhookOutbox } from './modules/webhooks/webhook.outbox.js';
 import { startScheduler, type Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { startAlertMonitor, type AlertMonitor } from './modules/monitoring/alert-monitor.js';
 import { monitoringSettings, type MonitoringSettings } from './modules/monitoring/monitoring.settings.js';
@@ -85,7 +87,12 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   // Never awaited: Redis down at start (or later) leaves the instance serving; see redis-link.ts.
   const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : null;
   const events = new EventBus(redis?.eventTarget);
-  const services: AppServices = { prisma: db.prisma, events, logger, cipher, redis: redis?.pub, monitoring: { ...monitoringSettings(env), ...options.monitoring } };
+  // Every commit writes its events' webhook deliveries (outbox); once committed, subscribers hear of them.
+  const commitHooks: CommitHooks = {
+    beforeCommit: [webhookOutbox(() => services.wake?.('webhooks'))],
+    afterCommit: [(committed) => events.publish(committed)],
+  };
+  const services: AppServices = { prisma: db.prisma, events, commitHooks, logger, cipher, redis: redis?.pub, monitoring: { ...monitoringSettings(env), ...options.monitoring } };
   services.webhookTargets = { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS };
   // Tests run their simulators on loopback; the sandbox adds its own simulators' origins (declared-accounts.ts).
   services.accountTargets = { allowPrivate: env.ACCOUNT_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV === 'test' };

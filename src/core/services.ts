@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PrismaClient, Role } from '../generated/prisma/client.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { CommitHooks } from '../db/transaction.js';
 import type { CredentialsCipher } from '../modules/accounts/credentials.crypto.js';
 import type { TaskSettings } from '../modules/tasks/task.settings.js';
 import type { MonitoringSettings } from '../modules/monitoring/monitoring.settings.js';
@@ -22,6 +23,8 @@ export interface Actor {
 export interface AppServices {
   prisma: PrismaClient;
   events: EventBus;
+  /** What every transact() commit sets off: the outbox writes, then publishing and waking (wired in app.ts). */
+  commitHooks: CommitHooks;
   logger: Logger;
   /** Encrypts and decrypts marketplace credentials (CREDENTIALS_KEY). */
   cipher: CredentialsCipher;

@@ -1,33 +1,51 @@
-import type { Prisma as PrismaNS } from '../generated/prisma/client.js';
-import type { AppServices } from '../core/services.js';
+import type { PrismaClient, Prisma as PrismaNS } from '../generated/prisma/client.js';
 import { EventBus } from '../events/event-bus.js';
 import type { DomainEvent, EventType } from '../events/event-types.js';
-import { recordDeliveries } from '../modules/webhooks/webhook.outbox.js';
 
 export type Tx = PrismaNS.TransactionClient;
 export type Emit = (type: EventType, payload: Record<string, unknown>) => void;
 
 /**
- * Runs `work` in one database transaction; the events it emits are published only once the
- * transaction has committed, so no subscriber ever hears of a change that was rolled back. Their
- * webhook deliveries are written by the same transaction (outbox), just before it commits.
+ * What every commit sets off, declared once by the app (app.ts), so the database layer knows no
+ * domain: the outbox writers and the publishing and waking that follow a commit.
  */
-export async function transact<T>(
-  services: AppServices,
-  actor: string,
-  work: (tx: Tx, emit: Emit) => Promise<T>,
-): Promise<T> {
+export interface CommitHooks {
+  /**
+   * Run inside the transaction after its work, just before it commits, with the events it emitted:
+   * writes that must commit or roll back with the change (the webhook outbox). What one returns is
+   * run once the transaction has committed (e.g. waking the queue it wrote to).
+   */
+  beforeCommit: ((tx: Tx, events: readonly DomainEvent[]) => Promise<(() => void) | void>)[];
+  /** Run once the transaction has committed, with its events (publishing them). */
+  afterCommit: ((events: readonly DomainEvent[]) => void)[];
+}
+
+/** What transact() needs of the app's services. */
+export interface TransactionServices {
+  prisma: PrismaClient;
+  commitHooks: CommitHooks;
+}
+
+/**
+ * Runs `work` in one database transaction; the events it emits are published only once the
+ * transaction has committed, so no subscriber ever hears of a change that was rolled back. The
+ * before-commit hooks (the outbox) write with the same transaction, just before it commits.
+ */
+export async function transact<T>(services: TransactionServices, actor: string, work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
   const events: DomainEvent[] = [];
-  let deliveries = 0;
+  const followUps: (() => void)[] = [];
   const result = await services.prisma.$transaction(
     async (tx) => {
       const value = await work(tx, (type, payload) => events.push(EventBus.create(type, payload, actor)));
-      deliveries = await recordDeliveries(tx, events);
+      for (const hook of services.commitHooks.beforeCommit) {
+        const followUp = await hook(tx, events);
+        if (followUp) followUps.push(followUp);
+      }
       return value;
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
-  services.events.publish(events);
-  if (deliveries > 0) services.wake?.('webhooks');
+  for (const hook of services.commitHooks.afterCommit) hook(events);
+  for (const followUp of followUps) followUp();
   return result;
 }

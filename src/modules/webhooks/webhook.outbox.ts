@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { DomainEvent } from '../../events/event-types.js';
+import type { CommitHooks } from '../../db/transaction.js';
 
 /** The JSON body a receiver gets, serialized once: signatures are over exactly these bytes. */
 export function deliveryBody(event: DomainEvent): string {
@@ -32,4 +33,9 @@ export async function recordDeliveries(tx: Prisma.TransactionClient | PrismaClie
     events.map((e) => e.type),
     events.map(deliveryBody),
   );
+}
+
+/** The outbox as a before-commit hook of transact(): `wake` runs after a commit that recorded deliveries. */
+export function webhookOutbox(wake: () => void): CommitHooks['beforeCommit'][number] {
+  return async (tx, events) => ((await recordDeliveries(tx, events)) > 0 ? wake : undefined);
 }
