@@ -8,8 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MarketplaceAccount, SyncRun } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../core/services.js';
-import { EventBus } from '../../events/event-bus.js';
-import { recordDeliveries } from '../webhooks/webhook.outbox.js';
+import { transact } from '../../db/transaction.js';
 import { AuthError, type Connector, type Page, type RemoteListing, type RemoteOrder } from '../../connectors/index.js';
 import { connectorFor } from '../accounts/account-connector.js';
 import { writeListingPage } from './listing-writer.js';
@@ -76,11 +75,10 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
   if (run.cancelRequestedAt) return finish(services, run, attempt, 'CANCELLED', 'cancelled', new Set());
 
   if (!resumed) {
-    const started = [EventBus.create('sync.started', { runId: run.id, accountId: run.accountId, scope: run.scope, mode: run.mode }, run.triggeredBy)];
-    // Its webhook deliveries first (one statement, atomic by itself), then subscribers hear of it.
-    if ((await recordDeliveries(services.prisma, started)) > 0) services.wake?.('webhooks');
-    services.events.publish(started);
-    await log([{ level: 'INFO', message: `${run.mode} ${run.scope} sync started (conflict strategy ${run.conflictStrategy})`, context: { triggeredBy: run.triggeredBy } }]);
+    await transact(services, run.triggeredBy, async (tx, emit) => {
+      emit('sync.started', { runId: run.id, accountId: run.accountId, scope: run.scope, mode: run.mode });
+      await writeSyncLogs(tx, services.logger, run, [{ level: 'INFO', message: `${run.mode} ${run.scope} sync started (conflict strategy ${run.conflictStrategy})`, context: { triggeredBy: run.triggeredBy } }]);
+    });
   } else {
     await log([{ level: 'INFO', message: `resumed after an interruption at page ${run.pagesDone} (phase ${run.phase ?? 'PRODUCTS'})` }]);
   }
@@ -235,73 +233,67 @@ async function commitPage(
 ): Promise<SyncRun> {
   const now = new Date();
   if (phase === 'ORDERS') attempt.firstOrdersImport ??= await isFirstOrdersImport(services, run);
-  const { next, outcome, events, deliveries } = await services.prisma.$transaction(
-    async (tx) => {
-      const input = { tx, accountId: run.accountId, runId: run.id, strategy: run.conflictStrategy, now };
-      const outcome: PageOutcome =
-        phase === 'PRODUCTS'
-          ? await writeListingPage({ ...input, items: page.items as RemoteListing[] })
-          : await writeOrderPage({ ...input, items: page.items as RemoteOrder[], announceNew: !attempt.firstOrdersImport });
-      if (phase === 'PRODUCTS' && run.mode === 'FULL' && page.items.length > 0) {
-        await tx.$executeRawUnsafe(
-          `INSERT INTO "SyncRunSeen" ("runId", "externalId") SELECT $1::uuid, x FROM unnest($2::text[]) AS x ON CONFLICT DO NOTHING`,
-          run.id,
-          page.items.map((item) => String(item.externalId)),
-        );
-      }
-      const pagesInPhase = page.pageIndex + 1;
-      const phaseTotal = page.totalPages ?? (page.cursor ? pagesInPhase + 1 : pagesInPhase);
-      const entries: LogEntry[] = outcome.failures.slice(0, MAX_RECORD_LOGS_PER_PAGE).map((f) => ({
-        level: 'ERROR' as const,
-        message: `record ${f.externalId || '(no id)'} skipped: ${f.reason}`,
-        context: { phase, externalId: f.externalId, sku: f.sku, reason: f.reason, page: page.pageIndex },
-      }));
-      if (outcome.failures.length > MAX_RECORD_LOGS_PER_PAGE) {
-        entries.push({ level: 'ERROR', message: `${outcome.failures.length - MAX_RECORD_LOGS_PER_PAGE} more record(s) of page ${page.pageIndex} skipped`, context: { phase, page: page.pageIndex } });
-      }
-      entries.push({
-        level: 'DEBUG',
-        message: `${phase.toLowerCase()} page ${pagesInPhase}/${phaseTotal}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged, ${outcome.failures.length} failed`,
-        context: { phase, page: page.pageIndex, items: page.items.length, conflicts: outcome.conflicts },
-      });
-      await writeSyncLogs(tx, services.logger, run, entries);
-      // The page's events go to webhooks with the page itself (outbox): rolled back with it if it is.
-      const events = outcome.events.map(([type, payload]) => EventBus.create(type, payload, 'sync'));
-      const deliveries = await recordDeliveries(tx, events);
-      const watermarkField = phase === 'PRODUCTS' ? 'watermark' : 'ordersWatermark';
-      const rows = await tx.$queryRawUnsafe<SyncRun[]>(
-        `UPDATE "SyncRun" SET
-            created = created + $3, updated = updated + $4, unchanged = unchanged + $5, failed = failed + $6, conflicts = conflicts + $7,
-            "pagesDone" = "pagesDone" + 1, "itemsDone" = "itemsDone" + $8, cursor = $9,
-            "pagesTotal" = $10, "itemsTotal" = $11, percent = $12, "heartbeatAt" = now(),
-            "${watermarkField}" = GREATEST("${watermarkField}", $13::timestamptz), "activeMs" = $14
-          WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING'
-          RETURNING *`,
+  const { next, outcome } = await transact(services, 'sync', async (tx, emit) => {
+    const input = { tx, accountId: run.accountId, runId: run.id, strategy: run.conflictStrategy, now };
+    const outcome: PageOutcome =
+      phase === 'PRODUCTS'
+        ? await writeListingPage({ ...input, items: page.items as RemoteListing[] })
+        : await writeOrderPage({ ...input, items: page.items as RemoteOrder[], announceNew: !attempt.firstOrdersImport });
+    if (phase === 'PRODUCTS' && run.mode === 'FULL' && page.items.length > 0) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "SyncRunSeen" ("runId", "externalId") SELECT $1::uuid, x FROM unnest($2::text[]) AS x ON CONFLICT DO NOTHING`,
         run.id,
-        config.instanceId,
-        outcome.created,
-        outcome.updated,
-        outcome.unchanged,
-        outcome.failures.length,
-        outcome.conflicts,
-        page.items.length,
-        page.cursor,
-        // pageIndex continues across resumes, so pages of earlier phases are pagesDone - pageIndex.
-        run.pagesDone - page.pageIndex + phaseTotal,
-        phase === 'PRODUCTS' ? (page.totalItems ?? null) : run.itemsTotal,
-        phasePercent(phaseIndex, phaseCount, pagesInPhase / phaseTotal),
-        outcome.maxRemoteUpdatedAt?.toISOString() ?? null,
-        activeMs(attempt),
+        page.items.map((item) => String(item.externalId)),
       );
-      // Another instance reaped this run as stale and took it over: roll this page back.
-      if (rows.length === 0) throw new RunStopped('lost');
-      return { next: normalizeRun(rows[0]!), outcome, events, deliveries };
-    },
-    { timeout: 60_000, maxWait: 30_000 },
-  );
+    }
+    const pagesInPhase = page.pageIndex + 1;
+    const phaseTotal = page.totalPages ?? (page.cursor ? pagesInPhase + 1 : pagesInPhase);
+    const entries: LogEntry[] = outcome.failures.slice(0, MAX_RECORD_LOGS_PER_PAGE).map((f) => ({
+      level: 'ERROR' as const,
+      message: `record ${f.externalId || '(no id)'} skipped: ${f.reason}`,
+      context: { phase, externalId: f.externalId, sku: f.sku, reason: f.reason, page: page.pageIndex },
+    }));
+    if (outcome.failures.length > MAX_RECORD_LOGS_PER_PAGE) {
+      entries.push({ level: 'ERROR', message: `${outcome.failures.length - MAX_RECORD_LOGS_PER_PAGE} more record(s) of page ${page.pageIndex} skipped`, context: { phase, page: page.pageIndex } });
+    }
+    entries.push({
+      level: 'DEBUG',
+      message: `${phase.toLowerCase()} page ${pagesInPhase}/${phaseTotal}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged, ${outcome.failures.length} failed`,
+      context: { phase, page: page.pageIndex, items: page.items.length, conflicts: outcome.conflicts },
+    });
+    await writeSyncLogs(tx, services.logger, run, entries);
+    // The page's events go to webhooks with the page itself (outbox): rolled back with it if it is.
+    for (const [type, payload] of outcome.events) emit(type, payload);
+    const watermarkField = phase === 'PRODUCTS' ? 'watermark' : 'ordersWatermark';
+    const rows = await tx.$queryRawUnsafe<SyncRun[]>(
+      `UPDATE "SyncRun" SET
+          created = created + $3, updated = updated + $4, unchanged = unchanged + $5, failed = failed + $6, conflicts = conflicts + $7,
+          "pagesDone" = "pagesDone" + 1, "itemsDone" = "itemsDone" + $8, cursor = $9,
+          "pagesTotal" = $10, "itemsTotal" = $11, percent = $12, "heartbeatAt" = now(),
+          "${watermarkField}" = GREATEST("${watermarkField}", $13::timestamptz), "activeMs" = $14
+        WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING'
+        RETURNING *`,
+      run.id,
+      config.instanceId,
+      outcome.created,
+      outcome.updated,
+      outcome.unchanged,
+      outcome.failures.length,
+      outcome.conflicts,
+      page.items.length,
+      page.cursor,
+      // pageIndex continues across resumes, so pages of earlier phases are pagesDone - pageIndex.
+      run.pagesDone - page.pageIndex + phaseTotal,
+      phase === 'PRODUCTS' ? (page.totalItems ?? null) : run.itemsTotal,
+      phasePercent(phaseIndex, phaseCount, pagesInPhase / phaseTotal),
+      outcome.maxRemoteUpdatedAt?.toISOString() ?? null,
+      activeMs(attempt),
+    );
+    // Another instance reaped this run as stale and took it over: roll this page back.
+    if (rows.length === 0) throw new RunStopped('lost');
+    return { next: normalizeRun(rows[0]!), outcome };
+  });
   recordSyncPage(services.metrics, attempt, phase, outcome);
-  services.events.publish(events);
-  if (deliveries > 0) services.wake?.('webhooks');
   if (outcome.repushed > 0) services.wake?.('pushes');
   services.events.publishSyncProgress(progressEvent(next));
   return next;
@@ -328,56 +320,48 @@ async function finish(
   const productsMark = productsComplete ? (run.watermark ?? (run.mode === 'FULL' ? run.startedAt : null)) : null;
   // The delisting, the final state and its webhook deliveries commit together (outbox): a run
   // whose finish is cut by an outage resumes with its seen set intact, never delisting everything.
-  const ended = await services.prisma.$transaction(
-    async (tx) => {
-      // Only while this instance still owns it: a run reaped, or cancelled as stuck, stays as it was left.
-      const owned = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "SyncRun" WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' FOR UPDATE`, run.id, attempt.ownerId);
-      if (owned.length === 0) return null;
-      let delisted = 0;
-      if (run.mode === 'FULL' && productsComplete) {
-        delisted = await tx.$executeRawUnsafe(
-          `UPDATE "Listing" l SET status = 'DELISTED', "updatedAt" = now()
-            WHERE l."accountId" = $1::uuid AND l.status <> 'DELISTED'
-              AND NOT EXISTS (SELECT 1 FROM "SyncRunSeen" s WHERE s."runId" = $2::uuid AND s."externalId" = l."externalId")`,
-          run.accountId,
-          run.id,
-        );
-      }
-      await tx.syncRunSeen.deleteMany({ where: { runId: run.id } });
-      const [final] = await tx.syncRun.updateManyAndReturn({
-        where: { id: run.id, ownerId: attempt.ownerId, status: 'RUNNING' },
-        data: {
-          status,
-          error,
-          delisted,
-          activeKey: null,
-          cursor: null,
-          heartbeatAt: null,
-          finishedAt: new Date(),
-          activeMs: activeMs(attempt),
-          percent: status === 'SUCCESS' || status === 'PARTIAL' ? 100 : run.percent,
-          watermark: run.mode === 'SELECTIVE' ? null : productsMark,
-          ordersWatermark: ordersComplete ? (run.ordersWatermark ?? run.startedAt) : null,
-        },
-      });
-      if (!final) return null;
-      const terminal =
-        status === 'CANCELLED'
-          ? []
-          : [EventBus.create(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error }, final.triggeredBy)];
-      return { final, delisted, terminal, deliveries: await recordDeliveries(tx, terminal) };
-    },
-    { timeout: 60_000, maxWait: 30_000 },
-  );
+  const ended = await transact(services, run.triggeredBy, async (tx, emit) => {
+    // Only while this instance still owns it: a run reaped, or cancelled as stuck, stays as it was left.
+    const owned = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "SyncRun" WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' FOR UPDATE`, run.id, attempt.ownerId);
+    if (owned.length === 0) return null;
+    let delisted = 0;
+    if (run.mode === 'FULL' && productsComplete) {
+      delisted = await tx.$executeRawUnsafe(
+        `UPDATE "Listing" l SET status = 'DELISTED', "updatedAt" = now()
+          WHERE l."accountId" = $1::uuid AND l.status <> 'DELISTED'
+            AND NOT EXISTS (SELECT 1 FROM "SyncRunSeen" s WHERE s."runId" = $2::uuid AND s."externalId" = l."externalId")`,
+        run.accountId,
+        run.id,
+      );
+    }
+    await tx.syncRunSeen.deleteMany({ where: { runId: run.id } });
+    const [final] = await tx.syncRun.updateManyAndReturn({
+      where: { id: run.id, ownerId: attempt.ownerId, status: 'RUNNING' },
+      data: {
+        status,
+        error,
+        delisted,
+        activeKey: null,
+        cursor: null,
+        heartbeatAt: null,
+        finishedAt: new Date(),
+        activeMs: activeMs(attempt),
+        percent: status === 'SUCCESS' || status === 'PARTIAL' ? 100 : run.percent,
+        watermark: run.mode === 'SELECTIVE' ? null : productsMark,
+        ordersWatermark: ordersComplete ? (run.ordersWatermark ?? run.startedAt) : null,
+      },
+    });
+    if (!final) return null;
+    if (status !== 'CANCELLED') emit(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error });
+    return { final, delisted };
+  });
   if (!ended) return (await services.prisma.syncRun.findUnique({ where: { id: run.id } })) ?? run;
-  const { final, delisted, terminal, deliveries } = ended;
+  const { final, delisted } = ended;
   recordSyncRunFinished(services.metrics, attempt, status);
   const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} conflict(s)`;
   await writeSyncLogs(services.prisma, services.logger, final, [
     { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
   ]);
-  services.events.publish(terminal);
-  if (deliveries > 0) services.wake?.('webhooks');
   services.events.publishSyncProgress(progressEvent(final));
   publishRun(services, final);
   return final;
