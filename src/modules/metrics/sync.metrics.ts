@@ -1,4 +1,4 @@
-/** Sync counters, recorded where pages commit and runs end (src/modules/sync/run-executor.ts). */
+/** Sync counters, recorded where pages commit and runs end (src/modules/sync/sync-run.lifecycle.ts, run-executor.ts). */
 import type { Metrics } from './metrics.registry.js';
 
 export interface SyncLabels {

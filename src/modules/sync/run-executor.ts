@@ -1,23 +1,23 @@
 /**
  * Executes one claimed sync run: phase by phase (products, then orders), page by page. Each page
- * is written and the run's counters, cursor and heartbeat are advanced in one transaction, so a
- * crash leaves the run exactly at its last committed page, ready to resume. A page that fails is
- * retried from the last cursor; one that keeps failing ends its phase (nothing local is deleted)
- * and the run is PARTIAL.
+ * is written with the run's advance in one transaction (sync-run.lifecycle.ts), so a crash leaves
+ * the run exactly at its last committed page, ready to resume. A page that fails is retried from
+ * the last cursor; one that keeps failing ends its phase (nothing local is deleted) and the run is
+ * PARTIAL. How the run starts, advances and ends is the lifecycle's; this file is the phase loop.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MarketplaceAccount, SyncRun } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../core/services.js';
-import { transact } from '../../db/transaction.js';
 import { AuthError, type Connector, type Page, type RemoteListing, type RemoteOrder } from '../../connectors/index.js';
 import { connectorFor } from '../accounts/account-connector.js';
 import { writeListingPage } from './listing-writer.js';
 import { writeOrderPage } from './order-writer.js';
 import type { PageOutcome } from './page-effects.js';
 import { MAX_RECORD_LOGS_PER_PAGE, writeSyncLogs, type LogEntry } from './sync-log.js';
-import { phasePercent, phasesOf, progressEvent } from './sync-progress.js';
-import { recordSyncPage, recordSyncRunFinished } from '../metrics/sync.metrics.js';
+import { phasePercent, phasesOf } from './sync-progress.js';
+import { recordSyncPage } from '../metrics/sync.metrics.js';
 import { isDatabaseOutage } from './database-outage.js';
+import { commitPage, countFailedPage, finishRun, interruptRun, leaseOf, RunStopped, startRun, type Phase, type RunLease, type StopReason } from './sync-run.lifecycle.js';
 
 export interface ExecutorConfig {
   instanceId: string;
@@ -28,26 +28,8 @@ export interface ExecutorConfig {
   pageRetryDelayMs?: number;
 }
 
-/** Why the executor was asked to stop early. */
-export type StopReason = 'cancel' | 'shutdown' | 'lost';
-
-export class RunStopped extends Error {
-  constructor(readonly reason: StopReason) {
-    super(`run stopped: ${reason}`);
-  }
-}
-
-type Phase = 'PRODUCTS' | 'ORDERS';
-
-/** This process's share of the run: when it took it over and what earlier attempts had spent. */
-interface Attempt {
-  /** The instance that claimed the run: its final write lands only while it still owns it. */
-  ownerId: string;
-  startedAt: number;
-  activeMsBefore: number;
-  /** Labels of this run's metrics. */
-  accountId: string;
-  channel: string;
+/** This process's share of the run. */
+interface Attempt extends RunLease {
   /**
    * The account's first orders import (no earlier run completed an orders phase): the orders it
    * finds predate Stockline, so they are not announced one by one as order.created.
@@ -55,40 +37,27 @@ interface Attempt {
   firstOrdersImport?: boolean;
 }
 
-const activeMs = (attempt: Attempt) => attempt.activeMsBefore + (Date.now() - attempt.startedAt);
-
 interface PhaseResult {
   complete: boolean;
   failedPages: number;
 }
 
 export async function executeRun(services: AppServices, config: ExecutorConfig, claimed: SyncRun, signal: AbortSignal): Promise<SyncRun> {
-  const attempt: Attempt = { ownerId: config.instanceId, startedAt: Date.now(), activeMsBefore: claimed.activeMs, accountId: claimed.accountId, channel: 'unknown' };
+  const attempt: Attempt = leaseOf(claimed, config.instanceId);
   let run = claimed;
-  const log = (entries: LogEntry[]) => writeSyncLogs(services.prisma, services.logger, run, entries);
-  const resumed = run.pagesDone > 0 || run.resumedCount > 0;
 
   const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: run.accountId } });
   if (account) attempt.channel = account.channel;
-  if (!account || !account.enabled) return finish(services, run, attempt, 'FAILED', account ? 'the account is disabled' : 'the account no longer exists', new Set());
+  if (!account || !account.enabled) return finishRun(services, attempt, run, 'FAILED', account ? 'the account is disabled' : 'the account no longer exists', new Set());
   // Cancelled while it was running and then released (its executor failed): it ends here.
-  if (run.cancelRequestedAt) return finish(services, run, attempt, 'CANCELLED', 'cancelled', new Set());
-
-  if (!resumed) {
-    await transact(services, run.triggeredBy, async (tx, emit) => {
-      emit('sync.started', { runId: run.id, accountId: run.accountId, scope: run.scope, mode: run.mode });
-      await writeSyncLogs(tx, services.logger, run, [{ level: 'INFO', message: `${run.mode} ${run.scope} sync started (conflict strategy ${run.conflictStrategy})`, context: { triggeredBy: run.triggeredBy } }]);
-    });
-  } else {
-    await log([{ level: 'INFO', message: `resumed after an interruption at page ${run.pagesDone} (phase ${run.phase ?? 'PRODUCTS'})` }]);
-  }
-  publishRun(services, run);
+  if (run.cancelRequestedAt) return finishRun(services, attempt, run, 'CANCELLED', 'cancelled', new Set());
+  await startRun(services, run);
 
   let connector: Connector;
   try {
     connector = connectorFor(services, account);
   } catch (error) {
-    return finish(services, run, attempt, 'FAILED', messageOf(error), new Set());
+    return finishRun(services, attempt, run, 'FAILED', messageOf(error), new Set());
   }
 
   const phases = phasesOf(run.scope);
@@ -106,19 +75,19 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
     }
   } catch (error) {
     if (error instanceof RunStopped) {
-      if (error.reason === 'cancel') return finish(services, run, attempt, 'CANCELLED', 'cancelled', complete);
-      if (error.reason === 'shutdown') return interrupt(services, run, attempt);
+      if (error.reason === 'cancel') return finishRun(services, attempt, run, 'CANCELLED', 'cancelled', complete);
+      if (error.reason === 'shutdown') return interruptRun(services, attempt, run);
       return run; // ownership lost: another instance took the run over
     }
     // The database went away: nothing more can be written; the runner releases the run to resume.
     if (isDatabaseOutage(error)) throw error;
     fatal = error instanceof AuthError ? `authentication failed: ${error.message}` : messageOf(error);
-    await log([{ level: 'ERROR', message: `sync stopped: ${fatal}`, context: { kind: error instanceof AuthError ? 'AUTH' : 'ERROR' } }]);
+    await writeSyncLogs(services.prisma, services.logger, run, [{ level: 'ERROR', message: `sync stopped: ${fatal}`, context: { kind: error instanceof AuthError ? 'AUTH' : 'ERROR' } }]);
   }
 
   const failedPages = run.pageFailures;
   const status = fatal ? (run.pagesDone > 0 ? 'PARTIAL' : 'FAILED') : failedPages > 0 || run.failed > 0 ? 'PARTIAL' : 'SUCCESS';
-  return finish(services, run, attempt, status, fatal ?? (failedPages > 0 ? `${failedPages} page(s) could not be read` : null), complete);
+  return finishRun(services, attempt, run, status, fatal ?? (failedPages > 0 ? `${failedPages} page(s) could not be read` : null), complete);
 }
 
 /** Fixes the phase's INCREMENTAL watermark (stored, so a resumed run asks for the same window). */
@@ -179,7 +148,7 @@ async function runPhase(
     try {
       for await (const page of pages) {
         attempts = 0;
-        const next = await commitPage(services, config, attempt, current(), phase, page, phaseIndex, phaseCount);
+        const next = await syncPage(services, attempt, current(), phase, page, phaseIndex, phaseCount);
         update(next);
         await refreshStatistics(services, next, phase);
         if (next.cancelRequestedAt) throw new RunStopped('cancel');
@@ -209,7 +178,7 @@ async function runPhase(
         },
       ]);
       if (giveUp) {
-        update(await services.prisma.syncRun.update({ where: { id: current().id }, data: { pageFailures: { increment: 1 } } }));
+        update(await countFailedPage(services, current()));
         return { complete: false, failedPages: 1 };
       }
       try {
@@ -221,9 +190,9 @@ async function runPhase(
   }
 }
 
-async function commitPage(
+/** Writes one page of a phase and moves the run on, in one transaction. */
+async function syncPage(
   services: AppServices,
-  config: ExecutorConfig,
   attempt: Attempt,
   run: SyncRun,
   phase: Phase,
@@ -233,7 +202,9 @@ async function commitPage(
 ): Promise<SyncRun> {
   const now = new Date();
   if (phase === 'ORDERS') attempt.firstOrdersImport ??= await isFirstOrdersImport(services, run);
-  const { next, outcome } = await transact(services, 'sync', async (tx, emit) => {
+  const pagesInPhase = page.pageIndex + 1;
+  const phaseTotal = page.totalPages ?? (page.cursor ? pagesInPhase + 1 : pagesInPhase);
+  const { run: next, written: outcome } = await commitPage(services, attempt, run, async (tx, emit) => {
     const input = { tx, accountId: run.accountId, runId: run.id, strategy: run.conflictStrategy, now };
     const outcome: PageOutcome =
       phase === 'PRODUCTS'
@@ -246,8 +217,6 @@ async function commitPage(
         page.items.map((item) => String(item.externalId)),
       );
     }
-    const pagesInPhase = page.pageIndex + 1;
-    const phaseTotal = page.totalPages ?? (page.cursor ? pagesInPhase + 1 : pagesInPhase);
     const entries: LogEntry[] = outcome.failures.slice(0, MAX_RECORD_LOGS_PER_PAGE).map((f) => ({
       level: 'ERROR' as const,
       message: `record ${f.externalId || '(no id)'} skipped: ${f.reason}`,
@@ -264,134 +233,26 @@ async function commitPage(
     await writeSyncLogs(tx, services.logger, run, entries);
     // The page's events go to webhooks with the page itself (outbox): rolled back with it if it is.
     for (const [type, payload] of outcome.events) emit(type, payload);
-    const watermarkField = phase === 'PRODUCTS' ? 'watermark' : 'ordersWatermark';
-    const rows = await tx.$queryRawUnsafe<SyncRun[]>(
-      `UPDATE "SyncRun" SET
-          created = created + $3, updated = updated + $4, unchanged = unchanged + $5, failed = failed + $6, conflicts = conflicts + $7,
-          "pagesDone" = "pagesDone" + 1, "itemsDone" = "itemsDone" + $8, cursor = $9,
-          "pagesTotal" = $10, "itemsTotal" = $11, percent = $12, "heartbeatAt" = now(),
-          "${watermarkField}" = GREATEST("${watermarkField}", $13::timestamptz), "activeMs" = $14
-        WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING'
-        RETURNING *`,
-      run.id,
-      config.instanceId,
-      outcome.created,
-      outcome.updated,
-      outcome.unchanged,
-      outcome.failures.length,
-      outcome.conflicts,
-      page.items.length,
-      page.cursor,
+    const advance = {
+      phase,
+      created: outcome.created,
+      updated: outcome.updated,
+      unchanged: outcome.unchanged,
+      failed: outcome.failures.length,
+      conflicts: outcome.conflicts,
+      items: page.items.length,
+      cursor: page.cursor,
       // pageIndex continues across resumes, so pages of earlier phases are pagesDone - pageIndex.
-      run.pagesDone - page.pageIndex + phaseTotal,
-      phase === 'PRODUCTS' ? (page.totalItems ?? null) : run.itemsTotal,
-      phasePercent(phaseIndex, phaseCount, pagesInPhase / phaseTotal),
-      outcome.maxRemoteUpdatedAt?.toISOString() ?? null,
-      activeMs(attempt),
-    );
-    // Another instance reaped this run as stale and took it over: roll this page back.
-    if (rows.length === 0) throw new RunStopped('lost');
-    return { next: normalizeRun(rows[0]!), outcome };
+      pagesTotal: run.pagesDone - page.pageIndex + phaseTotal,
+      itemsTotal: phase === 'PRODUCTS' ? (page.totalItems ?? null) : run.itemsTotal,
+      percent: phasePercent(phaseIndex, phaseCount, pagesInPhase / phaseTotal),
+      newestRemoteChange: outcome.maxRemoteUpdatedAt,
+    };
+    return { advance, written: outcome };
   });
   recordSyncPage(services.metrics, attempt, phase, outcome);
   if (outcome.repushed > 0) services.wake?.('pushes');
-  services.events.publishSyncProgress(progressEvent(next));
   return next;
-}
-
-const TERMINAL_EVENT = { SUCCESS: 'sync.completed', PARTIAL: 'sync.completed', FAILED: 'sync.failed' } as const;
-
-/**
- * Ends the run: a complete FULL products phase delists what it did not see, the watermarks of
- * incomplete phases are dropped (the next INCREMENTAL must not skip what this run missed), the
- * account's active slot is released, and the outcome is logged and published.
- */
-async function finish(
-  services: AppServices,
-  run: SyncRun,
-  attempt: Attempt,
-  status: 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'CANCELLED',
-  error: string | null,
-  complete: ReadonlySet<Phase>,
-): Promise<SyncRun> {
-  const productsComplete = complete.has('PRODUCTS') && status !== 'CANCELLED';
-  const ordersComplete = complete.has('ORDERS') && status !== 'CANCELLED';
-  // A FULL listing without remote timestamps still proves everything up to its start was seen.
-  const productsMark = productsComplete ? (run.watermark ?? (run.mode === 'FULL' ? run.startedAt : null)) : null;
-  // The delisting, the final state and its webhook deliveries commit together (outbox): a run
-  // whose finish is cut by an outage resumes with its seen set intact, never delisting everything.
-  const ended = await transact(services, run.triggeredBy, async (tx, emit) => {
-    // Only while this instance still owns it: a run reaped, or cancelled as stuck, stays as it was left.
-    const owned = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "SyncRun" WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' FOR UPDATE`, run.id, attempt.ownerId);
-    if (owned.length === 0) return null;
-    let delisted = 0;
-    if (run.mode === 'FULL' && productsComplete) {
-      delisted = await tx.$executeRawUnsafe(
-        `UPDATE "Listing" l SET status = 'DELISTED', "updatedAt" = now()
-          WHERE l."accountId" = $1::uuid AND l.status <> 'DELISTED'
-            AND NOT EXISTS (SELECT 1 FROM "SyncRunSeen" s WHERE s."runId" = $2::uuid AND s."externalId" = l."externalId")`,
-        run.accountId,
-        run.id,
-      );
-    }
-    await tx.syncRunSeen.deleteMany({ where: { runId: run.id } });
-    const [final] = await tx.syncRun.updateManyAndReturn({
-      where: { id: run.id, ownerId: attempt.ownerId, status: 'RUNNING' },
-      data: {
-        status,
-        error,
-        delisted,
-        activeKey: null,
-        cursor: null,
-        heartbeatAt: null,
-        finishedAt: new Date(),
-        activeMs: activeMs(attempt),
-        percent: status === 'SUCCESS' || status === 'PARTIAL' ? 100 : run.percent,
-        watermark: run.mode === 'SELECTIVE' ? null : productsMark,
-        ordersWatermark: ordersComplete ? (run.ordersWatermark ?? run.startedAt) : null,
-      },
-    });
-    if (!final) return null;
-    if (status !== 'CANCELLED') emit(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error });
-    return { final, delisted };
-  });
-  if (!ended) return (await services.prisma.syncRun.findUnique({ where: { id: run.id } })) ?? run;
-  const { final, delisted } = ended;
-  recordSyncRunFinished(services.metrics, attempt, status);
-  const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} conflict(s)`;
-  await writeSyncLogs(services.prisma, services.logger, final, [
-    { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
-  ]);
-  services.events.publishSyncProgress(progressEvent(final));
-  publishRun(services, final);
-  return final;
-}
-
-/**
- * Ends a run whose executor kept crashing (the runner's crash-loop limit) as FAILED through the
- * same path as any failed run: terminal event and its webhook deliveries, metrics, logs.
- */
-export async function failCrashedRun(services: AppServices, instanceId: string, run: SyncRun, crashes: number, message: string): Promise<SyncRun> {
-  await services.prisma.syncRun.updateMany({ where: { id: run.id, ownerId: instanceId, status: 'RUNNING' }, data: { crashCount: crashes } });
-  const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: run.accountId }, select: { channel: true } });
-  const attempt: Attempt = { ownerId: instanceId, startedAt: Date.now(), activeMsBefore: run.activeMs, accountId: run.accountId, channel: account?.channel ?? 'unknown' };
-  return finish(services, run, attempt, 'FAILED', message, new Set());
-}
-
-/** Shutdown mid-run: keep the slot and the cursor so the next worker resumes from the last committed page. */
-async function interrupt(services: AppServices, run: SyncRun, attempt: Attempt): Promise<SyncRun> {
-  const [stopped] = await services.prisma.syncRun.updateManyAndReturn({
-    where: { id: run.id, ownerId: attempt.ownerId, status: 'RUNNING' },
-    data: { status: 'INTERRUPTED', ownerId: null, heartbeatAt: null, activeMs: activeMs(attempt) },
-  });
-  if (!stopped) return run;
-  await writeSyncLogs(services.prisma, services.logger, stopped, [{ level: 'WARN', message: `interrupted by shutdown after ${stopped.pagesDone} page(s); it resumes from there` }]);
-  publishRun(services, stopped);
-  return stopped;
-}
-
-export function publishRun(services: AppServices, run: SyncRun): void {
-  services.events.publishSyncRun({ runId: run.id, accountId: run.accountId, status: run.status });
 }
 
 function stopReason(signal: AbortSignal): StopReason {
@@ -400,11 +261,6 @@ function stopReason(signal: AbortSignal): StopReason {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** $queryRaw returns numeric columns as they come; the run's are all integers and a float. */
-function normalizeRun(row: SyncRun): SyncRun {
-  return { ...row, percent: Number(row.percent) };
 }
 
 /**

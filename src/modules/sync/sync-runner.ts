@@ -7,12 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SyncRun } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../core/services.js';
-import { executeRun, failCrashedRun, publishRun, RunStopped } from './run-executor.js';
-import { writeSyncLogs } from './sync-log.js';
+import { executeRun } from './run-executor.js';
+import { beatRun, claimRun, reapStaleRuns, releaseRun, RunStopped } from './sync-run.lifecycle.js';
 import { isDatabaseOutage } from './database-outage.js';
-
-/** A run whose executor crashed (failed for another reason than an outage) is resumed this many times, then failed (no crash loop). */
-const MAX_CRASH_RESUMES = 3;
 
 export interface SyncRunnerOptions {
   /** Runs executed at once by this process; default 4. */
@@ -60,76 +57,18 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
 
   const reap = async () => {
     // At the first tick on an exclusive database every RUNNING run is orphaned, however fresh its
-    // heartbeat; that sweep is repeated until it succeeds once. Runs of this instance that it no
-    // longer executes (their release never landed) are orphans like any other.
+    // heartbeat; that sweep is repeated until it succeeds once.
     const sweepAll = firstTick;
-    const cutoff = sweepAll ? 'infinity' : new Date(Date.now() - staleAfterMs).toISOString();
-    const orphans = await services.prisma.$queryRawUnsafe<SyncRun[]>(
-      `UPDATE "SyncRun" SET status = 'INTERRUPTED', "ownerId" = NULL, "heartbeatAt" = NULL
-        WHERE status = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < $1::timestamptz)
-          AND ("ownerId" IS NULL OR "ownerId" <> $2 OR NOT (id = ANY($3::uuid[])))
-        RETURNING *`,
-      cutoff,
-      instanceId,
-      [...running.keys()],
-    );
+    await reapStaleRuns(services, log, instanceId, [...running.keys()], sweepAll ? 'all' : new Date(Date.now() - staleAfterMs));
     if (sweepAll) firstTick = false;
-    for (const run of orphans) {
-      await writeSyncLogs(services.prisma, log, run, [{ level: 'WARN', message: `the worker running this sync stopped answering after ${run.pagesDone} page(s); marked INTERRUPTED to resume` }]);
-      publishRun(services, run);
-    }
   };
 
-  const claim = async (): Promise<SyncRun | null> => {
-    const rows = await services.prisma.$queryRawUnsafe<SyncRun[]>(
-      `WITH picked AS (
-         SELECT id FROM "SyncRun" WHERE status IN ('PENDING', 'INTERRUPTED') ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED
-       )
-       UPDATE "SyncRun" r SET status = 'RUNNING', "ownerId" = $1, "heartbeatAt" = now(), "startedAt" = COALESCE(r."startedAt", now()),
-              "resumedCount" = r."resumedCount" + CASE WHEN r.status = 'INTERRUPTED' THEN 1 ELSE 0 END
-         FROM picked WHERE r.id = picked.id
-       RETURNING r.*`,
-      instanceId,
-    );
-    const run = rows[0];
-    return run ? { ...run, percent: Number(run.percent) } : null;
-  };
-
-  /**
-   * Hands back a run whose executor failed (typically: the database went away under it and the
-   * run's own state could not be written). INTERRUPTED at once, so any worker resumes it from its
-   * last committed page when the database is back; the write is retried with backoff until it
-   * lands. Should this process stop first, the run's heartbeat goes stale and it is reaped.
-   * A failure that is not an outage is a crash and is counted (crashCount, apart from resumedCount,
-   * which shutdowns, outages and reaps raise too); past MAX_CRASH_RESUMES the run ends FAILED.
-   */
+  /** Hands back a run whose executor failed (see releaseRun), retrying with backoff until it lands; should this process stop first, the run's heartbeat goes stale and it is reaped. */
   const release = async (run: SyncRun, error: unknown) => {
-    const outage = isDatabaseOutage(error);
-    const crashes = run.crashCount + (outage ? 0 : 1);
-    const giveUp = crashes > MAX_CRASH_RESUMES;
-    const reason = error instanceof Error ? error.message : String(error);
     let delay = Math.min(100, pollMs);
     for (let attempt = 1; ; attempt++) {
       try {
-        if (giveUp) {
-          const failed = await failCrashedRun(services, instanceId, run, crashes, `the sync crashed ${crashes} times: ${reason}`.slice(0, 1000));
-          log.info({ runId: run.id, status: failed.status, attempts: attempt }, 'sync run failed after repeated crashes');
-          return;
-        }
-        const rows = await services.prisma.$queryRawUnsafe<SyncRun[]>(
-          `UPDATE "SyncRun" SET status = 'INTERRUPTED', "ownerId" = NULL, "heartbeatAt" = NULL, "crashCount" = $3
-            WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' RETURNING *`,
-          run.id,
-          instanceId,
-          crashes,
-        );
-        const released = rows[0];
-        if (released) {
-          log.info({ runId: run.id, status: released.status, attempts: attempt }, 'sync run released after its executor failed');
-          const message = `stopped after ${released.pagesDone} page(s): ${outage ? 'the database became unavailable' : `${reason} (crash ${crashes} of at most ${MAX_CRASH_RESUMES} resumed)`}; marked INTERRUPTED to resume`;
-          await writeSyncLogs(services.prisma, log, released, [{ level: 'WARN', message }]).catch(() => {});
-          publishRun(services, released);
-        }
+        await releaseRun(services, log, instanceId, run, error, attempt);
         return;
       } catch {
         if (stopping) return;
@@ -144,16 +83,10 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
     const controller = new AbortController();
     let beatFailing = false;
     const heartbeat = setInterval(() => {
-      void services.prisma
-        .$queryRawUnsafe<{ cancelRequestedAt: Date | null }[]>(
-          `UPDATE "SyncRun" SET "heartbeatAt" = now() WHERE id = $1::uuid AND "ownerId" = $2 AND status = 'RUNNING' RETURNING "cancelRequestedAt"`,
-          run.id,
-          instanceId,
-        )
-        .then((rows) => {
+      void beatRun(services, run.id, instanceId)
+        .then((stop) => {
           beatFailing = false;
-          if (rows.length === 0) controller.abort(new RunStopped('lost'));
-          else if (rows[0]!.cancelRequestedAt) controller.abort(new RunStopped('cancel'));
+          if (stop) controller.abort(new RunStopped(stop));
         })
         .catch((error: unknown) => {
           // Once per failing stretch, not every beat of an outage.
@@ -182,7 +115,7 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
     if (stopping) return;
     await reap();
     while (!stopping && running.size < concurrency) {
-      const run = await claim();
+      const run = await claimRun(services, instanceId);
       if (!run) break;
       execute(run);
     }
