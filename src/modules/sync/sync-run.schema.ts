@@ -5,12 +5,8 @@ import { defineErrorType, runMutation } from '../../graphql/payload.js';
 import { Channel, ConflictStrategy, MarketplaceAccount } from '../accounts/account.schema.js';
 import { syncErrorCodes } from './sync.errors.js';
 import { cancelSyncRun, triggerSync } from './sync-run.service.js';
-import { progressEvent, runMetrics } from './sync-progress.js';
-import type { Context } from '../../graphql/context.js';
-import type { SyncProgressEvent } from './sync.events.js';
-import { closingSource } from '../../events/closing-stream.js';
-import { isFinishedSyncStatus } from './sync-progress.js';
-
+import { runMetrics } from './sync-progress.js';
+import { syncProgressStream } from './sync-progress.stream.js';
 
 export const SyncScope = builder.enumType('SyncScope', {
   values: { PRODUCTS: { description: 'Offers: price, stock, status.' }, ORDERS: { description: 'Orders and their lines.' }, ALL: { description: 'Products, then orders.' } } as const,
@@ -196,7 +192,7 @@ builder.subscriptionFields((t) => ({
     description:
       'Progress of one run, or of every run of one account, or of all runs; in order, ending with the final status. Given a runId, the first event is the run as it stands, so a late subscriber misses nothing (a finished run gives its final state).',
     args: { runId: t.arg.id({ required: false }), accountId: t.arg.id({ required: false }) },
-    subscribe: (_root, args, ctx) => progressFrom(ctx, args.runId ? String(args.runId) : undefined, args.accountId ? String(args.accountId) : undefined),
+    subscribe: (_root, args, ctx) => syncProgressStream(ctx, { runId: args.runId ? String(args.runId) : undefined, accountId: args.accountId ? String(args.accountId) : undefined }),
     resolve: (event) => ({ ...event, status: event.status as never, phase: event.phase as never, at: new Date(event.at) }),
   }),
   syncRunUpdated: t.field({
@@ -209,37 +205,3 @@ builder.subscriptionFields((t) => ({
     resolve: async (change, _args, ctx) => ({ ...(await ctx.prisma.syncRun.findUniqueOrThrow({ where: { id: change.runId } })), status: change.status as never }),
   }),
 }));
-
-/**
- * Live progress; with a runId, first the run's stored state. The live stream is started before
- * the state is read, and events older than that state are dropped, so nothing is missed or repeated.
- */
-function progressFrom(ctx: Context, runId: string | undefined, accountId: string | undefined) {
-  const live = ctx.events.syncProgress({ runId, accountId });
-  if (!runId || !isUuid(runId)) return live;
-  return closingSource(live, progressAfterSnapshot(ctx, live, runId, accountId));
-}
-
-async function* progressAfterSnapshot(ctx: Context, live: ReturnType<Context['events']['syncProgress']>, runId: string, accountId: string | undefined): AsyncGenerator<SyncProgressEvent> {
-  const firstLive = live.next(); // starts listening now; events published meanwhile are buffered
-  try {
-    const run = await ctx.prisma.syncRun.findUnique({ where: { id: runId } });
-    if (run && (!accountId || run.accountId === accountId)) {
-      const snapshot = progressEvent(run);
-      yield snapshot;
-      if (isFinishedSyncStatus(run.status)) return;
-      const fresh = (e: SyncProgressEvent) => e.pagesDone > snapshot.pagesDone || e.status !== snapshot.status;
-      const first = await firstLive;
-      if (first.done) return;
-      if (fresh(first.value)) yield first.value;
-      for await (const event of live) if (fresh(event)) yield event;
-      return;
-    }
-    const first = await firstLive;
-    if (first.done) return;
-    yield first.value;
-    yield* live;
-  } finally {
-    await live.return(undefined);
-  }
-}
