@@ -1,12 +1,14 @@
 /**
- * The worker side of sync: claims PENDING and INTERRUPTED runs from the database (SKIP LOCKED, so
- * any number of workers share them), executes them, keeps a heartbeat, and marks runs whose
- * worker went silent as INTERRUPTED so another worker resumes them.
+ * The worker side of sync, on the queue worker (src/jobs): claims PENDING and INTERRUPTED runs,
+ * executes them under a heartbeat, and marks runs whose worker went silent as INTERRUPTED so
+ * another worker resumes them. The run's states are sync-run.lifecycle.ts's.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SyncRun } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../core/services.js';
+import { backoffDelay } from '../../jobs/backoff.js';
+import { startQueueWorker, type QueueWorker } from '../../jobs/queue-worker.js';
 import { executeRun } from './run-executor.js';
 import { beatRun, claimRun, reapStaleRuns, releaseRun, RunStopped } from './sync-run.lifecycle.js';
 import { isDatabaseOutage } from './database-outage.js';
@@ -42,130 +44,84 @@ export interface SyncRunner {
 
 export function startSyncRunner(services: AppServices, options: SyncRunnerOptions = {}): SyncRunner {
   const instanceId = randomUUID();
-  const concurrency = options.concurrency ?? 4;
-  const heartbeatMs = options.heartbeatMs ?? 5000;
-  const staleAfterMs = options.staleAfterMs ?? 30_000;
-  const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
-  let stopping = false;
-  let ticking: Promise<void> | null = null;
-  let again = false;
-  let failing = false;
-  let firstTick = options.exclusiveDatabase === true;
   const pollMs = options.pollMs ?? 1000;
-  const stopped = new AbortController();
+  const staleAfterMs = options.staleAfterMs ?? 30_000;
+  const executor = { instanceId, lookbackSeconds: options.lookbackSeconds ?? 300, pageAttempts: options.pageAttempts, pageRetryDelayMs: options.pageRetryDelayMs };
   const log = services.logger.child({ component: 'sync-runner', instanceId });
+  const stopped = new AbortController();
+  // On an exclusive database every RUNNING run found by the first reap is orphaned, however fresh
+  // its heartbeat; that sweep is repeated until it succeeds once.
+  let sweepAll = options.exclusiveDatabase === true;
 
-  const reap = async () => {
-    // At the first tick on an exclusive database every RUNNING run is orphaned, however fresh its
-    // heartbeat; that sweep is repeated until it succeeds once.
-    const sweepAll = firstTick;
-    await reapStaleRuns(services, log, instanceId, [...running.keys()], sweepAll ? 'all' : new Date(Date.now() - staleAfterMs));
-    if (sweepAll) firstTick = false;
-  };
-
-  /** Hands back a run whose executor failed (see releaseRun), retrying with backoff until it lands; should this process stop first, the run's heartbeat goes stale and it is reaped. */
+  /** Hands back a run whose executor failed (see releaseRun), retried until it lands; should this process stop first, the run's heartbeat goes stale and it is reaped. */
   const release = async (run: SyncRun, error: unknown) => {
-    let delay = Math.min(100, pollMs);
     for (let attempt = 1; ; attempt++) {
       try {
         await releaseRun(services, log, instanceId, run, error, attempt);
         return;
       } catch {
-        if (stopping) return;
-        await sleep(delay, undefined, { signal: stopped.signal }).catch(() => {});
-        if (stopping) return;
-        delay = Math.min(delay * 2, pollMs);
+        if (stopped.signal.aborted) return;
+        await sleep(backoffDelay(attempt, Math.min(100, pollMs), pollMs), undefined, { signal: stopped.signal }).catch(() => {});
+        if (stopped.signal.aborted) return;
       }
     }
   };
 
-  const execute = (run: SyncRun) => {
-    const controller = new AbortController();
-    let beatFailing = false;
-    const heartbeat = setInterval(() => {
-      void beatRun(services, run.id, instanceId)
-        .then((stop) => {
-          beatFailing = false;
-          if (stop) controller.abort(new RunStopped(stop));
-        })
-        .catch((error: unknown) => {
-          // Once per failing stretch, not every beat of an outage.
-          if (!beatFailing) log.warn({ err: error, runId: run.id }, 'sync heartbeat failed');
-          beatFailing = true;
-        });
-    }, heartbeatMs);
-    heartbeat.unref();
-    services.metrics?.syncRunsExecuting.inc();
-    const done = executeRun(services, { instanceId, lookbackSeconds: options.lookbackSeconds ?? 300, pageAttempts: options.pageAttempts, pageRetryDelayMs: options.pageRetryDelayMs }, run, controller.signal)
-      .catch(async (error: unknown) => {
-        clearInterval(heartbeat);
+  // Assigned once built; its first round (a reap) starts before that, while nothing runs here yet.
+  let worker: QueueWorker;
+  worker = startQueueWorker<SyncRun>({
+    logger: log,
+    concurrency: options.concurrency ?? 4,
+    pollMs,
+    // While the database is down the runner keeps polling at its usual pace.
+    failureDelayMaxMs: pollMs,
+    reap: async () => {
+      const all = sweepAll;
+      await reapStaleRuns(services, log, instanceId, worker?.running() ?? [], all ? 'all' : new Date(Date.now() - staleAfterMs));
+      if (all) sweepAll = false;
+    },
+    claim: async (limit) => {
+      const runs: SyncRun[] = [];
+      while (runs.length < limit) {
+        const run = await claimRun(services, instanceId);
+        if (!run) break;
+        runs.push(run);
+      }
+      return runs;
+    },
+    key: (run) => run.id,
+    describe: (run) => ({ runId: run.id }),
+    heartbeat: {
+      everyMs: options.heartbeatMs ?? 5000,
+      beat: async (run, ctx) => {
+        const stop = await beatRun(services, run.id, instanceId);
+        if (stop) ctx.abort(new RunStopped(stop));
+      },
+    },
+    handle: async (run, ctx) => {
+      services.metrics?.syncRunsExecuting.inc();
+      try {
+        await executeRun(services, executor, run, ctx.signal);
+      } catch (error) {
         log[isDatabaseOutage(error) ? 'warn' : 'error']({ err: error, runId: run.id }, 'sync run stopped by an error; releasing it to resume');
         await release(run, error);
-      })
-      .finally(() => {
-        clearInterval(heartbeat);
+      } finally {
         services.metrics?.syncRunsExecuting.dec();
-        running.delete(run.id);
-        if (!stopping) runner.kick();
-      });
-    running.set(run.id, { controller, done });
-  };
+      }
+      // A released run is resumed at once, not at the next poll.
+      if (!stopped.signal.aborted) worker.wake();
+    },
+    // The executor leaves a run cut by shutdown INTERRUPTED itself, at its next page boundary.
+    stopReason: () => new RunStopped('shutdown'),
+  });
 
-  const tick = async () => {
-    if (stopping) return;
-    await reap();
-    while (!stopping && running.size < concurrency) {
-      const run = await claimRun(services, instanceId);
-      if (!run) break;
-      execute(run);
-    }
-  };
-
-  const schedule = () => {
-    if (ticking) {
-      again = true;
-      return;
-    }
-    ticking = tick()
-      .then(() => {
-        if (failing) log.info('sync runner polls the database again');
-        failing = false;
-      })
-      .catch((error: unknown) => {
-        // Once per outage, not once per poll.
-        if (!failing) log.error({ err: error }, 'sync runner tick failed; retrying every poll');
-        failing = true;
-      })
-      .finally(() => {
-        ticking = null;
-        if (again && !stopping) {
-          again = false;
-          schedule();
-        }
-      });
-  };
-
-  const timer = setInterval(schedule, pollMs);
-  timer.unref();
-  schedule();
-
-  const runner: SyncRunner = {
+  return {
     instanceId,
-    kick: schedule,
-    cancel(runId) {
-      const entry = running.get(runId);
-      if (!entry) return false;
-      entry.controller.abort(new RunStopped('cancel'));
-      return true;
-    },
+    kick: worker.wake,
+    cancel: (runId) => worker.cancel(runId, new RunStopped('cancel')),
     async stop() {
-      stopping = true;
       stopped.abort();
-      clearInterval(timer);
-      await ticking;
-      for (const { controller } of running.values()) controller.abort(new RunStopped('shutdown'));
-      await Promise.all([...running.values()].map((r) => r.done));
+      await worker.stop();
     },
   };
-  return runner;
 }
