@@ -138,6 +138,66 @@ describe('task runner, files and retention', () => {
   });
 });
 
+describe('task runner claims', () => {
+  let own: TestApp;
+  beforeAll(async () => {
+    own = await startTestApp({}, { taskRunner: false });
+    registerSlow();
+  });
+  afterAll(async () => own?.close());
+
+  /** The app's services with a database whose task claims go through `onClaim` first. */
+  function withClaimHook(onClaim: (n: number) => Promise<void> | void) {
+    const prisma = own.app.services.prisma;
+    let claims = 0;
+    const hooked = new Proxy(prisma, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (prop !== '$queryRaw') return typeof value === 'function' ? value.bind(target) : value;
+        return async (strings: TemplateStringsArray, ...values: unknown[]) => {
+          if (strings.join('?').includes(`SET status = 'PROGRESS'`)) await onClaim(++claims);
+          return (value as (...args: unknown[]) => unknown).call(target, strings, ...values);
+        };
+      },
+    });
+    return { services: { ...own.app.services, prisma: hooked }, claims: () => claims };
+  }
+
+  it('a claim that fails does not strand the task claimed just before it', async () => {
+    const task = await own.app.services.prisma.backgroundTask.create({ data: { kind: 'test.steps', input: { n: 1 }, createdBy: 'OPERATOR:test' } });
+    const hook = withClaimHook((n) => {
+      if (n === 2) throw new Error('timed out fetching a connection from the pool');
+    });
+    // The lease outlives the test: only a task started at once finishes in time.
+    const runner = startTaskRunner(hook.services, { concurrency: 2, pollMs: 20, leaseMs: 60_000 });
+    try {
+      expect(await waitForTask(own, task.id, 5000)).toMatchObject({ status: 'SUCCESS', attempts: 1 });
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('stop() during a claim claims nothing more', async () => {
+    const tasks = await Promise.all([1, 2, 3].map(() => own.app.services.prisma.backgroundTask.create({ data: { kind: 'test.slow', input: {}, createdBy: 'OPERATOR:test' } })));
+    let entered!: () => void;
+    const inClaim = new Promise<void>((resolve) => (entered = resolve));
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const hook = withClaimHook(async (n) => {
+      if (n > 1) return;
+      entered();
+      await held;
+    });
+    const runner = startTaskRunner(hook.services, { concurrency: 3, pollMs: 20 });
+    await inClaim;
+    const stopped = runner.stop();
+    letGo();
+    await stopped;
+    expect(hook.claims()).toBe(1);
+    for (const task of tasks) expect(await taskOf(own, task.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+  });
+});
+
 let slowRegistered = false;
 function registerSlow() {
   if (slowRegistered) return;

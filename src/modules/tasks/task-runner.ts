@@ -60,15 +60,13 @@ export function startTaskRunner(services: AppServices, options: TaskRunnerOption
     concurrency: options.concurrency,
     pollMs: options.pollMs ?? 1000,
     reap: () => failAbandonedTasks(services, maxAttempts).then(() => {}),
-    claim: async (limit) => {
-      const tasks: BackgroundTask[] = [];
-      while (tasks.length < limit) {
-        const task = await claimTask(services, registeredTaskKinds(), leaseMs, maxAttempts);
-        if (!task) break;
-        tasks.push(task);
-      }
-      return tasks;
+    // One task per claim: a task claimed starts at once (a later claim that fails cannot strand it
+    // under its lease), and the worker checks stop() and its free slots before claiming the next.
+    claim: async () => {
+      const task = await claimTask(services, registeredTaskKinds(), leaseMs, maxAttempts);
+      return task ? [task] : [];
     },
+    more: (claimed) => claimed.length > 0,
     key: (task) => task.id,
     describe: (task) => ({ taskId: task.id, kind: task.kind, attempt: task.attempts }),
     // The heartbeat keeps the lease while a long step (a big query, zipping) reports no progress.
