@@ -15,8 +15,12 @@
  *   when its lease ends); a claim that fails (database outage) is logged once per outage and
  *   retried with backoff, then the loop resumes by itself;
  * - graceful stop: `stop()` stops claiming, aborts every job's `ctx.signal` with `stopReason`, waits
- *   for the handlers (at most `stopGraceMs`), and a handler that throws because of that abort has
- *   its job handed back by `release` at once instead of after the lease.
+ *   for the handlers (at most `stopGraceMs`), and a handler that throws that very reason
+ *   (`ctx.signal.reason`) has its job handed back by `release` at once instead of after the lease.
+ *   Any other error goes to `onError`, stopping or not: the work may have been done (a webhook
+ *   answered 2xx, then recording it failed), so handing it back would repeat it unlogged. Jobs that
+ *   a claim under way when `stop()` began returns are never started: `release` hands them back
+ *   (without `release` they keep their lease), so no handler sees a signal aborted from the start.
  *
  * Retry schedules of failed jobs are the queue's own (they are stored in its rows); `backoffDelay`
  * (./backoff.ts) is the shared formula.
@@ -54,9 +58,9 @@ export interface QueueWorkerOptions<Job> {
   describe?(job: Job): Record<string, unknown>;
   /** Keeps the lease of a running job; failures are logged once per failing stretch. */
   heartbeat?: { everyMs: number; beat(job: Job, ctx: JobContext): Promise<void> };
-  /** Hands a job back to the queue when stopping cut its handler (not waiting for its lease to end). */
+  /** Hands a job back to the queue (not waiting for its lease to end) when its handler threw the stop reason, or it was claimed as the worker stopped. */
   release?(job: Job): Promise<void>;
-  /** A handler threw (not because the worker stops); default: logged, the job comes back when its lease ends. */
+  /** A handler threw anything but the stop reason; default: logged, the job comes back when its lease ends. */
   onError?(job: Job, error: unknown, ctx: JobContext): void | Promise<void>;
   /** The abort reason given to running jobs by `stop()`; default a `WorkerStopping`. */
   stopReason?: () => unknown;
@@ -166,11 +170,11 @@ export function startQueueWorker<Job>(options: QueueWorkerOptions<Job>): QueueWo
     const id = ++claims;
     const key = options.key?.(job) ?? String(id);
     const controller = new AbortController();
-    if (stopping) controller.abort(stopReason);
     const ctx: JobContext = { signal: controller.signal, abort: (reason) => controller.abort(reason) };
     const bindings = options.describe?.(job) ?? {};
-    const heartbeat = options.heartbeat && startHeartbeat(job, ctx, bindings);
-    const done = run(job, ctx, bindings).finally(() => {
+    // Claimed by a round under way when stop() began: handed back unstarted (stop() waits for it).
+    const heartbeat = stopping ? undefined : options.heartbeat && startHeartbeat(job, ctx, bindings);
+    const done = (stopping ? handBack(job, bindings) : run(job, ctx, bindings)).finally(() => {
       clearInterval(heartbeat);
       running.delete(id);
       if (!stopping && (backlog || missed)) {
@@ -185,13 +189,21 @@ export function startQueueWorker<Job>(options: QueueWorkerOptions<Job>): QueueWo
     try {
       await options.handle(job, ctx);
     } catch (error) {
+      if (stopping && error === stopReason) return handBack(job, bindings);
       try {
-        if (stopping && ctx.signal.aborted && ctx.signal.reason === stopReason) await options.release?.(job);
-        else if (options.onError) await options.onError(job, error, ctx);
+        if (options.onError) await options.onError(job, error, ctx);
         else log.error({ err: error, ...bindings }, 'job failed; it comes back when its lease ends');
       } catch (fault) {
-        log.error({ err: fault, ...bindings }, 'a failed job could not be handed back; it comes back when its lease ends');
+        log.error({ err: fault, ...bindings }, 'a failed job could not be recorded; it comes back when its lease ends');
       }
+    }
+  }
+
+  async function handBack(job: Job, bindings: Record<string, unknown>) {
+    try {
+      await options.release?.(job);
+    } catch (fault) {
+      log.error({ err: fault, ...bindings }, 'a job could not be handed back; it comes back when its lease ends');
     }
   }
 
@@ -240,7 +252,7 @@ export function startQueueWorker<Job>(options: QueueWorkerOptions<Job>): QueueWo
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       for (const { controller } of running.values()) controller.abort(stopReason);
-      // A claim in flight may still start jobs: they are born aborted and handed back.
+      // A claim in flight may still return jobs: they are handed back unstarted.
       await pumping;
       const idle = Promise.all([...running.values()].map((r) => r.done));
       if (options.stopGraceMs === undefined) await idle;

@@ -153,6 +153,58 @@ describe('queue worker', () => {
     expect(q.pending).toEqual([3]);
   });
 
+  it('while stopping, a handler error that is not the stop goes to onError and its job is not handed back', async () => {
+    const released: number[] = [];
+    const failed: unknown[] = [];
+    const worker = startQueueWorker<number>({
+      logger: capture().logger,
+      pollMs: 60_000,
+      claim: queue([1]).claim,
+      // The work was done (a webhook answered 2xx); recording it fails on a database error during the stop.
+      handle: (_job, ctx) => new Promise<void>((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('database unreachable')))),
+      release: async (job) => void released.push(job),
+      onError: (_job, error) => void failed.push(error),
+    });
+    await until(() => worker.running().length === 1, 'the job');
+    await worker.stop();
+    expect(released).toEqual([]);
+    expect(failed).toEqual([new Error('database unreachable')]);
+  });
+
+  it('while stopping, a handler error of a queue with neither release nor onError is logged', async () => {
+    const { logger, lines } = capture();
+    const worker = startQueueWorker<number>({
+      logger,
+      pollMs: 60_000,
+      claim: queue([1]).claim,
+      handle: (_job, ctx) => new Promise<void>((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('database unreachable')))),
+    });
+    await until(() => worker.running().length === 1, 'the job');
+    await worker.stop();
+    expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(['job failed; it comes back when its lease ends']);
+  });
+
+  it('jobs claimed by a claim under way when stop() began are handed back without running', async () => {
+    let claimed!: (jobs: number[]) => void;
+    const released: number[] = [];
+    const handled: number[] = [];
+    let claiming = false;
+    const worker = startQueueWorker<number>({
+      logger: capture().logger,
+      concurrency: 2,
+      pollMs: 60_000,
+      claim: () => ((claiming = true), new Promise<number[]>((resolve) => (claimed = resolve))),
+      handle: async (job) => void handled.push(job),
+      release: async (job) => void released.push(job),
+    });
+    await until(() => claiming, 'the claim');
+    const stopped = worker.stop();
+    claimed([1, 2]);
+    await stopped;
+    expect(handled).toEqual([]);
+    expect(released).toEqual([1, 2]);
+  });
+
   it('gives the stop reason the caller chose, and stops waiting after the grace', async () => {
     const reasons: unknown[] = [];
     const worker = startQueueWorker<number>({
