@@ -91,6 +91,8 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
     },
     more: ([jobs]) => jobs?.length === batchSize,
     handle: round,
+    // A batch claimed as the worker stops is not pushed: handed back at once.
+    release: (jobs) => handBack(jobs.map((j) => j.id)),
     onError: (_jobs, error) => log.error({ err: error }, 'push round failed; retrying at the next poll'),
   });
 
@@ -148,11 +150,15 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
     if (ctx.signal.aborted) {
       // Cancelled by shutdown: hand the jobs back now rather than after the lease. Pushes are
       // absolute values, so sending one again is harmless.
-      const unsent = outcomes.filter((o) => !o.ok && !o.permanent).map((o) => o.job.id);
-      await prisma.pushJob.updateMany({ where: { id: { in: unsent }, status: 'PENDING' }, data: { attempts: { decrement: 1 }, nextAttemptAt: new Date() } });
+      await handBack(outcomes.filter((o) => !o.ok && !o.permanent).map((o) => o.job.id));
     }
     await Promise.all(outcomes.filter((o) => o.ok).map((o) => confirm(o.job)));
     await recordFailures(outcomes.filter((o): o is Failure => !o.ok && (o.permanent || !ctx.signal.aborted)));
+  }
+
+  /** Due again now without spending the attempt (the worker stops). */
+  async function handBack(ids: string[]) {
+    await prisma.pushJob.updateMany({ where: { id: { in: ids }, status: 'PENDING' }, data: { attempts: { decrement: 1 }, nextAttemptAt: new Date() } });
   }
 
   async function push(account: MarketplaceAccount, kind: PushKind, items: { job: ClaimedJob; externalId: string }[], signal: AbortSignal, stopping: AbortSignal): Promise<PushResult[]> {
