@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -7,6 +7,7 @@ import { startTaskRunner } from '../../src/modules/tasks/task-runner.js';
 import { cleanupExpiredTasks } from '../../src/modules/tasks/task-retention.js';
 import { storeFile, filePath } from '../../src/modules/files/file.store.js';
 import { download, taskOf, waitForTask } from './task-helpers.js';
+import { waitFor } from '../helpers/catalog.js';
 
 const runs: { id: string; attempt: number; checkpoint: unknown }[] = [];
 registerTaskKind('test.steps', {
@@ -138,13 +139,15 @@ describe('task runner, files and retention', () => {
   });
 });
 
-describe('task runner claims', () => {
+describe('task runner: claims and stopping', () => {
   let own: TestApp;
   beforeAll(async () => {
     own = await startTestApp({}, { taskRunner: false });
     registerSlow();
   });
   afterAll(async () => own?.close());
+  // Each test starts from an empty queue (a task left PENDING would be claimed by the next test's runner).
+  afterEach(async () => void (await own.app.services.prisma.backgroundTask.deleteMany({})));
 
   /** The app's services with a database whose task claims go through `onClaim` first. */
   function withClaimHook(onClaim: (n: number) => Promise<void> | void) {
@@ -195,6 +198,22 @@ describe('task runner claims', () => {
     await stopped;
     expect(hook.claims()).toBe(1);
     for (const task of tasks) expect(await taskOf(own, task.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+  });
+
+  it('stopping hands a task back even when its kind throws its own error on the abort', async () => {
+    registerTaskKind('test.wraps-abort', {
+      description: 'test: waits until aborted, then throws an error of its own',
+      input: z.object({}),
+      async run(ctx) {
+        await ctx.progress(0, 1);
+        await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('the export was cut short')), { once: true }));
+      },
+    });
+    const task = await own.app.services.prisma.backgroundTask.create({ data: { kind: 'test.wraps-abort', input: {}, createdBy: 'OPERATOR:test' } });
+    const runner = startTaskRunner(own.app.services, { concurrency: 1, pollMs: 20 });
+    await waitFor(async () => (await taskOf(own, task.id)).progressTotal === 1, { what: 'the task to run' });
+    await runner.stop();
+    expect(await taskOf(own, task.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
   });
 });
 

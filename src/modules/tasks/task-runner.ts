@@ -125,8 +125,11 @@ export function startTaskRunner(services: AppServices, options: TaskRunnerOption
       tlog.info('task succeeded');
     } catch (error) {
       const reason = abort.signal.aborted ? abort.signal.reason : undefined;
-      // Handed back by the worker's release.
-      if (reason instanceof ShutdownError) throw error;
+      if (reason instanceof ShutdownError) {
+        // The stop reason itself is what the worker hands back by `release`, whatever the kind threw.
+        if (error !== reason) tlog.info({ err: error }, 'task cut short by the worker stopping');
+        throw reason;
+      }
       if (reason instanceof LeaseLostError || error instanceof LeaseLostError) {
         tlog.warn('task lease lost; another worker owns it now');
       } else {
