@@ -1,10 +1,15 @@
 import { ZodError } from 'zod';
 import type { ErrorCode } from './error-codes.js';
 
-/** An expected refusal with a stable code; resolvers turn it into a typed payload error. */
-export class DomainError extends Error {
+/**
+ * An expected refusal with a stable code; resolvers turn it into a typed payload error. `C` is the
+ * code union of ONE domain: a domain throws only through the helper of its *.errors.ts (e.g.
+ * `accessError`), so a code its GraphQL error enum cannot represent (another domain's) does not
+ * compile. tests/architecture/boundaries.test.ts keeps `new DomainError(` in *.errors.ts files.
+ */
+export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
     readonly field: string[] | null = null,
   ) {

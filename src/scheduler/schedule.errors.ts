@@ -5,4 +5,4 @@ export const scheduleErrorCodes = ['VALIDATION', 'NOT_FOUND', 'NOT_DELETABLE'] a
 
 export type ScheduleErrorCode = (typeof scheduleErrorCodes)[number];
 
-export const scheduleError = (code: ScheduleErrorCode, message: string, field: string[] | null = null) => new DomainError(code, message, field);
+export const scheduleError = (code: ScheduleErrorCode, message: string, field: string[] | null = null) => new DomainError<ScheduleErrorCode>(code, message, field);

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient, Role } from '../../generated/prisma/client.js';
 import type { Actor, AppServices } from '../../core/services.js';
-import { DomainError } from '../../core/domain-error.js';
+import { accessError, tokenNotFound } from './token.errors.js';
 
 const TOKEN_PREFIX = 'stk_';
 
@@ -34,12 +34,12 @@ export async function createToken(services: AppServices, raw: z.input<typeof cre
 }
 
 export async function revokeToken(services: AppServices, actor: Actor, id: string) {
-  if (!z.uuid().safeParse(id).success) throw new DomainError('NOT_FOUND', `No API token with id ${id}`, ['input', 'id']);
-  if (id === actor.tokenId) throw new DomainError('CANNOT_REVOKE_SELF', 'A token cannot revoke itself; use another ADMIN token', ['input', 'id']);
+  if (!z.uuid().safeParse(id).success) throw tokenNotFound(id);
+  if (id === actor.tokenId) throw accessError('CANNOT_REVOKE_SELF', 'A token cannot revoke itself; use another ADMIN token', ['input', 'id']);
   const updated = await services.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
   const token = await services.prisma.apiToken.findUnique({ where: { id } });
-  if (!token) throw new DomainError('NOT_FOUND', `No API token with id ${id}`, ['input', 'id']);
-  if (updated.count === 0) throw new DomainError('ALREADY_REVOKED', 'This token is already revoked', ['input', 'id']);
+  if (!token) throw tokenNotFound(id);
+  if (updated.count === 0) throw accessError('ALREADY_REVOKED', 'This token is already revoked', ['input', 'id']);
   return token;
 }
 

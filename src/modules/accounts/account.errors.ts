@@ -5,7 +5,7 @@ export const accountErrorCodes = ['VALIDATION', 'NOT_FOUND', 'DUPLICATE_NAME', '
 
 export type AccountErrorCode = (typeof accountErrorCodes)[number];
 
-export const accountError = (code: AccountErrorCode, message: string, field: string[] | null = null) => new DomainError(code, message, field);
+export const accountError = (code: AccountErrorCode, message: string, field: string[] | null = null) => new DomainError<AccountErrorCode>(code, message, field);
 
 export const accountNotFound = (id: string) => accountError('NOT_FOUND', `No marketplace account with id ${id}`, ['input', 'id']);
 export const duplicateName = (name: string) =>

@@ -5,7 +5,7 @@ export const catalogErrorCodes = ['VALIDATION', 'NOT_FOUND', 'LISTING_DELISTED']
 
 export type CatalogErrorCode = (typeof catalogErrorCodes)[number];
 
-export const catalogError = (code: CatalogErrorCode, message: string, field: string[] | null = null) => new DomainError(code, message, field);
+export const catalogError = (code: CatalogErrorCode, message: string, field: string[] | null = null) => new DomainError<CatalogErrorCode>(code, message, field);
 
 export const listingNotFound = (id: string) => catalogError('NOT_FOUND', `No listing with id ${id}`, ['input', 'listingId']);
 export const productNotFound = (id: string) => catalogError('NOT_FOUND', `No product with id ${id}`, ['input', 'productId']);
@@ -14,3 +14,5 @@ export const listingDelisted = (id: string) =>
 
 /** Codes of catalog query refusals (product trends): reported as BAD_USER_INPUT with the code in `reason`, not in the CatalogError enum. */
 export type CatalogQueryErrorCode = 'INVALID_RANGE' | 'RANGE_TOO_LONG';
+
+export const catalogQueryError = (code: CatalogQueryErrorCode, message: string, field: string[] | null = null) => new DomainError<CatalogQueryErrorCode>(code, message, field);

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { DomainError } from '../../core/domain-error.js';
+import { catalogQueryError } from './catalog.errors.js';
 import { isUuid } from '../../core/ids.js';
 import { sumByCurrency, type MoneyAmount } from '../orders/money.js';
 
@@ -36,10 +36,10 @@ export interface ProductTrend {
 export function trendRange(input: { from?: Date | null; to?: Date | null }, now = new Date()): { from: Date; to: Date; days: number } {
   const to = dayOf(input.to ?? (input.from ? new Date(Math.max(now.getTime(), input.from.getTime())) : now));
   const from = dayOf(input.from ?? new Date(to.getTime() - (DEFAULT_TREND_DAYS - 1) * DAY_MS));
-  if (from > to) throw new DomainError('INVALID_RANGE', `from (${iso(from)}) is after to (${iso(to)})`, ['from']);
+  if (from > to) throw catalogQueryError('INVALID_RANGE', `from (${iso(from)}) is after to (${iso(to)})`, ['from']);
   const days = Math.round((to.getTime() - from.getTime()) / DAY_MS) + 1;
   if (days > MAX_TREND_DAYS) {
-    throw new DomainError('RANGE_TOO_LONG', `A trend covers at most ${MAX_TREND_DAYS} days; ${iso(from)} to ${iso(to)} is ${days} days`, ['from']);
+    throw catalogQueryError('RANGE_TOO_LONG', `A trend covers at most ${MAX_TREND_DAYS} days; ${iso(from)} to ${iso(to)} is ${days} days`, ['from']);
   }
   return { from, to, days };
 }

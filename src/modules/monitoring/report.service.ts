@@ -1,5 +1,5 @@
 import type { MarketplaceAccount, PrismaClient, SyncStatus } from '../../generated/prisma/client.js';
-import { DomainError } from '../../core/domain-error.js';
+import { monitoringError } from './monitoring.errors.js';
 import { settingsOf, type MonitoringSettings } from './monitoring.settings.js';
 import { FINISHED_SYNC_STATUSES } from '../sync/sync-progress.js';
 
@@ -53,7 +53,7 @@ function totalsOf(groups: Group[]): RunTotals {
  */
 export async function syncReport(services: { prisma: PrismaClient; monitoring?: MonitoringSettings }, days: number = DEFAULT_REPORT_DAYS): Promise<SyncReport> {
   if (!Number.isInteger(days) || days < 1 || days > MAX_REPORT_DAYS) {
-    throw new DomainError('DAYS_OUT_OF_RANGE', `days must be a whole number from 1 to ${MAX_REPORT_DAYS}; got ${days}`, ['days']);
+    throw monitoringError('DAYS_OUT_OF_RANGE', `days must be a whole number from 1 to ${MAX_REPORT_DAYS}; got ${days}`, ['days']);
   }
   const to = settingsOf(services).now();
   const from = new Date(to.getTime() - days * DAY_MS);

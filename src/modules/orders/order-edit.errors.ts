@@ -5,6 +5,6 @@ export const orderErrorCodes = ['VALIDATION', 'NOT_FOUND'] as const;
 
 export type OrderErrorCode = (typeof orderErrorCodes)[number];
 
-export const orderError = (code: OrderErrorCode, message: string, field: string[] | null = null) => new DomainError(code, message, field);
+export const orderError = (code: OrderErrorCode, message: string, field: string[] | null = null) => new DomainError<OrderErrorCode>(code, message, field);
 
 export const orderNotFound = (id: string) => orderError('NOT_FOUND', `No order with id ${id}`, ['input', 'orderId']);

@@ -1,6 +1,6 @@
 import { Prisma, type Channel, type OrderStatus, type PrismaClient } from '../../generated/prisma/client.js';
 import { channels } from '../../connectors/channels.js';
-import { DomainError } from '../../core/domain-error.js';
+import { orderStatsError } from './order-stats.errors.js';
 import { isUuid } from '../../core/ids.js';
 import { sumByCurrency, type MoneyAmount } from './money.js';
 
@@ -50,7 +50,7 @@ export interface OrderStatsSummary {
 export function orderStatsScope(input: OrderStatsInput, now = new Date()): OrderStatsScope {
   const to = input.to ?? (input.from && input.from > now ? input.from : now);
   const from = input.from ?? new Date(to.getTime() - DEFAULT_STATS_DAYS * DAY_MS);
-  if (from > to) throw new DomainError('INVALID_RANGE', `from (${from.toISOString()}) is after to (${to.toISOString()})`, ['from']);
+  if (from > to) throw orderStatsError('INVALID_RANGE', `from (${from.toISOString()}) is after to (${to.toISOString()})`, ['from']);
   return { from, to, channel: input.channel ?? null, accountId: input.accountId ?? null };
 }
 
@@ -105,7 +105,7 @@ export async function orderStatsByDay(ctx: { prisma: PrismaClient }, scope: Orde
   const last = utcDay(scope.to > scope.from ? new Date(scope.to.getTime() - 1) : scope.from);
   const days = (last - first) / DAY_MS + 1;
   if (days > MAX_STATS_DAYS_BY_DAY) {
-    throw new DomainError('RANGE_TOO_LONG', `byDay covers at most ${MAX_STATS_DAYS_BY_DAY} days; the period spans ${days} days`, ['from']);
+    throw orderStatsError('RANGE_TOO_LONG', `byDay covers at most ${MAX_STATS_DAYS_BY_DAY} days; the period spans ${days} days`, ['from']);
   }
   const rows = await ctx.prisma.$queryRaw<(Row & { day: string })[]>`
     SELECT to_char((o."placedAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, o.status::text AS status, o.currency,

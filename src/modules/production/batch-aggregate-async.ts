@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DomainError, DomainErrors } from '../../core/domain-error.js';
+import { taskBatchNotFound } from '../tasks/task.errors.js';
 import { TaskUserError, type TaskContext, type TaskKind } from '../tasks/task-kinds.js';
 import { aggregateBatch } from './unit.service.js';
 import { createTask } from '../tasks/task.service.js';
@@ -133,7 +134,7 @@ export const aggregateBatchAsyncTask: TaskKind<z.infer<typeof aggregateBatchAsyn
 export async function startAggregateBatchAsync(services: AppServices, actor: Actor, raw: { batchId: string; codes?: string[] | null; aggregatedAt?: Date | null }) {
   const input = aggregateBatchAsyncInput.parse({ ...raw, aggregatedAt: raw.aggregatedAt ? raw.aggregatedAt.toISOString() : null });
   if (!(await services.prisma.batch.findUnique({ where: { id: input.batchId }, select: { id: true } }))) {
-    throw new DomainError('NOT_FOUND', `No batch with id ${input.batchId}`, ['input', 'batchId']);
+    throw taskBatchNotFound(input.batchId);
   }
   return createTask(services, actor, { kind: 'aggregateBatchAsync', input });
 }

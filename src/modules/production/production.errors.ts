@@ -22,6 +22,6 @@ export const productionErrorCodes = [
 export type ProductionErrorCode = (typeof productionErrorCodes)[number];
 
 export const productionError = (code: ProductionErrorCode, message: string, field: string[] | null = null) =>
-  new DomainError(code, message, field);
+  new DomainError<ProductionErrorCode>(code, message, field);
 
 export const batchNotFound = (id: string, field = 'id') => productionError('NOT_FOUND', `No batch with id ${id}`, ['input', field]);

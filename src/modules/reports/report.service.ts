@@ -1,6 +1,6 @@
 import type { BackgroundTask } from '../../generated/prisma/client.js';
 import type { Actor, AppServices } from '../../core/services.js';
-import { DomainError } from '../../core/domain-error.js';
+import { taskBatchNotFound } from '../tasks/task.errors.js';
 import { createTask } from '../tasks/task.service.js';
 import { BATCH_REPORT_KIND, batchReportInput } from './batch-report.task.js';
 
@@ -20,10 +20,10 @@ export async function generateBatchReport(services: AppServices, actor: Actor, i
   if (!parsed.success) {
     const badId = parsed.error.issues.find((i) => i.path[0] === 'batchId');
     // An id that is not a UUID names no batch.
-    if (badId) throw new DomainError('NOT_FOUND', `No batch with id ${input.batchId}`, ['input', 'batchId']);
+    if (badId) throw taskBatchNotFound(input.batchId);
     throw parsed.error;
   }
   const batch = await services.prisma.batch.findUnique({ where: { id: parsed.data.batchId }, select: { id: true } });
-  if (!batch) throw new DomainError('NOT_FOUND', `No batch with id ${input.batchId}`, ['input', 'batchId']);
+  if (!batch) throw taskBatchNotFound(input.batchId);
   return createTask(services, actor, { kind: BATCH_REPORT_KIND, input: { batchId: batch.id, format: parsed.data.format, email } });
 }

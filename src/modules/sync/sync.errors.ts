@@ -5,4 +5,4 @@ export const syncErrorCodes = ['VALIDATION', 'NOT_FOUND', 'ACCOUNT_DISABLED', 'N
 
 export type SyncErrorCode = (typeof syncErrorCodes)[number];
 
-export const syncError = (code: SyncErrorCode, message: string, field: string[] | null = null) => new DomainError(code, message, field);
+export const syncError = (code: SyncErrorCode, message: string, field: string[] | null = null) => new DomainError<SyncErrorCode>(code, message, field);
