@@ -19,8 +19,9 @@
  *   (`ctx.signal.reason`) has its job handed back by `release` at once instead of after the lease.
  *   Any other error goes to `onError`, stopping or not: the work may have been done (a webhook
  *   answered 2xx, then recording it failed), so handing it back would repeat it unlogged. Jobs that
- *   a claim under way when `stop()` began returns are never started: `release` hands them back
- *   (without `release` they keep their lease), so no handler sees a signal aborted from the start.
+ *   a claim under way when `stop()` began returns are not started when the queue has `release`
+ *   (handed back at once); without `release` the handler runs with `ctx.signal` already aborted and
+ *   must check it before any work (the sync executor interrupts such a run at its first page boundary).
  *
  * Retry schedules of failed jobs are the queue's own (they are stored in its rows); `backoffDelay`
  * (./backoff.ts) is the shared formula.
@@ -172,9 +173,12 @@ export function startQueueWorker<Job>(options: QueueWorkerOptions<Job>): QueueWo
     const controller = new AbortController();
     const ctx: JobContext = { signal: controller.signal, abort: (reason) => controller.abort(reason) };
     const bindings = options.describe?.(job) ?? {};
-    // Claimed by a round under way when stop() began: handed back unstarted (stop() waits for it).
-    const heartbeat = stopping ? undefined : options.heartbeat && startHeartbeat(job, ctx, bindings);
-    const done = (stopping ? handBack(job, bindings) : run(job, ctx, bindings)).finally(() => {
+    // Claimed by a round under way when stop() began: handed back unstarted when the queue can
+    // (stop() waits for it), else run already aborted.
+    const unstarted = stopping && options.release !== undefined;
+    if (stopping) controller.abort(stopReason);
+    const heartbeat = unstarted ? undefined : options.heartbeat && startHeartbeat(job, ctx, bindings);
+    const done = (unstarted ? handBack(job, bindings) : run(job, ctx, bindings)).finally(() => {
       clearInterval(heartbeat);
       running.delete(id);
       if (!stopping && (backlog || missed)) {

@@ -205,6 +205,24 @@ describe('queue worker', () => {
     expect(released).toEqual([1, 2]);
   });
 
+  it('without release, a job claimed as the worker stops runs with its signal already aborted', async () => {
+    let claimed!: (jobs: number[]) => void;
+    let claiming = false;
+    const seen: unknown[] = [];
+    const worker = startQueueWorker<number>({
+      logger: capture().logger,
+      pollMs: 60_000,
+      claim: () => ((claiming = true), new Promise<number[]>((resolve) => (claimed = resolve))),
+      handle: async (_job, ctx) => void seen.push(ctx.signal.aborted && ctx.signal.reason),
+      stopReason: () => 'shutdown',
+    });
+    await until(() => claiming, 'the claim');
+    const stopped = worker.stop();
+    claimed([1]);
+    await stopped;
+    expect(seen).toEqual(['shutdown']);
+  });
+
   it('gives the stop reason the caller chose, and stops waiting after the grace', async () => {
     const reasons: unknown[] = [];
     const worker = startQueueWorker<number>({
