@@ -36,12 +36,6 @@ const PACKAGE_EXCEPTIONS: { file: RegExp; packages: RegExp; why: string }[] = [
  */
 const PENDING_SCRIPT_IMPORTS = new Set<string>([]);
 
-/**
- * Files still building a DomainError themselves until batch-import.ts is split (another part of
- * #13); each entry must still be needed, so the list empties as they go.
- */
-const PENDING_DOMAIN_ERRORS = new Set(['src/modules/production/batch-import.ts']);
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = posix.join(dir, entry.name);
@@ -114,10 +108,7 @@ describe('import boundaries', () => {
     // The helper types the code by its domain, so another domain's code (which this domain's
     // GraphQL error enum cannot represent) does not compile.
     const found = sourceFiles('src').filter((file) => /\bnew DomainError\b/.test(readFileSync(join(root, file), 'utf8')));
-    const bad = found.filter((file) => !file.endsWith('.errors.ts') && !file.startsWith('src/core/'));
-    expect(bad.filter((file) => !PENDING_DOMAIN_ERRORS.has(file))).toEqual([]);
-    // A pending entry that builds none any more: remove it from PENDING_DOMAIN_ERRORS.
-    expect([...PENDING_DOMAIN_ERRORS].filter((file) => !bad.includes(file))).toEqual([]);
+    expect(found.filter((file) => !file.endsWith('.errors.ts') && !file.startsWith('src/core/'))).toEqual([]);
   });
 
   it('no import() under src/ computes its module (the rules above could not see where it leads)', () => {

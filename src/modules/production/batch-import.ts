@@ -4,7 +4,7 @@ import { FileTooLargeError, formatBytes, storeFile, unlinkFiles } from '../files
 import { OversizedUpload } from '../files/upload-limit.js';
 import { settingsOf } from '../tasks/task.settings.js';
 import { createTask } from '../tasks/task.service.js';
-import { DomainError } from '../../core/domain-error.js';
+import { taskError } from '../tasks/task.errors.js';
 import { withoutIllFormed } from '../../core/well-formed-text.js';
 import type { Actor, AppServices } from '../../core/services.js';
 import { contentTypes, type BatchFileFormat } from './batch-export.js';
@@ -43,11 +43,11 @@ export interface StartImportInput {
 export async function startImportBatches(services: AppServices, actor: Actor, input: StartImportInput) {
   const { uploadMaxBytes, resultTtlMs } = settingsOf(services);
   const { file } = input;
-  const tooLarge = () => new DomainError('FILE_TOO_LARGE', `The file is larger than the ${formatBytes(uploadMaxBytes)} upload limit; nothing was imported`, ['input', 'file']);
+  const tooLarge = () => taskError('FILE_TOO_LARGE', `The file is larger than the ${formatBytes(uploadMaxBytes)} upload limit; nothing was imported`, ['input', 'file']);
   if (file instanceof OversizedUpload || file.size > uploadMaxBytes) throw tooLarge();
-  if (file.size === 0) throw new DomainError('EMPTY_FILE', 'The file is empty', ['input', 'file']);
+  if (file.size === 0) throw taskError('EMPTY_FILE', 'The file is empty', ['input', 'file']);
   const format = input.format ?? (await detectFormat(file));
-  if (!format) throw new DomainError('UNSUPPORTED_FORMAT', `Cannot tell the format of "${file.name}": upload a .csv or .xlsx file, or give format`, ['input', 'format']);
+  if (!format) throw taskError('UNSUPPORTED_FORMAT', `Cannot tell the format of "${file.name}": upload a .csv or .xlsx file, or give format`, ['input', 'format']);
   let stored: StoredFile;
   try {
     stored = await storeFile(services, file.stream(), {
