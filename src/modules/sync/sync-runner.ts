@@ -49,6 +49,8 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
   const executor = { instanceId, lookbackSeconds: options.lookbackSeconds ?? 300, pageAttempts: options.pageAttempts, pageRetryDelayMs: options.pageRetryDelayMs };
   const log = services.logger.child({ component: 'sync-runner', instanceId });
   const stopped = new AbortController();
+  /** Runs whose executor threw: their heartbeat stops, so a release that keeps failing lets them go stale and be reaped. */
+  const releasing = new Set<string>();
   // On an exclusive database every RUNNING run found by the first reap is orphaned, however fresh
   // its heartbeat; that sweep is repeated until it succeeds once.
   let sweepAll = options.exclusiveDatabase === true;
@@ -82,7 +84,8 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
     },
     claim: async (limit) => {
       const runs: SyncRun[] = [];
-      while (runs.length < limit) {
+      // Stopping ends a claim round between runs, so a backlog stays PENDING for the next process.
+      while (runs.length < limit && !stopped.signal.aborted) {
         const run = await claimRun(services, instanceId);
         if (!run) break;
         runs.push(run);
@@ -94,6 +97,7 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
     heartbeat: {
       everyMs: options.heartbeatMs ?? 5000,
       beat: async (run, ctx) => {
+        if (releasing.has(run.id)) return;
         const stop = await beatRun(services, run.id, instanceId);
         if (stop) ctx.abort(new RunStopped(stop));
       },
@@ -103,9 +107,11 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
       try {
         await executeRun(services, executor, run, ctx.signal);
       } catch (error) {
+        releasing.add(run.id);
         log[isDatabaseOutage(error) ? 'warn' : 'error']({ err: error, runId: run.id }, 'sync run stopped by an error; releasing it to resume');
         await release(run, error);
       } finally {
+        releasing.delete(run.id);
         services.metrics?.syncRunsExecuting.dec();
       }
       // A released run is resumed at once, not at the next poll.
