@@ -30,8 +30,10 @@ export interface TransactionServices {
  * Runs `work` in one database transaction; the events it emits are published only once the
  * transaction has committed, so no subscriber ever hears of a change that was rolled back. The
  * before-commit hooks (the outbox) write with the same transaction, just before it commits.
+ * `onCommit` runs once committed and before the hooks: what must be recorded before anyone hears
+ * of the change (a sync's metrics and summary log come before its published events).
  */
-export async function transact<T>(services: TransactionServices, actor: string, work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+export async function transact<T>(services: TransactionServices, actor: string, work: (tx: Tx, emit: Emit) => Promise<T>, onCommit?: (value: T) => Promise<void> | void): Promise<T> {
   const events: DomainEvent[] = [];
   const followUps: (() => void)[] = [];
   const result = await services.prisma.$transaction(
@@ -45,6 +47,7 @@ export async function transact<T>(services: TransactionServices, actor: string, 
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
+  await onCommit?.(result);
   for (const hook of services.commitHooks.afterCommit) hook(events);
   for (const followUp of followUps) followUp();
   return result;

@@ -249,8 +249,7 @@ async function syncPage(
       newestRemoteChange: outcome.maxRemoteUpdatedAt,
     };
     return { advance, written: outcome };
-  });
-  recordSyncPage(services.metrics, attempt, phase, outcome);
+  }, (outcome) => recordSyncPage(services.metrics, attempt, phase, outcome));
   if (outcome.repushed > 0) services.wake?.('pushes');
   return next;
 }

@@ -165,12 +165,14 @@ export interface PageAdvance {
  * Commits one page: `write` stores its rows with the transaction, then the run advances (counters,
  * cursor, heartbeat) in the same transaction, so a crash leaves the run exactly at its last
  * committed page. A run no longer the lease's (reaped and taken over) rolls the page back.
+ * `onCommit` (the page's metrics) runs once committed, before the page's events are published.
  */
 export async function commitPage<T>(
   services: AppServices,
   lease: RunLease,
   run: SyncRun,
   write: (tx: Tx, emit: Emit) => Promise<{ advance: PageAdvance; written: T }>,
+  onCommit?: (written: T) => void,
 ): Promise<{ run: SyncRun; written: T }> {
   const committed = await transact(services, 'sync', async (tx, emit) => {
     const { advance, written } = await write(tx, emit);
@@ -200,7 +202,7 @@ export async function commitPage<T>(
     );
     if (rows.length === 0) throw new RunStopped('lost');
     return { run: normalizeRun(rows[0]!), written };
-  });
+  }, (committed) => onCommit?.(committed.written));
   services.events.publishSyncProgress(progressEvent(committed.run));
   return committed;
 }
@@ -260,14 +262,18 @@ export async function finishRun(services: AppServices, lease: RunLease, run: Syn
     if (!final) return null;
     if (status !== 'CANCELLED') emit(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error });
     return { final, delisted };
+  }, async (ended) => {
+    // Metric and summary log first, then the terminal event is published and webhooks woken.
+    if (!ended) return;
+    const { final, delisted } = ended;
+    recordSyncRunFinished(services.metrics, lease, status);
+    const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} conflict(s)`;
+    await writeSyncLogs(services.prisma, services.logger, final, [
+      { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
+    ]);
   });
   if (!ended) return (await services.prisma.syncRun.findUnique({ where: { id: run.id } })) ?? run;
-  const { final, delisted } = ended;
-  recordSyncRunFinished(services.metrics, lease, status);
-  const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} conflict(s)`;
-  await writeSyncLogs(services.prisma, services.logger, final, [
-    { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
-  ]);
+  const { final } = ended;
   services.events.publishSyncProgress(progressEvent(final));
   publishRun(services, final);
   return final;
