@@ -4,6 +4,7 @@
  * `connectors/<vendor>/channel.ts` defines one; `channels.ts` assembles them.
  */
 import { z } from 'zod';
+import type { Env } from '../env.js';
 import type { Channel, Connector, ConnectorAccount, ConnectorContext, Fulfillment } from './connector.js';
 
 /** A credential field: a non-empty string, with messages naming the field. */
@@ -13,10 +14,10 @@ export const secret = (field: string) => z.string({ error: `${field} is required
 export interface DeclaredAccountSpec {
   name: string;
   fulfillment?: Fulfillment;
-  /** The environment variable of each credential field. */
-  credentials: Record<string, string>;
+  /** The environment variable of each credential field (a name env.ts's schema knows: a typo does not compile). */
+  credentials: Record<string, keyof Env>;
   /** The variable giving the API's base URL; required when the channel has no default host. */
-  baseUrlEnv: string;
+  baseUrlEnv: keyof Env;
 }
 
 export interface ChannelDefinition<C extends Channel = Channel> {
