@@ -11,10 +11,10 @@ import { aggregateBatchAsyncTask } from './modules/production/batch-aggregate-as
 import { exportBatchesTask } from './modules/production/batch-export.js';
 import { importBatchesTask } from './modules/production/batch-import.task.js';
 import { BATCH_REPORT_KIND, batchReportTask } from './modules/reports/batch-report.task.js';
-import { retainLogs } from './modules/sync/sync.retention.js';
+import { DEFAULT_RETENTION_BATCH, retainLogs } from './modules/sync/sync.retention.js';
 import { registerTaskKinds } from './modules/tasks/task-kinds.js';
 import { retainTasks } from './modules/tasks/task-retention.js';
-import { DEFAULT_RETENTION_BATCH, declareScheduledTasks, type ScheduledTask } from './scheduler/handlers.js';
+import { declareScheduledTasks, type ScheduledTask } from './scheduler/handlers.js';
 
 const DEFAULT_LOG_RETENTION_DAYS = 30;
 

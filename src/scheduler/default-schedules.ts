@@ -4,7 +4,7 @@
  * row, so an edit (another cron, disabled) survives restarts.
  */
 import type { Channel, Prisma, PrismaClient, ScheduleKind } from '../generated/prisma/client.js';
-import { scheduledTasks } from './handlers.js';
+import { declaredScheduledTasks } from './handlers.js';
 import { nextFireTime, spreadOffset, type Timing } from './schedule-timing.js';
 
 /** Prefix of schedules created through the API (createSchedule); only those can be deleted. */
@@ -44,7 +44,7 @@ export function defaultSchedulesFor(accounts: Array<{ id: string; channel: Chann
 }
 
 /** The schedules that are not about one account: the declared scheduled tasks (src/registry.ts). */
-const systemSchedules = (): DefaultSchedule[] => scheduledTasks().map(({ key, kind, cron, intervalSeconds, anchor }) => ({ key, kind, cron, intervalSeconds, anchor }));
+const systemSchedules = (): DefaultSchedule[] => declaredScheduledTasks().map(({ key, kind, cron, intervalSeconds, anchor }) => ({ key, kind, cron, intervalSeconds, anchor }));
 
 /**
  * Creates the default schedules that do not exist yet (by key; concurrent callers on other

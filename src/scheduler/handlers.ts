@@ -14,9 +14,6 @@ export const BUILT_IN_KINDS = ['SYNC'] as const;
 
 export type HandledKind = Exclude<ScheduleKind, (typeof BUILT_IN_KINDS)[number]>;
 
-/** Rows one retention delete statement removes at most, by default (a long delete would hold the table). */
-export const DEFAULT_RETENTION_BATCH = 5000;
-
 export interface Firing {
   scheduleId: string;
   key: string;
@@ -57,15 +54,14 @@ export function declareScheduledTasks(declared: readonly ScheduledTask[]): void 
 }
 
 /** The declared scheduled tasks, whose schedule rows the scheduler ensures. */
-export function scheduledTasks(): ScheduledTask[] {
+export function declaredScheduledTasks(): ScheduledTask[] {
   return [...tasks.values()];
 }
 
-/** Adds what a firing of `kind` does; every handler runs at each firing. Returns an unregister function. */
-export function registerScheduledHandler(kind: HandledKind, handler: ScheduledHandler): () => void {
+/** Adds what a firing of `kind` does; every handler runs at each firing. */
+function registerScheduledHandler(kind: HandledKind, handler: ScheduledHandler): void {
   if ((BUILT_IN_KINDS as readonly string[]).includes(kind)) throw new Error(`${kind} schedules are run by the scheduler itself`);
   handlers.set(kind, [...(handlers.get(kind) ?? []), handler]);
-  return () => handlers.set(kind, (handlers.get(kind) ?? []).filter((h) => h !== handler));
 }
 
 /** Replaces every handler of `kind` (tests swap in their own); returns a function that puts the previous ones back. */

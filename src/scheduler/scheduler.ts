@@ -16,8 +16,9 @@ import nodeSchedule from 'node-schedule';
 import type { Prisma, Schedule } from '../generated/prisma/client.js';
 import type { Actor, AppServices } from '../core/services.js';
 import { triggerSync } from '../modules/sync/sync-run.service.js';
+import { DEFAULT_RETENTION_BATCH } from '../modules/sync/sync.retention.js';
 import { ensureDefaultSchedules } from './default-schedules.js';
-import { DEFAULT_RETENTION_BATCH, scheduledHandler, type Firing } from './handlers.js';
+import { scheduledHandler, type Firing } from './handlers.js';
 import { nextFireTime } from './schedule-timing.js';
 import { isSchedulerPaused } from './schedule.service.js';
 

@@ -4,7 +4,9 @@
  * so a table with millions of old rows is never held by one long delete.
  */
 import type { AppServices } from '../../core/services.js';
-import { DEFAULT_RETENTION_BATCH } from '../../scheduler/handlers.js';
+
+/** Rows one retention delete statement removes at most, by default (a long delete would hold the table). */
+export const DEFAULT_RETENTION_BATCH = 5000;
 
 export interface LogRetentionResult {
   cutoff: Date;

@@ -1,9 +1,8 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppServices } from '../../core/services.js';
-import { DEFAULT_RETENTION_BATCH } from '../../scheduler/handlers.js';
 import { unlinkFiles } from '../files/file.store.js';
-import { retainRunSeen } from '../sync/sync.retention.js';
+import { DEFAULT_RETENTION_BATCH, retainRunSeen } from '../sync/sync.retention.js';
 import { settingsOf } from './task.settings.js';
 
 export interface TaskCleanup {
