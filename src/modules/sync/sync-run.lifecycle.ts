@@ -47,7 +47,7 @@ const activeMs = (lease: RunLease) => lease.activeMsBefore + (Date.now() - lease
 /** A run resumed after this many crashes of its executor (failures other than an outage) is failed instead: no crash loop. */
 const MAX_CRASH_RESUMES = 3;
 
-export function publishRun(services: AppServices, run: SyncRun): void {
+function publishRun(services: AppServices, run: SyncRun): void {
   services.events.publishSyncRun({ runId: run.id, accountId: run.accountId, status: run.status });
 }
 
