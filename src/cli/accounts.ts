@@ -1,10 +1,10 @@
 /** Turns what an operator types (an account id, an account name, or a channel) into accounts. */
-import { channels as CHANNELS } from '../connectors/channels.js';
-import type { Channel } from '../connectors/connector.js';
+// The names only: the CLI talks to the API and needs none of the connectors.
+import { channelNames as CHANNELS, type Channel } from '../connectors/channel-names.js';
 import type { ApiClient } from './api-client.js';
 import { CliError } from './cli-error.js';
 
-export { channels as CHANNELS } from '../connectors/channels.js';
+export { channelNames as CHANNELS } from '../connectors/channel-names.js';
 
 export interface AccountRef {
   id: string;

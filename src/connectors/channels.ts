@@ -4,7 +4,7 @@
  * enum read it; to add a channel, add its `connectors/<vendor>/channel.ts` here.
  */
 import type { ChannelDefinition } from './channel.js';
-import type { Channel } from './connector.js';
+import { channelNames, type Channel } from './channel-names.js';
 import { emagChannel } from './emag/channel.js';
 import { ozonChannel } from './ozon/channel.js';
 import { storefrontChannel } from './storefront/channel.js';
@@ -17,8 +17,5 @@ export const channelRegistry: { readonly [C in Channel]: ChannelDefinition<C> } 
   STOREFRONT: storefrontChannel,
 };
 
-/** Every channel, in registry order. */
-export const channels = Object.keys(channelRegistry) as [Channel, ...Channel[]];
-
-/** The credential fields of a channel (what a client must send), in order. */
-export const credentialFields = (channel: Channel): string[] => Object.keys(channelRegistry[channel].credentials.shape);
+/** Every channel, in the order of channel-names.ts. */
+export const channels = [...channelNames] as [Channel, ...Channel[]];

@@ -6,8 +6,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from './shared/logger.js';
 import type { BudgetRegistry } from './shared/rate-limit.js';
 import type { TargetPolicy } from '../modules/outbound/target-policy.js';
+import type { Channel } from './channel-names.js';
 
-export type Channel = 'EMAG' | 'OZON' | 'WILDBERRIES' | 'STOREFRONT';
+export type { Channel };
 export type Fulfillment = 'MAIN' | 'FBE';
 
 /** `limit` requests per `periodMs`, for one account and one endpoint class. */
