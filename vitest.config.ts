@@ -17,6 +17,7 @@ const dbFree = [
   'tests/architecture/**/*.test.ts',
   'tests/schema.test.ts',
   'tests/scheduler/timing.test.ts',
+  'tests/sync/runner-stop.test.ts',
   'tests/platform/startup-failure.test.ts',
 ];
 
