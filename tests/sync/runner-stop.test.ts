@@ -3,37 +3,61 @@ import { describe, expect, it } from 'vitest';
 import type { AppServices } from '../../src/core/services.js';
 import { startSyncRunner, type SyncRunner } from '../../src/modules/sync/sync-runner.js';
 
-// A database with a backlog of waiting runs, in memory: only the claim answers; every other
-// statement fails (the claimed run's executor and its release then give up at once).
-function backlogDatabase(onClaim: (claims: number) => void) {
+const fakeRun = (n: number) => ({ id: `00000000-0000-4000-8000-00000000000${n}`, status: 'RUNNING', percent: 0, pagesDone: 0, resumedCount: 0, crashCount: 0 });
+
+// A database in memory with `backlog` waiting runs: the claim, the reap and the heartbeat answer;
+// every other statement fails (so a claimed run's executor throws, and its release keeps failing).
+function fakeDatabase(backlog: number, onClaim: (claims: number) => void = () => {}) {
   let claims = 0;
+  let beats = 0;
   const fail = () => Promise.reject(new Error('not in this test'));
   const prisma = new Proxy(
     {
       $queryRawUnsafe: async (sql: string) => {
-        if (!sql.includes('WITH picked')) return [];
-        claims++;
-        onClaim(claims);
-        return [{ id: `00000000-0000-4000-8000-00000000000${claims}`, status: 'RUNNING', percent: 0, pagesDone: 0, resumedCount: 0, crashCount: 0 }];
+        if (sql.includes('"heartbeatAt" = now() WHERE id')) {
+          beats++;
+          return [{ cancelRequestedAt: null }];
+        }
+        if (sql.includes('WITH picked')) {
+          if (claims >= backlog) return [];
+          claims++;
+          onClaim(claims);
+          return [fakeRun(claims)];
+        }
+        if (sql.includes("SET status = 'INTERRUPTED', \"ownerId\" = NULL, \"heartbeatAt\" = NULL\n      WHERE status = 'RUNNING'")) return [];
+        return fail();
       },
     },
     { get: (target, key) => (key in target ? (target as any)[key] : new Proxy(fail, { get: () => fail })) },
   );
-  return { prisma, claims: () => claims };
+  const services = { prisma, logger: pino({ level: 'silent' }), events: new Proxy({}, { get: () => () => {} }), commitHooks: { beforeCommit: [], afterCommit: [] } } as unknown as AppServices;
+  return { services, claims: () => claims, beats: () => beats };
 }
 
-describe('sync runner stop', () => {
+describe('sync runner stop and release', () => {
   it('stops claiming as soon as it is stopping: the backlog stays waiting for the next process', async () => {
     let runner: SyncRunner | undefined;
     let stopping: Promise<void> | undefined;
-    const db = backlogDatabase((claims) => {
+    const db = fakeDatabase(10, (claims) => {
       if (claims === 1) stopping = runner!.stop();
     });
-    const logger = pino({ level: 'silent' });
-    const services = { prisma: db.prisma, logger, events: new Proxy({}, { get: () => () => {} }), commitHooks: { beforeCommit: [], afterCommit: [] } } as unknown as AppServices;
-    runner = startSyncRunner(services, { concurrency: 4, pollMs: 10 });
+    runner = startSyncRunner(db.services, { concurrency: 4, pollMs: 10 });
     for (let i = 0; i < 200 && !stopping; i++) await new Promise((r) => setTimeout(r, 5));
     await stopping;
     expect(db.claims()).toBe(1);
+  });
+
+  it('a run whose executor threw gets no more heartbeats while its release keeps failing (it goes stale and is reaped)', async () => {
+    const db = fakeDatabase(1);
+    const runner = startSyncRunner(db.services, { concurrency: 1, pollMs: 20, heartbeatMs: 5 });
+    try {
+      for (let i = 0; i < 200 && db.claims() === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50));
+      const before = db.beats();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(db.beats() - before).toBe(0);
+    } finally {
+      await runner.stop();
+    }
   });
 });
