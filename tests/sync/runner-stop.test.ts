@@ -10,7 +10,12 @@ const fakeRun = (n: number) => ({ id: `00000000-0000-4000-8000-00000000000${n}`,
 function fakeDatabase(backlog: number, onClaim: (claims: number) => void = () => {}) {
   let claims = 0;
   let beats = 0;
-  const fail = () => Promise.reject(new Error('not in this test'));
+  // Heartbeats counted when each failing statement (the executor's, then every release attempt) ran.
+  const beatsAtFailure: number[] = [];
+  const fail = () => {
+    beatsAtFailure.push(beats);
+    return Promise.reject(new Error('not in this test'));
+  };
   const prisma = new Proxy(
     {
       $queryRawUnsafe: async (sql: string) => {
@@ -31,7 +36,7 @@ function fakeDatabase(backlog: number, onClaim: (claims: number) => void = () =>
     { get: (target, key) => (key in target ? (target as any)[key] : new Proxy(fail, { get: () => fail })) },
   );
   const services = { prisma, logger: pino({ level: 'silent' }), events: new Proxy({}, { get: () => () => {} }), commitHooks: { beforeCommit: [], afterCommit: [] } } as unknown as AppServices;
-  return { services, claims: () => claims, beats: () => beats };
+  return { services, claims: () => claims, beatsAtFailure };
 }
 
 describe('sync runner stop and release', () => {
@@ -51,11 +56,11 @@ describe('sync runner stop and release', () => {
     const db = fakeDatabase(1);
     const runner = startSyncRunner(db.services, { concurrency: 1, pollMs: 20, heartbeatMs: 5 });
     try {
-      for (let i = 0; i < 200 && db.claims() === 0; i++) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, 50));
-      const before = db.beats();
-      await new Promise((r) => setTimeout(r, 200));
-      expect(db.beats() - before).toBe(0);
+      // Waits for several release attempts (each ~20 ms apart, heartbeats every 5 ms), then compares
+      // the heartbeat count at the first release attempt with the one at the last.
+      for (let i = 0; i < 400 && db.beatsAtFailure.length < 8; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(db.beatsAtFailure.length).toBeGreaterThanOrEqual(8);
+      expect(db.beatsAtFailure.at(-1)).toBe(db.beatsAtFailure[1]);
     } finally {
       await runner.stop();
     }

@@ -82,16 +82,14 @@ export function startSyncRunner(services: AppServices, options: SyncRunnerOption
       await reapStaleRuns(services, log, instanceId, worker?.running() ?? [], all ? 'all' : new Date(Date.now() - staleAfterMs));
       if (all) sweepAll = false;
     },
-    claim: async (limit) => {
-      const runs: SyncRun[] = [];
-      // Stopping ends a claim round between runs, so a backlog stays PENDING for the next process.
-      while (runs.length < limit && !stopped.signal.aborted) {
-        const run = await claimRun(services, instanceId);
-        if (!run) break;
-        runs.push(run);
-      }
-      return runs;
+    // One run per claim: a failing claim strands no run claimed before it, and the worker sees a stop
+    // between claims, so a backlog stays PENDING for the next process.
+    claim: async () => {
+      if (stopped.signal.aborted) return [];
+      const run = await claimRun(services, instanceId);
+      return run ? [run] : [];
     },
+    more: (claimed) => claimed.length > 0,
     key: (run) => run.id,
     describe: (run) => ({ runId: run.id }),
     heartbeat: {
