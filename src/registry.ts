@@ -18,7 +18,7 @@ import { declareScheduledTasks, type ScheduledTask } from './scheduler/handlers.
 
 const DEFAULT_LOG_RETENTION_DAYS = 30;
 
-export const scheduledTasks: readonly ScheduledTask[] = [
+const scheduledTasks: readonly ScheduledTask[] = [
   {
     key: 'log-retention',
     kind: 'LOG_RETENTION',

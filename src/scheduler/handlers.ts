@@ -10,9 +10,9 @@ import type { AppServices } from '../core/services.js';
 import type { Timing } from './schedule-timing.js';
 
 /** Kinds the scheduler handles itself; registering them is refused. */
-export const BUILT_IN_KINDS = ['SYNC'] as const;
+const BUILT_IN_KINDS = ['SYNC'] as const;
 
-export type HandledKind = Exclude<ScheduleKind, (typeof BUILT_IN_KINDS)[number]>;
+type HandledKind = Exclude<ScheduleKind, (typeof BUILT_IN_KINDS)[number]>;
 
 export interface Firing {
   scheduleId: string;

@@ -144,7 +144,7 @@ export async function startRun(services: AppServices, run: SyncRun): Promise<voi
 }
 
 /** How one committed page moves its run on. */
-export interface PageAdvance {
+interface PageAdvance {
   phase: Phase;
   created: number;
   updated: number;
@@ -212,7 +212,7 @@ export function countFailedPage(services: AppServices, run: SyncRun): Promise<Sy
   return services.prisma.syncRun.update({ where: { id: run.id }, data: { pageFailures: { increment: 1 } } });
 }
 
-export type FinalStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'CANCELLED';
+type FinalStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'CANCELLED';
 
 const TERMINAL_EVENT = { SUCCESS: 'sync.completed', PARTIAL: 'sync.completed', FAILED: 'sync.failed' } as const;
 

@@ -6,7 +6,7 @@
 import type { AppServices } from '../../core/services.js';
 import type { SendOutcome } from './webhook.sender.js';
 
-export interface AttemptRecord {
+interface AttemptRecord {
   delivery: { id: string; attempts: number };
   outcome: SendOutcome;
   status: 'PENDING' | 'SUCCESS' | 'FAILED';
@@ -15,7 +15,7 @@ export interface AttemptRecord {
 }
 
 /** Resolves true once the attempt is logged, false when its delivery was not (its lease was lost, or the webhook deleted). */
-export type RecordAttempt = (item: AttemptRecord) => Promise<boolean>;
+type RecordAttempt = (item: AttemptRecord) => Promise<boolean>;
 
 /** At most this many outcomes per statement. */
 const GROUP = 200;

@@ -13,7 +13,7 @@ import { signedHeaders } from './webhook.signing.js';
 import { checkLiteralHost, guardedLookup, TargetRefused } from '../outbound/target-policy.js';
 
 /** Longest response body excerpt kept, in bytes. */
-export const EXCERPT_BYTES = 1024;
+const EXCERPT_BYTES = 1024;
 /** Response bytes read at most (the rest is dropped with the connection). */
 const MAX_READ_BYTES = 64 * 1024;
 
@@ -37,7 +37,7 @@ export interface SendOutcome {
   success: boolean;
 }
 
-export interface WebhookSender {
+interface WebhookSender {
   /** One attempt; null when `cancel` cut it (nothing to record). */
   send(delivery: OutgoingDelivery, cancel: AbortSignal): Promise<SendOutcome | null>;
   /** Closes the kept-alive connections. */
