@@ -20,16 +20,23 @@ export interface RateLimitRule {
 /** Per endpoint class overrides, e.g. `{ orders: { limit: 12, periodMs: 1000 } }`. */
 export type RateLimitOverrides = Partial<Record<string, RateLimitRule>>;
 
-/** Non-secret, per-account knobs. */
+/**
+ * Non-secret, per-account knobs. Each channel accepts the subset its `channel.ts` `options` schema
+ * lists (the API serves that list, the account stores it); everything is optional with a default.
+ */
 export interface ConnectorOptions {
   /** Items per listing request; default: the vendor's maximum that keeps requests cheap. */
   pageSize?: number;
-  /** Wildberries: base URLs of its three hosts; each defaults to `baseUrl`. */
-  hosts?: Partial<Record<'content' | 'prices' | 'marketplace', string>>;
-  /** Warehouse used by pushStock items without one (Ozon, Wildberries, eMAG); default: none/1. */
+  /** Wildberries: base URLs of its hosts; each defaults to the vendor's public host (or `baseUrl` for a simulator). */
+  hosts?: Partial<Record<'content' | 'prices' | 'marketplace' | 'statistics', string>>;
+  /** Warehouse used by pushStock items without one (Ozon, Wildberries, eMAG); default: the only one the seller has. */
   defaultWarehouseId?: string;
   /** Storefront: currency of product prices when the API omits it; default RON. */
   currency?: string;
+  /** eMAG: IANA zone of the platform's dates; default by host (.ro Europe/Bucharest, .bg Europe/Sofia, .hu Europe/Budapest). */
+  timeZone?: string;
+  /** eMAG: acknowledge each new order after reading it (an order system must; a reporting one must not); default false. */
+  acknowledgeOrders?: boolean;
 }
 
 /** What the app stores per marketplace account (credentials decrypted by the caller). */
@@ -92,6 +99,18 @@ export type HttpObserver = (observation: HttpObservation) => void;
 
 export type ListingStatus = 'ACTIVE' | 'INACTIVE' | 'DELISTED';
 
+/** What sellers look at besides price and stock, where the marketplace gives it. */
+export interface ListingContent {
+  description?: string;
+  brand?: string;
+  /** The marketplace's category name (or id when it gives no name). */
+  category?: string;
+  /** Absolute image URLs, main image first. */
+  images?: string[];
+  /** EAN/GTIN/barcodes as the marketplace stores them. */
+  barcodes?: string[];
+}
+
 export interface RemoteListing {
   /** The marketplace's id of this offer; opaque, pass it back to pushStock/pushPrice. */
   externalId: string;
@@ -108,6 +127,13 @@ export interface RemoteListing {
   /** The vendor's own status value, for display and debugging. */
   remoteStatus: string;
   remoteUpdatedAt?: Date;
+  /** Absent when this listing call does not read content (the stored content is then kept). */
+  content?: ListingContent;
+  /**
+   * Why the marketplace refuses or hides the offer (validation, moderation, rejection), in its own
+   * words; `[]` when it reports none. Absent when this call does not read them (stored ones kept).
+   */
+  rejectionReasons?: string[];
 }
 
 export type OrderStatus = 'NEW' | 'PROCESSING' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'RETURNED';
@@ -188,9 +214,24 @@ export interface PushResult {
   errorKind?: ErrorKind;
 }
 
+/** One host or scope an account uses, as `testConnection` found it. */
+export interface ConnectionCheck {
+  /** What was checked, e.g. `content API (content-api.wildberries.ru)` or `orders scope`. */
+  name: string;
+  ok: boolean;
+  /** Set when `ok` is false. */
+  kind?: 'AUTH' | 'NETWORK' | 'RATE_LIMIT' | 'REMOTE';
+  message?: string;
+}
+
+/**
+ * The whole answer of `testConnection`: ok only when every check passed; on failure `kind` and
+ * `message` are those of the first failed check, and `message` names it. `checks` lists every
+ * host and scope the account will use, in the order they were tried.
+ */
 export type ConnectionResult =
-  | { ok: true }
-  | { ok: false; kind: 'AUTH' | 'NETWORK' | 'RATE_LIMIT' | 'REMOTE'; message: string };
+  | { ok: true; checks?: ConnectionCheck[] }
+  | { ok: false; kind: 'AUTH' | 'NETWORK' | 'RATE_LIMIT' | 'REMOTE'; message: string; checks?: ConnectionCheck[] };
 
 export interface ConnectorCapabilities {
   /** INCREMENTAL narrows the listing server-side; false means INCREMENTAL is a full scan. */

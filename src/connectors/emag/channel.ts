@@ -1,11 +1,26 @@
 import { z } from 'zod';
-import { secret, type ChannelDefinition } from '../channel.js';
+import { optionFields, secret, type ChannelDefinition } from '../channel.js';
 import { EmagConnector } from './connector.js';
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export const emagChannel: ChannelDefinition<'EMAG'> = {
   channel: 'EMAG',
   description: 'eMAG Marketplace (MAIN or FBE fulfillment).',
   credentials: z.strictObject({ username: secret('username'), password: secret('password') }),
+  options: z.strictObject({
+    pageSize: optionFields.pageSize,
+    defaultWarehouseId: optionFields.defaultWarehouseId,
+    timeZone: z.string({ error: 'timeZone must be a string' }).trim().refine(isTimeZone, 'timeZone must be an IANA zone such as Europe/Bucharest').optional(),
+    acknowledgeOrders: z.boolean({ error: 'acknowledgeOrders must be true or false' }).optional(),
+  }),
   defaultBaseUrl: 'https://marketplace-api.emag.ro/api-3',
   declared: [
     { name: 'eMAG MAIN', fulfillment: 'MAIN', credentials: { username: 'EMAG_MAIN_USERNAME', password: 'EMAG_MAIN_PASSWORD' }, baseUrlEnv: 'EMAG_MAIN_URL' },

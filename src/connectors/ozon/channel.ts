@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret, type ChannelDefinition } from '../channel.js';
+import { optionFields, secret, type ChannelDefinition } from '../channel.js';
 import { OzonConnector } from './connector.js';
 
 export const ozonChannel: ChannelDefinition<'OZON'> = {
@@ -8,6 +8,10 @@ export const ozonChannel: ChannelDefinition<'OZON'> = {
   credentials: z.strictObject({
     clientId: z.string({ error: 'clientId is required' }).trim().regex(/^\d+$/, 'clientId must be digits (the Client-Id of the Ozon seller)'),
     apiKey: secret('apiKey'),
+  }),
+  options: z.strictObject({
+    pageSize: optionFields.pageSize,
+    defaultWarehouseId: optionFields.defaultWarehouseId,
   }),
   defaultBaseUrl: 'https://api-seller.ozon.ru',
   declared: [{ name: 'Ozon', credentials: { clientId: 'OZON_CLIENT_ID', apiKey: 'OZON_API_KEY' }, baseUrlEnv: 'OZON_URL' }],

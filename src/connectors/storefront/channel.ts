@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import { secret, type ChannelDefinition } from '../channel.js';
+import { optionFields, secret, type ChannelDefinition } from '../channel.js';
 import { StorefrontConnector } from './connector.js';
 
 export const storefrontChannel: ChannelDefinition<'STOREFRONT'> = {
   channel: 'STOREFRONT',
   description: 'The own storefront backend.',
   credentials: z.strictObject({ token: secret('token') }),
+  options: z.strictObject({
+    pageSize: optionFields.pageSize,
+    currency: z.string({ error: 'currency must be a string' }).trim().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as RON').optional(),
+  }),
   defaultBaseUrl: null,
   declared: [{ name: 'Storefront', credentials: { token: 'STOREFRONT_TOKEN' }, baseUrlEnv: 'STOREFRONT_URL' }],
   connect: (account, context) => new StorefrontConnector(account, context),
