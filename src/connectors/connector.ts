@@ -186,6 +186,12 @@ export interface ListProductsQuery {
 export interface ListOrdersQuery {
   /** Orders created or changed since then; default: the vendor's default window. */
   since?: Date;
+  /**
+   * External ids of orders the app still holds open (not delivered, cancelled or returned). A
+   * connector whose listing cannot see status changes of older orders re-reads these and yields
+   * the changed ones too; others ignore it.
+   */
+  openOrderIds?: string[];
   startCursor?: string;
   signal?: AbortSignal;
 }
