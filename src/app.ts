@@ -228,6 +228,8 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       await taskRunner?.stop();
       services.taskRunner = undefined;
       await ws?.close();
+      // Requests still waiting for a slot get their 503 now rather than after the queue timeout.
+      admission?.close();
       if (server) {
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));

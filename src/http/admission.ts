@@ -33,12 +33,22 @@ export const defaultAdmissionOptions = (database: 'postgres' | 'pglite'): Admiss
   retryAfterSeconds: 1,
 });
 
-/** client_gone: the client left while waiting; nobody reads the answer, so it is not counted as shed. */
-export type ShedReason = 'queue_timeout' | 'queue_full' | 'client_gone';
+/**
+ * client_gone: the client left while waiting; nobody reads the answer, so it is not counted as shed.
+ * stopping: the service is stopping (another instance, or this one restarted, will serve a retry).
+ */
+export type ShedReason = 'queue_timeout' | 'queue_full' | 'client_gone' | 'stopping';
+
+const SHED_MESSAGES: Record<ShedReason, string> = {
+  queue_timeout: 'The server is busy; retry later',
+  queue_full: 'Too many requests are waiting; retry later',
+  client_gone: 'The client left',
+  stopping: 'The server is stopping; retry later',
+};
 
 export class Shed extends Error {
   constructor(readonly reason: ShedReason) {
-    super(reason === 'queue_full' ? 'Too many requests are waiting; retry later' : reason === 'client_gone' ? 'The client left' : 'The server is busy; retry later');
+    super(SHED_MESSAGES[reason]);
   }
 }
 
@@ -59,6 +69,11 @@ export interface Admission {
    * client leaves while it waits is dropped from the queue. Rejects with `Shed`.
    */
   admit(res: ServerResponse, key: string, priority?: boolean): Promise<void>;
+  /**
+   * The service is stopping: every waiting request is shed now (its timer cleared, so nothing of
+   * the queue outlives the app) and every later one on arrival; requests holding a slot finish.
+   */
+  close(): void;
   /** Called with the reason of every shed request (not for a client that left). */
   onShed?: (reason: ShedReason) => void;
 }
@@ -66,6 +81,7 @@ export interface Admission {
 export function createAdmission(options: AdmissionOptions): Admission {
   let active = 0;
   let queued = 0;
+  let closed = false;
   const priority: Waiter[] = [];
   // Insertion order of a Map is the round-robin order: a served key moves to the back.
   const queues = new Map<string, Waiter[]>();
@@ -116,6 +132,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
     admit(res, key, isPriority = false) {
       // Gone before asking: holding a slot for it would leak the slot ('close' does not fire again).
       if (res.closed) return Promise.reject(new Shed('client_gone'));
+      if (closed) return shed('stopping');
       const hold = () => {
         active++;
         res.once('close', release);
@@ -168,6 +185,14 @@ export function createAdmission(options: AdmissionOptions): Admission {
         // A slot may be free (the queue was not empty only because of other keys' timing).
         dispatch();
       });
+    },
+    close() {
+      closed = true;
+      for (const waiter of [...priority, ...[...queues.values()].flat()]) {
+        remove(waiter);
+        waiter.reject(new Shed('stopping'));
+        admission.onShed?.('stopping');
+      }
     },
   };
 

@@ -209,10 +209,11 @@ describe('overload: the admission queue', () => {
     holder.finish();
     await b1;
     expect(admission.queued).toBe(1);
-    void c;
     // The abandoned request settles (its handler ends), not counted as shed.
     await expect(goneAdmitted).rejects.toMatchObject({ reason: 'client_gone' });
     expect(shed).toEqual(['queue_full']);
+    admission.close();
+    await expect(c).rejects.toMatchObject({ reason: 'stopping' });
   });
 
   it('sheds a new request of the longest queue itself instead of its own queued ones', async () => {
@@ -228,6 +229,28 @@ describe('overload: the admission queue', () => {
     expect(admission.queued).toBe(2);
     holder.finish();
     await queued[0];
+    admission.close();
+    await expect(queued[1]).rejects.toMatchObject({ reason: 'stopping' });
+  });
+
+  it('sheds every waiting request at once when the service stops, and each later one on arrival', async () => {
+    const shed: string[] = [];
+    // A queue timeout far beyond the test: only close() can settle the waiters in time.
+    const admission = createAdmission({ concurrency: 1, queueTimeoutMs: 600_000, maxQueue: 10, reserve: 1, retryAfterSeconds: 1 });
+    admission.onShed = (reason) => shed.push(reason);
+    const holder = response();
+    await admission.admit(holder, 'a');
+    const waiting = [admission.admit(response(), 'a'), admission.admit(response(), 'b')];
+    expect(admission.queued).toBe(2);
+    admission.close();
+    for (const w of waiting) await expect(w).rejects.toMatchObject({ reason: 'stopping' });
+    expect(admission.queued).toBe(0);
+    await expect(admission.admit(response(), 'c')).rejects.toMatchObject({ reason: 'stopping' });
+    await expect(admission.admit(response(), 'c', true)).rejects.toMatchObject({ reason: 'stopping' });
+    expect(shed).toEqual(['stopping', 'stopping', 'stopping', 'stopping']);
+    // The request that held a slot finishes normally.
+    holder.finish();
+    expect(admission.active).toBe(0);
   });
 
   it('gives sync triggers of an OPERATOR or above priority and nothing else', () => {

@@ -141,7 +141,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     httpShed: new Counter({
       name: `${PREFIX}http_requests_shed_total`,
-      help: 'HTTP requests answered 503 + Retry-After by admission control, by reason: queue_timeout (waited too long for a slot), queue_full.',
+      help: 'HTTP requests answered 503 + Retry-After by admission control, by reason: queue_timeout (waited too long for a slot), queue_full, stopping (the instance was stopping).',
       labelNames: ['reason'],
       registers,
     }),
