@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { AppServices, Actor } from '../core/services.js';
@@ -7,8 +7,11 @@ import type { GraphQLHandler } from './yoga.js';
 import { addressOf } from './request-limits.plugin.js';
 import { authenticate } from '../modules/access/token.service.js';
 
-/** `header`: the connection's Authorization value, checked again while it is open; `recheck`: that timer. */
-type Extra = { actor?: Actor | null; header?: string; recheck?: NodeJS.Timeout };
+/**
+ * `header`: the connection's Authorization value; `operationHeaders`: those its operations brought
+ * themselves (GraphiQL), by operation id. All are checked again while open; `recheck` is that timer.
+ */
+type Extra = { actor?: Actor | null; header?: string; operationHeaders?: Map<string, string>; recheck?: NodeJS.Timeout };
 
 export interface WebSocketOptions {
   /** How often an open connection's token is checked again (revoked or expired: closed 4403); default 60 s. */
@@ -18,10 +21,23 @@ export interface WebSocketOptions {
 /** graphql-ws's code for a refused connection; the client does not retry it. */
 const FORBIDDEN = 4403;
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The Authorization value in a map of headers or params (the name in any case), when it is a string. */
+function authorizationIn(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  for (const key of Object.keys(value)) {
+    if (key.toLowerCase() === 'authorization' && typeof value[key] === 'string') return value[key];
+  }
+  return undefined;
+}
+
 /**
  * graphql-ws on the same port and path as HTTP, executing through Yoga's envelop so plugins,
- * context and limits are the same. The token comes in connectionParams.authorization (browsers
- * cannot set headers on a WebSocket) or the upgrade request's Authorization header.
+ * context and limits are the same. The connection's token comes in connectionParams
+ * (`authorization` or `headers.authorization`, any case: browsers cannot set headers on a
+ * WebSocket) or the upgrade request's Authorization header; an operation may bring its own in
+ * `extensions.headers`, as GraphiQL sends the headers typed in its editor.
  */
 export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: AppServices, options: WebSocketOptions = {}) {
   const recheckMs = options.recheckMs ?? 60_000;
@@ -36,53 +52,57 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const header = (params.authorization ?? params.Authorization ?? ctx.extra.request.headers.authorization) as string | undefined;
+        const params = ctx.connectionParams;
+        const header = authorizationIn(params) ?? authorizationIn(params?.headers) ?? ctx.extra.request.headers.authorization;
         const auth = await authenticate(services.prisma, header);
         if (auth.kind === 'invalid') return false; // closes with 4403 Forbidden
         const extra = ctx.extra as Extra;
         extra.actor = auth.kind === 'ok' ? auth.actor : null;
         extra.header = header;
-        // Subscriptions live for hours: a token revoked or expired meanwhile ends the connection.
-        if (extra.actor) {
-          extra.recheck = setInterval(() => {
-            void authenticate(services.prisma, header).then(
-              (again) => {
-                if (again.kind === 'invalid') ctx.extra.socket.close(FORBIDDEN, again.reason);
-              },
-              () => {}, // the database is unreachable: keep the connection, check again later
-            );
-          }, recheckMs);
-          extra.recheck.unref();
-        }
+        if (extra.actor) watchTokens(ctx.extra);
         return true;
       },
       onClose: (ctx) => clearInterval((ctx.extra as Extra).recheck),
+      onComplete: (ctx, id) => void (ctx.extra as Extra).operationHeaders?.delete(id),
       execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
+        const extra = ctx.extra as Extra;
         // graphql-ws registers the operation before this hook, so the count includes it. Over the cap it is refused; the socket stays.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerSocket) {
           return [new GraphQLError(`This connection already runs ${maxSubscriptionsPerSocket} operations, the most one socket may: complete one first`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
         }
-        // Every operation spends the same budget as an HTTP request: its token's, or its address's without one.
-        try {
-          await rateLimits.consume((ctx.extra as Extra).actor ?? null, addressOf(ctx.extra.request));
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
-        // Each new operation checks the token again, so a revoked one starts nothing.
-        if ((ctx.extra as Extra).actor) {
-          const again = await authenticate(services.prisma, (ctx.extra as Extra).header);
+        // An operation's own Authorization (GraphiQL's headers) wins over the connection's, for it alone.
+        const own = authorizationIn(isObject(params.extensions) ? params.extensions.headers : undefined);
+        let actor = extra.actor ?? null;
+        if (own !== undefined && own !== extra.header) {
+          const auth = await authenticate(services.prisma, own);
+          // Refuses this operation only: the connection and its other operations stay.
+          if (auth.kind === 'invalid') return [new GraphQLError(auth.reason, { extensions: { code: 'UNAUTHENTICATED' } })];
+          actor = auth.kind === 'ok' ? auth.actor : null;
+          if (actor) {
+            (extra.operationHeaders ??= new Map()).set(id, own);
+            watchTokens(ctx.extra);
+          }
+        } else if (actor) {
+          // Each new operation checks the connection's token again, so a revoked one starts nothing.
+          const again = await authenticate(services.prisma, extra.header);
           if (again.kind === 'invalid') {
             ctx.extra.socket.close(FORBIDDEN, again.reason);
             return [new GraphQLError(again.reason, { extensions: { code: 'UNAUTHENTICATED' } })];
           }
         }
+        // Every operation spends the same budget as an HTTP request: its token's, or its address's without one.
+        try {
+          await rateLimits.consume(actor, addressOf(ctx.extra.request));
+        } catch (error) {
+          extra.operationHeaders?.delete(id);
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
-          actor: (ctx.extra as Extra).actor ?? null,
+          actor,
           connectionParams: ctx.connectionParams,
           params,
         } as never);
@@ -107,6 +127,27 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
     },
     wss,
   );
+  /**
+   * Subscriptions live for hours: every token in use on a connection (its own and its operations')
+   * is checked again every `recheckMs`; one revoked or expired meanwhile ends the connection.
+   */
+  function watchTokens(extra: Extra & { socket: WebSocket }) {
+    if (extra.recheck) return;
+    const { socket } = extra;
+    extra.recheck = setInterval(() => {
+      const headers = new Set([...(extra.actor ? [extra.header] : []), ...(extra.operationHeaders?.values() ?? [])]);
+      for (const header of headers) {
+        void authenticate(services.prisma, header).then(
+          (again) => {
+            if (again.kind === 'invalid') socket.close(FORBIDDEN, again.reason);
+          },
+          () => {}, // the database is unreachable: keep the connection, check again later
+        );
+      }
+    }, recheckMs);
+    extra.recheck.unref();
+  }
+
   return {
     wss,
     async close() {
