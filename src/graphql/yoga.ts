@@ -16,6 +16,7 @@ import { useAdmission } from '../http/admission.plugin.js';
 import { useWellFormedText } from './text-input.plugin.js';
 import { useSecretRedaction } from './secret-redaction.js';
 import { yogaLogging } from './yoga-logging.js';
+import { graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { useGraphQLMetrics, useSubscriptionGauge } from '../modules/metrics/graphql-metrics.plugin.js';
 
 type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null; req?: IncomingMessage };
@@ -53,11 +54,8 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     // Metrics come first so that every later plugin's refusal is counted; admission last, after the cheap refusals.
     plugins: [...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : [])],
     logging: yogaLogging(services.logger),
-    graphiql: {
-      title: 'Stockline',
-      subscriptionsProtocol: 'WS',
-      headers: JSON.stringify({ Authorization: 'Bearer <paste your API token>' }, null, 2),
-    },
+    graphiql: graphiqlOptions,
+    renderGraphiQL,
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = (error as GraphQLError).originalError;

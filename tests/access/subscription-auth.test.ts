@@ -88,7 +88,7 @@ describe('subscription authentication', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     // A bad token in the subscribe message refuses that operation only; the socket stays open.
     const client = openWsClient(t.url, null);
-    const refused = await once(client, READ, { headers: { Authorization: 'Bearer slk_not-a-real-token' } });
+    const refused = await once(client, READ, { headers: { Authorization: 'Bearer stk_not-a-real-token' } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const after = await once(client, READ, { headers: { Authorization: `Bearer ${viewer}` } });
     expect(after.errors).toBeUndefined();
