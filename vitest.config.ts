@@ -4,8 +4,11 @@ import { defineConfig } from 'vitest/config';
 // Each test file creates (and drops) its own database, a copy of one migrated per run; see
 // tests/helpers/app.ts and tests/helpers/template-database.ts.
 const dbSuites = ['tests/**/*.test.ts'];
-// Two instances on one database: PGlite is one process's database, so these run on PostgreSQL only.
-const postgresOnly = ['tests/monitoring/redis-readiness.test.ts'];
+// On PostgreSQL only: two instances on one database (PGlite is one process's database), and
+// GraphiQL in a browser (the page and its client are the same whatever the database).
+const postgresOnly = ['tests/monitoring/redis-readiness.test.ts', 'tests/graphiql/graphiql.browser.test.ts'];
+// vi.mock replaces a module for the whole module graph: these files need one of their own.
+const mocksModules = ['tests/platform/admission.test.ts'];
 // Files that never open a database run once, in the unit project.
 const dbFree = [
   'tests/connectors/**/*.test.ts',
@@ -34,8 +37,13 @@ export default defineConfig({
     globalSetup: ['tests/helpers/secret-audit.setup.ts', 'tests/helpers/template-database.setup.ts'],
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'postgres', include: dbSuites, exclude: dbFree, env: { TEST_DB: 'postgres' } } },
-      { extends: true, test: { name: 'pglite', include: dbSuites, exclude: [...dbFree, ...postgresOnly], env: { TEST_DB: 'pglite' } } },
+      // Files of a database project share their worker's module graph (isolate: false): each file
+      // builds its own app and database, and re-importing the whole service per file cost about a
+      // third of the run. Files that mock modules run isolated, in their own projects.
+      { extends: true, test: { name: 'postgres', isolate: false, include: dbSuites, exclude: [...dbFree, ...mocksModules], env: { TEST_DB: 'postgres' } } },
+      { extends: true, test: { name: 'postgres-isolated', include: mocksModules, env: { TEST_DB: 'postgres' } } },
+      { extends: true, test: { name: 'pglite', isolate: false, include: dbSuites, exclude: [...dbFree, ...postgresOnly, ...mocksModules], env: { TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'pglite-isolated', include: mocksModules, env: { TEST_DB: 'pglite' } } },
       { extends: true, test: { name: 'unit', include: dbFree } },
     ],
   },
