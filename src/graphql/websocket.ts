@@ -76,6 +76,13 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
         const own = authorizationIn(isObject(params.extensions) ? params.extensions.headers : undefined);
         let actor = extra.actor ?? null;
         if (own !== undefined && own !== extra.header) {
+          // Spends the address's lookup budget first, as an unverified token over HTTP does.
+          try {
+            await rateLimits.consumeLookup(addressOf(ctx.extra.request));
+          } catch (error) {
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
           const auth = await authenticate(services.prisma, own);
           // Refuses this operation only: the connection and its other operations stay.
           if (auth.kind === 'invalid') return [new GraphQLError(auth.reason, { extensions: { code: 'UNAUTHENTICATED' } })];

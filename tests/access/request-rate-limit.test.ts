@@ -17,9 +17,9 @@ const anonymous = () => fetch(`${t.url}/graphql`, { method: 'POST', headers: { '
 const socket = (token: string | null) => openWsClient(t.url, token);
 
 /** One operation over the socket: its result, or the errors it was refused with. */
-const operation = (client: Client) =>
+const operation = (client: Client, extensions?: Record<string, unknown>) =>
   new Promise<any>((resolve) => {
-    client.subscribe({ query: '{ __typename }' }, { next: resolve, error: (errors) => resolve({ errors }), complete: () => {} });
+    client.subscribe({ query: '{ __typename }', extensions }, { next: resolve, error: (errors) => resolve({ errors }), complete: () => {} });
   });
 
 describe('anonymous and WebSocket rate limits', () => {
@@ -48,5 +48,21 @@ describe('anonymous and WebSocket rate limits', () => {
     expect(results.slice(0, 3).map((r) => r.data)).toEqual([{ __typename: 'Query' }, { __typename: 'Query' }, { __typename: 'Query' }]);
     expect(results[3].errors[0].extensions.code).toBe('RATE_LIMITED');
     expect((await t.gql('{ __typename }', undefined, token)).status).toBe(429);
+  });
+
+  it("spends the address's lookup budget on tokens an operation brings in extensions.headers, so rotating bogus ones cannot hammer the token table", async () => {
+    const queries = t.queries.length;
+    const client = socket(null);
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const result = await operation(client, { headers: { Authorization: `Bearer stk_bogus-${i}` } });
+      codes.push(result.errors[0].extensions.code);
+    }
+    // The budget (3 a minute here) is shared with the HTTP lookups of the tests before: refused at most 3 times, then limited.
+    const looked = codes.filter((c) => c === 'UNAUTHENTICATED').length;
+    expect(looked).toBeLessThanOrEqual(3);
+    expect(codes).toEqual([...Array(looked).fill('UNAUTHENTICATED'), ...Array(5 - looked).fill('RATE_LIMITED')]);
+    // A limited one was never looked up.
+    expect(t.queries.slice(queries).filter((q) => q.includes('ApiToken')).length).toBe(looked);
   });
 });
