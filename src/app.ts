@@ -6,6 +6,7 @@ import type { Env } from './env.js';
 import { markUrgent, openDatabase, statementScope, type Database } from './db/database.js';
 import type { CommitHooks } from './db/transaction.js';
 import { EventBus } from './events/event-bus.js';
+import { evictRevokedTokens, TokenCache } from './modules/access/token-cache.js';
 import type { AppServices } from './core/services.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { attachWebSocket, type WebSocketOptions } from './graphql/websocket.js';
@@ -93,6 +94,9 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
     afterCommit: [(committed) => events.publish(committed)],
   };
   const services: AppServices = { prisma: db.prisma, events, commitHooks, logger, cipher, redis: redis?.pub, monitoring: { ...monitoringSettings(env), ...options.monitoring } };
+  // Verified tokens skip the database; a revocation on any instance evicts them here at once.
+  services.tokens = new TokenCache();
+  const tokenEvictions = evictRevokedTokens(events, services.tokens);
   services.webhookTargets = { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS };
   // Tests run their simulators on loopback; the sandbox adds its own simulators' origins (declared-accounts.ts).
   services.accountTargets = { allowPrivate: env.ACCOUNT_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV === 'test' };
@@ -245,6 +249,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       // Cuts deliveries in flight and hands them back (they are sent again by the next worker).
       await webhookWorker?.stop();
       services.webhookWorker = undefined;
+      await tokenEvictions.stop();
       await redis?.close();
       if (!options.database) await db.close();
     },

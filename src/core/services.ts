@@ -11,6 +11,7 @@ import type { Metrics } from '../modules/metrics/metrics.registry.js';
 import type { TargetPolicy } from '../modules/outbound/target-policy.js';
 import type { Admission } from '../http/admission.js';
 import type { QueueName } from '../jobs/queues.js';
+import type { TokenCache } from '../modules/access/token-cache.js';
 
 /** Who is calling: resolved from the bearer token before execution. */
 export interface Actor {
@@ -54,4 +55,6 @@ export interface AppServices {
   monitoring?: MonitoringSettings;
   /** This app's Prometheus metrics (its own registry), served at /metrics; absent: nothing is counted. */
   metrics?: Metrics;
+  /** Verified API tokens, so requests skip the database lookup (src/modules/access/token-cache.ts); absent: every request looks its token up. */
+  tokens?: TokenCache;
 }

@@ -12,6 +12,7 @@ type Channels = {
   'sync-progress': [SyncProgressEvent];
   'sync-run': [SyncRunChange];
   'webhook-attempt': [WebhookAttemptEvent];
+  'token-revoked': [{ tokenId: string }];
 };
 
 /**
@@ -68,6 +69,15 @@ export class EventBus {
 
   syncRuns(by: { accountId?: string }) {
     return filter((change: SyncRunChange) => !by.accountId || change.accountId === by.accountId)(this.pubsub.subscribe('sync-run'));
+  }
+
+  /** Tells every instance to forget a revoked token it may have cached (not a domain event: no webhook). */
+  publishTokenRevoked(tokenId: string): void {
+    this.pubsub.publish('token-revoked', { tokenId });
+  }
+
+  tokenRevocations() {
+    return this.pubsub.subscribe('token-revoked');
   }
 
   /** Every event from now on, optionally only of the given types. */

@@ -54,7 +54,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
       onConnect: async (ctx) => {
         const params = ctx.connectionParams;
         const header = authorizationIn(params) ?? authorizationIn(params?.headers) ?? ctx.extra.request.headers.authorization;
-        const auth = await authenticate(services.prisma, header);
+        const auth = await authenticate(services, header);
         if (auth.kind === 'invalid') return false; // closes with 4403 Forbidden
         const extra = ctx.extra as Extra;
         extra.actor = auth.kind === 'ok' ? auth.actor : null;
@@ -83,7 +83,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
             if (error instanceof GraphQLError) return [error];
             throw error;
           }
-          const auth = await authenticate(services.prisma, own);
+          const auth = await authenticate(services, own);
           // Refuses this operation only: the connection and its other operations stay.
           if (auth.kind === 'invalid') return [new GraphQLError(auth.reason, { extensions: { code: 'UNAUTHENTICATED' } })];
           actor = auth.kind === 'ok' ? auth.actor : null;
@@ -93,7 +93,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           }
         } else if (actor) {
           // Each new operation checks the connection's token again, so a revoked one starts nothing.
-          const again = await authenticate(services.prisma, extra.header);
+          const again = await authenticate(services, extra.header);
           if (again.kind === 'invalid') {
             ctx.extra.socket.close(FORBIDDEN, again.reason);
             return [new GraphQLError(again.reason, { extensions: { code: 'UNAUTHENTICATED' } })];
@@ -144,7 +144,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
     extra.recheck = setInterval(() => {
       const headers = new Set([...(extra.actor ? [extra.header] : []), ...(extra.operationHeaders?.values() ?? [])]);
       for (const header of headers) {
-        void authenticate(services.prisma, header).then(
+        void authenticate(services, header).then(
           (again) => {
             if (again.kind === 'invalid') socket.close(FORBIDDEN, again.reason);
           },

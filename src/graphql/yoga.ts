@@ -28,7 +28,7 @@ export type GraphQLHandler = YogaServerInstance<ServerContext, Context> & {
 
 /** Resolves the caller of an HTTP request; a bad token is a 401, never anonymous access. */
 async function actorFromRequest(services: AppServices, request: Request): Promise<Actor | null> {
-  const auth = await authenticate(services.prisma, request.headers.get('authorization'));
+  const auth = await authenticate(services, request.headers.get('authorization'));
   if (auth.kind === 'invalid') throw new GraphQLError(auth.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   return auth.kind === 'ok' ? auth.actor : null;
 }

@@ -40,25 +40,55 @@ export async function revokeToken(services: AppServices, actor: Actor, id: strin
   const token = await services.prisma.apiToken.findUnique({ where: { id } });
   if (!token) throw tokenNotFound(id);
   if (updated.count === 0) throw accessError('ALREADY_REVOKED', 'This token is already revoked', ['input', 'id']);
+  // Refused from the next request on: here at once, on the other instances when the event arrives.
+  services.tokens?.evict(id);
+  services.events.publishTokenRevoked(id);
   return token;
 }
 
 export type AuthResult = { kind: 'anonymous' } | { kind: 'invalid'; reason: string } | { kind: 'ok'; actor: Actor };
 
-/** Resolves an `Authorization` header. A bad token is refused outright, never treated as anonymous. */
-export async function authenticate(prisma: PrismaClient, header: string | null | undefined): Promise<AuthResult> {
+/** What authentication needs: the database, and this instance's cache of verified tokens when it has one. */
+export type AuthServices = Pick<AppServices, 'prisma' | 'tokens'>;
+
+/** Recording use at minute granularity keeps a hot token from writing on every request. */
+const USE_RECORDED_EVERY_MS = 60_000;
+
+/**
+ * Resolves an `Authorization` header. A bad token is refused outright, never treated as anonymous.
+ * A token verified lately is answered from `services.tokens` without a database round trip.
+ */
+export async function authenticate(services: AuthServices, header: string | null | undefined): Promise<AuthResult> {
   if (!header) return { kind: 'anonymous' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) return { kind: 'invalid', reason: 'Authorization header must be "Bearer <token>"' };
-  const token = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(match[1]) } });
+  const tokenHash = hashToken(match[1]);
+  const now = Date.now();
+  const cached = services.tokens?.get(tokenHash);
+  if (cached) {
+    if (cached.expiresAt && cached.expiresAt.getTime() <= now) return { kind: 'invalid', reason: 'This API token has expired' };
+    if (now - cached.usedAt > USE_RECORDED_EVERY_MS) {
+      cached.usedAt = now;
+      recordUse(services.prisma, cached.actor.tokenId);
+    }
+    return { kind: 'ok', actor: cached.actor };
+  }
+  const token = await services.prisma.apiToken.findUnique({ where: { tokenHash } });
   if (!token) return { kind: 'invalid', reason: 'Unknown API token' };
   if (token.revokedAt) return { kind: 'invalid', reason: 'This API token was revoked' };
-  if (token.expiresAt && token.expiresAt <= new Date()) return { kind: 'invalid', reason: 'This API token has expired' };
-  // Recording use at minute granularity keeps a hot token from writing on every request.
-  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
-    void prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+  if (token.expiresAt && token.expiresAt.getTime() <= now) return { kind: 'invalid', reason: 'This API token has expired' };
+  let usedAt = token.lastUsedAt?.getTime() ?? 0;
+  if (now - usedAt > USE_RECORDED_EVERY_MS) {
+    usedAt = now;
+    recordUse(services.prisma, token.id);
   }
-  return { kind: 'ok', actor: { tokenId: token.id, name: token.name, role: token.role } };
+  const actor: Actor = { tokenId: token.id, name: token.name, role: token.role };
+  services.tokens?.set(tokenHash, actor, token.expiresAt, usedAt);
+  return { kind: 'ok', actor };
+}
+
+function recordUse(prisma: PrismaClient, tokenId: string) {
+  void prisma.apiToken.update({ where: { id: tokenId }, data: { lastUsedAt: new Date() } }).catch(() => {});
 }
 
 /**

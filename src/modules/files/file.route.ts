@@ -39,7 +39,7 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
     sendJson(res, 405, { error: 'Method not allowed' }, { allow: 'GET, HEAD' });
     return true;
   }
-  const auth = await authenticate(services.prisma, req.headers.authorization);
+  const auth = await authenticate(services, req.headers.authorization);
   if (auth.kind !== 'ok') {
     const reason = auth.kind === 'invalid' ? auth.reason : 'Authentication required: send "Authorization: Bearer <token>"';
     sendJson(res, 401, { error: reason }, { 'www-authenticate': 'Bearer' });

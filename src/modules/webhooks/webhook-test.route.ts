@@ -49,7 +49,7 @@ export async function handleWebhookTest(req: IncomingMessage, res: ServerRespons
   let secret = header('x-test-secret');
   const webhookId = url.searchParams.get('webhookId');
   if (!secret && webhookId) {
-    const auth = await authenticate(services.prisma, header('authorization'));
+    const auth = await authenticate(services, header('authorization'));
     if (auth.kind !== 'ok') {
       send(res, 401, { error: auth.kind === 'invalid' ? auth.reason : 'verifying against a stored secret needs an ADMIN token: send "Authorization: Bearer <token>"' });
       return true;

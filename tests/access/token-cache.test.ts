@@ -1,0 +1,56 @@
+// Issue 17, item 1: authentication without a database round trip on the hot path. A verified
+// token is cached by its hash for a short time; revoking it evicts it at once on every instance
+// (through the event bus: Redis between instances), and an expired one is refused even while cached.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../../src/modules/access/token.service.js';
+import { createSharedDatabase, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/catalog.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+let shared: SharedDatabase;
+let a: TestApp;
+let b: TestApp;
+beforeAll(async () => {
+  // Two instances on one database and one Redis, as api instances behind a balancer.
+  shared = await createSharedDatabase('token-cache');
+  a = await startTestApp({ ...shared.env, REDIS_URL, ROLE: 'api' });
+  b = await startTestApp({ ...shared.env, REDIS_URL, ROLE: 'api' });
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await shared?.drop();
+});
+
+const tokenLookups = (t: TestApp) => t.queries.filter((q) => q.includes('"ApiToken"') && /^\s*SELECT/i.test(q)).length;
+const typename = (t: TestApp, token: string) => t.gql('{ __typename }', undefined, token);
+
+describe('token cache', () => {
+  it('looks a token up once, not on every request', async () => {
+    const { secret } = await createToken(a.app.services, { name: 'hot path', role: 'VIEWER' });
+    a.resetQueries();
+    for (let i = 0; i < 5; i++) expect((await typename(a, secret)).status).toBe(200);
+    expect(tokenLookups(a)).toBe(1);
+  });
+
+  it('refuses a revoked token at once on the instance that revoked it and within 1 s on the other', async () => {
+    const { apiToken, secret } = await createToken(a.app.services, { name: 'revoked while cached', role: 'VIEWER' });
+    // Cached on both instances.
+    expect((await typename(a, secret)).status).toBe(200);
+    expect((await typename(b, secret)).status).toBe(200);
+    const revoked = await a.gql(`mutation($id: ID!) { revokeApiToken(input: { id: $id }) { errors { code } } }`, { id: apiToken.id });
+    expect(revoked.data.revokeApiToken.errors).toEqual([]);
+    expect((await typename(a, secret)).status).toBe(401);
+    await waitFor(async () => (await typename(b, secret)).status === 401, { timeoutMs: 1000, intervalMs: 50, what: 'the other instance to refuse the revoked token' });
+  });
+
+  it('refuses an expired token even while it is cached', async () => {
+    const expiresAt = new Date(Date.now() + 1500);
+    const { secret } = await createToken(a.app.services, { name: 'short-lived', role: 'VIEWER', expiresAt });
+    expect((await typename(a, secret)).status).toBe(200);
+    await waitFor(() => Date.now() > expiresAt.getTime(), { what: 'the token to expire' });
+    const refused = await typename(a, secret);
+    expect(refused.status).toBe(401);
+    expect(refused.errors?.[0]?.message).toMatch(/expired/);
+  });
+});
