@@ -1,14 +1,17 @@
 /**
  * eMAG routes: `POST /{resource}/{action}` with the `isError` envelope, Basic auth, offers paged
  * by currentPage/itemsPerPage (≤100), orders filtered by type (FBE 2, MAIN 3) and modified
- * windows of at most a month, `offer/save` batches of ≤50 that apply all or nothing.
+ * windows of at most a month compared as platform wall-clock texts, `offer/save` batches of ≤50
+ * applied entry by entry (a refused entry is named in `messages`; a documentation error is an
+ * unnamed `isError` although the entry was applied).
  */
 import type { IncomingMessage } from 'node:http';
 import { int, obj } from '../shared/body.js';
 import { decimalToMinor } from '../shared/catalog.js';
 import type { ChannelProtocol, SimRequest, SimResponse } from '../shared/server.js';
 import type { SimContext } from '../shared/simulator.js';
-import { ORDER_STATUS, orderNumber, parseEmagDate, priceBounds, renderOffer, renderOrder } from './render.js';
+import { emagDate, ORDER_STATUS, orderNumber, parseEmagDate, priceBounds, renderOffer, renderOrder, wallClockSpan } from './render.js';
+import { DOC_FEEDBACK, isDocumentationRejected } from './review.js';
 
 const MAX_VARS = 4000;
 const MONTH_MS = 31 * 86_400_000;
@@ -70,28 +73,32 @@ export function emagProtocol(context: SimContext): ChannelProtocol {
     return ok({ noOfItems: String(catalog.size), noOfPages: String(Math.ceil(catalog.size / perPage)), itemsPerPage: String(perPage) });
   };
 
-  /** Validates every entry, then applies all of them or none. */
+  /**
+   * Entry by entry: a valid entry is applied, an invalid one is refused and named in `messages`
+   * ("Offer <id>: …"). Any refusal, or a documentation error on an applied entry (not named), makes
+   * the answer `isError: true` — which therefore does not mean nothing was saved.
+   */
   const saveOffers = (request: SimRequest): SimResponse => {
     const data = dataOf(request);
     const entries = Array.isArray(data) ? data : typeof data === 'object' && data !== null && 'id' in data ? [data] : undefined;
     if (!entries) return fail('data must be a list of offers');
     if (entries.length > 50) return fail('Maximum 50 entities per request');
-    const problems: string[] = [];
-    const changes: Array<() => void> = [];
+    const messages: string[] = [];
     for (const raw of entries) {
       const entry = obj(raw);
       const id = int(entry.id);
       if (id === undefined || id < 1 || id > catalog.size) {
-        problems.push(`Offer ${String(entry.id)}: id not found (offer/save cannot create offers)`);
+        messages.push(`Offer ${String(entry.id)}: id not found (offer/save cannot create offers)`);
         continue;
       }
       const offer = catalog.get(id - 1);
+      const problems: string[] = [];
       const change: Parameters<typeof catalog.update>[1] = {};
       if (entry.sale_price !== undefined) {
         const minor = decimalToMinor(entry.sale_price);
         const { min, max } = priceBounds(offer);
-        if (minor === undefined || minor <= 0) problems.push(`Offer ${id}: sale_price is not a valid amount`);
-        else if (minor < min || minor > max) problems.push(`Offer ${id}: sale_price must be between min_sale_price and max_sale_price`);
+        if (minor === undefined || minor <= 0) problems.push('sale_price is not a valid amount');
+        else if (minor < min || minor > max) problems.push('sale_price must be between min_sale_price and max_sale_price');
         else change.priceMinor = minor;
       }
       if (entry.stock !== undefined) {
@@ -100,22 +107,25 @@ export function emagProtocol(context: SimContext): ChannelProtocol {
         for (const item of list) {
           const warehouse = int(obj(item).warehouse_id);
           const value = int(obj(item).value);
-          if (warehouse === undefined || warehouse < 1 || warehouse > stock.length) problems.push(`Offer ${id}: unknown warehouse_id`);
-          else if (value === undefined || value < 0 || value > 65_535) problems.push(`Offer ${id}: stock value must be 0..65535`);
+          if (warehouse === undefined || warehouse < 1 || warehouse > stock.length) problems.push('unknown warehouse_id');
+          else if (value === undefined || value < 0 || value > 65_535) problems.push('stock value must be 0..65535');
           else stock[warehouse - 1] = value;
         }
         change.stock = stock;
       }
       if (entry.status !== undefined) {
         const status = int(entry.status);
-        if (status === undefined || status < 0 || status > 2) problems.push(`Offer ${id}: status must be 0, 1 or 2`);
+        if (status === undefined || status < 0 || status > 2) problems.push('status must be 0, 1 or 2');
         else change.status = status === 1 ? 'active' : status === 0 ? 'inactive' : 'archived';
       }
-      changes.push(() => catalog.update(id - 1, change));
+      if (problems.length > 0) {
+        messages.push(...problems.map((problem) => `Offer ${id}: ${problem}`));
+        continue;
+      }
+      catalog.update(id - 1, change);
+      if (isDocumentationRejected(id - 1)) messages.push(`Product documentation has errors: ${DOC_FEEDBACK.message}`);
     }
-    if (problems.length > 0) return fail(...problems);
-    for (const apply of changes) apply();
-    return ok([]);
+    return messages.length > 0 ? fail(...messages) : ok([]);
   };
 
   /** PATCH offer_stock/{id}: `{stock: n}` or `{stock: [{warehouse_id, value}]}`; a `data` wrapper gets a bare 400. */
@@ -152,7 +162,7 @@ export function emagProtocol(context: SimContext): ChannelProtocol {
         return { error: `${name} dates must be YYYY-mm-dd HH:ii:ss` };
       }
       if (to !== undefined && from === undefined) return { error: `${name}Before requires ${name}After` };
-      if (from !== undefined && to !== undefined && to - from > MONTH_MS) return { error: `${name} interval cannot exceed one month` };
+      if (from !== undefined && to !== undefined && wallClockSpan(from, to) > MONTH_MS) return { error: `${name} interval cannot exceed one month` };
       return { from, to };
     };
     const created = range(data.createdAfter, data.createdBefore, 'created');
@@ -161,16 +171,17 @@ export function emagProtocol(context: SimContext): ChannelProtocol {
     if ('error' in modified) return { error: modified.error, list: [] };
     const statuses = data.status === undefined ? undefined : (Array.isArray(data.status) ? data.status : [data.status]).map(int);
     const id = data.id === undefined ? undefined : int(data.id);
-    // eMAG stores whole seconds: bounds compare at that precision and are inclusive.
-    const sec = (ms: number) => Math.floor(ms / 1000) * 1000;
+    // eMAG stores whole seconds of platform wall clock and compares the texts, bounds inclusive.
     const list = orders.all().filter((order) => {
       if (type !== orderType) return false;
       if (id !== undefined && orderNumber(order.id, fulfillment) !== id) return false;
       if (statuses && !statuses.includes(ORDER_STATUS[order.status])) return false;
-      if (created.from !== undefined && sec(order.createdAt) < created.from) return false;
-      if (created.to !== undefined && sec(order.createdAt) > created.to) return false;
-      if (modified.from !== undefined && sec(order.updatedAt) < modified.from) return false;
-      if (modified.to !== undefined && sec(order.updatedAt) > modified.to) return false;
+      const createdAt = emagDate(order.createdAt);
+      const updatedAt = emagDate(order.updatedAt);
+      if (created.from !== undefined && createdAt < created.from) return false;
+      if (created.to !== undefined && createdAt > created.to) return false;
+      if (modified.from !== undefined && updatedAt < modified.from) return false;
+      if (modified.to !== undefined && updatedAt > modified.to) return false;
       return true;
     });
     return { list };
@@ -199,6 +210,7 @@ export function emagProtocol(context: SimContext): ChannelProtocol {
     const number = int(request.params.id);
     const order = orders.all().find((o) => orderNumber(o.id, fulfillment) === number);
     if (!order) return fail('Order not found');
+    if (orderType !== 3) return fail('Order acknowledge is available only for orders fulfilled by the seller');
     if (order.status === 'new') orders.setStatus(order.id, 'processing');
     return ok([]);
   };

@@ -1,21 +1,46 @@
-/** eMAG JSON shapes of catalog offers and orders (marketplaces.md §1.5, §1.7). */
+/** eMAG JSON shapes of catalog offers and orders (API v4.4.9 §2.8, §5.1; marketplaces.md §1.5, §1.7). */
 import type { Offer } from '../shared/catalog.js';
 import { hash32 } from '../shared/random.js';
 import type { NeutralOrderStatus, SimOrder } from '../shared/orders.js';
 import type { Catalog } from '../shared/catalog.js';
+import { manufacturerPartNumber, offerReview, ownershipOf } from './review.js';
 
 export const VAT = 0.19;
 
-/** `YYYY-mm-dd HH:ii:ss`, in UTC (the docs do not say which zone; connector and simulator agree). */
+/**
+ * The zone of this simulator's platform (it plays emag.ro). eMAG dates carry no offset: they are
+ * the platform country's wall clock (the API's campaign dates name `Europe/Bucharest`; a .bg client
+ * converts its filters to `Europe/Sofia`).
+ */
+export const PLATFORM_ZONE = 'Europe/Bucharest';
+
+const WALL_CLOCK = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: PLATFORM_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** `YYYY-mm-dd HH:ii:ss` on the platform's wall clock (the Swedish locale writes exactly that). */
 export function emagDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  return WALL_CLOCK.format(ms);
 }
 
-export function parseEmagDate(value: unknown): number | undefined {
+/**
+ * A filter date, checked and kept as the wall-clock text eMAG compares it as: around a DST
+ * change wall clocks repeat an hour, so a window is a range of texts, not of instants.
+ */
+export function parseEmagDate(value: unknown): string | undefined {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return undefined;
-  const ms = Date.parse(`${value.replace(' ', 'T')}Z`);
-  return Number.isNaN(ms) ? undefined : ms;
+  return Number.isNaN(Date.parse(`${value.replace(' ', 'T')}Z`)) ? undefined : value;
 }
+
+/** Length of a wall-clock interval in ms (for the one-month limit). */
+export const wallClockSpan = (from: string, to: string): number => Date.parse(`${to.replace(' ', 'T')}Z`) - Date.parse(`${from.replace(' ', 'T')}Z`);
 
 /** Units of 10^-4 to eMAG's four-decimal strings ("42.0100"). */
 export function fourDecimals(units: number): string {
@@ -39,7 +64,8 @@ const STATUS_CODE: Record<Offer['status'], number> = { inactive: 0, active: 1, a
 export function renderOffer(offer: Offer): Record<string, unknown> {
   const { min, max } = priceBounds(offer);
   const total = offer.stock.reduce((a, b) => a + b, 0);
-  const validation = { value: offer.status === 'active' ? 1 : 2, description: offer.status === 'active' ? 'Saleable' : 'Invalid price' };
+  const review = offerReview(offer);
+  const ownership = ownershipOf(offer.index);
   return {
     id: offer.index + 1,
     part_number_key: partNumberKey(offer.index),
@@ -63,18 +89,24 @@ export function renderOffer(offer: Offer): Record<string, unknown> {
     vat_id: 1,
     warranty: 24,
     handling_time: offer.stock.map((_, w) => ({ warehouse_id: w + 1, value: 1 })),
-    images: [{ url: `https://images.example.test/${offer.sku}.jpg`, display_type: 1 }],
+    // Not in display order: a secondary image first, the main one (display_type 1) second.
+    images: [
+      { url: `https://images.example.test/${offer.sku}-back.jpg`, display_type: 2 },
+      { url: `https://images.example.test/${offer.sku}.jpg`, display_type: 1 },
+    ],
     characteristics: [{ id: 6506, value: offer.brand }],
     family: null,
     // The docs warn some fields come as a one-element array or a bare object: alternate them.
-    offer_validation_status: offer.index % 2 === 0 ? validation : [validation],
-    validation_status: [{ value: 9, description: 'Approved documentation', errors: null }],
-    translation_validation_status: [{ value: 17, description: 'Translation approved', errors: null }],
+    offer_validation_status: offer.index % 2 === 0 ? review.offerValidation : [review.offerValidation],
+    validation_status: [review.validation],
+    translation_validation_status: [{ value: 17, description: 'Partial translation', errors: null }],
+    doc_errors: review.docErrors,
     number_of_offers: 1 + (offer.index % 5),
     buy_button_rank: 1 + (offer.index % 3),
     best_offer_sale_price: fourDecimals(minorToUnits(offer.priceMinor)),
     best_offer_recommended_price: null,
-    ownership: offer.index % 3 === 0 ? true : 1,
+    // Documented as 1/2; seen live as `true` for 1.
+    ownership: ownership === 1 && offer.index % 3 === 0 ? true : ownership,
     genius_eligibility: 0,
     genius_eligibility_type: 0,
     genius_computed: 0,
@@ -146,9 +178,11 @@ export function renderOrder(order: SimOrder, catalog: Catalog, fulfillment: 'MAI
       return {
         id: order.id * 10 + n,
         product_id: String(line.index + 1),
-        part_number: offer.sku,
+        // v4.4.9 §5.1.1: part_number is the manufacturer's code; ext_part_number the seller's own,
+        // equal to part_number only when the seller owns the documentation.
+        part_number: ownershipOf(line.index) === 1 ? offer.sku : manufacturerPartNumber(line.index),
         part_number_key: partNumberKey(line.index),
-        ext_part_number: '',
+        ext_part_number: offer.sku,
         name: offer.name,
         status: 1,
         quantity: line.quantity,

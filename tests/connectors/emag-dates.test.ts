@@ -1,0 +1,91 @@
+/**
+ * eMAG dates are the platform's wall clock (emag.ro: Europe/Bucharest), not UTC: order dates are
+ * read and modified-since filters sent in the account's zone, across DST changes too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnector } from '../../src/connectors/index.js';
+import { collectPages, QUICK_RETRIES } from '../../src/connectors/testing.js';
+import type { Simulator } from '../../src/simulators/index.js';
+import { startFastSimulator } from '../../src/simulators/testing.js';
+
+const sec = (ms: number) => Math.floor(ms / 1000) * 1000;
+const orderNumber = (id: number) => String(10_000_000 + id);
+
+describe('eMAG connector: platform-local dates', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startFastSimulator('EMAG', { offers: 200, orders: 120, seed: 21 });
+  });
+  afterAll(() => sim.stop());
+
+  it('reads order dates as Europe/Bucharest wall clock (the simulator plays emag.ro)', async () => {
+    const { items } = await collectPages(createConnector(sim.account('emag-dates-read'), QUICK_RETRIES).listOrders());
+    expect(items).toHaveLength(sim.orders.all().length);
+    for (const order of sim.orders.all()) {
+      const read = items.find((o) => o.externalId === orderNumber(order.id));
+      expect(read?.placedAt.toISOString()).toBe(new Date(sec(order.createdAt)).toISOString());
+      expect(read?.remoteUpdatedAt?.toISOString()).toBe(new Date(sec(order.updatedAt)).toISOString());
+    }
+  });
+
+  it('sends modifiedAfter in the platform zone: an order changed a second before the watermark is not read', async () => {
+    const sorted = [...sim.orders.all()].sort((a, b) => a.updatedAt - b.updatedAt);
+    const pivot = sorted[Math.floor(sorted.length / 2)]!;
+    const since = new Date(sec(pivot.updatedAt) + 1000);
+    const { items } = await collectPages(createConnector(sim.account('emag-dates-since'), QUICK_RETRIES).listOrders({ since }));
+    const expected = sim.orders.all().filter((o) => sec(o.updatedAt) >= since.getTime()).map((o) => orderNumber(o.id));
+    expect(items.map((o) => o.externalId).sort()).toEqual(expected.sort());
+  });
+
+  it('uses the timeZone option over the host default', async () => {
+    const order = sim.orders.all()[10]!;
+    const account = { ...sim.account('emag-dates-option'), options: { timeZone: 'Europe/Budapest' } };
+    const { items } = await collectPages(createConnector(account, QUICK_RETRIES).listOrders());
+    // The simulator writes Bucharest wall clock; read as Budapest it is an hour later.
+    expect(items.find((o) => o.externalId === orderNumber(order.id))?.placedAt.getTime()).toBe(sec(order.createdAt) + 3_600_000);
+  });
+
+  it('reads the repeated hour of a DST fall-back: an order changed in the second 03:10 is not missed', async () => {
+    // 2026-10-25 04:00 EEST -> 03:00 EET: 03:00-03:59 happens twice in Bucharest.
+    const times = {
+      firstFoldEarly: Date.parse('2026-10-25T00:20:00Z'), // 03:20 EEST
+      firstFoldLate: Date.parse('2026-10-25T00:50:00Z'), // 03:50 EEST
+      secondFoldEarly: Date.parse('2026-10-25T01:10:00Z'), // 03:10 EET
+      secondFoldLate: Date.parse('2026-10-25T01:40:00Z'), // 03:40 EET
+    };
+    const [a, b, c, d] = sim.orders.all().slice(0, 4);
+    const moved = { a: a!, b: b!, c: c!, d: d! };
+    const saved = [a, b, c, d].map((o) => ({ createdAt: o!.createdAt, updatedAt: o!.updatedAt }));
+    moved.a.updatedAt = moved.a.createdAt = times.firstFoldEarly;
+    moved.b.updatedAt = moved.b.createdAt = times.firstFoldLate;
+    moved.c.updatedAt = moved.c.createdAt = times.secondFoldEarly;
+    moved.d.updatedAt = moved.d.createdAt = times.secondFoldLate;
+    try {
+      const since = new Date('2026-10-25T00:45:00Z'); // 03:45 EEST, in the first fold
+      const { items } = await collectPages(createConnector(sim.account('emag-dates-dst'), QUICK_RETRIES).listOrders({ since }));
+      const ids = new Set(items.map((o) => o.externalId));
+      for (const order of [moved.b, moved.c, moved.d]) expect(ids.has(orderNumber(order.id)), `order ${order.id}`).toBe(true);
+      expect(items.filter((o) => o.remoteUpdatedAt && o.remoteUpdatedAt.getTime() < since.getTime() - 3_600_000)).toEqual([]);
+    } finally {
+      [a, b, c, d].forEach((o, n) => Object.assign(o!, saved[n]));
+    }
+  });
+
+  it('reads dates on both sides of the spring-forward gap', async () => {
+    // 2026-03-29 03:00 EET -> 04:00 EEST.
+    const before = Date.parse('2026-03-29T00:59:59Z'); // 02:59:59 EET
+    const after = Date.parse('2026-03-29T01:00:00Z'); // 04:00:00 EEST
+    const [x, y] = sim.orders.all().slice(4, 6);
+    const saved = [x, y].map((o) => ({ createdAt: o!.createdAt, updatedAt: o!.updatedAt }));
+    x!.createdAt = before;
+    y!.createdAt = after;
+    try {
+      const { items } = await collectPages(createConnector(sim.account('emag-dates-gap'), QUICK_RETRIES).listOrders());
+      expect(items.find((o) => o.externalId === orderNumber(x!.id))?.placedAt.toISOString()).toBe('2026-03-29T00:59:59.000Z');
+      expect(items.find((o) => o.externalId === orderNumber(y!.id))?.placedAt.toISOString()).toBe('2026-03-29T01:00:00.000Z');
+    } finally {
+      [x, y].forEach((o, n) => Object.assign(o!, saved[n]));
+    }
+  });
+});
+
