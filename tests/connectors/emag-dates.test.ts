@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/connectors/index.js';
+import { defaultZoneOf, formatEmagDate, parseEmagDate, windowBounds } from '../../src/connectors/emag/dates.js';
 import { collectPages, QUICK_RETRIES } from '../../src/connectors/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
@@ -89,3 +90,59 @@ describe('eMAG connector: platform-local dates', () => {
   });
 });
 
+describe('eMAG date conversion', () => {
+  it('defaults the zone by the eMAG host', () => {
+    expect(defaultZoneOf('https://marketplace-api.emag.ro/api-3')).toBe('Europe/Bucharest');
+    expect(defaultZoneOf('https://marketplace-api.emag.bg/api-3')).toBe('Europe/Sofia');
+    expect(defaultZoneOf('https://marketplace-api.emag.hu/api-3')).toBe('Europe/Budapest');
+    expect(defaultZoneOf('https://marketplace-bg-api.fashiondays.com/api-3')).toBe('Europe/Sofia');
+    expect(defaultZoneOf('http://127.0.0.1:4000/api-3')).toBe('Europe/Bucharest');
+  });
+
+  it('reads and writes wall clock in each zone, summer and winter', () => {
+    const cases: Array<[string, string, string]> = [
+      ['Europe/Bucharest', '2026-07-01 12:00:00', '2026-07-01T09:00:00.000Z'],
+      ['Europe/Bucharest', '2026-01-15 12:00:00', '2026-01-15T10:00:00.000Z'],
+      ['Europe/Sofia', '2026-07-01 12:00:00', '2026-07-01T09:00:00.000Z'],
+      ['Europe/Budapest', '2026-07-01 12:00:00', '2026-07-01T10:00:00.000Z'],
+      ['Europe/Budapest', '2026-01-15 00:30:00', '2026-01-14T23:30:00.000Z'],
+    ];
+    for (const [zone, text, iso] of cases) {
+      expect(parseEmagDate(text, zone).toISOString(), `${zone} ${text}`).toBe(iso);
+      expect(formatEmagDate(new Date(iso), zone)).toBe(text);
+    }
+  });
+
+  it('spring-forward: the skipped hour reads with the offset before the change', () => {
+    // Budapest 2026-03-29 02:00 CET -> 03:00 CEST; Bucharest 03:00 EET -> 04:00 EEST.
+    expect(parseEmagDate('2026-03-29 01:59:59', 'Europe/Budapest').toISOString()).toBe('2026-03-29T00:59:59.000Z');
+    expect(parseEmagDate('2026-03-29 02:30:00', 'Europe/Budapest').toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(parseEmagDate('2026-03-29 03:00:00', 'Europe/Budapest').toISOString()).toBe('2026-03-29T01:00:00.000Z');
+    expect(parseEmagDate('2026-03-29 03:30:00', 'Europe/Bucharest').toISOString()).toBe('2026-03-29T01:30:00.000Z');
+  });
+
+  it('fall-back: the repeated hour reads as its first occurrence', () => {
+    expect(parseEmagDate('2026-10-25 03:10:00', 'Europe/Bucharest').toISOString()).toBe('2026-10-25T00:10:00.000Z');
+    expect(parseEmagDate('2026-10-25 04:00:00', 'Europe/Bucharest').toISOString()).toBe('2026-10-25T02:00:00.000Z');
+    expect(parseEmagDate('2026-10-25 02:10:00', 'Europe/Budapest').toISOString()).toBe('2026-10-25T00:10:00.000Z');
+    expect(formatEmagDate(new Date('2026-10-25T01:10:00Z'), 'Europe/Bucharest')).toBe('2026-10-25 03:10:00');
+  });
+
+  it('widens a window over a fall-back so the repeated hour is inside it', () => {
+    const zone = 'Europe/Bucharest';
+    expect(windowBounds(Date.parse('2026-10-25T00:45:00Z'), Date.parse('2026-11-20T10:00:00Z'), zone)).toEqual({
+      after: '2026-10-25 02:45:00', // 03:45 EEST read as EET: an hour earlier
+      before: '2026-11-20 13:00:00', // the larger offset: an hour of slack at the end too
+    });
+    // No change inside: exact wall clock at both ends.
+    expect(windowBounds(Date.parse('2026-11-01T10:00:00Z'), Date.parse('2026-11-20T10:00:00Z'), zone)).toEqual({
+      after: '2026-11-01 12:00:00',
+      before: '2026-11-20 12:00:00',
+    });
+    // Spring-forward inside: still exact (no wall-clock text repeats).
+    expect(windowBounds(Date.parse('2026-03-20T10:00:00Z'), Date.parse('2026-04-10T10:00:00Z'), zone)).toEqual({
+      after: '2026-03-20 12:00:00',
+      before: '2026-04-10 13:00:00',
+    });
+  });
+});

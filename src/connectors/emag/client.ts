@@ -49,6 +49,18 @@ export class EmagClient {
 
   /** Calls `resource/action` and returns its parsed, successful envelope. */
   async call<S extends z.ZodType>(path: string, data: unknown, schema: S, options: CallOptions = {}): Promise<z.output<S>> {
+    const answer = await this.send(path, data, schema, options);
+    if (answer.isError) {
+      throw new RemoteError(`isError: ${answer.summary}`, answer.context, { retryable: false, code: 'IS_ERROR' });
+    }
+    return answer.result;
+  }
+
+  /**
+   * Like `call`, but an `isError` answer comes back with its messages (redacted, one line each)
+   * instead of being thrown: `offer/save` answers `isError` for entries it nevertheless applied.
+   */
+  async send<S extends z.ZodType>(path: string, data: unknown, schema: S, options: CallOptions = {}): Promise<SendAnswer<z.output<S>>> {
     const operation = `POST /${path}`;
     const response = await this.transport.http.request({
       method: 'POST',
@@ -65,13 +77,22 @@ export class EmagClient {
       throw new MalformedResponseError('answer has no isError envelope', { ...context, status: response.status });
     }
     if (head.data.isError) {
-      const messages = (head.data.messages ?? []).map((m) => (typeof m === 'string' ? m : JSON.stringify(m)));
-      throw new RemoteError(
-        `isError: ${excerpt(this.transport.http.redactor, messages.join('; ') || 'no message')}`,
-        { ...context, status: response.status },
-        { retryable: false, code: 'IS_ERROR' },
-      );
+      const redactor = this.transport.http.redactor;
+      const messages = (head.data.messages ?? []).map((m) => excerpt(redactor, typeof m === 'string' ? m : JSON.stringify(m)));
+      return { isError: true, messages, raw: head.data.messages ?? [], summary: messages.join('; ') || 'no message', context: { ...context, status: response.status } };
     }
-    return parseBody(schema, response, context);
+    return { isError: false, result: parseBody(schema, response, context) };
   }
 }
+
+export type SendAnswer<T> =
+  | { isError: false; result: T }
+  | {
+      isError: true;
+      /** Each message as text, redacted. */
+      messages: string[];
+      /** The messages as sent (strings or objects), for the ids they name. */
+      raw: unknown[];
+      summary: string;
+      context: { channel: 'EMAG'; operation: string; status: number };
+    };

@@ -3,8 +3,12 @@
  * - Offers have no modified-since filter: INCREMENTAL is a full scan (supportsModifiedSince false).
  * - FBE orders are only returned with `type=2`; MAIN uses `type=3` (the API default).
  * - Stock and price go through `offer/save` in batches of ≤50 (the documented recommendation).
+ * - Dates are the platform country's wall clock (option `timeZone`, default by host).
+ * - `order/acknowledge` only when the account opts in (an order system must; a reporting one must not).
  */
 import type {
+  ConnectionCheck,
+  ConnectionResult,
   Connector,
   ConnectorAccount,
   ConnectorCapabilities,
@@ -19,13 +23,15 @@ import type {
   RemoteOrder,
   StockUpdate,
 } from '../connector.js';
-import { chunk, failed, failedFromError, ok } from '../shared/batching.js';
+import { chunk, failed, failedFromError } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { isDecimalString, toDecimal } from '../shared/decimal.js';
 import { paginate } from '../shared/paging.js';
 import { probeConnection } from '../shared/transport.js';
 import { EmagClient } from './client.js';
-import { formatEmagDate, toListing, toOrder } from './mapper.js';
+import { windowBounds, zoneOf } from './dates.js';
+import { toListing, toOrder } from './mapper.js';
+import { saveBatch, type SaveEntry } from './save.js';
 import { countPage, offersPage, ordersPage, saveAnswer, type EmagOffer } from './schemas.js';
 
 const PAGE_SIZE = 100; // eMAG caps itemsPerPage at 100
@@ -48,12 +54,19 @@ export class EmagConnector implements Connector {
   private readonly client: EmagClient;
   private readonly fbe: boolean;
   private readonly defaultWarehouse: number;
+  private readonly zone: string;
+  /** eMAG has acknowledge for seller-fulfilled orders only (v4.4.9 §5.2). */
+  private readonly acknowledges: boolean;
+  /** Orders this connector acknowledged (or is acknowledging): once each. */
+  private readonly acknowledged = new Set<string>();
 
   constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
     this.accountId = account.id;
     this.client = new EmagClient(account, context);
     this.fbe = account.fulfillment === 'FBE';
     this.defaultWarehouse = Number(account.options?.defaultWarehouseId ?? 1);
+    this.zone = zoneOf(account);
+    this.acknowledges = account.options?.acknowledgeOrders === true && !this.fbe;
     this.capabilities = {
       supportsModifiedSince: false,
       ordersModifiedSince: true,
@@ -137,8 +150,13 @@ export class EmagConnector implements Connector {
   }
 
   listOrders(query: ListOrdersQuery = {}): AsyncIterable<Page<RemoteOrder>> {
+    const pages = this.readOrders(query);
+    return this.acknowledges ? this.acknowledgeTaken(pages, query.signal) : pages;
+  }
+
+  private readOrders(query: ListOrdersQuery): AsyncIterable<Page<RemoteOrder>> {
     // eMAG dates have whole seconds and inclusive bounds: windows are second-aligned and the
-    // next one starts a second after the previous one ends, so no order is read twice.
+    // next one starts a second after the previous one ends.
     const now = Math.floor(Date.now() / 1000) * 1000;
     const start = query.startCursor
       ? decodeCursor(query.startCursor, isOrderPosition)
@@ -153,16 +171,40 @@ export class EmagConnector implements Connector {
         let windowEnd: number | null = null;
         if (position.from !== null) {
           windowEnd = Math.max(position.from, Math.min(position.from + ORDER_WINDOW_MS, now));
-          filter.modifiedAfter = formatEmagDate(new Date(position.from));
-          filter.modifiedBefore = formatEmagDate(new Date(windowEnd));
+          const bounds = windowBounds(position.from, windowEnd, this.zone);
+          filter.modifiedAfter = bounds.after;
+          filter.modifiedBefore = bounds.before;
         }
         const answer = await this.client.call('order/read', filter, ordersPage, { signal, page: position.page });
         let next: OrderPosition | null = null;
         if (answer.results.length === PAGE_SIZE) next = { from: position.from, page: position.page + 1 };
         else if (windowEnd !== null && windowEnd < now) next = { from: windowEnd + 1000, page: 1 };
-        return { next, complete: async () => answer.results.map(toOrder) };
+        return { next, complete: async () => answer.results.map((order) => toOrder(order, this.zone)) };
       },
     });
+  }
+
+  /**
+   * Acknowledges each new order (status 1) of a page once the consumer has taken the page (it asks
+   * for the next one), following v4.4.9 §5.2: read the order, save it, then acknowledge. A page the
+   * consumer abandons is not acknowledged. A refused acknowledgement (e.g. the customer cancelled
+   * meanwhile) is logged, not thrown: the order is acknowledged when it is read new again.
+   */
+  private async *acknowledgeTaken(pages: AsyncIterable<Page<RemoteOrder>>, signal?: AbortSignal): AsyncGenerator<Page<RemoteOrder>> {
+    for await (const page of pages) {
+      yield page;
+      for (const order of page.items) {
+        if (order.remoteStatus !== '1' || this.acknowledged.has(order.externalId)) continue;
+        this.acknowledged.add(order.externalId);
+        try {
+          await this.client.call(`order/acknowledge/${encodeURIComponent(order.externalId)}`, {}, saveAnswer, { signal });
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          this.acknowledged.delete(order.externalId);
+          this.client.logger.warn({ order: order.externalId, err: error instanceof Error ? error.message : String(error) }, 'order acknowledge failed');
+        }
+      }
+    }
   }
 
   async pushStock(updates: StockUpdate[], options: PushOptions = {}): Promise<PushResult[]> {
@@ -187,17 +229,14 @@ export class EmagConnector implements Connector {
     });
   }
 
-  /**
-   * `offer/save` in batches of ≤50. eMAG reports a failed batch as one `isError` answer, so
-   * every item of that batch carries its message.
-   */
+  /** `offer/save` in batches of ≤50; each entry gets its own outcome (see save.ts). */
   private async save<U extends { externalId?: string }>(
     updates: U[],
     options: PushOptions,
-    build: (update: U) => string | Record<string, unknown>,
+    build: (update: U) => string | Omit<SaveEntry['body'], 'id'>,
   ): Promise<PushResult[]> {
     const results: PushResult[] = new Array(updates.length);
-    const ready: Array<{ at: number; body: Record<string, unknown> }> = [];
+    const ready: Array<{ at: number; entry: SaveEntry }> = [];
     updates.forEach((update, at) => {
       const id = Number(update.externalId);
       if (!update.externalId || !Number.isInteger(id) || id < 1) {
@@ -206,31 +245,51 @@ export class EmagConnector implements Connector {
       }
       const fields = build(update);
       if (typeof fields === 'string') results[at] = failed(fields);
-      else ready.push({ at, body: { id, ...fields } });
+      else ready.push({ at, entry: { id, body: { id, ...fields } } });
     });
     for (const batch of chunk(ready, SAVE_BATCH)) {
-      let outcome: PushResult;
+      let outcomes: PushResult[];
       try {
-        await this.client.call(
-          'offer/save',
-          batch.map((entry) => entry.body),
-          saveAnswer,
-          { signal: options.signal },
-        );
-        outcome = ok();
+        outcomes = await saveBatch(this.client, batch.map((b) => b.entry), options.signal);
       } catch (error) {
         if (options.signal?.aborted) throw error;
-        outcome = failedFromError(error);
+        outcomes = batch.map(() => failedFromError(error));
       }
-      for (const entry of batch) results[entry.at] = outcome;
+      batch.forEach((b, n) => {
+        results[b.at] = outcomes[n] as PushResult;
+      });
     }
     return results;
   }
 
-  testConnection(options: PushOptions = {}) {
-    return probeConnection(
-      () => this.client.call('product_offer/count', { itemsPerPage: 1 }, countPage, { signal: options.signal, retries: 1 }),
-      options.signal,
-    );
+  /**
+   * Tries every resource this account uses, in the order a sync does: offers read, offers write
+   * (an empty `offer/save`, which changes nothing), orders of its type, and acknowledge when on.
+   * eMAG does not document its answer to an empty save or to an unknown order's acknowledge, so
+   * for those two an `isError` answer passes: only refused access or transport failures fail.
+   */
+  async testConnection(options: PushOptions = {}): Promise<ConnectionResult> {
+    const { signal } = options;
+    const call = { signal, retries: 1 };
+    const probes: Array<{ name: string; run: () => Promise<unknown> }> = [
+      { name: 'offers read (product_offer/read)', run: () => this.client.call('product_offer/read', { currentPage: 1, itemsPerPage: 1 }, offersPage, call) },
+      { name: 'offers write (offer/save)', run: () => this.client.send('offer/save', [], saveAnswer, call) },
+      {
+        name: this.fbe ? 'FBE orders (order/read type 2)' : 'seller-fulfilled orders (order/read type 3)',
+        run: () => this.client.call('order/read', { type: this.fbe ? 2 : 3, currentPage: 1, itemsPerPage: 1 }, ordersPage, call),
+      },
+    ];
+    if (this.acknowledges) {
+      // Order 0 does not exist: this proves the route and the right to call it, and changes nothing.
+      probes.push({ name: 'order acknowledge (order/acknowledge)', run: () => this.client.send('order/acknowledge/0', {}, saveAnswer, call) });
+    }
+    const checks: ConnectionCheck[] = [];
+    for (const probe of probes) {
+      const result = await probeConnection(probe.run, signal);
+      checks.push(result.ok ? { name: probe.name, ok: true } : { name: probe.name, ok: false, kind: result.kind, message: result.message });
+    }
+    const failure = checks.find((c) => !c.ok);
+    if (!failure) return { ok: true, checks };
+    return { ok: false, kind: failure.kind ?? 'REMOTE', message: `${failure.name}: ${failure.message ?? 'failed'}`, checks };
   }
 }

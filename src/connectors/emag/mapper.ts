@@ -1,6 +1,8 @@
 /** eMAG payloads to channel-neutral listings and orders. */
 import type { ListingStatus, OrderStatus, RemoteListing, RemoteOrder } from '../connector.js';
 import { fromUnits, mulUnits, toDecimal, toUnits } from '../shared/decimal.js';
+import { parseEmagDate } from './dates.js';
+import { contentOf, rejectionReasonsOf } from './review.js';
 import type { EmagOffer, EmagOrder } from './schemas.js';
 
 const OFFER_STATUS: Record<number, ListingStatus> = { 0: 'INACTIVE', 1: 'ACTIVE', 2: 'DELISTED' };
@@ -21,6 +23,8 @@ export function toListing(offer: EmagOffer): RemoteListing {
     stockByWarehouse,
     status: OFFER_STATUS[offer.status] ?? 'INACTIVE',
     remoteStatus: String(offer.status),
+    content: contentOf(offer),
+    rejectionReasons: rejectionReasonsOf(offer),
   };
 }
 
@@ -34,20 +38,11 @@ const ORDER_STATUS: Record<number, OrderStatus> = {
   5: 'RETURNED',
 };
 
-/** eMAG dates carry no zone; this connector treats them as UTC (the simulator does the same). */
-export function parseEmagDate(value: string): Date {
-  return new Date(`${value.replace(' ', 'T')}Z`);
-}
-
-export function formatEmagDate(date: Date): string {
-  return date.toISOString().slice(0, 19).replace('T', ' ');
-}
-
 /**
  * eMAG sends no order total: Σ quantity × sale_price × (1 + vat) over active lines, plus
- * shipping_tax, plus the (negative) vouchers with their VAT.
+ * shipping_tax, plus the (negative) vouchers with their VAT. Dates are wall clock in `zone`.
  */
-export function toOrder(order: EmagOrder): RemoteOrder {
+export function toOrder(order: EmagOrder, zone: string): RemoteOrder {
   const lines = order.products.filter((p) => p.status === undefined || p.status === null || p.status === 1);
   let total = 0n;
   const items = lines.map((line) => {
@@ -55,7 +50,9 @@ export function toOrder(order: EmagOrder): RemoteOrder {
     const unit = mulUnits(toUnits(line.sale_price), toUnits(1) + vat);
     total += unit * BigInt(line.quantity);
     return {
-      sku: line.part_number ?? String(line.product_id),
+      // The offer id matches the listing first; ext_part_number is the seller's code. part_number
+      // is the manufacturer's and would match the wrong product (v4.4.9 §5.1.1).
+      sku: line.ext_part_number || String(line.product_id),
       externalProductId: String(line.product_id),
       ...(line.name ? { name: line.name } : {}),
       quantity: line.quantity,
@@ -67,7 +64,7 @@ export function toOrder(order: EmagOrder): RemoteOrder {
     total += toUnits(voucher.sale_price);
     if (voucher.sale_price_vat !== undefined && voucher.sale_price_vat !== null) total += toUnits(voucher.sale_price_vat);
   }
-  const placedAt = parseEmagDate(order.date);
+  const placedAt = parseEmagDate(order.date, zone);
   return {
     externalId: String(order.id),
     status: ORDER_STATUS[order.status] ?? 'PROCESSING',
@@ -81,6 +78,6 @@ export function toOrder(order: EmagOrder): RemoteOrder {
     total: fromUnits(total, 2),
     currency: order.products.find((p) => p.currency)?.currency ?? 'RON',
     placedAt,
-    remoteUpdatedAt: order.modified ? parseEmagDate(order.modified) : placedAt,
+    remoteUpdatedAt: order.modified ? parseEmagDate(order.modified, zone) : placedAt,
   };
 }

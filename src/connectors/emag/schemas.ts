@@ -22,23 +22,46 @@ export const countResults = z.looseObject({
 
 const warehouseValue = z.looseObject({ warehouse_id: intish, value: intish });
 
+/**
+ * Documentation feedback (`errors`, `doc_errors`): the v4.4.9 text says "list of arrays" and its
+ * table of entries was an image, so each entry is kept as sent (a string or an object).
+ */
+const feedback = z.array(z.unknown()).nullish();
+
+/** `validation_status` and its kin: `{value, description, errors}`, alone or in a list. */
+const reviewStatus = z.looseObject({ value: intish, description: z.string().nullish(), errors: feedback });
+
+const image = z.looseObject({ url: z.string(), display_type: intish.nullish() });
+
 export const offerSchema = z.looseObject({
   id: intish,
   part_number: z.string(),
   part_number_key: z.string().nullish(),
   name: z.string(),
+  brand: z.string().nullish(),
+  description: z.string().nullish(),
+  category_id: intish.nullish(),
+  images: z.array(image).nullish(),
+  ean: z.array(z.string()).nullish(),
   sale_price: money,
   currency: z.string().min(3).optional(),
   stock: oneOrMany(warehouseValue).nullish(),
   general_stock: intish.nullish(),
   status: intish,
+  validation_status: oneOrMany(reviewStatus).nullish(),
+  translation_validation_status: oneOrMany(reviewStatus).nullish(),
+  offer_validation_status: oneOrMany(reviewStatus).nullish(),
+  doc_errors: feedback,
 });
 export type EmagOffer = z.output<typeof offerSchema>;
 
 const orderProduct = z.looseObject({
   id: intish,
   product_id: idish,
+  /** The manufacturer's code (v4.4.9 §5.1.1): not the seller's, never used to match. */
   part_number: z.string().nullish(),
+  /** The seller's own code for the product. */
+  ext_part_number: z.string().nullish(),
   name: z.string().nullish(),
   status: intish.nullish(),
   quantity: intish,
