@@ -7,7 +7,6 @@
  * - `order/acknowledge` only when the account opts in (an order system must; a reporting one must not).
  */
 import type {
-  ConnectionCheck,
   ConnectionResult,
   Connector,
   ConnectorAccount,
@@ -27,8 +26,8 @@ import { chunk, failed, failedFromError } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { isDecimalString, toDecimal } from '../shared/decimal.js';
 import { paginate } from '../shared/paging.js';
-import { probeConnection } from '../shared/transport.js';
 import { EmagClient } from './client.js';
+import { checkConnection } from './connection.js';
 import { windowBounds, zoneOf } from './dates.js';
 import { toListing, toOrder } from './mapper.js';
 import { saveBatch, type SaveEntry } from './save.js';
@@ -57,8 +56,6 @@ export class EmagConnector implements Connector {
   private readonly zone: string;
   /** eMAG has acknowledge for seller-fulfilled orders only (v4.4.9 §5.2). */
   private readonly acknowledges: boolean;
-  /** Orders this connector acknowledged (or is acknowledging): once each. */
-  private readonly acknowledged = new Set<string>();
 
   constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
     this.accountId = account.id;
@@ -191,16 +188,18 @@ export class EmagConnector implements Connector {
    * meanwhile) is logged, not thrown: the order is acknowledged when it is read new again.
    */
   private async *acknowledgeTaken(pages: AsyncIterable<Page<RemoteOrder>>, signal?: AbortSignal): AsyncGenerator<Page<RemoteOrder>> {
+    // Within one listing an order can come twice (windows overlap around a DST fall-back); a
+    // later listing reads it as status 2.
+    const acknowledged = new Set<string>();
     for await (const page of pages) {
       yield page;
       for (const order of page.items) {
-        if (order.remoteStatus !== '1' || this.acknowledged.has(order.externalId)) continue;
-        this.acknowledged.add(order.externalId);
+        if (order.remoteStatus !== '1' || acknowledged.has(order.externalId)) continue;
+        acknowledged.add(order.externalId);
         try {
           await this.client.call(`order/acknowledge/${encodeURIComponent(order.externalId)}`, {}, saveAnswer, { signal });
         } catch (error) {
           if (signal?.aborted) throw error;
-          this.acknowledged.delete(order.externalId);
           this.client.logger.warn({ order: order.externalId, err: error instanceof Error ? error.message : String(error) }, 'order acknowledge failed');
         }
       }
@@ -262,34 +261,7 @@ export class EmagConnector implements Connector {
     return results;
   }
 
-  /**
-   * Tries every resource this account uses, in the order a sync does: offers read, offers write
-   * (an empty `offer/save`, which changes nothing), orders of its type, and acknowledge when on.
-   * eMAG does not document its answer to an empty save or to an unknown order's acknowledge, so
-   * for those two an `isError` answer passes: only refused access or transport failures fail.
-   */
-  async testConnection(options: PushOptions = {}): Promise<ConnectionResult> {
-    const { signal } = options;
-    const call = { signal, retries: 1 };
-    const probes: Array<{ name: string; run: () => Promise<unknown> }> = [
-      { name: 'offers read (product_offer/read)', run: () => this.client.call('product_offer/read', { currentPage: 1, itemsPerPage: 1 }, offersPage, call) },
-      { name: 'offers write (offer/save)', run: () => this.client.send('offer/save', [], saveAnswer, call) },
-      {
-        name: this.fbe ? 'FBE orders (order/read type 2)' : 'seller-fulfilled orders (order/read type 3)',
-        run: () => this.client.call('order/read', { type: this.fbe ? 2 : 3, currentPage: 1, itemsPerPage: 1 }, ordersPage, call),
-      },
-    ];
-    if (this.acknowledges) {
-      // Order 0 does not exist: this proves the route and the right to call it, and changes nothing.
-      probes.push({ name: 'order acknowledge (order/acknowledge)', run: () => this.client.send('order/acknowledge/0', {}, saveAnswer, call) });
-    }
-    const checks: ConnectionCheck[] = [];
-    for (const probe of probes) {
-      const result = await probeConnection(probe.run, signal);
-      checks.push(result.ok ? { name: probe.name, ok: true } : { name: probe.name, ok: false, kind: result.kind, message: result.message });
-    }
-    const failure = checks.find((c) => !c.ok);
-    if (!failure) return { ok: true, checks };
-    return { ok: false, kind: failure.kind ?? 'REMOTE', message: `${failure.name}: ${failure.message ?? 'failed'}`, checks };
+  testConnection(options: PushOptions = {}): Promise<ConnectionResult> {
+    return checkConnection(this.client, { fbe: this.fbe, acknowledges: this.acknowledges }, options.signal);
   }
 }
