@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/connectors/index.js';
-import { defaultZoneOf, formatEmagDate, parseEmagDate, windowBounds } from '../../src/connectors/emag/dates.js';
+import { formatEmagDate, parseEmagDate, windowBounds } from '../../src/connectors/emag/dates.js';
 import { collectPages, QUICK_RETRIES } from '../../src/connectors/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
@@ -91,14 +91,6 @@ describe('eMAG connector: platform-local dates', () => {
 });
 
 describe('eMAG date conversion', () => {
-  it('defaults the zone by the eMAG host', () => {
-    expect(defaultZoneOf('https://marketplace-api.emag.ro/api-3')).toBe('Europe/Bucharest');
-    expect(defaultZoneOf('https://marketplace-api.emag.bg/api-3')).toBe('Europe/Sofia');
-    expect(defaultZoneOf('https://marketplace-api.emag.hu/api-3')).toBe('Europe/Budapest');
-    expect(defaultZoneOf('https://marketplace-bg-api.fashiondays.com/api-3')).toBe('Europe/Sofia');
-    expect(defaultZoneOf('http://127.0.0.1:4000/api-3')).toBe('Europe/Bucharest');
-  });
-
   it('reads and writes wall clock in each zone, summer and winter', () => {
     const cases: Array<[string, string, string]> = [
       ['Europe/Bucharest', '2026-07-01 12:00:00', '2026-07-01T09:00:00.000Z'],

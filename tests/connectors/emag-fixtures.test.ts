@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toListing, toOrder } from '../../src/connectors/emag/mapper.js';
+import { platformOf } from '../../src/connectors/emag/platform.js';
 import { envelopeHead, offersPage, ordersPage } from '../../src/connectors/emag/schemas.js';
 
+const RO = platformOf({ baseUrl: 'https://marketplace-api.emag.ro/api-3' });
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/emag/${name}`, import.meta.url), 'utf8'));
 
 describe('eMAG v4.4.9 example bodies', () => {
@@ -20,7 +22,7 @@ describe('eMAG v4.4.9 example bodies', () => {
 
   it('product_offer/read: the documented offer parses and maps to a listing with its content', () => {
     const [offer] = offersPage.parse(fixture('product-offer-read.json')).results;
-    const listing = toListing(offer!);
+    const listing = toListing(offer!, RO);
     expect(listing).toMatchObject({
       externalId: '243409',
       sku: 'md788hc/a',
@@ -37,7 +39,7 @@ describe('eMAG v4.4.9 example bodies', () => {
 
   it('order/read: the documented order parses; its line is matched by offer id and ext_part_number', () => {
     const [order] = ordersPage.parse(fixture('order-read.json')).results;
-    const mapped = toOrder(order!, 'Europe/Bucharest');
+    const mapped = toOrder(order!, RO);
     expect(mapped.items).toEqual([{ sku: '682133frs', externalProductId: '3331', quantity: 2, price: '12.12' }]);
     expect(mapped.placedAt.toISOString()).toBe('1970-01-01T21:59:59.000Z');
     // 2 × 12.1234 (no VAT on the line) + 19.99 shipping − 8.0645 − 1.9355 voucher.

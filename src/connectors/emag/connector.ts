@@ -28,8 +28,9 @@ import { isDecimalString, toDecimal } from '../shared/decimal.js';
 import { paginate } from '../shared/paging.js';
 import { EmagClient } from './client.js';
 import { checkConnection } from './connection.js';
-import { windowBounds, zoneOf } from './dates.js';
+import { windowBounds } from './dates.js';
 import { toListing, toOrder } from './mapper.js';
+import { platformOf, type Platform } from './platform.js';
 import { saveBatch, type SaveEntry } from './save.js';
 import { countPage, offersPage, ordersPage, saveAnswer, type EmagOffer } from './schemas.js';
 
@@ -53,7 +54,7 @@ export class EmagConnector implements Connector {
   private readonly client: EmagClient;
   private readonly fbe: boolean;
   private readonly defaultWarehouse: number;
-  private readonly zone: string;
+  private readonly platform: Platform;
   /** eMAG has acknowledge for seller-fulfilled orders only (v4.4.9 §5.2). */
   private readonly acknowledges: boolean;
 
@@ -62,7 +63,7 @@ export class EmagConnector implements Connector {
     this.client = new EmagClient(account, context);
     this.fbe = account.fulfillment === 'FBE';
     this.defaultWarehouse = Number(account.options?.defaultWarehouseId ?? 1);
-    this.zone = zoneOf(account);
+    this.platform = platformOf(account);
     this.acknowledges = account.options?.acknowledgeOrders === true && !this.fbe;
     this.capabilities = {
       supportsModifiedSince: false,
@@ -100,7 +101,7 @@ export class EmagConnector implements Connector {
         const last = answer.results.length < PAGE_SIZE || page >= totalPages;
         return {
           next: last ? null : { page: page + 1 },
-          complete: async () => answer.results.filter(keep).map(toListing),
+          complete: async () => answer.results.filter(keep).map((offer) => toListing(offer, this.platform)),
           totalPages,
           totalItems,
         };
@@ -139,7 +140,7 @@ export class EmagConnector implements Connector {
         });
         return {
           next: at + 1 < skus.length ? { sku: at + 1 } : null,
-          complete: async () => answer.results.filter((o) => o.part_number === sku).map(toListing),
+          complete: async () => answer.results.filter((o) => o.part_number === sku).map((offer) => toListing(offer, this.platform)),
           totalPages: skus.length,
         };
       },
@@ -168,7 +169,7 @@ export class EmagConnector implements Connector {
         let windowEnd: number | null = null;
         if (position.from !== null) {
           windowEnd = Math.max(position.from, Math.min(position.from + ORDER_WINDOW_MS, now));
-          const bounds = windowBounds(position.from, windowEnd, this.zone);
+          const bounds = windowBounds(position.from, windowEnd, this.platform.zone);
           filter.modifiedAfter = bounds.after;
           filter.modifiedBefore = bounds.before;
         }
@@ -176,7 +177,7 @@ export class EmagConnector implements Connector {
         let next: OrderPosition | null = null;
         if (answer.results.length === PAGE_SIZE) next = { from: position.from, page: position.page + 1 };
         else if (windowEnd !== null && windowEnd < now) next = { from: windowEnd + 1000, page: 1 };
-        return { next, complete: async () => answer.results.map((order) => toOrder(order, this.zone)) };
+        return { next, complete: async () => answer.results.map((order) => toOrder(order, this.platform)) };
       },
     });
   }

@@ -1,25 +1,9 @@
 /**
  * eMAG dates are `YYYY-mm-dd HH:ii:ss` on the wall clock of the platform's country, with no
  * offset (API v4.4.9 gives campaign dates as `Europe/Bucharest`; a working .bg client converts its
- * filters to `Europe/Sofia`). This file turns them into instants and back for one IANA zone.
+ * filters to `Europe/Sofia`). This file turns them into instants and back for one IANA zone (the
+ * account's zone: platform.ts).
  */
-import type { ConnectorAccount } from '../connector.js';
-
-/** The zone of each eMAG country host (FashionDays too); emag.ro is the default. */
-export function defaultZoneOf(baseUrl: string): string {
-  let host = '';
-  try {
-    host = new URL(baseUrl).hostname.toLowerCase();
-  } catch {
-    // An unparsable URL is refused elsewhere; the zone falls back to the main platform's.
-  }
-  if (host.endsWith('.bg') || host.includes('-bg-')) return 'Europe/Sofia';
-  if (host.endsWith('.hu') || host.includes('-hu-')) return 'Europe/Budapest';
-  return 'Europe/Bucharest';
-}
-
-export const zoneOf = (account: ConnectorAccount): string => account.options?.timeZone ?? defaultZoneOf(account.baseUrl);
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function wallClockFormat(zone: string): Intl.DateTimeFormat {

@@ -2,12 +2,13 @@
 import type { ListingStatus, OrderStatus, RemoteListing, RemoteOrder } from '../connector.js';
 import { fromUnits, mulUnits, toDecimal, toUnits } from '../shared/decimal.js';
 import { parseEmagDate } from './dates.js';
+import type { Platform } from './platform.js';
 import { contentOf, rejectionReasonsOf } from './review.js';
 import type { EmagOffer, EmagOrder } from './schemas.js';
 
 const OFFER_STATUS: Record<number, ListingStatus> = { 0: 'INACTIVE', 1: 'ACTIVE', 2: 'DELISTED' };
 
-export function toListing(offer: EmagOffer): RemoteListing {
+export function toListing(offer: EmagOffer, platform: Platform): RemoteListing {
   const stockByWarehouse: Record<string, number> = {};
   for (const entry of offer.stock ?? []) {
     stockByWarehouse[String(entry.warehouse_id)] = (stockByWarehouse[String(entry.warehouse_id)] ?? 0) + entry.value;
@@ -18,7 +19,7 @@ export function toListing(offer: EmagOffer): RemoteListing {
     sku: offer.part_number,
     name: offer.name,
     price: toDecimal(offer.sale_price, 2),
-    currency: offer.currency ?? 'RON',
+    currency: offer.currency ?? platform.currency,
     stock: offer.stock ? perWarehouse : (offer.general_stock ?? 0),
     stockByWarehouse,
     status: OFFER_STATUS[offer.status] ?? 'INACTIVE',
@@ -40,9 +41,9 @@ const ORDER_STATUS: Record<number, OrderStatus> = {
 
 /**
  * eMAG sends no order total: Σ quantity × sale_price × (1 + vat) over active lines, plus
- * shipping_tax, plus the (negative) vouchers with their VAT. Dates are wall clock in `zone`.
+ * shipping_tax, plus the (negative) vouchers with their VAT. Dates are the platform's wall clock.
  */
-export function toOrder(order: EmagOrder, zone: string): RemoteOrder {
+export function toOrder(order: EmagOrder, platform: Platform): RemoteOrder {
   const lines = order.products.filter((p) => p.status === undefined || p.status === null || p.status === 1);
   let total = 0n;
   const items = lines.map((line) => {
@@ -64,7 +65,7 @@ export function toOrder(order: EmagOrder, zone: string): RemoteOrder {
     total += toUnits(voucher.sale_price);
     if (voucher.sale_price_vat !== undefined && voucher.sale_price_vat !== null) total += toUnits(voucher.sale_price_vat);
   }
-  const placedAt = parseEmagDate(order.date, zone);
+  const placedAt = parseEmagDate(order.date, platform.zone);
   return {
     externalId: String(order.id),
     status: ORDER_STATUS[order.status] ?? 'PROCESSING',
@@ -76,8 +77,8 @@ export function toOrder(order: EmagOrder, zone: string): RemoteOrder {
     },
     items,
     total: fromUnits(total, 2),
-    currency: order.products.find((p) => p.currency)?.currency ?? 'RON',
+    currency: order.products.find((p) => p.currency)?.currency ?? platform.currency,
     placedAt,
-    remoteUpdatedAt: order.modified ? parseEmagDate(order.modified, zone) : placedAt,
+    remoteUpdatedAt: order.modified ? parseEmagDate(order.modified, platform.zone) : placedAt,
   };
 }
