@@ -85,6 +85,25 @@ describe('eMAG order acknowledgement', () => {
     expect(fresh.every((o) => o.status === 'new')).toBe(true);
   });
 
+  it('an incremental listing also acknowledges orders still new from before (e.g. read while the option was off)', async () => {
+    const old = await startFastSimulator('EMAG', { offers: 90, orders: 40, seed: 33 });
+    try {
+      const fresh = old.orders.all().filter((o) => o.status === 'new').map((o) => o.id);
+      expect(fresh.length).toBeGreaterThan(0);
+      // Nothing changed in the last minute: the modified window holds none of them.
+      const since = new Date(Date.now() - 1000);
+      const account = { ...old.account('emag-ack-sweep'), options: { acknowledgeOrders: true } };
+      const { items } = await collectPages(createConnector(account, QUICK_RETRIES).listOrders({ since }));
+      // Handed over first (so the app stores them), then acknowledged. One may come again in the
+      // window, changed by its acknowledgement: same order, stored twice.
+      expect([...new Set(items.map((o) => o.externalId))].sort()).toEqual(fresh.map(orderNumber).sort());
+      expect(fresh.every((id) => old.orders.get(id)?.status === 'processing')).toBe(true);
+      expect(old.stats().byEndpoint[ACK]?.requests).toBe(fresh.length);
+    } finally {
+      await old.stop();
+    }
+  });
+
   it('does not acknowledge FBE orders (eMAG allows it only for seller-fulfilled ones)', async () => {
     fbe.resetStats();
     await collectPages(createConnector({ ...fbe.account('emag-ack-fbe'), options: { acknowledgeOrders: true } }, QUICK_RETRIES).listOrders());

@@ -40,7 +40,8 @@ const ORDER_WINDOW_MS = 30 * 24 * 3600 * 1000; // modified windows may span at m
 const MAX_STOCK = 65_535;
 
 type OfferPosition = { page: number } | { sku: number };
-type OrderPosition = { from: number | null; page: number };
+/** `sweep`: the page of orders still new (status 1), read before the modified windows. */
+type OrderPosition = { from: number | null; page: number; sweep?: true };
 
 const isOfferPosition = (p: unknown): p is OfferPosition =>
   typeof p === 'object' && p !== null && (typeof (p as { page?: unknown }).page === 'number' || typeof (p as { sku?: unknown }).sku === 'number');
@@ -156,15 +157,24 @@ export class EmagConnector implements Connector {
     // eMAG dates have whole seconds and inclusive bounds: windows are second-aligned and the
     // next one starts a second after the previous one ends.
     const now = Math.floor(Date.now() / 1000) * 1000;
+    const from = query.since ? Math.floor(query.since.getTime() / 1000) * 1000 : null;
+    // An order left unacknowledged (read while the option was off, or its acknowledge refused) is
+    // not in a later modified window: when acknowledging, a listing since a watermark first reads
+    // one page of orders still new (v4.4.9 §5.2 recommends such a periodic read).
+    const sweep = this.acknowledges && from !== null;
     const start = query.startCursor
       ? decodeCursor(query.startCursor, isOrderPosition)
-      : { p: { from: query.since ? Math.floor(query.since.getTime() / 1000) * 1000 : null, page: 1 }, i: 0 };
+      : { p: sweep ? { from, page: 1, sweep: true as const } : { from, page: 1 }, i: 0 };
     const type = this.fbe ? 2 : 3;
     return paginate<OrderPosition, RemoteOrder>({
       start: start.p,
       startIndex: start.i,
       signal: query.signal,
       fetchHead: async (position, _index, signal) => {
+        if (position.sweep) {
+          const answer = await this.client.call('order/read', { type, status: 1, currentPage: 1, itemsPerPage: PAGE_SIZE }, ordersPage, { signal, page: 'new orders' });
+          return { next: { from: position.from, page: 1 }, complete: async () => answer.results.map((order) => toOrder(order, this.platform)) };
+        }
         const filter: Record<string, unknown> = { type, currentPage: position.page, itemsPerPage: PAGE_SIZE };
         let windowEnd: number | null = null;
         if (position.from !== null) {
@@ -186,7 +196,7 @@ export class EmagConnector implements Connector {
    * Acknowledges each new order (status 1) of a page once the consumer has taken the page (it asks
    * for the next one), following v4.4.9 §5.2: read the order, save it, then acknowledge. A page the
    * consumer abandons is not acknowledged. A refused acknowledgement (e.g. the customer cancelled
-   * meanwhile) is logged, not thrown: the order is acknowledged when it is read new again.
+   * meanwhile) is logged, not thrown: the next listing's page of orders still new reads it again.
    */
   private async *acknowledgeTaken(pages: AsyncIterable<Page<RemoteOrder>>, signal?: AbortSignal): AsyncGenerator<Page<RemoteOrder>> {
     // Within one listing an order can come twice (windows overlap around a DST fall-back); a
