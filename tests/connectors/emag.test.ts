@@ -1,5 +1,6 @@
 /** eMAG specifics: FBE vs MAIN order types, computed order totals, save batches, order windows. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emagChannel } from '../../src/connectors/emag/channel.js';
 import { createConnector } from '../../src/connectors/index.js';
 import { collectPages, QUICK_RETRIES } from '../../src/connectors/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
@@ -63,6 +64,16 @@ describe('eMAG connector', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     expect(main.stats().byEndpoint['POST /api-3/offer/save']?.requests).toBe(3);
     expect(main.offer('STK-0000120')?.stock).toBe(7);
+  });
+
+  it('reads offers in pages of the account pageSize (eMAG allows at most 100)', async () => {
+    const connector = createConnector({ ...main.account('emag-page-size'), options: { pageSize: 40 } }, QUICK_RETRIES);
+    main.resetStats();
+    const { items, pages } = await collectPages(connector.listProducts({ mode: 'FULL' }));
+    expect(items).toHaveLength(300);
+    expect(pages).toHaveLength(8);
+    expect(main.stats().byEndpoint['POST /api-3/product_offer/read']?.requests).toBe(8);
+    expect(emagChannel.options.safeParse({ pageSize: 200 }).error?.issues[0]?.message).toBe('pageSize is at most 100 on eMAG');
   });
 
   it('reads a few SKUs one part_number at a time', async () => {

@@ -16,7 +16,8 @@ export const emagChannel: ChannelDefinition<'EMAG'> = {
   description: 'eMAG Marketplace (MAIN or FBE fulfillment).',
   credentials: z.strictObject({ username: secret('username'), password: secret('password') }),
   options: z.strictObject({
-    pageSize: optionFields.pageSize,
+    // eMAG pages hold at most 100 items.
+    pageSize: optionFields.pageSize.refine((size) => size === undefined || size <= 100, 'pageSize is at most 100 on eMAG'),
     defaultWarehouseId: optionFields.defaultWarehouseId,
     timeZone: z.string({ error: 'timeZone must be a string' }).trim().refine(isTimeZone, 'timeZone must be an IANA zone such as Europe/Bucharest').optional(),
     acknowledgeOrders: z.boolean({ error: 'acknowledgeOrders must be true or false' }).optional(),

@@ -25,7 +25,7 @@ import type {
 import { chunk, failed, failedFromError } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { isDecimalString, toDecimal } from '../shared/decimal.js';
-import { paginate } from '../shared/paging.js';
+import { pageSizeFor, paginate } from '../shared/paging.js';
 import { EmagClient } from './client.js';
 import { checkConnection } from './connection.js';
 import { windowBounds } from './dates.js';
@@ -34,7 +34,7 @@ import { platformOf, type Platform } from './platform.js';
 import { saveBatch, type SaveEntry } from './save.js';
 import { countPage, offersPage, ordersPage, saveAnswer, type EmagOffer } from './schemas.js';
 
-const PAGE_SIZE = 100; // eMAG caps itemsPerPage at 100
+const PAGE_SIZE = 100; // eMAG caps itemsPerPage at 100 (offer pages: option pageSize, ≤ 100)
 const SAVE_BATCH = 50;
 const ORDER_WINDOW_MS = 30 * 24 * 3600 * 1000; // modified windows may span at most a month
 const MAX_STOCK = 65_535;
@@ -56,6 +56,7 @@ export class EmagConnector implements Connector {
   private readonly fbe: boolean;
   private readonly defaultWarehouse: number;
   private readonly platform: Platform;
+  private readonly pageSize: number;
   /** eMAG has acknowledge for seller-fulfilled orders only (v4.4.9 §5.2). */
   private readonly acknowledges: boolean;
 
@@ -65,6 +66,7 @@ export class EmagConnector implements Connector {
     this.fbe = account.fulfillment === 'FBE';
     this.defaultWarehouse = Number(account.options?.defaultWarehouseId ?? 1);
     this.platform = platformOf(account);
+    this.pageSize = pageSizeFor(account.options?.pageSize, PAGE_SIZE);
     this.acknowledges = account.options?.acknowledgeOrders === true && !this.fbe;
     this.capabilities = {
       supportsModifiedSince: false,
@@ -84,8 +86,8 @@ export class EmagConnector implements Connector {
     const { signal } = query;
     const start = query.startCursor ? decodeCursor(query.startCursor, isOfferPosition) : { p: { page: 1 }, i: 0 };
     if (!('page' in start.p)) throw new Error('cursor is not an offer scan cursor');
-    const count = await this.client.call('product_offer/count', { itemsPerPage: PAGE_SIZE }, countPage, { signal });
-    const totalPages = Math.ceil(count.results.noOfItems / PAGE_SIZE);
+    const count = await this.client.call('product_offer/count', { itemsPerPage: this.pageSize }, countPage, { signal });
+    const totalPages = Math.ceil(count.results.noOfItems / this.pageSize);
     const totalItems = count.results.noOfItems;
     yield* paginate<OfferPosition, RemoteListing>({
       start: start.p.page <= totalPages ? start.p : null,
@@ -95,11 +97,11 @@ export class EmagConnector implements Connector {
         const page = 'page' in position ? position.page : 1;
         const answer = await this.client.call(
           'product_offer/read',
-          { currentPage: page, itemsPerPage: PAGE_SIZE },
+          { currentPage: page, itemsPerPage: this.pageSize },
           offersPage,
           { signal: pageSignal, page },
         );
-        const last = answer.results.length < PAGE_SIZE || page >= totalPages;
+        const last = answer.results.length < this.pageSize || page >= totalPages;
         return {
           next: last ? null : { page: page + 1 },
           complete: async () => answer.results.filter(keep).map((offer) => toListing(offer, this.platform)),
@@ -119,7 +121,7 @@ export class EmagConnector implements Connector {
     if (skus.length === 0) return;
     const start = query.startCursor ? decodeCursor(query.startCursor, isOfferPosition) : undefined;
     if (!start || 'page' in start.p) {
-      const count = await this.client.call('product_offer/count', { itemsPerPage: PAGE_SIZE }, countPage, {
+      const count = await this.client.call('product_offer/count', { itemsPerPage: this.pageSize }, countPage, {
         signal: query.signal,
       });
       if (start || skus.length > count.results.noOfPages) {
