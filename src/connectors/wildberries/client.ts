@@ -1,23 +1,34 @@
 /**
- * Wildberries transport. Three hosts (content, prices, marketplace), one token in
- * `Authorization` (bare, as the spec says), and rate budgets per API group.
+ * Wildberries transport. Four hosts (content, prices, marketplace, statistics; see hosts.ts), one
+ * token in `Authorization` (bare, as the spec says), and rate budgets per API group.
  */
 import type { z } from 'zod';
 import type { ConnectorAccount, ConnectorContext, RateLimitRule } from '../connector.js';
 import type { HttpMethod, RawResponse } from '../shared/http-client.js';
 import { parseBody } from '../shared/parse.js';
 import { buildTransport, joinUrl, requireCredential, type Transport } from '../shared/transport.js';
+import { wbHosts, type WbHost } from './hosts.js';
 
-/** WB token buckets per seller account (content, prices, stocks, FBS orders) and /ping. */
+export type { WbHost };
+
+/**
+ * WB token buckets per seller account, as the specs state them for personal and service tokens
+ * (each method's "Лимит запросов" table): content 100/min, prices 10 per 6 s, seller stocks and
+ * FBS orders 300/min each, each statistics report 1/min, /ping 3 per 30 s per host. Base and test
+ * tokens get lower limits from WB: set the account's rateLimits (same names) to those.
+ */
 export const WB_RATE_LIMITS: Record<string, RateLimitRule> = {
   content: { limit: 100, periodMs: 60_000 },
   prices: { limit: 10, periodMs: 6_000 },
   stocks: { limit: 300, periodMs: 60_000 },
   orders: { limit: 300, periodMs: 60_000 },
-  ping: { limit: 3, periodMs: 30_000 },
+  statisticsOrders: { limit: 1, periodMs: 60_000 },
+  statisticsStocks: { limit: 1, periodMs: 60_000 },
+  'ping-content': { limit: 3, periodMs: 30_000 },
+  'ping-prices': { limit: 3, periodMs: 30_000 },
+  'ping-marketplace': { limit: 3, periodMs: 30_000 },
+  'ping-statistics': { limit: 3, periodMs: 30_000 },
 };
-
-export type WbHost = 'content' | 'prices' | 'marketplace';
 
 export interface WbRequest {
   host: WbHost;
@@ -38,12 +49,7 @@ export class WbClient {
 
   constructor(account: ConnectorAccount, context: ConnectorContext) {
     const token = requireCredential(account, 'token');
-    const hosts = account.options?.hosts ?? {};
-    this.hosts = {
-      content: hosts.content ?? account.baseUrl,
-      prices: hosts.prices ?? account.baseUrl,
-      marketplace: hosts.marketplace ?? account.baseUrl,
-    };
+    this.hosts = wbHosts(account);
     this.transport = buildTransport(account, context, {
       channel: 'WILDBERRIES',
       defaults: WB_RATE_LIMITS,

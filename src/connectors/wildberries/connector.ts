@@ -19,26 +19,15 @@ import type {
   RemoteOrder,
   StockUpdate,
 } from '../connector.js';
-import { chunk, failed, failedFromError, ok } from '../shared/batching.js';
+import { chunk, failed } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
-import { isDecimalString } from '../shared/decimal.js';
 import { emptyPages, pageSizeFor, paginate } from '../shared/paging.js';
-import { parseBody } from '../shared/parse.js';
 import { probeConnection } from '../shared/transport.js';
 import { WbClient } from './client.js';
 import { parseWbExternalId, toListings, toOrder } from './mapper.js';
-import {
-  cardsAnswer,
-  goodsAnswer,
-  orderStatusAnswer,
-  ordersAnswer,
-  pingAnswer,
-  stockConflict,
-  stocksAnswer,
-  uploadAnswer,
-  warehousesAnswer,
-  type WbCard,
-} from './schemas.js';
+import { pushWbPrices } from './prices.js';
+import { cardsAnswer, goodsAnswer, orderStatusAnswer, ordersAnswer, pingAnswer, stocksAnswer, warehousesAnswer, type WbCard } from './schemas.js';
+import { putWarehouseStocks } from './stock-push.js';
 
 const CARDS_PAGE = 100;
 const WRITE_BATCH = 1000;
@@ -46,6 +35,7 @@ const ORDERS_PAGE = 1000;
 const MAX_AMOUNT = 100_000;
 const ORDER_WINDOW_S = 30 * 24 * 3600;
 const WAREHOUSE_TTL_MS = 5 * 60_000;
+const MAX_BARCODE_LOOKUPS = 20;
 
 type CardPosition = { updatedAt?: string; nmID?: number } | { sku: number };
 type OrderPosition = { from: number | null; next: number };
@@ -62,6 +52,8 @@ export class WildberriesConnector implements Connector {
   private readonly pageSize: number;
   private readonly defaultWarehouse: string | undefined;
   private warehouses: { ids: number[]; at: number } | undefined;
+  /** Barcode → size (chrtID) of the cards this connector has read; 409s name sizes by barcode. */
+  private readonly barcodes = new Map<string, number>();
 
   constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
     this.accountId = account.id;
@@ -128,6 +120,7 @@ export class WildberriesConnector implements Connector {
   /** Prices (one request) and stocks (one per warehouse) of a cards page, in parallel. */
   private async joinPage(cards: WbCard[], signal: AbortSignal, page: number): Promise<RemoteListing[]> {
     if (cards.length === 0) return [];
+    this.rememberBarcodes(cards);
     const chrtIds = cards.flatMap((card) => card.sizes.map((size) => size.chrtID));
     const [goods, warehouses] = await Promise.all([
       this.client.call(
@@ -256,83 +249,34 @@ export class WildberriesConnector implements Connector {
     });
     for (const [warehouse, entries] of byWarehouse) {
       for (const batch of chunk(entries, WRITE_BATCH)) {
-        try {
-          const response = await this.client.raw({
-            host: 'marketplace',
-            method: 'PUT',
-            path: `/api/v3/stocks/${warehouse}`,
-            body: { stocks: batch.map(({ chrtId, amount }) => ({ chrtId, amount })) },
-            budget: 'stocks',
-            signal: options.signal,
-            accept: (status) => status === 204 || status === 200 || status === 409,
-          });
-          if (response.status !== 409) {
-            for (const entry of batch) results[entry.at] = ok();
-            continue;
-          }
-          this.client.chargeConflict('stocks');
-          // WB rejects the whole request; the problems name the offending sizes.
-          const problems = parseBody(stockConflict, response, { channel: 'WILDBERRIES', operation: `PUT /api/v3/stocks/${warehouse}` });
-          const reasons = new Map<number, string>();
-          for (const problem of problems) {
-            for (const item of problem.data ?? []) {
-              if (item.chrtId) reasons.set(item.chrtId, `${problem.code}${problem.message ? `: ${problem.message}` : ''}`);
-            }
-          }
-          const summary = problems.map((p) => p.code).join(', ');
-          for (const entry of batch) {
-            const reason = reasons.get(entry.chrtId);
-            results[entry.at] = reason ? failed(reason) : failed(`not applied: the batch was rejected (${summary})`, 'REMOTE');
-          }
-        } catch (error) {
-          if (options.signal?.aborted) throw error;
-          for (const entry of batch) results[entry.at] = failedFromError(error);
-        }
+        await putWarehouseStocks(this.client, warehouse, batch, results, (barcodes, signal) => this.sizesOfBarcodes(barcodes, signal), options.signal);
       }
     }
     return results;
   }
 
-  async pushPrice(updates: PriceUpdate[], options: PushOptions = {}): Promise<PushResult[]> {
-    const results: PushResult[] = new Array(updates.length);
-    // Prices are per card; the last update of a card wins and all its items share the outcome.
-    const byCard = new Map<number, { price: number; at: number[] }>();
-    updates.forEach((update, at) => {
-      const ids = parseWbExternalId(update.externalId);
-      if (!ids) results[at] = failed('externalId (nmID:chrtID from a listing) is required');
-      else if (!isDecimalString(update.price) || !Number.isInteger(Number(update.price)) || Number(update.price) <= 0) {
-        results[at] = failed('Wildberries prices are whole positive amounts');
-      } else {
-        const entry = byCard.get(ids.nmID) ?? { price: 0, at: [] };
-        entry.price = Number(update.price);
-        entry.at.push(at);
-        byCard.set(ids.nmID, entry);
-      }
-    });
-    for (const batch of chunk([...byCard.entries()], WRITE_BATCH)) {
-      let outcome: PushResult;
-      try {
-        const response = await this.client.raw({
-          host: 'prices',
-          method: 'POST',
-          path: '/api/v2/upload/task',
-          body: { data: batch.map(([nmID, { price }]) => ({ nmID, price })) },
-          budget: 'prices',
-          signal: options.signal,
-          accept: (status) => status === 200 || status === 208,
-        });
-        // 208: an identical upload already exists, which is what we wanted.
-        if (response.status === 200) {
-          const answer = parseBody(uploadAnswer, response, { channel: 'WILDBERRIES', operation: 'POST /api/v2/upload/task' });
-          outcome = answer.error ? failed(answer.errorText ?? 'upload rejected') : ok();
-        } else outcome = ok();
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        outcome = failedFromError(error);
-      }
-      for (const [, entry] of batch) for (const at of entry.at) results[at] = outcome;
+  /** Sizes (chrtID) of barcodes: from cards listed earlier, else one content search per barcode (at most 20). */
+  private async sizesOfBarcodes(barcodes: string[], signal?: AbortSignal): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const barcode of barcodes) {
+      const known = this.barcodes.get(barcode);
+      if (known !== undefined) found.set(barcode, known);
     }
-    return results;
+    for (const barcode of barcodes.filter((b) => !found.has(b)).slice(0, MAX_BARCODE_LOOKUPS)) {
+      const answer = await this.cardsPage({ textSearch: barcode }, {}, signal ?? new AbortController().signal, 1);
+      this.rememberBarcodes(answer.cards);
+      const chrtId = this.barcodes.get(barcode);
+      if (chrtId !== undefined) found.set(barcode, chrtId);
+    }
+    return found;
+  }
+
+  private rememberBarcodes(cards: WbCard[]): void {
+    for (const card of cards) for (const size of card.sizes) for (const sku of size.skus ?? []) this.barcodes.set(sku, size.chrtID);
+  }
+
+  pushPrice(updates: PriceUpdate[], options: PushOptions = {}): Promise<PushResult[]> {
+    return pushWbPrices(this.client, updates, options);
   }
 
   testConnection(options: PushOptions = {}) {

@@ -1,4 +1,4 @@
-/** zod schemas for the Wildberries content, prices and marketplace API responses. */
+/** zod schemas for the Wildberries content, prices, marketplace and statistics API responses. */
 import { z } from 'zod';
 import { intish, money } from '../shared/zod-helpers.js';
 
@@ -62,7 +62,10 @@ export const stocksAnswer = z.looseObject({
   stocks: z.array(z.looseObject({ chrtId: z.number().int(), amount: intish })),
 });
 
-/** 409 on stock writes: an array of problems naming the rejected items. */
+/**
+ * 409 on stock writes (StocksWarehouseError): an array of problems; `data[]` names the refused
+ * items by barcode (`sku`) as the spec shows, or by `chrtId`; StoreIsProcessing has no data.
+ */
 export const stockConflict = z.array(
   z.looseObject({
     code: z.string(),
@@ -71,9 +74,46 @@ export const stockConflict = z.array(
   }),
 );
 
+/** The answer to a price upload: 200 TaskCreated, 208 RequestAlreadyExistsError, 400 ResponseError. */
 export const uploadAnswer = z.looseObject({
   data: z.looseObject({ id: z.number().int().nullish(), alreadyExists: z.boolean().nullish() }).nullable(),
   error: z.boolean(),
+  errorText: z.string().nullish(),
+});
+
+/** `/api/v2/history/tasks`: `data` is null until the upload is processed; status 3 ok, 4 cancelled, 5 some items failed, 6 all failed. */
+export const taskHistoryAnswer = z.looseObject({
+  data: z
+    .looseObject({
+      uploadID: z.number().int(),
+      status: z.number().int(),
+      overAllGoodsNumber: z.number().int().nullish(),
+      successGoodsNumber: z.number().int().nullish(),
+    })
+    .nullish(),
+  error: z.boolean().nullish(),
+  errorText: z.string().nullish(),
+});
+
+/** `/api/v2/history/goods/task`: per item, status 2 applied, 3 refused with `errorText`. */
+export const goodsHistoryAnswer = z.looseObject({
+  data: z
+    .looseObject({
+      uploadID: z.number().int().nullish(),
+      historyGoods: z
+        .array(
+          z.looseObject({
+            nmID: z.number().int(),
+            sizeID: z.number().int().nullish(),
+            price: z.number().nullish(),
+            status: z.number().int(),
+            errorText: z.string().nullish(),
+          }),
+        )
+        .nullish(),
+    })
+    .nullish(),
+  error: z.boolean().nullish(),
   errorText: z.string().nullish(),
 });
 

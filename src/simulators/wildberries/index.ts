@@ -1,17 +1,21 @@
 /** Wildberries simulator definition: one token, two seller warehouses, whole-rouble prices. */
+export { wildberriesControls, type WildberriesControls, type WbCategory } from './controls.js';
 import { hexToken } from '../shared/random.js';
 import type { ChannelDefinition } from '../shared/simulator.js';
 import { CHRT_BASE, NM_BASE, WAREHOUSE_IDS, wildberriesProtocol } from './protocol.js';
 
 export const wildberriesDefinition: ChannelDefinition = {
   channel: 'WILDBERRIES',
-  // Token buckets per group (marketplaces.md §3.2); /ping is not documented there: 3 per 30 s.
+  // Token buckets per group as the specs state them (02-products, 03-orders-fbs, 12-reports).
+  // /ping allows 3 per 30 s per host (01-general); one server stands for four hosts here.
   limits: {
     content: { limit: 100, periodMs: 60_000, burst: 5 },
     prices: { limit: 10, periodMs: 6_000, burst: 5 },
     stocks: { limit: 300, periodMs: 60_000, burst: 20 },
     orders: { limit: 300, periodMs: 60_000, burst: 20 },
-    ping: { limit: 3, periodMs: 30_000, burst: 3 },
+    statisticsOrders: { limit: 1, periodMs: 60_000, burst: 1 },
+    statisticsStocks: { limit: 1, periodMs: 60_000, burst: 1 },
+    ping: { limit: 12, periodMs: 30_000, burst: 12 },
   },
   warehouses: 2,
   priceRange: [20_000, 5_000_000],

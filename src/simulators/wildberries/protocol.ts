@@ -1,8 +1,9 @@
 /**
- * Wildberries routes for its three hosts on one server: content (cards, cursor paging), prices
- * (goods list, upload task) and marketplace (warehouses, stocks, FBS orders), with token
- * buckets per API group, `X-Ratelimit-*` headers, and the per-API error shapes. A 409 on stocks
- * costs ten requests, as WB counts it.
+ * Wildberries routes for its four hosts on one server: content (cards, cursor paging), prices
+ * (goods list, upload tasks and their history), marketplace (warehouses, stocks, FBS orders) and
+ * statistics (FBW orders and stock), with token buckets per API group, `X-Ratelimit-*` headers,
+ * and the per-API error shapes. A 409 on stocks costs ten requests, as WB counts it. A token
+ * limited to some categories (controls.addToken) gets WB's 401 from the others.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -13,6 +14,9 @@ import { intBetween } from '../shared/random.js';
 import { retrySeconds } from '../shared/limits.js';
 import type { ChannelProtocol, SimRequest, SimResponse } from '../shared/server.js';
 import type { SimContext } from '../shared/simulator.js';
+import { createControls, type WbCategory } from './controls.js';
+import { priceTasks, pricesError } from './prices.js';
+import { statisticsRoutes } from './statistics.js';
 
 export const NM_BASE = 100_000_000;
 export const CHRT_BASE = 300_000_000;
@@ -40,7 +44,6 @@ const contentError = (status: number, errorText: string): SimResponse => ({
   status,
   body: { data: null, error: true, errorText, additionalErrors: null },
 });
-const pricesError = (status: number, errorText: string): SimResponse => ({ status, body: { data: null, error: true, errorText } });
 const marketError = (status: number, code: string, message: string): SimResponse => ({ status, body: { code, message, data: null } });
 
 const SUPPLIER_STATUS: Record<NeutralOrderStatus, [string, string]> = {
@@ -54,10 +57,12 @@ const SUPPLIER_STATUS: Record<NeutralOrderStatus, [string, string]> = {
 
 export function wildberriesProtocol(context: SimContext): ChannelProtocol {
   const { catalog, orders, credentials, limits, seed } = context;
-  const tasks: Array<{ id: number }> = [];
+  const controls = createControls(catalog);
 
   const discountOf = (index: number) => intBetween(seed, index, 41, 0, 30);
   const barcodeOf = (offer: Offer) => `20${offer.ean.slice(2)}`;
+  const prices = priceTasks(catalog, controls, { base: NM_BASE, chrtBase: CHRT_BASE, discountOf });
+  const statistics = statisticsRoutes(catalog, orders, controls, seed, { nmBase: NM_BASE, barcodeOf: (index) => barcodeOf(catalog.get(index)) });
 
   const renderCard = (offer: Offer) => {
     const at = new Date(catalog.baseTime).toISOString();
@@ -97,9 +102,14 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
     let indices: number[];
     let page = 1;
     if (search !== '') {
+      // textSearch finds a seller article, a WB article (nmID) or a barcode.
       const bySku = catalog.indexOfSku(search);
       const byNm = /^\d+$/.test(search) ? Number(search) - NM_BASE : -1;
-      indices = bySku !== undefined ? [bySku] : byNm >= 0 && byNm < catalog.size ? [byNm] : [];
+      const byBarcode = /^20\d{11}$/.test(search) ? Number(search.slice(3, 12)) - 1 : -1;
+      if (bySku !== undefined) indices = [bySku];
+      else if (byNm >= 0 && byNm < catalog.size) indices = [byNm];
+      else if (byBarcode >= 0 && byBarcode < catalog.size && barcodeOf(catalog.get(byBarcode)) === search) indices = [byBarcode];
+      else indices = [];
       if (afterNm !== undefined) indices = indices.filter((i) => (ascending ? i > afterNm - NM_BASE : i < afterNm - NM_BASE));
     } else {
       indices = [];
@@ -148,6 +158,7 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
   };
 
   const goodsGet = (request: SimRequest): SimResponse => {
+    prices.settle();
     const limit = int(request.query.get('limit') ?? undefined);
     const offset = int(request.query.get('offset') ?? '0');
     if (limit === undefined || limit < 1 || limit > 1000) return pricesError(400, 'Invalid request parameters');
@@ -162,32 +173,11 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
   };
 
   const goodsPost = (request: SimRequest): SimResponse => {
+    prices.settle();
     const list = obj(request.body).nmList;
     if (!Array.isArray(list) || list.length < 1 || list.length > 1000) return pricesError(400, 'Invalid request parameters');
     const indices = list.map(nmIndex).filter((i): i is number => i !== undefined);
     return { status: 200, body: { data: { listGoods: indices.map((i) => renderGoods(catalog.get(i))) }, error: false, errorText: '' } };
-  };
-
-  const uploadTask = (request: SimRequest): SimResponse => {
-    const list = obj(request.body).data;
-    if (!Array.isArray(list) || list.length < 1 || list.length > 1000) return pricesError(400, 'Invalid request parameters');
-    const changes: Array<{ index: number; priceMinor?: number }> = [];
-    for (const raw of list) {
-      const item = obj(raw);
-      const index = nmIndex(item.nmID);
-      if (index === undefined) return pricesError(400, 'No goods for process');
-      const price = item.price === undefined ? undefined : int(item.price);
-      if (item.price !== undefined && (price === undefined || price <= 0)) return pricesError(400, 'Invalid request parameters');
-      changes.push({ index, ...(price === undefined ? {} : { priceMinor: price * 100 }) });
-    }
-    if (changes.every((c) => c.priceMinor === undefined || catalog.get(c.index).priceMinor === c.priceMinor)) {
-      return { status: 208, body: { data: null, error: true, errorText: 'The specified prices and discounts are already set' } };
-    }
-    // Processed "asynchronously" in WB; here it lands at once so tests can read it back.
-    for (const change of changes) if (change.priceMinor !== undefined) catalog.update(change.index, { priceMinor: change.priceMinor });
-    const task = { id: 9_000_000 + tasks.length + 1 };
-    tasks.push(task);
-    return { status: 200, body: { data: { id: task.id, alreadyExists: false }, error: false, errorText: '' } };
   };
 
   const warehousePosition = (request: SimRequest): number | undefined => {
@@ -229,8 +219,21 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
     if (w === undefined) return marketError(404, 'NotFound', 'Warehouse not found');
     const list = obj(request.body).stocks;
     if (!Array.isArray(list) || list.length < 1 || list.length > 1000) return marketError(400, 'IncorrectRequestBody', 'stocks: 1..1000 items');
-    const notFound: unknown[] = [];
-    const tooBig: unknown[] = [];
+    const warehouseId = WAREHOUSE_IDS[w] as number;
+    const busy = controls.processing.get(warehouseId) ?? 0;
+    if (busy > 0) {
+      controls.processing.set(warehouseId, busy - 1);
+      limits.charge(request.account, 'stocks', 9); // a 409 counts as ten requests
+      return { status: 409, body: [{ code: 'StoreIsProcessing', message: 'The store is processing' }] };
+    }
+    // 409 bodies name items as the spec shows them: `{sku: barcode, amount}` (an unknown size
+    // has no barcode, so it comes back as it was sent).
+    const problems = new Map<string, { code: string; message: string; data: unknown[] }>();
+    const reject = (code: string, message: string, item: unknown) => {
+      const entry = problems.get(code) ?? { code, message, data: [] };
+      entry.data.push(item);
+      problems.set(code, entry);
+    };
     const changes: Array<[number, number]> = [];
     for (const raw of list) {
       const item = obj(raw);
@@ -238,16 +241,19 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
       if (item.chrtId === undefined && item.sku === undefined) continue;
       const index = item.chrtId !== undefined ? chrtIndex(item.chrtId) : undefined;
       const amount = int(item.amount);
-      if (index === undefined) notFound.push(item);
-      else if (amount === undefined || amount < 0 || amount > 100_000) tooBig.push(item);
+      if (index === undefined) {
+        reject('NotFound', 'Not found', { chrtId: item.chrtId, amount: item.amount });
+        continue;
+      }
+      const named = { sku: barcodeOf(catalog.get(index)), amount: item.amount };
+      const restriction = controls.restricted.get(CHRT_BASE + index);
+      if (amount === undefined || amount < 0 || amount > 100_000) reject('UploadDataLimit', 'Upload limit exceeded.', named);
+      else if (restriction) reject(restriction.code, restriction.message, named);
       else changes.push([index, amount]);
     }
-    if (notFound.length > 0 || tooBig.length > 0) {
+    if (problems.size > 0) {
       limits.charge(request.account, 'stocks', 9); // a 409 counts as ten requests
-      const problems = [];
-      if (notFound.length > 0) problems.push({ code: 'NotFound', message: 'Размер не найден', data: notFound });
-      if (tooBig.length > 0) problems.push({ code: 'UploadDataLimit', message: 'amount must be 0..100000', data: tooBig });
-      return { status: 409, body: problems };
+      return { status: 409, body: [...problems.values()] };
     }
     for (const [index, amount] of changes) {
       const stock = [...catalog.get(index).stock];
@@ -336,22 +342,38 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
   const tokenOf = (request: { headers: IncomingMessage['headers'] }) =>
     String(request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
 
+  /** WB answers 401 when the token's categories do not include the API called. */
+  const scoped =
+    (category: WbCategory, handle: (request: SimRequest) => SimResponse) =>
+    (request: SimRequest): SimResponse => {
+      const categories = controls.tokens.get(tokenOf(request));
+      if (categories && !categories.has(category)) return problem(401, 'unauthorized', `token scope not allowed for this API route: ${category}`);
+      return handle(request);
+    };
+
   return {
     routes: [
       { method: 'GET', path: '/ping', groups: ['ping'], handle: () => ({ status: 200, body: { TS: new Date().toISOString(), Status: 'OK' } }) },
-      { method: 'POST', path: '/content/v2/get/cards/list', groups: ['content'], handle: cardsList },
-      { method: 'GET', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: goodsGet },
-      { method: 'POST', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: goodsPost },
-      { method: 'POST', path: '/api/v2/upload/task', groups: ['prices'], handle: uploadTask },
-      { method: 'GET', path: '/api/v3/warehouses', groups: ['stocks'], handle: warehouses },
-      { method: 'POST', path: '/api/v3/stocks/:warehouseId', groups: ['stocks'], handle: stocksRead },
-      { method: 'PUT', path: '/api/v3/stocks/:warehouseId', groups: ['stocks'], handle: stocksWrite },
-      { method: 'GET', path: '/api/v3/orders/new', groups: ['orders'], handle: ordersNew },
-      { method: 'GET', path: '/api/v3/orders', groups: ['orders'], handle: ordersList },
-      { method: 'POST', path: '/api/v3/orders/status', groups: ['orders'], handle: ordersStatus },
+      { method: 'POST', path: '/content/v2/get/cards/list', groups: ['content'], handle: scoped('content', cardsList) },
+      { method: 'GET', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: scoped('prices', goodsGet) },
+      { method: 'POST', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: scoped('prices', goodsPost) },
+      { method: 'POST', path: '/api/v2/upload/task', groups: ['prices'], handle: scoped('prices', prices.upload) },
+      { method: 'GET', path: '/api/v2/history/tasks', groups: ['prices'], handle: scoped('prices', prices.history) },
+      { method: 'GET', path: '/api/v2/history/goods/task', groups: ['prices'], handle: scoped('prices', prices.historyGoods) },
+      { method: 'GET', path: '/api/v3/warehouses', groups: ['stocks'], handle: scoped('marketplace', warehouses) },
+      { method: 'POST', path: '/api/v3/stocks/:warehouseId', groups: ['stocks'], handle: scoped('marketplace', stocksRead) },
+      { method: 'PUT', path: '/api/v3/stocks/:warehouseId', groups: ['stocks'], handle: scoped('marketplace', stocksWrite) },
+      { method: 'GET', path: '/api/v3/orders/new', groups: ['orders'], handle: scoped('marketplace', ordersNew) },
+      { method: 'GET', path: '/api/v3/orders', groups: ['orders'], handle: scoped('marketplace', ordersList) },
+      { method: 'POST', path: '/api/v3/orders/status', groups: ['orders'], handle: scoped('marketplace', ordersStatus) },
+      { method: 'GET', path: '/api/v1/supplier/orders', groups: ['statisticsOrders'], handle: scoped('statistics', statistics.orders) },
+      { method: 'GET', path: '/api/v1/supplier/stocks', groups: ['statisticsStocks'], handle: scoped('statistics', statistics.stocks) },
     ],
     accountOf: (request) => tokenOf(request),
-    authenticate: (request) => (tokenOf(request) === credentials.token ? undefined : unauthorized()),
+    authenticate: (request) => {
+      const token = tokenOf(request);
+      return token === credentials.token || controls.tokens.has(token) ? undefined : unauthorized();
+    },
     unauthorized,
     tooManyRequests: (group, retryAfterMs) => {
       const rule = limits.current[group];
