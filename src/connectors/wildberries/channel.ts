@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { optionFields, secret, urlOption, type ChannelDefinition } from '../channel.js';
 import { WildberriesConnector } from './connector.js';
+import { WB_DEFAULT_BASE_URL } from './hosts.js';
 
 export const wildberriesChannel: ChannelDefinition<'WILDBERRIES'> = {
   channel: 'WILDBERRIES',
@@ -13,7 +14,9 @@ export const wildberriesChannel: ChannelDefinition<'WILDBERRIES'> = {
       .strictObject({ content: urlOption('hosts.content'), prices: urlOption('hosts.prices'), marketplace: urlOption('hosts.marketplace'), statistics: urlOption('hosts.statistics') })
       .optional(),
   }),
-  defaultBaseUrl: null,
+  // Each API has its own public host (hosts.ts); this default only says "the real Wildberries",
+  // so a real account needs just its token. Any other base URL (a simulator) serves every API.
+  defaultBaseUrl: WB_DEFAULT_BASE_URL,
   declared: [{ name: 'Wildberries', credentials: { token: 'WB_TOKEN' }, baseUrlEnv: 'WB_URL' }],
   connect: (account, context) => new WildberriesConnector(account, context),
 };

@@ -22,11 +22,11 @@ import type {
 import { chunk, failed } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { emptyPages, pageSizeFor, paginate } from '../shared/paging.js';
-import { probeConnection } from '../shared/transport.js';
 import { WbClient } from './client.js';
+import { checkWbConnection } from './connection.js';
 import { parseWbExternalId, toListings, toOrder } from './mapper.js';
 import { pushWbPrices } from './prices.js';
-import { cardsAnswer, goodsAnswer, orderStatusAnswer, ordersAnswer, pingAnswer, stocksAnswer, warehousesAnswer, type WbCard } from './schemas.js';
+import { cardsAnswer, goodsAnswer, orderStatusAnswer, ordersAnswer, stocksAnswer, warehousesAnswer, type WbCard } from './schemas.js';
 import { putWarehouseStocks } from './stock-push.js';
 
 const CARDS_PAGE = 100;
@@ -280,18 +280,7 @@ export class WildberriesConnector implements Connector {
   }
 
   testConnection(options: PushOptions = {}) {
-    return probeConnection(async () => {
-      // One ping per distinct host: a single base URL (the simulator) is pinged once.
-      const seen = new Set<string>();
-      for (const host of ['content', 'prices', 'marketplace'] as const) {
-        if (seen.has(this.client.hosts[host])) continue;
-        seen.add(this.client.hosts[host]);
-        await this.client.call(
-          { host, method: 'GET', path: '/ping', budget: 'ping', signal: options.signal, retries: 1 },
-          pingAnswer,
-        );
-      }
-    }, options.signal);
+    return checkWbConnection(this.client, options);
   }
 }
 
