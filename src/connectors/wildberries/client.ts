@@ -57,6 +57,10 @@ export class WbClient {
     });
   }
 
+  get logger() {
+    return this.transport.logger;
+  }
+
   get rateLimits(): Record<string, RateLimitRule> {
     return this.transport.rateLimits;
   }

@@ -1,7 +1,8 @@
 /**
  * Wildberries connector. A listing page is one cards page (content host, cursor paging) joined
- * with its prices (prices host, `nmList`) and its stocks per seller warehouse (marketplace
- * host). Prices and stocks changes do not touch a card's updatedAt, so a modified-since scan of
+ * with its prices (prices host, `nmList`), its stocks per seller warehouse (marketplace host) and
+ * the WB-held (FBW) stock of the statistics report (read once per 30 minutes, as WB refreshes
+ * it). Prices and stocks changes do not touch a card's updatedAt, so a modified-since scan of
  * cards would miss them: INCREMENTAL is a full scan (supportsModifiedSince false).
  */
 import type {
@@ -21,28 +22,27 @@ import type {
 } from '../connector.js';
 import { chunk, failed } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
+import { ConnectorError } from '../shared/errors.js';
 import { emptyPages, pageSizeFor, paginate } from '../shared/paging.js';
 import { WbClient } from './client.js';
 import { checkWbConnection } from './connection.js';
-import { parseWbExternalId, toListings, toOrder } from './mapper.js';
+import { FBW_PREFIX, parseWbExternalId, toListings } from './mapper.js';
+import { listWbOrders } from './orders.js';
 import { pushWbPrices } from './prices.js';
-import { cardsAnswer, goodsAnswer, orderStatusAnswer, ordersAnswer, stocksAnswer, warehousesAnswer, type WbCard } from './schemas.js';
+import { cardsAnswer, goodsAnswer, stocksAnswer, warehousesAnswer, type WbCard } from './schemas.js';
+import { readFbwStock, STATISTICS_TTL_MS } from './statistics.js';
 import { putWarehouseStocks } from './stock-push.js';
 
 const CARDS_PAGE = 100;
 const WRITE_BATCH = 1000;
-const ORDERS_PAGE = 1000;
 const MAX_AMOUNT = 100_000;
-const ORDER_WINDOW_S = 30 * 24 * 3600;
 const WAREHOUSE_TTL_MS = 5 * 60_000;
 const MAX_BARCODE_LOOKUPS = 20;
 
 type CardPosition = { updatedAt?: string; nmID?: number } | { sku: number };
-type OrderPosition = { from: number | null; next: number };
+type FbwStock = Map<string, Map<string, number>>;
 
 const isCardPosition = (p: unknown): p is CardPosition => typeof p === 'object' && p !== null;
-const isOrderPosition = (p: unknown): p is OrderPosition =>
-  typeof p === 'object' && p !== null && typeof (p as { next?: unknown }).next === 'number';
 
 export class WildberriesConnector implements Connector {
   readonly channel = 'WILDBERRIES' as const;
@@ -54,6 +54,7 @@ export class WildberriesConnector implements Connector {
   private warehouses: { ids: number[]; at: number } | undefined;
   /** Barcode → size (chrtID) of the cards this connector has read; 409s name sizes by barcode. */
   private readonly barcodes = new Map<string, number>();
+  private fbwStock: { at: number; value: Promise<FbwStock> } | undefined;
 
   constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
     this.accountId = account.id;
@@ -122,7 +123,7 @@ export class WildberriesConnector implements Connector {
     if (cards.length === 0) return [];
     this.rememberBarcodes(cards);
     const chrtIds = cards.flatMap((card) => card.sizes.map((size) => size.chrtID));
-    const [goods, warehouses] = await Promise.all([
+    const [goods, warehouses, fbw] = await Promise.all([
       this.client.call(
         {
           host: 'prices',
@@ -136,6 +137,7 @@ export class WildberriesConnector implements Connector {
         goodsAnswer,
       ),
       this.warehouseIds(signal),
+      this.heldStock(signal),
     ]);
     const stocks = new Map<number, Map<string, number>>();
     await Promise.all(
@@ -152,7 +154,25 @@ export class WildberriesConnector implements Connector {
       }),
     );
     const goodsById = new Map((goods.data?.listGoods ?? []).map((g) => [g.nmID, g]));
-    return cards.flatMap((card) => toListings(card, goodsById.get(card.nmID), stocks));
+    return cards.flatMap((card) => toListings(card, goodsById.get(card.nmID), stocks, fbw));
+  }
+
+  /**
+   * WB-held stock, shared by the pages of this connector for 30 minutes. A token without the
+   * Statistics category (a seller not using FBW) lists without it rather than failing.
+   */
+  private heldStock(signal: AbortSignal): Promise<FbwStock> {
+    if (this.fbwStock && Date.now() - this.fbwStock.at < STATISTICS_TTL_MS) return this.fbwStock.value;
+    const value = readFbwStock(this.client, signal).catch((error: unknown) => {
+      this.fbwStock = undefined;
+      if (error instanceof ConnectorError && error.kind === 'AUTH') {
+        this.client.logger.warn({ operation: error.operation }, 'no Statistics category on this token: WB-held (FBW) stock is not read');
+        return new Map() as FbwStock;
+      }
+      throw error;
+    });
+    this.fbwStock = { at: Date.now(), value };
+    return value;
   }
 
   /** Seller warehouses, cached for a few minutes. */
@@ -167,59 +187,7 @@ export class WildberriesConnector implements Connector {
   }
 
   listOrders(query: ListOrdersQuery = {}): AsyncIterable<Page<RemoteOrder>> {
-    const now = Math.floor(Date.now() / 1000);
-    const start = query.startCursor
-      ? decodeCursor(query.startCursor, isOrderPosition)
-      : { p: { from: query.since ? Math.floor(query.since.getTime() / 1000) : null, next: 0 }, i: 0 };
-    return paginate<OrderPosition, RemoteOrder>({
-      start: start.p,
-      startIndex: start.i,
-      signal: query.signal,
-      fetchHead: async (position, pageIndex, signal) => {
-        // Windows of ≤30 days from `since`; without it the API's default (the last 30 days).
-        const windowEnd = position.from === null ? null : Math.min(position.from + ORDER_WINDOW_S, now);
-        const answer = await this.client.call(
-          {
-            host: 'marketplace',
-            method: 'GET',
-            path: '/api/v3/orders',
-            query: {
-              limit: ORDERS_PAGE,
-              next: position.next,
-              dateFrom: position.from ?? undefined,
-              dateTo: windowEnd ?? undefined,
-            },
-            budget: 'orders',
-            signal,
-            page: pageIndex + 1,
-          },
-          ordersAnswer,
-        );
-        let next: OrderPosition | null = null;
-        if (answer.orders.length === ORDERS_PAGE) next = { from: position.from, next: answer.next };
-        else if (windowEnd !== null && windowEnd < now) next = { from: windowEnd, next: 0 };
-        return {
-          next,
-          complete: async () => {
-            if (answer.orders.length === 0) return [];
-            const statuses = await this.client.call(
-              {
-                host: 'marketplace',
-                method: 'POST',
-                path: '/api/v3/orders/status',
-                body: { orders: answer.orders.map((o) => o.id) },
-                budget: 'orders',
-                signal,
-                page: pageIndex + 1,
-              },
-              orderStatusAnswer,
-            );
-            const byId = new Map(statuses.orders.map((s) => [s.id, s]));
-            return answer.orders.map((order) => toOrder(order, byId.get(order.id)));
-          },
-        };
-      },
-    });
+    return listWbOrders(this.client, query, (barcode) => this.barcodes.get(barcode));
   }
 
   async pushStock(updates: StockUpdate[], options: PushOptions = {}): Promise<PushResult[]> {
@@ -238,6 +206,7 @@ export class WildberriesConnector implements Connector {
       const ids = parseWbExternalId(update.externalId);
       const warehouse = update.warehouseId ?? this.defaultWarehouse ?? onlyWarehouse;
       if (!ids) results[at] = failed('externalId (nmID:chrtID from a listing) is required');
+      else if (warehouse?.startsWith(FBW_PREFIX)) results[at] = failed('WB-held (FBW) stock is counted by Wildberries and cannot be pushed');
       else if (!warehouse || !/^\d+$/.test(warehouse)) results[at] = failed('warehouseId is required (the account has several warehouses)');
       else if (!Number.isInteger(update.stock) || update.stock < 0 || update.stock > MAX_AMOUNT) {
         results[at] = failed(`stock must be an integer between 0 and ${MAX_AMOUNT}`);

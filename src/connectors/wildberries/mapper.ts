@@ -1,7 +1,11 @@
 /** Wildberries payloads to channel-neutral listings and orders. */
-import type { OrderStatus, RemoteListing, RemoteOrder } from '../connector.js';
+import type { ListingContent, OrderStatus, RemoteListing, RemoteOrder } from '../connector.js';
 import { fromUnits, toDecimal } from '../shared/decimal.js';
-import type { WbCard, WbGoods, WbOrder, WbOrderStatus } from './schemas.js';
+import type { WbCard, WbGoods, WbOrder, WbOrderStatus, WbStatisticsOrder } from './schemas.js';
+import { fromMoscowTime } from './statistics.js';
+
+/** stockByWarehouse key of a WB-held (FBW) warehouse: read for display, never pushed. */
+export const FBW_PREFIX = 'fbw:';
 
 /**
  * A listing is one size of a card (stock is per size). Its externalId is `nmID:chrtID`: prices
@@ -16,15 +20,37 @@ export function parseWbExternalId(externalId: string | undefined): { nmID: numbe
   return match ? { nmID: Number(match[1]), chrtID: Number(match[2]) } : undefined;
 }
 
+/** What the card shows: text, brand, category (subject), photos, and this size's barcodes. */
+function contentOf(card: WbCard, barcodes: string[]): ListingContent {
+  const images = (card.photos ?? []).flatMap((photo) => (photo.big ? [photo.big] : []));
+  return {
+    ...(card.description ? { description: card.description } : {}),
+    ...(card.brand ? { brand: card.brand } : {}),
+    ...(card.subjectName ? { category: card.subjectName } : {}),
+    images,
+    barcodes,
+  };
+}
+
+/**
+ * Listings of one card. `stocks` is per size and seller warehouse id; `fbw` per barcode and WB
+ * warehouse name, kept under `fbw:<name>` keys and out of `stock` (the units the seller pushes).
+ */
 export function toListings(
   card: WbCard,
   goods: WbGoods | undefined,
   stocks: Map<number, Map<string, number>>,
+  fbw: Map<string, Map<string, number>> = new Map(),
 ): RemoteListing[] {
   const multiSize = card.sizes.length > 1;
   return card.sizes.map((size) => {
     const price = goods?.sizes.find((s) => s.sizeID === size.chrtID) ?? goods?.sizes[0];
-    const byWarehouse = Object.fromEntries(stocks.get(size.chrtID) ?? new Map<string, number>());
+    const own = Object.fromEntries(stocks.get(size.chrtID) ?? new Map<string, number>());
+    const held: Record<string, number> = {};
+    for (const barcode of size.skus ?? []) {
+      for (const [warehouse, units] of fbw.get(barcode) ?? []) held[`${FBW_PREFIX}${warehouse}`] = (held[`${FBW_PREFIX}${warehouse}`] ?? 0) + units;
+    }
+    const byWarehouse = { ...own, ...held };
     return {
       externalId: wbExternalId(card.nmID, size.chrtID),
       // Single-size cards (the usual case) keep the seller's vendor code as SKU.
@@ -32,11 +58,12 @@ export function toListings(
       name: card.title ?? card.vendorCode,
       price: price ? toDecimal(price.price, 2) : '0.00',
       currency: goods?.currencyIsoCode4217 ?? 'RUB',
-      stock: Object.values(byWarehouse).reduce((a, b) => a + b, 0),
+      stock: Object.values(own).reduce((a, b) => a + b, 0),
       stockByWarehouse: byWarehouse,
       status: 'ACTIVE',
       remoteStatus: 'card',
       ...(card.updatedAt ? { remoteUpdatedAt: new Date(card.updatedAt) } : {}),
+      content: contentOf(card, size.skus ?? []),
     };
   });
 }
@@ -98,5 +125,33 @@ export function toOrder(order: WbOrder, status: WbOrderStatus | undefined): Remo
     total: fromUnits(paid, 2),
     currency: CURRENCIES[order.currencyCode] ?? String(order.currencyCode),
     placedAt: new Date(order.createdAt),
+  };
+}
+
+/**
+ * An FBW order from the statistics report: WB holds and ships it, so the seller only watches it.
+ * Prices there are roubles; `finishedPrice` is what the customer paid. The report names the size
+ * by barcode, so the line's product id is the listing's when its barcode is known.
+ */
+export function toFbwOrder(row: WbStatisticsOrder, sizeOfBarcode: (barcode: string) => number | undefined): RemoteOrder {
+  const paid = toDecimal(row.finishedPrice ?? row.priceWithDisc ?? row.totalPrice ?? 0, 2);
+  const chrtId = row.barcode ? sizeOfBarcode(row.barcode) : undefined;
+  return {
+    externalId: `${FBW_PREFIX}${row.srid}`,
+    status: row.isCancel ? 'CANCELLED' : 'PROCESSING',
+    remoteStatus: row.isCancel ? 'fbw/cancelled' : 'fbw/ordered',
+    customer: { name: null, email: null, phone: null },
+    items: [
+      {
+        sku: row.supplierArticle,
+        externalProductId: chrtId === undefined ? String(row.nmId) : wbExternalId(row.nmId, chrtId),
+        quantity: 1,
+        price: paid,
+      },
+    ],
+    total: paid,
+    currency: 'RUB',
+    placedAt: fromMoscowTime(row.date),
+    remoteUpdatedAt: fromMoscowTime(row.lastChangeDate),
   };
 }

@@ -9,6 +9,9 @@ export const cardsAnswer = z.looseObject({
       vendorCode: z.string(),
       title: z.string().nullish(),
       brand: z.string().nullish(),
+      description: z.string().nullish(),
+      subjectName: z.string().nullish(),
+      photos: z.array(z.looseObject({ big: z.string().nullish() })).nullish(),
       sizes: z.array(
         z.looseObject({
           chrtID: z.number().int(),
@@ -147,3 +150,39 @@ export const orderStatusAnswer = z.looseObject({
 export type WbOrderStatus = z.output<typeof orderStatusAnswer>['orders'][number];
 
 export const pingAnswer = z.looseObject({ Status: z.string().optional() });
+
+/** A statistics date: Moscow time without a zone (`2022-03-04T18:08:31`), or with one. */
+const moscowDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/, 'must be a date-time');
+
+/** `/api/v1/supplier/orders` (12-reports.yaml OrdersItem): one row per unit ordered, FBW and FBS alike. */
+export const statisticsOrdersAnswer = z.array(
+  z.looseObject({
+    date: moscowDate,
+    lastChangeDate: moscowDate,
+    warehouseName: z.string().nullish(),
+    warehouseType: z.string().nullish(),
+    supplierArticle: z.string(),
+    nmId: z.number().int(),
+    barcode: z.string().nullish(),
+    techSize: z.string().nullish(),
+    totalPrice: z.number().nullish(),
+    priceWithDisc: z.number().nullish(),
+    finishedPrice: z.number().nullish(),
+    isCancel: z.boolean().nullish(),
+    srid: z.string().min(1),
+  }),
+);
+export type WbStatisticsOrder = z.output<typeof statisticsOrdersAnswer>[number];
+
+/** `/api/v1/supplier/stocks` (12-reports.yaml StocksItem): stock on WB's own warehouses. */
+export const statisticsStocksAnswer = z.array(
+  z.looseObject({
+    lastChangeDate: moscowDate,
+    warehouseName: z.string(),
+    supplierArticle: z.string().nullish(),
+    nmId: z.number().int(),
+    barcode: z.string().nullish(),
+    quantity: z.number().int(),
+    techSize: z.string().nullish(),
+  }),
+);
