@@ -29,13 +29,14 @@ describe('Wildberries orders and WB-held stock', () => {
   });
   afterAll(() => sim.stop());
 
-  it('lists new assembly tasks created before the window', async () => {
+  it('lists new assembly tasks created before the window that the app does not hold', async () => {
     const since = new Date(Date.now() - 2 * DAY_MS);
-    const old = sim.orders.all().find((o) => o.createdAt < since.getTime() - DAY_MS)!;
-    sim.orders.setStatus(old.id, 'new');
-    const { items } = await collectPages(connector().listOrders({ since }));
-    const listed = items.find((o) => o.externalId === wbOrderId(old.id));
-    expect(listed).toMatchObject({ status: 'NEW', remoteStatus: 'new/waiting' });
+    const [missed, held] = sim.orders.all().filter((o) => o.createdAt < since.getTime() - DAY_MS);
+    sim.orders.setStatus(missed!.id, 'new');
+    sim.orders.setStatus(held!.id, 'new');
+    const { items } = await collectPages(connector().listOrders({ since, openOrderIds: [wbOrderId(held!.id)] }));
+    expect(items.find((o) => o.externalId === wbOrderId(missed!.id))).toMatchObject({ status: 'NEW', remoteStatus: 'new/waiting' });
+    expect(items.find((o) => o.externalId === wbOrderId(held!.id))).toBeUndefined(); // held and unchanged
     expect(new Set(items.map((o) => o.externalId)).size).toBe(items.length);
   });
 

@@ -2,7 +2,9 @@
  * Order listing, in four phases (03-orders-fbs.yaml, 12-reports.yaml):
  * 1. FBS assembly tasks created since `since`: /api/v3/orders in windows of ≤30 days, with their
  *    statuses from /api/v3/orders/status (the list carries none).
- * 2. New assembly tasks created before the window: /api/v3/orders/new lists every new one.
+ * 2. New assembly tasks created before the window that the app does not hold: /api/v3/orders/new
+ *    lists every new one. Read on a full listing (no `since`) or when the app says what it holds
+ *    (`openOrderIds`); an incremental listing without it yields only what the window holds.
  * 3. Open orders the app holds from before the window (`openOrderIds`): their current statuses;
  *    /api/v3/orders is scanned back window by window (at most OPEN_LOOKBACK_WINDOWS) to find them.
  * 4. FBW orders (held and shipped by WB) changed since `since`, from the statistics report.
@@ -37,6 +39,7 @@ export function listWbOrders(client: WbClient, query: ListOrdersQuery, sizeOfBar
   const open = new Set((query.openOrderIds ?? []).filter((id) => /^\d+$/.test(id)).map(Number));
   const fbwFrom = toMoscowTime(new Date(windowStart * 1000));
   const start = query.startCursor ? decodeCursor(query.startCursor, isPosition) : { p: { k: 'fbs', from: since, next: 0 } as Position, i: 0 };
+  const readNew = since === null || query.openOrderIds !== undefined;
 
   const withStatuses = async (orders: WbOrder[], signal: AbortSignal, page: number): Promise<RemoteOrder[]> => {
     if (orders.length === 0) return [];
@@ -73,7 +76,7 @@ export function listWbOrders(client: WbClient, query: ListOrdersQuery, sizeOfBar
       if (position.k === 'fbs') {
         const windowEnd = position.from === null ? null : Math.min(position.from + WINDOW_S, now);
         const answer = await ordersPage(position.from, windowEnd, position.next, signal, page);
-        let next: Position = { k: 'new' };
+        let next: Position = readNew ? { k: 'new' } : afterNew();
         if (answer.orders.length === ORDERS_PAGE) next = { k: 'fbs', from: position.from, next: answer.next };
         else if (windowEnd !== null && windowEnd < now) next = { k: 'fbs', from: windowEnd, next: 0 };
         return { next, complete: () => withStatuses(answer.orders, signal, page) };
@@ -82,8 +85,9 @@ export function listWbOrders(client: WbClient, query: ListOrdersQuery, sizeOfBar
         const answer = await client.call({ host: 'marketplace', method: 'GET', path: '/api/v3/orders/new', budget: 'orders', signal, page }, ordersAnswer.pick({ orders: true }));
         // Those created inside the window were listed in phase 1.
         const older = answer.orders.filter((o) => Date.parse(o.createdAt) < windowStart * 1000);
-        for (const order of older) open.delete(order.id);
-        return { next: afterNew(), complete: async () => older.map((o) => toOrder(o, { id: o.id, supplierStatus: 'new', wbStatus: 'waiting' })) };
+        // Held ones still new have not changed: no need to look for them in phase 3.
+        const missing = older.filter((o) => !open.delete(o.id));
+        return { next: afterNew(), complete: async () => missing.map((o) => toOrder(o, { id: o.id, supplierStatus: 'new', wbStatus: 'waiting' })) };
       }
       if (position.k === 'open') {
         const to = windowStart - (position.back - 1) * WINDOW_S;
