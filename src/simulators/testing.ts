@@ -16,6 +16,7 @@ export const FAST_LIMITS: Record<SimChannel, Record<string, LimitRule>> = {
     prices: { limit: 200, periodMs: 1000, burst: 10 },
     stocks: { limit: 400, periodMs: 1000, burst: 20 },
     orders: { limit: 200, periodMs: 1000, burst: 10 },
+    contentErrors: { limit: 50, periodMs: 1000, burst: 5 },
     // The statistics reports allow 1 request/min each: at that pace every second test would wait.
     statisticsOrders: { limit: 50, periodMs: 1000, burst: 5 },
     statisticsStocks: { limit: 50, periodMs: 1000, burst: 5 },

@@ -13,12 +13,13 @@ export type { WbHost };
 
 /**
  * WB token buckets per seller account, as the specs state them for personal and service tokens
- * (each method's "Лимит запросов" table): content 100/min, prices 10 per 6 s, seller stocks and
+ * (each method's "Лимит запросов" table): content 100/min (its cards error list 10/min), prices 10 per 6 s, seller stocks and
  * FBS orders 300/min each, each statistics report 1/min, /ping 3 per 30 s per host. Base and test
  * tokens get lower limits from WB: set the account's rateLimits (same names) to those.
  */
 export const WB_RATE_LIMITS: Record<string, RateLimitRule> = {
   content: { limit: 100, periodMs: 60_000 },
+  contentErrors: { limit: 10, periodMs: 60_000 },
   prices: { limit: 10, periodMs: 6_000 },
   stocks: { limit: 300, periodMs: 60_000 },
   orders: { limit: 300, periodMs: 60_000 },

@@ -2,7 +2,7 @@
  * Wildberries connector. A listing page is one cards page (content host, cursor paging) joined
  * with its prices (prices host, `nmList`), its stocks per seller warehouse (marketplace host) and
  * the WB-held (FBW) stock of the statistics report (read once per 30 minutes, as WB refreshes
- * it). Prices and stocks changes do not touch a card's updatedAt, so a modified-since scan of
+ * it) and the errors of failed card edits (rejection reasons). Prices and stocks changes do not touch a card's updatedAt, so a modified-since scan of
  * cards would miss them: INCREMENTAL is a full scan (supportsModifiedSince false).
  */
 import type {
@@ -24,10 +24,12 @@ import { chunk, failed } from '../shared/batching.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { ConnectorError } from '../shared/errors.js';
 import { emptyPages, pageSizeFor, paginate } from '../shared/paging.js';
+import { readCardErrors } from './card-errors.js';
 import { WbClient } from './client.js';
 import { checkWbConnection } from './connection.js';
 import { FBW_PREFIX, parseWbExternalId, toListings } from './mapper.js';
 import { listWbOrders } from './orders.js';
+import { TtlMemo } from './memo.js';
 import { pushWbPrices } from './prices.js';
 import { cardsAnswer, goodsAnswer, stocksAnswer, warehousesAnswer, type WbCard } from './schemas.js';
 import { readFbwStock, STATISTICS_TTL_MS } from './statistics.js';
@@ -38,6 +40,8 @@ const WRITE_BATCH = 1000;
 const MAX_AMOUNT = 100_000;
 const WAREHOUSE_TTL_MS = 5 * 60_000;
 const MAX_BARCODE_LOOKUPS = 20;
+/** The cards error list allows 10 requests a minute; a listing run reads it once. */
+const CARD_ERRORS_TTL_MS = 5 * 60_000;
 
 type CardPosition = { updatedAt?: string; nmID?: number } | { sku: number };
 type FbwStock = Map<string, Map<string, number>>;
@@ -54,7 +58,8 @@ export class WildberriesConnector implements Connector {
   private warehouses: { ids: number[]; at: number } | undefined;
   /** Barcode → size (chrtID) of the cards this connector has read; 409s name sizes by barcode. */
   private readonly barcodes = new Map<string, number>();
-  private fbwStock: { at: number; value: Promise<FbwStock> } | undefined;
+  private readonly fbwStock = new TtlMemo<FbwStock>(STATISTICS_TTL_MS);
+  private readonly cardErrors = new TtlMemo<Map<string, string[]>>(CARD_ERRORS_TTL_MS);
 
   constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
     this.accountId = account.id;
@@ -123,7 +128,7 @@ export class WildberriesConnector implements Connector {
     if (cards.length === 0) return [];
     this.rememberBarcodes(cards);
     const chrtIds = cards.flatMap((card) => card.sizes.map((size) => size.chrtID));
-    const [goods, warehouses, fbw] = await Promise.all([
+    const [goods, warehouses, fbw, errors] = await Promise.all([
       this.client.call(
         {
           host: 'prices',
@@ -138,6 +143,7 @@ export class WildberriesConnector implements Connector {
       ),
       this.warehouseIds(signal),
       this.heldStock(signal),
+      this.cardErrors.get(() => readCardErrors(this.client, signal)),
     ]);
     const stocks = new Map<number, Map<string, number>>();
     await Promise.all(
@@ -154,7 +160,7 @@ export class WildberriesConnector implements Connector {
       }),
     );
     const goodsById = new Map((goods.data?.listGoods ?? []).map((g) => [g.nmID, g]));
-    return cards.flatMap((card) => toListings(card, goodsById.get(card.nmID), stocks, fbw));
+    return cards.flatMap((card) => toListings(card, goodsById.get(card.nmID), stocks, fbw, errors.get(card.vendorCode) ?? []));
   }
 
   /**
@@ -162,17 +168,13 @@ export class WildberriesConnector implements Connector {
    * Statistics category (a seller not using FBW) lists without it rather than failing.
    */
   private heldStock(signal: AbortSignal): Promise<FbwStock> {
-    if (this.fbwStock && Date.now() - this.fbwStock.at < STATISTICS_TTL_MS) return this.fbwStock.value;
-    const value = readFbwStock(this.client, signal).catch((error: unknown) => {
-      this.fbwStock = undefined;
-      if (error instanceof ConnectorError && error.kind === 'AUTH') {
+    return this.fbwStock.get(() =>
+      readFbwStock(this.client, signal).catch((error: unknown) => {
+        if (!(error instanceof ConnectorError && error.kind === 'AUTH')) throw error;
         this.client.logger.warn({ operation: error.operation }, 'no Statistics category on this token: WB-held (FBW) stock is not read');
         return new Map() as FbwStock;
-      }
-      throw error;
-    });
-    this.fbwStock = { at: Date.now(), value };
-    return value;
+      }),
+    );
   }
 
   /** Seller warehouses, cached for a few minutes. */

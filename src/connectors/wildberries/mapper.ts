@@ -41,6 +41,7 @@ export function toListings(
   goods: WbGoods | undefined,
   stocks: Map<number, Map<string, number>>,
   fbw: Map<string, Map<string, number>> = new Map(),
+  rejectionReasons: string[] = [],
 ): RemoteListing[] {
   const multiSize = card.sizes.length > 1;
   return card.sizes.map((size) => {
@@ -64,6 +65,7 @@ export function toListings(
       remoteStatus: 'card',
       ...(card.updatedAt ? { remoteUpdatedAt: new Date(card.updatedAt) } : {}),
       content: contentOf(card, size.skus ?? []),
+      rejectionReasons,
     };
   });
 }

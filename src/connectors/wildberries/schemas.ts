@@ -186,3 +186,15 @@ export const statisticsStocksAnswer = z.array(
     techSize: z.string().nullish(),
   }),
 );
+
+/** `/content/v2/cards/error/list`: failed card creations/edits, errors keyed by vendor code; paged by cursor until `next` is false. */
+export const cardErrorsAnswer = z.looseObject({
+  data: z
+    .looseObject({
+      items: z.array(z.looseObject({ vendorCodes: z.array(z.string()).nullish(), errors: z.record(z.string(), z.array(z.string())).nullish() })).nullish(),
+      cursor: z.looseObject({ next: z.boolean().nullish(), updatedAt: z.string().nullish(), batchUUID: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
+  error: z.boolean().nullish(),
+  errorText: z.string().nullish(),
+});

@@ -2,7 +2,7 @@
  * Knobs a test turns on one Wildberries simulator to reproduce states a real account can be in
  * but a fresh seeded catalog is not: a warehouse busy with an earlier update, sizes whose
  * category may not be stocked there, slow price-task processing, WB-held (FBW) stock and orders,
- * and tokens limited to some API categories. Reached through the simulator's catalog, so the
+ * tokens limited to some API categories, and failed card edits. Reached through the simulator's catalog, so the
  * shared simulator code needs no WB-specific field.
  */
 import type { Catalog } from '../shared/catalog.js';
@@ -21,12 +21,15 @@ export interface WildberriesControls {
   fbwEvery: number;
   /** A further accepted token, limited to these categories (401 elsewhere, as WB answers). */
   addToken(token: string, categories: WbCategory[]): void;
+  /** The last create/edit of this vendor code's card failed with these errors (cards error list). */
+  cardErrors(vendorCode: string, errors: string[]): void;
 }
 
 export interface ControlState extends WildberriesControls {
   processing: Map<number, number>;
   restricted: Map<number, { code: string; message: string }>;
   tokens: Map<string, Set<WbCategory>>;
+  errors: Map<string, string[]>;
 }
 
 const byCatalog = new WeakMap<Catalog, ControlState>();
@@ -36,6 +39,7 @@ export function createControls(catalog: Catalog): ControlState {
     processing: new Map(),
     restricted: new Map(),
     tokens: new Map(),
+    errors: new Map(),
     priceTaskDelayMs: 0,
     fbwEvery: 0,
     storeProcessing(warehouseId, times) {
@@ -46,6 +50,9 @@ export function createControls(catalog: Catalog): ControlState {
     },
     addToken(token, categories) {
       state.tokens.set(token, new Set(categories));
+    },
+    cardErrors(vendorCode, errors) {
+      state.errors.set(vendorCode, errors);
     },
   };
   byCatalog.set(catalog, state);

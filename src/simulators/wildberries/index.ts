@@ -10,6 +10,7 @@ export const wildberriesDefinition: ChannelDefinition = {
   // /ping allows 3 per 30 s per host (01-general); one server stands for four hosts here.
   limits: {
     content: { limit: 100, periodMs: 60_000, burst: 5 },
+    contentErrors: { limit: 10, periodMs: 60_000, burst: 5 },
     prices: { limit: 10, periodMs: 6_000, burst: 5 },
     stocks: { limit: 300, periodMs: 60_000, burst: 20 },
     orders: { limit: 300, periodMs: 60_000, burst: 20 },

@@ -135,6 +135,26 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
     };
   };
 
+  /** Failed card creations/edits, one batch per vendor code (one page: few sellers have more). */
+  const cardErrors = (): SimResponse => ({
+    status: 200,
+    body: {
+      data: {
+        items: [...controls.errors].map(([vendorCode, errors], n) => ({
+          batchUUID: `0190aaaa-0000-7000-8000-${String(n).padStart(12, '0')}`,
+          subjects: { [vendorCode]: { id: 100, name: 'Товары для дома' } },
+          brands: {},
+          vendorCodes: [vendorCode],
+          errors: { [vendorCode]: errors },
+        })),
+        cursor: { next: false, updatedAt: new Date(catalog.baseTime).toISOString(), batchUUID: '' },
+      },
+      error: false,
+      errorText: '',
+      additionalErrors: null,
+    },
+  });
+
   const renderGoods = (offer: Offer) => {
     const price = offer.priceMinor / 100; // whole roubles in this catalog
     const discount = discountOf(offer.index);
@@ -355,6 +375,7 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
     routes: [
       { method: 'GET', path: '/ping', groups: ['ping'], handle: () => ({ status: 200, body: { TS: new Date().toISOString(), Status: 'OK' } }) },
       { method: 'POST', path: '/content/v2/get/cards/list', groups: ['content'], handle: scoped('content', cardsList) },
+      { method: 'POST', path: '/content/v2/cards/error/list', groups: ['contentErrors'], handle: scoped('content', cardErrors) },
       { method: 'GET', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: scoped('prices', goodsGet) },
       { method: 'POST', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: scoped('prices', goodsPost) },
       { method: 'POST', path: '/api/v2/upload/task', groups: ['prices'], handle: scoped('prices', prices.upload) },
