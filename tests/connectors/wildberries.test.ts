@@ -14,10 +14,30 @@ describe('Wildberries connector', () => {
 
   it('takes one base URL per host', async () => {
     const account = sim.account('wb-hosts');
-    const connector = createConnector({ ...account, baseUrl: 'http://127.0.0.1:9', options: { hosts: { content: sim.url, prices: sim.url, marketplace: sim.url } } }, QUICK_RETRIES);
+    const connector = createConnector({ ...account, baseUrl: 'http://127.0.0.1:9', options: { hosts: { content: sim.url, prices: sim.url, marketplace: sim.url, statistics: sim.url } } }, QUICK_RETRIES);
     const { items } = await collectPages(connector.listProducts({ mode: 'SELECTIVE', skus: ['STK-0000004'] }));
     expect(items).toHaveLength(1);
     expect(items[0]?.externalId).toBe(sim.offer('STK-0000004')?.externalId);
+  });
+
+  it('paces to the spec limits of a personal token, and to an account override (e.g. a base token)', () => {
+    const real = createConnector({ id: 'wb-limits', channel: 'WILDBERRIES', baseUrl: 'https://marketplace-api.wildberries.ru', credentials: { token: 't' } });
+    expect(real.capabilities.rateLimits).toMatchObject({
+      content: { limit: 100, periodMs: 60_000 },
+      prices: { limit: 10, periodMs: 6_000 },
+      stocks: { limit: 300, periodMs: 60_000 },
+      orders: { limit: 300, periodMs: 60_000 },
+      statisticsOrders: { limit: 1, periodMs: 60_000 },
+      statisticsStocks: { limit: 1, periodMs: 60_000 },
+    });
+    const base = createConnector({
+      id: 'wb-limits-base',
+      channel: 'WILDBERRIES',
+      baseUrl: 'https://marketplace-api.wildberries.ru',
+      credentials: { token: 't' },
+      rateLimits: { content: { limit: 20, periodMs: 60_000 }, statisticsOrders: { limit: 1, periodMs: 120_000 } },
+    });
+    expect(base.capabilities.rateLimits).toMatchObject({ content: { limit: 20, periodMs: 60_000 }, statisticsOrders: { limit: 1, periodMs: 120_000 } });
   });
 
   it('needs a warehouse when the seller has several, unless a default is configured', async () => {
