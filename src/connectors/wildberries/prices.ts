@@ -81,10 +81,19 @@ async function confirmTask(client: WbClient, id: number, batch: Batch, signal?: 
   const all = (result: PushResult) => new Map(batch.map(([nmID]) => [nmID, result]));
   for (const delay of CONFIRM_DELAYS_MS) {
     await sleep(delay, signal);
-    const task = await client.call(
-      { host: 'prices', method: 'GET', path: '/api/v2/history/tasks', query: { uploadID: id }, budget: 'prices', signal },
-      taskHistoryAnswer,
-    );
+    // The spec does not say how an upload still in processing is answered: `data: null`, or a
+    // 400/404 for an id it does not know yet, are all read as "not processed yet".
+    const response = await client.raw({
+      host: 'prices',
+      method: 'GET',
+      path: '/api/v2/history/tasks',
+      query: { uploadID: id },
+      budget: 'prices',
+      signal,
+      accept: (status) => status === 200 || status === 400 || status === 404,
+    });
+    if (response.status !== 200) continue;
+    const task = parseBody(taskHistoryAnswer, response, { channel: 'WILDBERRIES', operation: 'GET /api/v2/history/tasks' });
     if (!task.data) continue;
     if (task.data.status === 3) return all(ok());
     if (task.data.status === 4) return all(failed(`price upload ${id} was cancelled by Wildberries`, 'REMOTE'));
