@@ -1,0 +1,111 @@
+/** Ozon writes as the spec has them: warehouses from /v1/warehouse/list, old_price gap, currency, results matched by id. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnector } from '../../src/connectors/index.js';
+import { QUICK_RETRIES } from '../../src/connectors/testing.js';
+import type { Simulator } from '../../src/simulators/index.js';
+import { startOzonSeller } from '../../src/simulators/ozon/testing.js';
+
+/** What Ozon itself shows for a product's price (read straight from the simulator's /v5 method). */
+async function ozonPrice(sim: Simulator, productId: string): Promise<{ price: number; old_price: number; currency_code: string }> {
+  const response = await fetch(`${sim.url}/v5/product/info/prices`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'client-id': sim.credentials.clientId!, 'api-key': sim.credentials.apiKey! },
+    body: JSON.stringify({ cursor: '', filter: { product_id: [productId] }, limit: 1 }),
+  });
+  const body = (await response.json()) as { items: Array<{ price: { price: number; old_price: number; currency_code: string } }> };
+  return body.items[0]!.price;
+}
+
+let accounts = 0;
+const connectorFor = (sim: Simulator, options: Record<string, unknown> = {}) =>
+  createConnector({ ...sim.account(`oz-push-${(accounts += 1)}`), options }, QUICK_RETRIES);
+
+describe('Ozon stock pushes', () => {
+  let one: Simulator;
+  let two: Simulator;
+  beforeAll(async () => {
+    [one, two] = await Promise.all([startOzonSeller({ warehouses: 1 }, { offers: 200, seed: 31 }), startOzonSeller({ warehouses: 2 }, { offers: 200, seed: 32 })]);
+  });
+  afterAll(() => Promise.all([one.stop(), two.stop()]));
+
+  it('pushes to the only FBS warehouse with no defaultWarehouseId configured', async () => {
+    const offer = one.offer('STK-0000010')!;
+    expect(await connectorFor(one).pushStock([{ externalId: offer.externalId, stock: 17 }])).toEqual([{ ok: true }]);
+    expect(Object.values(one.offer('STK-0000010')!.stockByWarehouse)).toEqual([17]);
+  });
+
+  it('with several FBS warehouses, asks per item for a warehouseId or the defaultWarehouseId option', async () => {
+    const offer = two.offer('STK-0000011')!;
+    const [second] = Object.keys(offer.stockByWarehouse).slice(1);
+    const results = await connectorFor(two).pushStock([
+      { externalId: offer.externalId, stock: 4 },
+      { externalId: offer.externalId, stock: 5, warehouseId: second },
+    ]);
+    expect(results[0]).toMatchObject({ ok: false, errorKind: 'VALIDATION', error: expect.stringMatching(/2 FBS warehouses.*defaultWarehouseId/) });
+    expect(results[1]).toEqual({ ok: true });
+  });
+
+  it('matches results by product and warehouse, not by position (Ozon promises no order)', async () => {
+    const good = two.offer('STK-0000012')!;
+    const warehouseId = Object.keys(good.stockByWarehouse)[0]!;
+    const results = await connectorFor(two).pushStock([
+      { externalId: good.externalId, stock: 9, warehouseId },
+      { externalId: '200999999', stock: 9, warehouseId },
+    ]);
+    expect(results[0]).toEqual({ ok: true });
+    expect(results[1]).toMatchObject({ ok: false, error: expect.stringContaining('offer_id_not_found') });
+  });
+
+  it('names the product by product_id alone when known (with both, Ozon applies offer_id)', async () => {
+    const offer = two.offer('STK-0000013')!;
+    const warehouseId = Object.keys(offer.stockByWarehouse)[0]!;
+    // The seller renamed the article on Ozon since the last sync: the stored sku is stale.
+    const results = await connectorFor(two).pushStock([{ externalId: offer.externalId, sku: 'STK-OLD-13', stock: 2, warehouseId }]);
+    expect(results).toEqual([{ ok: true }]);
+  });
+});
+
+describe('Ozon price pushes', () => {
+  let rub: Simulator;
+  let cny: Simulator;
+  beforeAll(async () => {
+    [rub, cny] = await Promise.all([startOzonSeller({}, { offers: 200, seed: 41 }), startOzonSeller({ currency: 'CNY' }, { offers: 200, seed: 42 })]);
+  });
+  afterAll(() => Promise.all([rub.stop(), cny.stop()]));
+
+  it('keeps old_price when the new price stays below it by the minimum gap', async () => {
+    const offer = rub.offer('STK-0000020')!;
+    const before = await ozonPrice(rub, offer.externalId);
+    const price = (Math.floor(before.old_price * 0.8 * 100) / 100).toFixed(2);
+    expect(await connectorFor(rub).pushPrice([{ externalId: offer.externalId, price }])).toEqual([{ ok: true }]);
+    expect(await ozonPrice(rub, offer.externalId)).toMatchObject({ price: Number(price), old_price: before.old_price });
+  });
+
+  it('clears old_price ("0") when the new price would come within the minimum gap of it or above it', async () => {
+    const offer = rub.offer('STK-0000021')!;
+    const before = await ozonPrice(rub, offer.externalId);
+    const price = `${before.old_price - 1}.00`;
+    expect(await connectorFor(rub).pushPrice([{ externalId: offer.externalId, price }])).toEqual([{ ok: true }]);
+    expect(await ozonPrice(rub, offer.externalId)).toMatchObject({ price: Number(price), old_price: 0 });
+  });
+
+  it("sends the seller's settlement currency (Ozon assumes RUB when currency_code is omitted)", async () => {
+    const offer = cny.offer('STK-0000022')!;
+    const before = await ozonPrice(cny, offer.externalId);
+    const price = (Math.floor(before.old_price * 0.8 * 100) / 100).toFixed(2);
+    expect(await connectorFor(cny).pushPrice([{ externalId: offer.externalId, price }])).toEqual([{ ok: true }]);
+    expect(cny.offer('STK-0000022')?.price).toBe(price);
+  });
+
+  it('matches results by product, not by position', async () => {
+    const good = rub.offer('STK-0000023')!;
+    const before = await ozonPrice(rub, good.externalId);
+    const price = (Math.floor(before.old_price * 0.8 * 100) / 100).toFixed(2);
+    const results = await connectorFor(rub).pushPrice([
+      { externalId: good.externalId, price },
+      { externalId: '200999999', price },
+    ]);
+    expect(results[0]).toEqual({ ok: true });
+    expect(results[1]).toMatchObject({ ok: false, error: expect.stringContaining('NOT_FOUND') });
+  });
+});
