@@ -1,31 +1,70 @@
 /** Ozon payloads to channel-neutral listings and orders. */
-import type { OrderStatus, RemoteListing, RemoteOrder } from '../connector.js';
+import type { ListingContent, OrderStatus, RemoteListing, RemoteOrder } from '../connector.js';
 import { fromUnits, toDecimal, toUnits } from '../shared/decimal.js';
-import type { OzonPosting, OzonPriceItem, OzonProduct, OzonStockItem } from './schemas.js';
+import type { OzonPosting, OzonProduct, OzonProductInfo, OzonWarehouseStock } from './schemas.js';
+
+/** Error levels that stop a product from being sold (spec: ERROR and INTERNAL; WARNING does not). */
+const BLOCKING_LEVELS = new Set(['ERROR_LEVEL_ERROR', 'ERROR_LEVEL_INTERNAL']);
 
 /**
- * One listing from the three per-page answers. Stock counts the seller's own warehouses
- * (FBS/rFBS), present minus reserved, which is what /v2/products/stocks sets; FBO stock sits in
- * Ozon's warehouses and is not the seller's to push. The list endpoints carry no product name.
+ * One listing from a page's three answers. `stockByWarehouse` has one key per FBS/rFBS warehouse
+ * id, units present minus reserved (what /v2/products/stocks sets), and, apart, `fbo`: units in
+ * Ozon's own warehouses, shown but not the seller's to push and not counted in `stock`.
  */
-export function toListing(product: OzonProduct, stock: OzonStockItem | undefined, price: OzonPriceItem | undefined): RemoteListing {
+export function toListing(product: OzonProduct, info: OzonProductInfo | undefined, stocks: OzonWarehouseStock[]): RemoteListing {
   const stockByWarehouse: Record<string, number> = {};
-  for (const entry of stock?.stocks ?? []) {
-    if (entry.type.toLowerCase() === 'fbo') continue;
-    const key = (entry.warehouse_ids ?? []).join(',') || entry.type;
-    stockByWarehouse[key] = (stockByWarehouse[key] ?? 0) + Math.max(0, entry.present - entry.reserved);
+  for (const row of stocks) {
+    const key = String(row.warehouse_id);
+    stockByWarehouse[key] = (stockByWarehouse[key] ?? 0) + Math.max(0, row.present - row.reserved);
   }
+  const stock = Object.values(stockByWarehouse).reduce((a, b) => a + b, 0);
+  const fbo = info?.stocks?.stocks?.find((entry) => entry.source.toLowerCase() === 'fbo');
+  if (fbo) stockByWarehouse[FBO_KEY] = Math.max(0, fbo.present - fbo.reserved);
+  const archived = Boolean(product.archived || info?.is_archived || info?.is_autoarchived);
+  const reasons = info ? rejectionReasonsOf(info) : undefined;
+  const declined = info?.statuses?.moderate_status === 'declined' || (reasons?.length ?? 0) > 0;
   return {
     externalId: String(product.product_id),
     sku: product.offer_id,
-    name: product.offer_id,
-    price: price ? toDecimal(price.price.price, 2) : '0.00',
-    currency: price?.price.currency_code ?? 'RUB',
-    stock: Object.values(stockByWarehouse).reduce((a, b) => a + b, 0),
+    name: info?.name || product.offer_id,
+    price: info?.price !== undefined && info.price !== null ? toDecimal(info.price, 2) : '0.00',
+    currency: info?.currency_code || 'RUB',
+    stock,
     stockByWarehouse,
-    status: product.archived ? 'DELISTED' : 'ACTIVE',
-    remoteStatus: product.archived ? 'archived' : 'active',
+    status: archived ? 'DELISTED' : declined ? 'INACTIVE' : 'ACTIVE',
+    remoteStatus: info?.statuses?.status || (archived ? 'archived' : 'active'),
+    ...(info?.updated_at ? { remoteUpdatedAt: new Date(info.updated_at) } : {}),
+    ...(info ? { content: contentOf(info), rejectionReasons: reasons } : {}),
   };
+}
+
+/** Key of the FBO (Ozon-held) units in `stockByWarehouse`. */
+export const FBO_KEY = 'fbo';
+
+function contentOf(info: OzonProductInfo): ListingContent {
+  const images = [...new Set([...(info.primary_image ?? []), ...(info.images ?? [])])].filter(Boolean);
+  const barcodes = (info.barcodes ?? []).filter(Boolean);
+  return {
+    ...(images.length > 0 ? { images } : {}),
+    ...(barcodes.length > 0 ? { barcodes } : {}),
+    // info/list gives the category id only (its name needs /v1/description-category/tree).
+    ...(info.description_category_id ? { category: String(info.description_category_id) } : {}),
+  };
+}
+
+/** Blocking errors in Ozon's words; a declined moderation with no error text gives its status text. */
+function rejectionReasonsOf(info: OzonProductInfo): string[] {
+  const reasons = (info.errors ?? [])
+    .filter((error) => BLOCKING_LEVELS.has(error.level ?? ''))
+    .map((error) => {
+      const text = error.texts?.description || error.texts?.short_description || error.texts?.message || error.code || 'error';
+      const attribute = error.texts?.attribute_name;
+      return attribute && !text.includes(attribute) ? `${attribute}: ${text}` : text;
+    });
+  if (reasons.length === 0 && info.statuses?.moderate_status === 'declined') {
+    reasons.push(info.statuses.status_description || info.statuses.status_name || 'declined by moderation');
+  }
+  return [...new Set(reasons)];
 }
 
 const POSTING_STATUS: Record<string, OrderStatus> = {
@@ -44,7 +83,7 @@ const POSTING_STATUS: Record<string, OrderStatus> = {
   not_accepted: 'CANCELLED',
 };
 
-/** Ozon sends no posting total: Σ quantity × price. */
+/** FBS or FBO posting; Ozon sends no posting total: Σ quantity × price. */
 export function toOrder(posting: OzonPosting): RemoteOrder {
   let total = 0n;
   const finance = posting.financial_data?.products ?? [];

@@ -23,37 +23,93 @@ export const productListAnswer = z.looseObject({
 });
 export type OzonProduct = z.output<typeof productListAnswer>['result']['items'][number];
 
-/** v4 stocks: no `result` wrapper. */
-export const stocksAnswer = z.looseObject({
-  cursor: z.string(),
-  total: z.number().int(),
+/** /v3/product/info/list: no `result` wrapper; most fields may be missing on young products. */
+const infoError = z.looseObject({
+  code: z.string().nullish(),
+  level: z.string().nullish(),
+  texts: z
+    .looseObject({
+      attribute_name: z.string().nullish(),
+      short_description: z.string().nullish(),
+      description: z.string().nullish(),
+      message: z.string().nullish(),
+    })
+    .nullish(),
+});
+export const productInfoAnswer = z.looseObject({
   items: z.array(
     z.looseObject({
+      id: z.number().int(),
       offer_id: z.string(),
-      product_id: z.number().int(),
-      stocks: z.array(
-        z.looseObject({
-          type: z.string(),
-          present: z.number().int(),
-          reserved: z.number().int(),
-          warehouse_ids: z.array(idish).optional(),
-        }),
-      ),
+      sku: z.number().int().nullish(),
+      name: z.string().nullish(),
+      barcodes: z.array(z.string()).nullish(),
+      images: z.array(z.string()).nullish(),
+      primary_image: z.array(z.string()).nullish(),
+      description_category_id: z.number().int().nullish(),
+      currency_code: z.string().nullish(),
+      price: money.nullish(),
+      old_price: money.nullish(),
+      is_archived: z.boolean().nullish(),
+      is_autoarchived: z.boolean().nullish(),
+      updated_at: z.iso.datetime({ offset: true }).nullish(),
+      statuses: z
+        .looseObject({
+          status: z.string().nullish(),
+          status_name: z.string().nullish(),
+          status_description: z.string().nullish(),
+          moderate_status: z.string().nullish(),
+          validation_status: z.string().nullish(),
+        })
+        .nullish(),
+      errors: z.array(infoError).nullish(),
+      stocks: z
+        .looseObject({
+          stocks: z.array(z.looseObject({ source: z.string(), present: z.number().int(), reserved: z.number().int() })).nullish(),
+        })
+        .nullish(),
     }),
   ),
 });
-export type OzonStockItem = z.output<typeof stocksAnswer>['items'][number];
+export type OzonProductInfo = z.output<typeof productInfoAnswer>['items'][number];
 
-/** v5 prices: numbers. */
+/** /v1/product/info/stocks-by-warehouse/fbs: one row per SKU and FBS/rFBS warehouse; `present` includes reserved. */
+export const warehouseStocksAnswer = z.looseObject({
+  result: z.array(
+    z.looseObject({
+      sku: z.number().int(),
+      product_id: z.number().int(),
+      warehouse_id: z.number().int(),
+      present: z.number().int(),
+      reserved: z.number().int(),
+    }),
+  ),
+});
+export type OzonWarehouseStock = z.output<typeof warehouseStocksAnswer>['result'][number];
+
+/** /v1/warehouse/list: the seller's FBS and rFBS warehouses. */
+export const warehouseListAnswer = z.looseObject({
+  result: z.array(
+    z.looseObject({
+      warehouse_id: z.number().int(),
+      name: z.string().nullish(),
+      status: z.string().nullish(),
+      is_rfbs: z.boolean().nullish(),
+    }),
+  ),
+});
+export type OzonWarehouse = z.output<typeof warehouseListAnswer>['result'][number];
+
+/** v5 prices: numbers; read before a price push for old_price and currency. */
 export const pricesAnswer = z.looseObject({
   cursor: z.string(),
-  total: z.number().int(),
   items: z.array(
     z.looseObject({
       offer_id: z.string(),
       product_id: z.number().int(),
       price: z.looseObject({
         price: money,
+        old_price: money.nullish(),
         currency_code: z.string().min(3),
       }),
     }),
@@ -67,17 +123,20 @@ export const updateAnswer = z.looseObject({
     z.looseObject({
       product_id: z.number().int().nullish(),
       offer_id: z.string().nullish(),
+      warehouse_id: z.number().int().nullish(),
       updated: z.boolean(),
       errors: z.array(z.looseObject({ code: z.string(), message: z.string().optional() })).nullish(),
     }),
   ),
 });
 
+/** FBS and FBO postings share what we read; FBO has no `customer`. */
 export const postingSchema = z.looseObject({
   posting_number: z.string(),
   order_id: z.number().int().nullish(),
   status: z.string(),
   in_process_at: z.iso.datetime({ offset: true }),
+  created_at: z.iso.datetime({ offset: true }).nullish(),
   customer: z
     .looseObject({
       name: z.string().nullish(),
@@ -107,4 +166,9 @@ export const postingsAnswer = z.looseObject({
     postings: z.array(postingSchema),
     has_next: z.boolean(),
   }),
+});
+
+/** /v2/posting/fbo/list: `result` is the array itself, with no `has_next`. */
+export const fboPostingsAnswer = z.looseObject({
+  result: z.array(postingSchema),
 });

@@ -1,0 +1,92 @@
+/**
+ * Ozon orders are postings of two schemes, read one after the other: FBS (the seller ships;
+ * /v3/posting/fbs/list filters by status change, so `since` finds changed postings of any age)
+ * and FBO (Ozon ships from its warehouses; /v2/posting/fbo/list filters by creation period only).
+ * FBO status changes of postings created before `since` are only seen by listing their creation
+ * period again: when the app names open orders (`openOrderIds`) the FBO pass covers the whole
+ * year and yields postings created since `since` plus those open ones; without them, only
+ * postings created since `since`.
+ */
+import type { ListOrdersQuery, Page, RemoteOrder } from '../connector.js';
+import { decodeCursor } from '../shared/cursor.js';
+import { paginate } from '../shared/paging.js';
+import type { OzonClient } from './client.js';
+import { toOrder } from './mapper.js';
+import { fboPostingsAnswer, postingsAnswer, type OzonPosting } from './schemas.js';
+
+const ORDER_PAGE = 1000;
+const MAX_OFFSET = 20_000; // larger offsets answer MAX_OFFSET_EXCEEDED
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+type Scheme = 'fbs' | 'fbo';
+/** A scheme, a window start (moves forward past 20 000 offsets), offset, and numbers already seen at that start. */
+type PostingPosition = { scheme: Scheme; since: number; offset: number; seen: string[] };
+
+const isPostingPosition = (p: unknown): p is PostingPosition =>
+  typeof p === 'object' &&
+  p !== null &&
+  ((p as { scheme?: unknown }).scheme === 'fbs' || (p as { scheme?: unknown }).scheme === 'fbo') &&
+  typeof (p as { since?: unknown }).since === 'number' &&
+  typeof (p as { offset?: unknown }).offset === 'number';
+
+/** When a posting entered the listing's period: FBO filters by creation time, FBS by processing start. */
+const postedAt = (posting: OzonPosting, scheme: Scheme) => Date.parse((scheme === 'fbo' && posting.created_at) || posting.in_process_at);
+
+export function listPostings(client: OzonClient, query: ListOrdersQuery): AsyncIterable<Page<RemoteOrder>> {
+  const now = Date.now();
+  // The period may span at most a year; FBS status changes are filtered separately.
+  const yearStart = now - YEAR_MS + 60_000;
+  const open = new Set(query.openOrderIds ?? []);
+  const since = query.since?.getTime();
+  const fboStart = since !== undefined && open.size === 0 ? Math.max(since, yearStart) : yearStart;
+  /** FBO postings worth yielding: all without `since`; else those created since, or still open in the app. */
+  const wantedFbo = (posting: OzonPosting) => since === undefined || open.has(posting.posting_number) || postedAt(posting, 'fbo') >= since;
+
+  const start = query.startCursor
+    ? decodeCursor(query.startCursor, isPostingPosition)
+    : { p: { scheme: 'fbs' as Scheme, since: yearStart, offset: 0, seen: [] }, i: 0 };
+  return paginate<PostingPosition, RemoteOrder>({
+    start: start.p,
+    startIndex: start.i,
+    signal: query.signal,
+    fetchHead: async (position, pageIndex, signal) => {
+      const filter: Record<string, unknown> = { since: new Date(position.since).toISOString(), to: new Date(now).toISOString() };
+      const body = { dir: 'asc', limit: ORDER_PAGE, offset: position.offset, with: { financial_data: true } };
+      let postings: OzonPosting[];
+      let more: boolean;
+      if (position.scheme === 'fbs') {
+        if (query.since) filter.last_changed_status_date = { from: query.since.toISOString(), to: new Date(now).toISOString() };
+        const answer = await client.call('/v3/posting/fbs/list', { ...body, filter }, postingsAnswer, { signal, page: pageIndex + 1 });
+        postings = answer.result.postings;
+        more = answer.result.has_next;
+      } else {
+        const answer = await client.call('/v2/posting/fbo/list', { ...body, filter }, fboPostingsAnswer, { signal, page: pageIndex + 1 });
+        postings = answer.result;
+        // No has_next on FBO: a short page is the last.
+        more = postings.length === ORDER_PAGE;
+      }
+      const seen = new Set(position.seen);
+      const fresh = postings.filter((p) => !seen.has(p.posting_number) && (position.scheme === 'fbs' || wantedFbo(p)));
+      const next = more
+        ? nextPosition(position, postings)
+        : position.scheme === 'fbs'
+          ? { scheme: 'fbo' as Scheme, since: fboStart, offset: 0, seen: [] }
+          : null;
+      return { next, complete: async () => fresh.map(toOrder) };
+    },
+  });
+}
+
+/**
+ * Next offset, or — before offsets pass 20 000 — a new window starting at the last posting's
+ * time, skipping the postings already returned at exactly that time.
+ */
+function nextPosition(position: PostingPosition, page: OzonPosting[]): PostingPosition {
+  const offset = position.offset + page.length;
+  const last = page[page.length - 1];
+  if (offset + ORDER_PAGE <= MAX_OFFSET || !last) return { ...position, offset };
+  const since = postedAt(last, position.scheme);
+  const carried = since === position.since ? position.seen : [];
+  const seen = [...carried, ...page.filter((p) => postedAt(p, position.scheme) === since).map((p) => p.posting_number)];
+  return { scheme: position.scheme, since, offset: 0, seen };
+}
