@@ -4,7 +4,7 @@
  * omitted); each product's price may change at most 10 times an hour.
  */
 import { num, obj } from '../shared/body.js';
-import { decimalToMinor, type Catalog } from '../shared/catalog.js';
+import { decimalToMinor, type Catalog, type Offer } from '../shared/catalog.js';
 import type { SimRequest, SimResponse } from '../shared/server.js';
 import { PRODUCT_ID_BASE, type OzonSeller } from './seller.js';
 import { badRequest } from './wire.js';
@@ -29,8 +29,8 @@ export class OzonPrices {
   ) {}
 
   /** The struck-through price in minor units; 0 = none. Generated offers show one 15% above the base price. */
-  oldPriceMinor(index: number): number {
-    return this.oldPrices.get(index) ?? Math.round((this.catalog.get(index).basePriceMinor * 1.15) / 100) * 100;
+  oldPriceMinor(offer: Offer): number {
+    return this.oldPrices.get(offer.index) ?? Math.round((offer.basePriceMinor * 1.15) / 100) * 100;
   }
 
   get currency(): string {
@@ -47,7 +47,7 @@ export class OzonPrices {
     // Prices are strings on this method.
     const minor = typeof item.price === 'string' ? decimalToMinor(item.price) : undefined;
     if (minor === undefined || minor <= 0) return { code: 'INVALID_PRICE', message: 'price must be a positive decimal string' };
-    const oldMinor = item.old_price === undefined ? this.oldPriceMinor(index) : typeof item.old_price === 'string' ? decimalToMinor(item.old_price) : undefined;
+    const oldMinor = item.old_price === undefined ? this.oldPriceMinor(this.catalog.get(index)) : typeof item.old_price === 'string' ? decimalToMinor(item.old_price) : undefined;
     if (oldMinor === undefined || oldMinor < 0) return { code: 'INVALID_OLD_PRICE', message: 'old_price must be a decimal string' };
     if (oldMinor > 0 && oldMinor - minor < minimumGapMinor(minor)) {
       return { code: 'INVALID_PRICE_DIFFERENCE', message: 'old_price must exceed price by the minimum difference for this price' };

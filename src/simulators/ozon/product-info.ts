@@ -6,7 +6,6 @@
  */
 import { obj } from '../shared/body.js';
 import { minorToDecimal, type Catalog, type Offer } from '../shared/catalog.js';
-import { hash32 } from '../shared/random.js';
 import type { SimRequest, SimResponse } from '../shared/server.js';
 import type { OzonPrices } from './prices.js';
 import { fboUnits, OZON_SKU_BASE, PRODUCT_ID_BASE, WAREHOUSE_IDS, type OzonSeller } from './seller.js';
@@ -30,7 +29,7 @@ function indicesOf(body: Record<string, unknown>, catalog: Catalog): number[] | 
 
 function statusesOf(offer: Offer, at: string) {
   if (offer.status === 'archived') {
-    return { status: 'archived', status_name: 'В архиве', moderate_status: 'approved', validation_status: 'success', status_failed: '', status_description: '', status_tooltip: '', is_created: true, status_updated_at: at };
+    return { status: 'archived', status_name: 'В архиве', moderate_status: 'approved', validation_status: 'success', is_created: true, status_updated_at: at };
   }
   if (offer.status === 'inactive') {
     return {
@@ -45,7 +44,7 @@ function statusesOf(offer: Offer, at: string) {
       status_updated_at: at,
     };
   }
-  return { status: 'price_sent', status_name: 'Продается', moderate_status: 'approved', validation_status: 'success', status_failed: '', status_description: '', status_tooltip: '', is_created: true, status_updated_at: at };
+  return { status: 'price_sent', status_name: 'Продается', moderate_status: 'approved', validation_status: 'success', is_created: true, status_updated_at: at };
 }
 
 /** Moderation errors of a declined offer, plus a warning on some others (warnings do not block sale). */
@@ -81,63 +80,57 @@ function errorsOf(offer: Offer) {
   return errors;
 }
 
-export function productInfoItem(offer: Offer, prices: OzonPrices) {
+/**
+ * One info/list item: the fields the spec marks as the product's identity, content, prices,
+ * statuses, errors and stocks. Marketing fields (commissions, price indexes, promotions…) are left
+ * out to keep 1000-item pages cheap to render; clients must not need them.
+ */
+export function productInfoItem(offer: Offer, prices: OzonPrices, createdAt: string) {
   const at = new Date(offer.updatedAt).toISOString();
-  const image = (n: number) => `https://cdn1.ozone.ru/s3/multimedia-${(offer.index % 9) + 1}/${OZON_SKU_BASE + offer.index}-${n}.jpg`;
-  const reservedFbs = offer.reserved;
-  const fbs = offer.stock.reduce((a, b) => a + b, 0) + reservedFbs;
+  const sku = OZON_SKU_BASE + offer.index;
+  const image = (n: number) => `https://cdn1.ozone.ru/s3/multimedia-${(offer.index % 9) + 1}/${sku}-${n}.jpg`;
+  const fbs = offer.stock.reduce((a, b) => a + b, 0) + offer.reserved;
   const fbo = fboUnits(offer.index);
   return {
     id: PRODUCT_ID_BASE + offer.index,
     offer_id: offer.sku,
-    sku: OZON_SKU_BASE + offer.index,
+    sku,
     name: offer.name,
     barcodes: [offer.ean],
-    description_category_id: CATEGORY_IDS[hash32(offer.index, 0, 41) % CATEGORY_IDS.length],
+    description_category_id: CATEGORY_IDS[offer.index % CATEGORY_IDS.length],
     type_id: 970_000_000 + (offer.index % 50),
-    created_at: new Date(offer.updatedAt - 86_400_000).toISOString(),
+    created_at: createdAt,
     updated_at: at,
     currency_code: prices.currency,
     price: minorToDecimal(offer.priceMinor),
-    old_price: minorToDecimal(prices.oldPriceMinor(offer.index)),
+    old_price: minorToDecimal(prices.oldPriceMinor(offer)),
     min_price: '0',
-    marketing_price: minorToDecimal(offer.priceMinor),
     vat: '0.2',
     images: [image(1), image(2)],
     primary_image: [image(0)],
-    color_image: [],
-    images360: [],
     is_archived: offer.status === 'archived',
     is_autoarchived: false,
     is_discounted: false,
     is_kgt: false,
-    is_prepayment_allowed: true,
-    is_super: false,
-    has_discounted_fbo_item: false,
-    discounted_fbo_stocks: 0,
-    volume_weight: 0.4,
     statuses: statusesOf(offer, at),
     errors: errorsOf(offer),
-    sources: [{ sku: OZON_SKU_BASE + offer.index, source: 'sds', created_at: at, shipment_type: 'SHIPMENT_TYPE_GENERAL', quant_code: '' }],
+    sources: [{ sku, source: 'sds', created_at: createdAt, shipment_type: 'SHIPMENT_TYPE_GENERAL', quant_code: '' }],
     stocks: {
       has_stock: fbs + fbo > 0,
       stocks: [
-        { source: 'fbs', sku: OZON_SKU_BASE + offer.index, present: fbs, reserved: reservedFbs },
-        ...(fbo > 0 ? [{ source: 'fbo', sku: OZON_SKU_BASE + offer.index, present: fbo, reserved: 0 }] : []),
+        { source: 'fbs', sku, present: fbs, reserved: offer.reserved },
+        ...(fbo > 0 ? [{ source: 'fbo', sku, present: fbo, reserved: 0 }] : []),
       ],
     },
     visibility_details: { has_price: true, has_stock: fbs + fbo > 0 },
-    price_indexes: { color_index: 'COLOR_INDEX_WITHOUT_INDEX' },
-    commissions: [],
-    promotions: [],
-    model_info: { model_id: PRODUCT_ID_BASE + offer.index, count: 1 },
   };
 }
 
 export function productInfoList(request: SimRequest, catalog: Catalog, prices: OzonPrices): SimResponse {
   const indices = indicesOf(obj(request.body), catalog);
   if (typeof indices === 'string') return badRequest(indices);
-  return { status: 200, body: { items: [...new Set(indices)].map((i) => productInfoItem(catalog.get(i), prices)) } };
+  const createdAt = new Date(catalog.baseTime - 30 * 86_400_000).toISOString();
+  return { status: 200, body: { items: [...new Set(indices)].map((i) => productInfoItem(catalog.get(i), prices, createdAt)) } };
 }
 
 /** v4: one entry per warehouse TYPE; FBS units of every warehouse summed, `warehouse_ids` = all that held the item. */

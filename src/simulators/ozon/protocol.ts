@@ -125,7 +125,7 @@ export function ozonProtocol(context: SimContext, seller: OzonSeller): ChannelPr
       // v5 answers numbers.
       price: {
         price,
-        old_price: prices.oldPriceMinor(offer.index) / 100,
+        old_price: prices.oldPriceMinor(offer) / 100,
         min_price: Math.round(price * 0.8),
         marketing_price: price,
         net_price: Math.round(price * 0.6),
