@@ -23,8 +23,12 @@ export const productListAnswer = z.looseObject({
 });
 export type OzonProduct = z.output<typeof productListAnswer>['result']['items'][number];
 
-/** /v3/product/info/list: no `result` wrapper; most fields may be missing on young products. */
-const infoError = z.looseObject({
+/**
+ * /v3/product/info/list: no `result` wrapper; most fields may be missing on young products. Its
+ * items are large (marketing, commission and index data we do not read), so these schemas strip
+ * unknown keys instead of copying them: a 1000-item page parses several times faster.
+ */
+const infoError = z.object({
   code: z.string().nullish(),
   level: z.string().nullish(),
   texts: z
@@ -36,9 +40,9 @@ const infoError = z.looseObject({
     })
     .nullish(),
 });
-export const productInfoAnswer = z.looseObject({
+export const productInfoAnswer = z.object({
   items: z.array(
-    z.looseObject({
+    z.object({
       id: z.number().int(),
       offer_id: z.string(),
       sku: z.number().int().nullish(),
@@ -65,7 +69,7 @@ export const productInfoAnswer = z.looseObject({
       errors: z.array(infoError).nullish(),
       stocks: z
         .looseObject({
-          stocks: z.array(z.looseObject({ source: z.string(), present: z.number().int(), reserved: z.number().int() })).nullish(),
+          stocks: z.array(z.object({ source: z.string(), present: z.number().int(), reserved: z.number().int() })).nullish(),
         })
         .nullish(),
     }),
