@@ -5,6 +5,8 @@ import type { OzonPosting, OzonProduct, OzonProductInfo, OzonWarehouseStock } fr
 
 /** Error levels that stop a product from being sold (spec: ERROR and INTERNAL; WARNING does not). */
 const BLOCKING_LEVELS = new Set(['ERROR_LEVEL_ERROR', 'ERROR_LEVEL_INTERNAL']);
+/** Key of the FBO (Ozon-held) units in `stockByWarehouse`. */
+const FBO_KEY = 'fbo';
 
 /**
  * One listing from a page's three answers. `stockByWarehouse` has one key per FBS/rFBS warehouse
@@ -37,9 +39,6 @@ export function toListing(product: OzonProduct, info: OzonProductInfo | undefine
     ...(info ? { content: contentOf(info), rejectionReasons: reasons } : {}),
   };
 }
-
-/** Key of the FBO (Ozon-held) units in `stockByWarehouse`. */
-export const FBO_KEY = 'fbo';
 
 function contentOf(info: OzonProductInfo): ListingContent {
   const images = [...new Set([...(info.primary_image ?? []), ...(info.images ?? [])])].filter(Boolean);

@@ -70,7 +70,7 @@ export async function pushStock(
  * Minimum `old_price − price` in units of 10^-4 (spec, /v1/product/import/prices `price`): 20
  * below 400, 5% from 400 to 10 000, 500 above.
  */
-export function minimumGap(price: bigint): bigint {
+function minimumGap(price: bigint): bigint {
   if (price < toUnits(400)) return toUnits(20);
   if (price <= toUnits(10_000)) return (price * 5n + 99n) / 100n;
   return toUnits(500);

@@ -4,7 +4,7 @@ import type { ChannelDefinition } from '../shared/simulator.js';
 import { ozonProtocol } from './protocol.js';
 import { DEFAULT_SELLER, PRODUCT_ID_BASE, WAREHOUSE_IDS, type OzonSeller } from './seller.js';
 
-export { isFboOrder, PRODUCT_ID_BASE, WAREHOUSE_IDS } from './seller.js';
+export { isFboOrder } from './seller.js';
 
 /** A simulator of one Ozon seller; tests vary the warehouses and settlement currency. */
 export function ozonSimulator(overrides: Partial<OzonSeller> = {}): ChannelDefinition {

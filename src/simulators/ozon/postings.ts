@@ -23,7 +23,7 @@ const FBS_STATUS: Record<NeutralOrderStatus, string> = {
 /** FBO knows fewer statuses (spec: awaiting_packaging, awaiting_deliver, delivering, delivered, cancelled). */
 const FBO_STATUS = FBS_STATUS;
 
-export const postingNumber = (order: SimOrder) => `${70_000_000 + order.id}-0001-1`;
+const postingNumber = (order: SimOrder) => `${70_000_000 + order.id}-0001-1`;
 
 const productLines = (order: SimOrder, catalog: Catalog) =>
   order.lines.map((line) => ({

@@ -13,7 +13,7 @@ import { badRequest } from './wire.js';
  * Minimum `old_price − price`, in minor units (spec, /v1/product/import/prices `price`): 20 below
  * 400, 5% from 400 to 10 000, 500 above.
  */
-export function minimumGapMinor(priceMinor: number): number {
+function minimumGapMinor(priceMinor: number): number {
   if (priceMinor < 40_000) return 2_000;
   if (priceMinor <= 1_000_000) return Math.ceil(priceMinor * 0.05);
   return 50_000;

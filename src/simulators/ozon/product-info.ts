@@ -85,7 +85,7 @@ function errorsOf(offer: Offer) {
  * statuses, errors and stocks. Marketing fields (commissions, price indexes, promotions…) are left
  * out to keep 1000-item pages cheap to render; clients must not need them.
  */
-export function productInfoItem(offer: Offer, prices: OzonPrices, createdAt: string) {
+function productInfoItem(offer: Offer, prices: OzonPrices, createdAt: string) {
   const at = new Date(offer.updatedAt).toISOString();
   const sku = OZON_SKU_BASE + offer.index;
   const image = (n: number) => `https://cdn1.ozone.ru/s3/multimedia-${(offer.index % 9) + 1}/${sku}-${n}.jpg`;
