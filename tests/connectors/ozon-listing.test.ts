@@ -45,7 +45,7 @@ describe('Ozon listings', () => {
     const offer = sim.catalog.get(1);
     expect(listing.name).toBe(offer.name);
     expect(listing.content?.barcodes).toEqual([offer.ean]);
-    expect(listing.content?.images).toHaveLength(3);
+    expect(listing.content?.images).toHaveLength(2);
     expect(listing.content?.images?.[0]).toMatch(/^https:\/\/.*-0\.jpg$/);
     expect(listing.content?.category).toMatch(/^\d+$/);
     expect(listing.rejectionReasons).toEqual([]);

@@ -29,7 +29,7 @@ function indicesOf(body: Record<string, unknown>, catalog: Catalog): number[] | 
 
 function statusesOf(offer: Offer, at: string) {
   if (offer.status === 'archived') {
-    return { status: 'archived', status_name: 'В архиве', moderate_status: 'approved', validation_status: 'success', is_created: true, status_updated_at: at };
+    return { status: 'archived', moderate_status: 'approved', validation_status: 'success', status_updated_at: at };
   }
   if (offer.status === 'inactive') {
     return {
@@ -44,7 +44,7 @@ function statusesOf(offer: Offer, at: string) {
       status_updated_at: at,
     };
   }
-  return { status: 'price_sent', status_name: 'Продается', moderate_status: 'approved', validation_status: 'success', is_created: true, status_updated_at: at };
+  return { status: 'price_sent', moderate_status: 'approved', validation_status: 'success', status_updated_at: at };
 }
 
 /** Moderation errors of a declined offer, plus a warning on some others (warnings do not block sale). */
@@ -81,14 +81,15 @@ function errorsOf(offer: Offer) {
 }
 
 /**
- * One info/list item: the fields the spec marks as the product's identity, content, prices,
- * statuses, errors and stocks. Marketing fields (commissions, price indexes, promotions…) are left
- * out to keep 1000-item pages cheap to render; clients must not need them.
+ * One info/list item: the fields that say what the product is (ids, name, barcodes, images,
+ * category), its price and currency, statuses, errors and stocks. The spec's many other fields
+ * (commissions, price indexes, promotions, sources, visibility…) are left out: no client here
+ * reads them, and 1000-item pages must stay cheap enough for the pacing benchmark to measure the
+ * client, not the simulator.
  */
 function productInfoItem(offer: Offer, prices: OzonPrices, createdAt: string) {
   const at = new Date(offer.updatedAt).toISOString();
   const sku = OZON_SKU_BASE + offer.index;
-  const image = (n: number) => `https://cdn1.ozone.ru/s3/multimedia-${(offer.index % 9) + 1}/${sku}-${n}.jpg`;
   const fbs = offer.stock.reduce((a, b) => a + b, 0) + offer.reserved;
   const fbo = fboUnits(offer.index);
   return {
@@ -98,23 +99,17 @@ function productInfoItem(offer: Offer, prices: OzonPrices, createdAt: string) {
     name: offer.name,
     barcodes: [offer.ean],
     description_category_id: CATEGORY_IDS[offer.index % CATEGORY_IDS.length],
-    type_id: 970_000_000 + (offer.index % 50),
     created_at: createdAt,
     updated_at: at,
     currency_code: prices.currency,
     price: minorToDecimal(offer.priceMinor),
     old_price: minorToDecimal(prices.oldPriceMinor(offer)),
-    min_price: '0',
-    vat: '0.2',
-    images: [image(1), image(2)],
-    primary_image: [image(0)],
+    images: [`https://cdn1.ozone.ru/s3/m/${sku}-1.jpg`],
+    primary_image: [`https://cdn1.ozone.ru/s3/m/${sku}-0.jpg`],
     is_archived: offer.status === 'archived',
     is_autoarchived: false,
-    is_discounted: false,
-    is_kgt: false,
     statuses: statusesOf(offer, at),
     errors: errorsOf(offer),
-    sources: [{ sku, source: 'sds', created_at: createdAt, shipment_type: 'SHIPMENT_TYPE_GENERAL', quant_code: '' }],
     stocks: {
       has_stock: fbs + fbo > 0,
       stocks: [
@@ -122,7 +117,6 @@ function productInfoItem(offer: Offer, prices: OzonPrices, createdAt: string) {
         ...(fbo > 0 ? [{ source: 'fbo', sku, present: fbo, reserved: 0 }] : []),
       ],
     },
-    visibility_details: { has_price: true, has_stock: fbs + fbo > 0 },
   };
 }
 
