@@ -37,6 +37,7 @@ const MAX_PAGE = 1000;
  * method; 500 keeps well inside the 1000-id cap of its sibling methods.
  */
 const STOCK_SKUS = 500;
+const LOOKAHEAD = 5;
 
 /** Full scan: `last` is the last_id to send; selective: index of the SKU chunk. */
 type ProductPosition = { last: string } | { chunk: number };
@@ -77,6 +78,8 @@ export class OzonConnector implements Connector {
       start: start.p,
       startIndex: start.i,
       signal: query.signal,
+      // A page is a chain of three dependent requests (list → info → stocks): keep more in flight.
+      lookahead: LOOKAHEAD,
       fetchHead: async (position, pageIndex, signal) => {
         const filter: Record<string, unknown> = { visibility: 'ALL' };
         let lastId = '';
