@@ -37,4 +37,15 @@ describe('Ozon orders', () => {
     const changed = items.find((o) => o.externalId === postingNumber(old.id));
     expect(changed).toMatchObject({ status: 'SHIPPED', remoteStatus: 'delivering' });
   });
+
+  it('resumes after the FBS pages with the FBO ones', async () => {
+    const connector = createConnector(sim.account('oz-orders-resume'), QUICK_RETRIES);
+    const first = await collectPages(connector.listOrders());
+    const fbsPage = first.pages[0]!;
+    expect(fbsPage.cursor).toEqual(expect.any(String));
+    const rest = await collectPages(connector.listOrders({ startCursor: fbsPage.cursor! }));
+    const fbo = sim.orders.all().filter((o) => isFboOrder(o.id)).map((o) => postingNumber(o.id));
+    expect(rest.items.map((o) => o.externalId).sort()).toEqual(fbo.sort());
+    expect(rest.pages[0]?.pageIndex).toBe(1);
+  });
 });
