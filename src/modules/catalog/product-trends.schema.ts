@@ -13,7 +13,7 @@ const ProductTrendDay = builder.simpleObject('ProductTrendDay', {
 });
 
 const ProductTrend = builder.simpleObject('ProductTrend', {
-  description: 'Units sold and revenue per day for one product (by its SKU, over every account). CANCELLED and RETURNED orders do not count.',
+  description: 'Units sold and revenue per day for one product (its order lines on every account: by offer id where a listing has it, else by SKU). CANCELLED and RETURNED orders do not count.',
   fields: (t) => ({
     productId: t.id(),
     sku: t.string(),

@@ -65,7 +65,10 @@ export async function productTrend(
       SELECT (o."placedAt" AT TIME ZONE 'UTC')::date AS day, o.currency,
              SUM(i.quantity)::int AS units, SUM(i.quantity * i.price) AS revenue
       FROM "OrderItem" i JOIN "Order" o ON o.id = i."orderId"
-      WHERE i.sku = ${product.sku}
+      -- A line is this product's when its account's listing with the line's offer id is, else by SKU
+      -- (the rule OrderItem.product follows: src/modules/orders/order.schema.ts).
+      LEFT JOIN "Listing" l ON l."accountId" = o."accountId" AND l."externalId" = i."externalProductId"
+      WHERE (l."productId" = ${product.id}::uuid OR (l.id IS NULL AND i.sku = ${product.sku}))
         AND o."placedAt" >= ${from.toISOString()}::timestamptz
         AND o."placedAt" < ${new Date(to.getTime() + DAY_MS).toISOString()}::timestamptz
         AND o.status NOT IN ('CANCELLED', 'RETURNED')

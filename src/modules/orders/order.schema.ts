@@ -29,19 +29,38 @@ const OrderCustomer = builder.simpleObject('OrderCustomer', {
 });
 
 type ProductQuery = { include?: Prisma.ProductInclude; select?: Prisma.ProductSelect };
+type LineKey = { accountId: string; externalProductId: string; sku: string };
 
 /**
- * Products by SKU for every order line of the request, one statement per distinct selection: the
- * Pothos `query` is the same for every line of a list, so a page of orders shares one loader.
+ * The product of every order line of the request: the listing of the line's account with the
+ * line's offer id names it (a line's SKU may be the seller's own code, as eMAG's ext_part_number
+ * is); without such a listing, the product with the line's SKU. One statement for the listings and
+ * one for the products per distinct selection: the Pothos `query` is the same for every line of a
+ * list, so a page of orders shares one loader.
  */
-const productBySku = (ctx: Context, query: ProductQuery) =>
+const productOfLine = (ctx: Context, query: ProductQuery) =>
   requestLoader(ctx, `orderItem.product:${JSON.stringify(query)}`, () =>
-    new DataLoader<string, unknown>(async (skus) => {
-      const args = query.select ? { select: { ...query.select, sku: true } } : query;
-      const products = (await ctx.prisma.product.findMany({ ...args, where: { sku: { in: [...skus] } } })) as { sku: string }[];
-      const bySku = new Map(products.map((p) => [p.sku, p]));
-      return skus.map((sku) => bySku.get(sku) ?? null);
-    }),
+    new DataLoader<LineKey, unknown, string>(
+      async (lines) => {
+        const listings = await ctx.prisma.listing.findMany({
+          where: { OR: lines.map((l) => ({ accountId: l.accountId, externalId: l.externalProductId })) },
+          select: { accountId: true, externalId: true, productId: true },
+        });
+        const byOffer = new Map(listings.map((l) => [`${l.accountId}\u0000${l.externalId}`, l.productId]));
+        const args = query.select ? { select: { ...query.select, id: true, sku: true } } : query;
+        const products = (await ctx.prisma.product.findMany({
+          ...args,
+          where: { OR: [{ id: { in: [...new Set(byOffer.values())] } }, { sku: { in: [...new Set(lines.map((l) => l.sku))] } }] },
+        })) as { id: string; sku: string }[];
+        const byId = new Map(products.map((p) => [p.id, p]));
+        const bySku = new Map(products.map((p) => [p.sku, p]));
+        return lines.map((l) => {
+          const productId = byOffer.get(`${l.accountId}\u0000${l.externalProductId}`);
+          return (productId ? byId.get(productId) : undefined) ?? bySku.get(l.sku) ?? null;
+        });
+      },
+      { cacheKeyFn: (l) => `${l.accountId}\u0000${l.externalProductId}\u0000${l.sku}` },
+    ),
   );
 
 export const OrderItem = builder.prismaObject('OrderItem', {
@@ -63,8 +82,11 @@ export const OrderItem = builder.prismaObject('OrderItem', {
     product: t.prismaField({
       type: 'Product',
       nullable: true,
-      description: 'The catalog product with this SKU, if there is one.',
-      resolve: (query, item, _args, ctx) => productBySku(ctx, query as ProductQuery).load(item.sku) as never,
+      description:
+        "The catalog product of this line: the one the account's listing with this externalProductId belongs to, else the one with this SKU; null when neither exists.",
+      select: { sku: true, externalProductId: true, order: { select: { accountId: true } } },
+      resolve: (query, item, _args, ctx) =>
+        productOfLine(ctx, query as ProductQuery).load({ accountId: item.order.accountId, externalProductId: item.externalProductId, sku: item.sku }) as never,
     }),
   }),
 });
