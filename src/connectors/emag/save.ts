@@ -1,9 +1,10 @@
 /**
- * One `offer/save` batch, result per entry. eMAG answers `isError: true` when any entry is
- * refused, and also for documentation errors on entries it saved anyway (v4.4.9 "Response": "the
- * API will return isError:true message, but the new offer will be saved and processed"). So:
- * entries a message names failed with that message; when every message names an entry, the rest
- * were applied; when some message names none, the rest are re-read to see whether they were.
+ * One `offer/save` batch, result per entry. eMAG answers `isError: true` when an entry is refused,
+ * and also for documentation errors on entries it saved anyway (v4.4.9 "Response": "the API will
+ * return isError:true message, but the new offer will be saved and processed"); it says nothing
+ * about the other entries of a batch with a refused one. So, on `isError` only: an entry a message
+ * names failed with that message; every other entry (≤50, the batch) is re-read and is ok only when
+ * eMAG shows what was pushed (the pushed warehouse's value, the pushed sale_price).
  */
 import type { PushResult } from '../connector.js';
 import { failed, ok } from '../shared/batching.js';
@@ -17,8 +18,12 @@ export interface SaveEntry {
 }
 
 const OPERATION = 'EMAG POST /offer/save';
-/** "Offer 12: …", "id=12", "product_id 12": a keyword, then the number. */
-const NAMED_ID = /\b(?:offer|id|product_id|offer_id)\b\s*[#:=]?\s*(\d+)/gi;
+/**
+ * "Offer 12: …", "offer id 12", "offer_id=12", "product_id: 12", or a bare "id 12" that no other
+ * word qualifies: "warehouse id 2" or "category id 5" name no offer. An entry wrongly left unnamed
+ * is only re-read; one wrongly named would be reported failed, or hide the real refusal.
+ */
+const NAMED_ID = /(?:\boffer(?:[ _]id)?|\bproduct[ _]id|(?<![\p{L}\p{N}_][\s-]*)\bid)\s*[#:=]?\s*(\d+)\b/giu;
 const ID_FIELDS = ['id', 'offer_id', 'product_id'];
 
 export async function saveBatch(client: EmagClient, entries: SaveEntry[], signal?: AbortSignal): Promise<PushResult[]> {
@@ -39,12 +44,13 @@ export async function saveBatch(client: EmagClient, entries: SaveEntry[], signal
     for (const id of found) named.set(id, [...(named.get(id) ?? []), text]);
   });
   if (answer.raw.length === 0) unnamed.push(answer.summary);
+  const said = unnamed.length > 0 ? unnamed.join('; ') : answer.summary;
   return Promise.all(
     entries.map(async (entry) => {
       const own = named.get(entry.id);
       if (own) return failed(`${OPERATION}: ${own.join('; ')}`);
-      if (unnamed.length === 0) return ok();
-      return (await wasApplied(client, entry, signal)) ? ok() : failed(`${OPERATION}: ${unnamed.join('; ')}`);
+      if (await wasApplied(client, entry, signal)) return ok();
+      return failed(`${OPERATION}: isError, and a re-read of offer ${entry.id} does not show the pushed values (eMAG: ${said})`);
     }),
   );
 }
@@ -74,10 +80,8 @@ async function wasApplied(client: EmagClient, entry: SaveEntry, signal?: AbortSi
   if (!offer) return false;
   const { sale_price: price, stock } = entry.body;
   if (price !== undefined && Math.abs(Number(offer.sale_price) - price) > 0.00005) return false;
-  if (stock && !offer.stock) {
-    // Reads without per-warehouse stock: only the total can tell (one warehouse pushed).
-    return stock.length === 1 && offer.general_stock === stock[0]?.value;
-  }
+  // The pushed warehouse's own value: general_stock sums every warehouse and drops as orders are
+  // processed (v4.4.9), so it cannot confirm a push; a read without per-warehouse stock cannot.
   for (const pushed of stock ?? []) {
     const now = (offer.stock ?? []).find((s) => s.warehouse_id === pushed.warehouse_id);
     if (now?.value !== pushed.value) return false;
