@@ -37,6 +37,16 @@ describe('eMAG simulator answers as v4.4.9 says', () => {
     expect(utcText.results).toEqual([]);
   });
 
+  it('refuses order windows longer than one calendar month ("Maximum 1 month difference"), read strictly', async () => {
+    const window = (modifiedAfter: string, modifiedBefore: string) => post(sim, 'order/read', { modifiedAfter, modifiedBefore }).then((a) => a.isError);
+    expect(await window('2026-01-31 10:00:00', '2026-02-28 10:00:00')).toBe(false);
+    expect(await window('2026-01-31 10:00:00', '2026-02-28 10:00:01')).toBe(true);
+    expect(await window('2026-01-30 10:00:00', '2026-03-01 10:00:00')).toBe(true); // 30 days
+    expect(await window('2028-01-31 10:00:00', '2028-02-29 10:00:00')).toBe(false); // leap year
+    expect(await window('2026-03-01 00:00:00', '2026-04-01 00:00:00')).toBe(false);
+    expect(await window('2026-03-01 00:00:00', '2026-04-01 00:00:01')).toBe(true);
+  });
+
   it('names the seller code in ext_part_number; part_number is the manufacturer code for products it does not own', async () => {
     const { results } = await post(sim, 'order/read', {});
     const lines = results.flatMap((o) => o.products as Array<Record<string, unknown>>);

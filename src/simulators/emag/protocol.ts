@@ -10,11 +10,10 @@ import { int, obj } from '../shared/body.js';
 import { decimalToMinor } from '../shared/catalog.js';
 import type { ChannelProtocol, SimRequest, SimResponse } from '../shared/server.js';
 import type { SimContext } from '../shared/simulator.js';
-import { emagDate, ORDER_STATUS, orderNumber, parseEmagDate, priceBounds, renderOffer, renderOrder, wallClockSpan } from './render.js';
+import { emagDate, ORDER_STATUS, orderNumber, parseEmagDate, priceBounds, renderOffer, renderOrder, exceedsOneMonth } from './render.js';
 import { DOC_FEEDBACK, isDocumentationRejected } from './review.js';
 
 const MAX_VARS = 4000;
-const MONTH_MS = 31 * 86_400_000;
 
 const ok = (results: unknown): SimResponse => ({ status: 200, body: { isError: false, messages: [], errors: [], results } });
 const fail = (...messages: string[]): SimResponse => ({ status: 200, body: { isError: true, messages, errors: [], results: [] } });
@@ -162,7 +161,7 @@ export function emagProtocol(context: SimContext): ChannelProtocol {
         return { error: `${name} dates must be YYYY-mm-dd HH:ii:ss` };
       }
       if (to !== undefined && from === undefined) return { error: `${name}Before requires ${name}After` };
-      if (from !== undefined && to !== undefined && wallClockSpan(from, to) > MONTH_MS) return { error: `${name} interval cannot exceed one month` };
+      if (from !== undefined && to !== undefined && exceedsOneMonth(from, to)) return { error: `${name} interval cannot exceed one month` };
       return { from, to };
     };
     const created = range(data.createdAfter, data.createdBefore, 'created');

@@ -39,8 +39,18 @@ export function parseEmagDate(value: unknown): string | undefined {
   return Number.isNaN(Date.parse(`${value.replace(' ', 'T')}Z`)) ? undefined : value;
 }
 
-/** Length of a wall-clock interval in ms (for the one-month limit). */
-export const wallClockSpan = (from: string, to: string): number => Date.parse(`${to.replace(' ', 'T')}Z`) - Date.parse(`${from.replace(' ', 'T')}Z`);
+/**
+ * Whether a wall-clock interval spans more than one calendar month (v4.4.9 order filters: "Maximum
+ * 1 month difference"). The month is read strictly: the day clamps to the next month's last, so
+ * from 2026-01-31 10:00:00 the latest end is 2026-02-28 10:00:00 (not March 3rd, not 31 days).
+ */
+export function exceedsOneMonth(from: string, to: string): boolean {
+  const start = new Date(`${from.replace(' ', 'T')}Z`);
+  const [y, m] = [start.getUTCFullYear(), start.getUTCMonth() + 1];
+  const day = Math.min(start.getUTCDate(), new Date(Date.UTC(y, m + 1, 0)).getUTCDate());
+  const limit = Date.UTC(y, m, day, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds());
+  return Date.parse(`${to.replace(' ', 'T')}Z`) > limit;
+}
 
 /** Units of 10^-4 to eMAG's four-decimal strings ("42.0100"). */
 export function fourDecimals(units: number): string {
