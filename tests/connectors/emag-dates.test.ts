@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/connectors/index.js';
-import { formatEmagDate, parseEmagDate, windowBounds } from '../../src/connectors/emag/dates.js';
+import { formatEmagDate, monthWindow, parseEmagDate, windowBounds } from '../../src/connectors/emag/dates.js';
 import { collectPages, QUICK_RETRIES } from '../../src/connectors/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
@@ -72,6 +72,16 @@ describe('eMAG connector: platform-local dates', () => {
     }
   });
 
+  it('order windows never span more than a calendar month ("Maximum 1 month difference"), also from 29–31 January', async () => {
+    // Bucharest is UTC+2 in winter: these are 2026-01-29/30/31 wall clock. The simulator refuses a
+    // window past the same day of the next month (clamped: January 31st → February 28th).
+    for (const since of ['2026-01-29T08:00:00Z', '2026-01-30T08:00:00Z', '2026-01-31T21:59:59Z']) {
+      const { items } = await collectPages(createConnector(sim.account('emag-dates-month'), QUICK_RETRIES).listOrders({ since: new Date(since) }));
+      const expected = sim.orders.all().filter((o) => sec(o.updatedAt) >= Date.parse(since)).map((o) => orderNumber(o.id));
+      expect(items.map((o) => o.externalId).sort()).toEqual(expected.sort());
+    }
+  });
+
   it('reads dates on both sides of the spring-forward gap', async () => {
     // 2026-03-29 03:00 EET -> 04:00 EEST.
     const before = Date.parse('2026-03-29T00:59:59Z'); // 02:59:59 EET
@@ -136,5 +146,27 @@ describe('eMAG date conversion', () => {
       after: '2026-03-20 12:00:00',
       before: '2026-04-10 13:00:00',
     });
+  });
+
+  it('steps order windows by calendar month, the end clamped to the next month\'s last day, less a second', () => {
+    const zone = 'Europe/Bucharest';
+    const window = (from: string, now = '2030-01-01T00:00:00Z') => monthWindow(Date.parse(from), Date.parse(now), zone);
+    // 2026: February has 28 days. 10:00 wall clock is 08:00Z in winter.
+    expect(window('2026-01-29T08:00:00Z')).toMatchObject({ after: '2026-01-29 10:00:00', before: '2026-02-28 09:59:59' });
+    expect(window('2026-01-30T08:00:00Z')).toMatchObject({ after: '2026-01-30 10:00:00', before: '2026-02-28 09:59:59' });
+    expect(window('2026-01-31T08:00:00Z')).toMatchObject({ after: '2026-01-31 10:00:00', before: '2026-02-28 09:59:59' });
+    expect(window('2026-01-31T21:59:59Z')).toMatchObject({ after: '2026-01-31 23:59:59', before: '2026-02-28 23:59:58' });
+    // 2028 is a leap year.
+    expect(window('2028-01-31T08:00:00Z')).toMatchObject({ after: '2028-01-31 10:00:00', before: '2028-02-29 09:59:59' });
+    // The end is an instant: the next window starts a second later (February 28th 10:00 wall clock).
+    expect(window('2026-01-30T08:00:00Z').end).toBe(Date.parse('2026-02-28T07:59:59Z'));
+    // December → January of the next year.
+    expect(window('2026-12-31T08:00:00Z')).toMatchObject({ after: '2026-12-31 10:00:00', before: '2027-01-31 09:59:59' });
+    // Never past now.
+    expect(window('2026-01-30T08:00:00Z', '2026-02-10T08:00:00Z')).toMatchObject({ before: '2026-02-10 10:00:00', end: Date.parse('2026-02-10T08:00:00Z') });
+    // Over a fall-back the texts are widened by an hour (windowBounds): the month still holds them.
+    const fall = window('2026-10-20T09:00:00Z');
+    expect(fall.after).toBe('2026-10-20 11:00:00');
+    expect(fall.before <= '2026-11-20 10:59:59').toBe(true);
   });
 });

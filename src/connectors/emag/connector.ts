@@ -28,7 +28,7 @@ import { isDecimalString, toDecimal } from '../shared/decimal.js';
 import { pageSizeFor, paginate } from '../shared/paging.js';
 import { EmagClient } from './client.js';
 import { checkConnection } from './connection.js';
-import { windowBounds } from './dates.js';
+import { monthWindow } from './dates.js';
 import { toListing, toOrder } from './mapper.js';
 import { platformOf, type Platform } from './platform.js';
 import { saveBatch, type SaveEntry } from './save.js';
@@ -36,7 +36,6 @@ import { countPage, offersPage, ordersPage, saveAnswer, type EmagOffer } from '.
 
 const PAGE_SIZE = 100; // eMAG caps itemsPerPage at 100 (offer pages: option pageSize, ≤ 100)
 const SAVE_BATCH = 50;
-const ORDER_WINDOW_MS = 30 * 24 * 3600 * 1000; // modified windows may span at most a month
 const MAX_STOCK = 65_535;
 
 type OfferPosition = { page: number } | { sku: number };
@@ -180,10 +179,11 @@ export class EmagConnector implements Connector {
         const filter: Record<string, unknown> = { type, currentPage: position.page, itemsPerPage: PAGE_SIZE };
         let windowEnd: number | null = null;
         if (position.from !== null) {
-          windowEnd = Math.max(position.from, Math.min(position.from + ORDER_WINDOW_MS, now));
-          const bounds = windowBounds(position.from, windowEnd, this.platform.zone);
-          filter.modifiedAfter = bounds.after;
-          filter.modifiedBefore = bounds.before;
+          // Calendar-month steps: v4.4.9 allows "Maximum 1 month difference" between the bounds.
+          const window = monthWindow(position.from, now, this.platform.zone);
+          windowEnd = window.end;
+          filter.modifiedAfter = window.after;
+          filter.modifiedBefore = window.before;
         }
         const answer = await this.client.call('order/read', filter, ordersPage, { signal, page: position.page });
         let next: OrderPosition | null = null;

@@ -64,3 +64,33 @@ export function windowBounds(from: number, to: number, zone: string): { after: s
   const offsets = [offsetAt(from, zone), offsetAt(to, zone)];
   return { after: writeShifted(from, Math.min(...offsets)), before: writeShifted(to, Math.max(...offsets)) };
 }
+
+const wallMs = (text: string): number => Date.parse(`${text.replace(' ', 'T')}Z`);
+
+/** A wall-clock text one calendar month later, the day clamped to that month's last (Jan 31 → Feb 28/29). */
+export function addCalendarMonth(text: string): string {
+  const start = new Date(wallMs(text));
+  const [year, month] = [start.getUTCFullYear(), start.getUTCMonth() + 1];
+  const day = Math.min(start.getUTCDate(), new Date(Date.UTC(year, month + 1, 0)).getUTCDate());
+  return writeShifted(Date.UTC(year, month, day, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds()), 0);
+}
+
+/**
+ * The modified window starting at instant `from`, ending at `now` at the latest: its texts
+ * (windowBounds, widened over a fall-back) are at most one calendar month less a second apart, as
+ * v4.4.9 says "Maximum 1 month difference" (read strictly: from January 29th–31st the latest end is
+ * February's last day, not 30 or 31 days later). `end` is the instant the next window follows.
+ */
+export function monthWindow(from: number, now: number, zone: string): { end: number; after: string; before: string } {
+  let end = Math.max(from, now);
+  // Each pass moves the end back by the excess (whole seconds); the offsets differ by an hour at most,
+  // so two passes settle it. The bound only guards the loop: 27 days and an hour fit any month.
+  for (let pass = 0; pass < 8; pass++) {
+    const bounds = windowBounds(from, end, zone);
+    const excess = wallMs(bounds.before) - (wallMs(addCalendarMonth(bounds.after)) - 1000);
+    if (excess <= 0) return { end, ...bounds };
+    end = Math.max(from, end - excess);
+  }
+  end = Math.min(Math.max(from, now), from + 27 * 86_400_000);
+  return { end, ...windowBounds(from, end, zone) };
+}
