@@ -111,16 +111,31 @@ export const envSchema = z.object({
   EMAG_MAIN_USERNAME: z.string().optional(),
   EMAG_MAIN_PASSWORD: z.string().optional(),
   EMAG_MAIN_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** IANA zone of eMAG dates; default by host (.ro Europe/Bucharest, .bg Europe/Sofia, .hu Europe/Budapest). */
+  EMAG_MAIN_TIME_ZONE: z.string().optional(),
+  /** Acknowledge new eMAG orders after reading them (an order system must; a reporting one must not); default false. */
+  EMAG_MAIN_ACK_ORDERS: bool.optional(),
+  EMAG_MAIN_WAREHOUSE_ID: z.string().optional(),
   EMAG_FBE_USERNAME: z.string().optional(),
   EMAG_FBE_PASSWORD: z.string().optional(),
   EMAG_FBE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  EMAG_FBE_TIME_ZONE: z.string().optional(),
+  EMAG_FBE_ACK_ORDERS: bool.optional(),
   OZON_CLIENT_ID: z.string().regex(/^\d+$/, 'must be digits').optional(),
   OZON_API_KEY: z.string().optional(),
   OZON_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OZON_WAREHOUSE_ID: z.string().optional(),
   WB_TOKEN: z.string().optional(),
   WB_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Wildberries hosts, each defaulting to the public one (see README). */
+  WB_CONTENT_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  WB_PRICES_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  WB_MARKETPLACE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  WB_STATISTICS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  WB_WAREHOUSE_ID: z.string().optional(),
   STOREFRONT_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   STOREFRONT_TOKEN: z.string().optional(),
+  STOREFRONT_CURRENCY: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -16,6 +16,28 @@ export const optionFields = {
   defaultWarehouseId: z.string({ error: 'defaultWarehouseId must be a string' }).trim().min(1, 'defaultWarehouseId must not be empty').max(100).optional(),
 };
 
+/**
+ * What each credential and option field means, served with the channel's fields (a schema's own
+ * `.describe()` wins). Dotted names are nested options. Every field of every channel must have one
+ * (tests/accounts/channel-fields.test.ts).
+ */
+export const fieldDescriptions: Record<string, string> = {
+  username: 'API user name (eMAG: the Marketplace API user, not the seller portal login).',
+  password: 'Password of that API user.',
+  clientId: 'Client-Id of the seller (digits), from the seller portal API keys page.',
+  apiKey: 'API key generated for that Client-Id.',
+  token: 'API token (Wildberries: a seller-portal token with the categories Stockline uses; storefront: its bearer token).',
+  pageSize: "Items per listing request; default: the marketplace's largest page that keeps requests cheap.",
+  defaultWarehouseId: 'Warehouse a stock push uses for items that name none; default: the only one the seller has.',
+  currency: 'Currency of product prices when the storefront API omits it (ISO 4217); default RON.',
+  timeZone: 'IANA time zone of the platform dates; default by host (.ro Europe/Bucharest, .bg Europe/Sofia, .hu Europe/Budapest).',
+  acknowledgeOrders: 'Acknowledge each new order after reading it (an order-handling system must; a reporting one must not); default false.',
+  'hosts.content': 'Base URL of the content (cards) API; default the public host, or the account base URL for a simulator.',
+  'hosts.prices': 'Base URL of the prices and discounts API; default the public host, or the account base URL for a simulator.',
+  'hosts.marketplace': 'Base URL of the marketplace (orders, stocks) API; default the public host, or the account base URL for a simulator.',
+  'hosts.statistics': 'Base URL of the statistics API (FBW orders and stocks); default the public host, or the account base URL for a simulator.',
+};
+
 /** An http(s) base URL option, trailing slashes dropped. */
 export const urlOption = (field: string) =>
   z
@@ -33,6 +55,11 @@ export interface DeclaredAccountSpec {
   credentials: Record<string, keyof Env>;
   /** The variable giving the API's base URL; required when the channel has no default host. */
   baseUrlEnv: keyof Env;
+  /**
+   * The environment variable of each option it may set (dotted for nested ones, e.g.
+   * `hosts.content`); env.ts parses each to the option's type, the channel's `options` schema checks it.
+   */
+  options?: Record<string, keyof Env>;
 }
 
 export interface ChannelDefinition<C extends Channel = Channel> {

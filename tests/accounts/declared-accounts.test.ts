@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from '../../src/env.js';
 import { declaredAccounts, sandboxWanted } from '../../src/modules/accounts/declared-accounts.js';
 import { startSimulator, type Simulator } from '../../src/simulators/index.js';
-import { dataOf, startTestApp } from '../helpers/app.js';
+import { createSharedDatabase, dataOf, startTestApp } from '../helpers/app.js';
 
 let storefront: Simulator;
 beforeAll(async () => {
@@ -76,5 +76,57 @@ describe('declared accounts', () => {
     expect(() => declaredAccounts(parseEnv({ EMAG_MAIN_USERNAME: 'u' }))).toThrow(/EMAG_MAIN_PASSWORD: required with EMAG_MAIN_USERNAME/);
     expect(() => parseEnv({ OZON_CLIENT_ID: 'abc' })).toThrow(/OZON_CLIENT_ID: must be digits/);
     expect(declaredAccounts(parseEnv({ OZON_CLIENT_ID: '123', OZON_API_KEY: 'k' }))).toMatchObject([{ name: 'Ozon', channel: 'OZON' }]);
+  });
+});
+
+describe('declared account options', () => {
+  it('sets the options the environment gives, nested as the channel names them', () => {
+    const env = parseEnv({
+      WB_TOKEN: 't',
+      WB_URL: 'https://wb.example',
+      WB_CONTENT_URL: 'https://content.example',
+      WB_STATISTICS_URL: 'https://statistics.example',
+      EMAG_MAIN_USERNAME: 'u',
+      EMAG_MAIN_PASSWORD: 'p',
+      EMAG_MAIN_TIME_ZONE: 'Europe/Sofia',
+      EMAG_MAIN_ACK_ORDERS: 'true',
+      OZON_CLIENT_ID: '1',
+      OZON_API_KEY: 'k',
+      OZON_WAREHOUSE_ID: '22',
+    });
+    const byName = Object.fromEntries(declaredAccounts(env).map((a) => [a.name, a.options]));
+    expect(byName).toEqual({
+      'eMAG MAIN': { timeZone: 'Europe/Sofia', acknowledgeOrders: true },
+      Ozon: { defaultWarehouseId: '22' },
+      Wildberries: { hosts: { content: 'https://content.example', statistics: 'https://statistics.example' } },
+    });
+  });
+
+  it('refuses a bad option naming its variable, and an option without its account', () => {
+    expect(() => parseEnv({ WB_CONTENT_URL: 'content' })).toThrow(/WB_CONTENT_URL: must be an http\(s\) URL/);
+    expect(() => parseEnv({ EMAG_MAIN_ACK_ORDERS: 'sometimes' })).toThrow(/EMAG_MAIN_ACK_ORDERS/);
+    expect(() => declaredAccounts(parseEnv({ EMAG_MAIN_USERNAME: 'u', EMAG_MAIN_PASSWORD: 'p', EMAG_MAIN_TIME_ZONE: 'Mars/Olympus' }))).toThrow(
+      /EMAG_MAIN_TIME_ZONE: timeZone must be an IANA zone/,
+    );
+    expect(() => declaredAccounts(parseEnv({ OZON_WAREHOUSE_ID: '22' }))).toThrow(/OZON_CLIENT_ID, OZON_API_KEY: required with OZON_WAREHOUSE_ID/);
+  });
+
+  it('stores declared options, keeping options an admin set that the environment does not give', async () => {
+    const env = { STOREFRONT_URL: storefront.url, STOREFRONT_TOKEN: storefront.credentials.token!, STOREFRONT_CURRENCY: 'EUR' };
+    const shared = await createSharedDatabase('declared-options');
+    try {
+      let t = await startTestApp({ ...env, ...shared.env });
+      const id = dataOf(await t.gql(`{ accounts { edges { node { id options } } } }`)).accounts.edges[0].node;
+      expect(id.options).toEqual({ currency: 'EUR' });
+      const updated = dataOf(await t.gql(`mutation($id: ID!) { updateAccount(input: { id: $id, options: { pageSize: 7, currency: "USD" } }) { errors { message } } }`, { id: id.id }));
+      expect(updated.updateAccount.errors).toEqual([]);
+      await t.close();
+      t = await startTestApp({ ...env, ...shared.env });
+      const again = await t.app.services.prisma.marketplaceAccount.findUniqueOrThrow({ where: { id: id.id } });
+      expect(again.options).toEqual({ currency: 'EUR', pageSize: 7 });
+      await t.close();
+    } finally {
+      await shared.drop();
+    }
   });
 });

@@ -24,8 +24,20 @@ export const emagChannel: ChannelDefinition<'EMAG'> = {
   }),
   defaultBaseUrl: 'https://marketplace-api.emag.ro/api-3',
   declared: [
-    { name: 'eMAG MAIN', fulfillment: 'MAIN', credentials: { username: 'EMAG_MAIN_USERNAME', password: 'EMAG_MAIN_PASSWORD' }, baseUrlEnv: 'EMAG_MAIN_URL' },
-    { name: 'eMAG FBE', fulfillment: 'FBE', credentials: { username: 'EMAG_FBE_USERNAME', password: 'EMAG_FBE_PASSWORD' }, baseUrlEnv: 'EMAG_FBE_URL' },
+    {
+      name: 'eMAG MAIN',
+      fulfillment: 'MAIN',
+      credentials: { username: 'EMAG_MAIN_USERNAME', password: 'EMAG_MAIN_PASSWORD' },
+      baseUrlEnv: 'EMAG_MAIN_URL',
+      options: { timeZone: 'EMAG_MAIN_TIME_ZONE', acknowledgeOrders: 'EMAG_MAIN_ACK_ORDERS', defaultWarehouseId: 'EMAG_MAIN_WAREHOUSE_ID' },
+    },
+    {
+      name: 'eMAG FBE',
+      fulfillment: 'FBE',
+      credentials: { username: 'EMAG_FBE_USERNAME', password: 'EMAG_FBE_PASSWORD' },
+      baseUrlEnv: 'EMAG_FBE_URL',
+      options: { timeZone: 'EMAG_FBE_TIME_ZONE', acknowledgeOrders: 'EMAG_FBE_ACK_ORDERS' },
+    },
   ],
   connect: (account, context) => new EmagConnector(account, context),
 };

@@ -14,6 +14,6 @@ export const ozonChannel: ChannelDefinition<'OZON'> = {
     defaultWarehouseId: optionFields.defaultWarehouseId,
   }),
   defaultBaseUrl: 'https://api-seller.ozon.ru',
-  declared: [{ name: 'Ozon', credentials: { clientId: 'OZON_CLIENT_ID', apiKey: 'OZON_API_KEY' }, baseUrlEnv: 'OZON_URL' }],
+  declared: [{ name: 'Ozon', credentials: { clientId: 'OZON_CLIENT_ID', apiKey: 'OZON_API_KEY' }, baseUrlEnv: 'OZON_URL', options: { defaultWarehouseId: 'OZON_WAREHOUSE_ID' } }],
   connect: (account, context) => new OzonConnector(account, context),
 };

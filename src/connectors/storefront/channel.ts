@@ -11,6 +11,6 @@ export const storefrontChannel: ChannelDefinition<'STOREFRONT'> = {
     currency: z.string({ error: 'currency must be a string' }).trim().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as RON').optional(),
   }),
   defaultBaseUrl: null,
-  declared: [{ name: 'Storefront', credentials: { token: 'STOREFRONT_TOKEN' }, baseUrlEnv: 'STOREFRONT_URL' }],
+  declared: [{ name: 'Storefront', credentials: { token: 'STOREFRONT_TOKEN' }, baseUrlEnv: 'STOREFRONT_URL', options: { currency: 'STOREFRONT_CURRENCY' } }],
   connect: (account, context) => new StorefrontConnector(account, context),
 };

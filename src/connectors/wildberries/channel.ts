@@ -17,6 +17,19 @@ export const wildberriesChannel: ChannelDefinition<'WILDBERRIES'> = {
   // Each API has its own public host (hosts.ts); this default only says "the real Wildberries",
   // so a real account needs just its token. Any other base URL (a simulator) serves every API.
   defaultBaseUrl: WB_DEFAULT_BASE_URL,
-  declared: [{ name: 'Wildberries', credentials: { token: 'WB_TOKEN' }, baseUrlEnv: 'WB_URL' }],
+  declared: [
+    {
+      name: 'Wildberries',
+      credentials: { token: 'WB_TOKEN' },
+      baseUrlEnv: 'WB_URL',
+      options: {
+        'hosts.content': 'WB_CONTENT_URL',
+        'hosts.prices': 'WB_PRICES_URL',
+        'hosts.marketplace': 'WB_MARKETPLACE_URL',
+        'hosts.statistics': 'WB_STATISTICS_URL',
+        defaultWarehouseId: 'WB_WAREHOUSE_ID',
+      },
+    },
+  ],
   connect: (account, context) => new WildberriesConnector(account, context),
 };

@@ -47,6 +47,8 @@ const rateLimits = storedJson(
     { error: 'rateLimits must map an endpoint class to { limit, periodMs }' },
   ),
 );
+/** Options as they come in: a JSON object without prototype keys; checked per channel later (null values remove an option on update). */
+const rawOptions = storedJson(z.record(z.string(), z.unknown(), { error: 'options must be an object of option values' }));
 const conflictStrategy = z.enum(['REMOTE_PRIORITY', 'LOCAL_PRIORITY', 'NEWEST_WINS', 'MANUAL']);
 /** Credentials as they come in (GraphQL gives absent fields as null): checked per channel later. */
 const rawCredentials = z.record(z.string(), z.string().nullish());
@@ -61,6 +63,24 @@ export function checkCredentials(channel: Channel, raw: Record<string, string | 
   for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, ...issue.path.map(String)] });
   return null;
 }
+
+/** Adds the issues of `options` for `channel`, under `path` (nulls dropped); returns them parsed when valid. */
+export function checkOptions(channel: Channel, raw: Record<string, unknown>, ctx: z.RefinementCtx, path: string[] = ['options']) {
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v != null));
+  const result = channelRegistry[channel].options.safeParse(given);
+  if (result.success) return result.data as Record<string, unknown>;
+  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, ...issue.path.map(String)] });
+  return null;
+}
+
+/**
+ * An update's options over the stored ones: each given option replaces that option (a nested one
+ * such as `hosts` as a whole), null removes it, options not given stay.
+ */
+export const mergeOptions = (stored: unknown, patch: Record<string, unknown>) => ({
+  ...(stored && typeof stored === 'object' && !Array.isArray(stored) ? (stored as Record<string, unknown>) : {}),
+  ...patch,
+});
 
 export function checkFulfillment(channel: Channel, value: 'MAIN' | 'FBE' | null | undefined, ctx: z.RefinementCtx, required: boolean) {
   if (channel === 'EMAG' && required && !value) {
@@ -79,16 +99,18 @@ export const accountCreate = z
     baseUrl,
     credentials: rawCredentials,
     rateLimits: rateLimits.nullish(),
+    options: rawOptions.nullish(),
     conflictStrategy: conflictStrategy.nullish(),
     enabled: z.boolean().nullish(),
   })
   .transform((v, ctx) => {
     checkFulfillment(v.channel, v.fulfillment, ctx, true);
     const credentials = checkCredentials(v.channel, v.credentials, ctx);
-    return { ...v, fulfillment: v.fulfillment ?? null, credentials: credentials ?? {} };
+    const options = checkOptions(v.channel, v.options ?? {}, ctx);
+    return { ...v, fulfillment: v.fulfillment ?? null, credentials: credentials ?? {}, options: options ?? {} };
   });
 
-/** Fields left out (or null) keep their value; credentials are replaced only when given. */
+/** Fields left out (or null) keep their value; credentials are replaced only when given; options merge (see mergeOptions). */
 export const accountUpdate = z.object({
   id,
   name: name.nullish(),
@@ -96,15 +118,19 @@ export const accountUpdate = z.object({
   baseUrl: baseUrl.nullish(),
   credentials: rawCredentials.nullish(),
   rateLimits: rateLimits.nullish(),
+  options: rawOptions.nullish(),
   conflictStrategy: conflictStrategy.nullish(),
   enabled: z.boolean().nullish(),
 });
 
-/** What an update is checked against once the account's channel is known; gives the new credentials, if any. */
-export const updateChecks = (channel: Channel) =>
-  z.object({ fulfillment: fulfillment.nullish(), credentials: rawCredentials.nullish() }).transform((v, ctx) => {
+/** What an update is checked against once the account is known; gives the new credentials and options, if any (null: unchanged). */
+export const updateChecks = (channel: Channel, storedOptions: unknown) =>
+  z.object({ fulfillment: fulfillment.nullish(), credentials: rawCredentials.nullish(), options: z.record(z.string(), z.unknown()).nullish() }).transform((v, ctx) => {
     checkFulfillment(channel, v.fulfillment, ctx, false);
-    return v.credentials ? checkCredentials(channel, v.credentials, ctx) : null;
+    return {
+      credentials: v.credentials ? checkCredentials(channel, v.credentials, ctx) : null,
+      options: v.options ? checkOptions(channel, mergeOptions(storedOptions, v.options), ctx) : null,
+    };
   });
 
 export const byId = z.object({ id });

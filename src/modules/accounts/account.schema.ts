@@ -6,7 +6,8 @@ import { builder } from '../../graphql/builder.js';
 import { secretInput } from '../../graphql/secret-redaction.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
 import { accountErrorCodes } from './account.errors.js';
-import { createAccount, testAccountConnection, updateAccount } from './account.service.js';
+import { createAccount, effectiveRateLimits, testAccountConnection, updateAccount } from './account.service.js';
+import './channel.schema.js';
 
 
 export const Channel = builder.enumType('Channel', {
@@ -41,6 +42,26 @@ const ConnectionErrorKind = builder.enumType('ConnectionErrorKind', {
 
 export const AccountError = defineErrorType('AccountError', accountErrorCodes, 'Why an account mutation was refused; nothing was changed.');
 
+const EffectiveRateLimit = builder.simpleObject('EffectiveRateLimit', {
+  description: 'One endpoint class of an account and the request budget its connector paces to.',
+  fields: (t) => ({
+    endpointClass: t.string({ description: 'The class, as rateLimits overrides name it (e.g. "default", "orders", "prices").' }),
+    limit: t.int({ description: 'Requests allowed per period.' }),
+    periodMs: t.int({ description: 'The period, in milliseconds.' }),
+    overridden: t.boolean({ description: "Whether this account's rateLimits set it (false: the marketplace's documented default)." }),
+  }),
+});
+
+const ConnectionCheck = builder.simpleObject('ConnectionCheck', {
+  description: 'One host or scope the account uses, as the connection test found it.',
+  fields: (t) => ({
+    name: t.string({ description: 'What was checked, e.g. "content API (content-api.wildberries.ru)" or "orders scope".' }),
+    ok: t.boolean({ description: 'Whether it answered as expected.' }),
+    kind: t.field({ type: ConnectionErrorKind, nullable: true, description: 'Why it failed, when it did.' }),
+    message: t.string({ nullable: true, description: "The marketplace's or the connector's explanation, when it failed." }),
+  }),
+});
+
 export const MarketplaceAccount = builder.prismaObject('MarketplaceAccount', {
   description: 'A seller account on one marketplace. Its credentials are stored encrypted and never returned.',
   fields: (t) => ({
@@ -52,7 +73,18 @@ export const MarketplaceAccount = builder.prismaObject('MarketplaceAccount', {
     rateLimits: t.expose('rateLimits', {
       type: 'JSON',
       nullable: true,
-      description: 'Per endpoint class overrides of the documented limits: { "<class>": { "limit": n, "periodMs": ms } }.',
+      description: 'Per endpoint class overrides of the documented limits: { "<class>": { "limit": n, "periodMs": ms } }. See effectiveRateLimits for what applies.',
+    }),
+    effectiveRateLimits: t.field({
+      type: [EffectiveRateLimit],
+      nullable: true,
+      description:
+        "The budget each endpoint class of this account's connector paces to: the marketplace's documented default, or this account's override (e.g. a Wildberries base token's lower limits). Null when the stored credentials cannot be read.",
+      resolve: (account, _args, ctx) => effectiveRateLimits(ctx, account),
+    }),
+    options: t.expose('options', {
+      type: 'JSON',
+      description: "Non-secret options this account's connector reads (the channel's optionFields; see the channels query). Options not set take their documented default.",
     }),
     conflictStrategy: t.expose('conflictStrategy', { type: ConflictStrategy }),
     enabled: t.exposeBoolean('enabled'),
@@ -123,7 +155,8 @@ const CreateAccountInput = builder.inputType('CreateAccountInput', {
     fulfillment: t.field({ type: FulfillmentType, required: false, description: 'Required for eMAG; not allowed for other channels.' }),
     baseUrl: t.string({ description: 'http(s) URL of the marketplace API.' }),
     credentials: t.field({ type: AccountCredentialsInput }),
-    rateLimits: t.field({ type: 'JSON', required: false }),
+    rateLimits: t.field({ type: 'JSON', required: false, description: 'Overrides of the documented limits per endpoint class: { "<class>": { "limit": n, "periodMs": ms } }.' }),
+    options: t.field({ type: 'JSON', required: false, description: "The channel's options (see channels { optionFields }), nested as named: { \"hosts\": { \"content\": \"https://…\" } }. Unknown options are refused." }),
     conflictStrategy: t.field({ type: ConflictStrategy, required: false, description: 'Default REMOTE_PRIORITY.' }),
     enabled: t.boolean({ required: false, description: 'Default true.' }),
   }),
@@ -137,7 +170,12 @@ const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
     fulfillment: t.field({ type: FulfillmentType, required: false }),
     baseUrl: t.string({ required: false }),
     credentials: t.field({ type: AccountCredentialsInput, required: false }),
-    rateLimits: t.field({ type: 'JSON', required: false }),
+    rateLimits: t.field({ type: 'JSON', required: false, description: 'Replaces the overrides when given.' }),
+    options: t.field({
+      type: 'JSON',
+      required: false,
+      description: 'Merged into the stored options: each option given replaces that option (a nested one such as hosts as a whole), null removes it, options not given stay.',
+    }),
     conflictStrategy: t.field({ type: ConflictStrategy, required: false }),
     enabled: t.boolean({ required: false }),
   }),
@@ -154,7 +192,12 @@ const TestAccountConnectionPayload = builder.simpleObject('TestAccountConnection
   fields: (t) => ({
     ok: t.boolean({ nullable: true, description: 'Whether the marketplace accepted the credentials; null when the test was refused (see errors).' }),
     kind: t.field({ type: ConnectionErrorKind, nullable: true, description: 'Why the connection failed, when it did.' }),
-    message: t.string({ nullable: true }),
+    message: t.string({ nullable: true, description: 'On failure, names the check that failed and why.' }),
+    checks: t.field({
+      type: [ConnectionCheck],
+      nullable: true,
+      description: 'Every host and scope the account will use, in the order they were tried; null when the test was refused.',
+    }),
     account: t.field({ type: MarketplaceAccount, nullable: true }),
     errors: t.field({ type: [AccountError] }),
   }),
@@ -166,7 +209,9 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateAccountInput }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation('account', () => createAccount(ctx, ctx.actor!, { ...input, credentials: { ...input.credentials }, rateLimits: input.rateLimits as never })),
+      runMutation('account', () =>
+        createAccount(ctx, ctx.actor!, { ...input, credentials: { ...input.credentials }, rateLimits: input.rateLimits as never, options: input.options as never }),
+      ),
   }),
   updateAccount: t.field({
     type: AccountPayload,
@@ -179,6 +224,7 @@ builder.mutationFields((t) => ({
           id: String(input.id),
           credentials: input.credentials ? { ...input.credentials } : null,
           rateLimits: input.rateLimits as never,
+          options: input.options as never,
         }),
       ),
   }),
@@ -189,7 +235,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: builder.inputType('TestAccountConnectionInput', { fields: (f) => ({ id: f.id() }) }) }) },
     resolve: async (_r, { input }, ctx) => {
       const result = await runMutation('test', () => testAccountConnection(ctx, ctx.actor!, { id: String(input.id) }));
-      return { ok: result.test?.ok ?? null, kind: result.test?.kind ?? null, message: result.test?.message ?? null, account: result.test?.account ?? null, errors: result.errors };
+      const test = result.test;
+      return { ok: test?.ok ?? null, kind: test?.kind ?? null, message: test?.message ?? null, checks: test?.checks ?? null, account: test?.account ?? null, errors: result.errors };
     },
   }),
 }));

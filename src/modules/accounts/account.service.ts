@@ -3,12 +3,13 @@ import type { Actor, AppServices } from '../../core/services.js';
 import { Prisma, type MarketplaceAccount } from '../../generated/prisma/client.js';
 import { transact } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { type ConnectionResult, type ConnectorAccount, type RateLimitOverrides } from '../../connectors/index.js';
-import { accountCreate, accountUpdate, byId, updateChecks } from './account.inputs.js';
+import { type ConnectionCheck, type ConnectionResult, type ConnectorAccount, type ConnectorOptions, type RateLimitOverrides } from '../../connectors/index.js';
+import { accountCreate, accountUpdate, byId, mergeOptions, updateChecks } from './account.inputs.js';
 import { accountError, accountNotFound, duplicateName } from './account.errors.js';
 import { CredentialsDecryptError } from './credentials.crypto.js';
 import { connectorFor } from './account-connector.js';
 import { checkTarget, TargetRefused } from '../outbound/target-policy.js';
+import { DomainError } from '../../core/domain-error.js';
 
 export type AccountSource = 'api' | 'env' | 'sandbox';
 
@@ -27,7 +28,7 @@ async function ensureBaseUrl(services: AppServices, baseUrl: string) {
 }
 
 export async function createAccount(services: AppServices, actor: Actor, raw: z.input<typeof accountCreate>, source: AccountSource = 'api') {
-  const { credentials, rateLimits, conflictStrategy, enabled, ...input } = accountCreate.parse(raw);
+  const { credentials, rateLimits, options, conflictStrategy, enabled, ...input } = accountCreate.parse(raw);
   await ensureBaseUrl(services, input.baseUrl);
   try {
     return await transact(services, actor.name, async (tx) => {
@@ -37,6 +38,7 @@ export async function createAccount(services: AppServices, actor: Actor, raw: z.
           ...input,
           credentialsEncrypted: services.cipher.encrypt(credentials),
           rateLimits: jsonOrNull(rateLimits),
+          options: options as Prisma.InputJsonValue,
           conflictStrategy: conflictStrategy ?? undefined,
           enabled: enabled ?? undefined,
           source,
@@ -50,14 +52,14 @@ export async function createAccount(services: AppServices, actor: Actor, raw: z.
 
 /** Changes the given fields; credentials are replaced only when given, and checked for the account's channel. */
 export async function updateAccount(services: AppServices, actor: Actor, raw: z.input<typeof accountUpdate>) {
-  const { id, credentials: rawCredentials, rateLimits, ...patch } = accountUpdate.parse(raw);
+  const { id, credentials: rawCredentials, rateLimits, options: rawOptions, ...patch } = accountUpdate.parse(raw);
   const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined)) as Prisma.MarketplaceAccountUpdateInput;
   if (patch.baseUrl) await ensureBaseUrl(services, patch.baseUrl);
   try {
     return await transact(services, actor.name, async (tx) => {
       const current = await tx.marketplaceAccount.findUnique({ where: { id } });
       if (!current) throw accountNotFound(id);
-      const credentials = updateChecks(current.channel).parse({ fulfillment: patch.fulfillment, credentials: rawCredentials });
+      const { credentials, options } = updateChecks(current.channel, current.options).parse({ fulfillment: patch.fulfillment, credentials: rawCredentials, options: rawOptions });
       if (typeof changes.name === 'string' && changes.name !== current.name) {
         const other = await tx.marketplaceAccount.findUnique({ where: { name: changes.name }, select: { id: true } });
         if (other) throw duplicateName(changes.name);
@@ -68,6 +70,7 @@ export async function updateAccount(services: AppServices, actor: Actor, raw: z.
           ...changes,
           ...(credentials ? { credentialsEncrypted: services.cipher.encrypt(credentials) } : {}),
           ...(rateLimits !== undefined ? { rateLimits: jsonOrNull(rateLimits) } : {}),
+          ...(options ? { options: options as Prisma.InputJsonValue } : {}),
         },
       });
     });
@@ -98,13 +101,33 @@ export function toConnectorAccount(services: AppServices, account: MarketplaceAc
     baseUrl: account.baseUrl,
     credentials,
     rateLimits: (account.rateLimits ?? undefined) as RateLimitOverrides | undefined,
+    // Validated against the channel's schema when stored.
+    options: account.options as ConnectorOptions,
   };
+}
+
+/**
+ * The budget per endpoint class the account's connector paces to, and which of them the account
+ * overrides; null when the stored credentials cannot be read (no connector can be built).
+ */
+export function effectiveRateLimits(services: AppServices, account: MarketplaceAccount) {
+  let limits: Record<string, { limit: number; periodMs: number }>;
+  try {
+    limits = connectorFor(services, account).capabilities.rateLimits;
+  } catch (error) {
+    if (error instanceof DomainError) return null;
+    throw error;
+  }
+  const overrides = (account.rateLimits ?? {}) as RateLimitOverrides;
+  return Object.entries(limits).map(([endpointClass, rule]) => ({ endpointClass, limit: rule.limit, periodMs: rule.periodMs, overridden: overrides[endpointClass] !== undefined }));
 }
 
 export interface ConnectionTest {
   ok: boolean;
   kind: Exclude<ConnectionResult, { ok: true }>['kind'] | null;
   message: string | null;
+  /** Every host and scope tried; [] when the connector reports none separately. */
+  checks: (Pick<ConnectionCheck, 'name' | 'ok'> & { kind: ConnectionCheck['kind'] | null; message: string | null })[];
   account: MarketplaceAccount;
 }
 
@@ -115,7 +138,12 @@ export async function testAccountConnection(services: AppServices, _actor: Actor
   const connector = connectorFor(services, stored, { retries: 1, retryBaseDelayMs: 200, timeoutMs: 15_000 });
   const result = await connector.testConnection({ signal: AbortSignal.timeout(30_000) });
   const account = await services.prisma.marketplaceAccount.update({ where: { id }, data: { lastTestedAt: new Date(), lastTestOk: result.ok } });
-  return result.ok ? { ok: true, kind: null, message: null, account } : { ok: false, kind: result.kind, message: result.message, account };
+  const checks = (result.checks ?? []).map((c) => ({ name: c.name, ok: c.ok, kind: c.kind ?? null, message: c.message ?? null }));
+  if (result.ok) return { ok: true, kind: null, message: null, checks, account };
+  // The contract says the message names the failed check; say it here when a connector's does not.
+  const failed = checks.find((c) => !c.ok);
+  const message = failed && !result.message.includes(failed.name) ? `${failed.name}: ${result.message}` : result.message;
+  return { ok: false, kind: result.kind, message, checks, account };
 }
 
 export interface DeclaredAccount {
@@ -125,13 +153,22 @@ export interface DeclaredAccount {
   baseUrl: string;
   credentials: Record<string, string>;
   rateLimits?: RateLimitOverrides | null;
+  /** The options the declaration sets; merged over the stored ones (an admin's other options stay). */
+  options?: Record<string, unknown>;
 }
 
 /** Creates or refreshes (by name) an account declared outside the API (environment, sandbox). */
 export async function upsertDeclaredAccount(services: AppServices, declared: DeclaredAccount, source: AccountSource) {
   // Only what the declaration says is refreshed; enabled and conflictStrategy stay as an admin set them.
-  const { credentials, rateLimits, conflictStrategy: _c, enabled: _e, ...input } = accountCreate.parse({ ...declared });
+  const { credentials, rateLimits, options, conflictStrategy: _c, enabled: _e, ...input } = accountCreate.parse({ ...declared });
   await checkTarget(input.baseUrl, policy(services));
   const data = { ...input, credentialsEncrypted: services.cipher.encrypt(credentials), rateLimits: jsonOrNull(rateLimits), source };
-  return services.prisma.marketplaceAccount.upsert({ where: { name: input.name }, create: data, update: data });
+  const stored = await services.prisma.marketplaceAccount.findUnique({ where: { name: input.name }, select: { options: true } });
+  // Checked whole once more: the stored options merged with the declared ones must still be valid.
+  const merged = stored ? accountCreate.parse({ ...declared, options: mergeOptions(stored.options, options) }).options : options;
+  return services.prisma.marketplaceAccount.upsert({
+    where: { name: input.name },
+    create: { ...data, options: options as Prisma.InputJsonValue },
+    update: { ...data, options: merged as Prisma.InputJsonValue },
+  });
 }

@@ -20,12 +20,21 @@ export function declaredAccounts(env: Env): DeclaredAccount[] {
       const credentialVars = Object.values(spec.credentials);
       // Without a default host the URL is as required as the credentials.
       const required = definition.defaultBaseUrl ? credentialVars : [...credentialVars, spec.baseUrlEnv];
-      const optional = definition.defaultBaseUrl ? [spec.baseUrlEnv] : [];
+      const optionVars = Object.values(spec.options ?? {});
+      const optional = [...(definition.defaultBaseUrl ? [spec.baseUrlEnv] : []), ...optionVars];
       const given = [...required, ...optional].filter((k) => vars[k] !== undefined);
       if (!given.length) continue;
       const missing = required.filter((k) => vars[k] === undefined);
       if (missing.length) {
         problems.push(`  ${missing.join(', ')}: required with ${given.join(', ')}`);
+        continue;
+      }
+      const options = declaredOptions(spec.options ?? {}, env);
+      const checked = definition.options.safeParse(options);
+      if (!checked.success) {
+        // Named by the variable that set the option (a zod path such as hosts.content is its option name).
+        const variableOf = (path: PropertyKey[]) => spec.options?.[path.map(String).join('.')] ?? `${spec.name} options.${path.join('.')}`;
+        problems.push(...checked.error.issues.map((i) => `  ${variableOf(i.path)}: ${i.message}`));
         continue;
       }
       accounts.push({
@@ -34,11 +43,26 @@ export function declaredAccounts(env: Env): DeclaredAccount[] {
         ...(spec.fulfillment ? { fulfillment: spec.fulfillment } : {}),
         baseUrl: vars[spec.baseUrlEnv] ?? definition.defaultBaseUrl!,
         credentials: Object.fromEntries(Object.entries(spec.credentials).map(([field, name]) => [field, vars[name]!])),
+        options,
       });
     }
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return accounts;
+}
+
+/** The options a declaration's variables set, nested by their dotted names (`hosts.content` → `{ hosts: { content } }`). */
+function declaredOptions(names: Record<string, keyof Env>, env: Env) {
+  const options: Record<string, unknown> = {};
+  for (const [option, variable] of Object.entries(names)) {
+    const value = env[variable];
+    if (value === undefined) continue;
+    const path = option.split('.');
+    let target = options;
+    for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+    target[path.at(-1)!] = value;
+  }
+  return options;
 }
 
 export interface DeclaredAccountsHandle {

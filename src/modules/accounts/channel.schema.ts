@@ -1,0 +1,52 @@
+import { channelRegistry, channels } from '../../connectors/channels.js';
+import { builder } from '../../graphql/builder.js';
+import { Channel } from './account.schema.js';
+import { credentialFields, optionFieldsOf } from './channel-fields.js';
+
+const ChannelFieldType = builder.enumType('ChannelFieldType', {
+  description: 'The JSON value type a channel field takes.',
+  values: {
+    STRING: { description: 'Text.' },
+    URL: { description: 'An http(s) URL.' },
+    INT: { description: 'A whole number.' },
+    NUMBER: { description: 'A number.' },
+    BOOLEAN: { description: 'true or false.' },
+  } as const,
+});
+
+const ChannelField = builder.simpleObject('ChannelField', {
+  description: 'One credential or option field of a channel, as its validation schema defines it.',
+  fields: (t) => ({
+    name: t.string({ description: 'The field name; a dotted name is nested in the input (hosts.content is { "hosts": { "content": … } }).' }),
+    type: t.field({ type: ChannelFieldType }),
+    required: t.boolean({ description: 'Whether an account must give it.' }),
+    description: t.string({ description: 'What it is, where the seller finds it, and its default.' }),
+  }),
+});
+
+const ChannelInfo = builder.simpleObject('ChannelInfo', {
+  description: 'What an account of one channel needs, for building account forms.',
+  fields: (t) => ({
+    channel: t.field({ type: Channel }),
+    description: t.string(),
+    defaultBaseUrl: t.string({ nullable: true, description: 'The API everyone uses; null when each account must give its own baseUrl.' }),
+    credentialFields: t.field({ type: [ChannelField], description: 'The fields of createAccount credentials for this channel (stored encrypted, never returned).' }),
+    optionFields: t.field({ type: [ChannelField], description: 'The fields of createAccount/updateAccount options for this channel (non-secret, returned on the account).' }),
+  }),
+});
+
+builder.queryField('channels', (t) =>
+  t.field({
+    type: [ChannelInfo],
+    authScopes: { viewer: true },
+    description: 'Every channel with the credential and option fields its accounts take.',
+    resolve: () =>
+      channels.map((channel) => ({
+        channel,
+        description: channelRegistry[channel].description,
+        defaultBaseUrl: channelRegistry[channel].defaultBaseUrl,
+        credentialFields: credentialFields(channel),
+        optionFields: optionFieldsOf(channel),
+      })),
+  }),
+);
