@@ -11,8 +11,13 @@ export interface ProductFilter {
   channel?: Channel | null;
   /** Products with a listing (any status) on this account. */
   accountId?: string | null;
-  /** Part of the SKU or the name, any case. */
+  /** Part of the SKU, the name or a listing's brand (any case), or a listing's exact barcode. */
   search?: string | null;
+  /**
+   * true: a listing (with `channel`/`accountId`: one there) has rejection reasons; false: none
+   * has ("rejected on eMAG" is channel EMAG, rejected true).
+   */
+  rejected?: boolean | null;
   /**
    * true: no live (not DELISTED) listing has stock; false: at least one has. With `channel` or
    * `accountId`, only the listings there count ("out of stock on eMAG").
@@ -35,9 +40,19 @@ export function productWhere(filter: ProductFilter | null | undefined): Prisma.P
     const inStock: Prisma.ListingWhereInput = { ...scope, status: { not: 'DELISTED' }, stock: { gt: 0 } };
     and.push({ listings: filter.outOfStock ? { none: inStock } : { some: inStock } });
   }
+  if (filter.rejected != null) {
+    const rejected: Prisma.ListingWhereInput = { ...scope, NOT: { rejectionReasons: { isEmpty: true } } };
+    and.push({ listings: filter.rejected ? { some: rejected } : { none: rejected } });
+  }
   const search = filter.search?.trim();
   if (search) {
-    and.push({ OR: [{ sku: { contains: search, mode: 'insensitive' } }, { name: { contains: search, mode: 'insensitive' } }] });
+    and.push({
+      OR: [
+        { sku: { contains: search, mode: 'insensitive' } },
+        { name: { contains: search, mode: 'insensitive' } },
+        { listings: { some: { OR: [{ brand: { contains: search, mode: 'insensitive' } }, { barcodes: { has: search } }] } } },
+      ],
+    });
   }
   if (filter.hidden != null) and.push({ hidden: filter.hidden });
   return and.length ? { AND: and } : {};

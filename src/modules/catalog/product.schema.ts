@@ -46,7 +46,12 @@ const ProductFilter = builder.inputType('ProductFilter', {
   fields: (t) => ({
     channel: t.field({ type: Channel, required: false, description: 'Products with a listing (any status) on an account of this channel.' }),
     accountId: t.id({ required: false, description: 'Products with a listing (any status) on this account.' }),
-    search: t.string({ required: false, description: 'Part of the SKU or the name, any case.' }),
+    search: t.string({ required: false, description: "Part of the SKU, the name or a listing's brand (any case), or a listing's exact barcode (EAN)." }),
+    rejected: t.boolean({
+      required: false,
+      description:
+        'true: products with a listing the marketplace refuses or hides (rejection reasons); false: with none. With channel or accountId only the listings there count: "rejected on eMAG" is { channel: EMAG, rejected: true }.',
+    }),
     outOfStock: t.boolean({
       required: false,
       description:

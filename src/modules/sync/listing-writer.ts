@@ -8,6 +8,7 @@ import type { ConflictStrategy, Listing } from '../../generated/prisma/client.js
 import type { RemoteListing } from '../../connectors/index.js';
 import type { Tx } from '../../db/transaction.js';
 import { reconcileField } from './conflict-policy.js';
+import { contentSchema, EMPTY_CONTENT, rejectionReasonsSchema, sameContent, sameReasons, storedContent, type StoredContent } from './listing-content.js';
 import { canonicalWarehouses, laterOf, normalizePrice, sameTime } from './sync-values.js';
 import { type PageOutcome, type RecordFailure, emptyOutcome, supersedePushes, repushLocal, recordConflicts, recordSyncChanges, type ConflictRow, type ChangeRow, type PushRef } from './page-effects.js';
 
@@ -20,10 +21,14 @@ const record = z.object({
   stockByWarehouse: z.record(z.string(), z.number().int().min(0)),
   status: z.enum(['ACTIVE', 'INACTIVE', 'DELISTED']),
   remoteStatus: z.string().max(255),
+  content: contentSchema.optional(),
+  rejectionReasons: rejectionReasonsSchema.optional(),
 });
 
 /** A stored listing as the page query reads it: money as numeric text, enums as text. */
-type ExistingListing = Pick<Listing, 'id' | 'productId' | 'externalId' | 'sku' | 'name' | 'currency' | 'stock' | 'remoteStatus' | 'remoteStock' | 'remoteUpdatedAt' | 'priceEditedAt' | 'stockEditedAt'> & {
+type ExistingListing = Pick<Listing, 'id' | 'productId' | 'externalId' | 'sku' | 'name' | 'currency' | 'stock' | 'remoteStatus' | 'remoteStock' | 'remoteUpdatedAt' | 'priceEditedAt' | 'stockEditedAt'> &
+  StoredContent & {
+  rejectionReasons: string[] | null;
   price: string;
   remotePrice: string;
   status: string;
@@ -39,8 +44,17 @@ export interface ListingPageInput {
   now: Date;
 }
 
-/** A valid remote offer, normalized for comparison with the stored one. */
-type Row = z.infer<typeof record> & { price: string; warehousesJson: string; remoteUpdatedAt: Date | null };
+/**
+ * A valid remote offer, normalized for comparison with the stored one; `content` and
+ * `rejectionReasons` are null when the listing call did not read them (the stored ones stay).
+ */
+type Row = Omit<z.infer<typeof record>, 'content' | 'rejectionReasons'> & {
+  price: string;
+  warehousesJson: string;
+  remoteUpdatedAt: Date | null;
+  content: StoredContent | null;
+  rejectionReasons: string[] | null;
+};
 
 /** Validates the page's records; a bad one is reported and skipped, never written. */
 function validRows(items: RemoteListing[], failures: RecordFailure[]): Row[] {
@@ -57,6 +71,8 @@ function validRows(items: RemoteListing[], failures: RecordFailure[]): Row[] {
     // A marketplace repeating an offer within a page: the last copy is the current one.
     byExternalId.set(parsed.data.externalId, {
       ...parsed.data,
+      content: parsed.data.content ? storedContent(parsed.data.content) : null,
+      rejectionReasons: parsed.data.rejectionReasons ?? null,
       price,
       stockByWarehouse: warehouses.value,
       warehousesJson: warehouses.json,
@@ -74,7 +90,8 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
 
   const existing = await tx.$queryRawUnsafe<ExistingListing[]>(
     `SELECT id, "productId", "externalId", sku, name, price::text AS price, currency, stock, "stockByWarehouse", status::text AS status,
-            "remoteStatus", "remotePrice"::text AS "remotePrice", "remoteStock", "remoteUpdatedAt", "priceEditedAt", "stockEditedAt"
+            "remoteStatus", "remotePrice"::text AS "remotePrice", "remoteStock", "remoteUpdatedAt", "priceEditedAt", "stockEditedAt",
+            description, brand, category, images, barcodes, "rejectionReasons"
        FROM "Listing" WHERE "accountId" = $1::uuid AND "externalId" = ANY($2::text[]) FOR UPDATE`,
     accountId,
     rows.map((r) => r.externalId),
@@ -88,6 +105,8 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
   const supersede: PushRef[] = [];
   const repush: (PushRef & { value: string })[] = [];
   const newSkus = new Map<string, string>();
+  // Listings whose name is new or changed: their product may have only a placeholder name (its SKU).
+  const named = new Map<string, string>();
 
   for (const row of rows) {
     outcome.maxRemoteUpdatedAt = laterOf(outcome.maxRemoteUpdatedAt, row.remoteUpdatedAt);
@@ -95,6 +114,7 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
     if (!current) {
       inserts.push(row);
       newSkus.set(row.sku, row.name);
+      named.set(row.sku, row.name);
       continue;
     }
     const remoteChangedAt = row.remoteUpdatedAt ?? now;
@@ -144,13 +164,23 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
       row.status !== current.status ||
       row.remoteStatus !== current.remoteStatus ||
       row.warehousesJson !== canonicalWarehouses(current.stockByWarehouse).json ||
-      !sameTime(row.remoteUpdatedAt, current.remoteUpdatedAt);
+      !sameTime(row.remoteUpdatedAt, current.remoteUpdatedAt) ||
+      (row.content !== null && !sameContent(row.content, current)) ||
+      (row.rejectionReasons !== null && !sameReasons(row.rejectionReasons, current.rejectionReasons));
     if (!changed) {
       outcome.unchanged++;
       continue;
     }
     if (row.sku !== current.sku) newSkus.set(row.sku, row.name);
+    if (row.name !== current.name || row.sku !== current.sku) named.set(row.sku, row.name);
+    const content = row.content ?? current;
     updates.push({
+      description: content.description,
+      brand: content.brand,
+      category: content.category,
+      images: content.images ?? [],
+      barcodes: content.barcodes ?? [],
+      rejectionReasons: row.rejectionReasons ?? current.rejectionReasons ?? [],
       id: current.id,
       sku: row.sku,
       name: row.name,
@@ -179,14 +209,17 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
   if (inserts.length > 0) {
     outcome.created = await tx.$executeRawUnsafe(
       `INSERT INTO "Listing" (id, "productId", "accountId", "externalId", sku, name, price, currency, stock, "stockByWarehouse", status,
-                              "remoteStatus", "remotePrice", "remoteStock", "remoteUpdatedAt", "lastSeenAt", "createdAt", "updatedAt")
+                              "remoteStatus", "remotePrice", "remoteStock", "remoteUpdatedAt", description, brand, category, images, barcodes,
+                              "rejectionReasons", "lastSeenAt", "createdAt", "updatedAt")
        SELECT gen_random_uuid(), p.id, $2::uuid, r."externalId", r.sku, r.name, r.price, r.currency, r.stock, r."stockByWarehouse",
-              r.status::"ListingStatus", r."remoteStatus", r.price, r.stock, r."remoteUpdatedAt", $3::timestamptz, $3::timestamptz, $3::timestamptz
+              r.status::"ListingStatus", r."remoteStatus", r.price, r.stock, r."remoteUpdatedAt", r.description, r.brand, r.category,
+              r.images, r.barcodes, r."rejectionReasons", $3::timestamptz, $3::timestamptz, $3::timestamptz
          FROM jsonb_to_recordset($1::jsonb) AS r("externalId" text, sku text, name text, price numeric, currency text, stock int,
-                                                  "stockByWarehouse" jsonb, status text, "remoteStatus" text, "remoteUpdatedAt" timestamptz)
+                                                  "stockByWarehouse" jsonb, status text, "remoteStatus" text, "remoteUpdatedAt" timestamptz,
+                                                  description text, brand text, category text, images text[], barcodes text[], "rejectionReasons" text[])
          JOIN "Product" p ON p.sku = r.sku
        ON CONFLICT ("accountId", "externalId") DO NOTHING`,
-      JSON.stringify(inserts.map(({ warehousesJson: _w, ...r }) => r)),
+      JSON.stringify(inserts.map(({ warehousesJson: _w, content, rejectionReasons, ...r }) => ({ ...r, ...(content ?? EMPTY_CONTENT), rejectionReasons: rejectionReasons ?? [] }))),
       accountId,
       now.toISOString(),
     );
@@ -198,12 +231,26 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
               name = r.name, price = r.price, currency = r.currency, stock = r.stock, "stockByWarehouse" = r."stockByWarehouse",
               status = r.status::"ListingStatus", "remoteStatus" = r."remoteStatus", "remotePrice" = r."remotePrice",
               "remoteStock" = r."remoteStock", "remoteUpdatedAt" = r."remoteUpdatedAt", "priceEditedAt" = r."priceEditedAt",
-              "stockEditedAt" = r."stockEditedAt", "lastSeenAt" = $2::timestamptz, "updatedAt" = $2::timestamptz
+              "stockEditedAt" = r."stockEditedAt", description = r.description, brand = r.brand, category = r.category, images = r.images,
+              barcodes = r.barcodes, "rejectionReasons" = r."rejectionReasons", "lastSeenAt" = $2::timestamptz, "updatedAt" = $2::timestamptz
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, sku text, name text, price numeric, currency text, stock int, "stockByWarehouse" jsonb,
               status text, "remoteStatus" text, "remotePrice" numeric, "remoteStock" int, "remoteUpdatedAt" timestamptz,
-              "priceEditedAt" timestamptz, "stockEditedAt" timestamptz)
+              "priceEditedAt" timestamptz, "stockEditedAt" timestamptz, description text, brand text, category text, images text[],
+              barcodes text[], "rejectionReasons" text[])
         WHERE l.id = r.id`,
       JSON.stringify(updates),
+      now.toISOString(),
+    );
+  }
+  // A product named after its SKU (a connector that gave no real name) takes the first real name
+  // a listing brings; a real name, once there, is not replaced by another listing's title.
+  const realNames = [...named].filter(([sku, name]) => name.trim() !== '' && name !== sku);
+  if (realNames.length > 0) {
+    await tx.$executeRawUnsafe(
+      `UPDATE "Product" AS p SET name = r.name, "updatedAt" = $2::timestamptz
+         FROM jsonb_to_recordset($1::jsonb) AS r(sku text, name text)
+        WHERE p.sku = r.sku AND p.name = p.sku`,
+      JSON.stringify(realNames.map(([sku, name]) => ({ sku, name }))),
       now.toISOString(),
     );
   }
