@@ -17,6 +17,7 @@ import { MAX_RECORD_LOGS_PER_PAGE, writeSyncLogs, type LogEntry } from './sync-l
 import { phasePercent, phasesOf } from './sync-progress.js';
 import { recordSyncPage } from '../metrics/sync.metrics.js';
 import { isDatabaseOutage } from './database-outage.js';
+import { openOrderIds } from '../orders/open-orders.js';
 import { commitPage, countFailedPage, finishRun, interruptRun, leaseOf, RunStopped, startRun, type Phase, type RunLease, type StopReason } from './sync-run.lifecycle.js';
 
 export interface ExecutorConfig {
@@ -132,6 +133,8 @@ async function runPhase(
 ): Promise<PhaseResult> {
   const maxAttempts = config.pageAttempts ?? 3;
   let attempts = 0;
+  // Read once per phase: the set must not shift under a listing that resumes by cursor.
+  const openOrders = phase === 'ORDERS' ? await openOrderIds(services, current().accountId) : undefined;
   for (;;) {
     const run = current();
     const startCursor = run.cursor ?? undefined;
@@ -144,7 +147,7 @@ async function runPhase(
             startCursor,
             signal,
           })
-        : connector.listOrders({ since: run.ordersSince ?? undefined, startCursor, signal });
+        : connector.listOrders({ since: run.ordersSince ?? undefined, openOrderIds: openOrders, startCursor, signal });
     try {
       for await (const page of pages) {
         attempts = 0;
