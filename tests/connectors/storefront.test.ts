@@ -4,6 +4,8 @@ import { createConnector } from '../../src/connectors/index.js';
 import { collectPages, QUICK_RETRIES } from '../../src/connectors/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
+import { productSchema } from '../../src/connectors/storefront/schemas.js';
+import { toListing } from '../../src/connectors/storefront/mapper.js';
 
 describe('storefront connector', () => {
   let sim: Simulator;
@@ -35,5 +37,20 @@ describe('storefront connector', () => {
     expect(items.map((i) => i.sku)).toEqual(['STK-0000200', ...drift.offers.filter((s) => s !== 'STK-0000200')]);
     const times = items.map((i) => i.remoteUpdatedAt?.getTime() ?? 0);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('reads the optional content fields, and reports no content for a storefront that sends none', async () => {
+    const connector = createConnector(sim.account('sf-c'), QUICK_RETRIES);
+    const { items } = await collectPages(connector.listProducts({ mode: 'SELECTIVE', skus: ['STK-0000007'] }));
+    const offer = sim.catalog.get(sim.catalog.indexOfSku('STK-0000007')!);
+    expect(items[0]!.content).toEqual({
+      description: expect.stringContaining(offer.name),
+      brand: offer.brand,
+      category: expect.any(String),
+      images: [expect.stringMatching(/^https:\/\/.+1\.jpg$/), expect.stringMatching(/2\.jpg$/)],
+      barcodes: [offer.ean],
+    });
+    const bare = productSchema.parse({ id: 1, name: 'n', sku: 's', price: '1.00', stock: 1, updated_at: '2026-11-01T00:00:00Z' });
+    expect(toListing(bare, 'RON').content).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 /** Storefront payloads to channel-neutral listings and orders. */
-import type { ListingStatus, OrderStatus, RemoteListing, RemoteOrder } from '../connector.js';
+import type { ListingContent, ListingStatus, OrderStatus, RemoteListing, RemoteOrder } from '../connector.js';
 import { toDecimal } from '../shared/decimal.js';
 import type { StorefrontOrder, StorefrontProduct } from './schemas.js';
 
@@ -25,6 +25,20 @@ export function toListing(product: StorefrontProduct, currency: string): RemoteL
     status: PRODUCT_STATUS[status] ?? 'ACTIVE',
     remoteStatus: status,
     remoteUpdatedAt: product.updated_at,
+    content: contentOf(product),
+  };
+}
+
+/** The product's content, or undefined when the storefront sends none of it (the stored content then stays). */
+function contentOf(product: StorefrontProduct): ListingContent | undefined {
+  const { description, brand, category, images, barcode } = product;
+  if (description == null && brand == null && category == null && images == null && barcode == null) return undefined;
+  return {
+    ...(description ? { description } : {}),
+    ...(brand ? { brand } : {}),
+    ...(category ? { category } : {}),
+    images: images ?? [],
+    barcodes: barcode ? [barcode] : [],
   };
 }
 

@@ -18,6 +18,12 @@ export const productSchema = z.looseObject({
   currency: z.string().min(3).nullish(),
   status: z.string().nullish(),
   updated_at: isoDate,
+  // Content, optional in the protocol (§4): a storefront without it reports none.
+  description: z.string().nullish(),
+  brand: z.string().nullish(),
+  category: z.string().nullish(),
+  images: z.array(z.string()).nullish(),
+  barcode: z.string().nullish(),
 });
 export type StorefrontProduct = z.output<typeof productSchema>;
 

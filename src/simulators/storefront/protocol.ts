@@ -16,6 +16,8 @@ const error = (status: number, code: string, message: string, details?: unknown)
   body: { error: { code, message, ...(details === undefined ? {} : { details }) } },
 });
 
+const CATEGORIES = ['Furniture', 'Lighting', 'Kitchen', 'Garden', 'Textiles'];
+
 const ORDER_STATUS: Record<NeutralOrderStatus, string> = {
   new: 'pending',
   processing: 'paid',
@@ -37,6 +39,12 @@ export function storefrontProtocol(context: SimContext): ChannelProtocol {
     currency: 'RON',
     status: offer.status === 'inactive' ? 'draft' : offer.status,
     updated_at: new Date(offer.updatedAt).toISOString(),
+    // Content (optional in the protocol): derived from the offer so every run serves the same.
+    description: `${offer.name}. Sold by the shop, shipped from its own warehouse.`,
+    brand: offer.brand,
+    category: CATEGORIES[offer.index % CATEGORIES.length],
+    images: [`https://shop.example/images/${encodeURIComponent(offer.sku)}/1.jpg`, `https://shop.example/images/${encodeURIComponent(offer.sku)}/2.jpg`],
+    barcode: offer.ean,
   });
 
   const paging = (request: SimRequest): { page: number; perPage: number } | SimResponse => {
