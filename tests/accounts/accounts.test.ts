@@ -84,6 +84,16 @@ describe('marketplace accounts', () => {
     expect(dataOf(await t.gql(TEST, { id: wb.account.id }, operator)).testAccountConnection).toMatchObject({ ok: false, kind: 'AUTH' });
   });
 
+  it('lists the checks a connection test made, and names the failed one in its message', async () => {
+    const q = `mutation($id: ID!) { testAccountConnection(input: { id: $id }) { ok kind message checks { name ok kind message } } }`;
+    const good = dataOf(await t.gql(q, { id: created.STOREFRONT.id }, operator)).testAccountConnection;
+    expect(good).toMatchObject({ ok: true, checks: [{ name: expect.stringContaining(new URL(sims.STOREFRONT.url).host), ok: true, kind: null, message: null }] });
+    const r = dataOf(await t.gql(CREATE, { input: input('STOREFRONT', { name: 'wrong storefront token', credentials: { token: 'not-the-token' } }) })).createAccount;
+    const bad = dataOf(await t.gql(q, { id: r.account.id }, operator)).testAccountConnection;
+    expect(bad).toMatchObject({ ok: false, kind: 'AUTH', checks: [{ ok: false, kind: 'AUTH', message: expect.any(String) }] });
+    expect(bad.message).toContain(bad.checks[0].name);
+  });
+
   it('replaces credentials only when given', async () => {
     const id = created.STOREFRONT.id;
     const renamed = dataOf(await t.gql(UPDATE, { input: { id, name: 'Storefront renamed', conflictStrategy: 'MANUAL' } })).updateAccount;

@@ -8,6 +8,7 @@ import type {
   ConnectorAccount,
   ConnectorCapabilities,
   ConnectorContext,
+  ConnectionResult,
   ListOrdersQuery,
   ListProductsQuery,
   Page,
@@ -42,9 +43,12 @@ export class StorefrontConnector implements Connector {
   private readonly client: StorefrontClient;
   private readonly pageSize: number;
   private readonly currency: string;
+  /** Named in the connection check, so a failure says which host it was. */
+  private readonly host: string;
 
   constructor(account: ConnectorAccount, context: ConnectorContext = {}) {
     this.accountId = account.id;
+    this.host = new URL(account.baseUrl).host;
     this.client = new StorefrontClient(account, context);
     this.pageSize = pageSizeFor(account.options?.pageSize, MAX_PAGE);
     this.currency = account.options?.currency ?? 'RON';
@@ -174,11 +178,15 @@ export class StorefrontConnector implements Connector {
     return results;
   }
 
-  testConnection(options: PushOptions = {}) {
-    return probeConnection(
+  /** One check: the products API (the only host; the protocol has no scopes). */
+  async testConnection(options: PushOptions = {}): Promise<ConnectionResult> {
+    const name = `products API (${this.host})`;
+    const result = await probeConnection(
       () => this.client.call({ method: 'GET', path: '/api/v1/products', query: { page: 1, per_page: 1 }, signal: options.signal, retries: 1 }, productsAnswer),
       options.signal,
     );
+    if (result.ok) return { ok: true, checks: [{ name, ok: true }] };
+    return { ok: false, kind: result.kind, message: `${name}: ${result.message}`, checks: [{ name, ok: false, kind: result.kind, message: result.message }] };
   }
 }
 
