@@ -18,7 +18,7 @@ const ChannelField = builder.simpleObject('ChannelField', {
   description: 'One credential or option field of a channel, as its validation schema defines it.',
   fields: (t) => ({
     name: t.string({ description: 'The field name; a dotted name is nested in the input (hosts.content is { "hosts": { "content": … } }).' }),
-    type: t.field({ type: ChannelFieldType }),
+    type: t.field({ type: ChannelFieldType, description: 'The JSON type of its value.' }),
     required: t.boolean({ description: 'Whether an account must give it.' }),
     description: t.string({ description: 'What it is, where the seller finds it, and its default.' }),
   }),
@@ -27,8 +27,8 @@ const ChannelField = builder.simpleObject('ChannelField', {
 const ChannelInfo = builder.simpleObject('ChannelInfo', {
   description: 'What an account of one channel needs, for building account forms.',
   fields: (t) => ({
-    channel: t.field({ type: Channel }),
-    description: t.string(),
+    channel: t.field({ type: Channel, description: 'The channel, as accounts and filters name it.' }),
+    description: t.string({ description: 'One line saying what the channel is.' }),
     defaultBaseUrl: t.string({ nullable: true, description: 'The API everyone uses; null when each account must give its own baseUrl.' }),
     credentialFields: t.field({ type: [ChannelField], description: 'The fields of createAccount credentials for this channel (stored encrypted, never returned).' }),
     optionFields: t.field({ type: [ChannelField], description: 'The fields of createAccount/updateAccount options for this channel (non-secret, returned on the account).' }),
