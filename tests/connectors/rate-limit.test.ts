@@ -87,7 +87,8 @@ describe('budgets shared by two app instances', () => {
 
   it('with Redis: together they stay under the limit (no violations) and still use it', async (context) => {
     if (!redis) context.skip();
-    const account = { ...sim.account(`shared-${process.pid}-${Date.now()}`), rateLimits: { default: limit } };
+    // Small pages: the pace must be set by the budget, not by rendering and parsing 100-offer pages.
+    const account = { ...sim.account(`shared-${process.pid}-${Date.now()}`), rateLimits: { default: limit }, options: { pageSize: 10 } };
     // Two registries stand for two processes: nothing in memory is shared, only Redis.
     const a = createConnector(account, { ...QUICK_RETRIES, redis, budgets: new BudgetRegistry() });
     const b = createConnector(account, { ...QUICK_RETRIES, redis, budgets: new BudgetRegistry() });
@@ -99,7 +100,7 @@ describe('budgets shared by two app instances', () => {
   });
 
   it('without Redis: two instances each pace alone and the simulator counts violations', async () => {
-    const account = { ...sim.account(`apart-${process.pid}-${Date.now()}`), rateLimits: { default: limit } };
+    const account = { ...sim.account(`apart-${process.pid}-${Date.now()}`), rateLimits: { default: limit }, options: { pageSize: 10 } };
     const a = createConnector(account, { ...QUICK_RETRIES, budgets: new BudgetRegistry() });
     const b = createConnector(account, { ...QUICK_RETRIES, budgets: new BudgetRegistry() });
     // Their retries may run out on the 429s they provoke; only the count matters here.
