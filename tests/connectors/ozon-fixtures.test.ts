@@ -6,6 +6,7 @@ import { toListing, toOrder } from '../../src/connectors/ozon/mapper.js';
 import {
   fboPostingsAnswer,
   postingsAnswer,
+  priceItem,
   pricesAnswer,
   productInfoAnswer,
   productListAnswer,
@@ -30,6 +31,12 @@ describe('Ozon spec examples', () => {
     ['warehouse-list.schema-shaped.json', warehouseListAnswer],
   ] as const)('%s parses', (name, schema) => {
     expect(schema.safeParse(fixture(name)).error).toBeUndefined();
+  });
+
+  it('product-info-prices-v5.json items parse one by one with priceItem', () => {
+    const items = parse(pricesAnswer, 'product-info-prices-v5.json').items;
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(priceItem.safeParse(item).error).toBeUndefined();
   });
 
   it('maps a product from list + info/list + stocks-by-warehouse: per-warehouse keys, FBO apart, content, reasons', () => {

@@ -69,7 +69,11 @@ describe('Ozon price pushes', () => {
   let rub: Simulator;
   let cny: Simulator;
   beforeAll(async () => {
-    [rub, cny] = await Promise.all([startOzonSeller({}, { offers: 200, seed: 41 }), startOzonSeller({ currency: 'CNY' }, { offers: 200, seed: 42 })]);
+    [rub, cny] = await Promise.all([
+      startOzonSeller({}, { offers: 200, seed: 41 }),
+      // Offers 23 and 25 (STK-0000024, STK-0000026) show an empty currency_code in /v5/product/info/prices.
+      startOzonSeller({ currency: 'CNY', blankPriceCurrency: [23, 25] }, { offers: 200, seed: 42 }),
+    ]);
   });
   afterAll(() => Promise.all([rub.stop(), cny.stop()]));
 
@@ -95,6 +99,25 @@ describe('Ozon price pushes', () => {
     const price = (Math.floor(before.old_price * 0.8 * 100) / 100).toFixed(2);
     expect(await connectorFor(cny).pushPrice([{ externalId: offer.externalId, price }])).toEqual([{ ok: true }]);
     expect(cny.offer('STK-0000022')?.price).toBe(price);
+  });
+
+  it("a current price without currency_code fails no other item: it takes the seller's currency the batch shows", async () => {
+    const blank = cny.offer('STK-0000024')!;
+    const other = cny.offer('STK-0000025')!;
+    const prices = await Promise.all([blank, other].map(async (offer) => (Math.floor((await ozonPrice(cny, offer.externalId)).old_price * 0.8 * 100) / 100).toFixed(2)));
+    const results = await connectorFor(cny).pushPrice([
+      { externalId: blank.externalId, price: prices[0]! },
+      { externalId: other.externalId, price: prices[1]! },
+    ]);
+    expect(results).toEqual([{ ok: true }, { ok: true }]);
+    expect(cny.offer('STK-0000024')?.price).toBe(prices[0]);
+  });
+
+  it('with no currency known for the seller, only the item without one fails, and says why', async () => {
+    const blank = cny.offer('STK-0000026')!;
+    const results = await connectorFor(cny).pushPrice([{ externalId: blank.externalId, price: '100.00' }, { externalId: '200999998', price: '100.00' }]);
+    expect(results[0]).toMatchObject({ ok: false, errorKind: 'VALIDATION', error: expect.stringMatching(/currency_code/) });
+    expect(results[1]).toMatchObject({ ok: false, error: expect.stringContaining('NOT_FOUND') });
   });
 
   it('matches results by product, not by position', async () => {

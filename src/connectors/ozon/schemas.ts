@@ -104,22 +104,24 @@ export const warehouseListAnswer = z.looseObject({
 });
 export type OzonWarehouse = z.output<typeof warehouseListAnswer>['result'][number];
 
-/** v5 prices: numbers; read before a price push for old_price and currency. */
+/**
+ * v5 prices: numbers; read before a price push for old_price and currency. Items are parsed one by
+ * one (`priceItem`): one odd item must not fail the read, and with it every price of the batch.
+ */
+export const priceItem = z.looseObject({
+  offer_id: z.string(),
+  product_id: z.number().int(),
+  price: z.looseObject({
+    price: money,
+    old_price: money.nullish(),
+    currency_code: z.string().nullish(),
+  }),
+});
+export type OzonPriceItem = z.output<typeof priceItem>;
 export const pricesAnswer = z.looseObject({
   cursor: z.string(),
-  items: z.array(
-    z.looseObject({
-      offer_id: z.string(),
-      product_id: z.number().int(),
-      price: z.looseObject({
-        price: money,
-        old_price: money.nullish(),
-        currency_code: z.string().min(3),
-      }),
-    }),
-  ),
+  items: z.array(z.unknown()),
 });
-export type OzonPriceItem = z.output<typeof pricesAnswer>['items'][number];
 
 /** Writes answer 200 with per-item errors. */
 export const updateAnswer = z.looseObject({

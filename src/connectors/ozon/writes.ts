@@ -8,7 +8,7 @@ import type { PriceUpdate, PushOptions, PushResult, StockUpdate } from '../conne
 import { chunk, failed, failedFromError } from '../shared/batching.js';
 import { isDecimalString, toDecimal, toUnits } from '../shared/decimal.js';
 import type { OzonClient } from './client.js';
-import { pricesAnswer, updateAnswer, type OzonPriceItem } from './schemas.js';
+import { priceItem, pricesAnswer, updateAnswer, type OzonPriceItem } from './schemas.js';
 import type { OzonWarehouses, WarehouseChoice } from './warehouses.js';
 
 const STOCK_BATCH = 100;
@@ -81,7 +81,9 @@ function minimumGap(price: bigint): bigint {
  * mismatch) and with `old_price: "0"` when the current struck-through price would no longer be
  * above the new price by the minimum gap — Ozon refuses such a pair, and a "discount" from a
  * price lower than the new one would mislead buyers. Otherwise `old_price` is left as it is.
- * Both come from /v5/product/info/prices, read for the batch first.
+ * Both come from /v5/product/info/prices, read for the batch first and judged per item: an item
+ * Ozon shows without a usable currency takes the seller's currency from the batch's other items
+ * (one seller settles in one currency), or fails alone when the batch shows none.
  */
 export async function pushPrice(client: OzonClient, updates: PriceUpdate[], options: PushOptions): Promise<PushResult[]> {
   const results: PushResult[] = new Array(updates.length);
@@ -93,7 +95,7 @@ export async function pushPrice(client: OzonClient, updates: PriceUpdate[], opti
     else valid.push({ at, ref, price: toDecimal(update.price, 2) });
   });
   for (const batch of chunk(valid, PRICE_BATCH)) {
-    let current: Map<string, OzonPriceItem>;
+    let current: CurrentPrices;
     try {
       current = await currentPrices(client, batch.map((entry) => entry.ref), options.signal);
     } catch (error) {
@@ -101,28 +103,54 @@ export async function pushPrice(client: OzonClient, updates: PriceUpdate[], opti
       for (const entry of batch) results[entry.at] = failedFromError(error);
       continue;
     }
-    const ready = batch.map(({ at, ref, price }): Entry => {
-      const now = current.get(keyOf(ref, undefined));
+    const ready: Entry[] = [];
+    for (const { at, ref, price } of batch) {
+      const key = keyOf(ref, undefined);
+      const unreadable = current.unreadable.get(key);
+      if (unreadable) {
+        results[at] = failed(`Ozon's current price of this product could not be read (/v5/product/info/prices ${unreadable}): price not sent`, 'REMOTE');
+        continue;
+      }
+      const now = current.items.get(key);
+      const currency = now ? (usableCurrency(now.price.currency_code) ?? current.sellerCurrency) : undefined;
+      if (now && !currency) {
+        results[at] = failed(
+          `Ozon shows no currency_code for this product's price (got ${JSON.stringify(now.price.currency_code ?? null)}) and no other product of the batch names the seller's currency: price not sent, since Ozon would take it as RUB`,
+        );
+        continue;
+      }
       const old = now?.price.old_price ? toUnits(now.price.old_price) : 0n;
       const clearOld = old > 0n && old - toUnits(price) < minimumGap(toUnits(price));
-      return {
+      ready.push({
         at,
         ref,
         body: {
           ...ref,
           price, // strings on this method
           ...(clearOld ? { old_price: '0' } : {}),
-          ...(now ? { currency_code: now.price.currency_code } : {}),
+          ...(currency ? { currency_code: currency } : {}),
         },
-      };
-    });
+      });
+    }
     await writeBatches(client, '/v1/product/import/prices', 'prices', ready, PRICE_BATCH, results, options, ['global']);
   }
   return results;
 }
 
-/** Current prices of the named products, keyed like the entries (one read per kind of id). */
-async function currentPrices(client: OzonClient, refs: ProductRef[], signal?: AbortSignal): Promise<Map<string, OzonPriceItem>> {
+/** A currency code as the spec lists them (RUB, BYN, KZT, EUR, USD, CNY: three capitals), else undefined. */
+const usableCurrency = (code: string | null | undefined) => (code && /^[A-Z]{3}$/.test(code) ? code : undefined);
+
+type CurrentPrices = {
+  /** Keyed like the entries. */
+  items: Map<string, OzonPriceItem>;
+  /** Items Ozon returned in a shape we cannot use, by key: what was wrong. */
+  unreadable: Map<string, string>;
+  /** The one usable currency the read items show, if they agree on one. */
+  sellerCurrency: string | undefined;
+};
+
+/** Current prices of the named products (one read per kind of id), each item parsed on its own. */
+async function currentPrices(client: OzonClient, refs: ProductRef[], signal?: AbortSignal): Promise<CurrentPrices> {
   const byProduct = refs.flatMap((ref) => ('product_id' in ref ? [String(ref.product_id)] : []));
   const byOffer = refs.flatMap((ref) => ('offer_id' in ref ? [ref.offer_id] : []));
   const reads = [
@@ -132,12 +160,34 @@ async function currentPrices(client: OzonClient, refs: ProductRef[], signal?: Ab
   const answers = await Promise.all(
     reads.map((filter) => client.call('/v5/product/info/prices', { cursor: '', filter: { ...filter, visibility: 'ALL' }, limit: PRICE_BATCH }, pricesAnswer, { signal })),
   );
-  const map = new Map<string, OzonPriceItem>();
-  for (const item of answers.flatMap((answer) => answer.items)) {
-    map.set(keyOf({ product_id: item.product_id }, undefined), item);
-    map.set(keyOf({ offer_id: item.offer_id }, undefined), item);
+  const items = new Map<string, OzonPriceItem>();
+  const unreadable = new Map<string, string>();
+  const currencies = new Set<string>();
+  for (const raw of answers.flatMap((answer) => answer.items)) {
+    const parsed = priceItem.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const why = issue ? `${issue.path.join('.') || '(item)'}: ${issue.message}` : 'invalid item';
+      for (const key of keysOfRaw(raw)) unreadable.set(key, why);
+      continue;
+    }
+    const item = parsed.data;
+    items.set(keyOf({ product_id: item.product_id }, undefined), item);
+    items.set(keyOf({ offer_id: item.offer_id }, undefined), item);
+    const currency = usableCurrency(item.price.currency_code);
+    if (currency) currencies.add(currency);
   }
-  return map;
+  return { items, unreadable, sellerCurrency: currencies.size === 1 ? [...currencies][0] : undefined };
+}
+
+/** The entry keys an item that failed to parse still names, so that only its own entry fails. */
+function keysOfRaw(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const { product_id: productId, offer_id: offerId } = raw as Record<string, unknown>;
+  return [
+    ...(typeof productId === 'number' ? [keyOf({ product_id: productId }, undefined)] : []),
+    ...(typeof offerId === 'string' ? [keyOf({ offer_id: offerId }, undefined)] : []),
+  ];
 }
 
 /** Ozon answers writes with 200 and one `result` entry per item, carrying its ids. */

@@ -131,7 +131,7 @@ export function ozonProtocol(context: SimContext, seller: OzonSeller): ChannelPr
         net_price: Math.round(price * 0.6),
         retail_price: price,
         vat: 0.2,
-        currency_code: prices.currency,
+        currency_code: seller.blankPriceCurrency?.includes(offer.index) ? '' : prices.currency,
         auto_action_enabled: false,
       },
       price_indexes: { color_index: 'WITHOUT_INDEX' },

@@ -13,6 +13,8 @@ export interface OzonSeller {
   currency: string;
   /** Method families the Api-Key has no role for (answered 403 code 7); default none. */
   deniedFamilies: MethodFamily[];
+  /** Offer indexes whose /v5/product/info/prices item carries an empty `currency_code` (robustness tests). */
+  blankPriceCurrency?: number[];
 }
 
 /** How the simulator groups methods by the key role they need (Ozon names roles, not these groups). */
