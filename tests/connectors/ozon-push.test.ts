@@ -65,6 +65,29 @@ describe('Ozon stock pushes', () => {
   });
 });
 
+describe('Ozon default warehouse: only `created` is active (spec /v1/warehouse/list status)', () => {
+  let activating: Simulator;
+  let broken: Simulator;
+  beforeAll(async () => {
+    [activating, broken] = await Promise.all([
+      startOzonSeller({ warehouses: 3, warehouseStatuses: ['created', 'new', 'disabled_due_to_limit'] }, { offers: 50, seed: 33 }),
+      startOzonSeller({ warehouses: 1, warehouseStatuses: ['error'] }, { offers: 50, seed: 34 }),
+    ]);
+  });
+  afterAll(() => Promise.all([activating.stop(), broken.stop()]));
+
+  it('pushes to the one active warehouse beside an activating and a paused one', async () => {
+    const offer = activating.offer('STK-0000005')!;
+    expect(await connectorFor(activating).pushStock([{ externalId: offer.externalId, stock: 4 }])).toEqual([{ ok: true }]);
+  });
+
+  it('sends nothing to a warehouse in status error: the item fails and says so', async () => {
+    const offer = broken.offer('STK-0000005')!;
+    const results = await connectorFor(broken).pushStock([{ externalId: offer.externalId, stock: 4 }]);
+    expect(results[0]).toMatchObject({ ok: false, error: expect.stringMatching(/no active FBS\/rFBS warehouse/) });
+  });
+});
+
 describe('Ozon price pushes', () => {
   let rub: Simulator;
   let cny: Simulator;

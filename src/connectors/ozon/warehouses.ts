@@ -1,13 +1,17 @@
 /**
  * Which FBS/rFBS warehouse a stock update without one goes to: the account's defaultWarehouseId,
- * else the seller's only active warehouse from /v1/warehouse/list. With several, there is no
- * safe guess: each such item fails and says what to set.
+ * else the seller's only active (`created`) warehouse from /v1/warehouse/list. With several, there
+ * is no safe guess: each such item fails and says what to set.
  */
 import type { OzonClient } from './client.js';
 import { warehouseListAnswer, type OzonWarehouse } from './schemas.js';
 
-/** Statuses of warehouses that no longer take stock (spec: `disabled` = archived, `blocked`). */
-const RETIRED = new Set(['disabled', 'blocked']);
+/**
+ * The one status of a warehouse in use (spec, /v1/warehouse/list `status`: `created` = Активный).
+ * The others are not a safe default: `new` is still activating, `disabled` archived, `blocked`,
+ * `disabled_due_to_limit` paused and `error` broken.
+ */
+const ACTIVE = 'created';
 const CACHE_MS = 10 * 60_000;
 
 export type WarehouseChoice = { id: string } | { error: string };
@@ -23,10 +27,17 @@ export class OzonWarehouses {
   /** The warehouse for items that name none (reads the list at most every 10 minutes). */
   async fallback(signal?: AbortSignal): Promise<WarehouseChoice> {
     if (this.configured) return { id: this.configured };
-    const active = (await this.list(signal)).filter((w) => !RETIRED.has(w.status ?? ''));
+    const all = await this.list(signal);
+    const active = all.filter((w) => w.status === ACTIVE);
     if (active.length === 1) return { id: String(active[0]?.warehouse_id) };
-    if (active.length === 0) return { error: 'the seller has no active FBS/rFBS warehouse (/v1/warehouse/list): create one in the Ozon seller cabinet' };
-    const ids = active.map((w) => `${w.warehouse_id}${w.name ? ` "${w.name}"` : ''}`).join(', ');
+    const label = (w: OzonWarehouse) => `${w.warehouse_id}${w.name ? ` "${w.name}"` : ''}`;
+    if (active.length === 0) {
+      const others = all.map((w) => `${label(w)}: ${w.status ?? 'no status'}`).join(', ');
+      return {
+        error: `the seller has no active FBS/rFBS warehouse (/v1/warehouse/list${others ? `: ${others}` : ''}): activate one in the Ozon seller cabinet or give the item's warehouseId`,
+      };
+    }
+    const ids = active.map(label).join(', ');
     return {
       error: `this seller has ${active.length} FBS warehouses (${ids}): give the item's warehouseId or set the account option defaultWarehouseId`,
     };

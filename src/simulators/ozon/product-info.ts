@@ -190,7 +190,7 @@ export function warehouseList(seller: OzonSeller): SimResponse {
     working_days: ['1', '2', '3', '4', '5'],
     can_print_act_in_advance: false,
     first_mile_type: { dropoff_point_id: '', dropoff_timeslot_id: 0, first_mile_is_changing: false, first_mile_type: 'Pickup' },
-    status: 'created',
+    status: seller.warehouseStatuses?.[w] ?? 'created',
   }));
   return { status: 200, body: { result } };
 }

@@ -13,6 +13,11 @@ export interface OzonSeller {
   currency: string;
   /** Method families the Api-Key has no role for (answered 403 code 7); default none. */
   deniedFamilies: MethodFamily[];
+  /**
+   * /v1/warehouse/list `status` per warehouse position; default all `created` (spec: `new`
+   * activating, `created` active, `disabled` archived, `blocked`, `disabled_due_to_limit` paused, `error`).
+   */
+  warehouseStatuses?: string[];
   /** Offer indexes whose /v5/product/info/prices item carries an empty `currency_code` (robustness tests). */
   blankPriceCurrency?: number[];
 }
