@@ -1,31 +1,43 @@
 /**
  * Ozon orders are postings of two schemes, read one after the other: FBS (the seller ships;
  * /v3/posting/fbs/list filters by status change, so `since` finds changed postings of any age)
- * and FBO (Ozon ships from its warehouses; /v2/posting/fbo/list filters by creation period only).
- * FBO status changes of postings created before `since` are only seen by listing their creation
- * period again: when the app names open orders (`openOrderIds`) the FBO pass covers the whole
- * year and yields postings created since `since` plus those open ones; without them, only
- * postings created since `since`.
+ * and FBO (Ozon ships from its warehouses; /v2/posting/fbo/list filters by creation period, and
+ * one status, only). FBO status changes of postings created before `since` are therefore re-read
+ * for the open orders the app names (`openOrderIds`), whichever is cheaper:
+ * - up to OPEN_GETS_MAX of them not already listed in this run: one /v2/posting/fbo/get each
+ *   after the FBO pass of postings created since `since`. The ids do not say their scheme; an
+ *   FBS one answers not found (its changes come through the FBS pass) and yields nothing;
+ * - more: the FBO pass covers the whole year and yields postings created since `since` plus
+ *   those open ones.
+ * Without `since`, the FBO pass covers the year anyway.
  */
 import type { ListOrdersQuery, Page, RemoteOrder } from '../connector.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { paginate } from '../shared/paging.js';
+import { RemoteError } from '../shared/errors.js';
 import type { OzonClient } from './client.js';
 import { toOrder } from './mapper.js';
-import { fboPostingsAnswer, postingsAnswer, type OzonPosting } from './schemas.js';
+import { fboPostingAnswer, fboPostingsAnswer, postingsAnswer, type OzonPosting } from './schemas.js';
 
 const ORDER_PAGE = 1000;
 const MAX_OFFSET = 20_000; // larger offsets answer MAX_OFFSET_EXCEEDED
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/**
+ * Open postings re-read one by one at most: 50 small requests are one second of the 50 req/s
+ * budget, about what 1–2 pages of 1000 FBO postings cost, and a year is often many more pages.
+ */
+const OPEN_GETS_MAX = 50;
 
-type Scheme = 'fbs' | 'fbo';
+/** `fbo-open`: the one-by-one re-read of open postings, after the FBO pass. */
+type Scheme = 'fbs' | 'fbo' | 'fbo-open';
+const SCHEMES: readonly unknown[] = ['fbs', 'fbo', 'fbo-open'];
 /** A scheme, a window start (moves forward past 20 000 offsets), offset, and numbers already seen at that start. */
 type PostingPosition = { scheme: Scheme; since: number; offset: number; seen: string[] };
 
 const isPostingPosition = (p: unknown): p is PostingPosition =>
   typeof p === 'object' &&
   p !== null &&
-  ((p as { scheme?: unknown }).scheme === 'fbs' || (p as { scheme?: unknown }).scheme === 'fbo') &&
+  SCHEMES.includes((p as { scheme?: unknown }).scheme) &&
   typeof (p as { since?: unknown }).since === 'number' &&
   typeof (p as { offset?: unknown }).offset === 'number';
 
@@ -38,9 +50,12 @@ export function listPostings(client: OzonClient, query: ListOrdersQuery): AsyncI
   const yearStart = now - YEAR_MS + 60_000;
   const open = new Set(query.openOrderIds ?? []);
   const since = query.since?.getTime();
-  const fboStart = since !== undefined && open.size === 0 ? Math.max(since, yearStart) : yearStart;
+  const oneByOne = since !== undefined && open.size > 0 && open.size <= OPEN_GETS_MAX;
+  const fboStart = since !== undefined && (open.size === 0 || oneByOne) ? Math.max(since, yearStart) : yearStart;
   /** FBO postings worth yielding: all without `since`; else those created since, or still open in the app. */
   const wantedFbo = (posting: OzonPosting) => since === undefined || open.has(posting.posting_number) || postedAt(posting, 'fbo') >= since;
+  /** Postings this listing has returned, not asked for again one by one. */
+  const listed = new Set<string>();
 
   const start = query.startCursor
     ? decodeCursor(query.startCursor, isPostingPosition)
@@ -52,6 +67,11 @@ export function listPostings(client: OzonClient, query: ListOrdersQuery): AsyncI
     fetchHead: async (position, pageIndex, signal) => {
       const filter: Record<string, unknown> = { since: new Date(position.since).toISOString(), to: new Date(now).toISOString() };
       const body = { dir: 'asc', limit: ORDER_PAGE, offset: position.offset, with: { financial_data: true } };
+      if (position.scheme === 'fbo-open') {
+        const numbers = [...open].filter((number) => !listed.has(number));
+        const found = await Promise.all(numbers.map((number) => openFboPosting(client, number, signal)));
+        return { next: null, complete: async () => found.filter((p) => p !== undefined).map(toOrder) };
+      }
       let postings: OzonPosting[];
       let more: boolean;
       if (position.scheme === 'fbs') {
@@ -67,14 +87,29 @@ export function listPostings(client: OzonClient, query: ListOrdersQuery): AsyncI
       }
       const seen = new Set(position.seen);
       const fresh = postings.filter((p) => !seen.has(p.posting_number) && (position.scheme === 'fbs' || wantedFbo(p)));
+      for (const posting of fresh) listed.add(posting.posting_number);
       const next = more
         ? nextPosition(position, postings)
         : position.scheme === 'fbs'
           ? { scheme: 'fbo' as Scheme, since: fboStart, offset: 0, seen: [] }
-          : null;
+          : oneByOne
+            ? { scheme: 'fbo-open' as Scheme, since: fboStart, offset: 0, seen: [] }
+            : null;
       return { next, complete: async () => fresh.map(toOrder) };
     },
   });
+}
+
+/** An open FBO posting as it is now; undefined when Ozon has no FBO posting of that number (an FBS one). */
+async function openFboPosting(client: OzonClient, number: string, signal: AbortSignal): Promise<OzonPosting | undefined> {
+  try {
+    const answer = await client.call('/v2/posting/fbo/get', { posting_number: number, with: { financial_data: true } }, fboPostingAnswer, { signal, page: number });
+    return answer.result;
+  } catch (error) {
+    // rpcStatus code 5 = NOT_FOUND (an Api-Key problem with the same code is an AuthError, not this).
+    if (error instanceof RemoteError && error.code === '5') return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -178,3 +178,8 @@ export const postingsAnswer = z.looseObject({
 export const fboPostingsAnswer = z.looseObject({
   result: z.array(postingSchema),
 });
+
+/** /v2/posting/fbo/get: one FBO posting by number. */
+export const fboPostingAnswer = z.looseObject({
+  result: postingSchema,
+});

@@ -1,14 +1,15 @@
 /**
  * Ozon postings: /v3/posting/fbs/list (`result.postings` + `has_next`, filters by creation period
- * and by `last_changed_status_date`) and /v2/posting/fbo/list (`result` is the array itself, no
- * `has_next`, no status-change filter: only the creation period and one status).
+ * and by `last_changed_status_date`), /v2/posting/fbo/list (`result` is the array itself, no
+ * `has_next`, no status-change filter: only the creation period and one status) and
+ * /v2/posting/fbo/get (one FBO posting by number; any other number is not found).
  */
 import { int, obj } from '../shared/body.js';
 import { minorToDecimal, type Catalog } from '../shared/catalog.js';
 import type { NeutralOrderStatus, OrderBook, SimOrder } from '../shared/orders.js';
 import type { SimRequest, SimResponse } from '../shared/server.js';
 import { isFboOrder, OZON_SKU_BASE, PRODUCT_ID_BASE, WAREHOUSE_IDS } from './seller.js';
-import { badRequest, limitOf } from './wire.js';
+import { badRequest, limitOf, rpc } from './wire.js';
 
 const YEAR_MS = 366 * 86_400_000;
 
@@ -147,4 +148,14 @@ export function fboPostings(request: SimRequest, orders: OrderBook, catalog: Cat
   const list = select(orders, w, true, () => true);
   const financial = obj(w.body.with).financial_data === true;
   return { status: 200, body: { result: list.slice(w.offset, w.offset + w.limit).map((order) => renderFbo(order, catalog, financial)) } };
+}
+
+/** One FBO posting by `posting_number`; an FBS or unknown number answers 404 (rpcStatus code 5). */
+export function fboPosting(request: SimRequest, orders: OrderBook, catalog: Catalog): SimResponse {
+  const body = obj(request.body);
+  if (typeof body.posting_number !== 'string' || body.posting_number === '') return badRequest('posting_number is required');
+  const match = /^(\d+)-0001-1$/.exec(body.posting_number);
+  const order = match ? orders.get(Number(match[1]) - 70_000_000) : undefined;
+  if (!order || !isFboOrder(order.id)) return rpc(404, 5, 'posting not found');
+  return { status: 200, body: { result: renderFbo(order, catalog, obj(body.with).financial_data === true) } };
 }

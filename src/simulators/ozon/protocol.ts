@@ -10,7 +10,7 @@ import type { Offer } from '../shared/catalog.js';
 import { retrySeconds } from '../shared/limits.js';
 import type { ChannelProtocol, Route, SimRequest, SimResponse } from '../shared/server.js';
 import type { SimContext } from '../shared/simulator.js';
-import { fboPostings, fbsPostings } from './postings.js';
+import { fboPosting, fboPostings, fbsPostings } from './postings.js';
 import { findOffer, importPrices, OzonPrices, refusedFirst } from './prices.js';
 import { productInfoList, renderStocksByType, stocksByWarehouse, warehouseList } from './product-info.js';
 import { PRODUCT_ID_BASE, WAREHOUSE_IDS, type MethodFamily, type OzonSeller } from './seller.js';
@@ -189,6 +189,7 @@ export function ozonProtocol(context: SimContext, seller: OzonSeller): ChannelPr
         ['/v1/warehouse/list', 'warehouses', () => warehouseList(seller)],
         ['/v3/posting/fbs/list', 'postings-fbs', (r) => fbsPostings(r, orders, catalog)],
         ['/v2/posting/fbo/list', 'postings-fbo', (r) => fboPostings(r, orders, catalog)],
+        ['/v2/posting/fbo/get', 'postings-fbo', (r) => fboPosting(r, orders, catalog)],
       ] as Array<[string, MethodFamily, Route['handle'], string[]?]>
     ).map(([path, family, handle, groups]) => ({
       method: 'POST',
