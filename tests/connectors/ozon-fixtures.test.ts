@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { toListing, toOrder } from '../../src/connectors/ozon/mapper.js';
 import {
+  fboPostingAnswer,
   fboPostingsAnswer,
   postingsAnswer,
   priceItem,
@@ -26,6 +27,7 @@ describe('Ozon spec examples', () => {
     ['product-import-prices.json', updateAnswer],
     ['posting-fbs-list.json', postingsAnswer],
     ['posting-fbo-list.json', fboPostingsAnswer],
+    ['posting-fbo-get.json', fboPostingAnswer],
     ['product-info-list.schema-shaped.json', productInfoAnswer],
     ['stocks-by-warehouse-fbs.schema-shaped.json', warehouseStocksAnswer],
     ['warehouse-list.schema-shaped.json', warehouseListAnswer],
@@ -65,5 +67,7 @@ describe('Ozon spec examples', () => {
     expect(fbs).toMatchObject({ externalId: '05708065-0029-1', status: 'PROCESSING', total: '1390.00', currency: 'RUB' });
     const fbo = toOrder(parse(fboPostingsAnswer, 'posting-fbo-list.json').result[0]!);
     expect(fbo).toMatchObject({ externalId: '16965409-0014-1', status: 'DELIVERED', total: '81.00', items: [{ sku: '978-5-906864-56-7', externalProductId: '160249683', quantity: 1 }] });
+    const one = toOrder(parse(fboPostingAnswer, 'posting-fbo-get.json').result);
+    expect(one).toMatchObject({ externalId: '50520644-0012-7', status: 'DELIVERED', total: '137.00', items: [{ sku: 'PS1033', externalProductId: '254665483', quantity: 1 }] });
   });
 });
