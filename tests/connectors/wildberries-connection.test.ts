@@ -13,7 +13,7 @@ import { QUICK_RETRIES } from '../../src/connectors/testing.js';
 import { wbHosts } from '../../src/connectors/wildberries/hosts.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { FAST_LIMITS, startFastSimulator } from '../../src/simulators/testing.js';
-import { wildberriesControls } from '../../src/simulators/wildberries/index.js';
+import { wildberriesControls, wildberriesHostUrls } from '../../src/simulators/wildberries/index.js';
 
 const fastStatistics = { limit: 50, periodMs: 1000, burst: 5 };
 
@@ -64,13 +64,33 @@ describe('Wildberries testConnection', () => {
     }
   });
 
-  it('names the category a limited token lacks', async () => {
+  it('answers /ping per host by the token category, as 01-general.yaml says', async () => {
+    const token = `${sim.credentials.token}-no-stats`;
+    wildberriesControls(sim).addToken(token, ['content', 'prices', 'marketplace']);
+    const hosts = wildberriesHostUrls(sim.url);
+    const ping = (host: string, auth: string) => fetch(`${host}/ping`, { headers: { authorization: auth } }).then((r) => r.status);
+    expect(await ping(hosts.statistics, token)).toBe(401);
+    expect(await ping(hosts.content, token)).toBe(200);
+    expect(await ping(hosts.statistics, sim.credentials.token as string)).toBe(200);
+  });
+
+  it('names the category a limited token lacks, on its host and its scope', async () => {
     const token = `${sim.credentials.token}-limited`;
     wildberriesControls(sim).addToken(token, ['content', 'marketplace', 'statistics']);
-    const account = { ...sim.account('wb-conn-limited'), credentials: { token } };
+    const account = { ...sim.account('wb-conn-limited'), credentials: { token }, options: { hosts: wildberriesHostUrls(sim.url) } };
     const result = await createConnector(account, QUICK_RETRIES).testConnection();
-    expect(result).toMatchObject({ ok: false, kind: 'AUTH', message: expect.stringMatching(/^prices scope/) });
-    expect(result.checks?.filter((c) => !c.ok).map((c) => c.name)).toEqual(['prices scope (prices and discounts)']);
+    expect(result).toMatchObject({ ok: false, kind: 'AUTH', message: expect.stringMatching(/^prices API/) });
+    expect(result.checks?.filter((c) => !c.ok).map((c) => c.name.replace(/ \(.*/, ''))).toEqual(['prices API', 'prices scope']);
+  });
+
+  it('passes a token without Statistics (optional: FBW data is skipped) and says so on that check', async () => {
+    const token = `${sim.credentials.token}-fbs-only`;
+    wildberriesControls(sim).addToken(token, ['content', 'prices', 'marketplace']);
+    const account = { ...sim.account('wb-conn-fbs-only'), credentials: { token }, options: { hosts: wildberriesHostUrls(sim.url) } };
+    const result = await createConnector(account, QUICK_RETRIES).testConnection();
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+    const failed = result.checks?.filter((c) => !c.ok) ?? [];
+    expect(failed).toEqual([{ name: expect.stringMatching(/^statistics API/), ok: false, kind: 'AUTH', message: expect.stringMatching(/FBW orders and WB-held stock will be skipped/) }]);
   });
 
   it('names the host that cannot be reached', async () => {

@@ -3,6 +3,7 @@ export { wildberriesControls, type WildberriesControls, type WbCategory } from '
 import { hexToken } from '../shared/random.js';
 import type { ChannelDefinition } from '../shared/simulator.js';
 import { CHRT_BASE, NM_BASE, WAREHOUSE_IDS, wildberriesProtocol } from './protocol.js';
+export { wildberriesHostUrls } from './protocol.js';
 
 export const wildberriesDefinition: ChannelDefinition = {
   channel: 'WILDBERRIES',

@@ -3,7 +3,8 @@
  * (goods list, upload tasks and their history), marketplace (warehouses, stocks, FBS orders) and
  * statistics (FBW orders and stock), with token buckets per API group, `X-Ratelimit-*` headers,
  * and the per-API error shapes. A 409 on stocks costs ten requests, as WB counts it. A token
- * limited to some categories (controls.addToken) gets WB's 401 from the others.
+ * limited to some categories (controls.addToken) gets WB's 401 from the others, and from their
+ * hosts' /ping when the request names its host (HOST_PREFIXES).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -12,7 +13,7 @@ import type { Offer } from '../shared/catalog.js';
 import type { NeutralOrderStatus, SimOrder } from '../shared/orders.js';
 import { intBetween } from '../shared/random.js';
 import { retrySeconds } from '../shared/limits.js';
-import type { ChannelProtocol, SimRequest, SimResponse } from '../shared/server.js';
+import type { ChannelProtocol, Route, SimRequest, SimResponse } from '../shared/server.js';
 import type { SimContext } from '../shared/simulator.js';
 import { createControls, type WbCategory } from './controls.js';
 import { priceTasks, pricesError } from './prices.js';
@@ -21,6 +22,29 @@ import { statisticsRoutes } from './statistics.js';
 export const NM_BASE = 100_000_000;
 export const CHRT_BASE = 300_000_000;
 export const WAREHOUSE_IDS = [507_001, 507_002];
+
+/**
+ * One server stands for WB's four hosts. A path prefix named after a host (`/statistics-api/…`)
+ * says which host a request was meant for, so a test can give each API its own base URL (see
+ * wildberriesHostUrls) and /ping can check the token's category as 01-general.yaml says.
+ */
+export const HOST_PREFIXES: Record<WbCategory, string> = {
+  content: 'content-api',
+  prices: 'discounts-prices-api',
+  marketplace: 'marketplace-api',
+  statistics: 'statistics-api',
+};
+
+/** Per-API base URLs of a simulator (account `options.hosts`): each host's /ping then checks the token's category. */
+export function wildberriesHostUrls(url: string): Record<WbCategory, string> {
+  const base = url.replace(/\/+$/, '');
+  return {
+    content: `${base}/${HOST_PREFIXES.content}`,
+    prices: `${base}/${HOST_PREFIXES.prices}`,
+    marketplace: `${base}/${HOST_PREFIXES.marketplace}`,
+    statistics: `${base}/${HOST_PREFIXES.statistics}`,
+  };
+}
 const MONTH_S = 30 * 86_400;
 
 /** The 401/429/5xx shape shared by every WB API. */
@@ -371,24 +395,39 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
       return handle(request);
     };
 
+  const ping = (): SimResponse => ({ status: 200, body: { TS: new Date().toISOString(), Status: 'OK' } });
+  const categoryRoutes: Array<[WbCategory, Omit<Route, 'handle'> & { handle: (request: SimRequest) => SimResponse }]> = [
+    ['content', { method: 'POST', path: '/content/v2/get/cards/list', groups: ['content'], handle: cardsList }],
+    ['content', { method: 'POST', path: '/content/v2/cards/error/list', groups: ['contentErrors'], handle: cardErrors }],
+    ['prices', { method: 'GET', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: goodsGet }],
+    ['prices', { method: 'POST', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: goodsPost }],
+    ['prices', { method: 'POST', path: '/api/v2/upload/task', groups: ['prices'], handle: prices.upload }],
+    ['prices', { method: 'GET', path: '/api/v2/history/tasks', groups: ['prices'], handle: prices.history }],
+    ['prices', { method: 'GET', path: '/api/v2/history/goods/task', groups: ['prices'], handle: prices.historyGoods }],
+    ['marketplace', { method: 'GET', path: '/api/v3/warehouses', groups: ['stocks'], handle: warehouses }],
+    ['marketplace', { method: 'POST', path: '/api/v3/stocks/:warehouseId', groups: ['stocks'], handle: stocksRead }],
+    ['marketplace', { method: 'PUT', path: '/api/v3/stocks/:warehouseId', groups: ['stocks'], handle: stocksWrite }],
+    ['marketplace', { method: 'GET', path: '/api/v3/orders/new', groups: ['orders'], handle: ordersNew }],
+    ['marketplace', { method: 'GET', path: '/api/v3/orders', groups: ['orders'], handle: ordersList }],
+    ['marketplace', { method: 'POST', path: '/api/v3/orders/status', groups: ['orders'], handle: ordersStatus }],
+    ['statistics', { method: 'GET', path: '/api/v1/supplier/orders', groups: ['statisticsOrders'], handle: statistics.orders }],
+    ['statistics', { method: 'GET', path: '/api/v1/supplier/stocks', groups: ['statisticsStocks'], handle: statistics.stocks }],
+  ];
+  const categories = Object.keys(HOST_PREFIXES) as WbCategory[];
+
   return {
     routes: [
-      { method: 'GET', path: '/ping', groups: ['ping'], handle: () => ({ status: 200, body: { TS: new Date().toISOString(), Status: 'OK' } }) },
-      { method: 'POST', path: '/content/v2/get/cards/list', groups: ['content'], handle: scoped('content', cardsList) },
-      { method: 'POST', path: '/content/v2/cards/error/list', groups: ['contentErrors'], handle: scoped('content', cardErrors) },
-      { method: 'GET', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: scoped('prices', goodsGet) },
-      { method: 'POST', path: '/api/v2/list/goods/filter', groups: ['prices'], handle: scoped('prices', goodsPost) },
-      { method: 'POST', path: '/api/v2/upload/task', groups: ['prices'], handle: scoped('prices', prices.upload) },
-      { method: 'GET', path: '/api/v2/history/tasks', groups: ['prices'], handle: scoped('prices', prices.history) },
-      { method: 'GET', path: '/api/v2/history/goods/task', groups: ['prices'], handle: scoped('prices', prices.historyGoods) },
-      { method: 'GET', path: '/api/v3/warehouses', groups: ['stocks'], handle: scoped('marketplace', warehouses) },
-      { method: 'POST', path: '/api/v3/stocks/:warehouseId', groups: ['stocks'], handle: scoped('marketplace', stocksRead) },
-      { method: 'PUT', path: '/api/v3/stocks/:warehouseId', groups: ['stocks'], handle: scoped('marketplace', stocksWrite) },
-      { method: 'GET', path: '/api/v3/orders/new', groups: ['orders'], handle: scoped('marketplace', ordersNew) },
-      { method: 'GET', path: '/api/v3/orders', groups: ['orders'], handle: scoped('marketplace', ordersList) },
-      { method: 'POST', path: '/api/v3/orders/status', groups: ['orders'], handle: scoped('marketplace', ordersStatus) },
-      { method: 'GET', path: '/api/v1/supplier/orders', groups: ['statisticsOrders'], handle: scoped('statistics', statistics.orders) },
-      { method: 'GET', path: '/api/v1/supplier/stocks', groups: ['statisticsStocks'], handle: scoped('statistics', statistics.stocks) },
+      // The bare server stands for every host at once, so its /ping cannot tell which category
+      // was meant: it checks the token only. Under a host's prefix it checks the category too.
+      { method: 'GET', path: '/ping', groups: ['ping'], handle: ping },
+      ...categories.map((category): Route => ({ method: 'GET', path: `/${HOST_PREFIXES[category]}/ping`, groups: ['ping'], handle: scoped(category, ping) })),
+      ...categoryRoutes.flatMap(([category, route]) => {
+        const handle = scoped(category, route.handle);
+        return [
+          { ...route, handle },
+          { ...route, path: `/${HOST_PREFIXES[category]}${route.path}`, handle },
+        ];
+      }),
     ],
     accountOf: (request) => tokenOf(request),
     authenticate: (request) => {
