@@ -3,6 +3,8 @@
  * and /api/v2/history/*): unchanged prices are a 400 no-op, a pending identical upload is a 208,
  * and a 200 only accepts a task whose per-item outcome (quarantine included) comes later.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/connectors/index.js';
 import { QUICK_RETRIES } from '../../src/connectors/testing.js';
@@ -72,5 +74,30 @@ describe('Wildberries price push', () => {
     expect(results[1]).toEqual({ ok: true });
     expect(sim.offer('STK-0000023')?.price).toBe(cut.price);
     expect(sim.offer('STK-0000024')?.price).toBe(`${fineTo}.00`);
+  });
+});
+
+describe('Wildberries price confirmation on statuses the spec does not list', () => {
+  // TaskStatus (02-products.yaml) lists only 3, 4, 5, 6 for a processed upload; the buffer's "1 —
+  // in processing" shows others exist. A stub prices host answers 1 twice, then 6 (all failed).
+  let reads = 0;
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (url.pathname === '/api/v2/upload/task') res.end(JSON.stringify({ data: { id: 77, alreadyExists: false }, error: false, errorText: '' }));
+    else if (url.pathname === '/api/v2/history/tasks') {
+      reads += 1;
+      res.end(JSON.stringify({ data: { uploadID: 77, status: reads <= 2 ? 1 : 6, overAllGoodsNumber: 1, successGoodsNumber: 0 }, error: false, errorText: '' }));
+    } else res.end(JSON.stringify({ data: { uploadID: 77, historyGoods: [] }, error: false, errorText: '' }));
+  });
+  beforeAll(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('keeps polling until the task is processed (3–6), and does not report an unconfirmed price as applied', async () => {
+    const { port } = server.address() as AddressInfo;
+    const account = { id: 'wb-price-stub', channel: 'WILDBERRIES' as const, baseUrl: `http://127.0.0.1:${port}`, credentials: { token: 't' } };
+    const [result] = await createConnector(account, QUICK_RETRIES).pushPrice([{ sku: 'A', externalId: '100:300', price: '900' }]);
+    expect(result).toMatchObject({ ok: false });
+    expect(reads).toBe(3);
   });
 });

@@ -97,6 +97,9 @@ async function confirmTask(client: WbClient, id: number, batch: Batch, signal?: 
     if (!task.data) continue;
     if (task.data.status === 3) return all(ok());
     if (task.data.status === 4) return all(failed(`price upload ${id} was cancelled by Wildberries`, 'REMOTE'));
+    // TaskStatus lists only 3–6 for a processed upload; any other (e.g. the buffer's 1, "in
+    // processing") is read as not processed yet: its item detail would not say what was applied.
+    if (task.data.status !== 5 && task.data.status !== 6) continue;
     return itemOutcomes(client, id, batch, task.data.status, signal);
   }
   // Still unprocessed: a retry gets 208 for this task and confirms it then.
