@@ -32,4 +32,13 @@ describe('Wildberries listing content', () => {
       barcodes: [expect.stringMatching(/^20\d{11}$/)],
     });
   });
+
+  it('keeps the newest failed edits of a seller with more than the batches it reads (1000)', async () => {
+    const controls = wildberriesControls(sim);
+    // 1005 older failed batches of other cards, then the newest: a failed edit of STK-0000009.
+    for (let n = 0; n < 1005; n += 1) controls.cardErrors(`OLD-${n}`, ['старая ошибка']);
+    controls.cardErrors('STK-0000009', ['Поле Наименование не должно содержать запрещенные символы']);
+    const { items } = await collectPages(createConnector(sim.account('wb-content-many-errors'), QUICK_RETRIES).listProducts({ mode: 'FULL' }));
+    expect(items.find((l) => l.sku === 'STK-0000009')?.rejectionReasons).toEqual(['Поле Наименование не должно содержать запрещенные символы']);
+  });
 });

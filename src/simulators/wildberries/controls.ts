@@ -21,7 +21,7 @@ export interface WildberriesControls {
   fbwEvery: number;
   /** A further accepted token, limited to these categories (401 elsewhere, as WB answers). */
   addToken(token: string, categories: WbCategory[]): void;
-  /** The last create/edit of this vendor code's card failed with these errors (cards error list). */
+  /** The last create/edit of this vendor code's card failed with these errors: a new batch, newer than every earlier one (cards error list). */
   cardErrors(vendorCode: string, errors: string[]): void;
 }
 
@@ -29,7 +29,8 @@ export interface ControlState extends WildberriesControls {
   processing: Map<number, number>;
   restricted: Map<number, { code: string; message: string }>;
   tokens: Map<string, Set<WbCategory>>;
-  errors: Map<string, string[]>;
+  /** Failed batches, oldest first. */
+  errors: Array<{ vendorCode: string; errors: string[] }>;
 }
 
 const byCatalog = new WeakMap<Catalog, ControlState>();
@@ -39,7 +40,7 @@ export function createControls(catalog: Catalog): ControlState {
     processing: new Map(),
     restricted: new Map(),
     tokens: new Map(),
-    errors: new Map(),
+    errors: [],
     priceTaskDelayMs: 0,
     fbwEvery: 0,
     storeProcessing(warehouseId, times) {
@@ -52,7 +53,7 @@ export function createControls(catalog: Catalog): ControlState {
       state.tokens.set(token, new Set(categories));
     },
     cardErrors(vendorCode, errors) {
-      state.errors.set(vendorCode, errors);
+      state.errors.push({ vendorCode, errors });
     },
   };
   byCatalog.set(catalog, state);

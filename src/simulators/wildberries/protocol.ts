@@ -159,25 +159,44 @@ export function wildberriesProtocol(context: SimContext): ChannelProtocol {
     };
   };
 
-  /** Failed card creations/edits, one batch per vendor code (one page: few sellers have more). */
-  const cardErrors = (): SimResponse => ({
-    status: 200,
-    body: {
-      data: {
-        items: [...controls.errors].map(([vendorCode, errors], n) => ({
-          batchUUID: `0190aaaa-0000-7000-8000-${String(n).padStart(12, '0')}`,
-          subjects: { [vendorCode]: { id: 100, name: 'Товары для дома' } },
-          brands: {},
-          vendorCodes: [vendorCode],
-          errors: { [vendorCode]: errors },
-        })),
-        cursor: { next: false, updatedAt: new Date(catalog.baseTime).toISOString(), batchUUID: '' },
+  /**
+   * Failed card creations/edits, one batch per control call, paged as the spec says: `limit` ≤ 100
+   * batches, `order.ascending` (default true), the cursor names the last batch of the previous page.
+   */
+  const cardErrors = (request: SimRequest): SimResponse => {
+    const body = obj(request.body);
+    const cursor = obj(body.cursor);
+    const limit = cursor.limit === undefined ? 100 : int(cursor.limit);
+    if (limit === undefined || limit < 1 || limit > 100) return contentError(400, 'cursor.limit must be between 1 and 100');
+    const ascending = obj(body.order).ascending !== false;
+    const batches = controls.errors.map((batch, n) => ({
+      ...batch,
+      batchUUID: `0190aaaa-0000-7000-8000-${String(n).padStart(12, '0')}`,
+      updatedAt: new Date(catalog.baseTime + n * 1000).toISOString(),
+    }));
+    if (!ascending) batches.reverse();
+    const after = typeof cursor.batchUUID === 'string' ? batches.findIndex((b) => b.batchUUID === cursor.batchUUID) + 1 : 0;
+    const page = batches.slice(after, after + limit);
+    const last = page.at(-1);
+    return {
+      status: 200,
+      body: {
+        data: {
+          items: page.map(({ vendorCode, errors, batchUUID }) => ({
+            batchUUID,
+            subjects: { [vendorCode]: { id: 100, name: 'Товары для дома' } },
+            brands: {},
+            vendorCodes: [vendorCode],
+            errors: { [vendorCode]: errors },
+          })),
+          cursor: { next: after + limit < batches.length, updatedAt: last?.updatedAt ?? '', batchUUID: last?.batchUUID ?? '' },
+        },
+        error: false,
+        errorText: '',
+        additionalErrors: null,
       },
-      error: false,
-      errorText: '',
-      additionalErrors: null,
-    },
-  });
+    };
+  };
 
   const renderGoods = (offer: Offer) => {
     const price = offer.priceMinor / 100; // whole roubles in this catalog
