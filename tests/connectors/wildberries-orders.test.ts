@@ -64,6 +64,22 @@ describe('Wildberries orders and WB-held stock', () => {
     }
   });
 
+  it('names an FBW line by its listing id even when no listing was read in this run (orders only)', async () => {
+    wildberriesControls(sim).fbwEvery = 50;
+    try {
+      // A fresh connector knows no barcode: the line's size is found by a content search.
+      const { items } = await collectPages(connector().listOrders());
+      const fbw = items.filter((o) => o.externalId.startsWith('fbw:'));
+      expect(fbw.length).toBe(6);
+      for (const order of fbw) {
+        const offer = sim.offer(order.items[0]!.sku)!;
+        expect(order.items[0]!.externalProductId).toBe(offer.externalId);
+      }
+    } finally {
+      wildberriesControls(sim).fbwEvery = 0;
+    }
+  });
+
   it('keeps WB-held stock under fbw: keys, out of the pushable stock, and refuses to push it', async () => {
     wildberriesControls(sim).fbwEvery = 50;
     try {

@@ -27,7 +27,7 @@ import { emptyPages, pageSizeFor, paginate } from '../shared/paging.js';
 import { readCardErrors } from './card-errors.js';
 import { WbClient } from './client.js';
 import { checkWbConnection } from './connection.js';
-import { FBW_PREFIX, parseWbExternalId, toListings } from './mapper.js';
+import { FBW_PREFIX, parseWbExternalId, toListings, wbSizeRef, type WbSizeRef } from './mapper.js';
 import { listWbOrders } from './orders.js';
 import { TtlMemo } from './memo.js';
 import { pushWbPrices } from './prices.js';
@@ -56,8 +56,8 @@ export class WildberriesConnector implements Connector {
   private readonly pageSize: number;
   private readonly defaultWarehouse: string | undefined;
   private warehouses: { ids: number[]; at: number } | undefined;
-  /** Barcode → size (chrtID) of the cards this connector has read; 409s name sizes by barcode. */
-  private readonly barcodes = new Map<string, number>();
+  /** Barcode → size of the cards this connector has read; 409s and FBW orders name sizes by barcode. */
+  private readonly barcodes = new Map<string, WbSizeRef>();
   private readonly fbwStock = new TtlMemo<FbwStock>(STATISTICS_TTL_MS);
   private readonly cardErrors = new TtlMemo<Map<string, string[]>>(CARD_ERRORS_TTL_MS);
 
@@ -189,7 +189,7 @@ export class WildberriesConnector implements Connector {
   }
 
   listOrders(query: ListOrdersQuery = {}): AsyncIterable<Page<RemoteOrder>> {
-    return listWbOrders(this.client, query, (barcode) => this.barcodes.get(barcode));
+    return listWbOrders(this.client, query, (barcodes, signal) => this.sizesOfBarcodes(barcodes, signal));
   }
 
   async pushStock(updates: StockUpdate[], options: PushOptions = {}): Promise<PushResult[]> {
@@ -220,30 +220,39 @@ export class WildberriesConnector implements Connector {
     });
     for (const [warehouse, entries] of byWarehouse) {
       for (const batch of chunk(entries, WRITE_BATCH)) {
-        await putWarehouseStocks(this.client, warehouse, batch, results, (barcodes, signal) => this.sizesOfBarcodes(barcodes, signal), options.signal);
+        await putWarehouseStocks(this.client, warehouse, batch, results, (barcodes, signal) => this.chrtIdsOfBarcodes(barcodes, signal), options.signal);
       }
     }
     return results;
   }
 
-  /** Sizes (chrtID) of barcodes: from cards listed earlier, else one content search per barcode (at most 20). */
-  private async sizesOfBarcodes(barcodes: string[], signal?: AbortSignal): Promise<Map<string, number>> {
-    const found = new Map<string, number>();
+  /** Sizes of barcodes: from cards listed earlier, else one content search per barcode (at most 20 a call). */
+  private async sizesOfBarcodes(barcodes: string[], signal?: AbortSignal): Promise<Map<string, WbSizeRef>> {
+    const found = new Map<string, WbSizeRef>();
     for (const barcode of barcodes) {
       const known = this.barcodes.get(barcode);
       if (known !== undefined) found.set(barcode, known);
     }
     for (const barcode of barcodes.filter((b) => !found.has(b)).slice(0, MAX_BARCODE_LOOKUPS)) {
-      const answer = await this.cardsPage({ textSearch: barcode }, {}, signal ?? new AbortController().signal, 1);
-      this.rememberBarcodes(answer.cards);
-      const chrtId = this.barcodes.get(barcode);
-      if (chrtId !== undefined) found.set(barcode, chrtId);
+      // A card found earlier in this loop may hold this barcode too.
+      const known = this.barcodes.get(barcode);
+      if (known === undefined) {
+        const answer = await this.cardsPage({ textSearch: barcode }, {}, signal ?? new AbortController().signal, 1);
+        this.rememberBarcodes(answer.cards);
+      }
+      const size = this.barcodes.get(barcode);
+      if (size !== undefined) found.set(barcode, size);
     }
     return found;
   }
 
+  private async chrtIdsOfBarcodes(barcodes: string[], signal?: AbortSignal): Promise<Map<string, number>> {
+    const sizes = await this.sizesOfBarcodes(barcodes, signal);
+    return new Map([...sizes].map(([barcode, size]) => [barcode, size.chrtID]));
+  }
+
   private rememberBarcodes(cards: WbCard[]): void {
-    for (const card of cards) for (const size of card.sizes) for (const sku of size.skus ?? []) this.barcodes.set(sku, size.chrtID);
+    for (const card of cards) for (const size of card.sizes) for (const sku of size.skus ?? []) this.barcodes.set(sku, wbSizeRef(card, size));
   }
 
   pushPrice(updates: PriceUpdate[], options: PushOptions = {}): Promise<PushResult[]> {

@@ -20,6 +20,23 @@ export function parseWbExternalId(externalId: string | undefined): { nmID: numbe
   return match ? { nmID: Number(match[1]), chrtID: Number(match[2]) } : undefined;
 }
 
+/** A listing's SKU: single-size cards (the usual case) keep the seller's vendor code. */
+function listingSku(vendorCode: string, techSize: string | null | undefined, chrtID: number | string, multiSize: boolean): string {
+  return multiSize ? `${vendorCode}-${techSize ?? chrtID}` : vendorCode;
+}
+
+type WbSize = WbCard['sizes'][number];
+
+/** What an order line needs of a listing: the size's id and the listing's SKU. */
+export interface WbSizeRef {
+  chrtID: number;
+  sku: string;
+}
+
+export function wbSizeRef(card: WbCard, size: WbSize): WbSizeRef {
+  return { chrtID: size.chrtID, sku: listingSku(card.vendorCode, size.techSize, size.chrtID, card.sizes.length > 1) };
+}
+
 /** What the card shows: text, brand, category (subject), photos, and this size's barcodes. */
 function contentOf(card: WbCard, barcodes: string[]): ListingContent {
   const images = (card.photos ?? []).flatMap((photo) => (photo.big ? [photo.big] : []));
@@ -54,8 +71,7 @@ export function toListings(
     const byWarehouse = { ...own, ...held };
     return {
       externalId: wbExternalId(card.nmID, size.chrtID),
-      // Single-size cards (the usual case) keep the seller's vendor code as SKU.
-      sku: multiSize ? `${card.vendorCode}-${size.techSize ?? size.chrtID}` : card.vendorCode,
+      sku: listingSku(card.vendorCode, size.techSize, size.chrtID, multiSize),
       name: card.title ?? card.vendorCode,
       price: price ? toDecimal(price.price, 2) : '0.00',
       currency: goods?.currencyIsoCode4217 ?? 'RUB',
@@ -133,11 +149,12 @@ export function toOrder(order: WbOrder, status: WbOrderStatus | undefined): Remo
 /**
  * An FBW order from the statistics report: WB holds and ships it, so the seller only watches it.
  * Prices there are roubles; `finishedPrice` is what the customer paid. The report names the size
- * by barcode, so the line's product id is the listing's when its barcode is known.
+ * by barcode: `size` is that barcode's listing when its card was found. Otherwise the SKU is built
+ * as a listing's from the report's size ("0" is WB's "no size"), and the product id is the card's.
  */
-export function toFbwOrder(row: WbStatisticsOrder, sizeOfBarcode: (barcode: string) => number | undefined): RemoteOrder {
+export function toFbwOrder(row: WbStatisticsOrder, size: WbSizeRef | undefined): RemoteOrder {
   const paid = toDecimal(row.finishedPrice ?? row.priceWithDisc ?? row.totalPrice ?? 0, 2);
-  const chrtId = row.barcode ? sizeOfBarcode(row.barcode) : undefined;
+  const sized = !!row.techSize && row.techSize !== '0';
   return {
     externalId: `${FBW_PREFIX}${row.srid}`,
     status: row.isCancel ? 'CANCELLED' : 'PROCESSING',
@@ -145,8 +162,8 @@ export function toFbwOrder(row: WbStatisticsOrder, sizeOfBarcode: (barcode: stri
     customer: { name: null, email: null, phone: null },
     items: [
       {
-        sku: row.supplierArticle,
-        externalProductId: chrtId === undefined ? String(row.nmId) : wbExternalId(row.nmId, chrtId),
+        sku: size?.sku ?? listingSku(row.supplierArticle, row.techSize, row.nmId, sized),
+        externalProductId: size ? wbExternalId(row.nmId, size.chrtID) : String(row.nmId),
         quantity: 1,
         price: paid,
       },

@@ -7,14 +7,15 @@
  *    (`openOrderIds`); an incremental listing without it yields only what the window holds.
  * 3. Open orders the app holds from before the window (`openOrderIds`): their current statuses;
  *    /api/v3/orders is scanned back window by window (at most OPEN_LOOKBACK_WINDOWS) to find them.
- * 4. FBW orders (held and shipped by WB) changed since `since`, from the statistics report.
+ * 4. FBW orders (held and shipped by WB) changed since `since`, from the statistics report; their
+ *    lines' listings are found by barcode (a bounded content search for barcodes not yet known).
  */
 import type { ListOrdersQuery, Page, RemoteOrder } from '../connector.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { ConnectorError } from '../shared/errors.js';
 import { paginate } from '../shared/paging.js';
 import type { WbClient } from './client.js';
-import { toFbwOrder, toOrder } from './mapper.js';
+import { toFbwOrder, toOrder, type WbSizeRef } from './mapper.js';
 import { orderStatusAnswer, ordersAnswer, type WbOrder } from './schemas.js';
 import { isWbWarehouse, ORDER_ROWS, statisticsOrdersPage, toMoscowTime } from './statistics.js';
 
@@ -31,7 +32,10 @@ type Position =
 
 const isPosition = (p: unknown): p is Position => typeof p === 'object' && p !== null && typeof (p as { k?: unknown }).k === 'string';
 
-export function listWbOrders(client: WbClient, query: ListOrdersQuery, sizeOfBarcode: (barcode: string) => number | undefined): AsyncIterable<Page<RemoteOrder>> {
+/** Listings of barcodes: those known, then a bounded content search for the rest. */
+export type SizesOfBarcodes = (barcodes: string[], signal: AbortSignal) => Promise<Map<string, WbSizeRef>>;
+
+export function listWbOrders(client: WbClient, query: ListOrdersQuery, sizesOfBarcodes: SizesOfBarcodes): AsyncIterable<Page<RemoteOrder>> {
   const now = Math.floor(Date.now() / 1000);
   const since = query.since ? Math.floor(query.since.getTime() / 1000) : null;
   // Without `since`, /api/v3/orders covers its default: the last 30 days.
@@ -111,7 +115,15 @@ export function listWbOrders(client: WbClient, query: ListOrdersQuery, sizeOfBar
       const last = rows.at(-1);
       const next: Position | null = rows.length >= ORDER_ROWS && last && last.lastChangeDate !== position.dateFrom ? { k: 'fbw', dateFrom: last.lastChangeDate } : null;
       // FBS orders appear in this report too; phase 1 lists them with their real statuses.
-      return { next, complete: async () => rows.filter(isWbWarehouse).map((row) => toFbwOrder(row, sizeOfBarcode)) };
+      const fbw = rows.filter(isWbWarehouse);
+      return {
+        next,
+        complete: async () => {
+          // A run that read no cards (orders only, or resumed here) still names the lines' listings.
+          const sizes = await sizesOfBarcodes([...new Set(fbw.flatMap((row) => (row.barcode ? [row.barcode] : [])))], signal);
+          return fbw.map((row) => toFbwOrder(row, row.barcode ? sizes.get(row.barcode) : undefined));
+        },
+      };
     },
   });
 }
