@@ -20,6 +20,9 @@ export type Scalars = {
   File: { Input: File; Output: never };
 };
 
+/** Page sizes of every connection (a field may lower or raise the limit; its description then says so). */
+const PAGE_SIZE = { default: 20, max: 100 };
+
 /** The schema builder. It defines no types: each module adds its own (see src/graphql/schema.ts). */
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -52,8 +55,8 @@ export const builder = new SchemaBuilder<{
     client: (ctx) => ctx.prisma,
     dmmf: getDatamodel(),
     filterConnectionTotalCount: true,
-    maxConnectionSize: 100,
-    defaultConnectionSize: 20,
+    maxConnectionSize: PAGE_SIZE.max,
+    defaultConnectionSize: PAGE_SIZE.default,
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
   },
   relay: {
@@ -61,6 +64,24 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: false,
     nodesQueryOptions: false,
+    // The connection types, their fields and arguments are described once, here.
+    defaultConnectionTypeOptions: { description: 'One page of a list: its items with their cursors (edges), and where the page stands in the list (pageInfo).' },
+    defaultEdgeTypeOptions: { description: 'One item of a page, with the cursor that points at it.' },
+    pageInfoTypeOptions: { description: 'Where a page stands in its list: the cursors to continue from, and whether more items lie before or after.' },
+    edgesFieldOptions: { description: 'The items of this page, in the list\'s order.' },
+    nodeFieldOptions: { description: 'The item.' },
+    cursorFieldOptions: { description: 'Opaque position of this item: pass it as `after` (or `before`) to continue from here.' },
+    pageInfoFieldOptions: { description: 'Cursors and whether more pages follow.' },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page (always true when paging back with `before`).' },
+    hasPreviousPageFieldOptions: { description: 'Whether items precede this page (always true when paging on with `after`).' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of this page; null when the page is empty.' },
+    endCursorFieldOptions: { description: 'Cursor of the last item of this page: pass it as `after` for the next page; null when the page is empty.' },
+    firstArgOptions: {
+      description: `How many items to return from the start, or after \`after\`: default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.max} unless the field says otherwise (a larger number is cut down to it); 0 or more. Counts toward the query's complexity limit.`,
+    },
+    lastArgOptions: { description: `How many items to return from the end, or before \`before\`; same limits as \`first\`. Not with \`after\`.` },
+    afterArgOptions: { description: "Return the items after this cursor (an edge's cursor or pageInfo.endCursor). Not with `before` or `last`." },
+    beforeArgOptions: { description: "Return the items before this cursor (an edge's cursor or pageInfo.startCursor). Not with `after` or `first`." },
   },
   complexity: {
     // A connection costs its page size; its edges list is already counted by that multiplier.

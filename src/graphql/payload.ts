@@ -3,16 +3,24 @@ import { toUserErrors, type UserErrorShape } from '../core/domain-error.js';
 
 /**
  * Defines the error type and error-code enum of one domain. Every mutation payload of the domain
- * carries `errors: [<Domain>Error!]!`, empty on success.
+ * carries `errors: [<Domain>Error!]!`, empty on success. `codes` maps each code to when it is
+ * returned (a bare list is accepted until every domain describes its codes).
  */
-export function defineErrorType(name: string, codes: readonly string[], description: string) {
-  const codeEnum = builder.enumType(`${name}Code`, { values: codes });
+export function defineErrorType(name: string, codes: Readonly<Record<string, string>> | readonly string[], description: string) {
+  const meanings: [string, string | undefined][] = Array.isArray(codes) ? codes.map((code) => [code, undefined]) : Object.entries(codes);
+  const codeEnum = builder.enumType(`${name}Code`, {
+    description: `Why a ${name.replace(/Error$/, '').replace(/\B([A-Z])/g, ' $1').toLowerCase()} call was refused; stable, clients switch on it.`,
+    values: Object.fromEntries(meanings.map(([code, meaning]) => [code, { description: meaning }])),
+  });
   return builder.objectRef<UserErrorShape>(name).implement({
     description,
     fields: (t) => ({
-      code: t.field({ type: codeEnum, resolve: (e) => e.code as never }),
-      message: t.exposeString('message'),
-      field: t.exposeStringList('field', { nullable: true, description: 'Path of the offending input field, if any.' }),
+      code: t.field({ type: codeEnum, description: 'What went wrong, as a stable code to switch on.', resolve: (e) => e.code as never }),
+      message: t.exposeString('message', { description: 'What went wrong, in English, for a person; may change between versions.' }),
+      field: t.exposeStringList('field', {
+        nullable: true,
+        description: 'Path of the offending input field from the mutation\'s arguments (e.g. ["input", "shiftEnd"]); null when no single field is at fault.',
+      }),
     }),
   });
 }

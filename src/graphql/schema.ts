@@ -1,5 +1,6 @@
 // The schema index: it only imports the modules, each of which adds its own types and fields.
 import { builder } from './builder.js';
+import { addDerivedDescriptions } from './derived-descriptions.js';
 import './scalars.js';
 import './common.schema.js';
 import '../modules/access/token.schema.js';
@@ -34,4 +35,4 @@ builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = addDerivedDescriptions(builder.toSchema({ sortSchema: true }));
