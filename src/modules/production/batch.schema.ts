@@ -27,26 +27,27 @@ const aggregatedUnitCounts = (ctx: Context) =>
 export const Batch = builder.prismaObject('Batch', {
   description: 'A production batch (shift task): what was made, where, by whom, and its serialized units.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    taskDescription: t.exposeString('taskDescription'),
-    shift: t.exposeString('shift'),
-    team: t.exposeString('team'),
-    batchNumber: t.exposeInt('batchNumber'),
-    batchDate: t.expose('batchDate', { type: 'Date' }),
-    nomenclature: t.exposeString('nomenclature'),
-    eknCode: t.exposeString('eknCode'),
-    shiftStart: t.expose('shiftStart', { type: 'DateTime' }),
-    shiftEnd: t.expose('shiftEnd', { type: 'DateTime' }),
-    closed: t.exposeBoolean('closed'),
-    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    workCenter: t.relation('workCenter'),
-    aggregatedUnitCount: t.int({ resolve: (batch, _args, ctx) => aggregatedUnitCounts(ctx).load(batch.id) }),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    taskDescription: t.exposeString('taskDescription', { description: 'The shift task as written for the floor; up to 2000 characters.' }),
+    shift: t.exposeString('shift', { description: 'Name of the shift that made it (free text, up to 100 characters).' }),
+    team: t.exposeString('team', { description: 'The team that made it (free text, up to 200 characters).' }),
+    batchNumber: t.exposeInt('batchNumber', { description: 'Batch number, positive; unique together with batchDate.' }),
+    batchDate: t.expose('batchDate', { type: 'Date', description: 'Production date of the batch (a calendar date, no time zone); unique together with batchNumber.' }),
+    nomenclature: t.exposeString('nomenclature', { description: 'What is produced: the product name as in the nomenclature (up to 500 characters).' }),
+    eknCode: t.exposeString('eknCode', { description: 'The EKN code of the product (its classification code), as given when the batch was created; up to 100 characters.' }),
+    shiftStart: t.expose('shiftStart', { type: 'DateTime', description: 'When the shift started (an instant, UTC in answers).' }),
+    shiftEnd: t.expose('shiftEnd', { type: 'DateTime', description: 'When the shift ended; always after shiftStart.' }),
+    closed: t.exposeBoolean('closed', { description: 'Whether the batch is closed: no units can be added or removed; only a closed batch can be deleted.' }),
+    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When it was closed; null while open.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the batch was created in Stockline.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When any of its fields last changed.' }),
+    workCenter: t.relation('workCenter', { description: 'Where it was produced.' }),
+    aggregatedUnitCount: t.int({ description: 'How many of its units are aggregated.', resolve: (batch, _args, ctx) => aggregatedUnitCounts(ctx).load(batch.id) }),
     units: t.relatedConnection('units', {
       cursor: 'id',
       totalCount: true,
-      args: { aggregated: t.arg.boolean({ required: false }) },
+      description: 'Its units, oldest first (by when they were added).',
+      args: { aggregated: t.arg.boolean({ required: false, description: 'Only aggregated units (true) or only the others (false); default all.' }) },
       query: (args) => ({
         where: args.aggregated == null ? {} : { aggregated: args.aggregated },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -56,25 +57,44 @@ export const Batch = builder.prismaObject('Batch', {
 });
 
 export const BatchFilter = builder.inputType('BatchFilter', {
+  description: 'Which batches: every given condition must hold; fields left out do not filter.',
   fields: (t) => ({
-    closed: t.boolean({ required: false }),
-    batchNumber: t.int({ required: false }),
-    batchDate: t.field({ type: 'Date', required: false }),
-    batchDateFrom: t.field({ type: 'Date', required: false, description: 'Inclusive.' }),
-    batchDateTo: t.field({ type: 'Date', required: false, description: 'Inclusive.' }),
-    workCenterId: t.id({ required: false }),
-    workCenterIdentifier: t.string({ required: false }),
-    shift: t.string({ required: false }),
-    team: t.string({ required: false }),
+    closed: t.boolean({ required: false, description: 'Only closed (true) or only open (false) batches.' }),
+    batchNumber: t.int({ required: false, description: 'Exact batch number.' }),
+    batchDate: t.field({ type: 'Date', required: false, description: 'Exact batch date; when given, batchDateFrom and batchDateTo are ignored.' }),
+    batchDateFrom: t.field({ type: 'Date', required: false, description: 'Batch date on or after this day (inclusive).' }),
+    batchDateTo: t.field({ type: 'Date', required: false, description: 'Batch date on or before this day (inclusive).' }),
+    workCenterId: t.id({ required: false, description: 'Made at the work center with this id.' }),
+    workCenterIdentifier: t.string({ required: false, description: 'Made at the work center with this exact identifier.' }),
+    shift: t.string({ required: false, description: 'Exact shift name.' }),
+    team: t.string({ required: false, description: 'Exact team name.' }),
     nomenclature: t.string({ required: false, description: 'Part of the nomenclature, any case.' }),
   }),
 });
 
-const BatchSortField = builder.enumType('BatchSortField', { values: Object.keys(batchSortFields) as BatchSortField[] });
+const BatchSortField = builder.enumType('BatchSortField', {
+  description: 'A batch column to sort by; ties are broken by id in the same direction, so pages never overlap.',
+  values: {
+    BATCH_NUMBER: { description: 'Batch number.' },
+    BATCH_DATE: { description: 'Batch date.' },
+    TASK_DESCRIPTION: { description: 'Task description, alphabetically.' },
+    SHIFT: { description: 'Shift name, alphabetically.' },
+    TEAM: { description: 'Team name, alphabetically.' },
+    NOMENCLATURE: { description: 'Nomenclature, alphabetically.' },
+    EKN_CODE: { description: 'EKN code, alphabetically.' },
+    SHIFT_START: { description: 'Shift start.' },
+    SHIFT_END: { description: 'Shift end.' },
+    CLOSED: { description: 'Open before closed when ascending.' },
+    CLOSED_AT: { description: 'When closed; open batches (no closedAt) come last in both directions.' },
+    CREATED_AT: { description: 'When created in Stockline (the default).' },
+    UPDATED_AT: { description: 'When last changed.' },
+  } satisfies Record<BatchSortField, { description: string }>,
+});
 export const BatchOrder = builder.inputType('BatchOrder', {
+  description: 'How to sort batches.',
   fields: (t) => ({
-    field: t.field({ type: BatchSortField }),
-    direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC' }),
+    field: t.field({ type: BatchSortField, description: 'The column to sort by.' }),
+    direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC', description: 'Default ASC.' }),
   }),
 });
 
@@ -83,10 +103,10 @@ builder.queryFields((t) => ({
     type: 'Batch',
     cursor: 'id',
     authScopes: { viewer: true },
-    description: 'Batches, newest first unless `orderBy` says otherwise; at most 100 per page.',
+    description: 'Batches, in creation order (oldest first) unless `orderBy` says otherwise; at most 100 per page.',
     args: {
-      filter: t.arg({ type: BatchFilter, required: false }),
-      orderBy: t.arg({ type: BatchOrder, required: false }),
+      filter: t.arg({ type: BatchFilter, required: false, description: 'Default: every batch.' }),
+      orderBy: t.arg({ type: BatchOrder, required: false, description: 'Default: by creation, oldest first.' }),
     },
     totalCount: (_c, args, ctx) => ctx.prisma.batch.count({ where: whereOf(args.filter) }),
     resolve: (query, _root, args, ctx) =>
@@ -100,7 +120,8 @@ builder.queryFields((t) => ({
     type: 'Batch',
     nullable: true,
     authScopes: { viewer: true },
-    args: { id: t.arg.id() },
+    description: 'One batch by id; null when there is none.',
+    args: { id: t.arg.id({ description: 'The batch id.' }) },
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.batch.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
 }));
@@ -110,17 +131,18 @@ function whereOf(filter: (Omit<NonNullable<Parameters<typeof batchWhere>[0]>, 'w
 }
 
 const CreateBatchInput = builder.inputType('CreateBatchInput', {
+  description: 'A new batch. Texts are trimmed and must not be empty.',
   fields: (t) => ({
-    taskDescription: t.string(),
-    shift: t.string(),
-    team: t.string(),
-    batchNumber: t.int(),
-    batchDate: t.field({ type: 'Date' }),
-    nomenclature: t.string(),
-    eknCode: t.string(),
-    shiftStart: t.field({ type: 'DateTime' }),
-    shiftEnd: t.field({ type: 'DateTime', description: 'Must be after shiftStart.' }),
-    workCenterId: t.id(),
+    taskDescription: t.string({ description: 'The shift task; at most 2000 characters.' }),
+    shift: t.string({ description: 'Shift name; at most 100 characters.' }),
+    team: t.string({ description: 'Team name; at most 200 characters.' }),
+    batchNumber: t.int({ description: 'Positive; no other batch may have this number on the same batchDate (DUPLICATE_BATCH).' }),
+    batchDate: t.field({ type: 'Date', description: 'Production date, YYYY-MM-DD.' }),
+    nomenclature: t.string({ description: 'Product name as in the nomenclature; at most 500 characters.' }),
+    eknCode: t.string({ description: 'The product\'s EKN code; at most 100 characters.' }),
+    shiftStart: t.field({ type: 'DateTime', description: 'When the shift started, with a time zone offset (e.g. 2026-01-05T08:00:00+03:00).' }),
+    shiftEnd: t.field({ type: 'DateTime', description: 'When the shift ended; must be after shiftStart.' }),
+    workCenterId: t.id({ description: 'Id of an existing work center (WORK_CENTER_NOT_FOUND otherwise).' }),
     closed: t.boolean({ required: false, description: 'Create the batch already closed; default false.' }),
   }),
 });
@@ -128,40 +150,43 @@ const CreateBatchInput = builder.inputType('CreateBatchInput', {
 const UpdateBatchInput = builder.inputType('UpdateBatchInput', {
   description: 'Fields left out keep their value. Use closeBatch and reopenBatch to change closed.',
   fields: (t) => ({
-    id: t.id(),
-    taskDescription: t.string({ required: false }),
-    shift: t.string({ required: false }),
-    team: t.string({ required: false }),
-    batchNumber: t.int({ required: false }),
-    batchDate: t.field({ type: 'Date', required: false }),
-    nomenclature: t.string({ required: false }),
-    eknCode: t.string({ required: false }),
-    shiftStart: t.field({ type: 'DateTime', required: false }),
-    shiftEnd: t.field({ type: 'DateTime', required: false }),
-    workCenterId: t.id({ required: false }),
+    id: t.id({ description: 'The batch to change.' }),
+    taskDescription: t.string({ required: false, description: 'New task description; at most 2000 characters.' }),
+    shift: t.string({ required: false, description: 'New shift name; at most 100 characters.' }),
+    team: t.string({ required: false, description: 'New team name; at most 200 characters.' }),
+    batchNumber: t.int({ required: false, description: 'New batch number; positive, free on the (new) batch date.' }),
+    batchDate: t.field({ type: 'Date', required: false, description: 'New batch date; the number must be free on it.' }),
+    nomenclature: t.string({ required: false, description: 'New nomenclature; at most 500 characters.' }),
+    eknCode: t.string({ required: false, description: 'New EKN code; at most 100 characters.' }),
+    shiftStart: t.field({ type: 'DateTime', required: false, description: 'New shift start; must stay before the (new) shiftEnd (INVALID_SHIFT).' }),
+    shiftEnd: t.field({ type: 'DateTime', required: false, description: 'New shift end; must stay after the (new) shiftStart (INVALID_SHIFT).' }),
+    workCenterId: t.id({ required: false, description: 'Move the batch to this existing work center.' }),
   }),
 });
 
 export const BatchPayload = builder.simpleObject('BatchPayload', {
+  description: 'The outcome of a batch mutation: the batch, or why it was refused.',
   fields: (t) => ({
-    batch: t.field({ type: Batch, nullable: true }),
+    batch: t.field({ type: Batch, nullable: true, description: 'The batch after the change (as it was, for deleteBatch); null when refused.' }),
     errors: t.field({ type: [ProductionError] }),
   }),
 });
 
-const IdInput = (name: string) => builder.inputType(name, { fields: (f) => ({ id: f.id() }) });
+const IdInput = (name: string) => builder.inputType(name, { description: 'Which batch.', fields: (f) => ({ id: f.id({ description: 'The batch id.' }) }) });
 
 builder.mutationFields((t) => ({
   createBatch: t.field({
     type: BatchPayload,
     authScopes: { operator: true },
-    args: { input: t.arg({ type: CreateBatchInput }) },
+    description: 'Creates a batch at a work center, open unless input.closed. Emits batch.created.',
+    args: { input: t.arg({ type: CreateBatchInput, description: 'The new batch.' }) },
     resolve: (_r, { input }, ctx) => runMutation('batch', () => createBatch(ctx, ctx.actor!, { ...input, workCenterId: String(input.workCenterId) })),
   }),
   updateBatch: t.field({
     type: BatchPayload,
     authScopes: { operator: true },
-    args: { input: t.arg({ type: UpdateBatchInput }) },
+    description: 'Changes the given fields of a batch (open or closed). Emits batch.updated with the changed field names.',
+    args: { input: t.arg({ type: UpdateBatchInput, description: 'The batch and its new values.' }) },
     resolve: (_r, { input }, ctx) =>
       runMutation('batch', () =>
         updateBatch(ctx, ctx.actor!, { ...input, id: String(input.id), workCenterId: input.workCenterId == null ? null : String(input.workCenterId) }),
@@ -170,10 +195,13 @@ builder.mutationFields((t) => ({
   closeBatch: t.field({
     type: BatchPayload,
     authScopes: { operator: true },
+    description: 'Closes an open batch: its units can no longer be added or removed. BATCH_ALREADY_CLOSED when it is closed. Emits batch.closed.',
     args: {
       input: t.arg({
+        description: 'The batch and when it closed.',
         type: builder.inputType('CloseBatchInput', {
-          fields: (f) => ({ id: f.id(), closedAt: f.field({ type: 'DateTime', required: false, description: 'Default: now.' }) }),
+          description: 'Which batch to close, and when.',
+          fields: (f) => ({ id: f.id({ description: 'The batch id.' }), closedAt: f.field({ type: 'DateTime', required: false, description: 'When it closed; default now.' }) }),
         }),
       }),
     },
@@ -182,14 +210,15 @@ builder.mutationFields((t) => ({
   reopenBatch: t.field({
     type: BatchPayload,
     authScopes: { operator: true },
-    args: { input: t.arg({ type: IdInput('ReopenBatchInput') }) },
+    description: 'Reopens a closed batch (closedAt becomes null). BATCH_NOT_CLOSED when it is open. Emits batch.opened.',
+    args: { input: t.arg({ type: IdInput('ReopenBatchInput'), description: 'The batch to reopen.' }) },
     resolve: (_r, { input }, ctx) => runMutation('batch', () => reopenBatch(ctx, ctx.actor!, { id: String(input.id) })),
   }),
   deleteBatch: t.field({
     type: BatchPayload,
     authScopes: { operator: true },
-    description: 'Deletes a closed batch and its units. The payload holds the batch as it was.',
-    args: { input: t.arg({ type: IdInput('DeleteBatchInput') }) },
+    description: 'Deletes a closed batch and its units (BATCH_NOT_CLOSED when it is open). The payload holds the batch as it was. Emits batch.deleted.',
+    args: { input: t.arg({ type: IdInput('DeleteBatchInput'), description: 'The batch to delete.' }) },
     resolve: (_r, { input }, ctx, info) =>
       runMutation('batch', async () => {
         const { batch, aggregatedUnitCount } = await deleteBatch(ctx, ctx.actor!, { id: String(input.id) }, selectionUnder(ctx, info, 'batch'));

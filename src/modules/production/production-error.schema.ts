@@ -1,4 +1,4 @@
 import { defineErrorType } from '../../graphql/payload.js';
-import { productionErrorCodes } from './production.errors.js';
+import { productionErrorMeanings } from './production.errors.js';
 
-export const ProductionError = defineErrorType('ProductionError', productionErrorCodes, 'Why a production mutation was refused; nothing was changed.');
+export const ProductionError = defineErrorType('ProductionError', productionErrorMeanings, 'Why a production mutation was refused; nothing was changed.');

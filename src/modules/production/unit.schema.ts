@@ -9,20 +9,21 @@ import { isUuid } from '../../core/ids.js';
 export const Unit = builder.prismaObject('Unit', {
   description: 'A serialized item of a batch; its code is unique across the system.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    code: t.exposeString('code'),
-    aggregated: t.exposeBoolean('aggregated'),
-    aggregatedAt: t.expose('aggregatedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    batch: t.relation('batch'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    code: t.exposeString('code', { description: 'Its serial code (e.g. a marking code), unique across all batches; up to 200 characters.' }),
+    aggregated: t.exposeBoolean('aggregated', { description: 'Whether it has been aggregated (packed into its aggregate); then it can be neither aggregated again nor removed.' }),
+    aggregatedAt: t.expose('aggregatedAt', { type: 'DateTime', nullable: true, description: 'When it was aggregated; null while not.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was added to its batch.' }),
+    batch: t.relation('batch', { description: 'The batch it belongs to.' }),
   }),
 });
 
 const UnitFilter = builder.inputType('UnitFilter', {
+  description: 'Which units: every given condition must hold; fields left out do not filter.',
   fields: (t) => ({
-    batchId: t.id({ required: false }),
-    code: t.string({ required: false }),
-    aggregated: t.boolean({ required: false }),
+    batchId: t.id({ required: false, description: 'Only units of this batch.' }),
+    code: t.string({ required: false, description: 'Only the unit with this exact code.' }),
+    aggregated: t.boolean({ required: false, description: 'Only aggregated (true) or only not aggregated (false) units.' }),
   }),
 });
 
@@ -39,7 +40,8 @@ builder.queryFields((t) => ({
     type: 'Unit',
     cursor: 'id',
     authScopes: { viewer: true },
-    args: { filter: t.arg({ type: UnitFilter, required: false }) },
+    description: 'Units of every batch, oldest first (by when they were added).',
+    args: { filter: t.arg({ type: UnitFilter, required: false, description: 'Default: every unit.' }) },
     totalCount: (_c, args, ctx) => ctx.prisma.unit.count({ where: unitWhere(args.filter) }),
     resolve: (query, _root, args, ctx) => {
       if (args.filter?.batchId != null && !isUuid(String(args.filter.batchId))) return [];
@@ -50,8 +52,11 @@ builder.queryFields((t) => ({
     type: 'Unit',
     nullable: true,
     authScopes: { viewer: true },
-    args: { id: t.arg.id({ required: false }), code: t.arg.string({ required: false }) },
-    description: 'A unit by id or by code.',
+    args: {
+      id: t.arg.id({ required: false, description: 'The unit id; wins over code.' }),
+      code: t.arg.string({ required: false, description: 'The unit code (exact).' }),
+    },
+    description: 'A unit by id or by code; null when there is none (or neither is given).',
     resolve: (query, _root, { id, code }, ctx) => {
       if (id != null) return isUuid(String(id)) ? ctx.prisma.unit.findUnique({ ...query, where: { id: String(id) } }) : null;
       return code ? ctx.prisma.unit.findUnique({ ...query, where: { code } }) : null;
@@ -60,43 +65,57 @@ builder.queryFields((t) => ({
 }));
 
 const UnitPayload = builder.simpleObject('UnitPayload', {
+  description: 'The outcome of a unit mutation: the unit, or why it was refused.',
   fields: (t) => ({
-    unit: t.field({ type: Unit, nullable: true }),
+    unit: t.field({ type: Unit, nullable: true, description: 'The unit after the change (as it was, for removeUnitFromBatch); null when refused.' }),
     errors: t.field({ type: [ProductionError] }),
   }),
 });
 
 const AggregateBatchPayload = builder.simpleObject('AggregateBatchPayload', {
+  description: 'The outcome of aggregateBatch: the batch and how many units were aggregated, or why nothing was.',
   fields: (t) => ({
-    batch: t.field({ type: Batch, nullable: true }),
+    batch: t.field({ type: Batch, nullable: true, description: 'The batch after the call; null when refused.' }),
     aggregatedCount: t.int({ nullable: true, description: 'How many units this call aggregated.' }),
     errors: t.field({ type: [ProductionError], description: 'One entry per refused code; when any, nothing was aggregated.' }),
   }),
 });
 
-const UnitRefInput = (name: string) => builder.inputType(name, { fields: (f) => ({ batchId: f.id(), code: f.string() }) });
+const UnitRefInput = (name: string) =>
+  builder.inputType(name, {
+    description: 'A unit code within a batch.',
+    fields: (f) => ({
+      batchId: f.id({ description: 'The batch id.' }),
+      code: f.string({ description: 'The unit code: trimmed, 1 to 200 characters.' }),
+    }),
+  });
 
 builder.mutationFields((t) => ({
   addUnitToBatch: t.field({
     type: UnitPayload,
     authScopes: { operator: true },
-    args: { input: t.arg({ type: UnitRefInput('AddUnitToBatchInput') }) },
+    description: 'Adds a unit with a new code to an open batch (BATCH_CLOSED when closed; UNIT_CODE_TAKEN when any batch has the code). Emits batch.product_added.',
+    args: { input: t.arg({ type: UnitRefInput('AddUnitToBatchInput'), description: 'The batch and the new code.' }) },
     resolve: (_r, { input }, ctx) => runMutation('unit', () => addUnitToBatch(ctx, ctx.actor!, { ...input, batchId: String(input.batchId) })),
   }),
   removeUnitFromBatch: t.field({
     type: UnitPayload,
     authScopes: { operator: true },
-    args: { input: t.arg({ type: UnitRefInput('RemoveUnitFromBatchInput') }) },
+    description: 'Removes a unit from an open batch; an aggregated unit cannot be removed (UNIT_AGGREGATED). The payload holds the unit as it was. Emits batch.product_removed.',
+    args: { input: t.arg({ type: UnitRefInput('RemoveUnitFromBatchInput'), description: 'The batch and the code to remove.' }) },
     resolve: (_r, { input }, ctx, info) =>
       runMutation('unit', () => removeUnitFromBatch(ctx, ctx.actor!, { ...input, batchId: String(input.batchId) }, selectionUnder(ctx, info, 'unit'))),
   }),
   aggregateUnit: t.field({
     type: UnitPayload,
     authScopes: { operator: true },
+    description: 'Aggregates one unit of the batch (open or closed); a unit is aggregated once (UNIT_ALREADY_AGGREGATED). Emits product.aggregated.',
     args: {
       input: t.arg({
+        description: 'The unit and when it was aggregated.',
         type: builder.inputType('AggregateUnitInput', {
-          fields: (f) => ({ batchId: f.id(), code: f.string(), aggregatedAt: f.field({ type: 'DateTime', required: false, description: 'Default: now.' }) }),
+          description: 'Which unit to aggregate, and when.',
+          fields: (f) => ({ batchId: f.id({ description: 'The batch the unit must belong to (UNIT_IN_ANOTHER_BATCH otherwise).' }), code: f.string({ description: 'The unit code.' }), aggregatedAt: f.field({ type: 'DateTime', required: false, description: 'Default: now.' }) }),
         }),
       }),
     },
@@ -105,13 +124,15 @@ builder.mutationFields((t) => ({
   aggregateBatch: t.field({
     type: AggregateBatchPayload,
     authScopes: { operator: true },
-    description: 'Aggregates every not-yet-aggregated unit of the batch, or exactly the given codes (all or nothing).',
+    description: 'Aggregates every not-yet-aggregated unit of the batch, or exactly the given codes (all or nothing), in one transaction. For large sets use aggregateBatchAsync. Emits batch.aggregated.',
     args: {
       input: t.arg({
+        description: 'The batch, and optionally which of its codes.',
         type: builder.inputType('AggregateBatchInput', {
+          description: 'What to aggregate, and when.',
           fields: (f) => ({
-            batchId: f.id(),
-            codes: f.stringList({ required: false }),
+            batchId: f.id({ description: 'The batch id.' }),
+            codes: f.stringList({ required: false, description: 'Exactly these codes (1 to 10000, duplicates ignored); each must be a unit of the batch not yet aggregated. Default: every unit of the batch not yet aggregated.' }),
             aggregatedAt: f.field({ type: 'DateTime', required: false, description: 'Default: now.' }),
           }),
         }),

@@ -8,12 +8,13 @@ import { createWorkCenter, deleteWorkCenter, updateWorkCenter } from './work-cen
 export const WorkCenter = builder.prismaObject('WorkCenter', {
   description: 'A place where batches are produced; its identifier is unique.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    identifier: t.exposeString('identifier'),
-    name: t.exposeString('name'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    identifier: t.exposeString('identifier', { description: 'Short code of the work center, unique (e.g. WC-01); up to 100 characters.' }),
+    name: t.exposeString('name', { description: 'Its display name; up to 200 characters.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When its identifier or name last changed.' }),
     batches: t.relatedConnection('batches', {
+      description: 'Batches produced here, latest batch date first.',
       cursor: 'id',
       totalCount: true,
       query: () => ({ orderBy: [{ batchDate: 'desc' }, { id: 'desc' }] }),
@@ -22,6 +23,7 @@ export const WorkCenter = builder.prismaObject('WorkCenter', {
 });
 
 const WorkCenterFilter = builder.inputType('WorkCenterFilter', {
+  description: 'Which work centers: every given condition must hold.',
   fields: (t) => ({
     identifier: t.string({ required: false, description: 'Exact identifier.' }),
     search: t.string({ required: false, description: 'Part of the identifier or name, any case.' }),
@@ -33,7 +35,8 @@ builder.queryFields((t) => ({
     type: 'WorkCenter',
     cursor: 'id',
     authScopes: { viewer: true },
-    args: { filter: t.arg({ type: WorkCenterFilter, required: false }) },
+    description: 'Work centers, by identifier.',
+    args: { filter: t.arg({ type: WorkCenterFilter, required: false, description: 'Default: every work center.' }) },
     totalCount: (_c, args, ctx) => ctx.prisma.workCenter.count({ where: workCenterWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.workCenter.findMany({ ...query, where: workCenterWhere(args.filter), orderBy: [{ identifier: 'asc' }, { id: 'asc' }] }),
@@ -42,7 +45,8 @@ builder.queryFields((t) => ({
     type: 'WorkCenter',
     nullable: true,
     authScopes: { viewer: true },
-    args: { id: t.arg.id() },
+    description: 'One work center by id; null when there is none.',
+    args: { id: t.arg.id({ description: 'The work center id.' }) },
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.workCenter.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
 }));
@@ -58,8 +62,9 @@ function workCenterWhere(filter?: { identifier?: string | null; search?: string 
 
 
 const WorkCenterPayload = builder.simpleObject('WorkCenterPayload', {
+  description: 'The outcome of a work center mutation: the work center, or why it was refused.',
   fields: (t) => ({
-    workCenter: t.field({ type: WorkCenter, nullable: true }),
+    workCenter: t.field({ type: WorkCenter, nullable: true, description: 'The work center after the change (as it was, for deleteWorkCenter); null when refused.' }),
     errors: t.field({ type: [ProductionError] }),
   }),
 });
@@ -68,16 +73,35 @@ builder.mutationFields((t) => ({
   createWorkCenter: t.field({
     type: WorkCenterPayload,
     authScopes: { operator: true },
-    args: { input: t.arg({ type: builder.inputType('CreateWorkCenterInput', { fields: (f) => ({ identifier: f.string(), name: f.string() }) }) }) },
+    description: 'Creates a work center; its identifier must be unused (DUPLICATE_IDENTIFIER). Emits work_center.created.',
+    args: {
+      input: t.arg({
+        description: 'The new work center.',
+        type: builder.inputType('CreateWorkCenterInput', {
+          description: 'A new work center. Texts are trimmed and must not be empty.',
+          fields: (f) => ({
+            identifier: f.string({ description: 'Unique short code; at most 100 characters.' }),
+            name: f.string({ description: 'Display name; at most 200 characters.' }),
+          }),
+        }),
+      }),
+    },
     resolve: (_r, { input }, ctx) => runMutation('workCenter', () => createWorkCenter(ctx, ctx.actor!, input)),
   }),
   updateWorkCenter: t.field({
     type: WorkCenterPayload,
     authScopes: { operator: true },
+    description: 'Renames a work center or changes its identifier (which must stay unique). Emits work_center.updated.',
     args: {
       input: t.arg({
+        description: 'The work center and its new values.',
         type: builder.inputType('UpdateWorkCenterInput', {
-          fields: (f) => ({ id: f.id(), identifier: f.string({ required: false }), name: f.string({ required: false }) }),
+          description: 'Fields left out keep their value.',
+          fields: (f) => ({
+            id: f.id({ description: 'The work center id.' }),
+            identifier: f.string({ required: false, description: 'New unique identifier; at most 100 characters.' }),
+            name: f.string({ required: false, description: 'New name; at most 200 characters.' }),
+          }),
         }),
       }),
     },
@@ -86,7 +110,13 @@ builder.mutationFields((t) => ({
   deleteWorkCenter: t.field({
     type: WorkCenterPayload,
     authScopes: { operator: true },
-    args: { input: t.arg({ type: builder.inputType('DeleteWorkCenterInput', { fields: (f) => ({ id: f.id() }) }) }) },
+    description: 'Deletes a work center that has no batches (WORK_CENTER_IN_USE otherwise). The payload holds it as it was. Emits work_center.deleted.',
+    args: {
+      input: t.arg({
+        description: 'The work center to delete.',
+        type: builder.inputType('DeleteWorkCenterInput', { description: 'Which work center.', fields: (f) => ({ id: f.id({ description: 'The work center id.' }) }) }),
+      }),
+    },
     resolve: (_r, { input }, ctx, info) => runMutation('workCenter', () => deleteWorkCenter(ctx, ctx.actor!, { id: String(input.id) }, selectionUnder(ctx, info, 'workCenter'))),
   }),
 }));
