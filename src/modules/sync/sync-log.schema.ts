@@ -5,26 +5,35 @@ import { isUuid } from '../../core/ids.js';
 const NO_MATCH = '00000000-0000-0000-0000-000000000000';
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
-export const LogLevel = builder.enumType('LogLevel', { values: LEVELS });
+export const LogLevel = builder.enumType('LogLevel', {
+  description: 'Severity of a sync log entry, least severe first.',
+  values: {
+    DEBUG: { description: 'Detail for troubleshooting.' },
+    INFO: { description: 'A normal step (started, page written, finished).' },
+    WARN: { description: 'Something skipped or retried; the run went on.' },
+    ERROR: { description: 'A record or page that failed; these are also a run\'s `errors`.' },
+  } satisfies Record<(typeof LEVELS)[number], { description: string }>,
+});
 
 builder.prismaObject('SyncLog', {
   description: 'One step of a sync (started, page written, record skipped, finished), with its context.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    runId: t.exposeID('runId', { nullable: true }),
-    accountId: t.exposeID('accountId', { nullable: true }),
-    account: t.relation('account', { nullable: true }),
-    level: t.expose('level', { type: LogLevel }),
-    message: t.exposeString('message'),
-    context: t.expose('context', { type: 'JSON', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    runId: t.exposeID('runId', { nullable: true, description: 'The run it belongs to; null for an entry outside any run.' }),
+    accountId: t.exposeID('accountId', { nullable: true, description: 'The account it concerns, if any.' }),
+    account: t.relation('account', { nullable: true, description: 'The account it concerns, if any.' }),
+    level: t.expose('level', { type: LogLevel, description: 'How severe.' }),
+    message: t.exposeString('message', { description: 'What happened, in English.' }),
+    context: t.expose('context', { type: 'JSON', nullable: true, description: 'Structured detail (page, SKU, marketplace error…); its keys vary by message.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was written.' }),
   }),
 });
 
 const SyncLogFilter = builder.inputType('SyncLogFilter', {
+  description: 'Which log entries: every given condition must hold.',
   fields: (t) => ({
-    accountId: t.id({ required: false }),
-    runId: t.id({ required: false }),
+    accountId: t.id({ required: false, description: 'Only entries of this account.' }),
+    runId: t.id({ required: false, description: 'Only entries of this run.' }),
     level: t.field({ type: LogLevel, required: false, description: 'This level and the more severe ones (WARN gives WARN and ERROR).' }),
     search: t.string({ required: false, description: 'Case-insensitive text in the message.' }),
   }),
@@ -46,8 +55,8 @@ builder.queryFields((t) => ({
     cursor: 'id',
     maxSize: 500,
     authScopes: { viewer: true },
-    description: 'Sync logs, newest first; up to 500 per page.',
-    args: { filter: t.arg({ type: SyncLogFilter, required: false }) },
+    description: 'Sync logs, newest first; up to 500 per page (`first` at most 500 here). Kept for LOG_RETENTION_DAYS (default 30) days.',
+    args: { filter: t.arg({ type: SyncLogFilter, required: false, description: 'Default: every entry.' }) },
     totalCount: (_c, args, ctx) => ctx.prisma.syncLog.count({ where: logWhere(args.filter) }),
     resolve: (query, _root, args, ctx) => ctx.prisma.syncLog.findMany({ ...query, where: logWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
