@@ -6,11 +6,12 @@ import type { TaskProgressEvent } from './task.events.js';
 import { fileUrl } from '../files/file.store.js';
 import { findTask, FINAL_TASK_STATUSES, taskEvent, taskPercent } from './task.service.js';
 import { closingSource } from '../../events/closing-stream.js';
-import { taskErrorCodes } from './task.errors.js';
+import { taskErrorMeanings } from './task.errors.js';
 
-export const TaskError = defineErrorType('TaskError', taskErrorCodes, 'Why a background task was not started; nothing was queued or stored.');
+export const TaskError = defineErrorType('TaskError', taskErrorMeanings, 'Why a background task was not started; nothing was queued or stored.');
 
 export const TaskStatus = builder.enumType('TaskStatus', {
+  description: 'Where a background task stands; SUCCESS and FAILURE are final.',
   values: {
     PENDING: { description: 'Queued; no worker has started it yet.' },
     PROGRESS: { description: 'Running: see progressCurrent, progressTotal and percent.' },
@@ -40,12 +41,12 @@ export const StoredFileRef = builder.prismaObject('StoredFile', {
   name: 'TaskFile',
   description: 'A file a task produced or received; download it with GET `url` and an `Authorization: Bearer <token>` header.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    filename: t.exposeString('filename'),
-    contentType: t.exposeString('contentType'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    filename: t.exposeString('filename', { description: 'File name, as a download suggests it.' }),
+    contentType: t.exposeString('contentType', { description: 'MIME type (e.g. text/csv).' }),
     size: t.exposeInt('size', { description: 'Bytes.' }),
-    url: t.string({ select: { id: true }, resolve: (file, _a, ctx) => fileUrl(ctx, file.id, originOf(ctx)) }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    url: t.string({ description: 'Absolute download link (from PUBLIC_URL, or the address you called); needs your token.', select: { id: true }, resolve: (file, _a, ctx) => fileUrl(ctx, file.id, originOf(ctx)) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was stored.' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'Gone after this (the task result expiry); null while the task runs.' }),
   }),
 });
@@ -53,12 +54,12 @@ export const StoredFileRef = builder.prismaObject('StoredFile', {
 export const BackgroundTaskRef = builder.prismaObject('BackgroundTask', {
   description: 'Long work done in the background (export, import, report, aggregation); follow it with taskProgress.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
     kind: t.exposeString('kind', { description: 'exportBatches, importBatches, aggregateBatchAsync, generateBatchReport, …' }),
-    status: t.expose('status', { type: TaskStatus }),
-    progressCurrent: t.exposeInt('progressCurrent'),
-    progressTotal: t.exposeInt('progressTotal', { nullable: true, description: 'Null while unknown.' }),
-    percent: t.float({ select: { status: true, progressCurrent: true, progressTotal: true }, resolve: (task) => taskPercent(task) }),
+    status: t.expose('status', { type: TaskStatus, description: 'Where it stands.' }),
+    progressCurrent: t.exposeInt('progressCurrent', { description: 'Steps done (rows, units, …; the unit depends on the kind).' }),
+    progressTotal: t.exposeInt('progressTotal', { nullable: true, description: 'Steps in all; null while unknown.' }),
+    percent: t.float({ description: '0 to 100 (one decimal), from progressCurrent / progressTotal; 100 once SUCCESS, 0 while the total is unknown.', select: { status: true, progressCurrent: true, progressTotal: true }, resolve: (task) => taskPercent(task) }),
     result: t.field({
       type: 'JSON',
       nullable: true,
@@ -69,18 +70,19 @@ export const BackgroundTaskRef = builder.prismaObject('BackgroundTask', {
     error: t.exposeString('error', { nullable: true, description: 'Why it failed (FAILURE).' }),
     attempts: t.exposeInt('attempts', { description: 'Runs so far; a task whose worker crashed is retried, at most 3 times.' }),
     createdBy: t.exposeString('createdBy', { description: 'Role and name of the token that started it.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'The task, its result and files are deleted after this.' }),
-    files: t.relation('files', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was queued.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When a worker (last) started it; null while PENDING.' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true, description: 'When it ended; null until SUCCESS or FAILURE.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'The task, its result and files are deleted after this: TASK_RESULT_TTL_HOURS (default 24) after it finished; null until then.' }),
+    files: t.relation('files', { description: 'Files it produced or received, oldest first.', query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
   }),
 });
 
 /** Every background mutation answers this at once: the queued task, or why it was not started. */
 export const TaskPayload = builder.simpleObject('TaskPayload', {
+  description: 'The outcome of a background mutation: the queued task (follow it with taskProgress), or why it was not started.',
   fields: (t) => ({
-    task: t.field({ type: BackgroundTaskRef, nullable: true }),
+    task: t.field({ type: BackgroundTaskRef, nullable: true, description: 'The task, PENDING; null when refused.' }),
     errors: t.field({ type: [TaskError] }),
   }),
 });
@@ -88,16 +90,16 @@ export const TaskPayload = builder.simpleObject('TaskPayload', {
 const TaskProgress = builder.objectRef<TaskProgressEvent>('TaskProgress').implement({
   description: 'A task as it changes: its state when subscribed, every progress report, and its end (SUCCESS or FAILURE).',
   fields: (t) => ({
-    taskId: t.exposeID('taskId'),
-    kind: t.exposeString('kind'),
-    status: t.field({ type: TaskStatus, resolve: (e) => e.status }),
-    progressCurrent: t.exposeInt('progressCurrent'),
-    progressTotal: t.exposeInt('progressTotal', { nullable: true }),
-    percent: t.exposeFloat('percent'),
-    result: t.field({ type: 'JSON', nullable: true, resolve: (e, _a, ctx) => withLinks(e.result, ctx) }),
-    error: t.exposeString('error', { nullable: true }),
-    attempts: t.exposeInt('attempts'),
-    at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.at) }),
+    taskId: t.exposeID('taskId', { description: 'The task.' }),
+    kind: t.exposeString('kind', { description: 'As BackgroundTask.kind.' }),
+    status: t.field({ type: TaskStatus, description: 'Its status at this moment.', resolve: (e) => e.status }),
+    progressCurrent: t.exposeInt('progressCurrent', { description: 'As BackgroundTask.progressCurrent.' }),
+    progressTotal: t.exposeInt('progressTotal', { nullable: true, description: 'As BackgroundTask.progressTotal.' }),
+    percent: t.exposeFloat('percent', { description: 'As BackgroundTask.percent.' }),
+    result: t.field({ type: 'JSON', nullable: true, description: 'The result, on the SUCCESS event only (as BackgroundTask.result).', resolve: (e, _a, ctx) => withLinks(e.result, ctx) }),
+    error: t.exposeString('error', { nullable: true, description: 'Why it failed, on the FAILURE event.' }),
+    attempts: t.exposeInt('attempts', { description: 'As BackgroundTask.attempts; when it grows the task started over and its counters may go back.' }),
+    at: t.field({ type: 'DateTime', description: 'When this state was reached.', resolve: (e) => new Date(e.at) }),
     task: t.prismaField({
       type: 'BackgroundTask',
       nullable: true,
@@ -113,7 +115,7 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { viewer: true },
     description: 'A background task by id; null when unknown or expired.',
-    args: { id: t.arg.id() },
+    args: { id: t.arg.id({ description: 'The task id.' }) },
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.backgroundTask.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
 }));
@@ -123,7 +125,7 @@ builder.subscriptionFields((t) => ({
     type: TaskProgress,
     authScopes: { viewer: true },
     description: 'Progress of one task: first its current state (so a late subscriber misses nothing), then each update, in order; completes after SUCCESS or FAILURE.',
-    args: { taskId: t.arg.id() },
+    args: { taskId: t.arg.id({ description: 'The task id (from the mutation that started it).' }) },
     subscribe: (_root, args, ctx) => taskProgressFrom(ctx, String(args.taskId)),
     resolve: (event) => event,
   }),
