@@ -6,12 +6,13 @@ import { isUuid } from '../../core/ids.js';
 import { defineErrorType, runMutation, type Payload } from '../../graphql/payload.js';
 import { isEventType } from '../../events/event-types.js';
 import type { WebhookAttemptEvent } from './webhook.events.js';
-import { webhookErrorCodes } from './webhook.errors.js';
+import { webhookErrorMeanings } from './webhook.errors.js';
 import { createWebhook, deleteWebhook, redeliverWebhookDelivery, rotateWebhookSecret, updateWebhook, type WithSecret } from './webhook.service.js';
 
-export const WebhookError = defineErrorType('WebhookError', webhookErrorCodes, 'Why a webhook mutation was refused; nothing was changed.');
+export const WebhookError = defineErrorType('WebhookError', webhookErrorMeanings, 'Why a webhook mutation was refused; nothing was changed.');
 
 export const WebhookDeliveryStatus = builder.enumType('WebhookDeliveryStatus', {
+  description: 'Where a webhook delivery stands; SUCCESS and FAILED are final.',
   values: {
     PENDING: { description: 'Waiting for its first attempt or for a retry (see nextAttemptAt).' },
     SUCCESS: { description: 'The receiver answered 2xx.' },
@@ -28,16 +29,16 @@ export const Webhook = builder.prismaObject('WebhookSubscription', {
     'webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256(secret, id + "." + timestamp + "." + body)>; configure libraries with ' +
     '"whsec_" + base64 of the secret\'s UTF-8 bytes, as returned in standardWebhooksSecret).',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    url: t.exposeString('url'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    url: t.exposeString('url', { description: 'Where events are POSTed (http or https).' }),
     events: t.exposeStringList('events', { description: 'Event type names it receives; empty means every event.' }),
-    description: t.exposeString('description', { nullable: true }),
+    description: t.exposeString('description', { nullable: true, description: 'Your note about it (up to 1000 characters); null when none.' }),
     active: t.exposeBoolean('active', { description: 'Inactive: no new deliveries are recorded and pending ones wait until it is active again.' }),
-    retryCount: t.exposeInt('retryCount', { description: 'Attempts after the first before a delivery is FAILED.' }),
-    timeoutMs: t.exposeInt('timeoutMs', { description: 'How long one attempt may take.' }),
-    secretRotatedAt: t.expose('secretRotatedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    retryCount: t.exposeInt('retryCount', { description: 'Attempts after the first before a delivery is FAILED (0 to 20), with exponential backoff between them.' }),
+    timeoutMs: t.exposeInt('timeoutMs', { description: 'How long one attempt may take, in milliseconds (100 to 30000).' }),
+    secretRotatedAt: t.expose('secretRotatedAt', { type: 'DateTime', nullable: true, description: 'When its secret was last rotated; null if never.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When its settings last changed.' }),
   }),
 });
 
@@ -45,30 +46,30 @@ export const WebhookAttempt = builder.prismaObject('WebhookAttempt', {
   description: 'One HTTP attempt of a delivery.',
   fields: (t) => ({
     attempt: t.exposeInt('attempt', { description: '1 for the first attempt.' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime' }),
-    durationMs: t.exposeInt('durationMs'),
-    success: t.exposeBoolean('success'),
-    responseStatus: t.exposeInt('responseStatus', { nullable: true }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', description: 'When the request was sent.' }),
+    durationMs: t.exposeInt('durationMs', { description: 'How long it took, in milliseconds.' }),
+    success: t.exposeBoolean('success', { description: 'Whether the receiver answered 2xx.' }),
+    responseStatus: t.exposeInt('responseStatus', { nullable: true, description: 'The HTTP status answered; null when no answer came (timeout, refused connection).' }),
     responseBody: t.exposeString('responseBody', { nullable: true, description: 'The first 1 KB of the response body.' }),
-    error: t.exposeString('error', { nullable: true }),
+    error: t.exposeString('error', { nullable: true, description: 'Why it failed (non-2xx status, timeout, network error); null on success.' }),
   }),
 });
 
 export const WebhookDelivery = builder.prismaObject('WebhookDelivery', {
   description: 'One event sent to one webhook. Its id is the X-Webhook-Id / webhook-id receivers dedupe on; it stays the same across retries.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    webhookId: t.exposeID('subscriptionId'),
+    id: t.exposeID('id', { description: 'The delivery id, sent as X-Webhook-Id and webhook-id.' }),
+    webhookId: t.exposeID('subscriptionId', { description: 'The webhook it was sent to.' }),
     eventId: t.exposeString('eventId', { description: 'The domain event id, also `id` in the body; a redelivery keeps it.' }),
-    eventType: t.exposeString('eventType'),
+    eventType: t.exposeString('eventType', { description: 'The event type (e.g. batch.created), sent as X-Webhook-Event.' }),
     body: t.exposeString('body', { description: 'The JSON body exactly as sent (signatures are over these bytes).' }),
-    status: t.expose('status', { type: WebhookDeliveryStatus }),
-    attempts: t.exposeInt('attempts'),
+    status: t.expose('status', { type: WebhookDeliveryStatus, description: 'Where it stands.' }),
+    attempts: t.exposeInt('attempts', { description: 'Attempts made so far.' }),
     responseStatus: t.exposeInt('responseStatus', { nullable: true, description: 'Of the last attempt.' }),
     responseBody: t.exposeString('responseBody', { nullable: true, description: 'The first 1 KB of the last response body.' }),
     error: t.exposeString('error', { nullable: true, description: 'Why the last attempt failed.' }),
-    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
-    lastAttemptAt: t.expose('lastAttemptAt', { type: 'DateTime', nullable: true }),
+    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true, description: 'When the receiver accepted it (2xx); null until SUCCESS.' }),
+    lastAttemptAt: t.expose('lastAttemptAt', { type: 'DateTime', nullable: true, description: 'When it was last tried; null before the first attempt.' }),
     nextAttemptAt: t.field({
       type: 'DateTime',
       nullable: true,
@@ -76,15 +77,16 @@ export const WebhookDelivery = builder.prismaObject('WebhookDelivery', {
       select: { status: true, nextAttemptAt: true },
       resolve: (d) => (d.status === 'PENDING' ? d.nextAttemptAt : null),
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was recorded (with the change that caused the event).' }),
     attemptLog: t.relation('attemptLog', { query: { orderBy: { attempt: 'asc' } }, description: 'Every attempt, first to last.' }),
   }),
 });
 
 const WebhookFilter = builder.inputType('WebhookFilter', {
+  description: 'Which webhooks: every given condition must hold.',
   fields: (t) => ({
     eventType: t.string({ required: false, description: 'Webhooks that receive this event type (listing it, or listing none: all).' }),
-    active: t.boolean({ required: false }),
+    active: t.boolean({ required: false, description: 'Only active (true) or only inactive (false) webhooks.' }),
   }),
 });
 
@@ -106,7 +108,7 @@ builder.queryFields((t) => ({
     cursor: 'id',
     authScopes: { admin: true },
     description: 'Webhook subscriptions, oldest first; at most 100 per page.',
-    args: { filter: t.arg({ type: WebhookFilter, required: false }) },
+    args: { filter: t.arg({ type: WebhookFilter, required: false, description: 'Default: every webhook. An unknown event type is a BAD_USER_INPUT error.' }) },
     totalCount: (_c, args, ctx) => ctx.prisma.webhookSubscription.count({ where: webhookWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.webhookSubscription.findMany({ ...query, where: webhookWhere(args.filter), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
@@ -115,7 +117,8 @@ builder.queryFields((t) => ({
     type: 'WebhookSubscription',
     nullable: true,
     authScopes: { admin: true },
-    args: { id: t.arg.id() },
+    description: 'One webhook by id; null when there is none.',
+    args: { id: t.arg.id({ description: 'The webhook id.' }) },
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.webhookSubscription.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
   webhookDeliveries: t.prismaConnection({
@@ -123,7 +126,10 @@ builder.queryFields((t) => ({
     cursor: 'id',
     authScopes: { admin: true },
     description: "The delivery log of one webhook, newest first; at most 100 per page.",
-    args: { webhookId: t.arg.id(), status: t.arg({ type: WebhookDeliveryStatus, required: false }) },
+    args: {
+      webhookId: t.arg.id({ description: 'The webhook whose deliveries to list.' }),
+      status: t.arg({ type: WebhookDeliveryStatus, required: false, description: 'Only deliveries in this status; default all.' }),
+    },
     totalCount: (_c, args, ctx) =>
       isUuid(String(args.webhookId)) ? ctx.prisma.webhookDelivery.count({ where: { subscriptionId: String(args.webhookId), ...(args.status ? { status: args.status } : {}) } }) : 0,
     resolve: (query, _root, args, ctx) =>
@@ -138,27 +144,28 @@ builder.queryFields((t) => ({
 }));
 
 const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
+  description: 'A new webhook subscription.',
   fields: (t) => ({
-    url: t.string({ description: 'http(s) URL; private, loopback and link-local targets are refused unless the server allows them.' }),
-    events: t.stringList({ required: false, description: 'Event type names (see eventTypes); empty or left out: every event.' }),
-    secret: t.string({ required: false, extensions: secretInput, description: 'At least 24 characters; generated when left out. Returned once, in this payload.' }),
+    url: t.string({ description: 'http(s) URL, at most 2000 characters; private, loopback and link-local targets are refused unless the server allows them.' }),
+    events: t.stringList({ required: false, description: 'Event type names (see eventTypes), at most 100; empty or left out: every event.' }),
+    secret: t.string({ required: false, extensions: secretInput, description: '24 to 256 characters; generated when left out. Returned once, in this payload.' }),
     active: t.boolean({ required: false, description: 'Default true.' }),
     retryCount: t.int({ required: false, description: '0..20, default 5.' }),
     timeoutMs: t.int({ required: false, description: '100..30000, default 10000.' }),
-    description: t.string({ required: false }),
+    description: t.string({ required: false, description: 'Your note about it; at most 1000 characters.' }),
   }),
 });
 
 const UpdateWebhookInput = builder.inputType('UpdateWebhookInput', {
   description: 'Fields left out keep their value. The secret changes only through rotateWebhookSecret.',
   fields: (t) => ({
-    id: t.id(),
-    url: t.string({ required: false }),
+    id: t.id({ description: 'The webhook id.' }),
+    url: t.string({ required: false, description: 'New target URL; the same rules as createWebhook (TARGET_REFUSED).' }),
     events: t.stringList({ required: false, description: 'Replaces the list; [] means every event.' }),
-    active: t.boolean({ required: false }),
-    retryCount: t.int({ required: false }),
-    timeoutMs: t.int({ required: false }),
-    description: t.string({ required: false }),
+    active: t.boolean({ required: false, description: 'Pause (false) or resume (true) deliveries.' }),
+    retryCount: t.int({ required: false, description: '0 to 20.' }),
+    timeoutMs: t.int({ required: false, description: '100 to 30000 milliseconds.' }),
+    description: t.string({ required: false, description: 'New note; at most 1000 characters.' }),
   }),
 });
 
@@ -168,8 +175,9 @@ const secretFields = {
 };
 
 const CreateWebhookPayload = builder.simpleObject('CreateWebhookPayload', {
+  description: 'The outcome of createWebhook: the webhook and its secret, or why it was refused.',
   fields: (t) => ({
-    webhook: t.field({ type: Webhook, nullable: true }),
+    webhook: t.field({ type: Webhook, nullable: true, description: 'The new webhook; null when refused.' }),
     secret: t.string({ nullable: true, description: secretFields.secret }),
     standardWebhooksSecret: t.string({ nullable: true, description: secretFields.standardWebhooksSecret }),
     errors: t.field({ type: [WebhookError] }),
@@ -177,8 +185,9 @@ const CreateWebhookPayload = builder.simpleObject('CreateWebhookPayload', {
 });
 
 const RotateWebhookSecretPayload = builder.simpleObject('RotateWebhookSecretPayload', {
+  description: 'The outcome of rotateWebhookSecret: the webhook and its new secret, or why it was refused.',
   fields: (t) => ({
-    webhook: t.field({ type: Webhook, nullable: true }),
+    webhook: t.field({ type: Webhook, nullable: true, description: 'The webhook; null when refused.' }),
     secret: t.string({ nullable: true, description: secretFields.secret }),
     standardWebhooksSecret: t.string({ nullable: true, description: secretFields.standardWebhooksSecret }),
     errors: t.field({ type: [WebhookError] }),
@@ -186,20 +195,22 @@ const RotateWebhookSecretPayload = builder.simpleObject('RotateWebhookSecretPayl
 });
 
 const WebhookPayload = builder.simpleObject('WebhookPayload', {
+  description: 'The outcome of a webhook mutation: the webhook, or why it was refused.',
   fields: (t) => ({
-    webhook: t.field({ type: Webhook, nullable: true }),
+    webhook: t.field({ type: Webhook, nullable: true, description: 'The webhook after the change (as it was, for deleteWebhook); null when refused.' }),
     errors: t.field({ type: [WebhookError] }),
   }),
 });
 
 const RedeliverWebhookDeliveryPayload = builder.simpleObject('RedeliverWebhookDeliveryPayload', {
+  description: 'The outcome of redeliverWebhookDelivery: the new delivery, or why it was refused.',
   fields: (t) => ({
     delivery: t.field({ type: WebhookDelivery, nullable: true, description: 'The new delivery (new id, same body and event id).' }),
     errors: t.field({ type: [WebhookError] }),
   }),
 });
 
-const idInput = (name: string) => builder.inputType(name, { fields: (f) => ({ id: f.id() }) });
+const idInput = (name: string, what: string) => builder.inputType(name, { description: `Which ${what}.`, fields: (f) => ({ id: f.id({ description: `The ${what} id.` }) }) });
 
 /** A payload that shows the secret: the only place it leaves the server. */
 function secretPayload(result: Payload<'created', WithSecret>) {
@@ -212,20 +223,21 @@ builder.mutationFields((t) => ({
     type: CreateWebhookPayload,
     authScopes: { admin: true },
     description: 'Subscribes a URL to events. The payload carries the signing secret: the only time it is shown.',
-    args: { input: t.arg({ type: CreateWebhookInput }) },
+    args: { input: t.arg({ type: CreateWebhookInput, description: 'The URL, events and delivery settings.' }) },
     resolve: async (_r, { input }, ctx) => secretPayload(await runMutation('created', () => createWebhook(ctx, ctx.actor!, input))),
   }),
   updateWebhook: t.field({
     type: WebhookPayload,
     authScopes: { admin: true },
-    args: { input: t.arg({ type: UpdateWebhookInput }) },
+    description: 'Changes the given settings of a webhook; the secret changes only through rotateWebhookSecret.',
+    args: { input: t.arg({ type: UpdateWebhookInput, description: 'The webhook and its new settings.' }) },
     resolve: (_r, { input }, ctx) => runMutation('webhook', () => updateWebhook(ctx, ctx.actor!, { ...input, id: String(input.id) })),
   }),
   deleteWebhook: t.field({
     type: WebhookPayload,
     authScopes: { admin: true },
     description: 'Deletes the webhook with its delivery log; pending deliveries are dropped.',
-    args: { input: t.arg({ type: idInput('DeleteWebhookInput') }) },
+    args: { input: t.arg({ type: idInput('DeleteWebhookInput', 'webhook'), description: 'The webhook to delete.' }) },
     resolve: (_r, { input }, ctx) => runMutation('webhook', () => deleteWebhook(ctx, ctx.actor!, { id: String(input.id) })),
   }),
   rotateWebhookSecret: t.field({
@@ -234,8 +246,10 @@ builder.mutationFields((t) => ({
     description: 'Replaces the signing secret (given, or generated) at once: every request sent from now on, retries included, is signed with the new one. Shown this once.',
     args: {
       input: t.arg({
+        description: 'The webhook, and optionally its new secret.',
         type: builder.inputType('RotateWebhookSecretInput', {
-          fields: (f) => ({ id: f.id(), secret: f.string({ required: false, extensions: secretInput, description: 'At least 24 characters; generated when left out.' }) }),
+          description: 'Which webhook, and its new secret.',
+          fields: (f) => ({ id: f.id({ description: 'The webhook id.' }), secret: f.string({ required: false, extensions: secretInput, description: '24 to 256 characters; generated when left out.' }) }),
         }),
       }),
     },
@@ -247,7 +261,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description:
       'Sends a delivery again as a new delivery: a new id (so receivers deduping on X-Webhook-Id accept it) with the same body, whose `id` is still the event id. The original keeps its log.',
-    args: { input: t.arg({ type: idInput('RedeliverWebhookDeliveryInput') }) },
+    args: { input: t.arg({ type: idInput('RedeliverWebhookDeliveryInput', 'delivery'), description: 'The delivery to send again.' }) },
     resolve: (_r, { input }, ctx) => runMutation('delivery', () => redeliverWebhookDelivery(ctx, ctx.actor!, { id: String(input.id) })),
   }),
 }));
@@ -255,18 +269,18 @@ builder.mutationFields((t) => ({
 const WebhookAttemptEventRef = builder.objectRef<WebhookAttemptEvent>('WebhookAttemptEvent').implement({
   description: 'The outcome of one delivery attempt, as it happens.',
   fields: (t) => ({
-    webhookId: t.exposeID('webhookId'),
-    deliveryId: t.exposeID('deliveryId'),
-    eventId: t.exposeString('eventId'),
-    eventType: t.exposeString('eventType'),
-    attempt: t.exposeInt('attempt'),
-    success: t.exposeBoolean('success'),
+    webhookId: t.exposeID('webhookId', { description: 'The webhook.' }),
+    deliveryId: t.exposeID('deliveryId', { description: 'The delivery tried.' }),
+    eventId: t.exposeString('eventId', { description: 'The domain event id.' }),
+    eventType: t.exposeString('eventType', { description: 'The event type.' }),
+    attempt: t.exposeInt('attempt', { description: 'Which attempt of the delivery, 1 for the first.' }),
+    success: t.exposeBoolean('success', { description: 'Whether the receiver answered 2xx.' }),
     status: t.field({ type: WebhookDeliveryStatus, description: 'The delivery after this attempt.', resolve: (e) => e.status as never }),
-    responseStatus: t.exposeInt('responseStatus', { nullable: true }),
-    error: t.exposeString('error', { nullable: true }),
-    durationMs: t.exposeInt('durationMs'),
-    nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => (e.nextAttemptAt ? new Date(e.nextAttemptAt) : null) }),
-    at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.at) }),
+    responseStatus: t.exposeInt('responseStatus', { nullable: true, description: 'The HTTP status answered; null when no answer came.' }),
+    error: t.exposeString('error', { nullable: true, description: 'Why it failed; null on success.' }),
+    durationMs: t.exposeInt('durationMs', { description: 'How long it took, in milliseconds.' }),
+    nextAttemptAt: t.field({ type: 'DateTime', nullable: true, description: 'When the retry is due, while the delivery is PENDING; null otherwise.', resolve: (e) => (e.nextAttemptAt ? new Date(e.nextAttemptAt) : null) }),
+    at: t.field({ type: 'DateTime', description: 'When the attempt finished.', resolve: (e) => new Date(e.at) }),
   }),
 });
 
@@ -275,7 +289,7 @@ builder.subscriptionFields((t) => ({
     type: WebhookAttemptEventRef,
     authScopes: { admin: true },
     description: "Each delivery attempt of one webhook, as it finishes (success, a failure with its retry time, or the final failure).",
-    args: { webhookId: t.arg.id() },
+    args: { webhookId: t.arg.id({ description: 'The webhook to watch.' }) },
     subscribe: (_root, { webhookId }, ctx) => ctx.events.webhookAttempts(String(webhookId)),
     resolve: (event) => event,
   }),
