@@ -6,6 +6,7 @@ import { ALERT_SEVERITY } from './alerts.service.js';
 import { closingSource } from '../../events/closing-stream.js';
 
 export const AlertKind = builder.enumType('AlertKind', {
+  description: 'The condition an alert reports, with its severity in brackets. Thresholds are server settings (environment variables).',
   values: {
     REPEATED_FAILURES: {
       description: `The account's last ALERT_FAILURES_IN_A_ROW finished syncs all failed: FAILED, or PARTIAL without a single page read (an outage) (${ALERT_SEVERITY.REPEATED_FAILURES}).`,
@@ -21,6 +22,7 @@ export const AlertKind = builder.enumType('AlertKind', {
 });
 
 export const AlertSeverity = builder.enumType('AlertSeverity', {
+  description: 'How bad an alert is; fixed by its kind.',
   values: {
     WARNING: { description: 'The account syncs, but badly or late.' },
     CRITICAL: { description: 'The account cannot sync at all.' },
@@ -31,16 +33,16 @@ export const Alert = builder.prismaObject('Alert', {
   description:
     'A monitoring alert: raised once when its condition starts to hold for an account, resolved when it stops; the same condition later is a new alert. Cancelled runs count for no condition; disabled accounts raise none (their active alerts resolve).',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    kind: t.expose('kind', { type: AlertKind }),
-    severity: t.expose('severity', { type: AlertSeverity }),
-    account: t.relation('account', { type: MarketplaceAccount, nullable: true }),
-    message: t.exposeString('message'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    kind: t.expose('kind', { type: AlertKind, description: 'The condition it reports.' }),
+    severity: t.expose('severity', { type: AlertSeverity, description: 'How bad it is.' }),
+    account: t.relation('account', { type: MarketplaceAccount, nullable: true, description: 'The account it concerns (every kind today is about one account).' }),
+    message: t.exposeString('message', { description: 'What holds, in English, with the figures (e.g. "3 of the 4 syncs of … in the last hour failed").' }),
     details: t.expose('details', { type: 'JSON', nullable: true, description: 'The figures behind the alert (runs, percent, last error…), by kind.' }),
-    active: t.boolean({ select: { resolvedAt: true }, resolve: (a) => a.resolvedAt === null }),
-    raisedAt: t.expose('raisedAt', { type: 'DateTime' }),
+    active: t.boolean({ description: 'Whether its condition still holds (resolvedAt is null).', select: { resolvedAt: true }, resolve: (a) => a.resolvedAt === null }),
+    raisedAt: t.expose('raisedAt', { type: 'DateTime', description: 'When the condition was first found to hold.' }),
     lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', description: 'When an evaluation last found the condition still holding.' }),
-    resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
+    resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true, description: 'When the condition was found to hold no longer (or the account was disabled); null while active.' }),
   }),
 });
 
@@ -61,9 +63,9 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     description: 'Alerts, newest first; at most 100 per page. `active: true` only those still active, `false` only resolved ones, omitted both.',
     args: {
-      active: t.arg.boolean({ required: false }),
-      accountId: t.arg.id({ required: false }),
-      kind: t.arg({ type: AlertKind, required: false }),
+      active: t.arg.boolean({ required: false, description: 'true: only active alerts; false: only resolved ones; left out: both.' }),
+      accountId: t.arg.id({ required: false, description: 'Only alerts of this account.' }),
+      kind: t.arg({ type: AlertKind, required: false, description: 'Only alerts of this kind.' }),
     },
     totalCount: (_c, args, ctx) => ctx.prisma.alert.count({ where: alertWhere(args) }),
     resolve: (query, _root, args, ctx) => ctx.prisma.alert.findMany({ ...query, where: alertWhere(args), orderBy: [{ raisedAt: 'desc' }, { id: 'desc' }] }),
@@ -76,7 +78,10 @@ builder.subscriptionFields((t) => ({
     authScopes: { viewer: true },
     description:
       'Each alert as it is raised (on any instance, with REDIS_URL), optionally of one account or kind. Resolutions are not streamed: query alerts(active: false) or watch resolvedAt. The same raise is the domain event alert.raised, which webhooks carry.',
-    args: { accountId: t.arg.id({ required: false }), kind: t.arg({ type: AlertKind, required: false }) },
+    args: {
+      accountId: t.arg.id({ required: false, description: 'Only alerts of this account; default all.' }),
+      kind: t.arg({ type: AlertKind, required: false, description: 'Only alerts of this kind; default all.' }),
+    },
     subscribe: (_root, args, ctx) => {
       const events = ctx.events.subscribe(['alert.raised']);
       return closingSource(events, raisedAlerts(events, args.accountId == null ? null : String(args.accountId), args.kind ?? null));

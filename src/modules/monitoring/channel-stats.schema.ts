@@ -8,7 +8,7 @@ import { CHANNEL_STATS_ORDER_DAYS, channelStatistics, type ChannelStatistics as 
 const ChannelStats = builder.objectRef<ChannelStatsShape>('ChannelStats').implement({
   description: 'Stock and order figures of one channel.',
   fields: (t) => ({
-    channel: t.field({ type: Channel, resolve: (c) => c.channel }),
+    channel: t.field({ type: Channel, description: 'The channel.', resolve: (c) => c.channel }),
     accounts: t.int({ description: 'Accounts on the channel, enabled or not.', resolve: (c) => c.accounts }),
     listings: t.int({ description: 'Listings that are not DELISTED.', resolve: (c) => c.listings }),
     activeListings: t.int({ description: 'Listings with status ACTIVE.', resolve: (c) => c.activeListings }),
@@ -26,7 +26,7 @@ const ChannelStats = builder.objectRef<ChannelStatsShape>('ChannelStats').implem
 const ChannelStatistics = builder.objectRef<ChannelStatisticsShape>('ChannelStatistics').implement({
   description: 'Per-channel figures as computed at computedAt (refreshed by the STATS_REFRESH scheduled task).',
   fields: (t) => ({
-    computedAt: t.field({ type: 'DateTime', resolve: (s) => s.computedAt }),
+    computedAt: t.field({ type: 'DateTime', description: 'When these figures were computed.', resolve: (s) => s.computedAt }),
     ordersFrom: t.field({ type: 'DateTime', description: 'Start of the order period (it ends at computedAt).', resolve: (s) => s.ordersFrom }),
     channels: t.field({ type: [ChannelStats], description: 'Every channel, zeros included.', resolve: (s) => s.channels }),
   }),
@@ -38,7 +38,7 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     description:
       'Listings, stock, orders and revenue per channel, served from a stored snapshot (computed on first use, refreshed on schedule). `refresh: true` recomputes it now (OPERATOR).',
-    args: { refresh: t.arg.boolean({ required: false, defaultValue: false }) },
+    args: { refresh: t.arg.boolean({ required: false, defaultValue: false, description: 'Recompute now instead of serving the stored snapshot; needs OPERATOR or ADMIN (FORBIDDEN otherwise). Default false.' }) },
     resolve: (_root, args, ctx) => {
       if (args.refresh && !roleAtLeast(ctx.actor?.role, 'OPERATOR')) {
         throw new GraphQLError(`Forbidden: your token's role (${ctx.actor?.role}) may not refresh channelStatistics (OPERATOR)`, {

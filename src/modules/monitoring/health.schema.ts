@@ -5,6 +5,7 @@ import { AlertKind } from './alert.schema.js';
 import { syncHealth, type AccountHealth as AccountHealthShape, type SyncHealth as SyncHealthShape } from './health.service.js';
 
 const HealthStatus = builder.enumType('HealthStatus', {
+  description: 'Overall health of syncing.',
   values: {
     OK: { description: 'The database answers and every enabled account is fresh, without active alerts.' },
     DEGRADED: { description: 'The database answers, but an enabled account is stale or has an active alert. /readyz still answers 200 (503 with ?strict=1).' },
@@ -15,7 +16,7 @@ const HealthStatus = builder.enumType('HealthStatus', {
 const AccountHealth = builder.objectRef<AccountHealthShape>('AccountHealth').implement({
   description: 'How fresh one account’s data is.',
   fields: (t) => ({
-    account: t.field({ type: MarketplaceAccount, resolve: (h) => h.account }),
+    account: t.field({ type: MarketplaceAccount, description: 'The account.', resolve: (h) => h.account }),
     lastSuccessAt: t.field({ type: 'DateTime', nullable: true, description: 'When its last SUCCESS sync, or PARTIAL sync that committed at least a page, finished (a PARTIAL run that read nothing is a failure).', resolve: (h) => h.lastSuccessAt }),
     lastRunStatus: t.field({ type: SyncStatus, nullable: true, description: 'Status of its latest finished sync (cancelled ones are ignored).', resolve: (h) => h.lastRunStatus }),
     lastRunAt: t.field({ type: 'DateTime', nullable: true, description: 'When that sync finished.', resolve: (h) => h.lastRunAt }),
@@ -33,11 +34,11 @@ const AccountHealth = builder.objectRef<AccountHealthShape>('AccountHealth').imp
 const SyncHealth = builder.objectRef<SyncHealthShape>('SyncHealth').implement({
   description: 'Health of syncing. DOWN when the database is unreachable; DEGRADED when an enabled account is stale or has an active alert; OK otherwise.',
   fields: (t) => ({
-    status: t.field({ type: HealthStatus, resolve: (h) => h.status }),
-    databaseReachable: t.boolean({ resolve: (h) => h.databaseReachable }),
+    status: t.field({ type: HealthStatus, description: 'Overall: OK, DEGRADED or DOWN.', resolve: (h) => h.status }),
+    databaseReachable: t.boolean({ description: 'Whether the database answered.', resolve: (h) => h.databaseReachable }),
     runsInProgress: t.int({ nullable: true, description: 'Syncs PENDING, RUNNING or INTERRUPTED; null when the database is unreachable.', resolve: (h) => h.runsInProgress }),
     staleAfterMinutes: t.int({ description: 'The staleness threshold (STALE_AFTER_MINUTES).', resolve: (h) => h.staleAfterMinutes }),
-    checkedAt: t.field({ type: 'DateTime', resolve: (h) => h.checkedAt }),
+    checkedAt: t.field({ type: 'DateTime', description: 'When this check ran (now).', resolve: (h) => h.checkedAt }),
     accounts: t.field({ type: [AccountHealth], description: 'Every account, by channel then name; disabled ones are listed but do not count.', resolve: (h) => h.accounts }),
   }),
 });

@@ -23,13 +23,13 @@ const totalsFields = <P extends RunTotals>(t: PothosSchemaTypes.ObjectFieldBuild
 
 const SyncReportAccount = builder.objectRef<SyncReportShape['accounts'][number]>('SyncReportAccount').implement({
   description: 'Runs of one account in the period.',
-  fields: (t) => ({ account: t.field({ type: MarketplaceAccount, resolve: (p) => p.account }), ...totalsFields(t) }),
+  fields: (t) => ({ account: t.field({ type: MarketplaceAccount, description: 'The account.', resolve: (p) => p.account }), ...totalsFields(t) }),
 });
 
 const SyncReport = builder.objectRef<SyncReportShape>('SyncReport').implement({
   description: 'Sync runs created in the period, counted and summed in the database.',
   fields: (t) => ({
-    days: t.int({ resolve: (r) => r.days }),
+    days: t.int({ description: 'Length of the period in days, as asked.', resolve: (r) => r.days }),
     from: t.field({ type: 'DateTime', description: 'Start of the period, included.', resolve: (r) => r.from }),
     to: t.field({ type: 'DateTime', description: 'End of the period (now), excluded.', resolve: (r) => r.to }),
     ...totalsFields(t),
@@ -42,7 +42,7 @@ builder.queryFields((t) => ({
     type: SyncReport,
     authScopes: { viewer: true },
     description: `Sync runs of the last \`days\` days (1 to ${MAX_REPORT_DAYS}, default ${DEFAULT_REPORT_DAYS}), overall and per account. Out of range: BAD_USER_INPUT with reason DAYS_OUT_OF_RANGE.`,
-    args: { days: t.arg.int({ required: false, defaultValue: DEFAULT_REPORT_DAYS }) },
+    args: { days: t.arg.int({ required: false, defaultValue: DEFAULT_REPORT_DAYS, description: `How many days back from now: 1 to ${MAX_REPORT_DAYS}, default ${DEFAULT_REPORT_DAYS}.` }) },
     resolve: (_root, args, ctx) => runQuery(() => syncReport(ctx, args.days ?? DEFAULT_REPORT_DAYS)),
   }),
 }));
