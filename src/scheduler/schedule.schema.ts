@@ -5,7 +5,7 @@ import { selectionUnder } from '../graphql/deleted-row.js';
 import { MarketplaceAccount } from '../modules/accounts/account.schema.js';
 import { SyncMode, SyncRun, SyncScope } from '../modules/sync/sync-run.schema.js';
 import { CUSTOM_KEY_PREFIX } from './default-schedules.js';
-import { scheduleErrorCodes } from './schedule.errors.js';
+import { scheduleErrorMeanings } from './schedule.errors.js';
 import { MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS } from './schedule-timing.js';
 import {
   createSchedule,
@@ -18,6 +18,7 @@ import {
 } from './schedule.service.js';
 
 export const ScheduleKind = builder.enumType('ScheduleKind', {
+  description: 'What a schedule does when it fires.',
   values: {
     SYNC: { description: 'Syncs one account (scope and mode).' },
     LOG_RETENTION: { description: 'Deletes sync logs and finished marketplace pushes older than LOG_RETENTION_DAYS.' },
@@ -28,24 +29,25 @@ export const ScheduleKind = builder.enumType('ScheduleKind', {
 
 // Scheduled syncs cannot be SELECTIVE (that needs SKUs), so inputs take a mode enum of their own.
 export const ScheduledSyncMode = builder.enumType('ScheduledSyncMode', {
+  description: 'How much a scheduled sync reads (SyncMode without SELECTIVE).',
   values: { INCREMENTAL: { description: 'What changed since the last successful run.' }, FULL: { description: 'Everything; unseen offers are delisted.' } } as const,
 });
 
-export const ScheduleError = defineErrorType('ScheduleError', scheduleErrorCodes, 'Why a schedule mutation was refused; nothing was changed.');
+export const ScheduleError = defineErrorType('ScheduleError', scheduleErrorMeanings, 'Why a schedule mutation was refused; nothing was changed.');
 
 export const Schedule = builder.prismaObject('Schedule', {
   description: 'Something that runs on its own, on a cron expression (5 fields, UTC) or an interval. Each firing runs once across all instances.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
     key: t.exposeString('key', { description: 'Stable name: "sync:<accountId>:incremental|full", "log-retention", "task-retention", "stats-refresh", or "custom:<id>".' }),
-    kind: t.expose('kind', { type: ScheduleKind }),
+    kind: t.expose('kind', { type: ScheduleKind, description: 'What it does.' }),
     isDefault: t.boolean({ description: 'Created by Stockline itself; it can be edited or disabled but not deleted.', select: { key: true }, resolve: (s) => !s.key.startsWith(CUSTOM_KEY_PREFIX) }),
     account: t.relation('account', { nullable: true, description: 'SYNC schedules: the account synced.' }),
     scope: t.expose('scope', { type: SyncScope, nullable: true, description: 'SYNC schedules only.' }),
     mode: t.expose('mode', { type: SyncMode, nullable: true, description: 'SYNC schedules only: INCREMENTAL or FULL.' }),
     cron: t.exposeString('cron', { nullable: true, description: 'minute hour day-of-month month day-of-week, in UTC; null for an interval schedule.' }),
-    intervalSeconds: t.exposeInt('intervalSeconds', { nullable: true, description: 'Null for a cron schedule.' }),
-    enabled: t.exposeBoolean('enabled'),
+    intervalSeconds: t.exposeInt('intervalSeconds', { nullable: true, description: 'Seconds between firings; null for a cron schedule.' }),
+    enabled: t.exposeBoolean('enabled', { description: 'Whether it fires.' }),
     nextFireAt: t.expose('nextFireAt', {
       type: 'DateTime',
       nullable: true,
@@ -60,15 +62,16 @@ export const Schedule = builder.prismaObject('Schedule', {
       resolve: (s, _args, ctx) => (s.lastRunId ? ctx.prisma.syncRun.findUnique({ where: { id: s.lastRunId } }) : null),
     }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last firing failed; null when it succeeded.' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed (settings or firing bookkeeping).' }),
   }),
 });
 
 const ScheduleFilter = builder.inputType('ScheduleFilter', {
+  description: 'Which schedules: every given condition must hold.',
   fields: (t) => ({
-    accountId: t.id({ required: false }),
-    kind: t.field({ type: ScheduleKind, required: false }),
-    enabled: t.boolean({ required: false }),
+    accountId: t.id({ required: false, description: 'Only SYNC schedules of this account.' }),
+    kind: t.field({ type: ScheduleKind, required: false, description: 'Only schedules of this kind.' }),
+    enabled: t.boolean({ required: false, description: 'Only enabled (true) or only disabled (false) schedules.' }),
   }),
 });
 
@@ -77,7 +80,7 @@ const SchedulerStatus = builder.simpleObject('SchedulerStatus', {
   fields: (t) => ({
     paused: t.boolean({ description: 'While true no instance fires anything.' }),
     pausedBy: t.string({ nullable: true, description: 'Token name of who paused it.' }),
-    pausedAt: t.field({ type: 'DateTime', nullable: true }),
+    pausedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it was paused; null while running.' }),
   }),
 });
 
@@ -90,7 +93,7 @@ builder.queryFields((t) => ({
     cursor: 'id',
     authScopes: { viewer: true },
     description: 'Schedules by key; at most 100 per page.',
-    args: { filter: t.arg({ type: ScheduleFilter, required: false }) },
+    args: { filter: t.arg({ type: ScheduleFilter, required: false, description: 'Default: every schedule.' }) },
     totalCount: (_c, args, ctx) => ctx.prisma.schedule.count({ where: filterOf(args.filter) }),
     resolve: (query, _root, args, ctx) => ctx.prisma.schedule.findMany({ ...query, where: filterOf(args.filter), orderBy: [{ key: 'asc' }, { id: 'asc' }] }),
   }),
@@ -98,12 +101,14 @@ builder.queryFields((t) => ({
     type: 'Schedule',
     nullable: true,
     authScopes: { viewer: true },
-    args: { id: t.arg.id() },
+    description: 'One schedule by id; null when there is none.',
+    args: { id: t.arg.id({ description: 'The schedule id.' }) },
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.schedule.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
   schedulerStatus: t.field({
     type: SchedulerStatus,
     authScopes: { viewer: true },
+    description: 'Whether the scheduler is paused, by whom and since when.',
     resolve: (_root, _args, ctx) => schedulerStatus(ctx.prisma),
   }),
 }));
@@ -116,10 +121,10 @@ const timingFields = {
 const UpdateScheduleInput = builder.inputType('UpdateScheduleInput', {
   description: 'Fields left out keep their value. A new timing or enabling sets nextFireAt to the first fire time after now; disabling clears it.',
   fields: (t) => ({
-    id: t.id(),
+    id: t.id({ description: 'The schedule id.' }),
     cron: t.string({ required: false, description: timingFields.cron }),
     intervalSeconds: t.int({ required: false, description: timingFields.interval }),
-    enabled: t.boolean({ required: false }),
+    enabled: t.boolean({ required: false, description: 'Enable (true) or disable (false) it.' }),
     scope: t.field({ type: SyncScope, required: false, description: 'SYNC schedules only.' }),
     mode: t.field({ type: ScheduledSyncMode, required: false, description: 'SYNC schedules only.' }),
   }),
@@ -128,7 +133,7 @@ const UpdateScheduleInput = builder.inputType('UpdateScheduleInput', {
 const CreateScheduleInput = builder.inputType('CreateScheduleInput', {
   description: 'An extra SYNC schedule for one account.',
   fields: (t) => ({
-    accountId: t.id(),
+    accountId: t.id({ description: 'The account to sync (NOT_FOUND when there is none).' }),
     cron: t.string({ required: false, description: timingFields.cron }),
     intervalSeconds: t.int({ required: false, description: timingFields.interval }),
     enabled: t.boolean({ required: false, description: 'Default true.' }),
@@ -138,14 +143,16 @@ const CreateScheduleInput = builder.inputType('CreateScheduleInput', {
 });
 
 const SchedulePayload = builder.simpleObject('SchedulePayload', {
-  fields: (t) => ({ schedule: t.field({ type: Schedule, nullable: true }), errors: t.field({ type: [ScheduleError] }) }),
+  description: 'The outcome of a schedule mutation: the schedule, or why it was refused.',
+  fields: (t) => ({ schedule: t.field({ type: Schedule, nullable: true, description: 'The schedule after the change (as it was, for deleteSchedule); null when refused.' }), errors: t.field({ type: [ScheduleError] }) }),
 });
 
 const SchedulerStatusPayload = builder.simpleObject('SchedulerStatusPayload', {
-  fields: (t) => ({ status: t.field({ type: SchedulerStatus, nullable: true }), errors: t.field({ type: [ScheduleError] }) }),
+  description: 'The outcome of pausing or resuming the scheduler: its status now.',
+  fields: (t) => ({ status: t.field({ type: SchedulerStatus, nullable: true, description: 'The scheduler status after the call.' }), errors: t.field({ type: [ScheduleError] }) }),
 });
 
-const ScheduleIdInput = builder.inputType('ScheduleIdInput', { fields: (t) => ({ id: t.id() }) });
+const ScheduleIdInput = builder.inputType('ScheduleIdInput', { description: 'Which schedule.', fields: (t) => ({ id: t.id({ description: 'The schedule id.' }) }) });
 
 // Editing schedules is configuration (ADMIN); pausing and resuming the whole scheduler is an
 // operational action like triggering or cancelling a sync (OPERATOR).
@@ -153,20 +160,22 @@ builder.mutationFields((t) => ({
   updateSchedule: t.field({
     type: SchedulePayload,
     authScopes: { admin: true },
-    args: { input: t.arg({ type: UpdateScheduleInput }) },
+    description: 'Changes the timing, enabled state, scope or mode of a schedule, defaults included.',
+    args: { input: t.arg({ type: UpdateScheduleInput, description: 'The schedule and its new settings.' }) },
     resolve: (_root, { input }, ctx) => runMutation('schedule', () => updateSchedule(ctx, ctx.actor!, { ...input, id: String(input.id) })),
   }),
   createSchedule: t.field({
     type: SchedulePayload,
     authScopes: { admin: true },
-    args: { input: t.arg({ type: CreateScheduleInput }) },
+    description: 'Adds a SYNC schedule for one account, next to its default ones (its key is custom:<id>).',
+    args: { input: t.arg({ type: CreateScheduleInput, description: 'The account, timing, scope and mode.' }) },
     resolve: (_root, { input }, ctx) => runMutation('schedule', () => createSchedule(ctx, ctx.actor!, { ...input, accountId: String(input.accountId) })),
   }),
   deleteSchedule: t.field({
     type: SchedulePayload,
     authScopes: { admin: true },
     description: 'Deletes a schedule made with createSchedule; returns it as it was. Default schedules can only be disabled.',
-    args: { input: t.arg({ type: ScheduleIdInput }) },
+    args: { input: t.arg({ type: ScheduleIdInput, description: 'The schedule to delete.' }) },
     resolve: (_root, { input }, ctx, info) =>
       // What the payload selects is read in the delete's transaction, before the row goes (see src/graphql/deleted-row.ts).
       runMutation('schedule', () => deleteSchedule(ctx, ctx.actor!, { id: String(input.id) }, selectionUnder(ctx, info, 'schedule'))),

@@ -6,7 +6,7 @@ import { dashboardStats, type ChannelListings as ChannelListingsShape, type Dash
 const DashboardChannelListings = builder.objectRef<ChannelListingsShape>('DashboardChannelListings').implement({
   description: 'Listings of one channel.',
   fields: (t) => ({
-    channel: t.field({ type: Channel, resolve: (c) => c.channel }),
+    channel: t.field({ type: Channel, description: 'The channel.', resolve: (c) => c.channel }),
     listings: t.int({ description: 'Listings that are not DELISTED.', resolve: (c) => c.listings }),
     outOfStock: t.int({ description: 'Those of them with no stock.', resolve: (c) => c.outOfStock }),
   }),
@@ -16,10 +16,10 @@ const DashboardStats = builder.objectRef<DashboardStatsShape>('DashboardStats').
   description:
     'System-wide figures as computed at computedAt: served from a stored snapshot, recomputed when older than 5 minutes and by the STATS_REFRESH schedule. Rates are fractions from 0 to 1.',
   fields: (t) => ({
-    batchesTotal: t.int({ resolve: (s) => s.batchesTotal }),
+    batchesTotal: t.int({ description: 'Batches, open and closed.', resolve: (s) => s.batchesTotal }),
     batchesActive: t.int({ description: 'Batches that are not closed.', resolve: (s) => s.batchesActive }),
-    unitsTotal: t.int({ resolve: (s) => s.unitsTotal }),
-    unitsAggregated: t.int({ resolve: (s) => s.unitsAggregated }),
+    unitsTotal: t.int({ description: 'Units of every batch.', resolve: (s) => s.unitsTotal }),
+    unitsAggregated: t.int({ description: 'Units that are aggregated.', resolve: (s) => s.unitsAggregated }),
     aggregationRate: t.float({
       nullable: true,
       description: 'unitsAggregated / unitsTotal, a fraction from 0 to 1 (0.25 = 25 %); null when there are no units.',
