@@ -31,8 +31,10 @@ import '../modules/webhooks/webhook.schema.js';
 import '../modules/analytics/dashboard.schema.js';
 import '../modules/reports/report.schema.js';
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({ description: 'Reads. Every field needs a token (`Authorization: Bearer <token>`); each says the lowest role it needs.' });
+builder.mutationType({
+  description: 'Changes. Each returns a payload whose `errors` lists expected refusals (then nothing changed); each says the lowest role it needs and the codes it can return.',
+});
+builder.subscriptionType({ description: 'Live streams over graphql-ws (WebSocket) or server-sent events, authenticated like queries.' });
 
 export const schema = addDerivedDescriptions(builder.toSchema({ sortSchema: true }));
