@@ -10,7 +10,7 @@ export const Unit = builder.prismaObject('Unit', {
   description: 'A serialized item of a batch; its code is unique across the system.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
-    code: t.exposeString('code', { description: 'Its serial code (e.g. a marking code), unique across all batches; up to 200 characters.' }),
+    code: t.exposeString('code', { description: 'Its serial code, unique across all batches; up to 200 characters.' }),
     aggregated: t.exposeBoolean('aggregated', { description: 'Whether it has been aggregated (packed into its aggregate); then it can be neither aggregated again nor removed.' }),
     aggregatedAt: t.expose('aggregatedAt', { type: 'DateTime', nullable: true, description: 'When it was aggregated; null while not.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was added to its batch.' }),

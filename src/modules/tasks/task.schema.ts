@@ -71,7 +71,7 @@ export const BackgroundTaskRef = builder.prismaObject('BackgroundTask', {
     attempts: t.exposeInt('attempts', { description: 'Runs so far; a task whose worker crashed is retried, at most 3 times.' }),
     createdBy: t.exposeString('createdBy', { description: 'Role and name of the token that started it.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was queued.' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When a worker (last) started it; null while PENDING.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When a worker first started it (kept across retries); null while PENDING.' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true, description: 'When it ended; null until SUCCESS or FAILURE.' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'The task, its result and files are deleted after this: TASK_RESULT_TTL_HOURS (default 24) after it finished; null until then.' }),
     files: t.relation('files', { description: 'Files it produced or received, oldest first.', query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
