@@ -5,17 +5,19 @@ import type { Channel as ChannelName } from '../../connectors/connector.js';
 import { builder } from '../../graphql/builder.js';
 import { secretInput } from '../../graphql/secret-redaction.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
-import { accountErrorCodes } from './account.errors.js';
+import { accountErrorMeanings } from './account.errors.js';
 import { createAccount, effectiveRateLimits, testAccountConnection, updateAccount } from './account.service.js';
 import './channel.schema.js';
 
 
 export const Channel = builder.enumType('Channel', {
+  description: 'A marketplace (or storefront) Stockline sells on.',
   // The channel registry (connectors/channels.ts) names and describes them.
   values: Object.fromEntries(channels.map((c) => [c, { description: channelRegistry[c].description }])) as Record<ChannelName, { description: string }>,
 });
 
 export const FulfillmentType = builder.enumType('FulfillmentType', {
+  description: 'Who ships the orders of an eMAG account.',
   values: {
     MAIN: { description: 'eMAG: fulfilled by the seller.' },
     FBE: { description: 'eMAG: fulfilled by eMAG.' },
@@ -23,6 +25,7 @@ export const FulfillmentType = builder.enumType('FulfillmentType', {
 });
 
 export const ConflictStrategy = builder.enumType('ConflictStrategy', {
+  description: 'How a sync settles a price, stock or order status changed both in Stockline and on the marketplace since the last sync.',
   values: {
     REMOTE_PRIORITY: { description: 'The marketplace value wins.' },
     LOCAL_PRIORITY: { description: 'The local value wins.' },
@@ -32,6 +35,7 @@ export const ConflictStrategy = builder.enumType('ConflictStrategy', {
 });
 
 const ConnectionErrorKind = builder.enumType('ConnectionErrorKind', {
+  description: 'Why a connection to the marketplace failed.',
   values: {
     AUTH: { description: 'The marketplace refused the credentials.' },
     NETWORK: { description: 'The marketplace could not be reached.' },
@@ -40,7 +44,7 @@ const ConnectionErrorKind = builder.enumType('ConnectionErrorKind', {
   } as const,
 });
 
-export const AccountError = defineErrorType('AccountError', accountErrorCodes, 'Why an account mutation was refused; nothing was changed.');
+export const AccountError = defineErrorType('AccountError', accountErrorMeanings, 'Why an account mutation was refused; nothing was changed.');
 
 const EffectiveRateLimit = builder.simpleObject('EffectiveRateLimit', {
   description: 'One endpoint class of an account and the request budget its connector paces to.',
@@ -65,11 +69,11 @@ const ConnectionCheck = builder.simpleObject('ConnectionCheck', {
 export const MarketplaceAccount = builder.prismaObject('MarketplaceAccount', {
   description: 'A seller account on one marketplace. Its credentials are stored encrypted and never returned.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    channel: t.expose('channel', { type: Channel }),
-    name: t.exposeString('name'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    channel: t.expose('channel', { type: Channel, description: 'The marketplace; it cannot change.' }),
+    name: t.exposeString('name', { description: 'Its name, unique across accounts (up to 200 characters).' }),
     fulfillment: t.expose('fulfillment', { type: FulfillmentType, nullable: true, description: 'eMAG only.' }),
-    baseUrl: t.exposeString('baseUrl'),
+    baseUrl: t.exposeString('baseUrl', { description: 'The marketplace API it talks to (http or https, no trailing slash).' }),
     rateLimits: t.expose('rateLimits', {
       type: 'JSON',
       nullable: true,
@@ -86,25 +90,26 @@ export const MarketplaceAccount = builder.prismaObject('MarketplaceAccount', {
       type: 'JSON',
       description: "Non-secret options this account's connector reads (the channel's optionFields; see the channels query). Options not set take their documented default.",
     }),
-    conflictStrategy: t.expose('conflictStrategy', { type: ConflictStrategy }),
-    enabled: t.exposeBoolean('enabled'),
+    conflictStrategy: t.expose('conflictStrategy', { type: ConflictStrategy, description: "How its syncs settle conflicting edits (a triggerSync may override it per run)." }),
+    enabled: t.exposeBoolean('enabled', { description: 'Disabled accounts are not synced (triggerSync refuses them), their schedules do not fire, and they raise no alerts.' }),
     source: t.exposeString('source', { description: '"api" (created here), "env" (declared in the environment) or "sandbox".' }),
     hasCredentials: t.boolean({
       description: 'Whether credentials are stored. The credentials themselves are never returned.',
       select: { credentialsEncrypted: true },
       resolve: (a) => a.credentialsEncrypted.length > 0,
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    lastTestedAt: t.expose('lastTestedAt', { type: 'DateTime', nullable: true }),
-    lastTestOk: t.exposeBoolean('lastTestOk', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was added.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When its settings last changed.' }),
+    lastTestedAt: t.expose('lastTestedAt', { type: 'DateTime', nullable: true, description: 'When testAccountConnection last ran for it; null if never.' }),
+    lastTestOk: t.exposeBoolean('lastTestOk', { nullable: true, description: 'Whether that test passed; null if never tested.' }),
   }),
 });
 
 const AccountFilter = builder.inputType('AccountFilter', {
+  description: 'Which accounts: every given condition must hold.',
   fields: (t) => ({
-    channel: t.field({ type: Channel, required: false }),
-    enabled: t.boolean({ required: false }),
+    channel: t.field({ type: Channel, required: false, description: 'Only accounts of this channel.' }),
+    enabled: t.boolean({ required: false, description: 'Only enabled (true) or only disabled (false) accounts.' }),
   }),
 });
 
@@ -121,7 +126,7 @@ builder.queryFields((t) => ({
     cursor: 'id',
     authScopes: { viewer: true },
     description: 'Marketplace accounts by name; at most 100 per page.',
-    args: { filter: t.arg({ type: AccountFilter, required: false }) },
+    args: { filter: t.arg({ type: AccountFilter, required: false, description: 'Default: every account.' }) },
     totalCount: (_c, args, ctx) => ctx.prisma.marketplaceAccount.count({ where: accountWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.marketplaceAccount.findMany({ ...query, where: accountWhere(args.filter), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
@@ -130,7 +135,8 @@ builder.queryFields((t) => ({
     type: 'MarketplaceAccount',
     nullable: true,
     authScopes: { viewer: true },
-    args: { id: t.arg.id() },
+    description: 'One marketplace account by id; null when there is none.',
+    args: { id: t.arg.id({ description: 'The account id.' }) },
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.marketplaceAccount.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
 }));
@@ -140,21 +146,22 @@ const AccountCredentialsInput = builder.inputType('AccountCredentialsInput', {
   // Every value in it is kept out of logs and echoed errors (src/graphql/secret-redaction.ts).
   extensions: secretInput,
   fields: (t) => ({
-    username: t.string({ required: false }),
-    password: t.string({ required: false }),
-    clientId: t.string({ required: false }),
-    apiKey: t.string({ required: false }),
-    token: t.string({ required: false }),
+    username: t.string({ required: false, description: 'eMAG: the API user name.' }),
+    password: t.string({ required: false, description: 'eMAG: the API password.' }),
+    clientId: t.string({ required: false, description: 'Ozon: the Client-Id, digits only.' }),
+    apiKey: t.string({ required: false, description: 'Ozon: the Api-Key.' }),
+    token: t.string({ required: false, description: 'Wildberries: the API token from the seller portal; storefront: its bearer token.' }),
   }),
 });
 
 const CreateAccountInput = builder.inputType('CreateAccountInput', {
+  description: 'A new marketplace account.',
   fields: (t) => ({
-    channel: t.field({ type: Channel }),
-    name: t.string({ description: 'Unique.' }),
+    channel: t.field({ type: Channel, description: 'The marketplace; fixed once created.' }),
+    name: t.string({ description: 'Unique; trimmed, 1 to 200 characters.' }),
     fulfillment: t.field({ type: FulfillmentType, required: false, description: 'Required for eMAG; not allowed for other channels.' }),
     baseUrl: t.string({ description: 'http(s) URL of the marketplace API.' }),
-    credentials: t.field({ type: AccountCredentialsInput }),
+    credentials: t.field({ type: AccountCredentialsInput, description: "The channel's credentials (see channels { credentialFields }); stored encrypted, never returned." }),
     rateLimits: t.field({ type: 'JSON', required: false, description: 'Overrides of the documented limits per endpoint class: { "<class>": { "limit": n, "periodMs": ms } }.' }),
     options: t.field({ type: 'JSON', required: false, description: "The channel's options (see channels { optionFields }), nested as named: { \"hosts\": { \"content\": \"https://…\" } }. Unknown options are refused." }),
     conflictStrategy: t.field({ type: ConflictStrategy, required: false, description: 'Default REMOTE_PRIORITY.' }),
@@ -165,30 +172,32 @@ const CreateAccountInput = builder.inputType('CreateAccountInput', {
 const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
   description: 'Fields left out keep their value; credentials are replaced only when given. The channel cannot change.',
   fields: (t) => ({
-    id: t.id(),
-    name: t.string({ required: false }),
-    fulfillment: t.field({ type: FulfillmentType, required: false }),
-    baseUrl: t.string({ required: false }),
-    credentials: t.field({ type: AccountCredentialsInput, required: false }),
+    id: t.id({ description: 'The account id.' }),
+    name: t.string({ required: false, description: 'New unique name; 1 to 200 characters.' }),
+    fulfillment: t.field({ type: FulfillmentType, required: false, description: 'eMAG only: MAIN or FBE.' }),
+    baseUrl: t.string({ required: false, description: 'New http(s) URL of the marketplace API.' }),
+    credentials: t.field({ type: AccountCredentialsInput, required: false, description: 'Replaces every stored credential; give the whole set of the channel.' }),
     rateLimits: t.field({ type: 'JSON', required: false, description: 'Replaces the overrides when given.' }),
     options: t.field({
       type: 'JSON',
       required: false,
       description: 'Merged into the stored options: each option given replaces that option (a nested one such as hosts as a whole), null removes it, options not given stay.',
     }),
-    conflictStrategy: t.field({ type: ConflictStrategy, required: false }),
-    enabled: t.boolean({ required: false }),
+    conflictStrategy: t.field({ type: ConflictStrategy, required: false, description: 'New default strategy for its syncs.' }),
+    enabled: t.boolean({ required: false, description: 'Enable (true) or disable (false) syncing it.' }),
   }),
 });
 
 const AccountPayload = builder.simpleObject('AccountPayload', {
+  description: 'The outcome of an account mutation: the account, or why it was refused.',
   fields: (t) => ({
-    account: t.field({ type: MarketplaceAccount, nullable: true }),
+    account: t.field({ type: MarketplaceAccount, nullable: true, description: 'The account after the change; null when refused.' }),
     errors: t.field({ type: [AccountError] }),
   }),
 });
 
 const TestAccountConnectionPayload = builder.simpleObject('TestAccountConnectionPayload', {
+  description: 'The outcome of testAccountConnection: whether the marketplace accepted the account, check by check.',
   fields: (t) => ({
     ok: t.boolean({ nullable: true, description: 'Whether the marketplace accepted the credentials; null when the test was refused (see errors).' }),
     kind: t.field({ type: ConnectionErrorKind, nullable: true, description: 'Why the connection failed, when it did.' }),
@@ -198,7 +207,7 @@ const TestAccountConnectionPayload = builder.simpleObject('TestAccountConnection
       nullable: true,
       description: 'Every host and scope the account will use, in the order they were tried; null when the test was refused.',
     }),
-    account: t.field({ type: MarketplaceAccount, nullable: true }),
+    account: t.field({ type: MarketplaceAccount, nullable: true, description: 'The account with lastTestedAt and lastTestOk updated; null when the test was refused.' }),
     errors: t.field({ type: [AccountError] }),
   }),
 });
@@ -207,7 +216,8 @@ builder.mutationFields((t) => ({
   createAccount: t.field({
     type: AccountPayload,
     authScopes: { admin: true },
-    args: { input: t.arg({ type: CreateAccountInput }) },
+    description: 'Adds a marketplace account with its credentials (checked against the channel, stored encrypted). It is not tested here: call testAccountConnection.',
+    args: { input: t.arg({ type: CreateAccountInput, description: 'The account.' }) },
     resolve: (_r, { input }, ctx) =>
       runMutation('account', () =>
         createAccount(ctx, ctx.actor!, { ...input, credentials: { ...input.credentials }, rateLimits: input.rateLimits as never, options: input.options as never }),
@@ -216,7 +226,8 @@ builder.mutationFields((t) => ({
   updateAccount: t.field({
     type: AccountPayload,
     authScopes: { admin: true },
-    args: { input: t.arg({ type: UpdateAccountInput }) },
+    description: 'Changes the given settings of an account; credentials only when given. A disabled account is not synced and raises no alerts.',
+    args: { input: t.arg({ type: UpdateAccountInput, description: 'The account and its new settings.' }) },
     resolve: (_r, { input }, ctx) =>
       runMutation('account', () =>
         updateAccount(ctx, ctx.actor!, {
@@ -232,7 +243,12 @@ builder.mutationFields((t) => ({
     type: TestAccountConnectionPayload,
     authScopes: { operator: true },
     description: 'Signs in to the marketplace once with the stored credentials; records lastTestedAt and lastTestOk.',
-    args: { input: t.arg({ type: builder.inputType('TestAccountConnectionInput', { fields: (f) => ({ id: f.id() }) }) }) },
+    args: {
+      input: t.arg({
+        description: 'The account to test.',
+        type: builder.inputType('TestAccountConnectionInput', { description: 'Which account.', fields: (f) => ({ id: f.id({ description: 'The account id.' }) }) }),
+      }),
+    },
     resolve: async (_r, { input }, ctx) => {
       const result = await runMutation('test', () => testAccountConnection(ctx, ctx.actor!, { id: String(input.id) }));
       const test = result.test;
