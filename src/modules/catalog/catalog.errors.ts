@@ -5,6 +5,13 @@ export const catalogErrorCodes = ['VALIDATION', 'NOT_FOUND', 'LISTING_DELISTED']
 
 export type CatalogErrorCode = (typeof catalogErrorCodes)[number];
 
+/** When each code is returned (the enum values' descriptions in the schema). */
+export const catalogErrorMeanings = {
+  VALIDATION: 'An input value breaks a rule (a price not above 0, a negative or fractional stock, a malformed decimal or id); `field` names it.',
+  NOT_FOUND: 'No listing or product has this id.',
+  LISTING_DELISTED: 'The listing is DELISTED: the marketplace no longer offers it, so it cannot be edited.',
+} as const satisfies Record<CatalogErrorCode, string>;
+
 export const catalogError = (code: CatalogErrorCode, message: string, field: string[] | null = null) => new DomainError<CatalogErrorCode>(code, message, field);
 
 export const listingNotFound = (id: string) => catalogError('NOT_FOUND', `No listing with id ${id}`, ['input', 'listingId']);

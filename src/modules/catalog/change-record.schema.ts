@@ -5,6 +5,7 @@ import { requestLoader } from '../../graphql/request-loader.js';
 import { latestChangesOf, type ChangeEntity, type ChangeRow } from './change-record.service.js';
 
 export const ChangeSource = builder.enumType('ChangeSource', {
+  description: 'What made a change.',
   values: {
     USER: { description: 'A user edited the field through the API.' },
     SYNC: { description: 'A sync took the marketplace\'s value.' },
@@ -15,13 +16,13 @@ export const ChangeSource = builder.enumType('ChangeSource', {
 export const ChangeRecord = builder.objectRef<ChangeRow>('ChangeRecord').implement({
   description: 'One change of one field of a product, listing or order: who, when, from what to what.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', { description: 'Stable id of the change.' }),
     field: t.exposeString('field', { description: 'The GraphQL field that changed, e.g. "price", "stock", "cost", "hidden", "status".' }),
     oldValue: t.exposeString('oldValue', { nullable: true, description: 'As text (decimals as "12.50", booleans as "true"); null for none.' }),
     newValue: t.exposeString('newValue', { nullable: true, description: 'As text, like oldValue.' }),
     actor: t.exposeString('actor', { description: 'Name of the API token that made the change, or the system part that did.' }),
-    source: t.field({ type: ChangeSource, resolve: (c) => c.source }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    source: t.field({ type: ChangeSource, description: 'What made it.', resolve: (c) => c.source }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was made.' }),
   }),
 });
 

@@ -2,6 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import { Channel } from '../accounts/account.schema.js';
 
 export const ListingStatus = builder.enumType('ListingStatus', {
+  description: 'Where an offer stands on its marketplace, in Stockline\'s terms (remoteStatus has the marketplace\'s own value).',
   values: {
     ACTIVE: { description: 'On sale on the marketplace.' },
     INACTIVE: { description: 'Listed but not on sale (paused, blocked, or awaiting moderation).' },
@@ -13,7 +14,7 @@ export const WarehouseStock = builder.simpleObject('WarehouseStock', {
   description: 'Sellable units of a listing in one marketplace warehouse.',
   fields: (t) => ({
     warehouseId: t.string({ description: 'The warehouse id as the marketplace names it.' }),
-    stock: t.int(),
+    stock: t.int({ description: 'Sellable units there, as last reported.' }),
   }),
 });
 
@@ -32,9 +33,9 @@ export const Listing = builder.prismaObject('Listing', {
   description:
     'A product offered on one marketplace account. `price` and `stock` are the values Stockline holds (a user\'s edit included); `remotePrice` and `remoteStock` are what the marketplace reported last.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    product: t.relation('product'),
-    account: t.relation('account'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    product: t.relation('product', { description: 'The catalog product it offers (matched by SKU).' }),
+    account: t.relation('account', { description: 'The marketplace account it is offered on.' }),
     channel: t.field({
       type: Channel,
       description: 'The channel of its account.',
@@ -57,7 +58,7 @@ export const Listing = builder.prismaObject('Listing', {
       select: { stockByWarehouse: true },
       resolve: (listing) => warehouseStock(listing.stockByWarehouse),
     }),
-    status: t.expose('status', { type: ListingStatus }),
+    status: t.expose('status', { type: ListingStatus, description: 'Whether it is on sale.' }),
     remoteStatus: t.exposeString('remoteStatus', { description: 'The marketplace\'s own status value, for display and debugging.' }),
     remotePrice: t.field({ type: 'Decimal', description: 'The price the marketplace reported last.', resolve: (listing) => listing.remotePrice.toFixed(2) }),
     remoteStock: t.exposeInt('remoteStock', { description: 'The stock the marketplace reported last.' }),
@@ -83,7 +84,7 @@ export const Listing = builder.prismaObject('Listing', {
       resolve: (listing) => (listing.rejectionReasons ?? []).length > 0,
     }),
     lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', description: 'When a sync last found the offer on the marketplace.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When a sync first found it.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When any of its fields last changed in Stockline.' }),
   }),
 });

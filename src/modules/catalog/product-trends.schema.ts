@@ -6,8 +6,8 @@ import { DEFAULT_TREND_DAYS, MAX_TREND_DAYS, productTrend } from './product-tren
 const ProductTrendDay = builder.simpleObject('ProductTrendDay', {
   description: 'What one product sold on one UTC day.',
   fields: (t) => ({
-    date: t.field({ type: 'Date' }),
-    unitsSold: t.int(),
+    date: t.field({ type: 'Date', description: 'The day (UTC).' }),
+    unitsSold: t.int({ description: 'Units of it in the order lines of orders placed that day.' }),
     revenue: t.field({ type: [MoneyAmount], description: 'Quantity times unit price of its order lines, per currency; empty on a day without sales.' }),
   }),
 });
@@ -15,8 +15,8 @@ const ProductTrendDay = builder.simpleObject('ProductTrendDay', {
 const ProductTrend = builder.simpleObject('ProductTrend', {
   description: 'Units sold and revenue per day for one product (its order lines on every account: by offer id where a listing has it, else by SKU). CANCELLED and RETURNED orders do not count.',
   fields: (t) => ({
-    productId: t.id(),
-    sku: t.string(),
+    productId: t.id({ description: 'The product.' }),
+    sku: t.string({ description: 'Its SKU, which order lines are matched by.' }),
     from: t.field({ type: 'Date', description: 'First day covered (UTC).' }),
     to: t.field({ type: 'Date', description: 'Last day covered (UTC), included.' }),
     unitsSold: t.int({ description: 'Over the whole period.' }),
@@ -32,7 +32,7 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     description: `Units sold and revenue per day for one product; null when there is no such product. Days are UTC. Default period: the last ${DEFAULT_TREND_DAYS} days up to today; at most ${MAX_TREND_DAYS} days (BAD_USER_INPUT otherwise, as for from after to).`,
     args: {
-      productId: t.arg.id(),
+      productId: t.arg.id({ description: 'The product id.' }),
       from: t.arg({ type: 'Date', required: false, description: `First day. Default: ${DEFAULT_TREND_DAYS - 1} days before \`to\`.` }),
       to: t.arg({ type: 'Date', required: false, description: 'Last day, included. Default: today (UTC).' }),
     },

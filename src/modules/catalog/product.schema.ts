@@ -14,9 +14,9 @@ const totalStockLoader = (ctx: Context) =>
 export const Product = builder.prismaObject('Product', {
   description: 'One sellable item, identified by its SKU across every account, with its listings on each marketplace account.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
     sku: t.exposeString('sku', { description: 'Unique across the catalog; listings and order lines refer to the product by it.' }),
-    name: t.exposeString('name'),
+    name: t.exposeString('name', { description: 'Its name, as the listing a sync first found it under named it.' }),
     cost: t.field({
       type: 'Decimal',
       nullable: true,
@@ -37,12 +37,13 @@ export const Product = builder.prismaObject('Product', {
         orderBy: listingOrderBy,
       }),
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it entered the catalog (first seen by a sync).' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When its own fields last changed.' }),
   }),
 });
 
 const ProductFilter = builder.inputType('ProductFilter', {
+  description: 'Which products: every given condition must hold; fields left out do not filter.',
   fields: (t) => ({
     channel: t.field({ type: Channel, required: false, description: 'Products with a listing (any status) on an account of this channel.' }),
     accountId: t.id({ required: false, description: 'Products with a listing (any status) on this account.' }),
@@ -63,12 +64,19 @@ const ProductFilter = builder.inputType('ProductFilter', {
 
 const ProductSortField = builder.enumType('ProductSortField', {
   description: 'A product column to sort by. Products without a cost come last in both directions.',
-  values: Object.keys(productSortFields) as ProductSortField[],
+  values: {
+    SKU: { description: 'SKU, alphabetically (the default).' },
+    NAME: { description: 'Name, alphabetically.' },
+    COST: { description: 'Unit cost; products without one come last.' },
+    CREATED_AT: { description: 'When it entered the catalog.' },
+    UPDATED_AT: { description: 'When it last changed.' },
+  } satisfies Record<ProductSortField, { description: string }>,
 });
 const ProductOrder = builder.inputType('ProductOrder', {
+  description: 'How to sort products; ties are broken by id.',
   fields: (t) => ({
-    field: t.field({ type: ProductSortField }),
-    direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC' }),
+    field: t.field({ type: ProductSortField, description: 'The column to sort by.' }),
+    direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC', description: 'Default ASC.' }),
   }),
 });
 
@@ -83,8 +91,8 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     description: 'The catalog, by SKU unless `orderBy` says otherwise; at most 100 per page.',
     args: {
-      filter: t.arg({ type: ProductFilter, required: false }),
-      orderBy: t.arg({ type: ProductOrder, required: false }),
+      filter: t.arg({ type: ProductFilter, required: false, description: 'Default: every product, hidden ones included.' }),
+      orderBy: t.arg({ type: ProductOrder, required: false, description: 'Default: by SKU, ascending.' }),
     },
     totalCount: (_c, args, ctx) => ctx.prisma.product.count({ where: whereOf(args.filter) }),
     resolve: (query, _root, args, ctx) =>
@@ -98,7 +106,8 @@ builder.queryFields((t) => ({
     type: 'Product',
     nullable: true,
     authScopes: { viewer: true },
-    args: { id: t.arg.id() },
+    description: 'One product by id; null when there is none.',
+    args: { id: t.arg.id({ description: 'The product id.' }) },
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.product.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
 }));
