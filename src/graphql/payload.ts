@@ -4,10 +4,10 @@ import { toUserErrors, type UserErrorShape } from '../core/domain-error.js';
 /**
  * Defines the error type and error-code enum of one domain. Every mutation payload of the domain
  * carries `errors: [<Domain>Error!]!`, empty on success. `codes` maps each code to when it is
- * returned (a bare list is accepted until every domain describes its codes).
+ * returned (the domain's *.errors.ts holds that map, complete for its code union).
  */
-export function defineErrorType(name: string, codes: Readonly<Record<string, string>> | readonly string[], description: string) {
-  const meanings: [string, string | undefined][] = Array.isArray(codes) ? codes.map((code) => [code, undefined]) : Object.entries(codes);
+export function defineErrorType(name: string, codes: Readonly<Record<string, string>>, description: string) {
+  const meanings = Object.entries(codes);
   const codeEnum = builder.enumType(`${name}Code`, {
     description: `Why a ${name.replace(/Error$/, '').replace(/\B([A-Z])/g, ' $1').toLowerCase()} call was refused; stable, clients switch on it.`,
     values: Object.fromEntries(meanings.map(([code, meaning]) => [code, { description: meaning }])),

@@ -37,15 +37,15 @@ const groupFields = <K>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, OrderGrou
 
 const OrderStatusStats = builder.objectRef<OrderGroup<OrderStatusValue>>('OrderStatusStats').implement({
   description: 'Orders of one status in the period. `revenue` is empty for CANCELLED and RETURNED; `total` has their value.',
-  fields: (t) => ({ status: t.field({ type: OrderStatus, resolve: (g) => g.key }), ...groupFields(t) }),
+  fields: (t) => ({ status: t.field({ type: OrderStatus, description: 'The status.', resolve: (g) => g.key }), ...groupFields(t) }),
 });
 const OrderChannelStats = builder.objectRef<OrderGroup<ChannelValue>>('OrderChannelStats').implement({
   description: 'Orders on one channel in the period.',
-  fields: (t) => ({ channel: t.field({ type: Channel, resolve: (g) => g.key }), ...groupFields(t) }),
+  fields: (t) => ({ channel: t.field({ type: Channel, description: 'The channel.', resolve: (g) => g.key }), ...groupFields(t) }),
 });
 const OrderDayStats = builder.objectRef<OrderGroup<string>>('OrderDayStats').implement({
   description: 'Orders placed on one UTC day.',
-  fields: (t) => ({ date: t.field({ type: 'Date', resolve: (g) => g.key }), ...groupFields(t) }),
+  fields: (t) => ({ date: t.field({ type: 'Date', description: 'The day (UTC).', resolve: (g) => g.key }), ...groupFields(t) }),
 });
 
 const OrderStats = builder.objectRef<OrderStatsParent>('OrderStats').implement({
@@ -84,8 +84,8 @@ builder.queryFields((t) => ({
     args: {
       from: t.arg({ type: 'DateTime', required: false, description: `Start, included. Default: ${DEFAULT_STATS_DAYS} days before \`to\`.` }),
       to: t.arg({ type: 'DateTime', required: false, description: 'End, excluded. Default: now.' }),
-      channel: t.arg({ type: Channel, required: false }),
-      accountId: t.arg.id({ required: false }),
+      channel: t.arg({ type: Channel, required: false, description: 'Only orders of accounts of this channel.' }),
+      accountId: t.arg.id({ required: false, description: 'Only orders of this account.' }),
     },
     resolve: (_root, args, ctx) =>
       runQuery(async () => {

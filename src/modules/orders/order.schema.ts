@@ -9,6 +9,7 @@ import { Channel } from '../accounts/account.schema.js';
 import { orderOrderBy, orderSortFields, orderWhere, type OrderSortField } from './order.filters.js';
 
 export const OrderStatus = builder.enumType('OrderStatus', {
+  description: "Where an order stands, in Stockline's terms (each marketplace's own statuses are mapped to these).",
   values: {
     NEW: { description: 'Placed, not yet handled.' },
     PROCESSING: { description: 'Being prepared.' },
@@ -22,9 +23,9 @@ export const OrderStatus = builder.enumType('OrderStatus', {
 const OrderCustomer = builder.simpleObject('OrderCustomer', {
   description: 'The buyer as the marketplace reports them; a marketplace may leave any of these out.',
   fields: (t) => ({
-    name: t.string({ nullable: true }),
-    email: t.string({ nullable: true }),
-    phone: t.string({ nullable: true }),
+    name: t.string({ nullable: true, description: 'Their name; null when not reported.' }),
+    email: t.string({ nullable: true, description: 'Their e-mail address; null when not reported.' }),
+    phone: t.string({ nullable: true, description: 'Their phone number, as the marketplace gives it; null when not reported.' }),
   }),
 });
 
@@ -66,12 +67,12 @@ const productOfLine = (ctx: Context, query: ProductQuery) =>
 export const OrderItem = builder.prismaObject('OrderItem', {
   description: 'One line of an order.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
     position: t.exposeInt('position', { description: 'Line number within the order, from the marketplace\'s order of lines.' }),
-    sku: t.exposeString('sku'),
+    sku: t.exposeString('sku', { description: 'The SKU ordered; the catalog product is found by it.' }),
     externalProductId: t.exposeString('externalProductId', { description: 'The product or offer id on the marketplace.' }),
     name: t.exposeString('name', { nullable: true, description: 'The title on the order, when the marketplace sends one.' }),
-    quantity: t.exposeInt('quantity'),
+    quantity: t.exposeInt('quantity', { description: 'Units ordered.' }),
     price: t.field({ type: 'Decimal', description: 'Unit price, in the order\'s currency.', resolve: (item) => item.price.toFixed(2) }),
     lineTotal: t.field({
       type: 'Decimal',
@@ -95,8 +96,8 @@ export const Order = builder.prismaObject('Order', {
   description:
     'An order on one marketplace account. `status` is the value Stockline holds (a user\'s change included); `remoteOrderStatus` and `remoteStatus` are what the marketplace reported last.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    account: t.relation('account'),
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    account: t.relation('account', { description: 'The marketplace account it was placed on.' }),
     channel: t.field({
       type: Channel,
       description: 'The channel of its account.',
@@ -104,7 +105,7 @@ export const Order = builder.prismaObject('Order', {
       resolve: (order) => order.account.channel,
     }),
     externalId: t.exposeString('externalId', { description: 'The order\'s id on the marketplace; unique per account.' }),
-    status: t.expose('status', { type: OrderStatus }),
+    status: t.expose('status', { type: OrderStatus, description: 'The status Stockline holds (a user\'s change included).' }),
     remoteOrderStatus: t.expose('remoteOrderStatus', { type: OrderStatus, description: 'The marketplace\'s status, mapped to ours, as last reported.' }),
     remoteStatus: t.exposeString('remoteStatus', { description: 'The marketplace\'s own status value, for display and debugging.' }),
     statusEditedAt: t.expose('statusEditedAt', {
@@ -114,24 +115,26 @@ export const Order = builder.prismaObject('Order', {
     }),
     customer: t.field({
       type: OrderCustomer,
+      description: 'The buyer, as far as the marketplace reports them.',
       select: { customerName: true, customerEmail: true, customerPhone: true },
       resolve: (order) => ({ name: order.customerName, email: order.customerEmail, phone: order.customerPhone }),
     }),
     total: t.field({ type: 'Decimal', description: 'What the customer pays, in `currency`.', resolve: (order) => order.total.toFixed(2) }),
     currency: t.exposeString('currency', { description: 'ISO 4217 code of total and the line prices.' }),
-    placedAt: t.expose('placedAt', { type: 'DateTime' }),
+    placedAt: t.expose('placedAt', { type: 'DateTime', description: 'When the customer placed it, per the marketplace.' }),
     remoteUpdatedAt: t.expose('remoteUpdatedAt', { type: 'DateTime', nullable: true, description: 'When the marketplace says the order last changed, if it says.' }),
     items: t.relation('items', { description: 'Its lines, in order.', query: { orderBy: [{ position: 'asc' }] } }),
     itemCount: t.relationCount('items', { description: 'Number of lines (not units).' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When a sync first stored it.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When any of its fields last changed in Stockline.' }),
   }),
 });
 
 const OrderFilter = builder.inputType('OrderFilter', {
+  description: 'Which orders: every given condition must hold; fields left out do not filter.',
   fields: (t) => ({
-    channel: t.field({ type: Channel, required: false }),
-    accountId: t.id({ required: false }),
+    channel: t.field({ type: Channel, required: false, description: 'Only orders of accounts of this channel.' }),
+    accountId: t.id({ required: false, description: 'Only orders of this account.' }),
     status: t.field({ type: [OrderStatus], required: false, description: 'Any of these statuses; empty or left out: all.' }),
     placedFrom: t.field({ type: 'DateTime', required: false, description: 'Placed at or after (inclusive).' }),
     placedTo: t.field({ type: 'DateTime', required: false, description: 'Placed before (exclusive).' }),
@@ -139,11 +142,19 @@ const OrderFilter = builder.inputType('OrderFilter', {
   }),
 });
 
-const OrderSortField = builder.enumType('OrderSortField', { values: Object.keys(orderSortFields) as OrderSortField[] });
+const OrderSortField = builder.enumType('OrderSortField', {
+  description: 'An order column to sort by; ties are broken by id.',
+  values: {
+    PLACED_AT: { description: 'When it was placed.' },
+    TOTAL: { description: 'Its total, as a number (currencies are not converted).' },
+    STATUS: { description: 'Its status, in the order the statuses are listed (NEW first).' },
+  } satisfies Record<OrderSortField, { description: string }>,
+});
 const OrderOrder = builder.inputType('OrderOrder', {
+  description: 'How to sort orders.',
   fields: (t) => ({
-    field: t.field({ type: OrderSortField }),
-    direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC' }),
+    field: t.field({ type: OrderSortField, description: 'The column to sort by.' }),
+    direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC', description: 'Default ASC.' }),
   }),
 });
 
@@ -158,8 +169,8 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     description: 'Orders, newest first unless `orderBy` says otherwise; at most 100 per page.',
     args: {
-      filter: t.arg({ type: OrderFilter, required: false }),
-      orderBy: t.arg({ type: OrderOrder, required: false }),
+      filter: t.arg({ type: OrderFilter, required: false, description: 'Default: every order.' }),
+      orderBy: t.arg({ type: OrderOrder, required: false, description: 'Default: newest placed first.' }),
     },
     totalCount: (_c, args, ctx) => ctx.prisma.order.count({ where: whereOf(args.filter) }),
     resolve: (query, _root, args, ctx) =>
@@ -173,7 +184,8 @@ builder.queryFields((t) => ({
     type: 'Order',
     nullable: true,
     authScopes: { viewer: true },
-    args: { id: t.arg.id() },
+    description: 'One order by id; null when there is none.',
+    args: { id: t.arg.id({ description: 'The order id.' }) },
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.order.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
 }));
