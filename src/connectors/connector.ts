@@ -231,9 +231,11 @@ export interface ConnectionCheck {
 }
 
 /**
- * The whole answer of `testConnection`: ok only when every check passed; on failure `kind` and
- * `message` are those of the first failed check, and `message` names it. `checks` lists every
- * host and scope the account will use, in the order they were tried.
+ * The whole answer of `testConnection`: ok when every check the account needs passed (a failed
+ * check of an optional capability, e.g. Wildberries statistics for FBW data, is listed with its
+ * message and leaves ok true); on failure `kind` and `message` are those of the first failed
+ * required check, and `message` names it. `checks` lists every host and scope the account will
+ * use, in the order they were tried.
  */
 export type ConnectionResult =
   | { ok: true; checks?: ConnectionCheck[] }
