@@ -95,6 +95,19 @@ describe('batches', () => {
     expect((await t.gql('query($id: ID!) { batch(id: $id) { id } }', { id: batch.id })).data).toEqual({ batch: null });
   });
 
+  it('lists batches newest first when no order is asked for, and in the asked direction otherwise (issue 15)', async () => {
+    const wc = await createWorkCenter(t);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await createBatch(t, batchInput(wc.id))).batch.id);
+    const list = async (orderBy?: Record<string, unknown>) =>
+      (await t.gql(`query($wc: ID!, $o: BatchOrder) { batches(first: 10, filter: { workCenterId: $wc }, orderBy: $o) { edges { node { id } } } }`, { wc: wc.id, o: orderBy })).data.batches.edges.map(
+        (e: any) => e.node.id,
+      );
+    expect(await list()).toEqual([...ids].reverse());
+    expect(await list({ field: 'CREATED_AT', direction: 'ASC' })).toEqual(ids);
+    expect(await list({ field: 'CREATED_AT', direction: 'DESC' })).toEqual([...ids].reverse());
+  });
+
   it('reports an unknown or malformed id as a typed error', async () => {
     const unknown = await mutate(t, 'closeBatch', 'CloseBatchInput', { id: '00000000-0000-4000-8000-000000000000' }, 'batch { id }');
     expect(unknown.errors).toEqual([{ code: 'NOT_FOUND', message: 'No batch with id 00000000-0000-4000-8000-000000000000', field: ['input', 'id'] }]);

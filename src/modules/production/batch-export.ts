@@ -11,7 +11,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { Actor, AppServices } from '../../core/services.js';
 import type { TaskContext, TaskKind } from '../tasks/task-kinds.js';
 import { createTask } from '../tasks/task.service.js';
-import { batchOrderBy, batchSortFields, batchWhere, type BatchFilter, type BatchSortField } from './batch.filters.js';
+import { batchListOrder, batchSortFields, batchWhere, type BatchFilter, type BatchSortField } from './batch.filters.js';
 
 /** Rows per database page. */
 export const EXPORT_PAGE_SIZE = 1000;
@@ -183,7 +183,7 @@ function drained(output: Readable): Promise<void> {
 export async function runExportBatches(ctx: TaskContext<z.infer<typeof exportBatchesInput>>): Promise<ExportBatchesResult> {
   const { format, filter, orderBy } = ctx.input;
   const where = batchWhere(filter as BatchFilter | null | undefined);
-  const order = batchOrderBy(orderBy?.field, orderBy?.direction ?? 'ASC');
+  const order = batchListOrder(orderBy);
   const total = await ctx.services.prisma.batch.count({ where });
   await ctx.progress(0, total);
 

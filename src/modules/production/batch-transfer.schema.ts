@@ -16,7 +16,7 @@ const ExportBatchesInput = builder.inputType('ExportBatchesInput', {
   fields: (t) => ({
     format: t.field({ type: BatchFileFormat, description: 'CSV or XLSX.' }),
     filter: t.field({ type: BatchFilter, required: false, description: 'The `batches` filters; default every batch.' }),
-    orderBy: t.field({ type: BatchOrder, required: false, description: 'As `batches`; default by creation, oldest first.' }),
+    orderBy: t.field({ type: BatchOrder, required: false, description: 'As `batches`; default by creation, newest first.' }),
   }),
 });
 

@@ -55,3 +55,8 @@ export function batchOrderBy(field: BatchSortField = 'CREATED_AT', direction: 'A
   const column = batchSortFields[field];
   return sortWithTieBreak(column, direction, column === 'closedAt');
 }
+
+/** The order of a batch list or export: newest first when none is asked for; an asked field sorts ASC unless told. */
+export function batchListOrder(orderBy: { field: BatchSortField; direction?: 'ASC' | 'DESC' | null } | null | undefined) {
+  return orderBy ? batchOrderBy(orderBy.field, orderBy.direction ?? 'ASC') : batchOrderBy();
+}

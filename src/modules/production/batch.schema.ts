@@ -6,7 +6,7 @@ import { SortDirection } from '../../graphql/common.schema.js';
 import { runMutation } from '../../graphql/payload.js';
 import { selectionUnder } from '../../graphql/deleted-row.js';
 import { ProductionError } from './production-error.schema.js';
-import { batchOrderBy, batchSortFields, batchWhere, type BatchSortField } from './batch.filters.js';
+import { batchListOrder, batchSortFields, batchWhere, type BatchSortField } from './batch.filters.js';
 import { closeBatch, createBatch, deleteBatch, reopenBatch, updateBatch } from './batch.service.js';
 import { isUuid } from '../../core/ids.js';
 
@@ -103,17 +103,17 @@ builder.queryFields((t) => ({
     type: 'Batch',
     cursor: 'id',
     authScopes: { viewer: true },
-    description: 'Batches, in creation order (oldest first) unless `orderBy` says otherwise; at most 100 per page.',
+    description: 'Batches, newest first (by creation) unless `orderBy` says otherwise; at most 100 per page.',
     args: {
       filter: t.arg({ type: BatchFilter, required: false, description: 'Default: every batch.' }),
-      orderBy: t.arg({ type: BatchOrder, required: false, description: 'Default: by creation, oldest first.' }),
+      orderBy: t.arg({ type: BatchOrder, required: false, description: 'Default: by creation, newest first.' }),
     },
     totalCount: (_c, args, ctx) => ctx.prisma.batch.count({ where: whereOf(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.batch.findMany({
         ...query,
         where: whereOf(args.filter),
-        orderBy: batchOrderBy(args.orderBy?.field, args.orderBy?.direction ?? 'ASC'),
+        orderBy: batchListOrder(args.orderBy),
       }),
   }),
   batch: t.prismaField({
