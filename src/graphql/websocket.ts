@@ -76,14 +76,14 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
         const own = authorizationIn(isObject(params.extensions) ? params.extensions.headers : undefined);
         let actor = extra.actor ?? null;
         if (own !== undefined && own !== extra.header) {
-          // Spends the address's lookup budget first, as an unverified token over HTTP does.
+          // A token not in the token cache spends the address's lookup budget first, as over HTTP.
+          let auth;
           try {
-            await rateLimits.consumeLookup(addressOf(ctx.extra.request));
+            auth = await authenticate(services, own, () => rateLimits.consumeLookup(addressOf(ctx.extra.request)));
           } catch (error) {
             if (error instanceof GraphQLError) return [error];
             throw error;
           }
-          const auth = await authenticate(services, own);
           // Refuses this operation only: the connection and its other operations stay.
           if (auth.kind === 'invalid') return [new GraphQLError(auth.reason, { extensions: { code: 'UNAUTHENTICATED' } })];
           actor = auth.kind === 'ok' ? auth.actor : null;

@@ -8,7 +8,6 @@ import { schema } from './schema.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { createRequestRateLimits, type RequestRateLimits } from './token-rate-limit.js';
 import { addressOf, useRequestLimits } from './request-limits.plugin.js';
-import { RecentSet } from './recent-set.js';
 import { introspectionEnabled, useDocumentLimits } from './document-limits.js';
 import { useEchoTruncation } from './echo-truncation.js';
 import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
@@ -27,8 +26,8 @@ export type GraphQLHandler = YogaServerInstance<ServerContext, Context> & {
 };
 
 /** Resolves the caller of an HTTP request; a bad token is a 401, never anonymous access. */
-async function actorFromRequest(services: AppServices, request: Request): Promise<Actor | null> {
-  const auth = await authenticate(services, request.headers.get('authorization'));
+async function actorFromRequest(services: AppServices, request: Request, beforeLookup: () => Promise<void>): Promise<Actor | null> {
+  const auth = await authenticate(services, request.headers.get('authorization'), beforeLookup);
   if (auth.kind === 'invalid') throw new GraphQLError(auth.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   return auth.kind === 'ok' ? auth.actor : null;
 }
@@ -36,8 +35,6 @@ async function actorFromRequest(services: AppServices, request: Request): Promis
 export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHandler {
   const rateLimits = createRequestRateLimits(env.API_RATE_LIMIT_PER_MINUTE, env.API_ANONYMOUS_RATE_LIMIT_PER_MINUTE, services.redis);
   const limits = { depth: env.GRAPHQL_MAX_DEPTH, complexity: env.GRAPHQL_MAX_COMPLEXITY, breadth: 500 };
-  // Authorization headers whose token was valid lately: only these skip the lookup budget (each request still looks its token up).
-  const verifiedTokens = new RecentSet(10_000, 60_000);
   // Before any GraphQL work: body size and the anonymous budget, then tokens, breadth and introspection per document.
   const limitPlugins = [
     useRequestLimits({ maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES, rateLimits }),
@@ -73,11 +70,8 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
       // A WebSocket operation was authenticated at connect and counted when it arrived (websocket.ts).
       if ('actor' in initial && initial.actor !== undefined) return { ...services, actor: initial.actor, limits };
       const address = addressOf(initial.req);
-      const header = initial.request.headers.get('authorization');
-      // A token not verified lately spends its address's lookup budget before it is looked up, so rotating bogus tokens cost the database nothing past it.
-      if (header && !verifiedTokens.has(header)) await rateLimits.consumeLookup(address);
-      const actor = await actorFromRequest(services, initial.request);
-      if (actor && header) verifiedTokens.add(header);
+      // A token not in the token cache spends its address's lookup budget before it is looked up.
+      const actor = await actorFromRequest(services, initial.request, () => rateLimits.consumeLookup(address));
       // A token holder spends the token's budget; a request with no Authorization header was counted per address before parsing.
       if (actor) await rateLimits.consume(actor, address);
       return { ...services, actor, limits };

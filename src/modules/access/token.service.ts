@@ -56,9 +56,11 @@ const USE_RECORDED_EVERY_MS = 60_000;
 
 /**
  * Resolves an `Authorization` header. A bad token is refused outright, never treated as anonymous.
- * A token verified lately is answered from `services.tokens` without a database round trip.
+ * A token verified lately is answered from `services.tokens` without a database round trip;
+ * `beforeLookup` runs only when the database is asked (callers spend a lookup budget there, so
+ * rotating bogus tokens cost the database nothing past it).
  */
-export async function authenticate(services: AuthServices, header: string | null | undefined): Promise<AuthResult> {
+export async function authenticate(services: AuthServices, header: string | null | undefined, beforeLookup?: () => Promise<void>): Promise<AuthResult> {
   if (!header) return { kind: 'anonymous' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) return { kind: 'invalid', reason: 'Authorization header must be "Bearer <token>"' };
@@ -73,6 +75,7 @@ export async function authenticate(services: AuthServices, header: string | null
     }
     return { kind: 'ok', actor: cached.actor };
   }
+  await beforeLookup?.();
   const token = await services.prisma.apiToken.findUnique({ where: { tokenHash } });
   if (!token) return { kind: 'invalid', reason: 'Unknown API token' };
   if (token.revokedAt) return { kind: 'invalid', reason: 'This API token was revoked' };
