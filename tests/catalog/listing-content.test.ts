@@ -97,4 +97,18 @@ describe('listing content', () => {
       { channel: 'EMAG', description: content.description, brand: 'Fag', category: 'Desks', images: content.images, barcodes: content.barcodes, rejectionReasons: [], rejected: false },
     ]);
   });
+
+  // Last: its rejected listing would count in the filters above.
+  it('stores marketplace text holding NUL characters or lone surrogates without them, instead of failing the page', async () => {
+    const dirty = { description: 'Oak\u0000 desk \uD800top', brand: 'Ste\u0000jar', category: 'Desks', images: ['https://img.example/\u00001.jpg'], barcodes: ['594\u00001'] };
+    const result = await write('OZON', [listing(90, { content: dirty, rejectionReasons: ['bad\u0000 photo'] })]);
+    expect(result.created).toBe(1);
+    expect(await stored('OZON', 90)).toMatchObject({
+      description: 'Oak desk top',
+      brand: 'Stejar',
+      images: ['https://img.example/1.jpg'],
+      barcodes: ['5941'],
+      rejectionReasons: ['bad photo'],
+    });
+  });
 });

@@ -4,10 +4,14 @@
  * listing means "this call did not read it": the stored values stay.
  */
 import { z } from 'zod';
+import { withoutIllFormed } from '../../core/well-formed-text.js';
 
-const text = (max: number) => z.string().trim().max(max).transform((v) => v || null);
+// Marketplace text is kept, not refused: only what PostgreSQL cannot store (NUL, lone surrogates)
+// is dropped, so one odd description never fails its whole page.
+const clean = z.string().transform((v) => withoutIllFormed(v).trim());
+const text = (max: number) => clean.pipe(z.string().max(max)).transform((v) => v || null);
 const list = (maxItems: number, maxLength: number) =>
-  z.array(z.string().trim().max(maxLength)).max(maxItems).transform((items) => items.filter(Boolean));
+  z.array(clean.pipe(z.string().max(maxLength))).max(maxItems).transform((items) => items.filter(Boolean));
 
 export const contentSchema = z.object({
   description: text(100_000).optional(),
