@@ -87,10 +87,6 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           // Refuses this operation only: the connection and its other operations stay.
           if (auth.kind === 'invalid') return [new GraphQLError(auth.reason, { extensions: { code: 'UNAUTHENTICATED' } })];
           actor = auth.kind === 'ok' ? auth.actor : null;
-          if (actor) {
-            (extra.operationHeaders ??= new Map()).set(id, own);
-            watchTokens(ctx.extra);
-          }
         } else if (actor) {
           // Each new operation checks the connection's token again, so a revoked one starts nothing.
           const again = await authenticate(services, extra.header);
@@ -103,7 +99,6 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
         try {
           await rateLimits.consume(actor, addressOf(ctx.extra.request));
         } catch (error) {
-          extra.operationHeaders?.delete(id);
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
@@ -118,12 +113,19 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           const document = parse(params.query);
           const errors = validate(schema, document);
           if (errors.length) return errors;
+          const contextValue = await contextFactory();
+          // Watched only once it runs: graphql-ws calls onComplete for running operations only, so an
+          // operation refused above must leave nothing behind to recheck (or to close the socket for).
+          if (own !== undefined && actor && own !== extra.header) {
+            (extra.operationHeaders ??= new Map()).set(id, own);
+            watchTokens(ctx.extra);
+          }
           return {
             schema,
             operationName: params.operationName,
             document,
             variableValues: params.variables,
-            contextValue: await contextFactory(),
+            contextValue,
             rootValue: { execute, subscribe },
           };
         } catch (error) {
