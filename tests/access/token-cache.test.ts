@@ -2,6 +2,7 @@
 // token is cached by its hash for a short time; revoking it evicts it at once on every instance
 // (through the event bus: Redis between instances), and an expired one is refused even while cached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenCache } from '../../src/modules/access/token-cache.js';
 import { createToken } from '../../src/modules/access/token.service.js';
 import { createSharedDatabase, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
@@ -42,6 +43,15 @@ describe('token cache', () => {
     expect(revoked.data.revokeApiToken.errors).toEqual([]);
     expect((await typename(a, secret)).status).toBe(401);
     await waitFor(async () => (await typename(b, secret)).status === 401, { timeoutMs: 1000, intervalMs: 50, what: 'the other instance to refuse the revoked token' });
+  });
+
+  it('does not take back a token revoked while its lookup was in flight', () => {
+    const cache = new TokenCache();
+    const actor = { tokenId: 'token-1', name: 'racing', role: 'VIEWER' as const };
+    // A request read the row just before the revoke, and caches it just after the eviction.
+    cache.evict(actor.tokenId);
+    cache.set('hash-1', actor, null, Date.now());
+    expect(cache.get('hash-1')).toBeUndefined();
   });
 
   it('refuses an expired token even while it is cached', async () => {

@@ -27,6 +27,8 @@ export interface TokenCacheOptions {
 export class TokenCache {
   private readonly entries = new Map<string, Entry>();
   private readonly hashById = new Map<string, string>();
+  /** Token ids evicted within the last `ttlMs`, with when: a lookup that read the row before the revoke must not cache it after. */
+  private readonly evicted = new Map<string, number>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -50,6 +52,8 @@ export class TokenCache {
 
   set(tokenHash: string, actor: Actor, expiresAt: Date | null, usedAt: number): void {
     if (this.ttlMs <= 0) return;
+    const evictedAt = this.evicted.get(actor.tokenId);
+    if (evictedAt !== undefined && this.now() - evictedAt <= this.ttlMs) return;
     this.delete(tokenHash, actor.tokenId);
     // A Map iterates in insertion order: the first key is the oldest entry.
     if (this.entries.size >= this.maxEntries) {
@@ -62,6 +66,10 @@ export class TokenCache {
 
   /** Forgets a token (revoked here or on another instance). */
   evict(tokenId: string): void {
+    // Bounded like the entries: the oldest evictions go first (a Map iterates in insertion order).
+    this.evicted.delete(tokenId);
+    if (this.evicted.size >= this.maxEntries) this.evicted.delete(this.evicted.keys().next().value!);
+    this.evicted.set(tokenId, this.now());
     const hash = this.hashById.get(tokenId);
     if (hash) this.delete(hash, tokenId);
   }
