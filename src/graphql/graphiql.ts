@@ -39,11 +39,8 @@ export const graphiqlOptions: GraphiQLOptions = {
   defaultQuery: DEFAULT_QUERY,
 };
 
-/** The page is about 9 MB of inlined scripts: rendered once per set of options, not per request. */
-const rendered = new Map<string, string>();
+/** The page is about 9 MB of inlined scripts, and the options are fixed: rendered once, on the first visit. */
+let page: string | undefined;
 export function renderGraphiQL(options: GraphiQLOptions): string {
-  const key = JSON.stringify(options);
-  let page = rendered.get(key);
-  if (!page) rendered.set(key, (page = renderBundled(options)));
-  return page;
+  return (page ??= renderBundled(options));
 }

@@ -35,18 +35,21 @@ const ChannelInfo = builder.simpleObject('ChannelInfo', {
   }),
 });
 
+// Read from the schemas once, at load: they never change, and a field without a description
+// fails the start, not a user's request.
+const channelInfos = channels.map((channel) => ({
+  channel,
+  description: channelRegistry[channel].description,
+  defaultBaseUrl: channelRegistry[channel].defaultBaseUrl,
+  credentialFields: credentialFields(channel),
+  optionFields: optionFieldsOf(channel),
+}));
+
 builder.queryField('channels', (t) =>
   t.field({
     type: [ChannelInfo],
     authScopes: { viewer: true },
     description: 'Every channel with the credential and option fields its accounts take.',
-    resolve: () =>
-      channels.map((channel) => ({
-        channel,
-        description: channelRegistry[channel].description,
-        defaultBaseUrl: channelRegistry[channel].defaultBaseUrl,
-        credentialFields: credentialFields(channel),
-        optionFields: optionFieldsOf(channel),
-      })),
+    resolve: () => channelInfos,
   }),
 );
