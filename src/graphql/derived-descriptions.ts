@@ -1,4 +1,5 @@
 import { getNamedType, isEnumType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { ROLES } from '../modules/access/roles.js';
 
 /**
  * Descriptions that follow from the schema itself, appended once here rather than copied into every
@@ -25,8 +26,6 @@ export function addDerivedDescriptions(schema: GraphQLSchema): GraphQLSchema {
   }
   return schema;
 }
-
-const ROLES = ['VIEWER', 'OPERATOR', 'ADMIN'] as const;
 
 /** The lowest role a root field's authScopes let in (roles are ordered, see roles.ts). */
 function roleNote(root: GraphQLObjectType, field: GraphQLField<unknown, unknown>): string {
