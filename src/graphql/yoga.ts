@@ -25,6 +25,14 @@ export type GraphQLHandler = YogaServerInstance<ServerContext, Context> & {
   requestLimits: { rateLimits: RequestRateLimits; maxBodyBytes: number; maxSubscriptionsPerSocket: number };
 };
 
+/**
+ * Health is /healthz and /readyz (modules/monitoring/health.route.ts), answered before Yoga.
+ * Yoga 5 cannot turn its own check off: it answers 200 to any URL that *ends* with this endpoint
+ * (`/api/sync/health`, `/graphql?x=/health`). A space never occurs in a request target (Node's
+ * parser refuses one), so no request matches this value.
+ */
+const NO_HEALTH_CHECK = '/ health check disabled';
+
 /** Resolves the caller of an HTTP request; a bad token is a 401, never anonymous access. */
 async function actorFromRequest(services: AppServices, request: Request, beforeLookup: () => Promise<void>): Promise<Actor | null> {
   const auth = await authenticate(services, request.headers.get('authorization'), beforeLookup);
@@ -44,6 +52,7 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    healthCheckEndpoint: NO_HEALTH_CHECK,
     // Multipart uploads stop at UPLOAD_MAX_BYTES; importBatches answers an oversized one with a typed error.
     // Operation counts, latency, errors and open subscriptions go to this app's registry (/metrics).
     // Secret inputs are redacted from errors first, before masking logs them (src/graphql/secret-redaction.ts).
