@@ -4,6 +4,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** One CORS_ORIGINS entry: `*`, or an http(s) origin without path, whose port may be `*`. */
+const CORS_ORIGIN = /^(\*|https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:(\d{1,5}|\*))?)$/;
+
 /** Configuration, parsed once at boot. Every variable is optional: the defaults run a sandbox. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -101,6 +104,17 @@ export const envSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Base URL put in links sent out of the service (report e-mails); default http://localhost:PORT. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /**
+   * Origins whose pages may call the API from the browser (CORS) and open its WebSocket: comma-separated
+   * `https://app.example.com`, `http://localhost:*` (any port) or `*` (any origin). The service's own
+   * origin and PUBLIC_URL's are always allowed. Default: those, plus localhost and 127.0.0.1 on any port
+   * with NODE_ENV=development.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(CORS_ORIGIN, { error: (issue) => `"${String(issue.input)}" must be an origin (scheme://host[:port], the port may be *) or *` })))
+    .optional(),
   /** smtp:// or smtps:// URL (user:password@host:port) to mail finished reports; unset: no mail. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   /** Sender of those mails; default stockline@localhost. */

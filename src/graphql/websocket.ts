@@ -43,7 +43,14 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
   const recheckMs = options.recheckMs ?? 60_000;
   const { rateLimits, maxBodyBytes, maxSubscriptionsPerSocket } = yoga.requestLimits;
   // A message is at most as large as an HTTP body may be (ws would accept 100 MiB).
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
+  // A browser sends Origin on the upgrade, and no CORS check applies to WebSockets: the CORS list
+  // decides here (403). Clients that are not browsers send none and are let through, as over HTTP.
+  const wss = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: maxBodyBytes,
+    verifyClient: ({ origin, req }, done) => (!origin || yoga.allowsOrigin(origin, req.headers.host) ? done(true) : done(false, 403, 'Origin not allowed')),
+  });
   const { metrics } = services;
   wss.on('connection', (socket) => {
     metrics?.webSocketConnections.inc();

@@ -12,6 +12,8 @@ import { introspectionEnabled, useDocumentLimits } from './document-limits.js';
 import { useEchoTruncation } from './echo-truncation.js';
 import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
 import { useAdmission } from '../http/admission.plugin.js';
+import { corsOriginPolicy, type OriginPolicy } from '../http/cors.js';
+import { corsOptions, useVaryOrigin } from '../http/cors.plugin.js';
 import { useWellFormedText } from './text-input.plugin.js';
 import { useSecretRedaction } from './secret-redaction.js';
 import { yogaLogging } from './yoga-logging.js';
@@ -23,6 +25,8 @@ type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor
 /** Yoga plus what the WebSocket server enforces the same way (src/graphql/websocket.ts). */
 export type GraphQLHandler = YogaServerInstance<ServerContext, Context> & {
   requestLimits: { rateLimits: RequestRateLimits; maxBodyBytes: number; maxSubscriptionsPerSocket: number };
+  /** The browser origins allowed by CORS, which WebSocket upgrades follow too. */
+  allowsOrigin: OriginPolicy;
 };
 
 /**
@@ -48,17 +52,20 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     useRequestLimits({ maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES, rateLimits }),
     useDocumentLimits({ maxTokens: env.GRAPHQL_MAX_TOKENS, maxBreadth: limits.breadth, introspection: introspectionEnabled(env) }),
   ];
+  const allowsOrigin = corsOriginPolicy(env);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     healthCheckEndpoint: NO_HEALTH_CHECK,
+    // Yoga's default reflects every Origin: only CORS_ORIGINS (and the service's own origins) get CORS headers.
+    cors: corsOptions(allowsOrigin),
     // Multipart uploads stop at UPLOAD_MAX_BYTES; importBatches answers an oversized one with a typed error.
     // Operation counts, latency, errors and open subscriptions go to this app's registry (/metrics).
     // Secret inputs are redacted from errors first, before masking logs them (src/graphql/secret-redaction.ts).
     // Echoes are truncated after secrets are redacted, so an excerpt never holds part of a secret.
     // Metrics come first so that every later plugin's refusal is counted; admission last, after the cheap refusals.
-    plugins: [...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : [])],
+    plugins: [useVaryOrigin(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : [])],
     logging: yogaLogging(services.logger),
     graphiql: graphiqlOptions,
     renderGraphiQL,
@@ -87,6 +94,7 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     },
   });
   return Object.assign(yoga, {
+    allowsOrigin,
     requestLimits: { rateLimits, maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES, maxSubscriptionsPerSocket: env.GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET },
   });
 }
