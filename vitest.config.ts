@@ -23,6 +23,8 @@ const dbFree = [
   'tests/scheduler/timing.test.ts',
   'tests/sync/runner-stop.test.ts',
   'tests/platform/startup-failure.test.ts',
+  'tests/platform/readme.test.ts',
+  'tests/platform/dependencies.test.ts',
 ];
 
 export default defineConfig({
