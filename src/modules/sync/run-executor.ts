@@ -14,7 +14,7 @@ import { writeListingPage } from './listing-writer.js';
 import { writeOrderPage } from './order-writer.js';
 import type { PageOutcome } from './page-effects.js';
 import { MAX_RECORD_LOGS_PER_PAGE, writeSyncLogs, type LogEntry } from './sync-log.js';
-import { phasePercent, phasesOf } from './sync-progress.js';
+import { phasePercent, phasesOf, runTotals } from './sync-progress.js';
 import { recordSyncPage } from '../metrics/sync.metrics.js';
 import { isDatabaseOutage } from './database-outage.js';
 import { openOrderIds } from '../orders/open-orders.js';
@@ -91,7 +91,10 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
   return finishRun(services, attempt, run, status, fatal ?? (failedPages > 0 ? `${failedPages} page(s) could not be read` : null), complete);
 }
 
-/** Fixes the phase's INCREMENTAL watermark (stored, so a resumed run asks for the same window). */
+/**
+ * Fixes the phase's INCREMENTAL watermark (stored, so a resumed run asks for the same window) and
+ * where its counts begin (every earlier phase is complete: their totals are what they read).
+ */
 async function enterPhase(services: AppServices, config: ExecutorConfig, run: SyncRun, account: MarketplaceAccount, phase: Phase): Promise<SyncRun> {
   let since: Date | null = null;
   if (run.mode === 'INCREMENTAL' || (phase === 'ORDERS' && run.mode !== 'FULL')) {
@@ -106,7 +109,16 @@ async function enterPhase(services: AppServices, config: ExecutorConfig, run: Sy
   }
   return services.prisma.syncRun.update({
     where: { id: run.id },
-    data: { phase, cursor: null, ...(phase === 'PRODUCTS' ? { since } : { ordersSince: since }) },
+    data: {
+      phase,
+      cursor: null,
+      phasePagesStart: run.pagesDone,
+      phaseItemsStart: run.itemsDone,
+      // Unknown again until the new phase's first page says how much it holds.
+      pagesTotal: null,
+      itemsTotal: null,
+      ...(phase === 'PRODUCTS' ? { since } : { ordersSince: since }),
+    },
   });
 }
 
@@ -205,8 +217,15 @@ async function syncPage(
 ): Promise<SyncRun> {
   const now = new Date();
   if (phase === 'ORDERS') attempt.firstOrdersImport ??= await isFirstOrdersImport(services, run);
-  const pagesInPhase = page.pageIndex + 1;
-  const phaseTotal = page.totalPages ?? (page.cursor ? pagesInPhase + 1 : pagesInPhase);
+  const totals = runTotals({
+    pagesDone: run.pagesDone + 1,
+    itemsDone: run.itemsDone + page.items.length,
+    phasePagesStart: run.phasePagesStart,
+    phaseItemsStart: run.phaseItemsStart,
+    more: page.cursor !== null,
+    reportedPages: page.totalPages,
+    reportedItems: page.totalItems,
+  });
   const { run: next, written: outcome } = await commitPage(services, attempt, run, async (tx, emit) => {
     const input = { tx, accountId: run.accountId, runId: run.id, strategy: run.conflictStrategy, now };
     const outcome: PageOutcome =
@@ -230,8 +249,9 @@ async function syncPage(
     }
     entries.push({
       level: 'DEBUG',
-      message: `${phase.toLowerCase()} page ${pagesInPhase}/${phaseTotal}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged, ${outcome.failures.length} failed`,
-      context: { phase, page: page.pageIndex, items: page.items.length, conflicts: outcome.conflicts },
+      message: `${phase.toLowerCase()} page ${totals.phasePage}/${totals.phasePages}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged, ${outcome.failures.length} failed`,
+      // What the marketplace said, beside what the run counts (they differ where its estimate was low).
+      context: { phase, page: page.pageIndex, items: page.items.length, conflicts: outcome.conflicts, reportedPages: page.totalPages, reportedItems: page.totalItems },
     });
     await writeSyncLogs(tx, services.logger, run, entries);
     // The page's events go to webhooks with the page itself (outbox): rolled back with it if it is.
@@ -245,10 +265,9 @@ async function syncPage(
       conflicts: outcome.conflicts,
       items: page.items.length,
       cursor: page.cursor,
-      // pageIndex continues across resumes, so pages of earlier phases are pagesDone - pageIndex.
-      pagesTotal: run.pagesDone - page.pageIndex + phaseTotal,
-      itemsTotal: phase === 'PRODUCTS' ? (page.totalItems ?? null) : run.itemsTotal,
-      percent: phasePercent(phaseIndex, phaseCount, pagesInPhase / phaseTotal),
+      pagesTotal: totals.pagesTotal,
+      itemsTotal: totals.itemsTotal,
+      percent: phasePercent(phaseIndex, phaseCount, totals.phaseFraction),
       newestRemoteChange: outcome.maxRemoteUpdatedAt,
     };
     return { advance, written: outcome };

@@ -13,7 +13,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { transact, type Emit, type Tx } from '../../db/transaction.js';
 import type { triggerSyncInput } from './sync.inputs.js';
 import { writeSyncLogs } from './sync-log.js';
-import { progressEvent } from './sync-progress.js';
+import { phasesOf, progressEvent } from './sync-progress.js';
 import { isDatabaseOutage } from './database-outage.js';
 import { recordSyncRunFinished } from '../metrics/sync.metrics.js';
 import { settingsOf } from '../monitoring/monitoring.settings.js';
@@ -224,6 +224,8 @@ const TERMINAL_EVENT = { SUCCESS: 'sync.completed', PARTIAL: 'sync.completed', F
 export async function finishRun(services: AppServices, lease: RunLease, run: SyncRun, status: FinalStatus, error: string | null, complete: ReadonlySet<Phase>): Promise<SyncRun> {
   const productsComplete = complete.has('PRODUCTS') && status !== 'CANCELLED';
   const ordersComplete = complete.has('ORDERS') && status !== 'CANCELLED';
+  // Every phase read to its end: the totals are what it read (also for a phase that had no page).
+  const runComplete = status !== 'CANCELLED' && phasesOf(run.scope).every((phase) => complete.has(phase));
   // A FULL listing without remote timestamps still proves everything up to its start was seen.
   const productsMark = productsComplete ? (run.watermark ?? (run.mode === 'FULL' ? run.startedAt : null)) : null;
   // The delisting, the final state and its webhook deliveries commit together (outbox): a run
@@ -255,6 +257,7 @@ export async function finishRun(services: AppServices, lease: RunLease, run: Syn
         finishedAt: new Date(),
         activeMs: activeMs(lease),
         percent: status === 'SUCCESS' || status === 'PARTIAL' ? 100 : run.percent,
+        ...(runComplete ? { pagesTotal: run.pagesDone, itemsTotal: run.itemsDone } : {}),
         watermark: run.mode === 'SELECTIVE' ? null : productsMark,
         ordersWatermark: ordersComplete ? (run.ordersWatermark ?? run.startedAt) : null,
       },

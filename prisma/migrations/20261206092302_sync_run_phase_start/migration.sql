@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SyncRun" ADD COLUMN     "phaseItemsStart" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "phasePagesStart" INTEGER NOT NULL DEFAULT 0;
