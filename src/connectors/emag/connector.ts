@@ -81,13 +81,14 @@ export class EmagConnector implements Connector {
   }
 
   /** Full scan, `count` first to size the loop (and to report totals). */
-  private async *scanOffers(query: ListProductsQuery, keep: (offer: EmagOffer) => boolean): AsyncGenerator<Page<RemoteListing>> {
+  private async *scanOffers(query: ListProductsQuery, keep: (offer: EmagOffer) => boolean, wanted?: number): AsyncGenerator<Page<RemoteListing>> {
     const { signal } = query;
     const start = query.startCursor ? decodeCursor(query.startCursor, isOfferPosition) : { p: { page: 1 }, i: 0 };
     if (!('page' in start.p)) throw new Error('cursor is not an offer scan cursor');
     const count = await this.client.call('product_offer/count', { itemsPerPage: this.pageSize }, countPage, { signal });
     const totalPages = Math.ceil(count.results.noOfItems / this.pageSize);
-    const totalItems = count.results.noOfItems;
+    // A filtered scan (SELECTIVE) yields at most the offers asked for.
+    const totalItems = Math.min(wanted ?? Infinity, count.results.noOfItems);
     yield* paginate<OfferPosition, RemoteListing>({
       start: start.p.page <= totalPages ? start.p : null,
       startIndex: start.i,
@@ -125,7 +126,7 @@ export class EmagConnector implements Connector {
       });
       if (start || skus.length > count.results.noOfPages) {
         const wanted = new Set(skus);
-        yield* this.scanOffers(query, (offer) => wanted.has(offer.part_number));
+        yield* this.scanOffers(query, (offer) => wanted.has(offer.part_number), wanted.size);
         return;
       }
     }
@@ -144,6 +145,7 @@ export class EmagConnector implements Connector {
           next: at + 1 < skus.length ? { sku: at + 1 } : null,
           complete: async () => answer.results.filter((o) => o.part_number === sku).map((offer) => toListing(offer, this.platform)),
           totalPages: skus.length,
+          totalItems: skus.length,
         };
       },
     });

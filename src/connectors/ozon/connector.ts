@@ -101,8 +101,10 @@ export class OzonConnector implements Connector {
         else next = items.length < this.pageSize || answer.result.last_id === '' ? null : { last: answer.result.last_id };
         return {
           next,
-          totalItems: 'chunk' in position ? undefined : total,
-          totalPages: 'chunk' in position ? chunks : Math.ceil(total / this.pageSize),
+          // SELECTIVE: at most one product per offer_id asked.
+          totalItems: 'chunk' in position ? skus.length : total,
+          // The end is a short page: a listing of whole pages ends with an empty one.
+          totalPages: 'chunk' in position ? chunks : Math.floor(total / this.pageSize) + 1,
           complete: () => this.joinPage(items, pageIndex + 1, signal),
         };
       },

@@ -98,7 +98,8 @@ export class StorefrontConnector implements Connector {
         return {
           next,
           totalPages: 'chunk' in position ? chunks : meta.total_pages,
-          totalItems: 'chunk' in position ? undefined : meta.total,
+          // SELECTIVE: at most one offer per SKU asked.
+          totalItems: 'chunk' in position ? skus.length : meta.total,
           complete: async () => answer.data.map((product) => toListing(product, this.currency)),
         };
       },

@@ -93,6 +93,8 @@ export class WildberriesConnector implements Connector {
           return {
             next: position.sku + 1 < skus.length ? { sku: position.sku + 1 } : null,
             totalPages: skus.length,
+            // At most one listing per SKU asked (the cards API reports no total for a full scan).
+            totalItems: skus.length,
             complete: async () =>
               (await this.joinPage(wanted, signal, pageIndex + 1)).filter((l) => l.sku === sku),
           };
