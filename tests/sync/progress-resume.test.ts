@@ -20,20 +20,20 @@ const CRASH_AT = 12; // after the second orders page
 let t: TestApp;
 let sim: Simulator;
 const snapshots: SyncProgressEvent[] = [];
+/** The next failure to inject: thrown once the page that brings the run to `pagesDone` in `phase` has committed. */
+let inject: { phase: string; pagesDone: number; error: Error } | null = null;
 
 beforeAll(async () => {
   t = await startTestApp({ SYNC_POLL_MS: '100' });
   sim = await startFastSimulator('STOREFRONT', { offers: OFFERS, orders: ORDERS, seed: 5 });
   const events = t.app.services.events;
   const publish = events.publishSyncProgress.bind(events);
-  let crashed = false;
   events.publishSyncProgress = (event) => {
     snapshots.push(event);
-    // The database "drops" right after the page committed: the executor stops, releases the run
-    // INTERRUPTED, and a worker resumes it from that page.
-    if (!crashed && event.phase === 'ORDERS' && event.pagesDone === CRASH_AT) {
-      crashed = true;
-      throw Object.assign(new Error('injected: connection lost in the orders phase'), { code: 'ECONNRESET' });
+    if (inject && event.phase === inject.phase && event.pagesDone === inject.pagesDone && event.status === 'RUNNING') {
+      const { error } = inject;
+      inject = null;
+      throw error;
     }
     publish(event);
   };
@@ -44,6 +44,9 @@ afterAll(async () => {
 });
 
 it('a run resumed in its orders phase keeps counting on top of its listings phase', async () => {
+  // The database "drops" right after the page committed: the executor stops, releases the run
+  // INTERRUPTED, and a worker resumes it from that page.
+  inject = { phase: 'ORDERS', pagesDone: CRASH_AT, error: Object.assign(new Error('injected: connection lost in the orders phase'), { code: 'ECONNRESET' }) };
   const accountId = await createSimAccount(t, sim);
   const { runs } = await trigger(t, { accountIds: [accountId], scope: 'ALL', mode: 'FULL' });
   const final = await waitForRun(t, runs[0].id);
@@ -60,4 +63,17 @@ it('a run resumed in its orders phase keeps counting on top of its listings phas
   expect(afterResume.map((e) => [e.pagesDone, e.pagesTotal, e.itemsDone, e.itemsTotal])).toEqual(
     [13, 14, 15, 16].map((pages) => [pages, 16, OFFERS + (pages - 10) * 100, OFFERS + ORDERS]),
   );
+});
+
+it('a failure after a page committed retries from that page: nothing is counted twice', async () => {
+  // Not an outage: the executor retries the page position in place, from what the database holds.
+  inject = { phase: 'PRODUCTS', pagesDone: 3, error: new Error('injected: failure after the page committed') };
+  const accountId = await createSimAccount(t, sim);
+  const { runs } = await trigger(t, { accountIds: [accountId], scope: 'PRODUCTS', mode: 'FULL' });
+  await waitForRun(t, runs[0].id);
+  const stored = await t.app.services.prisma.syncRun.findUniqueOrThrow({ where: { id: runs[0].id } });
+  expect(inject).toBeNull();
+  expect(stored).toMatchObject({ status: 'SUCCESS', pagesDone: 10, pagesTotal: 10, itemsDone: OFFERS, itemsTotal: OFFERS, created: OFFERS, unchanged: 0 });
+  const mine = snapshots.filter((e) => e.runId === stored.id);
+  expect(mine.map((e) => e.pagesDone)).toEqual([...Array.from({ length: 10 }, (_, i) => i + 1), 10]);
 });

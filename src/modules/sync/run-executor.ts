@@ -181,6 +181,9 @@ async function runPhase(
       // Not the page's fault: the run is released and resumes from this page once the database is back.
       if (isDatabaseOutage(error)) throw error;
       attempts++;
+      // The failure may have come after the page committed (in what follows a commit): go on from
+      // what the database holds, so that page is neither read nor counted twice.
+      update(await services.prisma.syncRun.findUniqueOrThrow({ where: { id: current().id } }));
       const position = current().pagesDone;
       const giveUp = attempts >= maxAttempts;
       await writeSyncLogs(services.prisma, services.logger, current(), [
