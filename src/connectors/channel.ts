@@ -62,6 +62,9 @@ export interface DeclaredAccountSpec {
   options?: Record<string, keyof Env>;
 }
 
+/** How a sync settles a value changed both in Stockline and on the marketplace (the API's ConflictStrategy). */
+export type ConflictStrategyName = 'REMOTE_PRIORITY' | 'LOCAL_PRIORITY' | 'NEWEST_WINS' | 'MANUAL';
+
 export interface ChannelDefinition<C extends Channel = Channel> {
   channel: C;
   /** One line, served as the description of the API's Channel value. */
@@ -75,6 +78,11 @@ export interface ChannelDefinition<C extends Channel = Channel> {
   options: z.ZodObject<z.ZodRawShape, z.core.$strict>;
   /** The API everyone uses, or null when each seller has their own (then a base URL is required). */
   defaultBaseUrl: string | null;
+  /**
+   * The strategy an account of this channel starts with when none is given (createAccount, and
+   * accounts the environment or the sandbox declare), and why; served with the channel.
+   */
+  defaultConflictStrategy: { strategy: ConflictStrategyName; reason: string };
   /** Accounts the environment may declare, in the order they are upserted. */
   declared: readonly DeclaredAccountSpec[];
   connect(account: ConnectorAccount, context: ConnectorContext): Connector;

@@ -54,7 +54,8 @@ describe('marketplace accounts', () => {
         name: `${channel} account`,
         fulfillment: channel === 'EMAG' ? 'MAIN' : null,
         baseUrl: sims[channel].url,
-        conflictStrategy: 'REMOTE_PRIORITY',
+        // The channel's default (tests/sync/default-conflict-strategy.test.ts).
+        conflictStrategy: { EMAG: 'REMOTE_PRIORITY', OZON: 'NEWEST_WINS', WILDBERRIES: 'NEWEST_WINS', STOREFRONT: 'LOCAL_PRIORITY' }[channel],
         enabled: true,
         source: 'api',
         hasCredentials: true,

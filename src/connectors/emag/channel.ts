@@ -23,6 +23,10 @@ export const emagChannel: ChannelDefinition<'EMAG'> = {
     acknowledgeOrders: z.boolean({ error: 'acknowledgeOrders must be true or false' }).optional(),
   }),
   defaultBaseUrl: 'https://marketplace-api.emag.ro/api-3',
+  defaultConflictStrategy: {
+    strategy: 'REMOTE_PRIORITY',
+    reason: "eMAG's own integration made eMAG the source of truth: a value changed on eMAG replaces an unconfirmed edit (an order status edit still stands against an eMAG value older than it).",
+  },
   declared: [
     {
       name: 'eMAG MAIN',

@@ -14,6 +14,10 @@ export const ozonChannel: ChannelDefinition<'OZON'> = {
     defaultWarehouseId: optionFields.defaultWarehouseId,
   }),
   defaultBaseUrl: 'https://api-seller.ozon.ru',
+  defaultConflictStrategy: {
+    strategy: 'NEWEST_WINS',
+    reason: "No source system fixed a priority for Ozon: an edit never loses to an older Ozon value, and Ozon's own later changes (its price actions, FBO stock, posting statuses) are taken.",
+  },
   declared: [{ name: 'Ozon', credentials: { clientId: 'OZON_CLIENT_ID', apiKey: 'OZON_API_KEY' }, baseUrlEnv: 'OZON_URL', options: { defaultWarehouseId: 'OZON_WAREHOUSE_ID' } }],
   connect: (account, context) => new OzonConnector(account, context),
 };

@@ -17,6 +17,10 @@ export const wildberriesChannel: ChannelDefinition<'WILDBERRIES'> = {
   // Each API has its own public host (hosts.ts); this default only says "the real Wildberries",
   // so a real account needs just its token. Any other base URL (a simulator) serves every API.
   defaultBaseUrl: WB_DEFAULT_BASE_URL,
+  defaultConflictStrategy: {
+    strategy: 'NEWEST_WINS',
+    reason: 'No source system fixed a priority for Wildberries: an edit never loses to an older Wildberries value, and its own later changes (discounts, FBW stock, order statuses) are taken.',
+  },
   declared: [
     {
       name: 'Wildberries',

@@ -154,6 +154,9 @@ const AccountCredentialsInput = builder.inputType('AccountCredentialsInput', {
   }),
 });
 
+/** The per-channel defaults, read from the channel registry so the description cannot drift from what createAccount does. */
+const defaultStrategyDescription = `Default by channel: ${channels.map((c) => `${c} ${channelRegistry[c].defaultConflictStrategy.strategy}`).join(', ')} (channels { defaultConflictStrategy defaultConflictStrategyReason } says why).`;
+
 const CreateAccountInput = builder.inputType('CreateAccountInput', {
   description: 'A new marketplace account.',
   fields: (t) => ({
@@ -164,7 +167,7 @@ const CreateAccountInput = builder.inputType('CreateAccountInput', {
     credentials: t.field({ type: AccountCredentialsInput, description: "The channel's credentials (see channels { credentialFields }); stored encrypted, never returned." }),
     rateLimits: t.field({ type: 'JSON', required: false, description: 'Overrides of the documented limits per endpoint class: { "<class>": { "limit": n, "periodMs": ms } }.' }),
     options: t.field({ type: 'JSON', required: false, description: "The channel's options (see channels { optionFields }), nested as named: { \"hosts\": { \"content\": \"https://…\" } }. Unknown options are refused." }),
-    conflictStrategy: t.field({ type: ConflictStrategy, required: false, description: 'Default REMOTE_PRIORITY.' }),
+    conflictStrategy: t.field({ type: ConflictStrategy, required: false, description: defaultStrategyDescription }),
     enabled: t.boolean({ required: false, description: 'Default true.' }),
   }),
 });

@@ -3,6 +3,7 @@ import type { Actor, AppServices } from '../../core/services.js';
 import { Prisma, type MarketplaceAccount } from '../../generated/prisma/client.js';
 import { transact } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { channelRegistry } from '../../connectors/channels.js';
 import { type ConnectionCheck, type ConnectionResult, type ConnectorAccount, type ConnectorOptions, type RateLimitOverrides } from '../../connectors/index.js';
 import { accountCreate, accountUpdate, byId, mergeOptions, updateChecks } from './account.inputs.js';
 import { accountError, accountNotFound, duplicateName } from './account.errors.js';
@@ -27,6 +28,9 @@ async function ensureBaseUrl(services: AppServices, baseUrl: string) {
   }
 }
 
+/** The strategy an account of `channel` starts with when none is given (declared per channel in its registry). */
+const defaultStrategy = (channel: MarketplaceAccount['channel']) => channelRegistry[channel].defaultConflictStrategy.strategy;
+
 export async function createAccount(services: AppServices, actor: Actor, raw: z.input<typeof accountCreate>, source: AccountSource = 'api') {
   const { credentials, rateLimits, options, conflictStrategy, enabled, ...input } = accountCreate.parse(raw);
   await ensureBaseUrl(services, input.baseUrl);
@@ -39,7 +43,7 @@ export async function createAccount(services: AppServices, actor: Actor, raw: z.
           credentialsEncrypted: services.cipher.encrypt(credentials),
           rateLimits: jsonOrNull(rateLimits),
           options: options as Prisma.InputJsonValue,
-          conflictStrategy: conflictStrategy ?? undefined,
+          conflictStrategy: conflictStrategy ?? defaultStrategy(input.channel),
           enabled: enabled ?? undefined,
           source,
         },
@@ -168,7 +172,7 @@ export async function upsertDeclaredAccount(services: AppServices, declared: Dec
   const merged = stored ? accountCreate.parse({ ...declared, options: mergeOptions(stored.options, options) }).options : options;
   return services.prisma.marketplaceAccount.upsert({
     where: { name: input.name },
-    create: { ...data, options: options as Prisma.InputJsonValue },
+    create: { ...data, options: options as Prisma.InputJsonValue, conflictStrategy: defaultStrategy(input.channel) },
     update: { ...data, options: merged as Prisma.InputJsonValue },
   });
 }

@@ -1,6 +1,6 @@
 import { channelRegistry, channels } from '../../connectors/channels.js';
 import { builder } from '../../graphql/builder.js';
-import { Channel } from './account.schema.js';
+import { Channel, ConflictStrategy } from './account.schema.js';
 import { credentialFields, optionFieldsOf } from './channel-fields.js';
 
 const ChannelFieldType = builder.enumType('ChannelFieldType', {
@@ -30,6 +30,8 @@ const ChannelInfo = builder.simpleObject('ChannelInfo', {
     channel: t.field({ type: Channel, description: 'The channel, as accounts and filters name it.' }),
     description: t.string({ description: 'One line saying what the channel is.' }),
     defaultBaseUrl: t.string({ nullable: true, description: 'The API everyone uses; null when each account must give its own baseUrl.' }),
+    defaultConflictStrategy: t.field({ type: ConflictStrategy, description: 'The strategy an account of this channel gets when createAccount (or the environment declaring it) names none.' }),
+    defaultConflictStrategyReason: t.string({ description: 'Why the channel defaults to it.' }),
     credentialFields: t.field({ type: [ChannelField], description: 'The fields of createAccount credentials for this channel (stored encrypted, never returned).' }),
     optionFields: t.field({ type: [ChannelField], description: 'The fields of createAccount/updateAccount options for this channel (non-secret, returned on the account).' }),
   }),
@@ -41,6 +43,8 @@ const channelInfos = channels.map((channel) => ({
   channel,
   description: channelRegistry[channel].description,
   defaultBaseUrl: channelRegistry[channel].defaultBaseUrl,
+  defaultConflictStrategy: channelRegistry[channel].defaultConflictStrategy.strategy,
+  defaultConflictStrategyReason: channelRegistry[channel].defaultConflictStrategy.reason,
   credentialFields: credentialFields(channel),
   optionFields: optionFieldsOf(channel),
 }));
