@@ -23,6 +23,7 @@ const dbFree = [
   'tests/scheduler/timing.test.ts',
   'tests/sync/runner-stop.test.ts',
   'tests/sync/progress-rule.test.ts',
+  'tests/sync/conflict-policy.test.ts',
   'tests/platform/startup-failure.test.ts',
   'tests/platform/readme.test.ts',
   'tests/platform/dependencies.test.ts',

@@ -53,7 +53,7 @@ describe('conflict strategies', () => {
   it('REMOTE_PRIORITY: the marketplace value replaces the unconfirmed edit, which is kept in the history', async () => {
     const { listingId, offer } = await editBothSides(1, { price: '777.00' }, { priceMinor: 12_345 });
     const run = await syncNow(t, accountId, { conflictStrategy: 'REMOTE_PRIORITY' });
-    expect(run).toMatchObject({ status: 'SUCCESS', updated: 1, conflicts: 0 });
+    expect(run).toMatchObject({ status: 'SUCCESS', updated: 1, conflicts: 1 });
     expect(await listing(listingId)).toMatchObject({ priceEditedAt: null });
     expect((await listing(listingId)).price.toFixed(2)).toBe('123.45');
     expect(offer.price).toBe('123.45');
@@ -68,7 +68,7 @@ describe('conflict strategies', () => {
   it('LOCAL_PRIORITY: the edit stands, the remote value becomes the new base and the push stays queued', async () => {
     const { listingId } = await editBothSides(2, { price: '888.00', stock: 3 }, { priceMinor: 22_222, stock: [50, 0, 0] });
     const run = await syncNow(t, accountId, { conflictStrategy: 'LOCAL_PRIORITY' });
-    expect(run).toMatchObject({ status: 'SUCCESS', updated: 1, conflicts: 0 });
+    expect(run).toMatchObject({ status: 'SUCCESS', updated: 1, conflicts: 2 });
     const after = await listing(listingId);
     expect({ price: after.price.toFixed(2), remotePrice: after.remotePrice.toFixed(2), stock: after.stock, remoteStock: after.remoteStock }).toEqual({ price: '888.00', remotePrice: '222.22', stock: 3, remoteStock: 50 });
     expect(after.priceEditedAt).not.toBeNull();

@@ -25,12 +25,13 @@ export const FulfillmentType = builder.enumType('FulfillmentType', {
 });
 
 export const ConflictStrategy = builder.enumType('ConflictStrategy', {
-  description: 'How a sync settles a price, stock or order status changed both in Stockline and on the marketplace since the last sync.',
+  description:
+    "How a sync settles a price, stock or order status edited in Stockline (not yet confirmed by the marketplace) that the marketplace changed too since the last sync. Whatever the strategy, an order status (which Stockline never pushes) is not replaced by a marketplace value older than the edit; when the marketplace gives no modified time, a change is taken as newer only once a sync after the edit had seen the previous value.",
   values: {
-    REMOTE_PRIORITY: { description: 'The marketplace value wins.' },
-    LOCAL_PRIORITY: { description: 'The local value wins.' },
-    NEWEST_WINS: { description: 'The most recently changed value wins.' },
-    MANUAL: { description: 'Conflicts wait for a person to resolve them.' },
+    REMOTE_PRIORITY: { description: "The marketplace value replaces the edit (kept in the change history)." },
+    LOCAL_PRIORITY: { description: 'The edit stands; a price or stock is pushed again.' },
+    NEWEST_WINS: { description: "The later change wins, by the marketplace's modified time (or the time the sync saw the change, when it gives none) against the edit's time." },
+    MANUAL: { description: 'Both values are kept in a SyncConflict until a person resolves it; nothing is pushed meanwhile.' },
   } as const,
 });
 

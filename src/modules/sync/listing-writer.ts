@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ConflictStrategy, Listing } from '../../generated/prisma/client.js';
 import type { RemoteListing } from '../../connectors/index.js';
 import type { Tx } from '../../db/transaction.js';
-import { reconcileField } from './conflict-policy.js';
+import { countEdit, reconcileField } from './conflict-policy.js';
 import { contentSchema, EMPTY_CONTENT, rejectionReasonsSchema, sameContent, sameReasons, storedContent, type StoredContent } from './listing-content.js';
 import { canonicalWarehouses, laterOf, normalizePrice, sameTime } from './sync-values.js';
 import { type PageOutcome, type RecordFailure, emptyOutcome, supersedePushes, repushLocal, recordConflicts, recordSyncChanges, type ConflictRow, type ChangeRow, type PushRef } from './page-effects.js';
@@ -129,6 +129,7 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
     ];
     for (const f of fields) {
       const decision = reconcileField({ local: f.local, base: f.base, remote: f.remote, editedAt: f.editedAt, remoteChangedAt }, strategy);
+      countEdit(outcome.edits, decision);
       if (decision.kind === 'unchanged') continue;
       const ref = { listingId: current.id, kind: f.kind };
       if (decision.kind === 'take') {
@@ -257,6 +258,6 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
   await recordSyncChanges(tx, changes);
   await supersedePushes(tx, supersede);
   outcome.repushed = await repushLocal(tx, accountId, repush);
-  outcome.conflicts = await recordConflicts(tx, accountId, input.runId, conflicts);
+  await recordConflicts(tx, accountId, input.runId, conflicts);
   return outcome;
 }

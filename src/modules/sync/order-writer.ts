@@ -1,13 +1,15 @@
 /**
  * Writes one page of remote orders set-based, like listing-writer: new orders and their lines are
  * inserted, changed orders updated (lines replaced only when they differ), unchanged ones left
- * alone. The status is reconciled with a user's status change by the conflict strategy.
+ * alone. The status is reconciled with a user's status change by the conflict strategy, except
+ * that a marketplace status older than the change never replaces it (Stockline cannot push a
+ * status, so the marketplace keeps reporting the value the user overruled).
  */
 import { z } from 'zod';
 import type { ConflictStrategy, Order } from '../../generated/prisma/client.js';
 import type { RemoteOrder } from '../../connectors/index.js';
 import type { Tx } from '../../db/transaction.js';
-import { reconcileField } from './conflict-policy.js';
+import { countEdit, reconcileUnpushedField } from './conflict-policy.js';
 import { emptyOutcome, recordSyncChanges, recordConflicts, type ChangeRow, type ConflictRow, type PageOutcome, type RecordFailure } from './page-effects.js';
 import { laterOf, normalizePrice, sameTime } from './sync-values.js';
 
@@ -46,7 +48,7 @@ type Row = Pick<Order, 'externalId' | 'remoteStatus' | 'customerName' | 'custome
 };
 
 /** A stored order as the page query reads it: money as numeric text, enums as text, lines as JSON text. */
-type ExistingOrder = Pick<Order, 'id' | 'externalId' | 'remoteStatus' | 'statusEditedAt' | 'customerName' | 'customerEmail' | 'customerPhone' | 'currency' | 'placedAt' | 'remoteUpdatedAt'> & {
+type ExistingOrder = Pick<Order, 'id' | 'externalId' | 'remoteStatus' | 'statusEditedAt' | 'remoteOrderStatusSeenAt' | 'customerName' | 'customerEmail' | 'customerPhone' | 'currency' | 'placedAt' | 'remoteUpdatedAt'> & {
   status: string;
   remoteOrderStatus: string;
   total: string;
@@ -102,7 +104,7 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
   if (rows.length === 0) return outcome;
 
   const existing = await tx.$queryRawUnsafe<ExistingOrder[]>(
-    `SELECT o.id, o."externalId", o.status::text AS status, o."remoteOrderStatus"::text AS "remoteOrderStatus", o."remoteStatus", o."statusEditedAt",
+    `SELECT o.id, o."externalId", o.status::text AS status, o."remoteOrderStatus"::text AS "remoteOrderStatus", o."remoteStatus", o."statusEditedAt", o."remoteOrderStatusSeenAt",
             o."customerName", o."customerEmail", o."customerPhone", o.total::text AS total, o.currency, o."placedAt", o."remoteUpdatedAt",
             COALESCE((SELECT jsonb_agg(jsonb_build_array(i.position, i.sku, i."externalProductId", i.name, i.quantity, i.price::text) ORDER BY i.position)
                         FROM "OrderItem" i WHERE i."orderId" = o.id)::text, '[]') AS lines
@@ -127,10 +129,19 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
     }
     let status = current.status;
     let statusEditedAt = current.statusEditedAt;
-    const decision = reconcileField(
-      { local: current.status, base: current.remoteOrderStatus, remote: row.status, editedAt: current.statusEditedAt, remoteChangedAt: row.remoteUpdatedAt ?? now },
+    const decision = reconcileUnpushedField(
+      {
+        local: current.status,
+        base: current.remoteOrderStatus,
+        remote: row.status,
+        editedAt: current.statusEditedAt,
+        remoteReportedAt: row.remoteUpdatedAt,
+        baseSeenAt: current.remoteOrderStatusSeenAt,
+        now,
+      },
       input.strategy,
     );
+    countEdit(outcome.edits, decision);
     if (decision.kind === 'take') {
       [status, statusEditedAt] = [row.status, null];
       if (current.status !== row.status) {
@@ -142,11 +153,19 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
     }
     // keepLocal: connectors cannot push an order status, so the local status simply stands.
 
+    // A new remote status is seen now; an unchanged one is recorded as seen after a standing edit,
+    // so that its next change is known to be newer than the edit (remoteChangedAfterEdit).
+    const seenAt =
+      row.status !== current.remoteOrderStatus || (statusEditedAt && !(current.remoteOrderStatusSeenAt && current.remoteOrderStatusSeenAt >= statusEditedAt))
+        ? now
+        : current.remoteOrderStatusSeenAt;
+
     const linesChanged = linesKey(row.lines) !== JSON.stringify(JSON.parse(current.lines));
     const changed =
       linesChanged ||
       status !== current.status ||
       !sameTime(statusEditedAt, current.statusEditedAt) ||
+      !sameTime(seenAt, current.remoteOrderStatusSeenAt) ||
       row.status !== current.remoteOrderStatus ||
       row.remoteStatus !== current.remoteStatus ||
       row.customerName !== current.customerName ||
@@ -161,16 +180,16 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
       continue;
     }
     const { lines, ...fields } = row;
-    updates.push({ ...fields, id: current.id, status, statusEditedAt, remoteOrderStatus: row.status });
+    updates.push({ ...fields, id: current.id, status, statusEditedAt, remoteOrderStatus: row.status, remoteOrderStatusSeenAt: seenAt });
     if (linesChanged) replacedLines.push({ orderId: current.id, lines });
   }
 
   if (inserts.length > 0) {
     const created = await tx.$queryRawUnsafe<{ id: string; externalId: string; status: string }[]>(
-      `INSERT INTO "Order" (id, "accountId", "externalId", status, "remoteOrderStatus", "remoteStatus", "customerName", "customerEmail", "customerPhone",
-                            total, currency, "placedAt", "remoteUpdatedAt", "createdAt", "updatedAt")
-       SELECT gen_random_uuid(), $2::uuid, r."externalId", r.status::"OrderStatus", r.status::"OrderStatus", r."remoteStatus", r."customerName",
-              r."customerEmail", r."customerPhone", r.total, r.currency, r."placedAt", r."remoteUpdatedAt", $3::timestamptz, $3::timestamptz
+      `INSERT INTO "Order" (id, "accountId", "externalId", status, "remoteOrderStatus", "remoteOrderStatusSeenAt", "remoteStatus", "customerName",
+                            "customerEmail", "customerPhone", total, currency, "placedAt", "remoteUpdatedAt", "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), $2::uuid, r."externalId", r.status::"OrderStatus", r.status::"OrderStatus", $3::timestamptz, r."remoteStatus",
+              r."customerName", r."customerEmail", r."customerPhone", r.total, r.currency, r."placedAt", r."remoteUpdatedAt", $3::timestamptz, $3::timestamptz
          FROM jsonb_to_recordset($1::jsonb) AS r("externalId" text, status text, "remoteStatus" text, "customerName" text, "customerEmail" text,
               "customerPhone" text, total numeric, currency text, "placedAt" timestamptz, "remoteUpdatedAt" timestamptz)
        ON CONFLICT ("accountId", "externalId") DO NOTHING
@@ -191,10 +210,12 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
     outcome.updated = await tx.$executeRawUnsafe(
       `UPDATE "Order" AS o
           SET status = r.status::"OrderStatus", "statusEditedAt" = r."statusEditedAt", "remoteOrderStatus" = r."remoteOrderStatus"::"OrderStatus",
+              "remoteOrderStatusSeenAt" = r."remoteOrderStatusSeenAt",
               "remoteStatus" = r."remoteStatus", "customerName" = r."customerName", "customerEmail" = r."customerEmail",
               "customerPhone" = r."customerPhone", total = r.total, currency = r.currency, "placedAt" = r."placedAt",
               "remoteUpdatedAt" = r."remoteUpdatedAt", "updatedAt" = $2::timestamptz
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, "statusEditedAt" timestamptz, "remoteOrderStatus" text, "remoteStatus" text,
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, "statusEditedAt" timestamptz, "remoteOrderStatus" text,
+              "remoteOrderStatusSeenAt" timestamptz, "remoteStatus" text,
               "customerName" text, "customerEmail" text, "customerPhone" text, total numeric, currency text, "placedAt" timestamptz,
               "remoteUpdatedAt" timestamptz)
         WHERE o.id = r.id`,
@@ -212,6 +233,6 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
     );
   }
   await recordSyncChanges(tx, changes);
-  outcome.conflicts = await recordConflicts(tx, accountId, input.runId, conflicts);
+  await recordConflicts(tx, accountId, input.runId, conflicts);
   return outcome;
 }

@@ -5,6 +5,7 @@
 import type { Tx } from '../../db/transaction.js';
 import type { EventType } from '../../events/event-types.js';
 import { recordChanges } from '../catalog/change-record.service.js';
+import { noEdits, type EditCounts } from './conflict-policy.js';
 
 export interface RecordFailure {
   externalId: string;
@@ -16,7 +17,8 @@ export interface PageOutcome {
   created: number;
   updated: number;
   unchanged: number;
-  conflicts: number;
+  /** Unconfirmed edits that met a remote change on the page, by what the strategy did with them. */
+  edits: EditCounts;
   repushed: number;
   failures: RecordFailure[];
   maxRemoteUpdatedAt: Date | null;
@@ -27,7 +29,7 @@ export const emptyOutcome = (): PageOutcome => ({
   created: 0,
   updated: 0,
   unchanged: 0,
-  conflicts: 0,
+  edits: noEdits(),
   repushed: 0,
   failures: [],
   maxRemoteUpdatedAt: null,
@@ -88,7 +90,7 @@ export async function repushLocal(tx: Tx, accountId: string, refs: (PushRef & { 
 }
 
 /** MANUAL: one open conflict per record and field; a later remote change refreshes it. */
-export async function recordConflicts(tx: Tx, accountId: string, runId: string, rows: ConflictRow[]): Promise<number> {
+export async function recordConflicts(tx: Tx, accountId: string, runId: string, rows: ConflictRow[]): Promise<void> {
   for (const row of rows) {
     const target = row.listingId ? { listingId: row.listingId } : { orderId: row.orderId };
     const open = await tx.syncConflict.findFirst({ where: { ...target, field: row.field, resolvedAt: null }, select: { id: true } });
@@ -96,5 +98,4 @@ export async function recordConflicts(tx: Tx, accountId: string, runId: string, 
     if (open) await tx.syncConflict.update({ where: { id: open.id }, data: values });
     else await tx.syncConflict.create({ data: { accountId, ...target, field: row.field, ...values } });
   }
-  return rows.length;
 }

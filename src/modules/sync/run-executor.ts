@@ -254,7 +254,7 @@ async function syncPage(
       level: 'DEBUG',
       message: `${phase.toLowerCase()} page ${totals.phasePage}/${totals.phasePages}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged, ${outcome.failures.length} failed`,
       // What the marketplace said, beside what the run counts (they differ where its estimate was low).
-      context: { phase, page: page.pageIndex, items: page.items.length, conflicts: outcome.conflicts, reportedPages: page.totalPages, reportedItems: page.totalItems },
+      context: { phase, page: page.pageIndex, items: page.items.length, edits: outcome.edits, reportedPages: page.totalPages, reportedItems: page.totalItems },
     });
     await writeSyncLogs(tx, services.logger, run, entries);
     // The page's events go to webhooks with the page itself (outbox): rolled back with it if it is.
@@ -265,7 +265,7 @@ async function syncPage(
       updated: outcome.updated,
       unchanged: outcome.unchanged,
       failed: outcome.failures.length,
-      conflicts: outcome.conflicts,
+      edits: outcome.edits,
       items: page.items.length,
       cursor: page.cursor,
       pagesTotal: totals.pagesTotal,

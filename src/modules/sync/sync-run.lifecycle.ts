@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { MarketplaceAccount, SyncRun } from '../../generated/prisma/client.js';
+import type { EditCounts } from './conflict-policy.js';
 import type { Actor, AppServices } from '../../core/services.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { transact, type Emit, type Tx } from '../../db/transaction.js';
@@ -150,7 +151,8 @@ interface PageAdvance {
   updated: number;
   unchanged: number;
   failed: number;
-  conflicts: number;
+  /** Unconfirmed edits the page met; SyncRun.conflicts adds up all three. */
+  edits: EditCounts;
   items: number;
   /** Where the phase resumes after this page. */
   cursor: string | null;
@@ -180,6 +182,7 @@ export async function commitPage<T>(
     const rows = await tx.$queryRawUnsafe<SyncRun[]>(
       `UPDATE "SyncRun" SET
           created = created + $3, updated = updated + $4, unchanged = unchanged + $5, failed = failed + $6, conflicts = conflicts + $7,
+          "editsOverridden" = "editsOverridden" + $15, "editsKept" = "editsKept" + $16, "editsQueued" = "editsQueued" + $17,
           "pagesDone" = "pagesDone" + 1, "itemsDone" = "itemsDone" + $8, cursor = $9,
           "pagesTotal" = $10, "itemsTotal" = $11, percent = $12, "heartbeatAt" = now(),
           "${watermarkField}" = GREATEST("${watermarkField}", $13::timestamptz), "activeMs" = $14
@@ -191,7 +194,7 @@ export async function commitPage<T>(
       advance.updated,
       advance.unchanged,
       advance.failed,
-      advance.conflicts,
+      advance.edits.overridden + advance.edits.kept + advance.edits.queued,
       advance.items,
       advance.cursor,
       advance.pagesTotal,
@@ -199,6 +202,9 @@ export async function commitPage<T>(
       advance.percent,
       advance.newestRemoteChange?.toISOString() ?? null,
       activeMs(lease),
+      advance.edits.overridden,
+      advance.edits.kept,
+      advance.edits.queued,
     );
     if (rows.length === 0) throw new RunStopped('lost');
     return { run: normalizeRun(rows[0]!), written };
@@ -270,7 +276,7 @@ export async function finishRun(services: AppServices, lease: RunLease, run: Syn
     if (!ended) return;
     const { final, delisted } = ended;
     recordSyncRunFinished(services.metrics, lease, status);
-    const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} conflict(s)`;
+    const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} edit(s) met a remote change (${final.editsOverridden} overridden, ${final.editsKept} kept, ${final.editsQueued} queued)`;
     await writeSyncLogs(services.prisma, services.logger, final, [
       { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
     ]);

@@ -57,7 +57,13 @@ export const SyncRun = builder.prismaObject('SyncRun', {
     unchanged: t.exposeInt('unchanged', { description: 'Records it read that were already up to date.' }),
     failed: t.exposeInt('failed', { description: 'Records that could not be written (see errors).' }),
     delisted: t.exposeInt('delisted', { description: 'Local offers a completed FULL run did not see, now DELISTED.' }),
-    conflicts: t.exposeInt('conflicts', { description: 'Fields edited both locally and remotely (MANUAL: see syncConflicts).' }),
+    conflicts: t.exposeInt('conflicts', {
+      description:
+        "Values (price, stock, order status) edited in Stockline and not yet confirmed by the marketplace that this run found changed on the marketplace too: editsOverridden + editsKept + editsQueued. An edit whose remote value did not change, or changed to the edited value, is not counted.",
+    }),
+    editsOverridden: t.exposeInt('editsOverridden', { description: "Of conflicts: edits the marketplace's value replaced (REMOTE_PRIORITY, or NEWEST_WINS with the later remote change); each is in the change history with source CONFLICT_RESOLUTION." }),
+    editsKept: t.exposeInt('editsKept', { description: 'Of conflicts: edits that stood against the changed remote value (LOCAL_PRIORITY, NEWEST_WINS with the later edit, or an order status against an older remote value); a price or stock is pushed again.' }),
+    editsQueued: t.exposeInt('editsQueued', { description: 'Of conflicts: edits left to a person as an open SyncConflict (MANUAL); see syncConflicts.' }),
     pagesDone: t.exposeInt('pagesDone', { description: 'Marketplace pages read and written so far, all phases together (products, then orders).' }),
     pagesTotal: t.exposeInt('pagesTotal', {
       nullable: true,
