@@ -63,7 +63,8 @@ export interface DeclaredAccountSpec {
 }
 
 /** How a sync settles a value changed both in Stockline and on the marketplace (the API's ConflictStrategy). */
-export type ConflictStrategyName = 'REMOTE_PRIORITY' | 'LOCAL_PRIORITY' | 'NEWEST_WINS' | 'MANUAL';
+export const conflictStrategies = ['REMOTE_PRIORITY', 'LOCAL_PRIORITY', 'NEWEST_WINS', 'MANUAL'] as const;
+export type ConflictStrategyName = (typeof conflictStrategies)[number];
 
 export interface ChannelDefinition<C extends Channel = Channel> {
   channel: C;

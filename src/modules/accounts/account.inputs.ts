@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conflictStrategies } from '../../connectors/channel.js';
 import { channelRegistry, channels } from '../../connectors/channels.js';
 import type { Channel } from '../../connectors/connector.js';
 import { PROTOTYPE_KEYS } from '../../shared/prototype-keys.js';
@@ -49,7 +50,7 @@ const rateLimits = storedJson(
 );
 /** Options as they come in: a JSON object without prototype keys; checked per channel later (null values remove an option on update). */
 const rawOptions = storedJson(z.record(z.string(), z.unknown(), { error: 'options must be an object of option values' }));
-const conflictStrategy = z.enum(['REMOTE_PRIORITY', 'LOCAL_PRIORITY', 'NEWEST_WINS', 'MANUAL']);
+const conflictStrategy = z.enum(conflictStrategies);
 /** Credentials as they come in (GraphQL gives absent fields as null): checked per channel later. */
 const rawCredentials = z.record(z.string(), z.string().nullish());
 
