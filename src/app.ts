@@ -25,6 +25,7 @@ import { startSyncRunner, type SyncRunner, type SyncRunnerOptions } from './modu
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './modules/webhooks/webhook.worker.js';
 import { webhookOutbox } from './modules/webhooks/webhook.outbox.js';
 import { startScheduler, type Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
+import { schedulerSettings } from './scheduler/scheduler.settings.js';
 import { startAlertMonitor, type AlertMonitor } from './modules/monitoring/alert-monitor.js';
 import { monitoringSettings, type MonitoringSettings } from './modules/monitoring/monitoring.settings.js';
 import { createMailer } from './modules/reports/report-mailer.js';
@@ -102,6 +103,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   services.accountTargets = { allowPrivate: env.ACCOUNT_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV === 'test' };
   services.mailer = createMailer(env);
   services.tasks = taskSettings(env);
+  services.scheduling = schedulerSettings(env);
   // Every instance (api and worker roles) counts for itself and serves its own /metrics.
   // Bounded concurrency with a fair queue and load shedding for GraphQL over HTTP (src/http/admission.ts).
   const admission =

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './shared/time-zone.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -6,6 +7,8 @@ const bool = z
 
 /** One CORS_ORIGINS entry: `*`, or an http(s) origin without path, whose port may be `*`. */
 const CORS_ORIGIN = /^(\*|https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:(\d{1,5}|\*))?)$/;
+/** A sync interval in whole minutes: 1 minute to 31 days (what a schedule accepts). */
+const intervalMinutes = z.coerce.number().int('must be a whole number of minutes').min(1).max(31 * 24 * 60).optional();
 
 /** Configuration, parsed once at boot. Every variable is optional: the defaults run a sandbox. */
 export const envSchema = z.object({
@@ -71,6 +74,16 @@ export const envSchema = z.object({
   SYNC_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** Run the scheduler in worker processes (ROLE worker or all); default true. */
   SCHEDULER_ENABLED: bool.default(true),
+  /** IANA zone the cron expressions of schedules created from now on are read in (the daily FULL sync among them); default UTC. */
+  SCHEDULER_TIME_ZONE: z.string().trim().refine(isTimeZone, 'must be an IANA time zone such as Europe/Bucharest or UTC').default('UTC'),
+  /** Hour (0-23, in SCHEDULER_TIME_ZONE) of each marketplace account's daily FULL sync, when its schedule is created; default 2. */
+  FULL_SYNC_HOUR: z.coerce.number().int().min(0).max(23).default(2),
+  // Minutes between INCREMENTAL syncs of each kind of account, when its schedule is created (first start with the account; then the row is the user's).
+  SYNC_INTERVAL_EMAG_MAIN_MINUTES: intervalMinutes,
+  SYNC_INTERVAL_EMAG_FBE_MINUTES: intervalMinutes,
+  SYNC_INTERVAL_OZON_MINUTES: intervalMinutes,
+  SYNC_INTERVAL_WILDBERRIES_MINUTES: intervalMinutes,
+  SYNC_INTERVAL_STOREFRONT_MINUTES: intervalMinutes,
   /** An account whose last successful sync is older than this is stale (syncHealth, /readyz, alerts); default 120 minutes. */
   STALE_AFTER_MINUTES: z.coerce.number().int().min(1).max(100_000).default(120),
   /** Failed runs of one account in a row that raise an alert; default 3. */

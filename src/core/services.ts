@@ -6,6 +6,7 @@ import type { CommitHooks } from '../db/transaction.js';
 import type { CredentialsCipher } from '../modules/accounts/credentials.crypto.js';
 import type { TaskSettings } from '../modules/tasks/task.settings.js';
 import type { MonitoringSettings } from '../modules/monitoring/monitoring.settings.js';
+import type { SchedulerSettings } from '../scheduler/scheduler.settings.js';
 import type { ReportMailer } from '../modules/reports/report-mailer.js';
 import type { Metrics } from '../modules/metrics/metrics.registry.js';
 import type { TargetPolicy } from '../modules/outbound/target-policy.js';
@@ -51,6 +52,8 @@ export interface AppServices {
   tasks?: TaskSettings;
   /** Sends report links by mail (SMTP_URL); absent or unconfigured: mails are skipped and the task result says so. */
   mailer?: ReportMailer;
+  /** Intervals, FULL sync hour and zone of the schedules created from now on (SYNC_INTERVAL_*_MINUTES, FULL_SYNC_HOUR, SCHEDULER_TIME_ZONE); default: src/scheduler/scheduler.settings.ts. */
+  scheduling?: SchedulerSettings;
   /** Health and alert thresholds and the clock they use (default: the documented defaults and the system clock). */
   monitoring?: MonitoringSettings;
   /** This app's Prometheus metrics (its own registry), served at /metrics; absent: nothing is counted. */

@@ -7,7 +7,7 @@ export type ScheduleErrorCode = (typeof scheduleErrorCodes)[number];
 
 /** When each code is returned (the enum values' descriptions in the schema). */
 export const scheduleErrorMeanings = {
-  VALIDATION: 'An input value breaks a rule (a bad cron expression, both or neither of cron and intervalSeconds, an interval out of range, scope or mode on a non-SYNC schedule); `field` names it.',
+  VALIDATION: 'An input value breaks a rule (a bad cron expression, both or neither of cron and intervalSeconds, an interval out of range, an unknown time zone, scope or mode on a non-SYNC schedule); `field` names it.',
   NOT_FOUND: 'The schedule, or the account of a new schedule, does not exist.',
   NOT_DELETABLE: 'The schedule is one of the defaults Stockline keeps; disable it instead.',
 } as const satisfies Record<ScheduleErrorCode, string>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../shared/time-zone.js';
 import { cronProblem, MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS } from './schedule-timing.js';
 
 const id = z.uuid('must be a valid id');
@@ -8,8 +9,10 @@ const cron = z
   .trim()
   .superRefine((value, ctx) => {
     const problem = cronProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `cron "${value}" is not a valid 5-field cron expression (UTC): ${problem}` });
+    if (problem) ctx.addIssue({ code: 'custom', message: `cron "${value}" is not a valid 5-field cron expression: ${problem}` });
   });
+
+const timeZone = z.string().trim().refine(isTimeZone, 'timeZone must be an IANA time zone such as Europe/Bucharest or UTC');
 
 const intervalSeconds = z
   .int('intervalSeconds must be a whole number of seconds')
@@ -28,11 +31,11 @@ const oneTiming = (required: boolean) => (input: { cron?: string | null; interva
 };
 
 export const updateScheduleInput = z
-  .object({ id, cron: cron.nullish(), intervalSeconds: intervalSeconds.nullish(), enabled: z.boolean().nullish(), scope: scope.nullish(), mode: mode.nullish() })
+  .object({ id, cron: cron.nullish(), intervalSeconds: intervalSeconds.nullish(), timeZone: timeZone.nullish(), enabled: z.boolean().nullish(), scope: scope.nullish(), mode: mode.nullish() })
   .superRefine(oneTiming(false));
 
 export const createScheduleInput = z
-  .object({ accountId: id, cron: cron.nullish(), intervalSeconds: intervalSeconds.nullish(), enabled: z.boolean().nullish(), scope: scope.nullish(), mode: mode.nullish() })
+  .object({ accountId: id, cron: cron.nullish(), intervalSeconds: intervalSeconds.nullish(), timeZone: timeZone.nullish(), enabled: z.boolean().nullish(), scope: scope.nullish(), mode: mode.nullish() })
   .superRefine(oneTiming(true));
 
 export const scheduleIdInput = z.object({ id });

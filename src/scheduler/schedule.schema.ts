@@ -36,7 +36,7 @@ export const ScheduledSyncMode = builder.enumType('ScheduledSyncMode', {
 export const ScheduleError = defineErrorType('ScheduleError', scheduleErrorMeanings, 'Why a schedule mutation was refused; nothing was changed.');
 
 export const Schedule = builder.prismaObject('Schedule', {
-  description: 'Something that runs on its own, on a cron expression (5 fields, UTC) or an interval. Each firing runs once across all instances.',
+  description: 'Something that runs on its own, on a cron expression (5 fields, read in its timeZone) or an interval. Each firing runs once across all instances.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
     key: t.exposeString('key', { description: 'Stable name: "sync:<accountId>:incremental|full", "log-retention", "task-retention", "stats-refresh", or "custom:<id>".' }),
@@ -45,8 +45,11 @@ export const Schedule = builder.prismaObject('Schedule', {
     account: t.relation('account', { nullable: true, description: 'SYNC schedules: the account synced.' }),
     scope: t.expose('scope', { type: SyncScope, nullable: true, description: 'SYNC schedules only.' }),
     mode: t.expose('mode', { type: SyncMode, nullable: true, description: 'SYNC schedules only: INCREMENTAL or FULL.' }),
-    cron: t.exposeString('cron', { nullable: true, description: 'minute hour day-of-month month day-of-week, in UTC; null for an interval schedule.' }),
+    cron: t.exposeString('cron', { nullable: true, description: 'minute hour day-of-month month day-of-week, read in timeZone; null for an interval schedule.' }),
     intervalSeconds: t.exposeInt('intervalSeconds', { nullable: true, description: 'Seconds between firings; null for a cron schedule.' }),
+    timeZone: t.exposeString('timeZone', {
+      description: 'IANA time zone the cron expression is read in ("0 2 * * *" in Europe/Bucharest is 02:00 there, summer time or not); SCHEDULER_TIME_ZONE when the schedule was created. Intervals ignore it.',
+    }),
     enabled: t.exposeBoolean('enabled', { description: 'Whether it fires.' }),
     nextFireAt: t.expose('nextFireAt', {
       type: 'DateTime',
@@ -114,16 +117,17 @@ builder.queryFields((t) => ({
 }));
 
 const timingFields = {
-  cron: `5-field cron expression (minute hour day-of-month month day-of-week), in UTC. Give either this or intervalSeconds.`,
+  cron: `5-field cron expression (minute hour day-of-month month day-of-week), read in timeZone. Give either this or intervalSeconds.`,
   interval: `Seconds between firings, ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS}. Give either this or cron.`,
 };
 
 const UpdateScheduleInput = builder.inputType('UpdateScheduleInput', {
-  description: 'Fields left out keep their value. A new timing or enabling sets nextFireAt to the first fire time after now; disabling clears it.',
+  description: 'Fields left out keep their value. A new timing or time zone, or enabling, sets nextFireAt to the first fire time after now; disabling clears it.',
   fields: (t) => ({
     id: t.id({ description: 'The schedule id.' }),
     cron: t.string({ required: false, description: timingFields.cron }),
     intervalSeconds: t.int({ required: false, description: timingFields.interval }),
+    timeZone: t.string({ required: false, description: 'IANA time zone the cron expression is read in, e.g. Europe/Bucharest or UTC.' }),
     enabled: t.boolean({ required: false, description: 'Enable (true) or disable (false) it.' }),
     scope: t.field({ type: SyncScope, required: false, description: 'SYNC schedules only.' }),
     mode: t.field({ type: ScheduledSyncMode, required: false, description: 'SYNC schedules only.' }),
@@ -136,6 +140,7 @@ const CreateScheduleInput = builder.inputType('CreateScheduleInput', {
     accountId: t.id({ description: 'The account to sync (NOT_FOUND when there is none).' }),
     cron: t.string({ required: false, description: timingFields.cron }),
     intervalSeconds: t.int({ required: false, description: timingFields.interval }),
+    timeZone: t.string({ required: false, description: 'IANA time zone the cron expression is read in; default SCHEDULER_TIME_ZONE (UTC unless configured).' }),
     enabled: t.boolean({ required: false, description: 'Default true.' }),
     scope: t.field({ type: SyncScope, required: false, description: 'Default ALL.' }),
     mode: t.field({ type: ScheduledSyncMode, required: false, description: 'Default INCREMENTAL.' }),

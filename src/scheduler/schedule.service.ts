@@ -82,7 +82,8 @@ function safeNext(row: Pick<Schedule, 'cron' | 'intervalSeconds' | 'nextFireAt'>
 
 /**
  * Changes a schedule. Giving cron or intervalSeconds replaces the timing (the other becomes null);
- * a new timing, or enabling, sets the next fire time to the first one after now; disabling clears it.
+ * a new timing or time zone, or enabling, sets the next fire time to the first one after now;
+ * disabling clears it.
  */
 export async function updateSchedule(services: AppServices, _actor: Actor, raw: z.input<typeof updateScheduleInput>, now = new Date()): Promise<Schedule> {
   const input = updateScheduleInput.parse(raw);
@@ -96,8 +97,11 @@ export async function updateSchedule(services: AppServices, _actor: Actor, raw: 
   const data: Prisma.ScheduleUpdateInput = {};
   if (input.scope != null) data.scope = input.scope;
   if (input.mode != null) data.mode = input.mode;
-  const timingChanged = input.cron != null || input.intervalSeconds != null;
-  const timing = timingChanged ? { cron: input.cron ?? null, intervalSeconds: input.intervalSeconds ?? null } : { cron: current.cron, intervalSeconds: current.intervalSeconds };
+  const timingChanged = input.cron != null || input.intervalSeconds != null || (input.timeZone != null && input.timeZone !== current.timeZone);
+  const timing = {
+    ...(input.cron != null || input.intervalSeconds != null ? { cron: input.cron ?? null, intervalSeconds: input.intervalSeconds ?? null } : { cron: current.cron, intervalSeconds: current.intervalSeconds }),
+    timeZone: input.timeZone ?? current.timeZone,
+  };
   if (timingChanged) Object.assign(data, timing);
   const enabled = input.enabled ?? current.enabled;
   if (enabled !== current.enabled) data.enabled = enabled;
@@ -109,12 +113,12 @@ export async function updateSchedule(services: AppServices, _actor: Actor, raw: 
   return updated;
 }
 
-/** An extra SYNC schedule for one account (key "custom:<uuid>"); default ALL INCREMENTAL, enabled. */
+/** An extra SYNC schedule for one account (key "custom:<uuid>"); default ALL INCREMENTAL, enabled, cron read in SCHEDULER_TIME_ZONE. */
 export async function createSchedule(services: AppServices, _actor: Actor, raw: z.input<typeof createScheduleInput>, now = new Date()): Promise<Schedule> {
   const input = createScheduleInput.parse(raw);
   const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: input.accountId }, select: { id: true } });
   if (!account) throw scheduleError('NOT_FOUND', `No marketplace account with id ${input.accountId}`, ['input', 'accountId']);
-  const timing = { cron: input.cron ?? null, intervalSeconds: input.intervalSeconds ?? null };
+  const timing = { cron: input.cron ?? null, intervalSeconds: input.intervalSeconds ?? null, timeZone: input.timeZone ?? services.scheduling?.timeZone ?? 'UTC' };
   const enabled = input.enabled ?? true;
   const created = await services.prisma.schedule.create({
     data: {

@@ -179,7 +179,7 @@ export async function startScheduler(services: AppServices, options: SchedulerOp
   };
 
   const ensureDefaults = async () => {
-    const created = await ensureDefaultSchedules(prisma, clock());
+    const created = await ensureDefaultSchedules(prisma, clock(), services.scheduling);
     lastEnsured = Date.now();
     if (created) log.info({ created }, 'created default schedules');
     return created;

@@ -92,11 +92,14 @@ describe('default schedules', () => {
     );
     const byKey = new Map(rows.map((r) => [r.key, r]));
     const minute = spreadOffset(ids.emag, 60);
-    expect(byKey.get(`sync:${ids.emag}:incremental`)).toMatchObject({ kind: 'SYNC', accountId: ids.emag, scope: 'ALL', mode: 'INCREMENTAL', cron: `${(minute + 30) % 60} * * * *`, intervalSeconds: null });
-    expect(byKey.get(`sync:${ids.emag}:full`)).toMatchObject({ kind: 'SYNC', accountId: ids.emag, scope: 'ALL', mode: 'FULL', cron: `${minute} 2 * * *` });
+    // eMAG MAIN: every 30 minutes (at :m+15 and :m+45), FULL daily at 02:m UTC.
+    expect(emag.fulfillment).toBe('MAIN');
+    expect(byKey.get(`sync:${ids.emag}:incremental`)).toMatchObject({ kind: 'SYNC', accountId: ids.emag, scope: 'ALL', mode: 'INCREMENTAL', cron: null, intervalSeconds: 1800 });
+    expect(byKey.get(`sync:${ids.emag}:full`)).toMatchObject({ kind: 'SYNC', accountId: ids.emag, scope: 'ALL', mode: 'FULL', cron: `${minute} 2 * * *`, timeZone: 'UTC' });
     const daily = byKey.get(`sync:${ids.emag}:full`)!.nextFireAt!;
     expect([daily.getUTCHours(), daily.getUTCMinutes(), daily.getUTCSeconds()]).toEqual([2, minute, 0]);
-    expect(byKey.get(`sync:${ids.emag}:incremental`)!.nextFireAt!.getUTCMinutes()).toBe((minute + 30) % 60);
+    expect([(minute + 15) % 60, (minute + 45) % 60]).toContain(byKey.get(`sync:${ids.emag}:incremental`)!.nextFireAt!.getUTCMinutes());
+    expect(byKey.get(`sync:${ids.emag}:incremental`)!.nextFireAt!.getTime() - Date.now()).toBeLessThanOrEqual(1_800_000);
     const sf = byKey.get(`sync:${ids.storefront}:incremental`)!;
     expect(sf).toMatchObject({ mode: 'INCREMENTAL', scope: 'ALL', cron: null, intervalSeconds: 300 });
     // Every 5 minutes, offset by a stable number of seconds from the account id.
@@ -147,7 +150,7 @@ describe('schedules API', () => {
     const sync = before.find((r) => r.key === `sync:${ids.emag}:full`)!;
     const logs = before.find((r) => r.key === 'log-retention')!;
     const cases: Array<[Record<string, unknown>, string, string, RegExp]> = [
-      [{ id: sync.id, cron: '61 * * * *' }, 'VALIDATION', 'input.cron', /cron "61 \* \* \* \*" is not a valid 5-field cron expression \(UTC\): .*range 0-59/],
+      [{ id: sync.id, cron: '61 * * * *' }, 'VALIDATION', 'input.cron', /cron "61 \* \* \* \*" is not a valid 5-field cron expression: .*range 0-59/],
       [{ id: sync.id, cron: '0 * * *' }, 'VALIDATION', 'input.cron', /5 fields/],
       [{ id: sync.id, cron: '@hourly' }, 'VALIDATION', 'input.cron', /5 fields/],
       [{ id: sync.id, cron: '0 * * * *', intervalSeconds: 600 }, 'VALIDATION', 'input.intervalSeconds', /either cron or intervalSeconds, not both/],

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSchedulesFor } from '../../src/scheduler/default-schedules.js';
 import { cronNext, cronProblem, nextFireTime, spreadOffset } from '../../src/scheduler/schedule-timing.js';
+import { DEFAULT_SCHEDULER_SETTINGS, schedulerSettings } from '../../src/scheduler/scheduler.settings.js';
+import { ConfigError, parseEnv } from '../../src/env.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -38,20 +40,78 @@ describe('schedule timing', () => {
     expect(cronProblem('0 0 30 2 *')).toMatch(/Invalid explicit day of month/);
   });
 
-  it('spreads accounts deterministically: minute from the account id, the daily FULL half an hour from the hourly run', () => {
+  it('spreads accounts deterministically: the daily FULL sits half an interval away from the incremental runs', () => {
     const ids = ['6f1c2b6e-1a7b-4c61-9d0e-0c1f3b0d2a11', '0b8e3f7a-5d2c-4e9f-8a1b-2c3d4e5f6a7b', 'a3b4c5d6-e7f8-4a9b-8c0d-1e2f3a4b5c6d'];
     const minutes = ids.map((id) => spreadOffset(id, 60));
     expect(ids.map((id) => spreadOffset(id, 60))).toEqual(minutes);
     expect(new Set(minutes).size).toBeGreaterThan(1);
     const rows = defaultSchedulesFor([
-      { id: ids[0]!, channel: 'EMAG' },
-      { id: ids[1]!, channel: 'STOREFRONT' },
+      { id: ids[0]!, channel: 'EMAG', fulfillment: 'FBE' },
+      { id: ids[1]!, channel: 'STOREFRONT', fulfillment: null },
     ]);
-    expect(rows.map((r) => [r.key, r.mode, r.cron ?? null, r.intervalSeconds ?? null])).toEqual([
-      [`sync:${ids[0]}:incremental`, 'INCREMENTAL', `${(minutes[0]! + 30) % 60} * * * *`, null],
-      [`sync:${ids[0]}:full`, 'FULL', `${minutes[0]} 2 * * *`, null],
-      [`sync:${ids[1]}:incremental`, 'INCREMENTAL', null, 300],
+    expect(rows.map((r) => [r.key, r.mode, r.cron ?? null, r.intervalSeconds ?? null, r.timeZone])).toEqual([
+      [`sync:${ids[0]}:incremental`, 'INCREMENTAL', null, 3600, 'UTC'],
+      [`sync:${ids[0]}:full`, 'FULL', `${minutes[0]} 2 * * *`, null, 'UTC'],
+      [`sync:${ids[1]}:incremental`, 'INCREMENTAL', null, 300, 'UTC'],
     ]);
+    // Hourly at :m+30, the daily FULL at 02:m.
+    const hourly = nextFireTime(rows[0]!, at('2024-01-01T00:00:00Z'), rows[0]!.anchor);
+    expect(hourly.getUTCMinutes()).toBe((minutes[0]! + 30) % 60);
     expect(rows[2]!.anchor!.getTime()).toBe(spreadOffset(ids[1]!, 300) * 1000);
+  });
+
+  it('defaults per account kind, as the eMAG scheduler had them: MAIN every 30 minutes, FBE 60, other marketplaces 60, storefront 5', () => {
+    const id = 'a3b4c5d6-e7f8-4a9b-8c0d-1e2f3a4b5c6d';
+    const incremental = (channel: 'EMAG' | 'OZON' | 'WILDBERRIES' | 'STOREFRONT', fulfillment: 'MAIN' | 'FBE' | null = null) =>
+      defaultSchedulesFor([{ id, channel, fulfillment }]).find((r) => r.mode === 'INCREMENTAL')!;
+    expect(incremental('EMAG', 'MAIN').intervalSeconds).toBe(1800);
+    expect(incremental('EMAG', 'FBE').intervalSeconds).toBe(3600);
+    expect(incremental('OZON').intervalSeconds).toBe(3600);
+    expect(incremental('WILDBERRIES').intervalSeconds).toBe(3600);
+    expect(incremental('STOREFRONT').intervalSeconds).toBe(300);
+    // Every 30 minutes at :m+15 and :m+45, a quarter of an hour from the daily FULL at 02:m.
+    const main = defaultSchedulesFor([{ id, channel: 'EMAG', fulfillment: 'MAIN' }]);
+    const m = spreadOffset(id, 60);
+    let fire = at('2024-01-01T00:00:00Z');
+    const seen = new Set<number>();
+    for (let i = 0; i < 4; i++) seen.add((fire = nextFireTime(main[0]!, fire, main[0]!.anchor)).getUTCMinutes());
+    expect([...seen].sort((a, b) => a - b)).toEqual([(m + 15) % 60, (m + 45) % 60].sort((a, b) => a - b));
+    expect(main[1]!.cron).toBe(`${m} 2 * * *`);
+  });
+
+  it('the environment sets each kind\'s interval, the FULL hour and the zone; bad values are refused naming the variable', () => {
+    expect(schedulerSettings(parseEnv({}))).toEqual(DEFAULT_SCHEDULER_SETTINGS);
+    const settings = schedulerSettings(
+      parseEnv({ SYNC_INTERVAL_EMAG_MAIN_MINUTES: '15', SYNC_INTERVAL_STOREFRONT_MINUTES: '2', SYNC_INTERVAL_OZON_MINUTES: '120', FULL_SYNC_HOUR: '4', SCHEDULER_TIME_ZONE: 'Europe/Bucharest' }),
+    );
+    const id = '0b8e3f7a-5d2c-4e9f-8a1b-2c3d4e5f6a7b';
+    const rows = defaultSchedulesFor(
+      [
+        { id, channel: 'EMAG', fulfillment: 'MAIN' },
+        { id, channel: 'EMAG', fulfillment: 'FBE' },
+        { id, channel: 'OZON', fulfillment: null },
+        { id, channel: 'STOREFRONT', fulfillment: null },
+      ],
+      settings,
+    );
+    expect(rows.filter((r) => r.mode === 'INCREMENTAL').map((r) => r.intervalSeconds)).toEqual([900, 3600, 7200, 120]);
+    expect(rows.filter((r) => r.mode === 'FULL').map((r) => [r.cron, r.timeZone])).toEqual(Array(3).fill([`${spreadOffset(id, 60)} 4 * * *`, 'Europe/Bucharest']));
+    expect(() => parseEnv({ SCHEDULER_TIME_ZONE: 'Mars/Olympus' })).toThrow(ConfigError);
+    expect(() => parseEnv({ SCHEDULER_TIME_ZONE: 'Mars/Olympus' })).toThrow(/SCHEDULER_TIME_ZONE: must be an IANA time zone/);
+    expect(() => parseEnv({ FULL_SYNC_HOUR: '24' })).toThrow(/FULL_SYNC_HOUR/);
+    expect(() => parseEnv({ SYNC_INTERVAL_EMAG_FBE_MINUTES: '0' })).toThrow(/SYNC_INTERVAL_EMAG_FBE_MINUTES/);
+  });
+
+  it('cron is evaluated in the schedule\'s zone: 02:00 in Bucharest is 00:00 UTC in winter (EET, UTC+2) and 23:00 UTC the day before in summer (EEST, UTC+3)', () => {
+    const daily = { cron: '0 2 * * *', timeZone: 'Europe/Bucharest' };
+    expect(nextFireTime(daily, at('2024-07-01T12:00:00Z')).toISOString()).toBe('2024-07-01T23:00:00.000Z');
+    expect(nextFireTime(daily, at('2024-01-15T12:00:00Z')).toISOString()).toBe('2024-01-16T00:00:00.000Z');
+    // Across the change to summer time (31 March 2024, 03:00 local): the same 02:00 local, an hour earlier in UTC.
+    const first = nextFireTime(daily, at('2024-03-30T00:30:00Z'));
+    expect(first.toISOString()).toBe('2024-03-31T00:00:00.000Z');
+    expect(nextFireTime(daily, first).toISOString()).toBe('2024-03-31T23:00:00.000Z');
+    expect(cronNext('0 2 * * *', at('2024-01-15T12:00:00Z'))).toEqual(at('2024-01-16T02:00:00Z'));
+    expect(cronNext('0 2 * * *', at('2024-01-15T12:00:00Z'), 'Europe/Bucharest')).toEqual(at('2024-01-16T00:00:00Z'));
+    expect(cronProblem('0 2 * * *', 'Nowhere/Else')).toMatch(/time zone/);
   });
 });

@@ -1,15 +1,8 @@
 import { z } from 'zod';
 import { optionFields, secret, type ChannelDefinition } from '../channel.js';
 import { EmagConnector } from './connector.js';
+import { isTimeZone } from '../../shared/time-zone.js';
 
-const isTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export const emagChannel: ChannelDefinition<'EMAG'> = {
   channel: 'EMAG',
