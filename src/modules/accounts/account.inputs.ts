@@ -51,6 +51,14 @@ const rateLimits = storedJson(
 /** Options as they come in: a JSON object without prototype keys; checked per channel later (null values remove an option on update). */
 const rawOptions = storedJson(z.record(z.string(), z.unknown(), { error: 'options must be an object of option values' }));
 const conflictStrategy = z.enum(conflictStrategies);
+/** Longest attempt of a sync run: up to a day (a FULL sync of a large catalog at eMAG's 3 req/s takes hours). */
+export const MAX_SYNC_TIMEOUT_SECONDS = 86_400;
+export const MAX_SYNC_RETRIES = 10;
+const syncTimeoutSeconds = z
+  .int('syncTimeoutSeconds must be a whole number of seconds')
+  .min(1, 'syncTimeoutSeconds must be at least 1')
+  .max(MAX_SYNC_TIMEOUT_SECONDS, `syncTimeoutSeconds must be at most ${MAX_SYNC_TIMEOUT_SECONDS} (a day)`);
+const syncRetries = z.int('syncRetries must be a whole number').min(0, 'syncRetries must be at least 0').max(MAX_SYNC_RETRIES, `syncRetries must be at most ${MAX_SYNC_RETRIES}`);
 /** Credentials as they come in (GraphQL gives absent fields as null): checked per channel later. */
 const rawCredentials = z.record(z.string(), z.string().nullish());
 
@@ -103,6 +111,8 @@ export const accountCreate = z
     options: rawOptions.nullish(),
     conflictStrategy: conflictStrategy.nullish(),
     enabled: z.boolean().nullish(),
+    syncTimeoutSeconds: syncTimeoutSeconds.nullish(),
+    syncRetries: syncRetries.nullish(),
   })
   .transform((v, ctx) => {
     checkFulfillment(v.channel, v.fulfillment, ctx, true);
@@ -122,6 +132,8 @@ export const accountUpdate = z.object({
   options: rawOptions.nullish(),
   conflictStrategy: conflictStrategy.nullish(),
   enabled: z.boolean().nullish(),
+  syncTimeoutSeconds: syncTimeoutSeconds.nullish(),
+  syncRetries: syncRetries.nullish(),
 });
 
 /** What an update is checked against once the account is known; gives the new credentials and options, if any (null: unchanged). */

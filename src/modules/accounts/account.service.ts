@@ -32,7 +32,7 @@ async function ensureBaseUrl(services: AppServices, baseUrl: string) {
 const defaultStrategy = (channel: MarketplaceAccount['channel']) => channelRegistry[channel].defaultConflictStrategy.strategy;
 
 export async function createAccount(services: AppServices, actor: Actor, raw: z.input<typeof accountCreate>, source: AccountSource = 'api') {
-  const { credentials, rateLimits, options, conflictStrategy, enabled, ...input } = accountCreate.parse(raw);
+  const { credentials, rateLimits, options, conflictStrategy, enabled, syncTimeoutSeconds, syncRetries, ...input } = accountCreate.parse(raw);
   await ensureBaseUrl(services, input.baseUrl);
   try {
     return await transact(services, actor.name, async (tx) => {
@@ -45,6 +45,8 @@ export async function createAccount(services: AppServices, actor: Actor, raw: z.
           options: options as Prisma.InputJsonValue,
           conflictStrategy: conflictStrategy ?? defaultStrategy(input.channel),
           enabled: enabled ?? undefined,
+          syncTimeoutSeconds: syncTimeoutSeconds ?? undefined,
+          syncRetries: syncRetries ?? undefined,
           source,
         },
       });
@@ -163,8 +165,8 @@ export interface DeclaredAccount {
 
 /** Creates or refreshes (by name) an account declared outside the API (environment, sandbox). */
 export async function upsertDeclaredAccount(services: AppServices, declared: DeclaredAccount, source: AccountSource) {
-  // Only what the declaration says is refreshed; enabled and conflictStrategy stay as an admin set them.
-  const { credentials, rateLimits, options, conflictStrategy: _c, enabled: _e, ...input } = accountCreate.parse({ ...declared });
+  // Only what the declaration says is refreshed; enabled, conflictStrategy and the sync timeout and retries stay as an admin set them.
+  const { credentials, rateLimits, options, conflictStrategy: _c, enabled: _e, syncTimeoutSeconds: _t, syncRetries: _r, ...input } = accountCreate.parse({ ...declared });
   await checkTarget(input.baseUrl, policy(services));
   const data = { ...input, credentialsEncrypted: services.cipher.encrypt(credentials), rateLimits: jsonOrNull(rateLimits), source };
   const stored = await services.prisma.marketplaceAccount.findUnique({ where: { name: input.name }, select: { options: true } });

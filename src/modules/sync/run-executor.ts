@@ -18,7 +18,7 @@ import { phasePercent, phasesOf, runTotals } from './sync-progress.js';
 import { recordSyncPage } from '../metrics/sync.metrics.js';
 import { isDatabaseOutage } from './database-outage.js';
 import { openOrderIds } from '../orders/open-orders.js';
-import { commitPage, countFailedPage, finishRun, interruptRun, leaseOf, RunStopped, startRun, type Phase, type RunLease, type StopReason } from './sync-run.lifecycle.js';
+import { commitPage, countFailedPage, finishRun, interruptRun, leaseOf, retryRun, RunStopped, startRun, type Phase, type RunLease, type StopReason } from './sync-run.lifecycle.js';
 
 export interface ExecutorConfig {
   instanceId: string;
@@ -45,7 +45,7 @@ interface PhaseResult {
 
 export async function executeRun(services: AppServices, config: ExecutorConfig, claimed: SyncRun, signal: AbortSignal): Promise<SyncRun> {
   const attempt: Attempt = leaseOf(claimed, config.instanceId);
-  let run = claimed;
+  const run = claimed;
 
   const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: run.accountId } });
   if (account) attempt.channel = account.channel;
@@ -61,6 +61,19 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
     return finishRun(services, attempt, run, 'FAILED', messageOf(error), new Set());
   }
 
+  // The account's time budget for this attempt: past it the marketplace call in flight is aborted
+  // and the run is retried from its last committed page, or FAILED (retryOrFail).
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new RunStopped('timeout')), account.syncTimeoutSeconds * 1000);
+  try {
+    return await runPhases(services, config, attempt, run, account, connector, AbortSignal.any([signal, deadline.signal]));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runPhases(services: AppServices, config: ExecutorConfig, attempt: Attempt, claimed: SyncRun, account: MarketplaceAccount, connector: Connector, signal: AbortSignal): Promise<SyncRun> {
+  let run = claimed;
   const phases = phasesOf(run.scope);
   const first = phases.indexOf((run.phase as Phase | null) ?? phases[0]!);
   // A run resumed in a later phase completed the earlier ones before it was interrupted.
@@ -78,10 +91,13 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
     if (error instanceof RunStopped) {
       if (error.reason === 'cancel') return finishRun(services, attempt, run, 'CANCELLED', 'cancelled', complete);
       if (error.reason === 'shutdown') return interruptRun(services, attempt, run);
+      if (error.reason === 'timeout') return retryOrFail(services, attempt, run, account, `timed out after ${account.syncTimeoutSeconds} s`, complete);
       return run; // ownership lost: another instance took the run over
     }
     // The database went away: nothing more can be written; the runner releases the run to resume.
     if (isDatabaseOutage(error)) throw error;
+    // Credentials the marketplace refused stay refused: no retry.
+    if (!(error instanceof AuthError) && run.retries < account.syncRetries) return retryRun(services, attempt, run, `sync stopped: ${messageOf(error)}`, account.syncRetries);
     fatal = error instanceof AuthError ? `authentication failed: ${error.message}` : messageOf(error);
     await writeSyncLogs(services.prisma, services.logger, run, [{ level: 'ERROR', message: `sync stopped: ${fatal}`, context: { kind: error instanceof AuthError ? 'AUTH' : 'ERROR' } }]);
   }
@@ -89,6 +105,16 @@ export async function executeRun(services: AppServices, config: ExecutorConfig, 
   const failedPages = run.pageFailures;
   const status = fatal ? (run.pagesDone > 0 ? 'PARTIAL' : 'FAILED') : failedPages > 0 || run.failed > 0 ? 'PARTIAL' : 'SUCCESS';
   return finishRun(services, attempt, run, status, fatal ?? (failedPages > 0 ? `${failedPages} page(s) could not be read` : null), complete);
+}
+
+/** A timed-out attempt: retried while the account's syncRetries allow, else the run ends FAILED saying how often it timed out. */
+async function retryOrFail(services: AppServices, attempt: Attempt, run: SyncRun, account: MarketplaceAccount, what: string, complete: ReadonlySet<Phase>): Promise<SyncRun> {
+  if (run.retries < account.syncRetries) return retryRun(services, attempt, run, what, account.syncRetries);
+  const attempts = run.retries + 1;
+  await writeSyncLogs(services.prisma, services.logger, run, [
+    { level: 'ERROR', message: `${what} (attempt ${attempts} of ${account.syncRetries + 1}) at page ${run.pagesDone}; no retries left`, context: { kind: 'TIMEOUT', retries: run.retries } },
+  ]);
+  return finishRun(services, attempt, run, 'FAILED', attempts > 1 ? `${what} on each of ${attempts} attempts` : what, complete);
 }
 
 /**

@@ -21,8 +21,8 @@ import { settingsOf } from '../monitoring/monitoring.settings.js';
 
 export type Phase = 'PRODUCTS' | 'ORDERS';
 
-/** Why an executor is asked to stop early. */
-export type StopReason = 'cancel' | 'shutdown' | 'lost';
+/** Why an executor is asked to stop early ('timeout': the attempt outlived its account's syncTimeoutSeconds). */
+export type StopReason = 'cancel' | 'shutdown' | 'lost' | 'timeout';
 
 export class RunStopped extends Error {
   constructor(readonly reason: StopReason) {
@@ -298,6 +298,23 @@ export async function interruptRun(services: AppServices, lease: RunLease, run: 
   await writeSyncLogs(services.prisma, services.logger, stopped, [{ level: 'WARN', message: `interrupted by shutdown after ${stopped.pagesDone} page(s); it resumes from there` }]);
   publishRun(services, stopped);
   return stopped;
+}
+
+/**
+ * INTERRUPTED for another attempt (a timeout, or an error the account's syncRetries cover): the
+ * slot and the cursor stay, so a worker (this one, at once) resumes it from its last committed page.
+ */
+export async function retryRun(services: AppServices, lease: RunLease, run: SyncRun, reason: string, allowed: number): Promise<SyncRun> {
+  const [again] = await services.prisma.syncRun.updateManyAndReturn({
+    where: { id: run.id, ownerId: lease.ownerId, status: 'RUNNING' },
+    data: { status: 'INTERRUPTED', ownerId: null, heartbeatAt: null, activeMs: activeMs(lease), retries: { increment: 1 } },
+  });
+  if (!again) return run;
+  await writeSyncLogs(services.prisma, services.logger, again, [
+    { level: 'WARN', message: `${reason} (attempt ${again.retries} of ${allowed + 1}) at page ${again.pagesDone}; marked INTERRUPTED to retry from there`, context: { retries: again.retries } },
+  ]);
+  publishRun(services, again);
+  return again;
 }
 
 /**
