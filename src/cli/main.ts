@@ -65,6 +65,18 @@ serviceCommand(program, 'status')
   .option('--json', 'print JSON')
   .action((options) => runCommand(async () => (await import('./commands/status.js')).statusCommand(options)));
 
+const scheduler = program.command('scheduler').description('pause, resume or look at the scheduler shared by every instance');
+serviceCommand(scheduler, 'pause')
+  .description('stop every instance from firing schedules (runs already queued continue); needs an OPERATOR token')
+  .action((options) => runCommand(async () => (await import('./commands/scheduler.js')).schedulerPauseCommand(options)));
+serviceCommand(scheduler, 'resume')
+  .description('fire schedules again; what fell due while paused is skipped; needs an OPERATOR token')
+  .action((options) => runCommand(async () => (await import('./commands/scheduler.js')).schedulerResumeCommand(options)));
+serviceCommand(scheduler, 'status')
+  .description('paused or running (by whom, since when) and the next firings')
+  .option('--json', 'print JSON')
+  .action((options) => runCommand(async () => (await import('./commands/scheduler.js')).schedulerStatusCommand(options)));
+
 serviceCommand(program, 'health')
   .description('syncHealth; exit 0 when OK, 1 when DEGRADED or DOWN, 2 when the service cannot be asked')
   .option('--json', 'print JSON')

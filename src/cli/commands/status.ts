@@ -1,41 +1,24 @@
 /**
  * `stockline status`: is the scheduler paused, how fresh is every account, and what fires next.
- * One health query gives the accounts with their last success and staleness; schedules are read
- * page by page and sorted by their next fire time.
+ * One health query gives the accounts with their last success and staleness; the scheduler part is
+ * `stockline scheduler status`'s (./scheduler-next-runs.ts).
  */
 import { createApiClient, type ConnectionOptions } from '../api-client.js';
 import { formatRelative, formatTime, printJson, table, yesNo } from '../output.js';
+import { nextRuns, nextRunsText, SCHEDULES_SELECTION, schedulerLine, type SchedulerState, type SchedulesPage } from './scheduler-next-runs.js';
 
 export interface StatusOptions extends ConnectionOptions {
   json?: boolean;
 }
 
-const SCHEDULES = `schedules(first: 100, after: $after, filter: { enabled: true }) {
-  pageInfo { hasNextPage endCursor }
-  edges { node { id key kind mode scope cron intervalSeconds nextFireAt account { id name } } } }`;
 const STATUS = `query StocklineCliStatus($after: String) {
   schedulerStatus { paused pausedAt pausedBy }
   syncHealth { accounts { account { id name channel enabled } lastSuccessAt lastRunStatus stale activeRun { id status } } }
-  ${SCHEDULES}
+  ${SCHEDULES_SELECTION}
 }`;
-const MORE_SCHEDULES = `query StocklineCliSchedules($after: String) { ${SCHEDULES} }`;
 
-interface Schedule {
-  id: string;
-  key: string;
-  kind: string;
-  mode: string | null;
-  scope: string | null;
-  cron: string | null;
-  intervalSeconds: number | null;
-  nextFireAt: string | null;
-  account: { id: string; name: string } | null;
-}
-interface SchedulesPage {
-  schedules: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: Schedule }[] };
-}
-interface StatusData extends SchedulesPage {
-  schedulerStatus: { paused: boolean; pausedAt: string | null; pausedBy: string | null };
+type StatusData = SchedulesPage & {
+  schedulerStatus: SchedulerState;
   syncHealth: {
     accounts: {
       account: { id: string; name: string; channel: string; enabled: boolean };
@@ -45,20 +28,13 @@ interface StatusData extends SchedulesPage {
       activeRun: { id: string; status: string } | null;
     }[];
   };
-}
+};
 
 export async function statusCommand(options: StatusOptions): Promise<number> {
   const api = createApiClient(options);
   try {
     const data = await api.request<StatusData>(STATUS, { after: null });
-    const schedules = data.schedules.edges.map((e) => e.node);
-    for (let page = data.schedules.pageInfo; page.hasNextPage; ) {
-      const more: SchedulesPage = await api.request<SchedulesPage>(MORE_SCHEDULES, { after: page.endCursor });
-      schedules.push(...more.schedules.edges.map((e) => e.node));
-      page = more.schedules.pageInfo;
-    }
-    // Enabled schedules without a next time do not fire (their account is disabled): not "next runs".
-    const nextRuns = schedules.filter((s) => s.nextFireAt).sort((a, b) => a.nextFireAt!.localeCompare(b.nextFireAt!));
+    const upcoming = await nextRuns(api, data);
     const accounts = data.syncHealth.accounts.map((a) => ({
       ...a.account,
       lastSuccessAt: a.lastSuccessAt,
@@ -68,11 +44,10 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
     }));
 
     if (options.json) {
-      printJson({ scheduler: data.schedulerStatus, accounts, nextRuns });
+      printJson({ scheduler: data.schedulerStatus, accounts, nextRuns: upcoming });
       return 0;
     }
-    const { paused, pausedAt, pausedBy } = data.schedulerStatus;
-    console.log(`Scheduler: ${paused ? `PAUSED since ${formatTime(pausedAt)}${pausedBy ? ` by ${pausedBy}` : ''}` : 'running'}`);
+    console.log(schedulerLine(data.schedulerStatus));
     console.log('');
     console.log(
       accounts.length
@@ -91,23 +66,7 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
         : 'No accounts.',
     );
     console.log('');
-    console.log('Next runs:');
-    console.log(
-      nextRuns.length
-        ? table(
-            ['WHEN', 'IN', 'SCHEDULE', 'ACCOUNT', 'MODE', 'SCOPE', 'EVERY'],
-            nextRuns.map((s) => [
-              formatTime(s.nextFireAt),
-              formatRelative(s.nextFireAt),
-              s.kind,
-              s.account?.name ?? '-',
-              s.mode ?? '-',
-              s.scope ?? '-',
-              s.cron ? `cron ${s.cron}` : s.intervalSeconds ? `${s.intervalSeconds} s` : '-',
-            ]),
-          )
-        : '  none scheduled',
-    );
+    console.log(nextRunsText(upcoming));
     return 0;
   } finally {
     await api.close();
