@@ -96,7 +96,7 @@ export const MarketplaceAccount = builder.prismaObject('MarketplaceAccount', {
       description: 'Longest one attempt of a sync run of this account may take; past it the attempt is stopped and logged, and the run is retried (syncRetries) or ends FAILED. Default 10800 (3 hours).',
     }),
     syncRetries: t.exposeInt('syncRetries', {
-      description: 'Times a run that timed out or stopped on an error (other than authentication) is resumed from its last committed page before it ends FAILED. Default 2.',
+      description: 'Times a run whose attempt timed out is resumed from its last committed page before it ends FAILED. Default 2.',
     }),
     enabled: t.exposeBoolean('enabled', { description: 'Disabled accounts are not synced (triggerSync refuses them), their schedules do not fire, and they raise no alerts.' }),
     source: t.exposeString('source', { description: '"api" (created here), "env" (declared in the environment) or "sandbox".' }),
@@ -177,7 +177,7 @@ const CreateAccountInput = builder.inputType('CreateAccountInput', {
     conflictStrategy: t.field({ type: ConflictStrategy, required: false, description: defaultStrategyDescription }),
     enabled: t.boolean({ required: false, description: 'Default true.' }),
     syncTimeoutSeconds: t.int({ required: false, description: 'Longest attempt of one sync run, 1 to 86400 seconds; default 10800 (3 hours).' }),
-    syncRetries: t.int({ required: false, description: 'Retries of a run that timed out or failed, 0 to 10; default 2.' }),
+    syncRetries: t.int({ required: false, description: 'Retries of a run whose attempt timed out, 0 to 10; default 2.' }),
   }),
 });
 
@@ -198,7 +198,7 @@ const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
     conflictStrategy: t.field({ type: ConflictStrategy, required: false, description: 'New default strategy for its syncs.' }),
     enabled: t.boolean({ required: false, description: 'Enable (true) or disable (false) syncing it.' }),
     syncTimeoutSeconds: t.int({ required: false, description: 'Longest attempt of one sync run, 1 to 86400 seconds; applies to attempts started from now on.' }),
-    syncRetries: t.int({ required: false, description: 'Retries of a run that timed out or failed, 0 to 10.' }),
+    syncRetries: t.int({ required: false, description: 'Retries of a run whose attempt timed out, 0 to 10.' }),
   }),
 });
 

@@ -96,8 +96,6 @@ async function runPhases(services: AppServices, config: ExecutorConfig, attempt:
     }
     // The database went away: nothing more can be written; the runner releases the run to resume.
     if (isDatabaseOutage(error)) throw error;
-    // Credentials the marketplace refused stay refused: no retry.
-    if (!(error instanceof AuthError) && run.retries < account.syncRetries) return retryRun(services, attempt, run, `sync stopped: ${messageOf(error)}`, account.syncRetries);
     fatal = error instanceof AuthError ? `authentication failed: ${error.message}` : messageOf(error);
     await writeSyncLogs(services.prisma, services.logger, run, [{ level: 'ERROR', message: `sync stopped: ${fatal}`, context: { kind: error instanceof AuthError ? 'AUTH' : 'ERROR' } }]);
   }

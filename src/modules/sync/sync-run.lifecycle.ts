@@ -301,7 +301,7 @@ export async function interruptRun(services: AppServices, lease: RunLease, run: 
 }
 
 /**
- * INTERRUPTED for another attempt (a timeout, or an error the account's syncRetries cover): the
+ * INTERRUPTED for another attempt (it timed out, and the account's syncRetries allow one): the
  * slot and the cursor stay, so a worker (this one, at once) resumes it from its last committed page.
  */
 export async function retryRun(services: AppServices, lease: RunLease, run: SyncRun, reason: string, allowed: number): Promise<SyncRun> {

@@ -85,7 +85,7 @@ export const SyncRun = builder.prismaObject('SyncRun', {
     durationMs: t.int({ nullable: true, description: 'From start to finish (or to now while running).', select: { status: true, percent: true, itemsDone: true, activeMs: true, startedAt: true, finishedAt: true }, resolve: (r) => runMetrics(r).durationMs }),
     activeMs: t.exposeInt('activeMs', { description: 'Time actually spent working, excluding interruptions.' }),
     resumedCount: t.exposeInt('resumedCount', { description: 'How often it resumed after an interruption.' }),
-    retries: t.exposeInt('retries', { description: "How often it was retried after an attempt timed out or stopped on an error, within its account's syncRetries." }),
+    retries: t.exposeInt('retries', { description: "How often it was resumed after an attempt timed out, within its account's syncRetries." }),
     triggeredBy: t.exposeString('triggeredBy', { description: 'Token name, or "scheduler".' }),
     error: t.exposeString('error', { nullable: true, description: 'Why it failed or ended PARTIAL.' }),
     since: t.expose('since', { type: 'DateTime', nullable: true, description: 'INCREMENTAL: offers changed since then were asked for.' }),
