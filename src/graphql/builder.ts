@@ -20,8 +20,13 @@ export type Scalars = {
   File: { Input: File; Output: never };
 };
 
-/** Page sizes of every connection (a field may lower or raise the limit; its description then says so). */
-const PAGE_SIZE = { default: 20, max: 100 };
+/** Page sizes of every list with a `first` argument, connections and hand-built lists alike. */
+export const PAGE_SIZE = { default: 20, max: 100 };
+/**
+ * The one page-size rule (issue 15): a `first` above the maximum is cut down to it, not refused,
+ * and every `first` argument's description says so (tests/sync/page-size.test.ts walks the schema).
+ */
+export const PAGE_SIZE_RULE = `at most ${PAGE_SIZE.max}: a larger number is cut down to ${PAGE_SIZE.max}`;
 
 /** The schema builder. It defines no types: each module adds its own (see src/graphql/schema.ts). */
 export const builder = new SchemaBuilder<{
@@ -77,7 +82,7 @@ export const builder = new SchemaBuilder<{
     startCursorFieldOptions: { description: 'Cursor of the first item of this page; null when the page is empty.' },
     endCursorFieldOptions: { description: 'Cursor of the last item of this page: pass it as `after` for the next page; null when the page is empty.' },
     firstArgOptions: {
-      description: `How many items to return from the start, or after \`after\`: default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.max} unless the field says otherwise (a larger number is cut down to it); 0 or more. Counts toward the query's complexity limit.`,
+      description: `How many items to return from the start, or after \`after\`: default ${PAGE_SIZE.default}, ${PAGE_SIZE_RULE}; 0 or more. Counts toward the query's complexity limit.`,
     },
     lastArgOptions: { description: `How many items to return from the end, or before \`before\`; same limits as \`first\`. Not with \`after\`.` },
     afterArgOptions: { description: "Return the items after this cursor (an edge's cursor or pageInfo.endCursor). Not with `before` or `last`." },

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { builder } from '../../graphql/builder.js';
+import { builder, PAGE_SIZE, PAGE_SIZE_RULE } from '../../graphql/builder.js';
 import type { Context } from '../../graphql/context.js';
 import { requestLoader } from '../../graphql/request-loader.js';
 import { latestChangesOf, type ChangeEntity, type ChangeRow } from './change-record.service.js';
@@ -26,7 +26,7 @@ export const ChangeRecord = builder.objectRef<ChangeRow>('ChangeRecord').impleme
   }),
 });
 
-const MAX_CHANGES = 100;
+const MAX_CHANGES = PAGE_SIZE.max;
 
 /** One loader per entity type and page size, so every parent of a page is served by one statement. */
 const changesLoader = (ctx: Context, entityType: ChangeEntity, first: number) =>
@@ -37,7 +37,7 @@ function changesField(entityType: ChangeEntity) {
     t.field({
       type: [ChangeRecord],
       description: `The history of this ${entityType.toLowerCase()}'s edits and synced changes, newest first; at most ${MAX_CHANGES}.`,
-      args: { first: t.arg.int({ required: false, defaultValue: 20, description: `How many of the newest changes; 1 to ${MAX_CHANGES}, default 20.` }) },
+      args: { first: t.arg.int({ required: false, defaultValue: 20, description: `How many of the newest changes: default 20, ${PAGE_SIZE_RULE}; less than 1 counts as 1.` }) },
       select: { id: true },
       resolve: (parent, args, ctx) => {
         const first = Math.min(MAX_CHANGES, Math.max(1, args.first ?? 20));

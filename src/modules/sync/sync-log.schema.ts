@@ -53,9 +53,8 @@ builder.queryFields((t) => ({
   syncLogs: t.prismaConnection({
     type: 'SyncLog',
     cursor: 'id',
-    maxSize: 500,
     authScopes: { viewer: true },
-    description: 'Sync logs, newest first; up to 500 per page (`first` at most 500 here). Kept for LOG_RETENTION_DAYS (default 30) days.',
+    description: 'Sync logs, newest first; at most 100 per page. Kept for LOG_RETENTION_DAYS (default 30) days.',
     args: { filter: t.arg({ type: SyncLogFilter, required: false, description: 'Default: every entry.' }) },
     totalCount: (_c, args, ctx) => ctx.prisma.syncLog.count({ where: logWhere(args.filter) }),
     resolve: (query, _root, args, ctx) => ctx.prisma.syncLog.findMany({ ...query, where: logWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),

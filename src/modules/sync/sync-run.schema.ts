@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder } from '../../graphql/builder.js';
+import { builder, PAGE_SIZE, PAGE_SIZE_RULE } from '../../graphql/builder.js';
 import { isUuid } from '../../core/ids.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
 import { Channel, ConflictStrategy, MarketplaceAccount } from '../accounts/account.schema.js';
@@ -95,8 +95,8 @@ export const SyncRun = builder.prismaObject('SyncRun', {
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true, description: 'When it reached a final status; null until then.' }),
     errors: t.relation('logs', {
       description: 'Per-record and per-page errors of this run (at most 100), oldest first.',
-      args: { first: t.arg.int({ required: false, defaultValue: 20, description: 'How many: default 20, 1 to 100 (outside that range it is clamped).' }) },
-      query: (args) => ({ where: { level: 'ERROR' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: Math.min(100, Math.max(1, args.first ?? 20)) }),
+      args: { first: t.arg.int({ required: false, defaultValue: PAGE_SIZE.default, description: `How many: default ${PAGE_SIZE.default}, ${PAGE_SIZE_RULE}; less than 1 counts as 1.` }) },
+      query: (args) => ({ where: { level: 'ERROR' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: Math.min(PAGE_SIZE.max, Math.max(1, args.first ?? PAGE_SIZE.default)) }),
     }),
   }),
 });
