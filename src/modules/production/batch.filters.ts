@@ -1,4 +1,4 @@
-import { sortWithTieBreak } from '../../db/order-by.js';
+import { listOrder, type ListOrderArg } from '../../db/order-by.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 
 /** Batch list filters, shared by the `batches` query and (later) export. */
@@ -51,12 +51,7 @@ export const batchSortFields = {
 
 export type BatchSortField = keyof typeof batchSortFields;
 
-export function batchOrderBy(field: BatchSortField = 'CREATED_AT', direction: 'ASC' | 'DESC' = 'DESC'): Prisma.BatchOrderByWithRelationInput[] {
-  const column = batchSortFields[field];
-  return sortWithTieBreak(column, direction, column === 'closedAt');
-}
-
 /** The order of a batch list or export: newest first when none is asked for; an asked field sorts ASC unless told. */
-export function batchListOrder(orderBy: { field: BatchSortField; direction?: 'ASC' | 'DESC' | null } | null | undefined) {
-  return orderBy ? batchOrderBy(orderBy.field, orderBy.direction ?? 'ASC') : batchOrderBy();
+export function batchListOrder(orderBy: ListOrderArg<BatchSortField> | null | undefined): Prisma.BatchOrderByWithRelationInput[] {
+  return listOrder(batchSortFields, ['closedAt'], orderBy, { field: 'CREATED_AT', direction: 'DESC' });
 }

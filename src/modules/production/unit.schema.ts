@@ -5,6 +5,8 @@ import { ProductionError } from './production-error.schema.js';
 import { Batch } from './batch.schema.js';
 import { addUnitToBatch, aggregateBatch, aggregateUnit, removeUnitFromBatch } from './unit.service.js';
 import { isUuid } from '../../core/ids.js';
+import { SortDirection } from '../../graphql/common.schema.js';
+import { unitListOrder, unitWhere, type UnitSortField as UnitSortFieldName } from './unit.filters.js';
 
 export const Unit = builder.prismaObject('Unit', {
   description: 'A serialized item of a batch; its code is unique across the system.',
@@ -27,25 +29,40 @@ const UnitFilter = builder.inputType('UnitFilter', {
   }),
 });
 
-function unitWhere(filter?: { batchId?: string | number | null; code?: string | null; aggregated?: boolean | null } | null) {
-  return {
-    ...(filter?.batchId != null ? { batchId: String(filter.batchId) } : {}),
-    ...(filter?.code ? { code: filter.code } : {}),
-    ...(filter?.aggregated != null ? { aggregated: filter.aggregated } : {}),
-  };
-}
+const UnitSortField = builder.enumType('UnitSortField', {
+  description: 'A unit column to sort by; ties are broken by id in the same direction, so pages never overlap.',
+  values: {
+    CODE: { description: 'Unit code, alphabetically.' },
+    CREATED_AT: { description: 'When added to its batch (the default).' },
+    AGGREGATED: { description: 'Not aggregated before aggregated when ascending.' },
+    AGGREGATED_AT: { description: 'When aggregated; units not aggregated (no aggregatedAt) come last in both directions.' },
+  } satisfies Record<UnitSortFieldName, { description: string }>,
+});
+const UnitOrder = builder.inputType('UnitOrder', {
+  description: 'How to sort units.',
+  fields: (t) => ({
+    field: t.field({ type: UnitSortField, description: 'The column to sort by.' }),
+    direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC', description: 'Default ASC.' }),
+  }),
+});
+
+const whereOf = (filter: { batchId?: string | number | null; code?: string | null; aggregated?: boolean | null } | null | undefined) =>
+  unitWhere(filter ? { ...filter, batchId: filter.batchId == null ? null : String(filter.batchId) } : null);
 
 builder.queryFields((t) => ({
   units: t.prismaConnection({
     type: 'Unit',
     cursor: 'id',
     authScopes: { viewer: true },
-    description: 'Units of every batch, oldest first (by when they were added).',
-    args: { filter: t.arg({ type: UnitFilter, required: false, description: 'Default: every unit.' }) },
-    totalCount: (_c, args, ctx) => ctx.prisma.unit.count({ where: unitWhere(args.filter) }),
+    description: 'Units of every batch, oldest first (by when they were added) unless `orderBy` says otherwise.',
+    args: {
+      filter: t.arg({ type: UnitFilter, required: false, description: 'Default: every unit.' }),
+      orderBy: t.arg({ type: UnitOrder, required: false, description: 'Default: by when added, oldest first.' }),
+    },
+    totalCount: (_c, args, ctx) => ctx.prisma.unit.count({ where: whereOf(args.filter) }),
     resolve: (query, _root, args, ctx) => {
       if (args.filter?.batchId != null && !isUuid(String(args.filter.batchId))) return [];
-      return ctx.prisma.unit.findMany({ ...query, where: unitWhere(args.filter), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      return ctx.prisma.unit.findMany({ ...query, where: whereOf(args.filter), orderBy: unitListOrder(args.orderBy) });
     },
   }),
   unit: t.prismaField({

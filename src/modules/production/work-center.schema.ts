@@ -1,4 +1,6 @@
 import { isUuid } from '../../core/ids.js';
+import { SortDirection } from '../../graphql/common.schema.js';
+import { workCenterListOrder, workCenterWhere, type WorkCenterSortField as WorkCenterSortFieldName } from './work-center.filters.js';
 import { builder } from '../../graphql/builder.js';
 import { runMutation } from '../../graphql/payload.js';
 import { selectionUnder } from '../../graphql/deleted-row.js';
@@ -30,16 +32,36 @@ const WorkCenterFilter = builder.inputType('WorkCenterFilter', {
   }),
 });
 
+const WorkCenterSortField = builder.enumType('WorkCenterSortField', {
+  description: 'A work center column to sort by; ties are broken by id in the same direction, so pages never overlap.',
+  values: {
+    IDENTIFIER: { description: 'Identifier, alphabetically (the default).' },
+    NAME: { description: 'Name, alphabetically.' },
+    CREATED_AT: { description: 'When created.' },
+    UPDATED_AT: { description: 'When its identifier or name last changed.' },
+  } satisfies Record<WorkCenterSortFieldName, { description: string }>,
+});
+const WorkCenterOrder = builder.inputType('WorkCenterOrder', {
+  description: 'How to sort work centers.',
+  fields: (t) => ({
+    field: t.field({ type: WorkCenterSortField, description: 'The column to sort by.' }),
+    direction: t.field({ type: SortDirection, required: false, defaultValue: 'ASC', description: 'Default ASC.' }),
+  }),
+});
+
 builder.queryFields((t) => ({
   workCenters: t.prismaConnection({
     type: 'WorkCenter',
     cursor: 'id',
     authScopes: { viewer: true },
-    description: 'Work centers, by identifier.',
-    args: { filter: t.arg({ type: WorkCenterFilter, required: false, description: 'Default: every work center.' }) },
+    description: 'Work centers, by identifier unless `orderBy` says otherwise.',
+    args: {
+      filter: t.arg({ type: WorkCenterFilter, required: false, description: 'Default: every work center.' }),
+      orderBy: t.arg({ type: WorkCenterOrder, required: false, description: 'Default: by identifier, ascending.' }),
+    },
     totalCount: (_c, args, ctx) => ctx.prisma.workCenter.count({ where: workCenterWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.workCenter.findMany({ ...query, where: workCenterWhere(args.filter), orderBy: [{ identifier: 'asc' }, { id: 'asc' }] }),
+      ctx.prisma.workCenter.findMany({ ...query, where: workCenterWhere(args.filter), orderBy: workCenterListOrder(args.orderBy) }),
   }),
   workCenter: t.prismaField({
     type: 'WorkCenter',
@@ -50,16 +72,6 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.workCenter.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
 }));
-
-function workCenterWhere(filter?: { identifier?: string | null; search?: string | null } | null) {
-  return {
-    ...(filter?.identifier ? { identifier: filter.identifier } : {}),
-    ...(filter?.search
-      ? { OR: [{ identifier: { contains: filter.search, mode: 'insensitive' as const } }, { name: { contains: filter.search, mode: 'insensitive' as const } }] }
-      : {}),
-  };
-}
-
 
 const WorkCenterPayload = builder.simpleObject('WorkCenterPayload', {
   description: 'The outcome of a work center mutation: the work center, or why it was refused.',
