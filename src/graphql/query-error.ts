@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { z } from 'zod';
 import { DomainError, DomainErrors } from '../core/domain-error.js';
 
 /**
@@ -19,4 +20,19 @@ export async function runQuery<T>(work: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/**
+ * Parses one query argument with its zod rules before any database work. A broken rule (a
+ * filter no row could match by the rules, such as a range that ends before it starts) is the
+ * caller's mistake, not "no rows": a GraphQL error with code BAD_USER_INPUT, reason VALIDATION and
+ * `field` the path from the argument (e.g. ["filter", "batchNumber"]).
+ */
+export function parseArg<S extends z.ZodType>(schema: S, value: unknown, arg: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new GraphQLError(issue.message, {
+    extensions: { code: 'BAD_USER_INPUT', reason: 'VALIDATION', field: [arg, ...issue.path.map(String)] },
+  });
 }

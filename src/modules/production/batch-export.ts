@@ -11,6 +11,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { Actor, AppServices } from '../../core/services.js';
 import type { TaskContext, TaskKind } from '../tasks/task-kinds.js';
 import { createTask } from '../tasks/task.service.js';
+import { batchFilterRules } from './production.inputs.js';
 import { batchListOrder, batchSortFields, batchWhere, type BatchFilter, type BatchSortField } from './batch.filters.js';
 
 /** Rows per database page. */
@@ -83,6 +84,7 @@ export const exportBatchesInput = z.object({
       team: z.string().nullish(),
       nomenclature: z.string().nullish(),
     })
+    .pipe(batchFilterRules)
     .nullish(),
   orderBy: z.object({ field: z.enum(Object.keys(batchSortFields) as [BatchSortField, ...BatchSortField[]]), direction: z.enum(['ASC', 'DESC']).default('ASC') }).nullish(),
 });

@@ -9,6 +9,8 @@ import { ProductionError } from './production-error.schema.js';
 import { batchListOrder, batchSortFields, batchWhere, type BatchSortField } from './batch.filters.js';
 import { closeBatch, createBatch, deleteBatch, reopenBatch, updateBatch } from './batch.service.js';
 import { isUuid } from '../../core/ids.js';
+import { parseArg } from '../../graphql/query-error.js';
+import { batchFilterRules } from './production.inputs.js';
 
 /**
  * Aggregated units per batch, one grouped query per page of batches. Not a filtered relationCount:
@@ -57,13 +59,13 @@ export const Batch = builder.prismaObject('Batch', {
 });
 
 export const BatchFilter = builder.inputType('BatchFilter', {
-  description: 'Which batches: every given condition must hold; fields left out do not filter.',
+  description: "Which batches: every given condition must hold; fields left out do not filter. A filter that breaks a field's rule is refused: BAD_USER_INPUT (reason VALIDATION) from batches, a VALIDATION error in exportBatches' payload.",
   fields: (t) => ({
     closed: t.boolean({ required: false, description: 'Only closed (true) or only open (false) batches.' }),
-    batchNumber: t.int({ required: false, description: 'Exact batch number.' }),
+    batchNumber: t.int({ required: false, description: 'Exact batch number; positive.' }),
     batchDate: t.field({ type: 'Date', required: false, description: 'Exact batch date; when given, batchDateFrom and batchDateTo are ignored.' }),
     batchDateFrom: t.field({ type: 'Date', required: false, description: 'Batch date on or after this day (inclusive).' }),
-    batchDateTo: t.field({ type: 'Date', required: false, description: 'Batch date on or before this day (inclusive).' }),
+    batchDateTo: t.field({ type: 'Date', required: false, description: 'Batch date on or before this day (inclusive); not before batchDateFrom.' }),
     workCenterId: t.id({ required: false, description: 'Made at the work center with this id.' }),
     workCenterIdentifier: t.string({ required: false, description: 'Made at the work center with this exact identifier.' }),
     shift: t.string({ required: false, description: 'Exact shift name.' }),
@@ -109,12 +111,10 @@ builder.queryFields((t) => ({
       orderBy: t.arg({ type: BatchOrder, required: false, description: 'Default: by creation, newest first.' }),
     },
     totalCount: (_c, args, ctx) => ctx.prisma.batch.count({ where: whereOf(args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.batch.findMany({
-        ...query,
-        where: whereOf(args.filter),
-        orderBy: batchListOrder(args.orderBy),
-      }),
+    resolve: (query, _root, args, ctx) => {
+      parseArg(batchFilterRules.nullish(), args.filter, 'filter');
+      return ctx.prisma.batch.findMany({ ...query, where: whereOf(args.filter), orderBy: batchListOrder(args.orderBy) });
+    },
   }),
   batch: t.prismaField({
     type: 'Batch',

@@ -56,3 +56,19 @@ export const aggregateBatch = z.object({
 export type BatchCreate = z.infer<typeof batchCreate>;
 export type BatchUpdate = z.infer<typeof batchUpdate>;
 export { shiftOrder };
+
+/**
+ * What a batch list filter (the `batches` query, exportBatches) must hold beyond its GraphQL
+ * types: a filter no batch could match by these rules is a mistake of the caller, refused, not an
+ * empty list. Other keys pass through untouched.
+ */
+export const batchFilterRules = z
+  .looseObject({
+    batchNumber: z.number().int().positive('batchNumber must be positive').nullish(),
+    batchDateFrom: z.date().nullish(),
+    batchDateTo: z.date().nullish(),
+  })
+  .refine((f) => !f.batchDateFrom || !f.batchDateTo || f.batchDateFrom.getTime() <= f.batchDateTo.getTime(), {
+    message: 'batchDateTo must be on or after batchDateFrom',
+    path: ['batchDateTo'],
+  });
