@@ -1,9 +1,8 @@
-import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
-import { isUuid } from '../../core/ids.js';
-
-const NO_MATCH = '00000000-0000-0000-0000-000000000000';
-const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+import { parseArg } from '../../graphql/query-error.js';
+import { Channel } from '../accounts/account.schema.js';
+import { LOG_LEVELS, syncLogFilterRules, syncLogWhere } from './sync-log.js';
+import { SyncStatus } from './sync-run.schema.js';
 
 export const LogLevel = builder.enumType('LogLevel', {
   description: 'Severity of a sync log entry, least severe first.',
@@ -12,7 +11,7 @@ export const LogLevel = builder.enumType('LogLevel', {
     INFO: { description: 'A normal step (started, page written, finished).' },
     WARN: { description: 'Something skipped or retried; the run went on.' },
     ERROR: { description: 'A record or page that failed; these are also a run\'s `errors`.' },
-  } satisfies Record<(typeof LEVELS)[number], { description: string }>,
+  } satisfies Record<(typeof LOG_LEVELS)[number], { description: string }>,
 });
 
 builder.prismaObject('SyncLog', {
@@ -30,24 +29,18 @@ builder.prismaObject('SyncLog', {
 });
 
 const SyncLogFilter = builder.inputType('SyncLogFilter', {
-  description: 'Which log entries: every given condition must hold.',
+  description: 'Which log entries: every given condition must hold. since after until is refused (BAD_USER_INPUT, reason VALIDATION).',
   fields: (t) => ({
     accountId: t.id({ required: false, description: 'Only entries of this account.' }),
+    channel: t.field({ type: Channel, required: false, description: 'Only entries of accounts on this marketplace.' }),
     runId: t.id({ required: false, description: 'Only entries of this run.' }),
+    runStatus: t.field({ type: [SyncStatus], required: false, description: 'Only entries of runs now in one of these statuses (entries outside any run never match); empty or left out: any.' }),
     level: t.field({ type: LogLevel, required: false, description: 'This level and the more severe ones (WARN gives WARN and ERROR).' }),
     search: t.string({ required: false, description: 'Case-insensitive text in the message.' }),
+    since: t.field({ type: 'DateTime', required: false, description: 'Written at or after this instant (inclusive).' }),
+    until: t.field({ type: 'DateTime', required: false, description: 'Written before this instant (exclusive); not before since.' }),
   }),
 });
-
-function logWhere(filter: { accountId?: string | number | null; runId?: string | number | null; level?: (typeof LEVELS)[number] | null; search?: string | null } | null | undefined) {
-  const where: Prisma.SyncLogWhereInput = {};
-  const id = (v: string | number) => (isUuid(String(v)) ? String(v) : NO_MATCH);
-  if (filter?.accountId != null) where.accountId = id(filter.accountId);
-  if (filter?.runId != null) where.runId = id(filter.runId);
-  if (filter?.level) where.level = { in: LEVELS.slice(LEVELS.indexOf(filter.level)) as never };
-  if (filter?.search) where.message = { contains: filter.search, mode: 'insensitive' };
-  return where;
-}
 
 builder.queryFields((t) => ({
   syncLogs: t.prismaConnection({
@@ -56,7 +49,10 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     description: 'Sync logs, newest first; at most 100 per page. Kept for LOG_RETENTION_DAYS (default 30) days.',
     args: { filter: t.arg({ type: SyncLogFilter, required: false, description: 'Default: every entry.' }) },
-    totalCount: (_c, args, ctx) => ctx.prisma.syncLog.count({ where: logWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) => ctx.prisma.syncLog.findMany({ ...query, where: logWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    totalCount: (_c, args, ctx) => ctx.prisma.syncLog.count({ where: syncLogWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) => {
+      parseArg(syncLogFilterRules.nullish(), args.filter, 'filter');
+      return ctx.prisma.syncLog.findMany({ ...query, where: syncLogWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    },
   }),
 }));

@@ -1,9 +1,9 @@
-import type { Prisma } from '../../generated/prisma/client.js';
 import { builder, PAGE_SIZE, PAGE_SIZE_RULE } from '../../graphql/builder.js';
 import { isUuid } from '../../core/ids.js';
 import { defineErrorType, runMutation } from '../../graphql/payload.js';
 import { Channel, ConflictStrategy, MarketplaceAccount } from '../accounts/account.schema.js';
 import { syncErrorMeanings } from './sync.errors.js';
+import { syncRunWhere } from './sync-run.filters.js';
 import { cancelSyncRun, triggerSync } from './sync-run.service.js';
 import { runMetrics } from './sync-progress.js';
 import { syncProgressStream } from './sync-progress.stream.js';
@@ -101,24 +101,16 @@ export const SyncRun = builder.prismaObject('SyncRun', {
   }),
 });
 
-const SyncRunFilter = builder.inputType('SyncRunFilter', {
+export const SyncRunFilter = builder.inputType('SyncRunFilter', {
   description: 'Which runs: every given condition must hold; fields left out do not filter.',
   fields: (t) => ({
     accountId: t.id({ required: false, description: 'Only runs of this account.' }),
+    channel: t.field({ type: Channel, required: false, description: 'Only runs of accounts on this marketplace.' }),
     status: t.field({ type: [SyncStatus], required: false, description: 'Only runs in one of these statuses; empty or left out: any.' }),
     mode: t.field({ type: SyncMode, required: false, description: 'Only runs of this mode.' }),
     scope: t.field({ type: SyncScope, required: false, description: 'Only runs of this scope.' }),
   }),
 });
-
-function runWhere(filter: { accountId?: string | number | null; status?: string[] | null; mode?: string | null; scope?: string | null } | null | undefined): Prisma.SyncRunWhereInput {
-  const where: Prisma.SyncRunWhereInput = {};
-  if (filter?.accountId != null) where.accountId = isUuid(String(filter.accountId)) ? String(filter.accountId) : '00000000-0000-0000-0000-000000000000';
-  if (filter?.status?.length) where.status = { in: filter.status as never };
-  if (filter?.mode) where.mode = filter.mode as never;
-  if (filter?.scope) where.scope = filter.scope as never;
-  return where;
-}
 
 builder.queryFields((t) => ({
   syncRuns: t.prismaConnection({
@@ -127,8 +119,8 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     description: 'Sync runs, newest first; at most 100 per page.',
     args: { filter: t.arg({ type: SyncRunFilter, required: false, description: 'Default: every run.' }) },
-    totalCount: (_c, args, ctx) => ctx.prisma.syncRun.count({ where: runWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) => ctx.prisma.syncRun.findMany({ ...query, where: runWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    totalCount: (_c, args, ctx) => ctx.prisma.syncRun.count({ where: syncRunWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.syncRun.findMany({ ...query, where: syncRunWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
   syncRun: t.prismaField({
     type: 'SyncRun',

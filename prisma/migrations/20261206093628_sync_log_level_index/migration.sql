@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "SyncLog_level_createdAt_idx" ON "SyncLog"("level", "createdAt");
