@@ -1,6 +1,8 @@
 import { builder } from '../../graphql/builder.js';
 import { runQuery } from '../../graphql/query-error.js';
 import { MarketplaceAccount } from '../accounts/account.schema.js';
+import { SyncRunFilter } from '../sync/sync-run.schema.js';
+import { syncRunWhere, type SyncRunFilter as RunFilter } from '../sync/sync-run.filters.js';
 import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS, syncReport, type RunTotals, type SyncReport as SyncReportShape } from './report.service.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
@@ -21,6 +23,11 @@ const totalsFields = <P extends RunTotals>(t: PothosSchemaTypes.ObjectFieldBuild
   itemsSynced: t.int({ description: 'Items read from the marketplace (itemsDone), summed over the runs.', resolve: (p) => p.itemsSynced }),
 });
 
+/** The runs of a report's period (the ones its totals count), narrowed by the syncRuns filter. */
+const reportRunsWhere = (report: SyncReportShape, filter: RunFilter | null | undefined) => ({
+  AND: [syncRunWhere(filter), { createdAt: { gte: report.from, lt: report.to } }],
+});
+
 const SyncReportAccount = builder.objectRef<SyncReportShape['accounts'][number]>('SyncReportAccount').implement({
   description: 'Runs of one account in the period.',
   fields: (t) => ({ account: t.field({ type: MarketplaceAccount, description: 'The account.', resolve: (p) => p.account }), ...totalsFields(t) }),
@@ -34,6 +41,15 @@ const SyncReport = builder.objectRef<SyncReportShape>('SyncReport').implement({
     to: t.field({ type: 'DateTime', description: 'End of the period (now), excluded.', resolve: (r) => r.to }),
     ...totalsFields(t),
     accounts: t.field({ type: [SyncReportAccount], description: 'Every account, by channel then name; those without runs with zeros.', resolve: (r) => r.accounts }),
+    runs: t.prismaConnection({
+      type: 'SyncRun',
+      cursor: 'id',
+      description: 'The runs the totals count (created in the period), newest first; at most 100 per page.',
+      args: { filter: t.arg({ type: SyncRunFilter, required: false, description: 'As syncRuns; default every run of the period.' }) },
+      totalCount: (report, args, ctx) => ctx.prisma.syncRun.count({ where: reportRunsWhere(report, args.filter) }),
+      resolve: (query, report, args, ctx) =>
+        ctx.prisma.syncRun.findMany({ ...query, where: reportRunsWhere(report, args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    }),
   }),
 });
 

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "SyncRun_createdAt_idx" ON "SyncRun"("createdAt");
