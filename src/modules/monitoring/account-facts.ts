@@ -84,3 +84,44 @@ export function isStale(account: { enabled: boolean; createdAt: Date }, lastSucc
 
 /** The marker run-executor puts at the start of a run's error when the marketplace refused the credentials. */
 export const AUTH_ERROR_PREFIX = 'authentication failed';
+
+/** What health says about each account's log lines. */
+export interface AccountLogFacts {
+  accountId: string;
+  /** When its newest log line was written; null without any. */
+  lastLogAt: Date | null;
+  /** ERROR and WARN lines written in the hour up to `now`: (now - 1 h, now]. */
+  errorsLastHour: number;
+  warningsLastHour: number;
+}
+
+/**
+ * One statement for every account, whatever their number and however big SyncLog is: per account
+ * an index lookup of its newest line and a range scan of its last hour, both on (accountId,
+ * createdAt). Answers every account, in no given order.
+ */
+export async function accountLogFacts(prisma: Pick<PrismaClient, '$queryRaw'>, options: { now: Date }): Promise<AccountLogFacts[]> {
+  const hourAgo = new Date(options.now.getTime() - 3_600_000).toISOString();
+  const now = options.now.toISOString();
+  const rows = await prisma.$queryRaw<AccountLogFacts[]>`
+    SELECT a.id AS "accountId", l."lastLogAt", h.errors AS "errorsLastHour", h.warnings AS "warningsLastHour"
+    FROM "MarketplaceAccount" a
+    LEFT JOIN LATERAL (SELECT max(s."createdAt") AS "lastLogAt" FROM "SyncLog" s WHERE s."accountId" = a.id) l ON true
+    LEFT JOIN LATERAL (
+      SELECT (COUNT(*) FILTER (WHERE s.level = 'ERROR'))::int AS errors, (COUNT(*) FILTER (WHERE s.level = 'WARN'))::int AS warnings
+      FROM "SyncLog" s
+      WHERE s."accountId" = a.id AND s."createdAt" > ${hourAgo}::timestamptz AND s."createdAt" <= ${now}::timestamptz AND s.level IN ('WARN', 'ERROR')
+    ) h ON true`;
+  return rows.map((r) => ({ ...r, errorsLastHour: Number(r.errorsLastHour ?? 0), warningsLastHour: Number(r.warningsLastHour ?? 0) }));
+}
+
+/** ERROR and WARN lines of the hour up to `now`, of every account and of none. */
+export async function logCountsLastHour(prisma: Pick<PrismaClient, 'syncLog'>, options: { now: Date }): Promise<{ errors: number; warnings: number }> {
+  const rows = await prisma.syncLog.groupBy({
+    by: ['level'],
+    where: { level: { in: ['WARN', 'ERROR'] }, createdAt: { gt: new Date(options.now.getTime() - 3_600_000), lte: options.now } },
+    _count: { _all: true },
+  });
+  const count = (level: string) => rows.find((r) => r.level === level)?._count._all ?? 0;
+  return { errors: count('ERROR'), warnings: count('WARN') };
+}

@@ -28,6 +28,9 @@ const AccountHealth = builder.objectRef<AccountHealthShape>('AccountHealth').imp
     }),
     activeRun: t.field({ type: SyncRun, nullable: true, description: 'Its sync queued, running or waiting to resume, if any.', resolve: (h) => h.activeRun }),
     activeAlerts: t.field({ type: [AlertKind], description: 'Kinds of its active alerts (none for a disabled account).', resolve: (h) => h.activeAlerts }),
+    lastLogAt: t.field({ type: 'DateTime', nullable: true, description: 'When its newest sync log line was written (see syncLogs); null without any.', resolve: (h) => h.lastLogAt }),
+    errorsLastHour: t.int({ description: 'Its ERROR log lines written in the last hour (after checkedAt minus one hour, up to checkedAt).', resolve: (h) => h.errorsLastHour }),
+    warningsLastHour: t.int({ description: 'Its WARN log lines written in the last hour, as errorsLastHour.', resolve: (h) => h.warningsLastHour }),
   }),
 });
 
@@ -37,6 +40,12 @@ const SyncHealth = builder.objectRef<SyncHealthShape>('SyncHealth').implement({
     status: t.field({ type: HealthStatus, description: 'Overall: OK, DEGRADED or DOWN.', resolve: (h) => h.status }),
     databaseReachable: t.boolean({ description: 'Whether the database answered.', resolve: (h) => h.databaseReachable }),
     runsInProgress: t.int({ nullable: true, description: 'Syncs PENDING, RUNNING or INTERRUPTED; null when the database is unreachable.', resolve: (h) => h.runsInProgress }),
+    errorsLastHour: t.int({
+      nullable: true,
+      description: 'ERROR log lines written in the last hour (after checkedAt minus one hour, up to checkedAt), of every account and of none; null when the database is unreachable.',
+      resolve: (h) => h.errorsLastHour,
+    }),
+    warningsLastHour: t.int({ nullable: true, description: 'WARN log lines written in the last hour, as errorsLastHour.', resolve: (h) => h.warningsLastHour }),
     staleAfterMinutes: t.int({ description: 'The staleness threshold (STALE_AFTER_MINUTES).', resolve: (h) => h.staleAfterMinutes }),
     checkedAt: t.field({ type: 'DateTime', description: 'When this check ran (now).', resolve: (h) => h.checkedAt }),
     accounts: t.field({ type: [AccountHealth], description: 'Every account, by channel then name; disabled ones are listed but do not count.', resolve: (h) => h.accounts }),
