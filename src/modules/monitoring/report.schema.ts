@@ -34,7 +34,7 @@ const SyncReportAccount = builder.objectRef<SyncReportShape['accounts'][number]>
 });
 
 const SyncReport = builder.objectRef<SyncReportShape>('SyncReport').implement({
-  description: 'Sync runs created in the period, counted and summed in the database.',
+  description: 'Sync runs created in the period, counted and summed in the database, and listed page by page (runs).',
   fields: (t) => ({
     days: t.int({ description: 'Length of the period in days, as asked.', resolve: (r) => r.days }),
     from: t.field({ type: 'DateTime', description: 'Start of the period, included.', resolve: (r) => r.from }),
@@ -57,7 +57,7 @@ builder.queryFields((t) => ({
   syncReport: t.field({
     type: SyncReport,
     authScopes: { viewer: true },
-    description: `Sync runs of the last \`days\` days (1 to ${MAX_REPORT_DAYS}, default ${DEFAULT_REPORT_DAYS}), overall and per account. Out of range: BAD_USER_INPUT with reason DAYS_OUT_OF_RANGE.`,
+    description: `Sync runs of the last \`days\` days (1 to ${MAX_REPORT_DAYS}, default ${DEFAULT_REPORT_DAYS}), totals overall and per account, and the runs themselves (paged). Out of range: BAD_USER_INPUT with reason DAYS_OUT_OF_RANGE.`,
     args: { days: t.arg.int({ required: false, defaultValue: DEFAULT_REPORT_DAYS, description: `How many days back from now: 1 to ${MAX_REPORT_DAYS}, default ${DEFAULT_REPORT_DAYS}.` }) },
     resolve: (_root, args, ctx) => runQuery(() => syncReport(ctx, args.days ?? DEFAULT_REPORT_DAYS)),
   }),
