@@ -51,6 +51,8 @@ export const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(10_000),
   /** Operations (subscriptions and queries in flight) one WebSocket may hold open; default 100. */
   GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(100),
+  /** allow: any document, manifest hashes and Automatic Persisted Queries; only: the manifest's hashes (ADMIN tokens and introspection excepted); default allow. */
+  PERSISTED_OPERATIONS: z.enum(['allow', 'only']).default('allow'),
   /** Answer __schema/__type introspection; default true, except with NODE_ENV=production. */
   GRAPHQL_INTROSPECTION: bool.optional(),
   /** Key encrypting marketplace credentials at rest: 32 bytes as 64 hex characters or base64. Default: DATA_DIR/credentials.key. */

@@ -4,7 +4,7 @@
  * after page (all of them, not the first hundred); the live run and the queried state are
  * reconciled by which is newer (shownRun).
  */
-import { gql, type Client, type RequestPolicy } from '@urql/core';
+import { type Client, type RequestPolicy } from '@urql/core';
 import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
@@ -12,8 +12,9 @@ import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Sectio
 import { useOnReconnect } from './connection';
 import { formatLag, formatTime } from './format';
 import { useOnChange } from './hooks';
-import { RUN_FIELDS, isActive, type LiveRun, type LiveRuns, type RunSummary } from './live-runs';
-import { PAGE_INFO, PAGE_MAX, fetchAllNodes, useLoad, type Connection } from './paging';
+import { ACCOUNTS_PAGE, CANCEL_RUN, SCHEDULES_PAGE, SYNC_HEALTH, TRIGGER_SYNC } from './operations';
+import { isActive, type LiveRun, type LiveRuns, type RunSummary } from './live-runs';
+import { fetchAllNodes, useLoad, type Connection } from './paging';
 import { useViewer } from './session';
 
 export interface AccountRow {
@@ -24,7 +25,7 @@ export interface AccountRow {
   fulfillment: string | null;
 }
 
-interface AccountHealth {
+export interface AccountHealth {
   account: { id: string };
   lagSeconds: number | null;
   lastSuccessAt: string | null;
@@ -34,31 +35,17 @@ interface AccountHealth {
   activeRun: { id: string; status: string; percent: number; mode: string } | null;
 }
 
-interface SyncHealth {
+export interface SyncHealth {
   staleAfterMinutes: number;
   accounts: AccountHealth[];
 }
 
-interface ScheduleRow {
+export interface ScheduleRow {
   nextFireAt: string | null;
   mode: string | null;
   account: { id: string } | null;
 }
 
-const ACCOUNTS_PAGE = gql<{ accounts: Connection<AccountRow> }, { after: string | null }>(
-  `query DashboardAccounts($after: String) { accounts(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { id name channel enabled fulfillment } } } }`,
-);
-const SCHEDULES_PAGE = gql<{ schedules: Connection<ScheduleRow> }, { after: string | null }>(
-  `query DashboardSchedules($after: String) { schedules(first: ${PAGE_MAX}, after: $after, filter: { kind: SYNC, enabled: true }) { ${PAGE_INFO} edges { node { nextFireAt mode account { id } } } } }`,
-);
-const SYNC_HEALTH = gql<{ syncHealth: SyncHealth }>(`
-  query DashboardSyncHealth {
-    syncHealth {
-      staleAfterMinutes
-      accounts { account { id } lagSeconds lastSuccessAt lastRunStatus stale activeAlerts activeRun { id status percent mode } }
-    }
-  }
-`);
 
 /** Every account (also the logs page's account filter). */
 export const loadAccounts = (client: Client, requestPolicy: RequestPolicy) => fetchAllNodes(client, ACCOUNTS_PAGE, (data) => data.accounts, requestPolicy);
@@ -97,13 +84,7 @@ function shownRun(live: LiveRun | undefined, health: AccountHealth | undefined, 
   return isActive(live.status) ? undefined : live;
 }
 
-const TRIGGER_SYNC = gql<{ triggerSync: { runs: RunSummary[]; errors: PayloadError[] } }, { input: { accountIds: string[]; mode: string } }>(
-  `mutation DashboardTriggerSync($input: TriggerSyncInput!) { triggerSync(input: $input) { runs { ${RUN_FIELDS} } errors { code message field } } }`,
-);
 
-export const CANCEL_RUN = gql<{ cancelSyncRun: { run: RunSummary | null; errors: PayloadError[] } }, { id: string }>(
-  `mutation DashboardCancelRun($id: ID!) { cancelSyncRun(input: { id: $id }) { run { ${RUN_FIELDS} } errors { code message field } } }`,
-);
 
 export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSummary): void } }) {
   const viewer = useViewer();

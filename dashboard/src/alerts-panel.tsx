@@ -3,14 +3,14 @@
  * (alertRaised), when runs finish (alerts are resolved by the evaluation that follows a run, and
  * no event says so) and after a reconnection.
  */
-import { gql } from '@urql/core';
 import { useQuery, useSubscription } from '@urql/preact';
+import { ACTIVE_ALERTS, ALERT_RAISED } from './operations';
 import { ErrorMessage, Section } from './components';
 import { useOnReconnect } from './connection';
 import { formatTime } from './format';
 import { useCoalesced } from './hooks';
 
-interface AlertItem {
+export interface AlertItem {
   id: string;
   kind: string;
   severity: string;
@@ -20,9 +20,6 @@ interface AlertItem {
   account: { id: string; name: string } | null;
 }
 
-const FIELDS = 'id kind severity message raisedAt active account { id name }';
-const ACTIVE_ALERTS = gql<{ alerts: { edges: { node: AlertItem }[] } }>(`query DashboardAlerts { alerts(active: true, first: 50) { edges { node { ${FIELDS} } } } }`);
-const ALERT_RAISED = gql<{ alertRaised: { id: string } }>(`subscription DashboardAlertRaised { alertRaised { id } }`);
 
 /** Alerts raised together (one evaluation over many accounts) cost one read. */
 const RAISED_REFETCH_MS = 300;

@@ -2,8 +2,8 @@
  * Inventory and order figures per channel (channelStatistics, a snapshot refreshed on schedule):
  * the stored snapshot is read again after runs finish; only the operator's button recomputes it.
  */
-import { gql } from '@urql/core';
 import { useClient, useQuery } from '@urql/preact';
+import { CHANNEL_STATS } from './operations';
 import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
 import { DataTable, ErrorMessage, Section } from './components';
@@ -12,14 +12,13 @@ import { formatMoney, formatTime } from './format';
 import { useCoalesced } from './hooks';
 import { useViewer } from './session';
 
-interface ChannelStatsData {
+export interface ChannelStatsData {
   channelStatistics: {
     computedAt: string;
     channels: { channel: string; accounts: number; listings: number; activeListings: number; outOfStock: number; stockUnits: number; orders: number; revenue: { amount: string; currency: string }[] }[];
   };
 }
 
-const CHANNEL_STATS = gql<ChannelStatsData, { refresh: boolean }>(`query DashboardChannelStats($refresh: Boolean) { channelStatistics(refresh: $refresh) { computedAt channels { channel accounts listings activeListings outOfStock stockUnits orders revenue { amount currency } } } }`);
 
 /** Runs finishing within this time cost one read of the snapshot. */
 const REFETCH_AFTER_MS = 2_000;

@@ -4,18 +4,14 @@
  * is polled: the bars and the runs list move with these events. What the socket missed while it
  * was down is read again by the panels (see forgetActive in live-runs-state.ts).
  */
-import { gql } from '@urql/core';
 import { useClient } from '@urql/preact';
 import { useCallback, useEffect, useReducer } from 'preact/hooks';
 import { useOnReconnect } from './connection';
+import { SYNC_PROGRESS, SYNC_RUN_UPDATED } from './operations';
 import { EMPTY_LIVE_RUNS, reduceLiveRuns, type LiveRuns, type ProgressEvent, type RunSummary } from './live-runs-state';
 
 export { FINAL_STATUSES, isActive, laterOf, type LiveRun, type LiveRuns, type ProgressEvent, type RunSummary } from './live-runs-state';
 
-export const RUN_FIELDS = `id status mode scope percent pagesDone pagesTotal created updated unchanged failed durationMs error createdAt startedAt finishedAt triggeredBy account { id name channel }`;
-
-const SYNC_PROGRESS = gql<{ syncProgress: ProgressEvent }>(`subscription DashboardSyncProgress { syncProgress { runId accountId status percent pagesDone pagesTotal etaSeconds itemsPerSecond phase } }`);
-const SYNC_RUN_UPDATED = gql<{ syncRunUpdated: RunSummary }>(`subscription DashboardSyncRunUpdated { syncRunUpdated { ${RUN_FIELDS} } }`);
 
 export function useLiveRuns(): LiveRuns & { noteRun(run: RunSummary): void } {
   const client = useClient();

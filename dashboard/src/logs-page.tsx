@@ -3,8 +3,8 @@
  * message text; "Load more" appends the next page. ERROR rows stand out; run-level entries show
  * the run's duration (their context carries durationMs).
  */
-import { gql } from '@urql/core';
 import { useQuery } from '@urql/preact';
+import { LOGS } from './operations';
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { loadAccounts } from './accounts-panel';
@@ -16,14 +16,14 @@ const PAGE_SIZE = 50;
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 const COLUMNS = ['Time', 'Level', 'Account', 'Run', 'Message', 'Duration', 'Context'];
 
-interface LogFilter {
+export interface LogFilter {
   accountId?: string;
   level?: string;
   runId?: string;
   search?: string;
 }
 
-interface LogEntry {
+export interface LogEntry {
   id: string;
   createdAt: string;
   level: string;
@@ -34,15 +34,6 @@ interface LogEntry {
   account: { name: string } | null;
 }
 
-const LOGS = gql<{ syncLogs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: LogEntry }[] } }, { filter: LogFilter; first: number; after: string | null }>(`
-  query DashboardLogs($filter: SyncLogFilter, $first: Int, $after: String) {
-    syncLogs(filter: $filter, first: $first, after: $after) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { node { id createdAt level message context runId accountId account { name } } }
-    }
-  }
-`);
 
 export function LogsPage() {
   const [filter, setFilter] = useState<LogFilter>({});

@@ -13,8 +13,7 @@ export interface Connection<N> {
 }
 
 /** The largest page the API serves. */
-export const PAGE_MAX = 100;
-export const PAGE_INFO = 'pageInfo { hasNextPage endCursor }';
+export { PAGE_INFO, PAGE_MAX } from './operations';
 /** A bound on the pages read (10 000 items), so a connection that never ends cannot loop forever. */
 const MAX_PAGES = 100;
 

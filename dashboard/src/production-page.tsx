@@ -4,7 +4,7 @@
  * mutation refused. Both follow the batch events (domainEvents), so a batch changed in another tab
  * or through the API shows without a reload.
  */
-import { gql, type Client, type RequestPolicy } from '@urql/core';
+import { type Client, type RequestPolicy } from '@urql/core';
 import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
@@ -12,12 +12,13 @@ import { DataTable, ErrorMessage, ListStatus, PayloadErrors, Section, StatusBadg
 import { useOnReconnect } from './connection';
 import { formatPercent, formatTime } from './format';
 import { useCoalesced } from './hooks';
-import { PAGE_INFO, PAGE_MAX, fetchAllNodes, useLoad, type Connection } from './paging';
+import { AGGREGATE, BATCHES, BATCH_EVENTS, CLOSE, REOPEN, STATS, WORK_CENTERS } from './operations';
+import { fetchAllNodes, useLoad, type Connection } from './paging';
 import { useViewer } from './session';
 
 const PAGE_SIZE = 25;
 
-interface BatchFilter {
+export interface BatchFilter {
   closed?: boolean;
   batchNumber?: number;
   batchDateFrom?: string;
@@ -25,7 +26,7 @@ interface BatchFilter {
   workCenterId?: string;
 }
 
-interface BatchRow {
+export interface BatchRow {
   id: string;
   batchNumber: number;
   batchDate: string;
@@ -38,37 +39,13 @@ interface BatchRow {
   workCenter: { id: string; identifier: string; name: string };
 }
 
-const BATCH_FIELDS = 'id batchNumber batchDate nomenclature shift team closed closedAt aggregatedUnitCount workCenter { id identifier name }';
 
-const BATCHES = gql<
-  { batches: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: BatchRow }[] } },
-  { filter: BatchFilter; first: number; after: string | null }
->(`
-  query DashboardBatches($filter: BatchFilter, $first: Int, $after: String) {
-    batches(filter: $filter, first: $first, after: $after) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { node { ${BATCH_FIELDS} } }
-    }
-  }
-`);
 
-const WORK_CENTERS = gql<{ workCenters: Connection<{ id: string; identifier: string; name: string }> }, { after: string | null }>(
-  `query DashboardWorkCenters($after: String) { workCenters(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { id identifier name } } } }`,
-);
 /** Every work center, for the filter. */
 const loadWorkCenters = (client: Client, requestPolicy: RequestPolicy) => fetchAllNodes(client, WORK_CENTERS, (data) => data.workCenters, requestPolicy);
 
-const STATS = gql<{
-  dashboardStats: { batchesTotal: number; batchesActive: number; unitsTotal: number; unitsAggregated: number; aggregationRate: number | null; productsTotal: number; outOfStock: number; ordersToday: number; revenueToday: { amount: string; currency: string }[]; syncSuccessRate: number | null; syncRunsFinished: number; computedAt: string };
-}>(`query DashboardStats { dashboardStats { batchesTotal batchesActive unitsTotal unitsAggregated aggregationRate productsTotal outOfStock ordersToday revenueToday { amount currency } syncSuccessRate syncRunsFinished computedAt } }`);
 
-type BatchPayload = { batch: BatchRow | null; errors: PayloadError[] };
-const CLOSE = gql<{ closeBatch: BatchPayload }, { id: string }>(`mutation DashboardCloseBatch($id: ID!) { closeBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } errors { code message field } } }`);
-const REOPEN = gql<{ reopenBatch: BatchPayload }, { id: string }>(`mutation DashboardReopenBatch($id: ID!) { reopenBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } errors { code message field } } }`);
-const AGGREGATE = gql<{ aggregateBatch: BatchPayload & { aggregatedCount: number | null } }, { id: string }>(
-  `mutation DashboardAggregateBatch($id: ID!) { aggregateBatch(input: { batchId: $id }) { aggregatedCount batch { ${BATCH_FIELDS} } errors { code message field } } }`,
-);
+export type BatchPayload = { batch: BatchRow | null; errors: PayloadError[] };
 
 /**
  * The events that change the batch list or the figures: every batch.* type (see eventTypes), and
@@ -87,7 +64,6 @@ export const BATCH_EVENT_TYPES = [
   'batch.import_completed',
   'product.aggregated',
 ];
-const BATCH_EVENTS = gql<{ domainEvents: { id: string } }, { types: string[] }>(`subscription DashboardBatchEvents($types: [String!]) { domainEvents(types: $types) { id } }`);
 /** Events within this time (an import, a batch aggregated unit by unit) cost one read. */
 const REFETCH_AFTER_MS = 1_000;
 

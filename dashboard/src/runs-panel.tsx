@@ -1,17 +1,14 @@
 /** Recent sync runs: the latest page from `syncRuns`, kept current by the live run events. */
-import { gql } from '@urql/core';
 import { useMutation, useQuery } from '@urql/preact';
 import { useMemo } from 'preact/hooks';
 import { canOperate } from './auth';
 import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Section, StatusBadge } from './components';
 import { formatDuration, formatTime, shortId } from './format';
-import { CANCEL_RUN } from './accounts-panel';
+import { CANCEL_RUN, RECENT_RUNS, RECENT_RUNS_SHOWN as SHOWN } from './operations';
 import { useOnReconnect } from './connection';
-import { RUN_FIELDS, isActive, laterOf, type LiveRuns, type RunSummary } from './live-runs';
+import { isActive, laterOf, type LiveRuns, type RunSummary } from './live-runs';
 import { useViewer } from './session';
 
-const SHOWN = 15;
-const RECENT_RUNS = gql<{ syncRuns: { edges: { node: RunSummary }[] } }>(`query DashboardRecentRuns { syncRuns(first: ${SHOWN}) { edges { node { ${RUN_FIELDS} } } } }`);
 
 export function RunsPanel({ live }: { live: LiveRuns }) {
   const operator = canOperate(useViewer().role);

@@ -3,15 +3,15 @@
  * with its status, response and error. The `webhookDelivery` subscription reports each attempt
  * as it finishes; the log is re-read then (on the event, never on a timer).
  */
-import { gql } from '@urql/core';
 import { useQuery, useSubscription } from '@urql/preact';
+import { ATTEMPTS, DELIVERIES, WEBHOOKS } from './operations';
 import { useEffect, useState } from 'preact/hooks';
 import { isAdmin } from './auth';
 import { DataTable, ErrorMessage, ListStatus, Section, StatusBadge } from './components';
 import { formatDuration, formatTime, shortId } from './format';
 import { useViewer } from './session';
 
-interface WebhookRow {
+export interface WebhookRow {
   id: string;
   url: string;
   events: string[];
@@ -31,7 +31,7 @@ interface Attempt {
   error: string | null;
 }
 
-interface Delivery {
+export interface Delivery {
   id: string;
   eventType: string;
   status: string;
@@ -44,7 +44,7 @@ interface Delivery {
   attemptLog: Attempt[];
 }
 
-interface AttemptEvent {
+export interface AttemptEvent {
   deliveryId: string;
   attempt: number;
   status: string;
@@ -54,16 +54,6 @@ interface AttemptEvent {
   at: string;
 }
 
-const WEBHOOKS = gql<{ webhooks: { edges: { node: WebhookRow }[] } }>(`query DashboardWebhooks { webhooks(first: 100) { edges { node { id url events active retryCount timeoutMs description } } } }`);
-const DELIVERIES = gql<{ webhookDeliveries: { totalCount: number; edges: { node: Delivery }[] } }, { webhookId: string }>(`
-  query DashboardDeliveries($webhookId: ID!) {
-    webhookDeliveries(webhookId: $webhookId, first: 25) {
-      totalCount
-      edges { node { id eventType status attempts responseStatus error createdAt deliveredAt nextAttemptAt attemptLog { attempt startedAt durationMs success responseStatus responseBody error } } }
-    }
-  }
-`);
-const ATTEMPTS = gql<{ webhookDelivery: AttemptEvent }, { webhookId: string }>(`subscription DashboardWebhookAttempts($webhookId: ID!) { webhookDelivery(webhookId: $webhookId) { deliveryId attempt status success responseStatus eventType at } }`);
 
 export function WebhooksPage() {
   const admin = isAdmin(useViewer().role);

@@ -3,6 +3,7 @@
 import { channelNames as CHANNELS, type Channel } from '../connectors/channel-names.js';
 import type { ApiClient } from './api-client.js';
 import { CliError } from './cli-error.js';
+import { ACCOUNTS } from './operations.js';
 
 export { channelNames as CHANNELS } from '../connectors/channel-names.js';
 
@@ -13,8 +14,6 @@ export interface AccountRef {
   enabled: boolean;
 }
 
-const ACCOUNTS = `query StocklineCliAccounts($after: String) { accounts(first: 100, after: $after) {
-  pageInfo { hasNextPage endCursor } edges { node { id name channel enabled } } } }`;
 
 interface AccountsPage {
   accounts: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: AccountRef }[] };

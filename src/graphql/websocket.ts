@@ -6,6 +6,7 @@ import type { AppServices, Actor } from '../core/services.js';
 import type { GraphQLHandler } from './yoga.js';
 import { addressOf } from './request-limits.plugin.js';
 import { authenticate } from '../modules/access/token.service.js';
+import { persistedErrors, socketDocument } from './persisted-operations.js';
 
 /**
  * `header`: the connection's Authorization value; `operationHeaders`: those its operations brought
@@ -115,11 +116,15 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           connectionParams: ctx.connectionParams,
           params,
         } as never);
+        // A persisted hash becomes its document; PERSISTED_OPERATIONS=only refuses an arbitrary one (persisted-operations.ts).
+        const source = await socketDocument(yoga.persisted, params);
+        if (source instanceof GraphQLError) return [source];
         // A refused document (syntax, token limit) or context is answered on this operation only.
         try {
-          const document = parse(params.query);
+          const document = parse(source.query);
           const errors = validate(schema, document);
           if (errors.length) return errors;
+          if (source.arbitrary && !yoga.persisted.mayRunArbitrary(actor, document)) return [persistedErrors.only()];
           const contextValue = await contextFactory();
           // Watched only once it runs: graphql-ws calls onComplete for running operations only, so an
           // operation refused above must leave nothing behind to recheck (or to close the socket for).

@@ -18,6 +18,7 @@ import { useWellFormedText } from './text-input.plugin.js';
 import { useSecretRedaction } from './secret-redaction.js';
 import { yogaLogging } from './yoga-logging.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.js';
+import { createPersistedOperations, usePersistedDocuments, type PersistedOperations } from './persisted-operations.js';
 import { useGraphQLMetrics, useSubscriptionGauge } from '../modules/metrics/graphql-metrics.plugin.js';
 
 type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null; req?: IncomingMessage };
@@ -27,6 +28,8 @@ export type GraphQLHandler = YogaServerInstance<ServerContext, Context> & {
   requestLimits: { rateLimits: RequestRateLimits; maxBodyBytes: number; maxSubscriptionsPerSocket: number };
   /** The browser origins allowed by CORS, which WebSocket upgrades follow too. */
   allowsOrigin: OriginPolicy;
+  /** Manifest, APQ store and PERSISTED_OPERATIONS policy, for the WebSocket path too. */
+  persisted: PersistedOperations;
 };
 
 /**
@@ -53,6 +56,7 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     useDocumentLimits({ maxTokens: env.GRAPHQL_MAX_TOKENS, maxBreadth: limits.breadth, introspection: introspectionEnabled(env) }),
   ];
   const allowsOrigin = corsOriginPolicy(env);
+  const persisted = createPersistedOperations(env.PERSISTED_OPERATIONS, services.redis);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -65,7 +69,8 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     // Secret inputs are redacted from errors first, before masking logs them (src/graphql/secret-redaction.ts).
     // Echoes are truncated after secrets are redacted, so an excerpt never holds part of a secret.
     // Metrics come first so that every later plugin's refusal is counted; admission last, after the cheap refusals.
-    plugins: [useVaryOrigin(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : [])],
+    // Persisted hashes become documents before admission and the text checks read them.
+    plugins: [useVaryOrigin(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, ...usePersistedDocuments(persisted), useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : [])],
     logging: yogaLogging(services.logger),
     graphiql: graphiqlOptions,
     renderGraphiQL,
@@ -95,6 +100,7 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
   });
   return Object.assign(yoga, {
     allowsOrigin,
+    persisted,
     requestLimits: { rateLimits, maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES, maxSubscriptionsPerSocket: env.GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET },
   });
 }

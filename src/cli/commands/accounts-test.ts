@@ -2,8 +2,8 @@
 import { resolveAccount } from '../accounts.js';
 import { createApiClient, type ConnectionOptions } from '../api-client.js';
 import { CliError, EXIT } from '../cli-error.js';
+import { ACCOUNTS_TEST } from '../operations.js';
 
-const TEST = `mutation StocklineCliAccountsTest($id: ID!) { testAccountConnection(input: { id: $id }) { ok kind message errors { code message } } }`;
 
 interface TestResult {
   ok: boolean | null;
@@ -16,7 +16,7 @@ export async function accountsTestCommand(ref: string, options: ConnectionOption
   const api = createApiClient(options);
   try {
     const account = await resolveAccount(api, ref);
-    const { testAccountConnection: r } = await api.request<{ testAccountConnection: TestResult }>(TEST, { id: account.id });
+    const { testAccountConnection: r } = await api.request<{ testAccountConnection: TestResult }>(ACCOUNTS_TEST, { id: account.id });
     if (r.errors.length || r.ok === null) throw new CliError(`Test refused: ${r.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no result'}`);
     const label = `${account.name} (${account.channel})`;
     if (r.ok) {

@@ -6,13 +6,12 @@
 import { createApiClient, type ConnectionOptions } from '../api-client.js';
 import { EXIT } from '../cli-error.js';
 import { formatDuration, formatTime, printJson, table } from '../output.js';
+import { HEALTH } from '../operations.js';
 
 export interface HealthOptions extends ConnectionOptions {
   json?: boolean;
 }
 
-const HEALTH = `query StocklineCliHealth { syncHealth { status databaseReachable runsInProgress staleAfterMinutes checkedAt
-  accounts { account { id name channel enabled } lastSuccessAt lastRunStatus lagSeconds stale activeAlerts } } }`;
 
 interface Health {
   status: 'OK' | 'DEGRADED' | 'DOWN';

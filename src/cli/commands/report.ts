@@ -2,15 +2,13 @@
 import { createApiClient, type ConnectionOptions } from '../api-client.js';
 import { formatDuration, formatTime, printJson, table } from '../output.js';
 import type { RunTotals as Totals } from '../../modules/monitoring/report.service.js';
+import { REPORT } from '../operations.js';
 
 export interface ReportOptions extends ConnectionOptions {
   days: number;
   json?: boolean;
 }
 
-const TOTALS = 'total successful failed partial cancelled inProgress averageDurationMs itemsSynced';
-const REPORT = `query StocklineCliReport($days: Int) { syncReport(days: $days) { days from to ${TOTALS}
-  accounts { account { id name channel enabled } ${TOTALS} } } }`;
 
 /** syncReport as it arrives over GraphQL (the service's figures; times as ISO strings). */
 interface Report extends Totals {

@@ -3,6 +3,7 @@
  * show them: every enabled schedule, read page by page, sorted by its next fire time.
  */
 import type { ApiClient } from '../api-client.js';
+import { MORE_SCHEDULES } from '../operations.js';
 import { formatRelative, formatTime, table } from '../output.js';
 
 export interface SchedulerState {
@@ -28,11 +29,6 @@ export interface SchedulesPage {
   schedules: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: NextRun }[] };
 }
 
-/** The selection of the first page of enabled schedules (needs a `$after: String` variable); add it to a command's own query. */
-export const SCHEDULES_SELECTION = `schedules(first: 100, after: $after, filter: { enabled: true }) {
-  pageInfo { hasNextPage endCursor }
-  edges { node { id key kind mode scope cron intervalSeconds timeZone nextFireAt account { id name } } } }`;
-const MORE_SCHEDULES = `query StocklineCliSchedules($after: String) { ${SCHEDULES_SELECTION} }`;
 
 /** Every page after `first`, then the schedules that will fire, soonest first (enabled ones of a disabled account have no next time). */
 export async function nextRuns(api: ApiClient, first: SchedulesPage): Promise<NextRun[]> {

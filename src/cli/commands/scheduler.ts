@@ -6,16 +6,13 @@
 import { createApiClient, type ConnectionOptions } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import { formatTime, printJson } from '../output.js';
-import { nextRuns, nextRunsText, SCHEDULES_SELECTION, schedulerLine, type SchedulerState, type SchedulesPage } from './scheduler-next-runs.js';
+import { PAUSE_SCHEDULER as PAUSE, RESUME_SCHEDULER as RESUME, SCHEDULER_STATUS as STATUS } from '../operations.js';
+import { nextRuns, nextRunsText, schedulerLine, type SchedulerState, type SchedulesPage } from './scheduler-next-runs.js';
 
 export interface SchedulerStatusOptions extends ConnectionOptions {
   json?: boolean;
 }
 
-const STATE = 'status { paused pausedAt pausedBy } errors { code message }';
-const PAUSE = `mutation StocklineCliPauseScheduler { pauseScheduler { ${STATE} } }`;
-const RESUME = `mutation StocklineCliResumeScheduler { resumeScheduler { ${STATE} } }`;
-const STATUS = `query StocklineCliSchedulerStatus($after: String) { schedulerStatus { paused pausedAt pausedBy } ${SCHEDULES_SELECTION} }`;
 
 type Switched = { status: SchedulerState | null; errors: { code: string; message: string }[] };
 

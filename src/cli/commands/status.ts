@@ -5,17 +5,12 @@
  */
 import { createApiClient, type ConnectionOptions } from '../api-client.js';
 import { formatRelative, formatTime, printJson, table, yesNo } from '../output.js';
-import { nextRuns, nextRunsText, SCHEDULES_SELECTION, schedulerLine, type SchedulerState, type SchedulesPage } from './scheduler-next-runs.js';
+import { STATUS } from '../operations.js';
+import { nextRuns, nextRunsText, schedulerLine, type SchedulerState, type SchedulesPage } from './scheduler-next-runs.js';
 
 export interface StatusOptions extends ConnectionOptions {
   json?: boolean;
 }
-
-const STATUS = `query StocklineCliStatus($after: String) {
-  schedulerStatus { paused pausedAt pausedBy }
-  syncHealth { accounts { account { id name channel enabled } lastSuccessAt lastRunStatus stale activeRun { id status } } }
-  ${SCHEDULES_SELECTION}
-}`;
 
 type StatusData = SchedulesPage & {
   schedulerStatus: SchedulerState;

@@ -10,6 +10,7 @@ import { CliError, EXIT } from '../cli-error.js';
 import { formatDuration } from '../output.js';
 import { createProgressView, type ProgressSnapshot, type ProgressView } from '../progress-view.js';
 import { isFinishedSyncStatus } from '../../modules/sync/sync-progress.js';
+import { SYNC_PROGRESS, SYNC_RUN, TRIGGER_SYNC } from '../operations.js';
 
 export interface SyncOptions extends ConnectionOptions {
   full?: boolean;
@@ -19,12 +20,6 @@ export interface SyncOptions extends ConnectionOptions {
 
 const POLL_MS = 1000;
 
-const TRIGGER = `mutation StocklineCliSync($input: TriggerSyncInput!) { triggerSync(input: $input) {
-  runs { id status account { id name } } errors { code message field } } }`;
-const PROGRESS = `subscription StocklineCliSyncProgress($runId: ID!) { syncProgress(runId: $runId) {
-  status phase pagesDone pagesTotal percent itemsDone itemsTotal itemsPerSecond etaSeconds } }`;
-const RUN = `query StocklineCliSyncRun($id: ID!) { syncRun(id: $id) {
-  id status mode scope created updated unchanged failed delisted durationMs activeMs error account { name } } }`;
 
 interface QueuedRun {
   id: string;
@@ -57,7 +52,7 @@ export async function syncCommand(target: string, options: SyncOptions): Promise
       ...(options.full ? { mode: 'FULL' } : options.incremental ? { mode: 'INCREMENTAL' } : {}),
       ...(options.scope ? { scope: options.scope } : {}),
     };
-    const { triggerSync } = await api.request<{ triggerSync: { runs: QueuedRun[]; errors: { code: string; message: string }[] } }>(TRIGGER, { input });
+    const { triggerSync } = await api.request<{ triggerSync: { runs: QueuedRun[]; errors: { code: string; message: string }[] } }>(TRIGGER_SYNC, { input });
     if (triggerSync.errors.length) throw new CliError(`Sync refused: ${triggerSync.errors.map((e) => `${e.code}: ${e.message}`).join('; ')}`);
 
     const view = createProgressView(triggerSync.runs.map((r) => r.account.name));
@@ -101,14 +96,14 @@ async function resolveTarget(api: ApiClient, target: string): Promise<{ accountI
 /** Shows the run's progress until its final status, then reads its outcome. */
 async function followRun(api: ApiClient, run: QueuedRun, view: ProgressView): Promise<FinishedRun> {
   let status = run.status;
-  for await (const { syncProgress } of api.subscribe<{ syncProgress: ProgressSnapshot }>(PROGRESS, { runId: run.id })) {
+  for await (const { syncProgress } of api.subscribe<{ syncProgress: ProgressSnapshot }>(SYNC_PROGRESS, { runId: run.id })) {
     view.update(run.id, run.account.name, syncProgress);
     status = syncProgress.status;
     if (isFinishedSyncStatus(status)) break;
   }
   // The stream ends with the final status; should it end early, the stored run still tells.
   for (;;) {
-    const { syncRun } = await api.request<{ syncRun: FinishedRun | null }>(RUN, { id: run.id });
+    const { syncRun } = await api.request<{ syncRun: FinishedRun | null }>(SYNC_RUN, { id: run.id });
     if (!syncRun) throw new CliError(`Sync run ${run.id} disappeared.`);
     if (isFinishedSyncStatus(syncRun.status)) return syncRun;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
