@@ -1,7 +1,7 @@
 /**
  * The urql client: queries and mutations over HTTP with the bearer token, subscriptions over a
  * graphql-ws socket on the same path with the token in connectionParams (as the API expects).
- * A token that stops being accepted (HTTP 401, or the socket closed with 4403) signs the user out.
+ * Operations are sent as persisted hashes (persisted.ts). A token that stops being accepted (HTTP 401, or the socket closed with 4403) signs the user out.
  *
  * The socket reconnects by itself; events sent while it was down are lost, so each connection
  * after the first is announced (`onReconnect`) for the pages to read their state again.
@@ -9,6 +9,7 @@
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createSocket, type Client as Socket } from 'graphql-ws';
 import { GRAPHQL_PATH } from './auth';
+import { dashboardPersistedExchange } from './persisted';
 
 export type SocketState = 'connecting' | 'live' | 'reconnecting';
 
@@ -108,8 +109,11 @@ export function createApiClient(token: string, onRejected: () => void): ApiClien
         },
       }),
       cacheExchange,
+      // Documents leave as hashes (persisted.ts): before both transports.
+      dashboardPersistedExchange(),
       fetchExchange,
       subscriptionExchange({
+        // A persisted operation comes without its document: graphql-ws wants a string all the same.
         forwardSubscription: (request) => {
           const input = { ...request, query: request.query ?? '' };
           return { subscribe: (sink) => ({ unsubscribe: socket.subscribe(input, sink) }) };

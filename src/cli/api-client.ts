@@ -2,8 +2,11 @@
  * The CLI's way to a running service: GraphQL over HTTP for queries and mutations, graphql-ws
  * (same URL) for subscriptions. Every failure to get an answer — no token, service unreachable,
  * token refused, GraphQL errors — becomes a CliError (exit 2) with a message an operator can act
- * on. The token is sent, never printed.
+ * on. The token is sent, never printed. Operations (operations.ts) travel as their sha256 hashes,
+ * the manifest's keys, so a service with PERSISTED_OPERATIONS=only runs them; a service that does
+ * not know a hash gets the document too (Automatic Persisted Queries).
  */
+import { createHash } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -38,19 +41,25 @@ export function createApiClient(options: ConnectionOptions, env: NodeJS.ProcessE
   const authorization = `Bearer ${token}`;
   let socket: Client | undefined;
 
-  async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async function post(body: Record<string, unknown>): Promise<{ res: Response; body: { data?: unknown; errors?: GraphQLFormattedError[] } | null }> {
     let res: Response;
     try {
       res = await fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify(body),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
       throw new CliError(`Cannot reach Stockline at ${origin}: ${networkReason(error)}. Is it running? (--url or STOCKLINE_URL)`);
     }
-    const body = (await res.json().catch(() => null)) as { data?: T; errors?: GraphQLFormattedError[] } | null;
+    return { res, body: (await res.json().catch(() => null)) as { data?: unknown; errors?: GraphQLFormattedError[] } | null };
+  }
+
+  async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const extensions = persistedExtensions(query);
+    let { res, body } = await post({ variables, extensions });
+    if (body?.errors?.some((e) => e.message === 'PersistedQueryNotFound')) ({ res, body } = await post({ query, variables, extensions }));
     if (res.status === 401) throw new CliError(`The service at ${origin} rejected the token: ${body?.errors?.[0]?.message ?? 'HTTP 401'}.`);
     if (res.status === 429) throw new CliError(`The service at ${origin} is rate limiting this token; retry in ${res.headers.get('retry-after') ?? 'a few'} seconds.`);
     if (!body || (!body.data && !body.errors)) throw new CliError(`Unexpected answer from ${origin} (HTTP ${res.status}); is this a Stockline service?`);
@@ -65,7 +74,8 @@ export function createApiClient(options: ConnectionOptions, env: NodeJS.ProcessE
       connectionParams: { authorization },
       retryAttempts: 0, // events sent while reconnecting would be missed: fail instead
     });
-    const results = socket.iterate<T>({ query, variables });
+    // The hash alone: graphql-ws wants a string for the document.
+    const results = socket.iterate<T>({ query: '', variables, extensions: persistedExtensions(query) });
     try {
       for await (const result of results) {
         if (result.errors?.length) throw new CliError(describeGraphQLErrors(result.errors));
@@ -86,6 +96,11 @@ export function createApiClient(options: ConnectionOptions, env: NodeJS.ProcessE
       await socket?.dispose();
     },
   };
+}
+
+/** APQ's `extensions.persistedQuery`: the sha256 of the document text, as the manifest keys it. */
+function persistedExtensions(query: string) {
+  return { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
 }
 
 /** http://host:port[/path] → its /graphql endpoint; anything else is a usage error. */
