@@ -19,6 +19,7 @@ const dbFree = [
   'tests/dashboard/live-runs.test.ts',
   'tests/architecture/**/*.test.ts',
   'tests/schema.test.ts',
+  'tests/graphql/persisted-manifest.test.ts',
   'tests/schema-descriptions.test.ts',
   'tests/scheduler/timing.test.ts',
   'tests/sync/runner-stop.test.ts',

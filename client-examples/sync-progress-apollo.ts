@@ -19,7 +19,9 @@
  */
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql, type TypedDocumentNode } from '@apollo/client';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { createHash } from 'node:crypto';
 import { OperationTypeNode } from 'graphql';
 import WebSocket from 'ws';
 import { FIRST_ACCOUNT_QUERY, SYNC_PROGRESS_SUBSCRIPTION, TRIGGER_SYNC_MUTATION, SyncFollower, createSocket, describeError, readSettings } from './shared/sync-follow.js';
@@ -66,7 +68,12 @@ const ws = createSocket(settings);
 const link = ApolloLink.split(
   (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION,
   new GraphQLWsLink(ws),
-  new HttpLink({ uri: settings.httpUrl, headers: { authorization: `Bearer ${settings.token}` } }),
+  // Over HTTP the documents go as their sha256 hashes (Automatic Persisted Queries; Stockline's
+  // manifest has these). GraphQLWsLink always sends the document: the server accepts it because it
+  // is the manifest's own text.
+  new PersistedQueryLink({ sha256: (text) => createHash('sha256').update(text).digest('hex') }).concat(
+    new HttpLink({ uri: settings.httpUrl, headers: { authorization: `Bearer ${settings.token}` } }),
+  ),
 );
 const client = new ApolloClient({ link, cache: new InMemoryCache() });
 

@@ -18,7 +18,7 @@
  * Settings, output lines, exit codes and the follow logic live in ./shared/sync-follow.ts (copy it too).
  */
 import type { GraphQLFormattedError } from 'graphql';
-import { FIRST_ACCOUNT_QUERY, SYNC_PROGRESS_SUBSCRIPTION, TRIGGER_SYNC_MUTATION, SyncFollower, createSocket, describeError, readSettings } from './shared/sync-follow.js';
+import { FIRST_ACCOUNT_QUERY, SYNC_PROGRESS_SUBSCRIPTION, TRIGGER_SYNC_MUTATION, SyncFollower, createSocket, describeError, persistedPayload, readSettings } from './shared/sync-follow.js';
 import type { FirstAccountData, SyncProgressData, TriggerSyncData } from './shared/sync-follow.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ function describe(error: unknown): string {
 /** Runs a query or mutation over the socket and resolves with its data; errors name the operation. */
 async function request<T>(operation: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   try {
-    for await (const result of client.iterate<T>({ query, variables })) {
+    for await (const result of client.iterate<T>(persistedPayload(query, variables))) {
       if (result.errors?.length) throw new GraphQLErrors(result.errors);
       return result.data as T; // a query or mutation has exactly one result
     }
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
 
   // 1. Subscribe first, so no event of the run can slip by before we listen.
   const unsubscribe = client.subscribe<SyncProgressData>(
-    { query: SYNC_PROGRESS_SUBSCRIPTION, variables: { accountId } },
+    persistedPayload(SYNC_PROGRESS_SUBSCRIPTION, { accountId }),
     {
       next: (result) => {
         if (result.errors?.length) follower.fail(new Error(`syncProgress: ${new GraphQLErrors(result.errors).message}`));

@@ -18,6 +18,7 @@
  * Settings, output lines, exit codes and the follow logic live in ./shared/sync-follow.ts (copy it too).
  */
 import { Client, CombinedError, fetchExchange, gql, subscriptionExchange } from '@urql/core';
+import { persistedExchange } from '@urql/exchange-persisted';
 import { FIRST_ACCOUNT_QUERY, SYNC_PROGRESS_SUBSCRIPTION, TRIGGER_SYNC_MUTATION, SyncFollower, createSocket, describeError, readSettings } from './shared/sync-follow.js';
 import type { FirstAccountData, SyncProgressData, SyncProgressVariables, TriggerSyncData, TriggerSyncVariables } from './shared/sync-follow.js';
 
@@ -51,6 +52,9 @@ const client = new Client({
   url: settings.httpUrl,
   fetchOptions: { headers: { authorization: `Bearer ${settings.token}` } },
   exchanges: [
+    // Documents go as their sha256 hashes (Automatic Persisted Queries: an unknown hash is sent
+    // again with its document), over both transports; Stockline's manifest has these.
+    persistedExchange({ enableForMutation: true, enableForSubscriptions: true, preferGetForPersistedQueries: false }),
     fetchExchange,
     subscriptionExchange({
       forwardSubscription: (request) => ({

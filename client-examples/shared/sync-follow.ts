@@ -12,6 +12,7 @@
  * one you use, keeping the `shared/` folder next to it. It needs the graphql-ws and ws packages,
  * which every one of the examples uses anyway.
  */
+import { createHash } from 'node:crypto';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -138,6 +139,15 @@ export const SUBSCRIBE_SETTLE_MS = 250;
  * the token travels in the connection_init message (`connectionParams`); over HTTP it goes in the
  * Authorization header instead.
  */
+/**
+ * A graphql-ws subscribe payload that names its document by hash (APQ's `extensions.persistedQuery`,
+ * the sha256 of the exact text): Stockline runs the operations of its manifest this way, also when
+ * restricted to them (PERSISTED_OPERATIONS=only). graphql-ws wants a string for `query`: empty.
+ */
+export function persistedPayload(query: string, variables: Record<string, unknown>) {
+  return { query: '', variables, extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } } };
+}
+
 export function createSocket(settings: Settings): WsClient {
   return createClient({
     url: settings.wsUrl,
