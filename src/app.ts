@@ -16,6 +16,7 @@ import { startTaskRunner, type TaskRunner, type TaskRunnerOptions } from './modu
 import { taskSettings } from './modules/tasks/task.settings.js';
 import { handleWebhookTest } from './modules/webhooks/webhook-test.route.js';
 import { handleDashboard } from './http/dashboard.js';
+import { handleDocs } from './http/docs.js';
 import { createLogger } from './logger.js';
 import { ensureBootstrapToken } from './modules/access/token.service.js';
 import { createCredentialsCipher, loadCredentialsKey } from './modules/accounts/credentials.crypto.js';
@@ -200,6 +201,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
           if (await handleFileRequest(req, res, services)) return;
           if (await handleWebhookTest(req, res, services)) return;
           if (await handleDashboard(req, res)) return;
+          if (await handleDocs(req, res)) return;
           await yoga.requestListener(req, res);
         } catch (error) {
           logger.error({ err: error }, 'request failed');
