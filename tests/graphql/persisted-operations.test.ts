@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -131,5 +131,30 @@ describe('persisted operations, PERSISTED_OPERATIONS=only', () => {
       }
     })();
     expect(JSON.stringify(refused)).toContain('PERSISTED_QUERY_ONLY');
+  });
+});
+
+describe('automatic persisted queries with REDIS_URL', () => {
+  let first: TestApp;
+  let second: TestApp;
+  beforeAll(async () => {
+    const redis = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' };
+    first = await startTestApp(redis);
+    second = await startTestApp(redis);
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  it('are shared by every instance: registered on one, run by hash on another', async () => {
+    // A new document each run, so an earlier run's registration cannot make it pass.
+    const query = `query SharedApq { run_${randomUUID().replace(/-/g, '')}: __typename }`;
+    const hash = sha256(query);
+    expect((await post(second, { extensions: persisted(hash) })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post(first, { query, extensions: persisted(hash) })).errors).toBeUndefined();
+    const again = await post(second, { extensions: persisted(hash) });
+    expect(again.errors).toBeUndefined();
+    expect(Object.values(again.data)).toEqual(['Query']);
   });
 });
