@@ -11,7 +11,7 @@
  * ratio hash / document and a JSON line. Nothing is asserted on timing.
  *
  * Both forms run the same parsed document once Yoga's parse and validation caches are warm: the
- * difference is the request body (about 110 bytes vs 420) and the manifest lookup. The load
+ * difference is the request body (177 bytes vs 574) and the manifest lookup. The load
  * generator shares this process (and the machine's 2 cores) with the server.
  */
 import { randomBytes } from 'node:crypto';
