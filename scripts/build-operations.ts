@@ -2,7 +2,7 @@
  * Writes src/graphql/persisted-operations.json, the manifest of the service's own operations
  * (sha256 of the document text -> document, as APQ and graphql-codegen's persisted documents do).
  * Each client's documents come from its one operations module, hashed over the exact text that
- * client hashes and sends: urql's stringifyDocument (dashboard, urql example), Apollo's printed
+ * client hashes and sends: urql's stringifyDocument (dashboard, after its cacheExchange's __typename; urql example), Apollo's printed
  * document with the __typename fields its cache adds (Apollo example), the raw text (CLI,
  * graphql-ws example). tests/graphql/persisted-manifest.test.ts fails when the file is stale.
  */
@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InMemoryCache, gql as apolloGql } from '@apollo/client';
-import { print } from 'graphql';
-import { gql as urqlGql, stringifyDocument } from '@urql/core';
+import { print, type DocumentNode } from 'graphql';
+import { formatDocument, gql as urqlGql, stringifyDocument } from '@urql/core';
 import * as cli from '../src/cli/operations.js';
 import { FIRST_ACCOUNT_QUERY, SYNC_PROGRESS_SUBSCRIPTION, TRIGGER_SYNC_MUTATION } from '../client-examples/shared/sync-follow.js';
 
@@ -19,6 +19,7 @@ export const MANIFEST_PATH = fileURLToPath(new URL('../src/graphql/persisted-ope
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const documentsOf = (module: Record<string, unknown>) => Object.values(module).filter((value): value is { kind: 'Document' } => typeof value === 'object' && value !== null && (value as { kind?: string }).kind === 'Document');
+const isSubscription = (document: { kind: 'Document' }) => (document as unknown as DocumentNode).definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'subscription');
 const textsOf = (module: Record<string, unknown>) => Object.values(module).filter((value): value is string => typeof value === 'string' && /^\s*(query|mutation|subscription)\b/.test(value));
 
 /** The dashboard's module, loaded by path: the root tsconfig does not type-check the dashboard (JSX, bundler resolution). */
@@ -30,7 +31,9 @@ export async function collectOperations(): Promise<Record<string, string>> {
   const examples = [FIRST_ACCOUNT_QUERY, SYNC_PROGRESS_SUBSCRIPTION, TRIGGER_SYNC_MUTATION];
   const apolloCache = new InMemoryCache();
   const texts = [
-    ...documentsOf(dashboard).map((document) => stringifyDocument(document as never)),
+    // The dashboard's document cache (cacheExchange) adds __typename to queries and mutations before they are hashed.
+    ...documentsOf(dashboard).map((document) => stringifyDocument(isSubscription(document) ? (document as never) : formatDocument(document as never))),
+    ...textsOf(dashboard),
     ...textsOf(cli),
     ...examples,
     ...examples.map((text) => stringifyDocument(urqlGql(text))),

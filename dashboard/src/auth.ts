@@ -3,6 +3,9 @@
  * shown and kept in sessionStorage only (gone when the tab closes, never in localStorage or a
  * cookie the server would receive unasked).
  */
+import { VIEWER } from './operations';
+import { persistedExtensions } from './persisted';
+
 export type Role = 'VIEWER' | 'OPERATOR' | 'ADMIN';
 
 export interface Viewer {
@@ -33,19 +36,26 @@ export interface CheckFailure {
   refused: boolean;
 }
 
-/** Asks the API who this token is. */
+type ViewerAnswer = { data?: { viewer?: Viewer }; errors?: { message: string; extensions?: { code?: unknown } }[] } | null;
+
+/** Asks the API who this token is: the persisted hash first, the document too if the service does not know it (APQ). */
 export async function checkToken(token: string): Promise<{ viewer: Viewer } | CheckFailure> {
-  let response: Response;
-  try {
-    response = await fetch(GRAPHQL_PATH, {
+  const ask = async (withDocument: boolean) => {
+    const response = await fetch(GRAPHQL_PATH, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ viewer { name role } }' }),
+      body: JSON.stringify({ ...(withDocument ? { query: VIEWER } : {}), extensions: persistedExtensions(VIEWER) }),
     });
+    return { response, body: (await response.json().catch(() => null)) as ViewerAnswer };
+  };
+  let response: Response;
+  let body: ViewerAnswer;
+  try {
+    ({ response, body } = await ask(false));
+    if (body?.errors?.some((e) => e.message === 'PersistedQueryNotFound')) ({ response, body } = await ask(true));
   } catch {
     return { error: 'Cannot reach the Stockline server. Is it running?', refused: false };
   }
-  const body = (await response.json().catch(() => null)) as { data?: { viewer?: Viewer }; errors?: { message: string; extensions?: { code?: unknown } }[] } | null;
   if (response.status === 401 || body?.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
     return { error: 'This token was not accepted: it is unknown, revoked or expired.', refused: true };
   }

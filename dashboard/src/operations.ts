@@ -15,6 +15,9 @@ import type { Connection } from './paging';
 import type { BatchFilter, BatchPayload, BatchRow } from './production-page';
 import type { AttemptEvent, Delivery, WebhookRow } from './webhooks-page';
 
+/** Who a token is: the sign-in check (auth.ts), sent by plain fetch before the urql client exists. */
+export const VIEWER = 'query DashboardViewer { viewer { name role } }';
+
 /** Largest page the API serves, and the page info every paged query asks for. */
 export const PAGE_MAX = 100;
 export const PAGE_INFO = 'pageInfo { hasNextPage endCursor }';

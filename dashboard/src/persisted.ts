@@ -8,6 +8,12 @@ import { persistedExchange } from '@urql/exchange-persisted';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
+/** Hex sha256 of a document's text: the manifest's key for it. */
+export const documentHash = (text: string) => bytesToHex(sha256(utf8ToBytes(text)));
+
+/** APQ's `extensions.persistedQuery` for a document sent by plain fetch (the sign-in check). */
+export const persistedExtensions = (text: string) => ({ persistedQuery: { version: 1, sha256Hash: documentHash(text) } });
+
 export const dashboardPersistedExchange = () =>
   persistedExchange({
     enableForMutation: true,
@@ -16,5 +22,5 @@ export const dashboardPersistedExchange = () =>
     preferGetForPersistedQueries: false,
     // Not WebCrypto (urql's default): browsers offer crypto.subtle only on https or localhost, and
     // a dashboard opened at http://<host>:4000 would then send whole documents, refused under "only".
-    generateHash: async (query) => bytesToHex(sha256(utf8ToBytes(query))),
+    generateHash: async (query) => documentHash(query),
   });
