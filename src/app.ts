@@ -81,7 +81,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   installRegistry();
   const logger: Logger = createLogger(env.LOG_LEVEL, options.logDestination);
   const cipher = createCredentialsCipher(await loadCredentialsKey(env));
-  const db = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onQuery: options.onQuery }));
+  const db = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onQuery: options.onQuery, onStaleLock: (message) => logger.warn(message) }));
   if (env.MIGRATE_ON_START && !options.database) {
     const applied = await db.migrate();
     if (applied.length) logger.info({ applied }, 'applied database migrations');

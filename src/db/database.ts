@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { applyMigrations } from './migrate.js';
 
 export type Prisma = PrismaClient;
@@ -17,6 +18,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Receives every SQL statement Prisma sends (tests count them). */
   onQuery?: (sql: string) => void;
+  /** Told when the embedded directory's lock was left by a process that is gone and is taken over (data-dir-lock.ts). */
+  onStaleLock?: (message: string) => void;
 }
 
 export interface Database {
@@ -48,8 +51,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     };
   }
   const dir = options.dataDir === 'memory://' ? 'memory://' : resolve(join(options.dataDir, 'pglite'));
-  if (dir !== 'memory://') await mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
+  // One process at a time on a directory: a second opener is refused (DataDirLockedError) before touching it.
+  const lock = dir === 'memory://' ? null : lockDataDir(options.dataDir, { onTakeover: options.onStaleLock });
+  let pglite: PGlite;
+  try {
+    if (dir !== 'memory://') await mkdir(dir, { recursive: true });
+    pglite = await PGlite.create(dir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const prisma = makeClient(new PrismaPGlite(gatedClient(pglite)), options.onQuery);
   return {
     prisma,
@@ -57,8 +68,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     migrate: () => applyMigrations(new PrismaPGlite(pglite)),
     ping: () => ping(prisma),
     close: async () => {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -12,5 +12,5 @@ export async function migrateCommand(): Promise<number> {
     console.log(`Applied ${applied.length} migration(s):`);
     for (const name of applied) console.log(`  ${name}`);
     return 0;
-  });
+  }, 'The service applies pending migrations itself when it starts (MIGRATE_ON_START).');
 }

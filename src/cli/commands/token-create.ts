@@ -36,5 +36,5 @@ export async function tokenCreateCommand(options: TokenCreateOptions): Promise<n
     console.error('The secret below is shown only now (it is stored hashed): keep it.');
     console.log(secret);
     return 0;
-  });
+  }, 'While it runs, create tokens through its API instead: the createApiToken mutation (GraphiQL at /graphql) with an ADMIN token.');
 }
