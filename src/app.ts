@@ -17,7 +17,7 @@ import { taskSettings } from './modules/tasks/task.settings.js';
 import { handleWebhookTest } from './modules/webhooks/webhook-test.route.js';
 import { handleDashboard } from './http/dashboard.js';
 import { handleDocs } from './http/docs.js';
-import { createLogger } from './logger.js';
+import { createLogger, logFormat } from './logger.js';
 import { ensureBootstrapToken } from './modules/access/token.service.js';
 import { createCredentialsCipher, loadCredentialsKey } from './modules/accounts/credentials.crypto.js';
 import { syncDeclaredAccounts, type DeclaredAccountsHandle } from './modules/accounts/declared-accounts.js';
@@ -79,7 +79,7 @@ export interface App {
 export async function buildApp(env: Env, options: AppOptions = {}): Promise<App> {
   // Scheduled tasks and task kinds, declared in one place (src/registry.ts), before any worker starts.
   installRegistry();
-  const logger: Logger = createLogger(env.LOG_LEVEL, options.logDestination);
+  const logger: Logger = createLogger(env.LOG_LEVEL, options.logDestination, logFormat(env.LOG_FORMAT, process.stdout.isTTY));
   const cipher = createCredentialsCipher(await loadCredentialsKey(env));
   const db = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onQuery: options.onQuery, onStaleLock: (message) => logger.warn(message) }));
   if (env.MIGRATE_ON_START && !options.database) {
@@ -153,6 +153,39 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
     async start() {
       app.bootstrapToken = await ensureBootstrapToken(services, env.ADMIN_TOKEN);
       declared = await syncDeclaredAccounts(services, env);
+      const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
+        inFlight++;
+        trackHttpRequest(services.metrics, req, res, (err) => logger.warn({ err }, 'counting an HTTP request failed'));
+        try {
+          if (await handleMetrics(req, res, services, env.METRICS_TOKEN)) return;
+          // Readiness is answered under load: its statements go first (PGlite).
+          if (req.url?.startsWith('/readyz')) markUrgent();
+          if (await handleHealth(req, res, db, services, { redisUp: redis ? redis.isUp : undefined, role: env.ROLE })) return;
+          if (await handleFileRequest(req, res, services)) return;
+          if (await handleWebhookTest(req, res, services)) return;
+          if (await handleDashboard(req, res)) return;
+          if (await handleDocs(req, res)) return;
+          await yoga.requestListener(req, res);
+        } catch (error) {
+          logger.error({ err: error }, 'request failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        } finally {
+          if (--inFlight === 0) drained?.();
+        }
+      };
+      // PGlite: each request's statements run in a scope that readiness and sync triggers mark urgent (src/db/database.ts).
+      server = createServer(db.kind === 'pglite' ? (req, res) => void statementScope(() => handleRequest(req, res)) : (req, res) => void handleRequest(req, res));
+      ws = attachWebSocket(server, yoga, services, options.webSocket);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(env.PORT, env.HOST, () => resolve());
+      });
+      const { port } = server.address() as AddressInfo;
+      const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+      app.url = `http://${host}:${port}`;
+      services.tasks!.instanceUrl = app.url;
+      // The port answers from here on; the workers and the scheduler (whose first syncs are the
+      // slowest part of a first start) start behind it. "listening" is logged once all is up.
       if (env.ROLE !== 'api') {
         // Pushes queued by edits (on any instance) go out from worker instances; edits wake it.
         pushWorker = startPushWorker(services, options.pushWorker);
@@ -190,37 +223,6 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
         // Alerts are evaluated where runs finish (and, through Redis, wherever they are heard of).
         alertMonitor = startAlertMonitor(services);
       }
-      const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
-        inFlight++;
-        trackHttpRequest(services.metrics, req, res, (err) => logger.warn({ err }, 'counting an HTTP request failed'));
-        try {
-          if (await handleMetrics(req, res, services, env.METRICS_TOKEN)) return;
-          // Readiness is answered under load: its statements go first (PGlite).
-          if (req.url?.startsWith('/readyz')) markUrgent();
-          if (await handleHealth(req, res, db, services, { redisUp: redis ? redis.isUp : undefined, role: env.ROLE })) return;
-          if (await handleFileRequest(req, res, services)) return;
-          if (await handleWebhookTest(req, res, services)) return;
-          if (await handleDashboard(req, res)) return;
-          if (await handleDocs(req, res)) return;
-          await yoga.requestListener(req, res);
-        } catch (error) {
-          logger.error({ err: error }, 'request failed');
-          if (!res.headersSent) res.writeHead(500).end();
-        } finally {
-          if (--inFlight === 0) drained?.();
-        }
-      };
-      // PGlite: each request's statements run in a scope that readiness and sync triggers mark urgent (src/db/database.ts).
-      server = createServer(db.kind === 'pglite' ? (req, res) => void statementScope(() => handleRequest(req, res)) : (req, res) => void handleRequest(req, res));
-      ws = attachWebSocket(server, yoga, services, options.webSocket);
-      await new Promise<void>((resolve, reject) => {
-        server!.once('error', reject);
-        server!.listen(env.PORT, env.HOST, () => resolve());
-      });
-      const { port } = server.address() as AddressInfo;
-      const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
-      app.url = `http://${host}:${port}`;
-      services.tasks!.instanceUrl = app.url;
       logger.info({ url: `${app.url}/graphql`, database: db.kind, role: env.ROLE }, 'Stockline is listening');
     },
     async stop() {

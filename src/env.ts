@@ -33,6 +33,8 @@ export const envSchema = z.object({
   /** Apply pending migrations at start; default true. */
   MIGRATE_ON_START: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `pretty` (readable lines) or `json`; default: pretty when stdout is a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   /** Maximum selection depth of one operation; default 12. */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   /** Maximum estimated cost of one operation (list fields count `first` times); default 20000. */

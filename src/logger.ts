@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 /** Longest string kept in a log line; a request can carry megabytes, a log line must not. */
 export const MAX_LOGGED_STRING = 4_000;
@@ -43,11 +44,30 @@ function capped(value: unknown, budget = { left: MAX_LOGGED_OBJECT }, depth = 0)
   return out;
 }
 
+export type LogFormat = 'pretty' | 'json';
+
+/** LOG_FORMAT when set; otherwise readable lines for a person at a terminal, JSON for log collectors (a pipe, a file). */
+export function logFormat(setting: LogFormat | undefined, isTTY: boolean | undefined): LogFormat {
+  return setting ?? (isTTY ? 'pretty' : 'json');
+}
+
 /**
- * JSON logs with every string capped. Secrets are kept out at their source (GraphQL inputs are
+ * Where logs go by default: stdout, written synchronously in either format, so that a line keeps
+ * its place among other output (pino's default stdout stream writes later, and the development
+ * token printed after the start-up lines would come out before some of them).
+ */
+function stdoutDestination(format: LogFormat): DestinationStream {
+  if (format === 'json') return pino.destination({ dest: 1, sync: true });
+  // One line per entry: `HH:MM:ss INFO: message {key: value…}`.
+  return PinoPretty({ destination: 1, sync: true, colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true });
+}
+
+/**
+ * Logs with every string capped: JSON to `destination` (default stdout), or with `format`
+ * 'pretty' readable lines on stdout. Secrets are kept out at their source (GraphQL inputs are
  * redacted by type, see src/graphql/secret-redaction.ts); the key paths below are a last guard.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
   return pino(
     {
       level,
@@ -65,6 +85,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         censor: '[redacted]',
       },
     },
-    destination,
+    destination ?? stdoutDestination(format),
   );
 }

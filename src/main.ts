@@ -18,6 +18,8 @@ try {
 // Signals are handled from the first moment: one that arrives while starting up stops the
 // service as soon as it is up (migrations are not cut in half), instead of killing it mid-way.
 let app: App | undefined;
+/** Set once start() has returned (the port opens before the workers start, see app.ts). */
+let started = false;
 let stopRequested: NodeJS.Signals | undefined;
 let stopping = false;
 
@@ -45,7 +47,7 @@ function shutdown(signal: NodeJS.Signals) {
 function lastResort(kind: 'uncaught exception' | 'unhandled rejection') {
   return (error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));
-    if (!app?.url) exitOnStartupError(err);
+    if (!started || !app) exitOnStartupError(err);
     app.services.logger.error({ err }, `${kind}; still serving`);
   };
 }
@@ -53,7 +55,7 @@ process.on('uncaughtException', lastResort('uncaught exception'));
 process.on('unhandledRejection', lastResort('unhandled rejection'));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => (app?.url ? shutdown(signal) : (stopRequested = signal)));
+  process.on(signal, () => (started ? shutdown(signal) : (stopRequested = signal)));
 }
 
 try {
@@ -61,11 +63,13 @@ try {
   const { buildApp } = await import('./app.js');
   app = await buildApp(env);
   await app.start();
+  started = true;
 } catch (error) {
   exitOnStartupError(error);
 }
 if (app.bootstrapToken) {
-  // Printed once: the token is stored hashed and cannot be shown again.
+  // Printed once: the token is stored hashed and cannot be shown again. Printed after the start-up
+  // lines (logs are written synchronously, src/logger.ts), so it is what a newcomer sees last.
   console.log(
     `\n  Development ADMIN token (shown only now; keep it):\n\n    ${app.bootstrapToken}\n\n` +
       `  GraphiQL: ${app.url}/graphql  (add the header  Authorization: Bearer <token>)\n`,
