@@ -3,18 +3,19 @@
  * assets (JS bundle with its source map, CSS) under assets/, so the server can cache assets forever
  * and only revalidate index.html.
  *
- *   npx tsx scripts/build-dashboard.ts      (also run by `npm start` / `npm test` through their pre-steps,
- *                                           and by `stockline serve`)
+ *   npx tsx scripts/build-dashboard.ts      (`npm start`, `npm test` and `stockline serve` build
+ *                                           through buildDashboardIfStale: only when the sources changed)
  *
  * It runs before every start and test run, possibly while a service of the same checkout is serving
  * the previous build, so it never leaves a file half-written: each file is written beside its
  * place and renamed over it, index.html last, and assets of older builds are only pruned once they
  * are old enough that no page loaded from them can still be asking.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { build } from 'esbuild';
+import { build, version as esbuildVersion } from 'esbuild';
 import { DASHBOARD_DIR } from './dashboard.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -23,6 +24,8 @@ const sourceDir = join(root, 'dashboard');
 export const DEFAULT_DASHBOARD_DIR = DASHBOARD_DIR;
 /** Assets of previous builds older than this are removed. */
 const PRUNE_AFTER_MS = 60 * 60 * 1000;
+/** Beside index.html: the hash of what the build was made from (sourceHash). */
+const SOURCE_HASH_FILE = '.source-hash';
 
 export interface DashboardBuild {
   outDir: string;
@@ -76,8 +79,34 @@ export async function buildDashboard(outDir: string = DEFAULT_DASHBOARD_DIR): Pr
   const html = template.replaceAll('%SCRIPT%', `/assets/${script}`).replaceAll('%STYLESHEET%', `/assets/${stylesheet}`);
   if (html === template) throw new Error('dashboard/index.html has no %SCRIPT% / %STYLESHEET% placeholders');
   await writeAtomically(join(outDir, 'index.html'), html);
+  await writeAtomically(join(outDir, SOURCE_HASH_FILE), await sourceHash());
   await pruneOldAssets(assetsDir, current);
   return { outDir, script, stylesheet, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Builds unless `outDir` already holds the build of the current sources: the pre-step of every
+ * `npm start` then costs a hash of a few files instead of a bundle. Returns null when it skipped.
+ */
+export async function buildDashboardIfStale(outDir: string = DEFAULT_DASHBOARD_DIR): Promise<DashboardBuild | null> {
+  const built = await readFile(join(outDir, SOURCE_HASH_FILE), 'utf8').catch(() => null);
+  const html = await readFile(join(outDir, 'index.html'), 'utf8').catch(() => null);
+  const assets = [...(html ?? '').matchAll(/\/assets\/([\w.-]+)/g)].map((m) => join(outDir, 'assets', m[1]!));
+  const complete = html !== null && assets.length > 0 && assets.every((file) => existsSync(file));
+  if (complete && built === (await sourceHash())) return null;
+  return buildDashboard(outDir);
+}
+
+/** What a build depends on: the dashboard's files, the locked dependency versions (preact, urql), this build's code and esbuild. */
+async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256').update(esbuildVersion);
+  const files = [join(root, 'package-lock.json'), import.meta.filename, ...(await readdir(sourceDir, { recursive: true })).map((name) => join(sourceDir, name))];
+  for (const file of files.sort()) {
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) continue;
+    hash.update(relative(root, file)).update('\0').update(await readFile(file));
+  }
+  return hash.digest('hex');
 }
 
 async function writeAtomically(path: string, contents: string | Uint8Array) {
