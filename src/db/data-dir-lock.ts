@@ -92,16 +92,22 @@ export function lockDataDir(dataDir: string, options: LockOptions = {}): DataDir
   throw new DataDirLockedError(resolve(dataDir), null);
 }
 
+/** Locks this process holds: a normal exit (process.exit included) releases them; a crash leaves them, stale, for the next one. */
+const held = new Set<() => void>();
+
 function holdLock(path: string, id: string): DataDirLock {
-  // A normal exit (process.exit included) releases it too; a crash leaves it, stale, for the next one.
-  const onExit = () => release();
+  if (!process.listeners('exit').includes(releaseAll)) process.on('exit', releaseAll);
   function release() {
-    process.off('exit', onExit);
+    held.delete(release);
     const holder = readHolder(path);
     if (holder && holder !== 'missing' && holder.id === id) unlinkSync(path);
   }
-  process.on('exit', onExit);
+  held.add(release);
   return { release };
+}
+
+function releaseAll() {
+  for (const release of held) release();
 }
 
 /** Writes `content` at `path` only if nothing is there, never leaving a half-written file under that name. */
