@@ -5,24 +5,23 @@
  *   npx tsx bench/typename.bench.ts [seconds] [connections]
  *
  * Starts Stockline on a scratch PostgreSQL database (BENCH_DATABASE_URL names the server and the
- * database to connect to for CREATE/DROP; default postgres://postgres@127.0.0.1:5432/postgres) with
- * NODE_ENV=production and ROLE=api, and a bare Yoga on another port; autocannon drives each with
- * `connections` (default 8) for `seconds` (default 5) per round, in alternating rounds (3 each),
- * after a warm-up. Stockline is measured twice: as it runs, and with its token cache switched off
- * (every request looks its token up in the database, as before the cache), so the cache's part
- * shows in the same run. Prints req/s and p99 of each, the ratios to the bare server, and a JSON
- * line. Nothing is asserted on timing.
+ * database to connect to for CREATE/DROP; default postgres://postgres@127.0.0.1:5432/postgres) as
+ * `src/main.ts` with NODE_ENV=production and ROLE=api, and a bare Yoga (bench/profile/bare-yoga.ts),
+ * each in its own process so that neither shares an event loop with autocannon. autocannon drives
+ * each with `connections` (default 8) for `seconds` (default 5) per round, in alternating rounds
+ * (3 each), after a warm-up. A third process is Stockline with its token cache switched off
+ * (bench/profile/no-token-cache.ts: every request looks its token up in the database), so the
+ * cache's part shows in the same run. Prints req/s and p99 of each, the ratios to the bare server,
+ * the load average, and a JSON line. Nothing is asserted on timing.
  *
- * Caveat: the load generator shares this process (and the machine's 2 cores) with both servers.
+ * BENCH_CPU_PROF=<dir> starts the (cached) Stockline process with --cpu-prof into that directory;
+ * read the profile with bench/profile/cpuprofile-summary.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { createSchema, createYoga } from 'graphql-yoga';
-import { buildApp, type App } from '../src/app.js';
-import { parseEnv } from '../src/env.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
+import { startChild, type ChildServer } from './profile/servers.js';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONNECTIONS = Number(process.argv[3] ?? 8);
@@ -47,12 +46,6 @@ async function load(url: string, token: string | null, seconds: number): Promise
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
 
-function bareYoga(): Promise<Server> {
-  const yoga = createYoga({ schema: createSchema({ typeDefs: 'type Query { hello: String }' }), logging: false, graphiql: false, landingPage: false });
-  const server = createServer(yoga);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 const mean = (rounds: Round[]) => ({
   rps: Math.round(rounds.reduce((sum, r) => sum + r.rps, 0) / rounds.length),
   p99: Math.round(rounds.reduce((sum, r) => sum + r.p99, 0) / rounds.length),
@@ -60,47 +53,59 @@ const mean = (rounds: Round[]) => ({
 
 async function main() {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const token = `stk_${randomBytes(32).toString('base64url')}`;
   let scratch: ScratchDatabase | undefined;
-  let app: App | undefined;
-  let bare: Server | undefined;
+  const servers: ChildServer[] = [];
   try {
     scratch = await createScratchDatabase(adminUrl);
-    app = await buildApp(
-      parseEnv({ DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX: 'false', NODE_ENV: 'production', ROLE: 'api', CREDENTIALS_KEY: randomBytes(32).toString('base64'), API_RATE_LIMIT_PER_MINUTE: '100000000' }),
-    );
-    await app.start();
-    const token = app.bootstrapToken;
-    if (!token) throw new Error('no bootstrap token: the scratch database was not fresh');
-    bare = await bareYoga();
-    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/graphql`;
-    const stocklineUrl = `${app.url}/graphql`;
-    const cache = app.services.tokens;
+    const env = {
+      DATABASE_URL: scratch.url,
+      LOG_LEVEL: 'warn',
+      SANDBOX: 'false',
+      NODE_ENV: 'production',
+      ROLE: 'api',
+      ADMIN_TOKEN: token,
+      CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+      API_RATE_LIMIT_PER_MINUTE: '100000000',
+      // The uncached process spends the address's lookup budget on every request.
+      API_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000000',
+    };
+    // One at a time: the first applies the migrations.
+    const stockline = await startChild('src/main.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [], '/healthz');
+    servers.push(stockline);
+    const uncached = await startChild('src/main.ts', env, ['--import', './bench/profile/no-token-cache.ts'], '/healthz');
+    servers.push(uncached);
+    const bare = await startChild('bench/profile/bare-yoga.ts', {}, [], '/health');
+    servers.push(bare);
 
     // Warm-up: JIT, connection pools, caches.
-    await load(bareUrl, null, 1);
-    await load(stocklineUrl, token, 1);
+    await load(bare.url, null, 2);
+    await load(stockline.url, token, 2);
+    await load(uncached.url, token, 2);
 
     const rounds = { bare: [] as Round[], stockline: [] as Round[], uncached: [] as Round[] };
+    const loadBefore = loadavg()[0]!;
     for (let i = 0; i < ROUNDS; i++) {
-      rounds.bare.push(await load(bareUrl, null, SECONDS));
-      app.services.tokens = cache;
-      rounds.stockline.push(await load(stocklineUrl, token, SECONDS));
-      app.services.tokens = undefined;
-      rounds.uncached.push(await load(stocklineUrl, token, SECONDS));
-      app.services.tokens = cache;
+      rounds.bare.push(await load(bare.url, null, SECONDS));
+      rounds.stockline.push(await load(stockline.url, token, SECONDS));
+      rounds.uncached.push(await load(uncached.url, token, SECONDS));
     }
+    const loadAverage = [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 100) / 100);
     const bareMean = mean(rounds.bare);
-    const stockline = mean(rounds.stockline);
-    const uncached = mean(rounds.uncached);
+    const cached = mean(rounds.stockline);
+    const noCache = mean(rounds.uncached);
     const ratio = (x: { rps: number }) => Math.round((x.rps / bareMean.rps) * 1000) / 1000;
-    console.log(`{ __typename }, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s:`);
+    console.log(`{ __typename }, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s, 1-min load average ${loadAverage.join(' → ')}:`);
     console.log(`  bare graphql-yoga           ${bareMean.rps} req/s, p99 ${bareMean.p99} ms`);
-    console.log(`  Stockline (token cache)     ${stockline.rps} req/s, p99 ${stockline.p99} ms = ${ratio(stockline).toFixed(3)} of bare`);
-    console.log(`  Stockline (no token cache)  ${uncached.rps} req/s, p99 ${uncached.p99} ms = ${ratio(uncached).toFixed(3)} of bare`);
-    console.log(JSON.stringify({ bench: 'typename', connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, bare: bareMean, stockline, uncached, ratio: ratio(stockline), ratioUncached: ratio(uncached) }));
+    console.log(`  Stockline (token cache)     ${cached.rps} req/s, p99 ${cached.p99} ms = ${ratio(cached).toFixed(3)} of bare`);
+    console.log(`  Stockline (no token cache)  ${noCache.rps} req/s, p99 ${noCache.p99} ms = ${ratio(noCache).toFixed(3)} of bare`);
+    console.log(`  per round (req/s): bare ${rounds.bare.map((r) => Math.round(r.rps)).join(' ')}; Stockline ${rounds.stockline.map((r) => Math.round(r.rps)).join(' ')}`);
+    console.log(
+      JSON.stringify({ bench: 'typename', connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, loadAverage, bare: bareMean, stockline: cached, uncached: noCache, ratio: ratio(cached), ratioUncached: ratio(noCache) }),
+    );
   } finally {
-    await new Promise<void>((resolve) => (bare ? bare.close(() => resolve()) : resolve()));
-    await app?.stop().catch((error: unknown) => console.error('stopping the app failed:', error));
+    for (const server of servers.reverse()) await server.stop();
     await scratch?.drop();
   }
 }

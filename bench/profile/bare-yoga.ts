@@ -1,0 +1,9 @@
+/**
+ * A bare graphql-yoga server with one field, the reference of bench/typename.bench.ts: run in its own
+ * process on PORT, like Stockline, so neither shares an event loop with the load generator.
+ */
+import { createServer } from 'node:http';
+import { createSchema, createYoga } from 'graphql-yoga';
+
+const yoga = createYoga({ schema: createSchema({ typeDefs: 'type Query { hello: String }' }), logging: false, graphiql: false, landingPage: false });
+createServer(yoga).listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('listening'));
