@@ -11,8 +11,9 @@
  * each with `connections` (default 8) for `seconds` (default 5) per round, in alternating rounds
  * (3 each), after a warm-up. A third process is Stockline with its token cache switched off
  * (bench/profile/no-token-cache.ts: every request looks its token up in the database), so the
- * cache's part shows in the same run. Prints req/s and p99 of each, the ratios to the bare server,
- * the load average, and a JSON line. Nothing is asserted on timing.
+ * cache's part shows in the same run. Prints req/s, p99 and process CPU time per request of each
+ * (CPU time is what other processes on a shared machine disturb least), the ratios to the bare
+ * server, the load average, and a JSON line. Nothing is asserted on timing.
  *
  * BENCH_CPU_PROF=<dir> starts the (cached) Stockline process with --cpu-prof into that directory;
  * read the profile with bench/profile/cpuprofile-summary.ts.
@@ -31,9 +32,13 @@ const BODY = JSON.stringify({ query: '{ __typename }' });
 interface Round {
   rps: number;
   p99: number;
+  /** Process CPU time per request, µs: steadier than req/s on a shared machine. */
+  cpuUs: number;
 }
 
-async function load(url: string, token: string | null, seconds: number): Promise<Round> {
+async function load(server: ChildServer, token: string | null, seconds: number): Promise<Round> {
+  const url = server.url;
+  const cpuBefore = server.cpuMs();
   const result = await autocannon({
     url,
     method: 'POST',
@@ -43,12 +48,13 @@ async function load(url: string, token: string | null, seconds: number): Promise
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.requests.average, p99: result.latency.p99, cpuUs: ((server.cpuMs() - cpuBefore) * 1000) / result.requests.total };
 }
 
 const mean = (rounds: Round[]) => ({
   rps: Math.round(rounds.reduce((sum, r) => sum + r.rps, 0) / rounds.length),
   p99: Math.round(rounds.reduce((sum, r) => sum + r.p99, 0) / rounds.length),
+  cpuUs: Math.round(rounds.reduce((sum, r) => sum + r.cpuUs, 0) / rounds.length),
 });
 
 async function main() {
@@ -80,29 +86,30 @@ async function main() {
     servers.push(bare);
 
     // Warm-up: JIT, connection pools, caches.
-    await load(bare.url, null, 2);
-    await load(stockline.url, token, 2);
-    await load(uncached.url, token, 2);
+    await load(bare, null, 2);
+    await load(stockline, token, 2);
+    await load(uncached, token, 2);
 
     const rounds = { bare: [] as Round[], stockline: [] as Round[], uncached: [] as Round[] };
     const loadBefore = loadavg()[0]!;
     for (let i = 0; i < ROUNDS; i++) {
-      rounds.bare.push(await load(bare.url, null, SECONDS));
-      rounds.stockline.push(await load(stockline.url, token, SECONDS));
-      rounds.uncached.push(await load(uncached.url, token, SECONDS));
+      rounds.bare.push(await load(bare, null, SECONDS));
+      rounds.stockline.push(await load(stockline, token, SECONDS));
+      rounds.uncached.push(await load(uncached, token, SECONDS));
     }
     const loadAverage = [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 100) / 100);
     const bareMean = mean(rounds.bare);
     const cached = mean(rounds.stockline);
     const noCache = mean(rounds.uncached);
     const ratio = (x: { rps: number }) => Math.round((x.rps / bareMean.rps) * 1000) / 1000;
+    const cpuRatio = (x: { cpuUs: number }) => Math.round((bareMean.cpuUs / x.cpuUs) * 1000) / 1000;
     console.log(`{ __typename }, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s, 1-min load average ${loadAverage.join(' → ')}:`);
-    console.log(`  bare graphql-yoga           ${bareMean.rps} req/s, p99 ${bareMean.p99} ms`);
-    console.log(`  Stockline (token cache)     ${cached.rps} req/s, p99 ${cached.p99} ms = ${ratio(cached).toFixed(3)} of bare`);
-    console.log(`  Stockline (no token cache)  ${noCache.rps} req/s, p99 ${noCache.p99} ms = ${ratio(noCache).toFixed(3)} of bare`);
+    console.log(`  bare graphql-yoga           ${bareMean.rps} req/s, p99 ${bareMean.p99} ms, ${bareMean.cpuUs} µs CPU/request`);
+    console.log(`  Stockline (token cache)     ${cached.rps} req/s, p99 ${cached.p99} ms, ${cached.cpuUs} µs CPU/request = ${ratio(cached).toFixed(3)} of bare (CPU: ${cpuRatio(cached).toFixed(3)})`);
+    console.log(`  Stockline (no token cache)  ${noCache.rps} req/s, p99 ${noCache.p99} ms, ${noCache.cpuUs} µs CPU/request = ${ratio(noCache).toFixed(3)} of bare (CPU: ${cpuRatio(noCache).toFixed(3)})`);
     console.log(`  per round (req/s): bare ${rounds.bare.map((r) => Math.round(r.rps)).join(' ')}; Stockline ${rounds.stockline.map((r) => Math.round(r.rps)).join(' ')}`);
     console.log(
-      JSON.stringify({ bench: 'typename', connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, loadAverage, bare: bareMean, stockline: cached, uncached: noCache, ratio: ratio(cached), ratioUncached: ratio(noCache) }),
+      JSON.stringify({ bench: 'typename', connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, loadAverage, bare: bareMean, stockline: cached, uncached: noCache, ratio: ratio(cached), ratioUncached: ratio(noCache), cpuRatio: cpuRatio(cached) }),
     );
   } finally {
     for (const server of servers.reverse()) await server.stop();

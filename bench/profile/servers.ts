@@ -1,5 +1,6 @@
 /** Child processes for benches: Stockline as `src/main.ts` runs it, and bench/profile/bare-yoga.ts, each on a free port. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -7,7 +8,18 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ChildServer {
   url: string;
+  /** CPU time (user + system) the process has used so far, in ms (Linux /proc). */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+const TICK_MS = 1000 / 100; // USER_HZ, 100 on Linux
+
+/** utime + stime of a process from /proc/<pid>/stat: unlike wall time, what other processes on a busy machine take is not in it. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
 function freePort(): Promise<number> {
@@ -59,5 +71,5 @@ export async function startChild(entry: string, env: Record<string, string>, nod
     await stop();
     throw error;
   }
-  return { url: `${base}/graphql`, stop };
+  return { url: `${base}/graphql`, cpuMs: () => cpuMsOf(child.pid!), stop };
 }

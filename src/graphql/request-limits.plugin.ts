@@ -1,9 +1,18 @@
 import type { IncomingMessage } from 'node:http';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, type FetchAPI, type Plugin } from 'graphql-yoga';
 import type { RequestRateLimits } from './token-rate-limit.js';
 
 const tooLarge = (maxBytes: number) =>
   createGraphQLError(`The request body is larger than the ${maxBytes} byte limit`, { extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } } });
+
+/** Yoga's cap on any request body (its default maxRequestBodySize), multipart uploads included. */
+export const REQUEST_BODY_CAP = 25_000_000;
+
+const CONTENT_LENGTH = /^\d+$/;
+
+/** Yoga's refusals of a body past the cap and of a bad Content-Length, word for word. */
+const overCap = () => createGraphQLError('Request body too large', { extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' } });
+const badLength = () => createGraphQLError('Content-Length header is invalid.', { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } });
 
 /** The client address of an HTTP request or a WebSocket upgrade (the peer; no proxy header is trusted). */
 export function addressOf(req: IncomingMessage | undefined): string | undefined {
@@ -65,6 +74,46 @@ export function useRequestLimits(options: { maxBodyBytes: number; rateLimits: Re
         }
         return parsed as never;
       });
+    },
+  };
+}
+
+/** The request with its body counted as it is read; past `maxBytes` reading it fails with 413. */
+function countedBody(request: Request, maxBytes: number, fetchAPI: FetchAPI): Request {
+  let read = 0;
+  // A native stream needs the native TransformStream, a ponyfilled one the ponyfill (graphql-yoga#4583).
+  const Transform = request.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+  const body = request.body!.pipeThrough(
+    new Transform({
+      transform(chunk: Uint8Array, controller) {
+        read += chunk.byteLength;
+        if (read > maxBytes) controller.error(overCap());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, signal: request.signal, body, duplex: 'half' } as RequestInit);
+}
+
+/**
+ * Yoga's cap on every request body (`maxRequestBodySize`, switched off in yoga.ts), without what it
+ * costs per request: Yoga pipes every body through a stream that counts its bytes, the largest part
+ * of its per-request work on a small query (a profile of `{ __typename }`: bench/profile). A body
+ * with a Content-Length cannot be longer than declared (Node's parser stops there), so the header
+ * is checked and only a body without one is counted. Registered after every plugin that sets a
+ * request parser (uploads), so it wraps the parser that is used.
+ */
+export function useRequestBodyCap(maxBytes: number): Plugin {
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      const length = request.headers.get('content-length');
+      if (length !== null) {
+        if (!CONTENT_LENGTH.test(length)) throw badLength();
+        if (Number(length) > maxBytes) throw overCap();
+        return;
+      }
+      if (!requestParser || !request.body) return;
+      setRequestParser((req) => requestParser(countedBody(req, maxBytes, fetchAPI)));
     },
   };
 }

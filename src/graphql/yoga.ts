@@ -7,7 +7,7 @@ import type { Context } from './context.js';
 import { schema } from './schema.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { createRequestRateLimits, type RequestRateLimits } from './token-rate-limit.js';
-import { addressOf, useRequestLimits } from './request-limits.plugin.js';
+import { addressOf, REQUEST_BODY_CAP, useRequestBodyCap, useRequestLimits } from './request-limits.plugin.js';
 import { introspectionEnabled, useDocumentLimits } from './document-limits.js';
 import { useEchoTruncation } from './echo-truncation.js';
 import { useUploadLimit } from '../modules/files/upload-limit.plugin.js';
@@ -62,6 +62,8 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     graphqlEndpoint: '/graphql',
     landingPage: false,
     healthCheckEndpoint: NO_HEALTH_CHECK,
+    // Enforced by useRequestBodyCap instead, which spares a body with a Content-Length Yoga's byte-counting stream.
+    maxRequestBodySize: false,
     // Yoga's default reflects every Origin: only CORS_ORIGINS (and the service's own origins) get CORS headers.
     cors: corsOptions(allowsOrigin),
     // Multipart uploads stop at UPLOAD_MAX_BYTES; importBatches answers an oversized one with a typed error.
@@ -70,7 +72,7 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     // Echoes are truncated after secrets are redacted, so an excerpt never holds part of a secret.
     // Metrics come first so that every later plugin's refusal is counted; admission last, after the cheap refusals.
     // Persisted hashes become documents before admission and the text checks read them.
-    plugins: [useVaryOrigin(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, ...usePersistedDocuments(persisted), useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : [])],
+    plugins: [useVaryOrigin(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, ...usePersistedDocuments(persisted), useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : []), useRequestBodyCap(REQUEST_BODY_CAP)],
     logging: yogaLogging(services.logger),
     graphiql: graphiqlOptions,
     renderGraphiQL,
