@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+import { BREAK, GraphQLError, Kind, visit, type DocumentNode, type StringValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { textProblem } from '../core/well-formed-text.js';
 
@@ -28,22 +28,39 @@ function variablesProblem(variables: unknown): GraphQLError | null {
   return null;
 }
 
+type LiteralProblem = { node: StringValueNode; problem: string } | null;
+/** Per parsed document (Yoga's parser cache hands the same one back for the same text): walking it is most of this plugin's cost. */
+const literalProblems = new WeakMap<DocumentNode, LiteralProblem>();
+
 /** The first string literal of the document that cannot be taken (escapes such as "\u0000" reach here decoded). */
-function documentProblem(document: DocumentNode): GraphQLError | null {
-  let found: GraphQLError | null = null;
+function literalProblem(document: DocumentNode): LiteralProblem {
+  const known = literalProblems.get(document);
+  if (known !== undefined) return known;
+  let found: LiteralProblem = null;
   visit(document, {
     [Kind.STRING](node) {
       const problem = textProblem(node.value);
-      if (problem && !found) found = new GraphQLError(`A string in the query ${problem}; send well-formed text without NUL characters`, { nodes: [node], extensions: { code: 'BAD_USER_INPUT' } });
+      if (problem) {
+        found = { node, problem };
+        return BREAK;
+      }
     },
   });
+  literalProblems.set(document, found);
   return found;
+}
+
+/** A new error each time: errors are the request's own (secret redaction rewrites them in place). */
+function documentProblem(document: DocumentNode): GraphQLError | null {
+  const found = literalProblem(document);
+  return found && new GraphQLError(`A string in the query ${found.problem}; send well-formed text without NUL characters`, { nodes: [found.node], extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 /**
  * Every argument, input field and variable a request carries is checked once, before execution:
  * text with a NUL character or a lone surrogate is refused as BAD_USER_INPUT (the database would
- * otherwise fail on it deep inside a resolver). One pass over the variables and the document's literals.
+ * otherwise fail on it deep inside a resolver). One pass over the variables per request; the
+ * document's literals once per document.
  */
 export function useWellFormedText(): Plugin {
   const check = (document: DocumentNode, variables: unknown) => variablesProblem(variables) ?? documentProblem(document);

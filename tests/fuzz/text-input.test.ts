@@ -47,6 +47,20 @@ describe('text inputs', () => {
     refusedAsBadInput(await t.gql(update, { i: { id, rateLimits: { nested: [{ deep: 'v\ud800' }] } } }));
   });
 
+  it('a document checked before is checked the same from the cache: its literals once, variables every time', async () => {
+    const bad = '{ workCenters(filter: { search: "x\\u0000y" }) { totalCount } }';
+    const first = await t.gql(bad, undefined, viewer);
+    const again = await t.gql(bad, undefined, viewer);
+    refusedAsBadInput(first);
+    expect(again.errors).toEqual(first.errors);
+    expect(again.errors![0]!.message).toMatch(/^A string in the query .*NUL/);
+    // A clean document is kept as clean, yet the variables of each request are still checked.
+    const clean = 'query($s: String) { workCenters(filter: { search: $s }) { totalCount } }';
+    expect(dataOf(await t.gql(clean, { s: 'fine' }, viewer)).workCenters).toEqual({ totalCount: 0 });
+    refusedAsBadInput(await t.gql(clean, { s: 'x\u0000' }, viewer));
+    expect(dataOf(await t.gql(clean, { s: 'fine again' }, viewer)).workCenters).toEqual({ totalCount: 0 });
+  });
+
   it('refuses them in subscriptions over WebSocket too', async () => {
     const client = openWsClient(t.url, viewer, { lazy: true });
     try {
