@@ -11,10 +11,20 @@ const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.messag
  * document around its location, literals and all.
  */
 export function yogaLogging(logger: Logger): YogaLogging {
+  // Yoga logs several debug lines per request: their text is built only when the level is on.
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...a: unknown[]) => {
+      if (logger.isLevelEnabled(level)) logger[level](text(a));
+    };
   return {
-    debug: (...a) => logger.debug(text(a)),
-    info: (...a) => logger.info(text(a)),
-    warn: (...a) => logger.warn(text(a)),
-    error: (...a) => (a.length === 1 && a[0] instanceof Error ? logger.debug(`GraphQL error masked: ${a[0].message}`) : logger.error(text(a))),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: (...a) => {
+      if (a.length === 1 && a[0] instanceof Error) {
+        if (logger.isLevelEnabled('debug')) logger.debug(`GraphQL error masked: ${a[0].message}`);
+      } else if (logger.isLevelEnabled('error')) logger.error(text(a));
+    },
   };
 }

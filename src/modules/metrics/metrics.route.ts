@@ -8,7 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppServices } from '../../core/services.js';
 
 export async function handleMetrics(req: IncomingMessage, res: ServerResponse, services: AppServices, token: string | undefined): Promise<boolean> {
-  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  // Every request passes here first: most are told apart without parsing a URL (a path of /metrics always contains it).
+  if (!req.url?.includes('/metrics')) return false;
+  const { pathname } = new URL(req.url, 'http://localhost');
   if (pathname !== '/metrics') return false;
   const { metrics } = services;
   if (!metrics) return false;
