@@ -133,13 +133,12 @@ export function createAdmission(options: AdmissionOptions): Admission {
       // Gone before asking: holding a slot for it would leak the slot ('close' does not fire again).
       if (res.closed) return Promise.reject(new Shed('client_gone'));
       if (closed) return shed('stopping');
-      const hold = () => {
-        active++;
-        res.once('close', release);
-      };
       const limit = options.concurrency + (isPriority ? options.reserve : 0);
       if (active < limit && (isPriority ? priority.length === 0 : queued === 0)) {
-        hold();
+        // Inline, no closure: every admitted request passes here, and under tsx each named closure
+        // costs a defineProperty (esbuild's keepNames), 1.3 % of a small request's CPU.
+        active++;
+        res.once('close', release);
         return Promise.resolve();
       }
       if (!isPriority && queued >= options.maxQueue) {
