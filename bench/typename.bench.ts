@@ -9,7 +9,9 @@
  * `src/main.ts` with NODE_ENV=production and ROLE=api, and a bare Yoga (bench/profile/bare-yoga.ts),
  * each in its own process so that neither shares an event loop with autocannon. autocannon drives
  * each with `connections` (default 8) for `seconds` (default 5) per round, in alternating rounds
- * (3 each), after a warm-up. A third process is Stockline with its token cache switched off
+ * (3 each), after a warm-up. A second bare Yoga runs without its body-size cap (BARE_BODY_LIMIT=off):
+ * the framework's floor, as Stockline spares a body with a length that cap's byte-counting stream
+ * (src/graphql/request-limits.plugin.ts). Another process is Stockline with its token cache off
  * (bench/profile/no-token-cache.ts: every request looks its token up in the database), so the
  * cache's part shows in the same run. Prints req/s, p99 and process CPU time per request of each
  * (CPU time is what other processes on a shared machine disturb least), the ratios to the bare
@@ -84,32 +86,38 @@ async function main() {
     servers.push(uncached);
     const bare = await startChild('bench/profile/bare-yoga.ts', {}, [], '/health');
     servers.push(bare);
+    const bareNoCap = await startChild('bench/profile/bare-yoga.ts', { BARE_BODY_LIMIT: 'off' }, [], '/health');
+    servers.push(bareNoCap);
 
     // Warm-up: JIT, connection pools, caches.
     await load(bare, null, 2);
+    await load(bareNoCap, null, 2);
     await load(stockline, token, 2);
     await load(uncached, token, 2);
 
-    const rounds = { bare: [] as Round[], stockline: [] as Round[], uncached: [] as Round[] };
+    const rounds = { bare: [] as Round[], bareNoCap: [] as Round[], stockline: [] as Round[], uncached: [] as Round[] };
     const loadBefore = loadavg()[0]!;
     for (let i = 0; i < ROUNDS; i++) {
       rounds.bare.push(await load(bare, null, SECONDS));
+      rounds.bareNoCap.push(await load(bareNoCap, null, SECONDS));
       rounds.stockline.push(await load(stockline, token, SECONDS));
       rounds.uncached.push(await load(uncached, token, SECONDS));
     }
     const loadAverage = [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 100) / 100);
     const bareMean = mean(rounds.bare);
+    const bareNoCapMean = mean(rounds.bareNoCap);
     const cached = mean(rounds.stockline);
     const noCache = mean(rounds.uncached);
     const ratio = (x: { rps: number }) => Math.round((x.rps / bareMean.rps) * 1000) / 1000;
     const cpuRatio = (x: { cpuUs: number }) => Math.round((bareMean.cpuUs / x.cpuUs) * 1000) / 1000;
     console.log(`{ __typename }, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s, 1-min load average ${loadAverage.join(' → ')}:`);
     console.log(`  bare graphql-yoga           ${bareMean.rps} req/s, p99 ${bareMean.p99} ms, ${bareMean.cpuUs} µs CPU/request`);
+    console.log(`  bare, no body-size cap      ${bareNoCapMean.rps} req/s, p99 ${bareNoCapMean.p99} ms, ${bareNoCapMean.cpuUs} µs CPU/request; Stockline = ${(cached.rps / bareNoCapMean.rps).toFixed(3)} of it (CPU: ${(bareNoCapMean.cpuUs / cached.cpuUs).toFixed(3)})`);
     console.log(`  Stockline (token cache)     ${cached.rps} req/s, p99 ${cached.p99} ms, ${cached.cpuUs} µs CPU/request = ${ratio(cached).toFixed(3)} of bare (CPU: ${cpuRatio(cached).toFixed(3)})`);
     console.log(`  Stockline (no token cache)  ${noCache.rps} req/s, p99 ${noCache.p99} ms, ${noCache.cpuUs} µs CPU/request = ${ratio(noCache).toFixed(3)} of bare (CPU: ${cpuRatio(noCache).toFixed(3)})`);
-    console.log(`  per round (req/s): bare ${rounds.bare.map((r) => Math.round(r.rps)).join(' ')}; Stockline ${rounds.stockline.map((r) => Math.round(r.rps)).join(' ')}`);
+    console.log(`  per round (req/s): bare ${rounds.bare.map((r) => Math.round(r.rps)).join(' ')}; bare, no cap ${rounds.bareNoCap.map((r) => Math.round(r.rps)).join(' ')}; Stockline ${rounds.stockline.map((r) => Math.round(r.rps)).join(' ')}`);
     console.log(
-      JSON.stringify({ bench: 'typename', connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, loadAverage, bare: bareMean, stockline: cached, uncached: noCache, ratio: ratio(cached), ratioUncached: ratio(noCache), cpuRatio: cpuRatio(cached) }),
+      JSON.stringify({ bench: 'typename', connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, loadAverage, bare: bareMean, bareNoCap: bareNoCapMean, stockline: cached, uncached: noCache, ratio: ratio(cached), ratioUncached: ratio(noCache), cpuRatio: cpuRatio(cached) }),
     );
   } finally {
     for (const server of servers.reverse()) await server.stop();
