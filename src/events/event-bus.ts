@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { createPubSub, filter, type PubSub } from '@graphql-yoga/subscription';
 import type { TypedEventTarget } from '@graphql-yoga/typed-event-target';
 import type { DomainEvent, EventType } from './event-types.js';
 import type { SyncProgressEvent, SyncRunChange } from '../modules/sync/sync.events.js';
 import type { WebhookAttemptEvent } from '../modules/webhooks/webhook.events.js';
 import type { TaskProgressEvent } from '../modules/tasks/task.events.js';
+import { SharedTopics } from './shared-topics.js';
 
 type Channels = {
-  'domain-event': [DomainEvent];
-  'task-progress': [TaskProgressEvent];
-  'sync-progress': [SyncProgressEvent];
-  'sync-run': [SyncRunChange];
-  'webhook-attempt': [WebhookAttemptEvent];
-  'token-revoked': [{ tokenId: string }];
+  'domain-event': DomainEvent;
+  'task-progress': TaskProgressEvent;
+  'sync-progress': SyncProgressEvent;
+  'sync-run': SyncRunChange;
+  'webhook-attempt': WebhookAttemptEvent;
+  'token-revoked': { tokenId: string };
 };
 
 /**
@@ -20,15 +20,16 @@ type Channels = {
  * and every instance sees every event. Services publish only after their transaction commits.
  * The payload of each stream is declared by the domain that publishes it (its *.events.ts).
  *
- * Every stream below is a Repeater (`filter` of @graphql-yoga/subscription), not an async generator: a generator
- * waiting inside `for await` cannot be closed until its next event arrives, so `return()` on an
- * idle stream (a worker stopping, a client unsubscribing) would hang until something is published.
+ * Every stream below is a Repeater, not an async generator: a generator waiting inside `for await`
+ * cannot be closed until its next event arrives, so `return()` on an idle stream (a worker
+ * stopping, a client unsubscribing) would hang until something is published. All the streams of a
+ * topic share one listener on the event target (SharedTopics), however many sockets subscribe.
  */
 export class EventBus {
-  private readonly pubsub: PubSub<Channels>;
+  private readonly topics: SharedTopics<Channels>;
 
   constructor(eventTarget?: TypedEventTarget<CustomEvent>) {
-    this.pubsub = createPubSub<Channels>(eventTarget ? { eventTarget: eventTarget as never } : undefined);
+    this.topics = new SharedTopics<Channels>(eventTarget);
   }
 
   static create(type: EventType, payload: Record<string, unknown>, actor = 'system'): DomainEvent {
@@ -36,53 +37,53 @@ export class EventBus {
   }
 
   publish(events: Iterable<DomainEvent>): void {
-    for (const event of events) this.pubsub.publish('domain-event', event);
+    for (const event of events) this.topics.publish('domain-event', event);
   }
 
   publishSyncProgress(event: SyncProgressEvent): void {
-    this.pubsub.publish('sync-progress', event);
+    this.topics.publish('sync-progress', event);
   }
 
   publishSyncRun(change: SyncRunChange): void {
-    this.pubsub.publish('sync-run', change);
+    this.topics.publish('sync-run', change);
   }
 
   publishWebhookAttempt(event: WebhookAttemptEvent): void {
-    this.pubsub.publish('webhook-attempt', event);
+    this.topics.publish('webhook-attempt', event);
   }
 
   webhookAttempts(webhookId: string) {
-    return filter((event: WebhookAttemptEvent) => event.webhookId === webhookId)(this.pubsub.subscribe('webhook-attempt'));
+    return this.topics.subscribe('webhook-attempt', (event) => event.webhookId === webhookId);
   }
 
   publishTaskProgress(event: TaskProgressEvent): void {
-    this.pubsub.publish('task-progress', event);
+    this.topics.publish('task-progress', event);
   }
 
   taskProgress(taskId: string) {
-    return filter((event: TaskProgressEvent) => event.taskId === taskId)(this.pubsub.subscribe('task-progress'));
+    return this.topics.subscribe('task-progress', (event) => event.taskId === taskId);
   }
 
   syncProgress(by: { runId?: string; accountId?: string }) {
-    return filter((event: SyncProgressEvent) => (!by.runId || event.runId === by.runId) && (!by.accountId || event.accountId === by.accountId))(this.pubsub.subscribe('sync-progress'));
+    return this.topics.subscribe('sync-progress', (event) => (!by.runId || event.runId === by.runId) && (!by.accountId || event.accountId === by.accountId));
   }
 
   syncRuns(by: { accountId?: string }) {
-    return filter((change: SyncRunChange) => !by.accountId || change.accountId === by.accountId)(this.pubsub.subscribe('sync-run'));
+    return this.topics.subscribe('sync-run', (change) => !by.accountId || change.accountId === by.accountId);
   }
 
   /** Tells every instance to forget a revoked token it may have cached (not a domain event: no webhook). */
   publishTokenRevoked(tokenId: string): void {
-    this.pubsub.publish('token-revoked', { tokenId });
+    this.topics.publish('token-revoked', { tokenId });
   }
 
   tokenRevocations() {
-    return this.pubsub.subscribe('token-revoked');
+    return this.topics.subscribe('token-revoked');
   }
 
   /** Every event from now on, optionally only of the given types. */
   subscribe(types?: readonly EventType[]) {
     const wanted = types && types.length > 0 ? new Set<string>(types) : null;
-    return filter((event: DomainEvent) => !wanted || wanted.has(event.type))(this.pubsub.subscribe('domain-event'));
+    return this.topics.subscribe('domain-event', (event) => !wanted || wanted.has(event.type));
   }
 }
