@@ -175,7 +175,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       };
       // PGlite: each request's statements run in a scope that readiness and sync triggers mark urgent (src/db/database.ts).
       server = createServer(db.kind === 'pglite' ? (req, res) => void statementScope(() => handleRequest(req, res)) : (req, res) => void handleRequest(req, res));
-      ws = attachWebSocket(server, yoga, services, options.webSocket);
+      ws = attachWebSocket(server, yoga, services, { maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES, ...options.webSocket });
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(env.PORT, env.HOST, () => resolve());

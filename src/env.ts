@@ -55,6 +55,8 @@ export const envSchema = z.object({
   GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(100),
   /** allow: any document, manifest hashes and Automatic Persisted Queries; only: the manifest's hashes (ADMIN tokens and introspection excepted); default allow. */
   PERSISTED_OPERATIONS: z.enum(['allow', 'only']).default('allow'),
+  /** Bytes a WebSocket may have waiting to be sent (a client that stopped reading) before it is closed 1013; default 4 MiB. */
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(64 * 1024).default(4 * 1024 * 1024),
   /** Answer __schema/__type introspection; default true, except with NODE_ENV=production. */
   GRAPHQL_INTROSPECTION: bool.optional(),
   /** Key encrypting marketplace credentials at rest: 32 bytes as 64 hex characters or base64. Default: DATA_DIR/credentials.key. */

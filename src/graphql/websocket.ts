@@ -7,6 +7,7 @@ import type { GraphQLHandler } from './yoga.js';
 import { addressOf } from './request-limits.plugin.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { persistedErrors, socketDocument } from './persisted-operations.js';
+import { limitSendBuffer, SLOW_CONSUMER_CLOSE_CODE } from './send-buffer-limit.js';
 
 /**
  * `header`: the connection's Authorization value; `operationHeaders`: those its operations brought
@@ -17,6 +18,8 @@ type Extra = { actor?: Actor | null; header?: string; operationHeaders?: Map<str
 export interface WebSocketOptions {
   /** How often an open connection's token is checked again (revoked or expired: closed 4403); default 60 s. */
   recheckMs?: number;
+  /** Bytes a socket may have waiting to be sent before it is closed 1013 as a slow consumer (WS_MAX_BUFFERED_BYTES); default 4 MiB. */
+  maxBufferedBytes?: number;
 }
 
 /** graphql-ws's code for a refused connection; the client does not retry it. */
@@ -42,6 +45,8 @@ function authorizationIn(value: unknown): string | undefined {
  */
 export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: AppServices, options: WebSocketOptions = {}) {
   const recheckMs = options.recheckMs ?? 60_000;
+  const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const log = services.logger.child({ component: 'websocket' });
   const { rateLimits, maxBodyBytes, maxSubscriptionsPerSocket } = yoga.requestLimits;
   // A message is at most as large as an HTTP body may be (ws would accept 100 MiB).
   // A browser sends Origin on the upgrade, and no CORS check applies to WebSockets: the CORS list
@@ -56,6 +61,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
   wss.on('connection', (socket) => {
     metrics?.webSocketConnections.inc();
     socket.once('close', () => metrics?.webSocketConnections.dec());
+    limitSendBuffer(socket, maxBufferedBytes, (bufferedBytes) => log.warn({ bufferedBytes, maxBufferedBytes, code: SLOW_CONSUMER_CLOSE_CODE }, 'closed a slow WebSocket consumer: it stopped reading'));
   });
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
