@@ -73,4 +73,12 @@ describe('subscription fan-out', () => {
     await vi.waitFor(() => expect(listeners('sync-progress')).toBe(0), { timeout: 5000 });
     expect(listeners('domain-event')).toBe(1);
   });
+
+  it('50 sockets connecting at once with one token look it up in the database once (the token cache)', async () => {
+    const token = await t.tokenFor('VIEWER');
+    t.resetQueries();
+    const clients = Array.from({ length: 50 }, () => openWsClient(t.url, token));
+    await Promise.all(clients.map((client) => firstEvent(client, '{ __typename }')));
+    expect(t.queries.filter((sql) => /FROM\s+"[^"]*"\."ApiToken"|FROM\s+"ApiToken"/i.test(sql) && /SELECT/i.test(sql))).toHaveLength(1);
+  });
 });
