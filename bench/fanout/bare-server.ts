@@ -1,0 +1,31 @@
+/**
+ * The fan-out bench's baseline, in its own process: a bare graphql-ws + ws server with one
+ * subscription field of the same shape as Stockline's syncProgress, fed by @graphql-yoga/subscription's
+ * pub/sub (the plain way to write one). It publishes what the parent asks, stamping `at` when it publishes.
+ *
+ * Messages from the parent: {cmd:'publish', event} → publishes it; {cmd:'memory'} → {memory} after a GC.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { createPubSub } from '@graphql-yoga/subscription';
+import { SYNC_PROGRESS_SDL } from './events.js';
+
+const schema = buildSchema(SYNC_PROGRESS_SDL);
+const pubsub = createPubSub<{ progress: [unknown] }>();
+schema.getSubscriptionType()!.getFields().syncProgress!.subscribe = () => pubsub.subscribe('progress');
+schema.getSubscriptionType()!.getFields().syncProgress!.resolve = (event) => event;
+
+const server = createServer((_req, res) => res.writeHead(404).end());
+useServer({ schema }, new WebSocketServer({ server, path: '/graphql' }));
+server.listen(0, '127.0.0.1', () => process.send!({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` }));
+
+process.on('message', (message: any) => {
+  if (message.cmd === 'publish') pubsub.publish('progress', { ...message.event, at: new Date().toISOString() });
+  else if (message.cmd === 'memory') {
+    globalThis.gc?.();
+    process.send!({ memory: process.memoryUsage() });
+  }
+});
