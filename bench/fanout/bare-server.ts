@@ -5,6 +5,7 @@
  *
  * Messages from the parent: {cmd:'publish', event} → publishes it; {cmd:'memory'} → {memory} after a GC.
  */
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSchema } from 'graphql';
@@ -14,7 +15,10 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { SYNC_PROGRESS_SDL } from './events.js';
 
 const schema = buildSchema(SYNC_PROGRESS_SDL);
-const pubsub = createPubSub<{ progress: [unknown] }>();
+// One listener per subscriber on this target, as createPubSub does: thousands are expected here.
+const eventTarget = new EventTarget();
+setMaxListeners(0, eventTarget);
+const pubsub = createPubSub<{ progress: [unknown] }>({ eventTarget: eventTarget as never });
 schema.getSubscriptionType()!.getFields().syncProgress!.subscribe = () => pubsub.subscribe('progress');
 schema.getSubscriptionType()!.getFields().syncProgress!.resolve = (event) => event;
 
