@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Client } from 'graphql-ws';
+import { Redis } from 'ioredis';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
 import { EventBus } from '../../src/events/event-bus.js';
@@ -7,13 +8,18 @@ import type { SyncProgressEvent } from '../../src/modules/sync/sync.events.js';
 
 /**
  * Thousands of sockets on one topic must not mean thousands of listeners on the event bus's
- * target (with REDIS_URL, one Redis subscription each): one upstream listener per topic per
- * instance. The app's in-process target is a plain EventTarget, so its prototype is where the
- * listeners are counted (the spies call through).
+ * target: one upstream listener per topic per instance, and with REDIS_URL one Redis subscription
+ * per channel. The app's in-process target is a plain EventTarget, so its prototype is where the
+ * listeners are counted; with Redis, the subscribing client's SUBSCRIBE commands (the spies call through).
  */
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const add = vi.spyOn(EventTarget.prototype, 'addEventListener');
 const remove = vi.spyOn(EventTarget.prototype, 'removeEventListener');
-const listeners = (topic: string) => add.mock.calls.filter(([type]) => type === topic).length - remove.mock.calls.filter(([type]) => type === topic).length;
+const subscribe = vi.spyOn(Redis.prototype, 'subscribe');
+const unsubscribe = vi.spyOn(Redis.prototype, 'unsubscribe');
+const net = (adds: typeof add | typeof subscribe, removes: typeof remove | typeof unsubscribe, topic: string) => adds.mock.calls.filter(([type]) => type === topic).length - removes.mock.calls.filter(([type]) => type === topic).length;
+const listeners = (topic: string) => net(add, remove, topic);
+const redisChannels = (topic: string) => net(subscribe, unsubscribe, topic);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -51,20 +57,28 @@ function firstEvent(client: Client, query: string) {
   });
 }
 
+const PROGRESS = 'subscription { syncProgress { runId pagesDone } }';
+const DOMAIN_EVENTS = 'subscription { domainEvents { id type } }';
+
+/** 50 sockets subscribed to each of `queries`, resolved once every subscription is live. */
+async function fiftySockets(app: TestApp, queries: string[]) {
+  const token = await app.tokenFor('VIEWER');
+  const clients = Array.from({ length: 50 }, () => openWsClient(app.url, token));
+  const live = Promise.all(clients.flatMap((client) => queries.map((query) => firstEvent(client, query))));
+  // Published until every subscription has heard one: then all are live.
+  let done = false;
+  void live.finally(() => (done = true));
+  for (let page = 1; !done; page++) {
+    app.app.services.events.publishSyncProgress(progress(page));
+    app.app.services.events.publish([EventBus.create('batch.created', { page })]);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await live;
+}
+
 describe('subscription fan-out', () => {
   it('50 sockets on syncProgress and domainEvents share one event-bus listener per topic, removed after the last one leaves', async () => {
-    const token = await t.tokenFor('VIEWER');
-    const clients = Array.from({ length: 50 }, () => openWsClient(t.url, token));
-    const live = Promise.all(clients.flatMap((client) => [firstEvent(client, 'subscription { syncProgress { runId pagesDone } }'), firstEvent(client, 'subscription { domainEvents { id type } }')]));
-    // Published until every subscription has heard one: then all 100 are live.
-    let done = false;
-    void live.finally(() => (done = true));
-    for (let page = 1; !done; page++) {
-      t.app.services.events.publishSyncProgress(progress(page));
-      t.app.services.events.publish([EventBus.create('batch.created', { page })]);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await live;
+    await fiftySockets(t, [PROGRESS, DOMAIN_EVENTS]);
     expect(listeners('sync-progress')).toBe(1);
     expect(listeners('domain-event')).toBe(1);
 
@@ -72,6 +86,20 @@ describe('subscription fan-out', () => {
     // The last subscriber gone, nothing listens to its topic any more (the alert monitor keeps domain events).
     await vi.waitFor(() => expect(listeners('sync-progress')).toBe(0), { timeout: 5000 });
     expect(listeners('domain-event')).toBe(1);
+  });
+
+  it('with REDIS_URL, 50 sockets on syncProgress make one Redis subscription to its channel', async () => {
+    const redisApp = await startTestApp({ REDIS_URL });
+    try {
+      const before = redisChannels('sync-progress');
+      await fiftySockets(redisApp, [PROGRESS]);
+      expect(redisChannels('sync-progress') - before).toBe(1);
+      await disposeWsClients();
+      await vi.waitFor(() => expect(redisChannels('sync-progress') - before).toBe(0), { timeout: 5000 });
+    } finally {
+      await disposeWsClients();
+      await redisApp.close();
+    }
   });
 
   it('50 sockets connecting at once with one token look it up in the database once (the token cache)', async () => {
