@@ -29,6 +29,8 @@ export class TokenCache {
   private readonly hashById = new Map<string, string>();
   /** Token ids evicted within the last `ttlMs`, with when: a lookup that read the row before the revoke must not cache it after. */
   private readonly evicted = new Map<string, number>();
+  /** Database lookups running now, by token hash. */
+  private readonly lookups = new Map<string, Promise<unknown>>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -62,6 +64,19 @@ export class TokenCache {
     }
     this.entries.set(tokenHash, { actor, expiresAt, cachedAt: this.now(), usedAt });
     this.hashById.set(actor.tokenId, tokenHash);
+  }
+
+  /**
+   * Runs `lookup` for a token hash unless one is already running, whose answer is then shared:
+   * callers arriving together (50 sockets opened at once with one token) cost one SELECT, not one
+   * per tick that Prisma's batching happens to split them into.
+   */
+  shared<T>(tokenHash: string, lookup: () => Promise<T>): Promise<T> {
+    const running = this.lookups.get(tokenHash) as Promise<T> | undefined;
+    if (running) return running;
+    const started = lookup().finally(() => this.lookups.delete(tokenHash));
+    this.lookups.set(tokenHash, started);
+    return started;
   }
 
   /** Forgets a token (revoked here or on another instance). */

@@ -76,19 +76,23 @@ export async function authenticate(services: AuthServices, header: string | null
     }
     return { kind: 'ok', actor: cached.actor };
   }
-  await beforeLookup?.();
-  const token = await services.prisma.apiToken.findUnique({ where: { tokenHash } });
-  if (!token) return { kind: 'invalid', reason: 'Unknown API token' };
-  if (token.revokedAt) return { kind: 'invalid', reason: 'This API token was revoked' };
-  if (token.expiresAt && token.expiresAt.getTime() <= now) return { kind: 'invalid', reason: 'This API token has expired' };
-  let usedAt = token.lastUsedAt?.getTime() ?? 0;
-  if (now - usedAt > USE_RECORDED_EVERY_MS) {
-    usedAt = now;
-    recordUse(services.prisma, token.id);
-  }
-  const actor: Actor = { tokenId: token.id, name: token.name, role: token.role };
-  services.tokens?.set(tokenHash, actor, token.expiresAt, usedAt);
-  return { kind: 'ok', actor };
+  const lookup = async (): Promise<AuthResult> => {
+    await beforeLookup?.();
+    const token = await services.prisma.apiToken.findUnique({ where: { tokenHash } });
+    if (!token) return { kind: 'invalid', reason: 'Unknown API token' };
+    if (token.revokedAt) return { kind: 'invalid', reason: 'This API token was revoked' };
+    if (token.expiresAt && token.expiresAt.getTime() <= now) return { kind: 'invalid', reason: 'This API token has expired' };
+    let usedAt = token.lastUsedAt?.getTime() ?? 0;
+    if (now - usedAt > USE_RECORDED_EVERY_MS) {
+      usedAt = now;
+      recordUse(services.prisma, token.id);
+    }
+    const actor: Actor = { tokenId: token.id, name: token.name, role: token.role };
+    services.tokens?.set(tokenHash, actor, token.expiresAt, usedAt);
+    return { kind: 'ok', actor };
+  };
+  // Callers that arrive while the same token is being looked up share that lookup (and its budget).
+  return services.tokens ? services.tokens.shared(tokenHash, lookup) : lookup();
 }
 
 function recordUse(prisma: PrismaClient, tokenId: string) {
