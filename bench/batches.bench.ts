@@ -1,43 +1,60 @@
 /**
- * Batches read benchmark: GraphQL over HTTP against the same data read straight from PostgreSQL.
+ * Batch page benchmark: Stockline against PostGraphile 4 and hand-written direct SQL, in one run,
+ * on one scratch database, in alternating rounds.
  *
- *   npx tsx bench/batches.bench.ts [seconds] [concurrency]
+ *   npx tsx bench/batches.bench.ts [seconds] [rounds] [connections]
  *
  * Creates a scratch PostgreSQL database (BENCH_DATABASE_URL names the server and the database to
- * connect to for CREATE/DROP; default postgres://postgres@127.0.0.1:5432/postgres), seeds 500
- * batches over 10 work centers with 5 units each, starts the app on a free port and, for
- * `seconds` (default 10) each with `concurrency` (default 4) requests in flight:
+ * connect to for CREATE/DROP; default postgres://postgres@127.0.0.1:5432/postgres), migrates it,
+ * seeds 500 batches over 10 work centers with 5 units each, and starts three servers, each in a
+ * process of its own:
  *
- *  - graphql: POST /graphql `batches(first: 100, orderBy: BATCH_DATE DESC)` with work centers
- *    and the first 10 units (and their count) of every batch, with the bootstrap ADMIN token;
- *  - direct SQL: the same data through a pg.Pool: the page and the count in parallel, then the
- *    work centers and the first 10 units of those batches (with counts) in parallel, shaped into
- *    the same JSON.
+ *  - Stockline (`node --import tsx src/main.ts`, NODE_ENV=production, ROLE=api) answering
+ *    `batches(first: 100, orderBy: BATCH_DATE DESC) { totalCount edges { node { … workCenter {
+ *    identifier } units(first: 10) { totalCount edges { node { code } } } } } }` with an ADMIN token;
+ *  - PostGraphile 4 (bench/peers/postgraphile.server.js) answering the same page as
+ *    `allBatches(first: 100, orderBy: [BATCH_DATE_DESC, ID_DESC]) { totalCount nodes { …
+ *    workCenterByWorkCenterId { identifier } unitsByBatchId(first: 10, orderBy: [CREATED_AT_ASC,
+ *    ID_ASC]) { totalCount nodes { code } } } }` (the tie-breaks make its page Stockline's);
+ *  - direct SQL (bench/peers/direct-sql.server.js): hand-written pg queries shaped into the same JSON.
  *
- * Prints req/s of both and their ratio (graphql / direct SQL), one summary line and one JSON
- * line. Nothing is asserted on timing. The app, the pool and the scratch database are cleaned up
- * on success, on error and on Ctrl-C.
+ * PostGraphile needs graphql 15, so bench/peers has its own package.json and lockfile; it is
+ * installed here (`npm ci --prefix bench/peers`) when its node_modules is missing. The three
+ * answers are checked to be the same page before anything is measured. Then autocannon drives each
+ * with `connections` (default 8) for `seconds` (default 5) per round, `rounds` (default 3) rounds,
+ * the order rotating every round, after a warm-up of each. Prints req/s and p99 (mean of the
+ * rounds) of each, Stockline's ratios to both, the load average, and a JSON line. Nothing is
+ * asserted on timing. BENCH_CPU_PROF=<dir> runs Stockline with --cpu-prof into that directory.
  *
- * Caveats, by design of a one-process bench: the HTTP client (fetch, JSON parsing) shares the
- * event loop with the server it measures; each GraphQL request also authenticates its token (one
- * more query), which the direct-SQL baseline does not.
+ * Caveats: autocannon shares the machine's cores with the server it measures (each server idles
+ * while another is measured); Stockline checks a token on each request (cached), PostGraphile and
+ * the direct SQL server have no authentication.
  */
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { buildApp, type App } from '../src/app.js';
-import { parseEnv } from '../src/env.js';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/db/database.js';
+import { closedPort } from '../tests/helpers/ports.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
 
-const SECONDS = Number(process.argv[2] ?? 10);
-const CONCURRENCY = Number(process.argv[3] ?? 4);
-const WARMUP_MS = 1000;
+const SECONDS = Number(process.argv[2] ?? 5);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const CONNECTIONS = Number(process.argv[4] ?? 8);
+const WARMUP_SECONDS = 2;
 const WORK_CENTERS = 10;
 const BATCHES = 500;
 const UNITS_PER_BATCH = 5;
 const PAGE = 100;
 const UNITS_PAGE = 10;
 
-const QUERY = /* GraphQL */ `
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PEERS = join(ROOT, 'bench', 'peers');
+
+const STOCKLINE_QUERY = /* GraphQL */ `
   query BenchBatches {
     batches(first: ${PAGE}, orderBy: { field: BATCH_DATE, direction: DESC }) {
       totalCount
@@ -54,7 +71,22 @@ const QUERY = /* GraphQL */ `
   }
 `;
 
-type BatchesResult = {
+const POSTGRAPHILE_QUERY = /* GraphQL */ `
+  query BenchBatches {
+    allBatches(first: ${PAGE}, orderBy: [BATCH_DATE_DESC, ID_DESC]) {
+      totalCount
+      nodes {
+        id
+        batchNumber
+        batchDate
+        workCenterByWorkCenterId { identifier }
+        unitsByBatchId(first: ${UNITS_PAGE}, orderBy: [CREATED_AT_ASC, ID_ASC]) { totalCount nodes { code } }
+      }
+    }
+  }
+`;
+
+type BatchPage = {
   totalCount: number;
   edges: Array<{
     node: {
@@ -67,20 +99,36 @@ type BatchesResult = {
   }>;
 };
 
-interface RunResult {
-  requests: number;
-  seconds: number;
-  rps: number;
-  meanMs: number;
-  p50Ms: number;
-  p95Ms: number;
+type PostGraphilePage = {
+  totalCount: number;
+  nodes: Array<{
+    id: string;
+    batchNumber: number;
+    batchDate: string;
+    workCenterByWorkCenterId: { identifier: string };
+    unitsByBatchId: { totalCount: number; nodes: Array<{ code: string }> };
+  }>;
+};
+
+interface Target {
+  name: 'stockline' | 'postgraphile' | 'directSql';
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  /** The answer as Stockline's page, to compare. */
+  page(body: unknown): BatchPage;
 }
 
-/** Ctrl-C / SIGTERM: no new requests are started; in-flight ones finish, then everything is cleaned up. */
+interface Round {
+  rps: number;
+  p99: number;
+}
+
+/** Ctrl-C / SIGTERM: the current round ends, then everything is cleaned up. */
 const stopSignal = new AbortController();
 class Interrupted extends Error {}
 const onSignal = () => {
-  console.error('\ninterrupted: finishing in-flight requests, then cleaning up…');
+  console.error('\ninterrupted: cleaning up…');
   stopSignal.abort();
 };
 function checkpoint(): void {
@@ -89,216 +137,260 @@ function checkpoint(): void {
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
 
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
+async function migrateAndSeed(url: string): Promise<void> {
+  const db = await openDatabase({ url, dataDir: 'memory://' });
+  try {
+    await db.migrate();
+    const prisma = db.prisma;
+    const workCenters = Array.from({ length: WORK_CENTERS }, (_, i) => ({
+      id: randomUUID(),
+      identifier: `WC-${String(i + 1).padStart(2, '0')}`,
+      name: `Work center ${i + 1}`,
+    }));
+    await prisma.workCenter.createMany({ data: workCenters });
+
+    // Five batches a day, numbered 1..5 within their day (batch number is unique per date).
+    const perDay = 5;
+    const firstDay = Date.UTC(2025, 0, 1);
+    const batches = Array.from({ length: BATCHES }, (_, i) => {
+      const day = new Date(firstDay + Math.floor(i / perDay) * 86_400_000);
+      const shiftStart = new Date(day.getTime() + (6 + (i % perDay) * 3) * 3_600_000);
+      return {
+        id: randomUUID(),
+        taskDescription: `Bench task ${i + 1}`,
+        shift: `S${(i % 3) + 1}`,
+        team: `Team ${(i % 7) + 1}`,
+        batchNumber: (i % perDay) + 1,
+        batchDate: day,
+        nomenclature: `Product ${(i % 25) + 1}`,
+        eknCode: `EKN-${String((i % 40) + 1).padStart(4, '0')}`,
+        shiftStart,
+        shiftEnd: new Date(shiftStart.getTime() + 8 * 3_600_000),
+        workCenterId: workCenters[i % WORK_CENTERS]!.id,
+        closed: i % 4 === 0,
+        closedAt: i % 4 === 0 ? new Date(shiftStart.getTime() + 9 * 3_600_000) : null,
+      };
+    });
+    await prisma.batch.createMany({ data: batches });
+
+    const units = batches.flatMap((batch, b) =>
+      Array.from({ length: UNITS_PER_BATCH }, (_, u) => ({
+        id: randomUUID(),
+        code: `U-${String(b + 1).padStart(4, '0')}-${u + 1}`,
+        batchId: batch.id,
+        createdAt: new Date(Date.UTC(2025, 0, 1) + (b * UNITS_PER_BATCH + u) * 1000),
+        aggregated: u === 0,
+        aggregatedAt: u === 0 ? new Date() : null,
+      })),
+    );
+    await prisma.unit.createMany({ data: units });
+    // Fresh tables: give the planner real statistics before measuring.
+    await prisma.$executeRawUnsafe('ANALYZE "WorkCenter", "Batch", "Unit"');
+  } finally {
+    await db.close();
+  }
 }
 
-async function seed(app: App): Promise<void> {
-  const prisma = app.services.prisma;
-  const workCenters = Array.from({ length: WORK_CENTERS }, (_, i) => ({
-    id: randomUUID(),
-    identifier: `WC-${String(i + 1).padStart(2, '0')}`,
-    name: `Work center ${i + 1}`,
-  }));
-  await prisma.workCenter.createMany({ data: workCenters });
+/** Installs PostGraphile and its graphql 15 from bench/peers' lockfile, once. */
+function ensurePeers(): void {
+  if (existsSync(join(PEERS, 'node_modules', 'postgraphile'))) return;
+  console.log('installing bench/peers (npm ci)…');
+  const result = spawnSync('npm', ['ci', '--prefix', PEERS, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm ci --prefix bench/peers failed');
+}
 
-  // Five batches a day, numbered 1..5 within their day (batch number is unique per date).
-  const perDay = 5;
-  const firstDay = Date.UTC(2025, 0, 1);
-  const batches = Array.from({ length: BATCHES }, (_, i) => {
-    const day = new Date(firstDay + Math.floor(i / perDay) * 86_400_000);
-    const shiftStart = new Date(day.getTime() + (6 + (i % perDay) * 3) * 3_600_000);
-    return {
-      id: randomUUID(),
-      taskDescription: `Bench task ${i + 1}`,
-      shift: `S${(i % 3) + 1}`,
-      team: `Team ${(i % 7) + 1}`,
-      batchNumber: (i % perDay) + 1,
-      batchDate: day,
-      nomenclature: `Product ${(i % 25) + 1}`,
-      eknCode: `EKN-${String((i % 40) + 1).padStart(4, '0')}`,
-      shiftStart,
-      shiftEnd: new Date(shiftStart.getTime() + 8 * 3_600_000),
-      workCenterId: workCenters[i % WORK_CENTERS]!.id,
-      closed: i % 4 === 0,
-      closedAt: i % 4 === 0 ? new Date(shiftStart.getTime() + 9 * 3_600_000) : null,
-    };
-  });
-  await prisma.batch.createMany({ data: batches });
+/** Starts a server process and waits until `ready` answers; its output goes to ours, prefixed. */
+async function startServer(name: string, args: string[], env: Record<string, string>, readyUrl: string, children: ChildProcess[]): Promise<void> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const prefix = (chunk: Buffer) => String(chunk).trimEnd().split('\n').map((line) => `  [${name}] ${line}`).join('\n');
+  child.stdout!.on('data', (chunk: Buffer) => console.log(prefix(chunk)));
+  child.stderr!.on('data', (chunk: Buffer) => console.error(prefix(chunk)));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    checkpoint();
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
+    const up = await fetch(readyUrl).then((r) => r.status < 500, () => false);
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${name} did not start within 60 s`);
+}
 
-  const units = batches.flatMap((batch, b) =>
-    Array.from({ length: UNITS_PER_BATCH }, (_, u) => ({
-      id: randomUUID(),
-      code: `U-${String(b + 1).padStart(4, '0')}-${u + 1}`,
-      batchId: batch.id,
-      createdAt: new Date(Date.UTC(2025, 0, 1) + (b * UNITS_PER_BATCH + u) * 1000),
-      aggregated: u === 0,
-      aggregatedAt: u === 0 ? new Date() : null,
-    })),
+async function stopServers(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(force);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
   );
-  await prisma.unit.createMany({ data: units });
-  // Fresh tables: give the planner real statistics before measuring.
-  await prisma.$executeRawUnsafe('ANALYZE "WorkCenter", "Batch", "Unit"');
 }
 
-/** The same data as QUERY, read directly: page + count, then work centers + units, shaped alike. */
-async function directSql(pool: pg.Pool): Promise<BatchesResult> {
-  const [page, count] = await Promise.all([
-    pool.query<{ id: string; batchNumber: number; batchDate: Date; workCenterId: string }>(
-      `SELECT "id", "batchNumber", "batchDate", "workCenterId" FROM "Batch"
-       ORDER BY "batchDate" DESC, "id" DESC LIMIT $1`,
-      [PAGE],
-    ),
-    pool.query<{ count: string }>('SELECT count(*) AS count FROM "Batch"'),
-  ]);
-  const batchIds = page.rows.map((r) => r.id);
-  const workCenterIds = [...new Set(page.rows.map((r) => r.workCenterId))];
-  const [workCenters, units] = await Promise.all([
-    pool.query<{ id: string; identifier: string }>('SELECT "id", "identifier" FROM "WorkCenter" WHERE "id" = ANY($1::uuid[])', [workCenterIds]),
-    pool.query<{ batchId: string; code: string; total: string }>(
-      `SELECT "batchId", "code", "total" FROM (
-         SELECT "batchId", "code", "createdAt", "id",
-                row_number() OVER (PARTITION BY "batchId" ORDER BY "createdAt", "id") AS rn,
-                count(*) OVER (PARTITION BY "batchId") AS total
-           FROM "Unit" WHERE "batchId" = ANY($1::uuid[])
-       ) ranked
-       WHERE rn <= $2
-       ORDER BY "batchId", rn`,
-      [batchIds, UNITS_PAGE],
-    ),
-  ]);
-  const identifiers = new Map(workCenters.rows.map((w) => [w.id, w.identifier]));
-  const unitsByBatch = new Map<string, { totalCount: number; edges: Array<{ node: { code: string } }> }>();
-  for (const u of units.rows) {
-    let entry = unitsByBatch.get(u.batchId);
-    if (!entry) unitsByBatch.set(u.batchId, (entry = { totalCount: Number(u.total), edges: [] }));
-    entry.edges.push({ node: { code: u.code } });
-  }
-  return {
-    totalCount: Number(count.rows[0]!.count),
-    edges: page.rows.map((r) => ({
-      node: {
-        id: r.id,
-        batchNumber: r.batchNumber,
-        batchDate: isoDate(r.batchDate),
-        workCenter: { identifier: identifiers.get(r.workCenterId)! },
-        units: unitsByBatch.get(r.id) ?? { totalCount: 0, edges: [] },
-      },
-    })),
-  };
-}
-
-async function graphql(url: string, token: string): Promise<BatchesResult> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: QUERY }),
-  });
+async function answer(target: Target): Promise<BatchPage> {
+  const response = await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body });
   const text = await response.text();
-  if (response.status !== 200) throw new Error(`GraphQL HTTP ${response.status}: ${text.slice(0, 500)}`);
-  const body = JSON.parse(text) as { data?: { batches: BatchesResult }; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 500)}`);
-  return body.data.batches;
+  if (response.status !== 200) throw new Error(`${target.name}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+  const body = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`${target.name}: errors ${JSON.stringify(body.errors).slice(0, 500)}`);
+  return target.page(body.data);
 }
 
-/** Both sides must return the same page, or the comparison is meaningless. */
-function checkSame(a: BatchesResult, b: BatchesResult): void {
-  const left = JSON.stringify(a);
-  const right = JSON.stringify(b);
-  if (left !== right) {
-    throw new Error(`GraphQL and direct SQL disagree:\n  graphql: ${left.slice(0, 300)}…\n  sql:     ${right.slice(0, 300)}…`);
+/** All three must answer the same page, or the comparison is meaningless. */
+async function checkSame(targets: Target[]): Promise<void> {
+  const [first, ...others] = await Promise.all(targets.map(async (t) => ({ name: t.name, page: await answer(t) })));
+  if (first!.page.edges.length !== PAGE || first!.page.totalCount !== BATCHES) throw new Error(`unexpected page: ${first!.page.edges.length} of ${first!.page.totalCount}`);
+  const expected = JSON.stringify(first!.page);
+  for (const other of others) {
+    const actual = JSON.stringify(other.page);
+    if (actual !== expected) throw new Error(`${first!.name} and ${other.name} disagree:\n  ${expected.slice(0, 300)}…\n  ${actual.slice(0, 300)}…`);
   }
-  if (a.edges.length !== PAGE || a.totalCount !== BATCHES) throw new Error(`unexpected page: ${a.edges.length} of ${a.totalCount}`);
 }
 
-/** Keeps `concurrency` calls of `op` in flight until `ms` have passed; records latencies if asked. */
-async function runFor(op: () => Promise<unknown>, ms: number, concurrency: number, latencies?: number[]): Promise<void> {
-  const deadline = Date.now() + ms;
-  const worker = async () => {
-    while (!stopSignal.signal.aborted && Date.now() < deadline) {
-      const started = performance.now();
-      await op();
-      latencies?.push(performance.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, () => worker()));
+async function load(target: Target, seconds: number): Promise<Round> {
+  const result = await autocannon({ url: target.url, method: 'POST', connections: CONNECTIONS, duration: seconds, body: target.body, headers: target.headers });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${target.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return { rps: result.requests.average, p99: result.latency.p99 };
 }
 
-/** Warms up for WARMUP_MS, then measures `ms`; throughput counts requests completed in the window. */
-async function measure(label: string, op: () => Promise<unknown>, ms: number, concurrency: number): Promise<RunResult> {
-  await runFor(op, WARMUP_MS, concurrency);
-  const latencies: number[] = [];
-  const started = performance.now();
-  await runFor(op, ms, concurrency, latencies);
-  const seconds = (performance.now() - started) / 1000;
-  checkpoint();
-  latencies.sort((x, y) => x - y);
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  const mean = latencies.reduce((s, v) => s + v, 0) / Math.max(1, latencies.length);
-  const round = (v: number) => Math.round(v * 100) / 100;
-  const result = {
-    requests: latencies.length,
-    seconds: round(seconds),
-    rps: round(latencies.length / seconds),
-    meanMs: round(mean),
-    p50Ms: round(pick(0.5)),
-    p95Ms: round(pick(0.95)),
-  };
-  console.log(`  ${label.padEnd(10)} ${result.rps.toFixed(1).padStart(8)} req/s  (${result.requests} requests, mean ${result.meanMs} ms, p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms)`);
-  return result;
-}
+const mean = (rounds: Round[]) => ({
+  rps: Math.round((rounds.reduce((sum, r) => sum + r.rps, 0) / rounds.length) * 10) / 10,
+  p99: Math.round(rounds.reduce((sum, r) => sum + r.p99, 0) / rounds.length),
+});
 
 async function main(): Promise<void> {
-  if (!(SECONDS > 0) || !(CONCURRENCY >= 1)) throw new Error('usage: npx tsx bench/batches.bench.ts [seconds>0] [concurrency>=1]');
+  if (!(SECONDS > 0) || !(ROUNDS >= 1) || !(CONNECTIONS >= 1)) throw new Error('usage: npx tsx bench/batches.bench.ts [seconds>0] [rounds>=1] [connections>=1]');
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-  let app: App | undefined;
-  let pool: pg.Pool | undefined;
+  const children: ChildProcess[] = [];
   let scratch: ScratchDatabase | undefined;
   try {
+    ensurePeers();
     checkpoint();
     scratch = await createScratchDatabase(adminUrl);
-
-    app = await buildApp(parseEnv({ DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX: 'false', API_RATE_LIMIT_PER_MINUTE: '1000000' }));
-    await app.start();
-    const token = app.bootstrapToken;
-    if (!token) throw new Error('no bootstrap token: the scratch database was not fresh');
-
-    checkpoint();
     const seedStarted = performance.now();
-    await seed(app);
+    await migrateAndSeed(scratch.url);
     console.log(`seeded ${WORK_CENTERS} work centers, ${BATCHES} batches, ${BATCHES * UNITS_PER_BATCH} units in ${Math.round(performance.now() - seedStarted)} ms`);
 
-    pool = new pg.Pool({ connectionString: scratch.url, max: 10 });
-    checkpoint();
-    checkSame(await graphql(app.url, token), await directSql(pool));
+    const token = `bench-${randomBytes(24).toString('hex')}`;
+    const [stocklinePort, postgraphilePort, directPort] = [await closedPort(), await closedPort(), await closedPort()];
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    await Promise.all([
+      startServer(
+        'stockline',
+        [...profile, '--import', 'tsx', 'src/main.ts'],
+        {
+          NODE_ENV: 'production',
+          ROLE: 'api',
+          DATABASE_URL: scratch.url,
+          PORT: String(stocklinePort),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          SANDBOX: 'false',
+          MIGRATE_ON_START: 'false',
+          ADMIN_TOKEN: token,
+          CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+          API_RATE_LIMIT_PER_MINUTE: '100000000',
+        },
+        `http://127.0.0.1:${stocklinePort}/readyz`,
+        children,
+      ),
+      startServer('postgraphile', [join(PEERS, 'postgraphile.server.js')], { DATABASE_URL: scratch.url, PORT: String(postgraphilePort) }, `http://127.0.0.1:${postgraphilePort}/graphql`, children),
+      startServer(
+        'direct SQL',
+        [join(PEERS, 'direct-sql.server.js')],
+        { DATABASE_URL: scratch.url, PORT: String(directPort), PAGE: String(PAGE), UNITS_PAGE: String(UNITS_PAGE) },
+        `http://127.0.0.1:${directPort}/`,
+        children,
+      ),
+    ]);
+
+    const json = { 'content-type': 'application/json', accept: 'application/json' };
+    const targets: Target[] = [
+      {
+        name: 'stockline',
+        url: `http://127.0.0.1:${stocklinePort}/graphql`,
+        body: JSON.stringify({ query: STOCKLINE_QUERY }),
+        headers: { ...json, authorization: `Bearer ${token}` },
+        page: (data) => (data as { batches: BatchPage }).batches,
+      },
+      {
+        name: 'postgraphile',
+        url: `http://127.0.0.1:${postgraphilePort}/graphql`,
+        body: JSON.stringify({ query: POSTGRAPHILE_QUERY }),
+        headers: json,
+        page: (data) => {
+          const { totalCount, nodes } = (data as { allBatches: PostGraphilePage }).allBatches;
+          return {
+            totalCount,
+            edges: nodes.map((n) => ({
+              node: {
+                id: n.id,
+                batchNumber: n.batchNumber,
+                batchDate: n.batchDate,
+                workCenter: { identifier: n.workCenterByWorkCenterId.identifier },
+                units: { totalCount: n.unitsByBatchId.totalCount, edges: n.unitsByBatchId.nodes.map((u) => ({ node: { code: u.code } })) },
+              },
+            })),
+          };
+        },
+      },
+      { name: 'directSql', url: `http://127.0.0.1:${directPort}/`, body: '{}', headers: json, page: (data) => (data as { batches: BatchPage }).batches },
+    ];
+    await checkSame(targets);
     checkpoint();
 
-    console.log(`measuring ${SECONDS} s each, concurrency ${CONCURRENCY} (after ${WARMUP_MS} ms warm-up):`);
-    const direct = await measure('direct SQL', () => directSql(pool!), SECONDS * 1000, CONCURRENCY);
-    const gql = await measure('graphql', () => graphql(app!.url, token), SECONDS * 1000, CONCURRENCY);
-    const ratio = Math.round((gql.rps / direct.rps) * 1000) / 1000;
-
+    console.log(`warming up ${WARMUP_SECONDS} s each, then ${ROUNDS} rounds of ${SECONDS} s each, ${CONNECTIONS} connections (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
+    for (const target of targets) await load(target, WARMUP_SECONDS);
+    const rounds = new Map<Target['name'], Round[]>(targets.map((t) => [t.name, []]));
+    for (let r = 0; r < ROUNDS; r++) {
+      // Rotate the order so no server always runs first (or right after the heaviest one).
+      for (let i = 0; i < targets.length; i++) {
+        checkpoint();
+        const target = targets[(r + i) % targets.length]!;
+        const round = await load(target, SECONDS);
+        rounds.get(target.name)!.push(round);
+        console.log(`  round ${r + 1} ${target.name.padEnd(12)} ${round.rps.toFixed(1).padStart(8)} req/s  p99 ${round.p99} ms`);
+      }
+    }
+    const stockline = mean(rounds.get('stockline')!);
+    const postgraphile = mean(rounds.get('postgraphile')!);
+    const directSql = mean(rounds.get('directSql')!);
+    const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+    const ratios = { postgraphile: ratio(stockline.rps, postgraphile.rps), directSql: ratio(stockline.rps, directSql.rps) };
+    const load1 = loadavg().map((l) => Math.round(l * 100) / 100);
     console.log(
-      `\nbatches(first: ${PAGE}) + units(first: ${UNITS_PAGE}): graphql ${gql.rps.toFixed(1)} req/s vs direct SQL ${direct.rps.toFixed(1)} req/s ` +
-        `= ${ratio.toFixed(3)} (graphql / direct SQL), concurrency ${CONCURRENCY}, ${SECONDS} s each`,
+      `\nbatch page (${PAGE} batches + work center + ${UNITS_PAGE} units, totalCounts), ${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s:\n` +
+        `  stockline     ${String(stockline.rps).padStart(8)} req/s  p99 ${stockline.p99} ms\n` +
+        `  postgraphile  ${String(postgraphile.rps).padStart(8)} req/s  p99 ${postgraphile.p99} ms\n` +
+        `  direct SQL    ${String(directSql.rps).padStart(8)} req/s  p99 ${directSql.p99} ms\n` +
+        `  stockline / postgraphile = ${ratios.postgraphile.toFixed(3)} (target ≥ 1.0), stockline / direct SQL = ${ratios.directSql.toFixed(3)} (target ≥ 0.5); load average ${load1.join(' ')}`,
     );
     console.log(
       JSON.stringify({
         bench: 'batches',
-        query: `batches(first:${PAGE}, orderBy BATCH_DATE DESC) + workCenter + units(first:${UNITS_PAGE})`,
         data: { workCenters: WORK_CENTERS, batches: BATCHES, unitsPerBatch: UNITS_PER_BATCH },
-        concurrency: CONCURRENCY,
+        connections: CONNECTIONS,
         seconds: SECONDS,
-        graphql: gql,
-        directSql: direct,
-        ratio,
+        rounds: ROUNDS,
+        stockline,
+        postgraphile,
+        directSql,
+        ratios,
+        loadAverage: load1,
       }),
     );
   } finally {
     // Each step runs even when an earlier one fails; the database goes last.
-    await pool?.end().catch((error: unknown) => console.error('closing the pool failed:', error));
-    await app?.stop().catch((error: unknown) => console.error('stopping the app failed:', error));
+    await stopServers(children).catch((error: unknown) => console.error('stopping the servers failed:', error));
     await scratch?.drop();
   }
 }
