@@ -66,6 +66,25 @@ describe('batch page read path', () => {
     }
   });
 
+  it('reads a page of units with their batches and work centers in at most 2 statements', async () => {
+    for (const first of [5, 100]) {
+      t.resetQueries();
+      const r = await t.gql(`query($first: Int) { units(first: $first) { totalCount edges { node { code batch { batchNumber workCenter { identifier } } } } } }`, { first });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.units.edges).toHaveLength(first);
+      expect(productionReads(t.queries).length, t.queries.join('\n')).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('reads work centers with a page of their batches and those batches\' units in at most 2 statements', async () => {
+    t.resetQueries();
+    const r = await t.gql(`{ workCenters(first: 10) { totalCount edges { node { identifier batches(first: 5) { totalCount edges { node { batchNumber units(first: 3) { edges { node { code } } } } } } } } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.workCenters.edges).toHaveLength(3);
+    expect(r.data.workCenters.edges[0].node.batches.edges).toHaveLength(5);
+    expect(productionReads(t.queries).length, t.queries.join('\n')).toBeLessThanOrEqual(2);
+  });
+
   it('sends no count statement when totalCount is not asked for', async () => {
     t.resetQueries();
     const r = await t.gql(`{ batches(first: 50) { edges { node { id units(first: 2) { edges { node { code } } } } } } }`);
