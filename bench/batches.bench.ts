@@ -23,8 +23,10 @@
  * answers are checked to be the same page before anything is measured. Then autocannon drives each
  * with `connections` (default 8) for `seconds` (default 5) per round, `rounds` (default 3) rounds,
  * the order rotating every round, after a warm-up of each. Prints req/s and p99 (mean of the
- * rounds) of each, Stockline's ratios to both, the load average, and a JSON line. Nothing is
- * asserted on timing. BENCH_CPU_PROF=<dir> runs Stockline with --cpu-prof into that directory.
+ * rounds) of each, the CPU time each server process spent per request (from /proc, Linux; it
+ * depends less on the machine's load than req/s), Stockline's ratios to both, the load average,
+ * and a JSON line. Nothing is asserted on timing. BENCH_CPU_PROF=<dir> runs Stockline with
+ * --cpu-prof into that directory.
  *
  * Caveats: autocannon shares the machine's cores with the server it measures (each server idles
  * while another is measured); Stockline checks a token on each request (cached), PostGraphile and
@@ -32,7 +34,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +114,8 @@ type PostGraphilePage = {
 
 interface Target {
   name: 'stockline' | 'postgraphile' | 'directSql';
+  /** The server's process, whose CPU time is read around each round. */
+  process: ChildProcess;
   url: string;
   body: string;
   headers: Record<string, string>;
@@ -122,7 +126,21 @@ interface Target {
 interface Round {
   rps: number;
   p99: number;
+  /** CPU time of the server process per answered request (Linux /proc), null elsewhere. */
+  cpuMs: number | null;
 }
+
+/** User + system CPU time of a process in ms, from /proc (Linux); null elsewhere. */
+function cpuTime(pid: number | undefined): number | null {
+  try {
+    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name in parentheses.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;
 
 /** Ctrl-C / SIGTERM: the current round ends, then everything is cleaned up. */
 const stopSignal = new AbortController();
@@ -200,7 +218,7 @@ function ensurePeers(): void {
 }
 
 /** Starts a server process and waits until `ready` answers; its output goes to ours, prefixed. */
-async function startServer(name: string, args: string[], env: Record<string, string>, readyUrl: string, children: ChildProcess[]): Promise<void> {
+async function startServer(name: string, args: string[], env: Record<string, string>, readyUrl: string, children: ChildProcess[]): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const prefix = (chunk: Buffer) => String(chunk).trimEnd().split('\n').map((line) => `  [${name}] ${line}`).join('\n');
@@ -211,7 +229,7 @@ async function startServer(name: string, args: string[], env: Record<string, str
     checkpoint();
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
     const up = await fetch(readyUrl).then((r) => r.status < 500, () => false);
-    if (up) return;
+    if (up) return child;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${name} did not start within 60 s`);
@@ -255,16 +273,20 @@ async function checkSame(targets: Target[]): Promise<void> {
 }
 
 async function load(target: Target, seconds: number): Promise<Round> {
+  const cpuBefore = cpuTime(target.process.pid);
   const result = await autocannon({ url: target.url, method: 'POST', connections: CONNECTIONS, duration: seconds, body: target.body, headers: target.headers });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`${target.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  const cpuAfter = cpuTime(target.process.pid);
+  const cpuMs = cpuBefore === null || cpuAfter === null || result.requests.total === 0 ? null : Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 100) / 100;
+  return { rps: result.requests.average, p99: result.latency.p99, cpuMs };
 }
 
 const mean = (rounds: Round[]) => ({
   rps: Math.round((rounds.reduce((sum, r) => sum + r.rps, 0) / rounds.length) * 10) / 10,
   p99: Math.round(rounds.reduce((sum, r) => sum + r.p99, 0) / rounds.length),
+  cpuMs: rounds.some((r) => r.cpuMs === null) ? null : Math.round((rounds.reduce((sum, r) => sum + r.cpuMs!, 0) / rounds.length) * 100) / 100,
 });
 
 async function main(): Promise<void> {
@@ -283,7 +305,7 @@ async function main(): Promise<void> {
     const token = `bench-${randomBytes(24).toString('hex')}`;
     const [stocklinePort, postgraphilePort, directPort] = [await closedPort(), await closedPort(), await closedPort()];
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    await Promise.all([
+    const [stocklineProcess, postgraphileProcess, directProcess] = await Promise.all([
       startServer(
         'stockline',
         [...profile, '--import', 'tsx', 'src/main.ts'],
@@ -317,6 +339,7 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       {
         name: 'stockline',
+        process: stocklineProcess,
         url: `http://127.0.0.1:${stocklinePort}/graphql`,
         body: JSON.stringify({ query: STOCKLINE_QUERY }),
         headers: { ...json, authorization: `Bearer ${token}` },
@@ -324,6 +347,7 @@ async function main(): Promise<void> {
       },
       {
         name: 'postgraphile',
+        process: postgraphileProcess,
         url: `http://127.0.0.1:${postgraphilePort}/graphql`,
         body: JSON.stringify({ query: POSTGRAPHILE_QUERY }),
         headers: json,
@@ -343,7 +367,7 @@ async function main(): Promise<void> {
           };
         },
       },
-      { name: 'directSql', url: `http://127.0.0.1:${directPort}/`, body: '{}', headers: json, page: (data) => (data as { batches: BatchPage }).batches },
+      { name: 'directSql', process: directProcess, url: `http://127.0.0.1:${directPort}/`, body: '{}', headers: json, page: (data) => (data as { batches: BatchPage }).batches },
     ];
     await checkSame(targets);
     checkpoint();
@@ -358,7 +382,7 @@ async function main(): Promise<void> {
         const target = targets[(r + i) % targets.length]!;
         const round = await load(target, SECONDS);
         rounds.get(target.name)!.push(round);
-        console.log(`  round ${r + 1} ${target.name.padEnd(12)} ${round.rps.toFixed(1).padStart(8)} req/s  p99 ${round.p99} ms`);
+        console.log(`  round ${r + 1} ${target.name.padEnd(12)} ${round.rps.toFixed(1).padStart(8)} req/s  p99 ${round.p99} ms  cpu ${round.cpuMs ?? '?'} ms/request`);
       }
     }
     const stockline = mean(rounds.get('stockline')!);
@@ -369,9 +393,9 @@ async function main(): Promise<void> {
     const load1 = loadavg().map((l) => Math.round(l * 100) / 100);
     console.log(
       `\nbatch page (${PAGE} batches + work center + ${UNITS_PAGE} units, totalCounts), ${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s:\n` +
-        `  stockline     ${String(stockline.rps).padStart(8)} req/s  p99 ${stockline.p99} ms\n` +
-        `  postgraphile  ${String(postgraphile.rps).padStart(8)} req/s  p99 ${postgraphile.p99} ms\n` +
-        `  direct SQL    ${String(directSql.rps).padStart(8)} req/s  p99 ${directSql.p99} ms\n` +
+        `  stockline     ${String(stockline.rps).padStart(8)} req/s  p99 ${stockline.p99} ms  server cpu ${stockline.cpuMs ?? '?'} ms/request\n` +
+        `  postgraphile  ${String(postgraphile.rps).padStart(8)} req/s  p99 ${postgraphile.p99} ms  server cpu ${postgraphile.cpuMs ?? '?'} ms/request\n` +
+        `  direct SQL    ${String(directSql.rps).padStart(8)} req/s  p99 ${directSql.p99} ms  server cpu ${directSql.cpuMs ?? '?'} ms/request\n` +
         `  stockline / postgraphile = ${ratios.postgraphile.toFixed(3)} (target ≥ 1.0), stockline / direct SQL = ${ratios.directSql.toFixed(3)} (target ≥ 0.5); load average ${load1.join(' ')}`,
     );
     console.log(
