@@ -85,6 +85,24 @@ describe('batch page read path', () => {
     expect(productionReads(t.queries).length, t.queries.join('\n')).toBeLessThanOrEqual(2);
   });
 
+  it('answers a plan the read path leaves to Prisma (a relation below units) in one statement, the same page', async () => {
+    const order = { field: 'BATCH_DATE', direction: 'DESC' };
+    const plain = await t.gql(PAGE, { first: 20, orderBy: order });
+    t.resetQueries();
+    const r = await t.gql(
+      `query($orderBy: BatchOrder) { batches(first: 20, orderBy: $orderBy) { edges { node { id batchNumber units(first: 10) { edges { node { code batch { batchNumber } } } } } } } }`,
+      { orderBy: order },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(productionReads(t.queries)).toHaveLength(1);
+    const edges = r.data.batches.edges as Array<{ node: { id: string; batchNumber: number; units: { edges: Array<{ node: { code: string; batch: { batchNumber: number } } }> } } }>;
+    expect(edges.map((e) => e.node.id)).toEqual(plain.data.batches.edges.map((e: { node: { id: string } }) => e.node.id));
+    expect(edges.map((e) => e.node.units.edges.map((u) => u.node.code))).toEqual(
+      plain.data.batches.edges.map((e: { node: { units: { edges: Array<{ node: { code: string } }> } } }) => e.node.units.edges.map((u) => u.node.code)),
+    );
+    expect(edges.flatMap((e) => e.node.units.edges.map((u) => u.node.batch.batchNumber === e.node.batchNumber)).every(Boolean)).toBe(true);
+  });
+
   it('sends no count statement when totalCount is not asked for', async () => {
     t.resetQueries();
     const r = await t.gql(`{ batches(first: 50) { edges { node { id units(first: 2) { edges { node { code } } } } } } }`);
