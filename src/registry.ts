@@ -15,6 +15,7 @@ import { DEFAULT_RETENTION_BATCH, retainLogs } from './modules/sync/sync.retenti
 import { registerTaskKinds } from './modules/tasks/task-kinds.js';
 import { retainTasks } from './modules/tasks/task-retention.js';
 import { declareScheduledTasks, type ScheduledTask } from './scheduler/handlers.js';
+import { REPLAY_KIND, replayWebhookDeliveriesTask } from './modules/webhooks/webhook.replay.js';
 
 const DEFAULT_LOG_RETENTION_DAYS = 30;
 
@@ -47,6 +48,7 @@ export const taskKinds = {
   importBatches: importBatchesTask,
   aggregateBatchAsync: aggregateBatchAsyncTask,
   [BATCH_REPORT_KIND]: batchReportTask,
+  [REPLAY_KIND]: replayWebhookDeliveriesTask,
 };
 
 /** Installs the declarations above; installing again (another buildApp in the same process) changes nothing. */

@@ -81,7 +81,7 @@ describe('private targets', () => {
     await createWorkCenter(t);
     const failed = await waitFor(
       async () => {
-        const rows = await prisma.webhookDelivery.findMany({ where: { status: 'FAILED' } });
+        const rows = await prisma.webhookDelivery.findMany({ where: { status: 'DEAD' } });
         return rows.length === 2 ? rows : null;
       },
       { what: 'both deliveries to be refused' },

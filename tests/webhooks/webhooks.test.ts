@@ -284,9 +284,9 @@ describe('delivery', () => {
     const { webhook } = await createWebhook({ url: `${r.url}/hang`, events: ['work_center.created'], timeoutMs: 300, retryCount: 1 });
     const started = Date.now();
     await createWorkCenter(t);
-    await waitFor(async () => (await deliveries(webhook.id))[0]?.status === 'FAILED', { what: 'the delivery to fail', timeoutMs: 15_000 });
+    await waitFor(async () => (await deliveries(webhook.id))[0]?.status === 'DEAD', { what: 'the delivery to fail', timeoutMs: 15_000 });
     const [delivery] = await deliveries(webhook.id);
-    expect(delivery).toMatchObject({ status: 'FAILED', attempts: 2, responseStatus: null, error: 'timed out after 300 ms', deliveredAt: null, nextAttemptAt: null });
+    expect(delivery).toMatchObject({ status: 'DEAD', attempts: 2, responseStatus: null, error: 'timed out after 300 ms', deliveredAt: null, nextAttemptAt: null });
     for (const attempt of delivery.attemptLog) {
       expect(attempt.durationMs).toBeGreaterThanOrEqual(290);
       expect(attempt.durationMs).toBeLessThan(2000);
@@ -300,7 +300,7 @@ describe('delivery', () => {
     const r = await receiver((_req, _i, res) => void res.writeHead(307, { location: `${target.url}/elsewhere` }).end());
     const { webhook } = await createWebhook({ url: `${r.url}/moved`, events: ['work_center.created'], retryCount: 0 });
     await createWorkCenter(t);
-    await waitFor(async () => (await deliveries(webhook.id))[0]?.status === 'FAILED', { what: 'the redirect to fail' });
+    await waitFor(async () => (await deliveries(webhook.id))[0]?.status === 'DEAD', { what: 'the redirect to fail' });
     const [delivery] = await deliveries(webhook.id);
     expect(delivery.responseStatus).toBe(307);
     expect(delivery.error).toMatch(/redirect \(307 to http:\/\/127\.0\.0\.1:\d+\/elsewhere\) not followed/);

@@ -45,6 +45,8 @@ export interface CreateTaskOptions {
   input: Record<string, unknown>;
   /** Files already stored (e.g. an upload) that belong to the task. */
   fileIds?: string[];
+  /** While a task of this kind with an equal input is PENDING or in PROGRESS, return it instead of queuing another (a repeated request). Default false. */
+  singleton?: boolean;
 }
 
 /** Queues a task and returns it at once (PENDING); the runner of this process is kicked. */
@@ -54,6 +56,14 @@ export async function createTask(services: AppServices, actor: Actor, options: C
   const parsed = kind.input.safeParse(options.input);
   if (!parsed.success) throw parsed.error;
   const task = await services.prisma.$transaction(async (tx) => {
+    if (options.singleton) {
+      // Serializes the requests for one kind, so two at once cannot both miss the other's task.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`task:${options.kind}`}))`;
+      const running = await tx.backgroundTask.findFirst({
+        where: { kind: options.kind, status: { in: ['PENDING', 'PROGRESS'] }, input: { equals: options.input as Prisma.InputJsonValue } },
+      });
+      if (running) return running;
+    }
     const created = await tx.backgroundTask.create({
       data: { kind: options.kind, input: options.input as Prisma.InputJsonValue, createdBy: `${actor.role}:${actor.name}` },
     });

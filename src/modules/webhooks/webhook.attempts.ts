@@ -1,5 +1,5 @@
 /**
- * Records the outcome of webhook attempts: the delivery moves on (SUCCESS, FAILED, or PENDING with
+ * Records the outcome of webhook attempts: the delivery moves on (SUCCESS, DEAD, FAILED, or PENDING with
  * its next attempt time) and a WebhookAttempt row logs the attempt. Outcomes are written in groups:
  * whatever finished while the previous write was out goes in the next one.
  */
@@ -9,7 +9,7 @@ import type { SendOutcome } from './webhook.sender.js';
 interface AttemptRecord {
   delivery: { id: string; attempts: number };
   outcome: SendOutcome;
-  status: 'PENDING' | 'SUCCESS' | 'FAILED';
+  status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'DEAD';
   nextAttemptAt: Date | null;
   deliveredAt: Date | null;
 }

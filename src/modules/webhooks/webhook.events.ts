@@ -6,7 +6,7 @@ export interface WebhookAttemptEvent {
   eventType: string;
   attempt: number;
   success: boolean;
-  /** The delivery's status after this attempt: PENDING (a retry is due at nextAttemptAt), SUCCESS or FAILED. */
+  /** The delivery's status after this attempt: PENDING (a retry is due at nextAttemptAt), SUCCESS, DEAD (retries spent) or FAILED (the receiver stopped it). */
   status: string;
   responseStatus: number | null;
   error: string | null;

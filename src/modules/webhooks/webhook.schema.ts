@@ -7,16 +7,23 @@ import { defineErrorType, runMutation, type Payload } from '../../graphql/payloa
 import { isEventType } from '../../events/event-types.js';
 import type { WebhookAttemptEvent } from './webhook.events.js';
 import { webhookErrorMeanings } from './webhook.errors.js';
+import { deliveryFilterRules, deliveryWhere } from './webhook.filters.js';
+import { replayWebhookDeliveries } from './webhook.replay.js';
+import { parseArg } from '../../graphql/query-error.js';
+import { BackgroundTaskRef } from '../tasks/task.schema.js';
 import { createWebhook, deleteWebhook, redeliverWebhookDelivery, rotateWebhookSecret, updateWebhook, type WithSecret } from './webhook.service.js';
 
 export const WebhookError = defineErrorType('WebhookError', webhookErrorMeanings, 'Why a webhook mutation was refused; nothing was changed.');
 
 export const WebhookDeliveryStatus = builder.enumType('WebhookDeliveryStatus', {
-  description: 'Where a webhook delivery stands; SUCCESS and FAILED are final.',
+  description: 'Where a webhook delivery stands; SUCCESS, FAILED and DEAD are final (a DEAD one can be replayed).',
   values: {
     PENDING: { description: 'Waiting for its first attempt or for a retry (see nextAttemptAt).' },
     SUCCESS: { description: 'The receiver answered 2xx.' },
-    FAILED: { description: 'Every attempt (1 + retryCount) failed.' },
+    FAILED: {
+      description: 'Stopped without a dead letter: the receiver asked not to retry it (response header webhook-delivery: abort). Deliveries that spent their retries before dead letters existed are FAILED too.',
+    },
+    DEAD: { description: 'A dead letter: every attempt (1 + retryCount) failed, or its endpoint answered 410 Gone. Listed with the DEAD filter and sent again by replayWebhookDeliveries.' },
   } as const,
 });
 
@@ -34,7 +41,7 @@ export const Webhook = builder.prismaObject('WebhookSubscription', {
     events: t.exposeStringList('events', { description: 'Event type names it receives; empty means every event.' }),
     description: t.exposeString('description', { nullable: true, description: 'Your note about it (up to 1000 characters); null when none.' }),
     active: t.exposeBoolean('active', { description: 'Inactive: no new deliveries are recorded and pending ones wait until it is active again.' }),
-    retryCount: t.exposeInt('retryCount', { description: 'Attempts after the first before a delivery is FAILED (0 to 20), with exponential backoff between them.' }),
+    retryCount: t.exposeInt('retryCount', { description: 'Attempts after the first before a delivery is DEAD (0 to 20), with exponential backoff between them.' }),
     timeoutMs: t.exposeInt('timeoutMs', { description: 'How long one attempt may take, in milliseconds (100 to 30000).' }),
     secretRotatedAt: t.expose('secretRotatedAt', { type: 'DateTime', nullable: true, description: 'When its secret was last rotated; null if never.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
@@ -73,11 +80,13 @@ export const WebhookDelivery = builder.prismaObject('WebhookDelivery', {
     nextAttemptAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'When it is tried next; null once SUCCESS or FAILED.',
+      description: 'When it is tried next; null once SUCCESS, FAILED or DEAD.',
       select: { status: true, nextAttemptAt: true },
       resolve: (d) => (d.status === 'PENDING' ? d.nextAttemptAt : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was recorded (with the change that caused the event).' }),
+    replayedAt: t.expose('replayedAt', { type: 'DateTime', nullable: true, description: 'When replayWebhookDeliveries sent it again as a new delivery; null if it has not.' }),
+    replayOf: t.exposeID('replayOf', { nullable: true, description: 'The delivery this one replays (replayWebhookDeliveries); null for an original.' }),
     attemptLog: t.relation('attemptLog', { query: { orderBy: { attempt: 'asc' } }, description: 'Every attempt, first to last.' }),
   }),
 });
@@ -89,6 +98,27 @@ const WebhookFilter = builder.inputType('WebhookFilter', {
     active: t.boolean({ required: false, description: 'Only active (true) or only inactive (false) webhooks.' }),
   }),
 });
+
+const WebhookDeliveryFilter = builder.inputType('WebhookDeliveryFilter', {
+  description: 'Which webhook deliveries: every given condition must hold; fields left out do not filter. replayWebhookDeliveries takes the same filter.',
+  fields: (t) => ({
+    webhookId: t.id({ required: false, description: 'Deliveries to this webhook.' }),
+    status: t.field({ type: WebhookDeliveryStatus, required: false, description: 'Deliveries in this status (DEAD: the dead letters).' }),
+    eventTypes: t.stringList({ required: false, description: 'Deliveries of these event types (see eventTypes), at most 100.' }),
+    since: t.field({ type: 'DateTime', required: false, description: 'Recorded at or after this time.' }),
+    until: t.field({ type: 'DateTime', required: false, description: 'Recorded before this time; not before since.' }),
+  }),
+});
+
+type DeliveryFilterArg = { webhookId?: string | number | null; status?: string | null; eventTypes?: string[] | null; since?: Date | null; until?: Date | null };
+
+/** The list's condition: the filter, with the older webhookId and status arguments folded in. */
+function deliveriesWhere(args: { webhookId?: string | number | null; status?: string | null; filter?: DeliveryFilterArg | null }): Prisma.WebhookDeliveryWhereInput {
+  const filter = { ...args.filter, webhookId: args.filter?.webhookId ?? args.webhookId, status: args.filter?.status ?? args.status };
+  // An id that is no UUID matches nothing (as webhook(id) answers null), rather than an error.
+  if (filter.webhookId != null && !isUuid(String(filter.webhookId))) return { id: { in: [] } };
+  return deliveryWhere(parseArg(deliveryFilterRules, { ...filter, webhookId: filter.webhookId == null ? null : String(filter.webhookId) }, 'filter'));
+}
 
 function webhookWhere(filter: { eventType?: string | null; active?: boolean | null } | null | undefined): Prisma.WebhookSubscriptionWhereInput {
   const where: Prisma.WebhookSubscriptionWhereInput = {};
@@ -125,21 +155,14 @@ builder.queryFields((t) => ({
     type: 'WebhookDelivery',
     cursor: 'id',
     authScopes: { admin: true },
-    description: "The delivery log of one webhook, newest first; at most 100 per page.",
+    description: 'Webhook deliveries, newest first; at most 100 per page. Give a webhook (webhookId or filter.webhookId) for its delivery log, status DEAD for the dead letters.',
     args: {
-      webhookId: t.arg.id({ description: 'The webhook whose deliveries to list.' }),
-      status: t.arg({ type: WebhookDeliveryStatus, required: false, description: 'Only deliveries in this status; default all.' }),
+      webhookId: t.arg.id({ required: false, description: 'The webhook whose deliveries to list (the same as filter.webhookId); default every webhook.' }),
+      status: t.arg({ type: WebhookDeliveryStatus, required: false, description: 'Only deliveries in this status (the same as filter.status); default all.' }),
+      filter: t.arg({ type: WebhookDeliveryFilter, required: false, description: 'Which deliveries; a rule broken (since after until, an unknown event type) is BAD_USER_INPUT (reason VALIDATION).' }),
     },
-    totalCount: (_c, args, ctx) =>
-      isUuid(String(args.webhookId)) ? ctx.prisma.webhookDelivery.count({ where: { subscriptionId: String(args.webhookId), ...(args.status ? { status: args.status } : {}) } }) : 0,
-    resolve: (query, _root, args, ctx) =>
-      isUuid(String(args.webhookId))
-        ? ctx.prisma.webhookDelivery.findMany({
-            ...query,
-            where: { subscriptionId: String(args.webhookId), ...(args.status ? { status: args.status } : {}) },
-            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          })
-        : [],
+    totalCount: (_c, args, ctx) => ctx.prisma.webhookDelivery.count({ where: deliveriesWhere(args) }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.webhookDelivery.findMany({ ...query, where: deliveriesWhere(args), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 }));
 
@@ -210,6 +233,22 @@ const RedeliverWebhookDeliveryPayload = builder.simpleObject('RedeliverWebhookDe
   }),
 });
 
+const ReplayWebhookDeliveriesPayload = builder.simpleObject('ReplayWebhookDeliveriesPayload', {
+  description: 'The outcome of replayWebhookDeliveries: the replay task (follow it with task or taskProgress), or why none was queued.',
+  fields: (t) => ({
+    task: t.field({ type: BackgroundTaskRef, nullable: true, description: 'The task; its result is { replayed, deliveryIds } (the new deliveries, the first 10000 listed). Null when refused.' }),
+    errors: t.field({ type: [WebhookError] }),
+  }),
+});
+
+const ReplayWebhookDeliveriesInput = builder.inputType('ReplayWebhookDeliveriesInput', {
+  description: 'Which deliveries of which webhook to send again.',
+  fields: (t) => ({
+    webhookId: t.id({ description: 'The webhook whose deliveries are replayed.' }),
+    filter: t.field({ type: WebhookDeliveryFilter, required: false, description: 'Which of its deliveries (its webhookId is ignored); status defaults to DEAD.' }),
+  }),
+});
+
 const idInput = (name: string, what: string) => builder.inputType(name, { description: `Which ${what}.`, fields: (f) => ({ id: f.id({ description: `The ${what} id.` }) }) });
 
 /** A payload that shows the secret: the only place it leaves the server. */
@@ -255,6 +294,20 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_r, { input }, ctx) =>
       secretPayload(await runMutation('created', () => rotateWebhookSecret(ctx, ctx.actor!, { id: String(input.id), secret: input.secret }))),
+  }),
+  replayWebhookDeliveries: t.field({
+    type: ReplayWebhookDeliveriesPayload,
+    authScopes: { admin: true },
+    description:
+      'Sends every delivery of a webhook that matches the filter (default: its dead letters) again, in the background: each as a new delivery (new id, the original body, ordering key and sequence), each delivery once (it is marked replayedAt). The same request while its task is queued or running returns that task.',
+    args: { input: t.arg({ type: ReplayWebhookDeliveriesInput, description: 'The webhook and the filter.' }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation('task', () =>
+        replayWebhookDeliveries(ctx, ctx.actor!, {
+          webhookId: String(input.webhookId),
+          filter: input.filter ? { ...input.filter, webhookId: null } : null,
+        }),
+      ),
   }),
   redeliverWebhookDelivery: t.field({
     type: RedeliverWebhookDeliveryPayload,

@@ -9,7 +9,7 @@
  *
  * Each attempt is one POST (webhook.sender.ts). A 2xx is success; anything else is retried with
  * exponential backoff (base·2^(n−1), ±20 % jitter, capped) up to the subscription's retryCount,
- * then the delivery is FAILED. Every attempt is logged as a WebhookAttempt row
+ * then the delivery is DEAD (a dead letter: listed, replayable in bulk). Every attempt is logged as a WebhookAttempt row
  * (webhook.attempts.ts) and published to `webhookDelivery` subscribers.
  *
  * Deliveries of an inactive subscription are held (not claimed) until it is activated again.
@@ -109,15 +109,15 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
     const outcome = await sender.send(delivery, ctx.signal);
     if (outcome === null) throw ctx.signal.reason;
     const now = Date.now();
-    const status = outcome.success ? 'SUCCESS' : delivery.attempts > delivery.retryCount ? 'FAILED' : 'PENDING';
+    const status = outcome.success ? 'SUCCESS' : delivery.attempts > delivery.retryCount ? 'DEAD' : 'PENDING';
     const delayMs = status === 'PENDING' ? backoffDelay(delivery.attempts, baseDelayMs, maxDelayMs, random) : 0;
     const nextAttemptAt = status === 'PENDING' ? new Date(now + delayMs) : null;
     const recorded = await record({ delivery, outcome, status, nextAttemptAt, deliveredAt: outcome.success ? new Date(now) : null });
     if (!recorded) return;
-    services.metrics?.webhookDeliveries.inc({ outcome: outcome.success ? 'success' : status === 'FAILED' ? 'given_up' : 'failed_attempt' });
+    services.metrics?.webhookDeliveries.inc({ outcome: outcome.success ? 'success' : status === 'DEAD' ? 'given_up' : 'failed_attempt' });
     const context = { deliveryId: delivery.id, webhookId: delivery.webhookId, eventType: delivery.eventType, attempt: delivery.attempts, responseStatus: outcome.responseStatus, durationMs: outcome.durationMs };
     if (outcome.success) log.debug(context, 'webhook delivered');
-    else if (status === 'FAILED') log.warn({ ...context, error: outcome.error }, `webhook delivery failed for good after ${delivery.attempts} attempt(s)`);
+    else if (status === 'DEAD') log.warn({ ...context, error: outcome.error }, `webhook delivery dead-lettered after ${delivery.attempts} attempt(s)`);
     else log.info({ ...context, error: outcome.error, retryInMs: delayMs }, 'webhook attempt failed; retrying');
     // A retry due soon is claimed then, not at the next poll (a later one: the poll is close enough).
     if (nextAttemptAt && delayMs < pollMs * 5) worker.wakeIn(delayMs + 5);
