@@ -151,7 +151,8 @@ describe('the outbox', () => {
     expect(new Set(rows.map((d) => d.eventId)).size).toBe(1);
     const body = JSON.parse(rows[0]!.body);
     expect(body).toMatchObject({ id: rows[0]!.eventId, type: 'work_center.created', actor: expect.any(String), data: { workCenter: { id: wc.id } } });
-    expect(Object.keys(body)).toEqual(['id', 'type', 'occurredAt', 'actor', 'data']);
+    expect(Object.keys(body)).toEqual(['id', 'type', 'occurredAt', 'actor', 'orderingKey', 'sequence', 'data']);
+    expect(body).toMatchObject({ orderingKey: `work_center:${wc.id}`, sequence: 1 });
 
     // A refused mutation, and a transaction that emits and then fails: nothing is recorded.
     const dup = await t.gql(`mutation($i: CreateWorkCenterInput!) { createWorkCenter(input: $i) { ${ERRORS} } }`, { i: { identifier: wc.identifier, name: 'dup' } });

@@ -15,6 +15,7 @@ const secret = z.string().min(24, 'secret must be at least 24 characters').max(2
 const retryCount = z.number().int().min(0, 'retryCount must be between 0 and 20').max(20, 'retryCount must be between 0 and 20');
 const timeoutMs = z.number().int().min(100, 'timeoutMs must be between 100 and 30000').max(30_000, 'timeoutMs must be between 100 and 30000');
 const description = z.string().trim().max(1000, 'description is at most 1000 characters');
+const deadLetterPolicy = z.enum(['SKIP', 'HOLD']);
 
 export const webhookCreate = z.object({
   url,
@@ -24,6 +25,8 @@ export const webhookCreate = z.object({
   retryCount: retryCount.nullish(),
   timeoutMs: timeoutMs.nullish(),
   description: description.nullish(),
+  ordered: z.boolean().nullish(),
+  deadLetterPolicy: deadLetterPolicy.nullish(),
 });
 
 /** Fields left out (or null) keep their value; the secret changes only through rotation. */
@@ -35,6 +38,8 @@ export const webhookUpdate = z.object({
   retryCount: retryCount.nullish(),
   timeoutMs: timeoutMs.nullish(),
   description: description.nullish(),
+  ordered: z.boolean().nullish(),
+  deadLetterPolicy: deadLetterPolicy.nullish(),
 });
 
 export const byId = z.object({ id });

@@ -27,6 +27,14 @@ export const WebhookDeliveryStatus = builder.enumType('WebhookDeliveryStatus', {
   } as const,
 });
 
+export const WebhookDeadLetterPolicy = builder.enumType('WebhookDeadLetterPolicy', {
+  description: 'What a dead letter does to the later deliveries of its ordering key (ordered webhooks).',
+  values: {
+    SKIP: { description: 'Default: once a delivery is DEAD, the next one of its key is sent (the dead letter waits for a replay).' },
+    HOLD: { description: 'The later deliveries of its key wait until the dead letter is replayed (replayWebhookDeliveries).' },
+  } as const,
+});
+
 export const Webhook = builder.prismaObject('WebhookSubscription', {
   name: 'Webhook',
   description:
@@ -43,6 +51,11 @@ export const Webhook = builder.prismaObject('WebhookSubscription', {
     active: t.exposeBoolean('active', { description: 'Inactive: no new deliveries are recorded and pending ones wait until it is active again.' }),
     retryCount: t.exposeInt('retryCount', { description: 'Attempts after the first before a delivery is DEAD (0 to 20), with exponential backoff between them.' }),
     timeoutMs: t.exposeInt('timeoutMs', { description: 'How long one attempt may take, in milliseconds (100 to 30000).' }),
+    ordered: t.exposeBoolean('ordered', {
+      description:
+        'true (default): deliveries with the same ordering key (the object the event is about) are sent one at a time, in commit order; a later one waits while an earlier one is pending or retrying. false: sent as they come, in parallel (faster).',
+    }),
+    deadLetterPolicy: t.expose('deadLetterPolicy', { type: WebhookDeadLetterPolicy, description: 'What a DEAD delivery does to the later deliveries of its key, when ordered.' }),
     secretRotatedAt: t.expose('secretRotatedAt', { type: 'DateTime', nullable: true, description: 'When its secret was last rotated; null if never.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When its settings last changed.' }),
@@ -85,6 +98,8 @@ export const WebhookDelivery = builder.prismaObject('WebhookDelivery', {
       resolve: (d) => (d.status === 'PENDING' ? d.nextAttemptAt : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was recorded (with the change that caused the event).' }),
+    orderingKey: t.exposeString('orderingKey', { nullable: true, description: 'The object the event is about (batch:<id>, work_center:<id>, listing:<id>, order:<id>, account:<id>), also `orderingKey` in the body; null when none.' }),
+    sequence: t.exposeInt('sequence', { nullable: true, description: "The event's number in its ordering key's sequence, increasing in commit order (also `sequence` in the body); null without a key." }),
     replayedAt: t.expose('replayedAt', { type: 'DateTime', nullable: true, description: 'When replayWebhookDeliveries sent it again as a new delivery; null if it has not.' }),
     replayOf: t.exposeID('replayOf', { nullable: true, description: 'The delivery this one replays (replayWebhookDeliveries); null for an original.' }),
     attemptLog: t.relation('attemptLog', { query: { orderBy: { attempt: 'asc' } }, description: 'Every attempt, first to last.' }),
@@ -175,6 +190,8 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
     active: t.boolean({ required: false, description: 'Default true.' }),
     retryCount: t.int({ required: false, description: '0..20, default 5.' }),
     timeoutMs: t.int({ required: false, description: '100..30000, default 10000.' }),
+    ordered: t.boolean({ required: false, description: 'Keep commit order per ordering key (default true for a new webhook); false sends in parallel.' }),
+    deadLetterPolicy: t.field({ type: WebhookDeadLetterPolicy, required: false, description: 'SKIP (default for a new webhook) or HOLD: what a dead letter does to the later deliveries of its key.' }),
     description: t.string({ required: false, description: 'Your note about it; at most 1000 characters.' }),
   }),
 });
@@ -188,6 +205,8 @@ const UpdateWebhookInput = builder.inputType('UpdateWebhookInput', {
     active: t.boolean({ required: false, description: 'Pause (false) or resume (true) deliveries.' }),
     retryCount: t.int({ required: false, description: '0 to 20.' }),
     timeoutMs: t.int({ required: false, description: '100 to 30000 milliseconds.' }),
+    ordered: t.boolean({ required: false, description: 'Keep commit order per ordering key (default true for a new webhook); false sends in parallel.' }),
+    deadLetterPolicy: t.field({ type: WebhookDeadLetterPolicy, required: false, description: 'SKIP (default for a new webhook) or HOLD: what a dead letter does to the later deliveries of its key.' }),
     description: t.string({ required: false, description: 'New note; at most 1000 characters.' }),
   }),
 });

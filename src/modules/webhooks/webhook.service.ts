@@ -54,6 +54,8 @@ export async function createWebhook(services: AppServices, actor: Actor, raw: z.
         active: input.active ?? true,
         retryCount: input.retryCount ?? undefined,
         timeoutMs: input.timeoutMs ?? undefined,
+        ordered: input.ordered ?? undefined,
+        deadLetterPolicy: input.deadLetterPolicy ?? undefined,
       },
     }),
   );

@@ -50,9 +50,17 @@ export interface ClaimedDelivery extends OutgoingDelivery {
   /** Including this claim. */
   attempts: number;
   retryCount: number;
+  orderingKey: string | null;
+  /** The subscription keeps order per key. */
+  ordered: boolean;
 }
 
-/** Claims up to `limit` due deliveries of active subscriptions: one more attempt each, hidden for their timeout + margin. */
+/**
+ * Claims up to `limit` due deliveries of active subscriptions: one more attempt each, hidden for
+ * their timeout + margin. Of an ordered subscription, only the head of each ordering key is due:
+ * a delivery waits while an earlier one of its key (lower sequence) is PENDING (waiting, retrying
+ * or in flight: a claimed delivery stays PENDING), or DEAD and not replayed under the HOLD policy.
+ */
 export function claimDeliveries(services: AppServices, limit: number, leaseMarginMs: number): Promise<ClaimedDelivery[]> {
   return services.prisma.$queryRaw<ClaimedDelivery[]>`
     UPDATE "WebhookDelivery" d
@@ -62,11 +70,16 @@ export function claimDeliveries(services: AppServices, limit: number, leaseMargi
      WHERE s.id = d."subscriptionId" AND d.id IN (
        SELECT c.id FROM "WebhookDelivery" c JOIN "WebhookSubscription" cs ON cs.id = c."subscriptionId"
         WHERE c.status = 'PENDING' AND c."nextAttemptAt" <= now() AND cs.active
+          AND (NOT cs.ordered OR c."orderingKey" IS NULL OR NOT EXISTS (
+                SELECT 1 FROM "WebhookDelivery" e
+                 WHERE e."subscriptionId" = c."subscriptionId" AND e."orderingKey" = c."orderingKey"
+                   AND (e.sequence < c.sequence OR (e.sequence = c.sequence AND (e."createdAt", e.id) < (c."createdAt", c.id)))
+                   AND (e.status = 'PENDING' OR (e.status = 'DEAD' AND cs."deadLetterPolicy" = 'HOLD' AND e."replayedAt" IS NULL))))
         ORDER BY c."nextAttemptAt", c."createdAt"
         LIMIT ${limit}::int
         FOR UPDATE OF c SKIP LOCKED)
-    RETURNING d.id::text AS id, d."subscriptionId"::text AS "webhookId", d."eventId", d."eventType", d.body, d.attempts,
-              s.url, s."secretEncrypted", s."timeoutMs", s."retryCount"`;
+    RETURNING d.id::text AS id, d."subscriptionId"::text AS "webhookId", d."eventId", d."eventType", d.body, d.attempts, d."orderingKey",
+              s.url, s."secretEncrypted", s."timeoutMs", s."retryCount", s.ordered`;
 }
 
 export function startWebhookWorker(services: AppServices, options: WebhookWorkerOptions = {}): WebhookWorker {
@@ -121,6 +134,8 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
     else log.info({ ...context, error: outcome.error, retryInMs: delayMs }, 'webhook attempt failed; retrying');
     // A retry due soon is claimed then, not at the next poll (a later one: the poll is close enough).
     if (nextAttemptAt && delayMs < pollMs * 5) worker.wakeIn(delayMs + 5);
+    // The next delivery of this key was held behind this one: claim it now, not at the next poll.
+    else if (!nextAttemptAt && delivery.ordered && delivery.orderingKey) worker.wake();
     const event: WebhookAttemptEvent = {
       webhookId: delivery.webhookId,
       deliveryId: delivery.id,
