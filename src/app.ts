@@ -100,6 +100,11 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   services.tokens = new TokenCache();
   const tokenEvictions = evictRevokedTokens(events, services.tokens);
   services.webhookTargets = { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS };
+  services.webhookSettings = {
+    secretGraceMs: env.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
+    deliveredRetentionDays: env.WEBHOOK_DELIVERED_RETENTION_DAYS,
+    deadLetterRetentionDays: env.WEBHOOK_DEAD_LETTER_RETENTION_DAYS,
+  };
   // Tests run their simulators on loopback; the sandbox adds its own simulators' origins (declared-accounts.ts).
   services.accountTargets = { allowPrivate: env.ACCOUNT_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV === 'test' };
   services.mailer = createMailer(env);
@@ -210,6 +215,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
         webhookWorker = startWebhookWorker(services, {
           concurrency: env.WEBHOOK_CONCURRENCY,
           allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+          disableAfterMs: env.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000,
           ...options.webhookWorker,
         });
         services.webhookWorker = webhookWorker;

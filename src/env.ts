@@ -110,6 +110,14 @@ export const envSchema = z.object({
   ACCOUNT_ALLOW_PRIVATE_TARGETS: bool.optional(),
   /** Webhook deliveries one worker sends at once; default 8. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** A webhook whose every attempt failed for this long is disabled (with an alert); default 120 hours (5 days). */
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().max(24 * 365).default(120),
+  /** After a secret rotation the previous secret signs beside the new one this long; default 24 hours (0: at once). */
+  WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  /** Delivered (SUCCESS) and stopped (FAILED) webhook deliveries are deleted, with their attempt log, after this many days; default 30. */
+  WEBHOOK_DELIVERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Dead letters not replayed are deleted after this many days (replayed ones with the delivered); default 90. */
+  WEBHOOK_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Background tasks one worker runs at once; default 2. */
   TASK_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** How long task results and their files are kept; default 24 hours. */

@@ -42,6 +42,8 @@ export interface AppServices {
   webhookWorker?: { wake(): void };
   /** Webhook target policy (WEBHOOK_ALLOW_PRIVATE_TARGETS); absent means private targets are refused. */
   webhookTargets?: { allowPrivate: boolean };
+  /** Webhook secret rotation and retention settings (WEBHOOK_SECRET_GRACE_HOURS, WEBHOOK_*_RETENTION_DAYS); absent: the defaults. */
+  webhookSettings?: { secretGraceMs: number; deliveredRetentionDays: number; deadLetterRetentionDays: number };
   /** Account base URL policy (ACCOUNT_ALLOW_PRIVATE_TARGETS), at save and at connect; absent means private targets are refused. */
   accountTargets?: TargetPolicy;
   /** Admission control of GraphQL HTTP requests (src/http/admission.ts); absent: every request runs at once. */

@@ -22,6 +22,7 @@ export const eventTypes = {
   'order.created': "A new order arrived (not sent for the orders an account's first sync imports: that history is counted in sync.completed).",
   'order.status_changed': 'An order changed status.',
   'alert.raised': 'A monitoring alert was raised.',
+  'webhook.disabled': 'A webhook subscription was disabled: its endpoint failed for the whole health window, or answered 410 Gone.',
 } as const;
 
 export type EventType = keyof typeof eventTypes;

@@ -18,6 +18,9 @@ export const AlertKind = builder.enumType('AlertKind', {
       description: `The account is enabled and its last successful sync is older than STALE_AFTER_MINUTES, or it never had one in that long since it was added (${ALERT_SEVERITY.STALE_DATA}).`,
     },
     AUTH_FAILURE: { description: `The account's latest finished sync stopped because the marketplace refused its credentials (${ALERT_SEVERITY.AUTH_FAILURE}).` },
+    WEBHOOK_DISABLED: {
+      description: `A webhook was disabled because its endpoint failed for the whole health window or answered 410 Gone; no account (${ALERT_SEVERITY.WEBHOOK_DISABLED}). Resolved when the webhook is enabled again.`,
+    },
   } as const,
 });
 

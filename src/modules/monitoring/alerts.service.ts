@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertKind, AlertSeverity, Prisma } from '../../generated/prisma/client.js';
 import type { AppServices } from '../../core/services.js';
-import { transact } from '../../db/transaction.js';
+import { transact, type Emit, type Tx } from '../../db/transaction.js';
 import { accountRunFacts, AUTH_ERROR_PREFIX, isStale, type AccountRunFacts } from './account-facts.js';
 import { settingsOf, type MonitoringSettings } from './monitoring.settings.js';
 
@@ -11,7 +11,11 @@ export const ALERT_SEVERITY: Record<AlertKind, AlertSeverity> = {
   REPEATED_FAILURES: 'CRITICAL',
   ERROR_RATE: 'WARNING',
   STALE_DATA: 'WARNING',
+  WEBHOOK_DISABLED: 'CRITICAL',
 };
+
+/** The kinds evaluateAlerts raises and resolves from account facts (a webhook's alert is its own). */
+const ACCOUNT_ALERT_KINDS: AlertKind[] = ['AUTH_FAILURE', 'REPEATED_FAILURES', 'ERROR_RATE', 'STALE_DATA'];
 
 /** A condition that holds now. */
 export interface Finding {
@@ -109,7 +113,7 @@ export async function evaluateAlerts(services: AppServices, options: { accountId
     services.prisma.marketplaceAccount.findMany({ where: scope, select: { id: true, name: true, channel: true, enabled: true, createdAt: true } }),
     accountRunFacts(services.prisma, { now, recentLimit: settings.failuresInARow, accountIds: options.accountIds }),
     services.prisma.alert.findMany({
-      where: { activeKey: { not: null }, ...(options.accountIds ? { accountId: { in: [...options.accountIds] } } : {}) },
+      where: { activeKey: { not: null }, kind: { in: ACCOUNT_ALERT_KINDS }, ...(options.accountIds ? { accountId: { in: [...options.accountIds] } } : {}) },
       select: { id: true, activeKey: true },
     }),
   ]);
@@ -143,21 +147,40 @@ export async function evaluateAlerts(services: AppServices, options: { accountId
 
 /** Inserts the alert unless one of its kind is already active for the account; returns the new id, or null. */
 async function raiseAlert(services: AppServices, finding: Finding, now: Date): Promise<string | null> {
-  const severity = ALERT_SEVERITY[finding.kind];
-  const raised = await transact(services, 'system', async (tx, emit) => {
-    const id = randomUUID();
-    const at = now.toISOString();
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO "Alert" (id, kind, severity, "accountId", "activeKey", message, details, "raisedAt", "lastSeenAt")
-      VALUES (${id}::uuid, ${finding.kind}::"AlertKind", ${severity}::"AlertSeverity", ${finding.accountId}::uuid,
-              ${activeKeyOf(finding.kind, finding.accountId)}, ${finding.message}, ${JSON.stringify(finding.details)}::jsonb,
-              ${at}::timestamptz, ${at}::timestamptz)
-      ON CONFLICT ("activeKey") DO NOTHING
-      RETURNING id`;
-    if (!rows[0]) return null;
-    emit('alert.raised', { alertId: id, kind: finding.kind, severity, accountId: finding.accountId, message: finding.message, raisedAt: at });
-    return id;
-  });
-  if (raised) services.logger.warn({ alertId: raised, kind: finding.kind, severity, accountId: finding.accountId }, `alert raised: ${finding.message}`);
+  const raised = await transact(services, 'system', (tx, emit) =>
+    insertAlert(tx, emit, { kind: finding.kind, accountId: finding.accountId, activeKey: activeKeyOf(finding.kind, finding.accountId), message: finding.message, details: finding.details }, now),
+  );
+  if (raised) services.logger.warn({ alertId: raised, kind: finding.kind, severity: ALERT_SEVERITY[finding.kind], accountId: finding.accountId }, `alert raised: ${finding.message}`);
   return raised;
+}
+
+export interface NewAlert {
+  kind: AlertKind;
+  accountId: string | null;
+  /** While active, at most one alert has this key (a second insert is a no-op). */
+  activeKey: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** Inserts an alert with the caller's transaction and emits alert.raised (streamed by alertRaised); null when one with its key is active. */
+export async function insertAlert(tx: Tx, emit: Emit, alert: NewAlert, now: Date): Promise<string | null> {
+  const severity = ALERT_SEVERITY[alert.kind];
+  const id = randomUUID();
+  const at = now.toISOString();
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "Alert" (id, kind, severity, "accountId", "activeKey", message, details, "raisedAt", "lastSeenAt")
+    VALUES (${id}::uuid, ${alert.kind}::"AlertKind", ${severity}::"AlertSeverity", ${alert.accountId}::uuid,
+            ${alert.activeKey}, ${alert.message}, ${JSON.stringify(alert.details)}::jsonb,
+            ${at}::timestamptz, ${at}::timestamptz)
+    ON CONFLICT ("activeKey") DO NOTHING
+    RETURNING id`;
+  if (!rows[0]) return null;
+  emit('alert.raised', { alertId: id, kind: alert.kind, severity, accountId: alert.accountId, message: alert.message, raisedAt: at, ...alert.details });
+  return id;
+}
+
+/** Resolves the active alert with this key, if any. */
+export async function resolveAlert(tx: Tx, activeKey: string, now: Date): Promise<void> {
+  await tx.alert.updateMany({ where: { activeKey }, data: { activeKey: null, resolvedAt: now } });
 }

@@ -29,6 +29,8 @@ export interface ReportMailer {
   /** False without SMTP_URL: every mail is skipped. */
   readonly configured: boolean;
   mailReportLink(link: ReportLink): Promise<MailOutcome>;
+  /** Any other notice (a webhook disabled); never throws. */
+  send(mail: { to: string; subject: string; text: string }): Promise<MailOutcome>;
   close(): void;
 }
 
@@ -52,20 +54,23 @@ export function createMailer(env: Pick<Env, 'SMTP_URL' | 'SMTP_FROM'>): ReportMa
     return {
       configured: false,
       mailReportLink: async ({ to }) => ({ to, sent: false, reason: SMTP_NOT_CONFIGURED }),
+      send: async ({ to }) => ({ to, sent: false, reason: SMTP_NOT_CONFIGURED }),
       close: () => {},
     };
   }
   const transport = nodemailer.createTransport(env.SMTP_URL);
+  async function send(mail: { to: string; subject: string; text: string; html?: string }): Promise<MailOutcome> {
+    try {
+      const info = await transport.sendMail({ from: env.SMTP_FROM, ...mail });
+      return { to: mail.to, sent: true, messageId: info.messageId };
+    } catch (error) {
+      return { to: mail.to, sent: false, reason: `not sent: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
   return {
     configured: true,
-    async mailReportLink(link) {
-      try {
-        const info = await transport.sendMail({ from: env.SMTP_FROM, to: link.to, ...reportMail(link) });
-        return { to: link.to, sent: true, messageId: info.messageId };
-      } catch (error) {
-        return { to: link.to, sent: false, reason: `not sent: ${error instanceof Error ? error.message : String(error)}` };
-      }
-    },
+    mailReportLink: (link) => send({ to: link.to, ...reportMail(link) }),
+    send,
     close: () => transport.close(),
   };
 }

@@ -16,6 +16,8 @@ const retryCount = z.number().int().min(0, 'retryCount must be between 0 and 20'
 const timeoutMs = z.number().int().min(100, 'timeoutMs must be between 100 and 30000').max(30_000, 'timeoutMs must be between 100 and 30000');
 const description = z.string().trim().max(1000, 'description is at most 1000 characters');
 const deadLetterPolicy = z.enum(['SKIP', 'HOLD']);
+const maxPerSecond = z.number().int().min(1, 'maxPerSecond must be between 1 and 1000').max(1000, 'maxPerSecond must be between 1 and 1000');
+const contactEmail = z.email('contactEmail must be an email address').max(320);
 
 export const webhookCreate = z.object({
   url,
@@ -27,6 +29,8 @@ export const webhookCreate = z.object({
   description: description.nullish(),
   ordered: z.boolean().nullish(),
   deadLetterPolicy: deadLetterPolicy.nullish(),
+  maxPerSecond: maxPerSecond.nullish(),
+  contactEmail: contactEmail.nullish(),
 });
 
 /** Fields left out (or null) keep their value; the secret changes only through rotation. */
@@ -40,9 +44,17 @@ export const webhookUpdate = z.object({
   description: description.nullish(),
   ordered: z.boolean().nullish(),
   deadLetterPolicy: deadLetterPolicy.nullish(),
+  maxPerSecond: maxPerSecond.nullish(),
+  contactEmail: contactEmail.nullish(),
+  /** With active: true on a disabled webhook, or alone: replay its dead letters (a task). */
+  replayDeadLetters: z.boolean().nullish(),
 });
 
 export const byId = z.object({ id });
-export const rotateInput = z.object({ id, secret: secret.nullish() });
+export const rotateInput = z.object({
+  id,
+  secret: secret.nullish(),
+  graceSeconds: z.number().int().min(0, 'graceSeconds must be between 0 and 2592000').max(2_592_000, 'graceSeconds must be between 0 and 2592000').nullish(),
+});
 
 export type WebhookCreate = z.infer<typeof webhookCreate>;

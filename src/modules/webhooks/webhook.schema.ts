@@ -49,6 +49,10 @@ export const Webhook = builder.prismaObject('WebhookSubscription', {
     events: t.exposeStringList('events', { description: 'Event type names it receives; empty means every event.' }),
     description: t.exposeString('description', { nullable: true, description: 'Your note about it (up to 1000 characters); null when none.' }),
     active: t.exposeBoolean('active', { description: 'Inactive: no new deliveries are recorded and pending ones wait until it is active again.' }),
+    disabledAt: t.expose('disabledAt', { type: 'DateTime', nullable: true, description: 'When its health disabled it (see disabledReason); null while enabled or paused by hand.' }),
+    disabledReason: t.exposeString('disabledReason', { nullable: true, description: 'Why it was disabled: its endpoint failed for the whole health window (WEBHOOK_DISABLE_AFTER_HOURS) or answered 410 Gone.' }),
+    failingSince: t.expose('failingSince', { type: 'DateTime', nullable: true, description: 'Since when every attempt has failed; null after a success. It is disabled once this is WEBHOOK_DISABLE_AFTER_HOURS old.' }),
+    pausedUntil: t.expose('pausedUntil', { type: 'DateTime', nullable: true, description: 'Nothing is sent to it before this time: its receiver answered 429 or 503 with Retry-After. Null or past: not paused.' }),
     retryCount: t.exposeInt('retryCount', { description: 'Attempts after the first before a delivery is DEAD (0 to 20), with exponential backoff between them.' }),
     timeoutMs: t.exposeInt('timeoutMs', { description: 'How long one attempt may take, in milliseconds (100 to 30000).' }),
     ordered: t.exposeBoolean('ordered', {
@@ -56,6 +60,15 @@ export const Webhook = builder.prismaObject('WebhookSubscription', {
         'true (default): deliveries with the same ordering key (the object the event is about) are sent one at a time, in commit order; a later one waits while an earlier one is pending or retrying. false: sent as they come, in parallel (faster).',
     }),
     deadLetterPolicy: t.expose('deadLetterPolicy', { type: WebhookDeadLetterPolicy, description: 'What a DEAD delivery does to the later deliveries of its key, when ordered.' }),
+    maxPerSecond: t.exposeInt('maxPerSecond', { nullable: true, description: 'Requests per second at most, across every worker instance (the shared rate limiter); null: no limit.' }),
+    contactEmail: t.exposeString('contactEmail', { nullable: true, description: 'Mailed when the webhook is disabled (if the server has SMTP); null: nobody.' }),
+    previousSecretExpiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Until when the secret before the last rotation still signs beside the current one (a second webhook-signature entry); null when it no longer does.',
+      select: { previousSecretUntil: true },
+      resolve: (w) => (w.previousSecretUntil && w.previousSecretUntil.getTime() > Date.now() ? w.previousSecretUntil : null),
+    }),
     secretRotatedAt: t.expose('secretRotatedAt', { type: 'DateTime', nullable: true, description: 'When its secret was last rotated; null if never.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When its settings last changed.' }),
@@ -192,6 +205,8 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
     timeoutMs: t.int({ required: false, description: '100..30000, default 10000.' }),
     ordered: t.boolean({ required: false, description: 'Keep commit order per ordering key (default true for a new webhook); false sends in parallel.' }),
     deadLetterPolicy: t.field({ type: WebhookDeadLetterPolicy, required: false, description: 'SKIP (default for a new webhook) or HOLD: what a dead letter does to the later deliveries of its key.' }),
+    maxPerSecond: t.int({ required: false, description: 'Requests per second at most (1 to 1000), across every worker; left out: unchanged (create: no limit).' }),
+    contactEmail: t.string({ required: false, description: 'Who is mailed when the webhook is disabled (needs SMTP on the server).' }),
     description: t.string({ required: false, description: 'Your note about it; at most 1000 characters.' }),
   }),
 });
@@ -207,6 +222,12 @@ const UpdateWebhookInput = builder.inputType('UpdateWebhookInput', {
     timeoutMs: t.int({ required: false, description: '100 to 30000 milliseconds.' }),
     ordered: t.boolean({ required: false, description: 'Keep commit order per ordering key (default true for a new webhook); false sends in parallel.' }),
     deadLetterPolicy: t.field({ type: WebhookDeadLetterPolicy, required: false, description: 'SKIP (default for a new webhook) or HOLD: what a dead letter does to the later deliveries of its key.' }),
+    maxPerSecond: t.int({ required: false, description: 'Requests per second at most (1 to 1000), across every worker; left out: unchanged (create: no limit).' }),
+    contactEmail: t.string({ required: false, description: 'Who is mailed when the webhook is disabled (needs SMTP on the server).' }),
+    replayDeadLetters: t.boolean({
+      required: false,
+      description: 'true: replay its dead letters (a replayWebhookDeliveries task, see replayTask), e.g. when enabling it again after it was disabled; default false: they stay DEAD. Pending deliveries are sent once it is active either way.',
+    }),
     description: t.string({ required: false, description: 'New note; at most 1000 characters.' }),
   }),
 });
@@ -240,6 +261,7 @@ const WebhookPayload = builder.simpleObject('WebhookPayload', {
   description: 'The outcome of a webhook mutation: the webhook, or why it was refused.',
   fields: (t) => ({
     webhook: t.field({ type: Webhook, nullable: true, description: 'The webhook after the change (as it was, for deleteWebhook); null when refused.' }),
+    replayTask: t.field({ type: BackgroundTaskRef, nullable: true, description: 'updateWebhook with replayDeadLetters: the task replaying its dead letters; null otherwise.' }),
     errors: t.field({ type: [WebhookError] }),
   }),
 });
@@ -289,7 +311,10 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description: 'Changes the given settings of a webhook; the secret changes only through rotateWebhookSecret.',
     args: { input: t.arg({ type: UpdateWebhookInput, description: 'The webhook and its new settings.' }) },
-    resolve: (_r, { input }, ctx) => runMutation('webhook', () => updateWebhook(ctx, ctx.actor!, { ...input, id: String(input.id) })),
+    resolve: async (_r, { input }, ctx) => {
+      const result = await runMutation('updated', () => updateWebhook(ctx, ctx.actor!, { ...input, id: String(input.id) }));
+      return { webhook: result.updated?.webhook ?? null, replayTask: result.updated?.replayTask ?? null, errors: result.errors };
+    },
   }),
   deleteWebhook: t.field({
     type: WebhookPayload,
@@ -301,18 +326,26 @@ builder.mutationFields((t) => ({
   rotateWebhookSecret: t.field({
     type: RotateWebhookSecretPayload,
     authScopes: { admin: true },
-    description: 'Replaces the signing secret (given, or generated) at once: every request sent from now on, retries included, is signed with the new one. Shown this once.',
+    description:
+      'Replaces the signing secret (given, or generated): every request sent from now on, retries included, is signed with the new one, and for the grace period (graceSeconds, default 24 h) with the previous one too: webhook-signature carries both entries, so receivers still holding the old secret verify until they switch. Shown this once.',
     args: {
       input: t.arg({
         description: 'The webhook, and optionally its new secret.',
         type: builder.inputType('RotateWebhookSecretInput', {
           description: 'Which webhook, and its new secret.',
-          fields: (f) => ({ id: f.id({ description: 'The webhook id.' }), secret: f.string({ required: false, extensions: secretInput, description: '24 to 256 characters; generated when left out.' }) }),
+          fields: (f) => ({
+            id: f.id({ description: 'The webhook id.' }),
+            secret: f.string({ required: false, extensions: secretInput, description: '24 to 256 characters; generated when left out.' }),
+            graceSeconds: f.int({
+              required: false,
+              description: 'How long the previous secret keeps signing beside the new one (0 to 2592000 seconds; 0: it stops at once). Default WEBHOOK_SECRET_GRACE_HOURS (24 h).',
+            }),
+          }),
         }),
       }),
     },
     resolve: async (_r, { input }, ctx) =>
-      secretPayload(await runMutation('created', () => rotateWebhookSecret(ctx, ctx.actor!, { id: String(input.id), secret: input.secret }))),
+      secretPayload(await runMutation('created', () => rotateWebhookSecret(ctx, ctx.actor!, { id: String(input.id), secret: input.secret, graceSeconds: input.graceSeconds }))),
   }),
   replayWebhookDeliveries: t.field({
     type: ReplayWebhookDeliveriesPayload,

@@ -25,6 +25,9 @@ export interface OutgoingDelivery {
   body: string;
   url: string;
   secretEncrypted: string;
+  /** The secret before the last rotation, signing beside the current one until previousSecretUntil. */
+  previousSecretEncrypted?: string | null;
+  previousSecretUntil?: Date | null;
   timeoutMs: number;
 }
 
@@ -35,6 +38,19 @@ export interface SendOutcome {
   responseBody: string | null;
   error: string | null;
   success: boolean;
+  /** A 429 or 503 with Retry-After: how long the receiver asked to wait, in ms; else null. */
+  retryAfterMs: number | null;
+  /** The receiver answered `webhook-delivery: abort`: do not retry this delivery. */
+  abort: boolean;
+}
+
+/** Retry-After as delay-seconds or an HTTP date, in ms from `now`; null when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
+  if (!value) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 interface WebhookSender {
@@ -54,19 +70,29 @@ export function createWebhookSender(services: AppServices, options: { allowPriva
 
   async function send(delivery: OutgoingDelivery, cancel: AbortSignal): Promise<SendOutcome | null> {
     const startedAt = new Date();
-    const result = (partial: Omit<SendOutcome, 'startedAt' | 'durationMs'>): SendOutcome => ({ startedAt, durationMs: Date.now() - startedAt.getTime(), ...partial });
+    const result = (partial: Omit<SendOutcome, 'startedAt' | 'durationMs' | 'retryAfterMs' | 'abort'> & Partial<SendOutcome>): SendOutcome => ({
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+      retryAfterMs: null,
+      abort: false,
+      ...partial,
+    });
     const timeout = AbortSignal.timeout(delivery.timeoutMs);
     try {
       const url = new URL(delivery.url);
       checkLiteralHost(url, { allowPrivate });
       const secret = secretOf(services, { id: delivery.webhookId, secretEncrypted: delivery.secretEncrypted });
-      const headers = signedHeaders(secret, delivery, Math.floor(Date.now() / 1000));
+      const inGrace = delivery.previousSecretEncrypted && delivery.previousSecretUntil && delivery.previousSecretUntil.getTime() > Date.now();
+      const previous = inGrace ? [secretOf(services, { id: delivery.webhookId, secretEncrypted: delivery.previousSecretEncrypted! })] : [];
+      const headers = signedHeaders(secret, delivery, Math.floor(Date.now() / 1000), previous);
       const response = await post(url, headers, delivery.body, AbortSignal.any([cancel, timeout]));
       const success = response.status >= 200 && response.status < 300;
       let error: string | null = null;
       if (response.status >= 300 && response.status < 400) error = `redirect (${response.status}${response.location ? ` to ${response.location}` : ''}) not followed`;
       else if (!success) error = `HTTP ${response.status}`;
-      return result({ responseStatus: response.status, responseBody: response.excerpt, error, success });
+      const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.retryAfter) : null;
+      const abort = !success && response.control?.trim().toLowerCase() === 'abort';
+      return result({ responseStatus: response.status, responseBody: response.excerpt, error, success, retryAfterMs, abort });
     } catch (error) {
       if (cancel.aborted) return null;
       const message = timeout.aborted
@@ -81,7 +107,7 @@ export function createWebhookSender(services: AppServices, options: { allowPriva
   function post(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal) {
     const payload = Buffer.from(body, 'utf8');
     const client = url.protocol === 'https:' ? https : http;
-    return new Promise<{ status: number; excerpt: string; location?: string }>((resolve, reject) => {
+    return new Promise<{ status: number; excerpt: string; location?: string; retryAfter?: string; control?: string }>((resolve, reject) => {
       const request = client.request(
         url,
         {
@@ -97,7 +123,14 @@ export function createWebhookSender(services: AppServices, options: { allowPriva
           const done = () => {
             // Whole characters only (a cut multi-byte one is dropped), and no NULs (PostgreSQL text refuses them).
             const excerpt = new StringDecoder('utf8').write(Buffer.concat(chunks).subarray(0, EXCERPT_BYTES)).replaceAll('\u0000', '');
-            resolve({ status: response.statusCode ?? 0, excerpt, location: response.headers.location });
+            const control = response.headers['webhook-delivery'];
+            resolve({
+              status: response.statusCode ?? 0,
+              excerpt,
+              location: response.headers.location,
+              retryAfter: response.headers['retry-after'],
+              control: Array.isArray(control) ? control[0] : control,
+            });
           };
           response.on('data', (chunk: Buffer) => {
             if (size < EXCERPT_BYTES) chunks.push(chunk);

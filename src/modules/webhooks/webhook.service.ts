@@ -7,6 +7,8 @@ import { byId, rotateInput, webhookCreate, webhookUpdate } from './webhook.input
 import { deliveryNotFound, webhookError, webhookNotFound } from './webhook.errors.js';
 import { checkTarget, TargetRefused } from '../outbound/target-policy.js';
 import { generateWebhookSecret, standardWebhooksSecret } from './webhook.signing.js';
+import { clearDisabled } from './webhook.health.js';
+import { replayWebhookDeliveries } from './webhook.replay.js';
 
 /** A subscription with its secret in clear: only ever returned by create and rotate. */
 export interface WithSecret {
@@ -14,6 +16,9 @@ export interface WithSecret {
   secret: string;
   standardWebhooksSecret: string;
 }
+
+/** How long the previous secret signs after a rotation unless configured (WEBHOOK_SECRET_GRACE_HOURS). */
+const DEFAULT_SECRET_GRACE_MS = 24 * 3_600_000;
 
 const allowPrivate = (services: AppServices) => services.webhookTargets?.allowPrivate ?? false;
 
@@ -56,6 +61,8 @@ export async function createWebhook(services: AppServices, actor: Actor, raw: z.
         timeoutMs: input.timeoutMs ?? undefined,
         ordered: input.ordered ?? undefined,
         deadLetterPolicy: input.deadLetterPolicy ?? undefined,
+        maxPerSecond: input.maxPerSecond ?? null,
+        contactEmail: input.contactEmail ?? null,
       },
     }),
   );
@@ -63,18 +70,25 @@ export async function createWebhook(services: AppServices, actor: Actor, raw: z.
   return { webhook, secret, standardWebhooksSecret: standardWebhooksSecret(secret) };
 }
 
+/**
+ * Changes the given settings. Enabling a disabled webhook starts its health record over and
+ * resolves its alert; with `replayDeadLetters` its dead letters are replayed too (a task).
+ */
 export async function updateWebhook(services: AppServices, actor: Actor, raw: z.input<typeof webhookUpdate>) {
-  const { id, url, events, ...rest } = webhookUpdate.parse(raw);
+  const { id, url, events, replayDeadLetters, ...rest } = webhookUpdate.parse(raw);
   if (url) await ensureTarget(services, url);
   const data: Prisma.WebhookSubscriptionUpdateInput = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null && v !== undefined));
   if (url) data.url = url;
   if (events) data.events = [...new Set(events)];
   const webhook = await transact(services, actor.name, async (tx) => {
-    if (!(await tx.webhookSubscription.findUnique({ where: { id }, select: { id: true } }))) throw webhookNotFound(id);
+    const existing = await tx.webhookSubscription.findUnique({ where: { id }, select: { id: true, active: true } });
+    if (!existing) throw webhookNotFound(id);
+    if (rest.active === true && !existing.active) await clearDisabled(tx, id);
     return tx.webhookSubscription.update({ where: { id }, data });
   });
+  const replayTask = replayDeadLetters ? await replayWebhookDeliveries(services, actor, { webhookId: id, filter: { status: 'DEAD' } }) : null;
   services.wake?.('webhooks'); // reactivated: its held deliveries can go now
-  return webhook;
+  return { webhook, replayTask };
 }
 
 /** Deletes the subscription with its deliveries and their log. */
@@ -88,15 +102,30 @@ export async function deleteWebhook(services: AppServices, actor: Actor, raw: z.
   });
 }
 
-/** A new secret (given or generated), effective for every delivery sent from now on, retries included. */
+/**
+ * A new secret (given or generated), signing every request from now on, retries included. The
+ * previous one keeps signing beside it (a second webhook-signature entry) for `graceSeconds`
+ * (default WEBHOOK_SECRET_GRACE_HOURS, 24 h), so receivers can switch without failing a request.
+ */
 export async function rotateWebhookSecret(services: AppServices, actor: Actor, raw: z.input<typeof rotateInput>): Promise<WithSecret> {
   const input = rotateInput.parse(raw);
   const secret = input.secret ?? generateWebhookSecret();
+  const graceMs = input.graceSeconds != null ? input.graceSeconds * 1000 : (services.webhookSettings?.secretGraceMs ?? DEFAULT_SECRET_GRACE_MS);
+  const now = new Date();
   const webhook = await transact(services, actor.name, async (tx) => {
-    if (!(await tx.webhookSubscription.findUnique({ where: { id: input.id }, select: { id: true } }))) throw webhookNotFound(input.id);
-    return tx.webhookSubscription.update({ where: { id: input.id }, data: { secretEncrypted: seal(services, secret), secretRotatedAt: new Date() } });
+    const existing = await tx.webhookSubscription.findUnique({ where: { id: input.id }, select: { secretEncrypted: true } });
+    if (!existing) throw webhookNotFound(input.id);
+    return tx.webhookSubscription.update({
+      where: { id: input.id },
+      data: {
+        secretEncrypted: seal(services, secret),
+        secretRotatedAt: now,
+        previousSecretEncrypted: graceMs > 0 ? existing.secretEncrypted : null,
+        previousSecretUntil: graceMs > 0 ? new Date(now.getTime() + graceMs) : null,
+      },
+    });
   });
-  services.logger.info({ webhookId: webhook.id, actor: actor.name }, 'webhook secret rotated');
+  services.logger.info({ webhookId: webhook.id, actor: actor.name, graceMs }, 'webhook secret rotated');
   return { webhook, secret, standardWebhooksSecret: standardWebhooksSecret(secret) };
 }
 

@@ -27,8 +27,13 @@ export function standardSignature(secret: string, id: string, timestamp: number 
   return `v1,${createHmac('sha256', secret).update(`${id}.${timestamp}.`).update(body).digest('base64')}`;
 }
 
-/** Every header a delivery carries. */
-export function signedHeaders(secret: string, delivery: { id: string; eventType: string; body: string }, timestamp: number): Record<string, string> {
+/**
+ * Every header a delivery carries. `previous`: secrets still in their grace period after a
+ * rotation; each adds its own `v1,` entry to webhook-signature (space-separated, as Standard
+ * Webhooks specifies), so a receiver holding either secret verifies. X-Webhook-Signature carries
+ * the current secret's only.
+ */
+export function signedHeaders(secret: string, delivery: { id: string; eventType: string; body: string }, timestamp: number, previous: readonly string[] = []): Record<string, string> {
   return {
     'content-type': 'application/json',
     'user-agent': 'Stockline-Webhooks/1',
@@ -38,7 +43,7 @@ export function signedHeaders(secret: string, delivery: { id: string; eventType:
     'x-webhook-signature': stocklineSignature(secret, timestamp, delivery.body),
     'webhook-id': delivery.id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': standardSignature(secret, delivery.id, timestamp, delivery.body),
+    'webhook-signature': [secret, ...previous].map((key) => standardSignature(key, delivery.id, timestamp, delivery.body)).join(' '),
   };
 }
 

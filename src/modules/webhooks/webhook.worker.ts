@@ -18,7 +18,9 @@ import type { AppServices } from '../../core/services.js';
 import type { WebhookAttemptEvent } from './webhook.events.js';
 import { backoffDelay } from '../../jobs/backoff.js';
 import { startQueueWorker, type JobContext } from '../../jobs/queue-worker.js';
-import { createWebhookSender, type OutgoingDelivery } from './webhook.sender.js';
+import { createWebhookSender, type OutgoingDelivery, type SendOutcome } from './webhook.sender.js';
+import { defaultBudgetRegistry } from '../../connectors/shared/rate-limit.js';
+import { DEFAULT_DISABLE_AFTER_MS, endpointHealth } from './webhook.health.js';
 import { attemptRecorder } from './webhook.attempts.js';
 
 export interface WebhookWorkerOptions {
@@ -36,6 +38,8 @@ export interface WebhookWorkerOptions {
   allowPrivateTargets?: boolean;
   /** Jitter source (tests); default Math.random. */
   random?: () => number;
+  /** A webhook whose attempts all failed for this long is disabled; default 5 days (WEBHOOK_DISABLE_AFTER_HOURS). */
+  disableAfterMs?: number;
 }
 
 export interface WebhookWorker {
@@ -53,6 +57,9 @@ export interface ClaimedDelivery extends OutgoingDelivery {
   orderingKey: string | null;
   /** The subscription keeps order per key. */
   ordered: boolean;
+  maxPerSecond: number | null;
+  /** The subscription's current run of failures began then (null: its last attempt succeeded). */
+  failingSince: Date | null;
 }
 
 /**
@@ -61,7 +68,7 @@ export interface ClaimedDelivery extends OutgoingDelivery {
  * a delivery waits while an earlier one of its key (lower sequence) is PENDING (waiting, retrying
  * or in flight: a claimed delivery stays PENDING), or DEAD and not replayed under the HOLD policy.
  */
-export function claimDeliveries(services: AppServices, limit: number, leaseMarginMs: number): Promise<ClaimedDelivery[]> {
+export function claimDeliveries(services: AppServices, limit: number, leaseMarginMs: number, saturated: readonly string[] = []): Promise<ClaimedDelivery[]> {
   return services.prisma.$queryRaw<ClaimedDelivery[]>`
     UPDATE "WebhookDelivery" d
        SET attempts = d.attempts + 1, "lastAttemptAt" = now(),
@@ -70,6 +77,8 @@ export function claimDeliveries(services: AppServices, limit: number, leaseMargi
      WHERE s.id = d."subscriptionId" AND d.id IN (
        SELECT c.id FROM "WebhookDelivery" c JOIN "WebhookSubscription" cs ON cs.id = c."subscriptionId"
         WHERE c.status = 'PENDING' AND c."nextAttemptAt" <= now() AND cs.active
+          AND (cs."pausedUntil" IS NULL OR cs."pausedUntil" <= now())
+          AND cs.id <> ALL (${saturated}::uuid[])
           AND (NOT cs.ordered OR c."orderingKey" IS NULL OR NOT EXISTS (
                 SELECT 1 FROM "WebhookDelivery" e
                  WHERE e."subscriptionId" = c."subscriptionId" AND e."orderingKey" = c."orderingKey"
@@ -79,7 +88,8 @@ export function claimDeliveries(services: AppServices, limit: number, leaseMargi
         LIMIT ${limit}::int
         FOR UPDATE OF c SKIP LOCKED)
     RETURNING d.id::text AS id, d."subscriptionId"::text AS "webhookId", d."eventId", d."eventType", d.body, d.attempts, d."orderingKey",
-              s.url, s."secretEncrypted", s."timeoutMs", s."retryCount", s.ordered`;
+              s.url, s."secretEncrypted", s."timeoutMs", s."retryCount", s.ordered, s."maxPerSecond", s."failingSince",
+              s."previousSecretEncrypted", s."previousSecretUntil"`;
 }
 
 export function startWebhookWorker(services: AppServices, options: WebhookWorkerOptions = {}): WebhookWorker {
@@ -92,12 +102,36 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
   const log = services.logger.child({ component: 'webhook-worker' });
   const sender = createWebhookSender(services, { allowPrivateTargets: options.allowPrivateTargets ?? false, maxSockets: concurrency });
   const record = attemptRecorder(services);
+  const health = endpointHealth(services, { disableAfterMs: options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS });
+  /** Deliveries in flight here per webhook with maxPerSecond: one at its limit is not claimed for (its requests would only wait for slots). */
+  const paced = new Map<string, { inFlight: number; max: number }>();
+  const saturated = () => [...paced].filter(([, p]) => p.inFlight >= p.max).map(([id]) => id);
 
   const worker = startQueueWorker<ClaimedDelivery>({
     logger: log,
     concurrency,
     pollMs,
-    claim: (limit) => claimDeliveries(services, limit, leaseMarginMs),
+    claim: async (limit) => {
+      const claimed = await claimDeliveries(services, limit, leaseMarginMs, saturated());
+      for (const d of claimed) {
+        if (!d.maxPerSecond) continue;
+        const p = paced.get(d.webhookId) ?? { inFlight: 0, max: d.maxPerSecond };
+        p.inFlight++;
+        p.max = d.maxPerSecond;
+        paced.set(d.webhookId, p);
+      }
+      return claimed;
+    },
+    // A delivery waiting for a rate-limit slot (or a slow receiver) keeps its lease.
+    heartbeat: {
+      everyMs: Math.max(100, Math.floor(leaseMarginMs / 2)),
+      beat: async (delivery, ctx) => {
+        const kept = await services.prisma.$executeRaw`
+          UPDATE "WebhookDelivery" SET "nextAttemptAt" = now() + (${delivery.timeoutMs}::int + ${leaseMarginMs}::int) * interval '1 millisecond'
+           WHERE id = ${delivery.id}::uuid AND status = 'PENDING' AND attempts = ${delivery.attempts}::int`;
+        if (kept === 0) ctx.abort(new Error('lease lost'));
+      },
+    },
     handle: attempt,
     key: (delivery) => delivery.id,
     // Cut by shutdown: hand the delivery back now rather than after the lease (nothing is logged).
@@ -119,17 +153,35 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
   }
 
   async function attempt(delivery: ClaimedDelivery, ctx: JobContext) {
+    try {
+      await send(delivery, ctx);
+    } finally {
+      const p = paced.get(delivery.webhookId);
+      if (p && --p.inFlight <= 0) paced.delete(delivery.webhookId);
+    }
+  }
+
+  async function send(delivery: ClaimedDelivery, ctx: JobContext) {
+    if (delivery.maxPerSecond) {
+      const budget = defaultBudgetRegistry.get({ key: `webhook:${delivery.webhookId}`, rule: { limit: delivery.maxPerSecond, periodMs: 1000 }, redis: services.redis });
+      await budget.acquire(ctx.signal).catch((error: unknown) => {
+        throw ctx.signal.aborted ? ctx.signal.reason : error;
+      });
+    }
     const outcome = await sender.send(delivery, ctx.signal);
     if (outcome === null) throw ctx.signal.reason;
+    if (outcome.retryAfterMs !== null) return throttled(delivery, outcome, Math.min(outcome.retryAfterMs, maxDelayMs));
     const now = Date.now();
-    const status = outcome.success ? 'SUCCESS' : delivery.attempts > delivery.retryCount ? 'DEAD' : 'PENDING';
+    const gone = outcome.responseStatus === 410;
+    const status = outcome.success ? 'SUCCESS' : outcome.abort ? 'FAILED' : gone || delivery.attempts > delivery.retryCount ? 'DEAD' : 'PENDING';
     const delayMs = status === 'PENDING' ? backoffDelay(delivery.attempts, baseDelayMs, maxDelayMs, random) : 0;
     const nextAttemptAt = status === 'PENDING' ? new Date(now + delayMs) : null;
     const recorded = await record({ delivery, outcome, status, nextAttemptAt, deliveredAt: outcome.success ? new Date(now) : null });
     if (!recorded) return;
-    services.metrics?.webhookDeliveries.inc({ outcome: outcome.success ? 'success' : status === 'DEAD' ? 'given_up' : 'failed_attempt' });
+    services.metrics?.webhookDeliveries.inc({ outcome: outcome.success ? 'success' : status === 'PENDING' ? 'failed_attempt' : 'given_up' });
     const context = { deliveryId: delivery.id, webhookId: delivery.webhookId, eventType: delivery.eventType, attempt: delivery.attempts, responseStatus: outcome.responseStatus, durationMs: outcome.durationMs };
     if (outcome.success) log.debug(context, 'webhook delivered');
+    else if (status === 'FAILED') log.info({ ...context, error: outcome.error }, 'webhook delivery stopped by its receiver (webhook-delivery: abort)');
     else if (status === 'DEAD') log.warn({ ...context, error: outcome.error }, `webhook delivery dead-lettered after ${delivery.attempts} attempt(s)`);
     else log.info({ ...context, error: outcome.error, retryInMs: delayMs }, 'webhook attempt failed; retrying');
     // A retry due soon is claimed then, not at the next poll (a later one: the poll is close enough).
@@ -151,6 +203,28 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
       at: new Date(now).toISOString(),
     };
     services.events.publishWebhookAttempt(event);
+    if (outcome.success) {
+      if (delivery.failingSince) await health.recovered(delivery.webhookId);
+    } else if (!outcome.abort) {
+      await health.failed(delivery.webhookId, gone ? `its endpoint answered 410 Gone (${delivery.url})` : null);
+    }
+  }
+
+  /**
+   * A 429/503 with Retry-After: the attempt is not counted (nor logged as one), this delivery waits
+   * that long, and so does every delivery to the webhook (its pausedUntil), on every worker.
+   */
+  async function throttled(delivery: ClaimedDelivery, outcome: SendOutcome, waitMs: number) {
+    const until = new Date(Date.now() + waitMs);
+    await services.prisma.$transaction([
+      services.prisma.webhookDelivery.updateMany({
+        where: { id: delivery.id, status: 'PENDING', attempts: delivery.attempts },
+        data: { attempts: { decrement: 1 }, nextAttemptAt: until, responseStatus: outcome.responseStatus, responseBody: outcome.responseBody, error: `throttled by the receiver (HTTP ${outcome.responseStatus}, Retry-After ${Math.ceil(waitMs / 1000)} s); not counted as an attempt` },
+      }),
+      services.prisma.$executeRaw`UPDATE "WebhookSubscription" SET "pausedUntil" = GREATEST(COALESCE("pausedUntil", ${until}::timestamptz), ${until}::timestamptz) WHERE id = ${delivery.webhookId}::uuid`,
+    ]);
+    log.info({ deliveryId: delivery.id, webhookId: delivery.webhookId, responseStatus: outcome.responseStatus, waitMs }, 'webhook receiver asked to slow down; its deliveries wait');
+    worker.wakeIn(waitMs + 5);
   }
 
   return {

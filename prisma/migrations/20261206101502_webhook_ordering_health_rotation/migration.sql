@@ -2,6 +2,9 @@
 CREATE TYPE "WebhookDeadLetterPolicy" AS ENUM ('SKIP', 'HOLD');
 
 -- AlterEnum
+ALTER TYPE "AlertKind" ADD VALUE 'WEBHOOK_DISABLED';
+
+-- AlterEnum
 ALTER TYPE "DeliveryStatus" ADD VALUE 'DEAD';
 
 -- AlterTable
