@@ -16,6 +16,7 @@ import { registerTaskKinds } from './modules/tasks/task-kinds.js';
 import { retainTasks } from './modules/tasks/task-retention.js';
 import { declareScheduledTasks, type ScheduledTask } from './scheduler/handlers.js';
 import { REPLAY_KIND, replayWebhookDeliveriesTask } from './modules/webhooks/webhook.replay.js';
+import { retainWebhookDeliveries, retentionOf } from './modules/webhooks/webhook.retention.js';
 
 const DEFAULT_LOG_RETENTION_DAYS = 30;
 
@@ -30,7 +31,10 @@ const scheduledTasks: readonly ScheduledTask[] = [
     key: 'task-retention',
     kind: 'TASK_RETENTION',
     cron: '40 * * * *',
-    handlers: [(services, { retention }) => retainTasks(services, retention?.batchSize ?? DEFAULT_RETENTION_BATCH)],
+    handlers: [
+      (services, { retention }) => retainTasks(services, retention?.batchSize ?? DEFAULT_RETENTION_BATCH),
+      (services, { now, retention }) => retainWebhookDeliveries(services, now, { ...retentionOf(services), batchSize: retention?.batchSize }),
+    ],
   },
   {
     // Every 5 minutes, one instance per firing: the dashboard snapshot and the per-channel statistics.

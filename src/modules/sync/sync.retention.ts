@@ -15,7 +15,7 @@ export interface LogRetentionResult {
 }
 
 /** Deletes rows picked by `pick` (a SELECT of ids, `$1` = cutoff, `$2` = batch size) until none are left. */
-async function deleteInBatches(services: AppServices, table: string, pick: string, cutoff: Date, batchSize: number): Promise<number> {
+export async function deleteInBatches(services: AppServices, table: string, pick: string, cutoff: Date, batchSize: number): Promise<number> {
   let total = 0;
   for (;;) {
     const removed = await services.prisma.$executeRawUnsafe(`DELETE FROM "${table}" WHERE id IN (${pick})`, cutoff.toISOString(), batchSize);
