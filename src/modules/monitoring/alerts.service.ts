@@ -161,6 +161,8 @@ export interface NewAlert {
   activeKey: string;
   message: string;
   details: Record<string, unknown>;
+  /** Extra fields of the alert.raised payload (a webhook's id); default none. */
+  eventFields?: Record<string, unknown>;
 }
 
 /** Inserts an alert with the caller's transaction and emits alert.raised (streamed by alertRaised); null when one with its key is active. */
@@ -176,7 +178,7 @@ export async function insertAlert(tx: Tx, emit: Emit, alert: NewAlert, now: Date
     ON CONFLICT ("activeKey") DO NOTHING
     RETURNING id`;
   if (!rows[0]) return null;
-  emit('alert.raised', { alertId: id, kind: alert.kind, severity, accountId: alert.accountId, message: alert.message, raisedAt: at, ...alert.details });
+  emit('alert.raised', { alertId: id, kind: alert.kind, severity, accountId: alert.accountId, message: alert.message, raisedAt: at, ...alert.eventFields });
   return id;
 }
 

@@ -46,7 +46,7 @@ export async function disableWebhook(services: AppServices, webhookId: string, r
     if (!webhook) return null;
     const message = `Webhook ${webhook.url} was disabled: ${reason}. Re-enable it with updateWebhook (active: true), replaying what it missed or not.`;
     emit('webhook.disabled', { webhookId, url: webhook.url, reason, disabledAt: now.toISOString() });
-    await insertAlert(tx, emit, { kind: 'WEBHOOK_DISABLED', accountId: null, activeKey: disabledAlertKey(webhookId), message, details: { webhookId, url: webhook.url, reason } }, now);
+    await insertAlert(tx, emit, { kind: 'WEBHOOK_DISABLED', accountId: null, activeKey: disabledAlertKey(webhookId), message, details: { webhookId, url: webhook.url, reason }, eventFields: { webhookId } }, now);
     return { ...webhook, message };
   });
   if (!disabled) return false;
