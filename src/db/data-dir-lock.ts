@@ -11,12 +11,18 @@
  * lock is held (PGlite can block the event loop for seconds, which would expire a heartbeat lock
  * such as proper-lockfile's). Where /proc is missing (macOS) only the pid is checked.
  *
- * Not covered: two containers, each its own pid namespace, sharing one DATA_DIR volume at once
- * (each sees the other's pid as some process of its own). Give every container its own DATA_DIR,
- * or use PostgreSQL.
+ * A pid means nothing to a process in another pid namespace (a second container on the same
+ * volume: `docker compose run --rm app stockline migrate` beside the running one sees the holder's
+ * pid as absent, or as some process of its own). So the holder also listens on a Unix socket beside
+ * the lock, `DATA_DIR/pglite.lock.sock`: the kernel accepts a connection to it for as long as the
+ * holder lives, in whatever namespace, and refuses it once the holder is gone (a socket file left by
+ * a crash refuses). A holder counts as alive when either its pid or its socket says so. Not covered:
+ * hosts sharing DATA_DIR over a network file system (a socket is local to one kernel), and a
+ * DATA_DIR whose socket path is too long for a Unix socket (then the pid alone decides).
  */
 import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, openSync, readFileSync, closeSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -61,7 +67,7 @@ export interface LockOptions {
 }
 
 /** Takes the lock of the embedded database in `dataDir`, or throws DataDirLockedError. */
-export function lockDataDir(dataDir: string, options: LockOptions = {}): DataDirLock {
+export async function lockDataDir(dataDir: string, options: LockOptions = {}): Promise<DataDirLock> {
   const path = lockFilePath(dataDir);
   mkdirSync(resolve(dataDir), { recursive: true });
   const me: LockHolder = {
@@ -77,7 +83,7 @@ export function lockDataDir(dataDir: string, options: LockOptions = {}): DataDir
     if (createExclusive(path, JSON.stringify(me))) return holdLock(path, me.id);
     const holder = readHolder(path);
     if (holder === 'missing') continue;
-    if (holder && isAlive(holder)) throw new DataDirLockedError(resolve(dataDir), holder);
+    if (holder && (isAlive(holder) || (await socketAnswers(path)))) throw new DataDirLockedError(resolve(dataDir), holder);
     // Stale (or unreadable: no process of ours writes it partially). Takeovers go one at a time,
     // so that two newcomers cannot both remove the stale file and then each other's.
     const outcome = takeOver(path, holder);
@@ -97,8 +103,10 @@ const held = new Set<() => void>();
 
 function holdLock(path: string, id: string): DataDirLock {
   if (!process.listeners('exit').includes(releaseAll)) process.on('exit', releaseAll);
+  const socket = listenAsHolder(path);
   function release() {
     held.delete(release);
+    socket?.close();
     const holder = readHolder(path);
     if (holder && holder !== 'missing' && holder.id === id) unlinkSync(path);
   }
@@ -167,6 +175,47 @@ function takeOver(path: string, stale: LockHolder | null): 'removed' | 'retry' |
     closeSync(fd);
     unlinkSync(mutex);
   }
+}
+
+/** Where the holder listens; null when the path is too long for a Unix socket (108 bytes on Linux, 104 on macOS). */
+function socketPath(lockPath: string): string | null {
+  const path = `${lockPath}.sock`;
+  return Buffer.byteLength(path) < 100 ? path : null;
+}
+
+/**
+ * The holder's sign of life for processes that cannot see its pid: a listening Unix socket the
+ * kernel closes when the process ends. Bound before listen() returns; it keeps nothing running.
+ */
+function listenAsHolder(lockPath: string): Server | null {
+  const path = socketPath(lockPath);
+  if (!path) return null;
+  // A file left by a crashed holder (this process holds the lock now, so nothing live is behind it).
+  try {
+    unlinkSync(path);
+  } catch {}
+  const server = createServer((connection) => connection.destroy());
+  server.on('error', () => {}); // no socket (a file system without them): the pid alone decides
+  server.listen(path);
+  server.unref();
+  return server;
+}
+
+/** Whether a process is listening on the lock's socket: alive, whichever pid namespace it is in. */
+function socketAnswers(lockPath: string): Promise<boolean> {
+  const path = socketPath(lockPath);
+  if (!path) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const socket = connect({ path });
+    const done = (alive: boolean) => {
+      socket.destroy();
+      resolve(alive);
+    };
+    socket.once('connect', () => done(true));
+    // Refused or missing: nobody listens. No answer in time: something holds it, so count it alive.
+    socket.once('error', () => done(false));
+    socket.setTimeout(2000, () => done(true));
+  });
 }
 
 function isAlive(holder: LockHolder): boolean {

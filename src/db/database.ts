@@ -52,7 +52,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const dir = options.dataDir === 'memory://' ? 'memory://' : resolve(join(options.dataDir, 'pglite'));
   // One process at a time on a directory: a second opener is refused (DataDirLockedError) before touching it.
-  const lock = dir === 'memory://' ? null : lockDataDir(options.dataDir, { onTakeover: options.onStaleLock });
+  const lock = dir === 'memory://' ? null : await lockDataDir(options.dataDir, { onTakeover: options.onStaleLock });
   let pglite: PGlite;
   try {
     if (dir !== 'memory://') await mkdir(dir, { recursive: true });

@@ -67,6 +67,21 @@ describe('a DATA_DIR held by a running service', () => {
     expect(await service.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(await tokenCount(dir)).toBe(1);
   });
+
+  it('refuses a process that cannot see the holder\'s pid (another container on the same volume)', { timeout: 240_000 }, async () => {
+    const dir = await dataDir();
+    const service = await startChildService({ env: serviceEnv({ DATA_DIR: dir }) });
+    // What a process in another pid namespace (`docker compose run --rm app stockline migrate`
+    // beside the running container) reads: a holder whose pid names no process of its own.
+    const lock = JSON.parse(readFileSync(lockFilePath(dir), 'utf8'));
+    writeFileSync(lockFilePath(dir), JSON.stringify({ ...lock, pid: await deadPid() }));
+
+    const migrate = await runCli(['migrate'], { DATA_DIR: dir }, 120_000);
+    expect(migrate.stderr).not.toMatch(/took over/);
+    expect(migrate.stderr).toMatch(/is in use by another process/);
+    expect(migrate.code).toBe(2);
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+  });
 });
 
 describe('a lock whose holder is gone', () => {
