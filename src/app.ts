@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import { connectRedis } from './events/redis-link.js';
+import { redisPrefix } from './events/redis-prefix.js';
 import type { Env } from './env.js';
 import { markUrgent, openDatabase, statementScope, type Database } from './db/database.js';
 import type { CommitHooks } from './db/transaction.js';
@@ -88,7 +89,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   }
 
   // Never awaited: Redis down at start (or later) leaves the instance serving; see redis-link.ts.
-  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : null;
+  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger, redisPrefix(env)) : null;
   const events = new EventBus(redis?.eventTarget);
   // Every commit writes its events' webhook deliveries (outbox); once committed, subscribers hear of them.
   const commitHooks: CommitHooks = {

@@ -26,6 +26,12 @@ export const envSchema = z.object({
     .optional(),
   /** redis://… switches pub/sub to Redis so several instances share subscriptions. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  /**
+   * Namespace of this deployment's Redis channels and keys, so deployments sharing one Redis stay
+   * apart; every instance of one deployment must use the same. Default: `stockline:` + a hash of the
+   * database (DATABASE_URL's host, port, database and schema, or DATA_DIR's absolute path).
+   */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, 'must be 1 to 100 letters, digits or : . _ -').optional(),
   /** Which parts this process runs; default all. */
   ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   /** Bootstraps an ADMIN token with this exact secret (deployments); otherwise one is generated once. */

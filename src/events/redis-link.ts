@@ -11,16 +11,21 @@
  * - subscriptions to new channels wait in the subscribing client's queue, and the channels
  *   already subscribed are subscribed again on reconnection (ioredis autoResubscribe).
  *
+ * Everything lives under the deployment's namespace (`prefix`, see redis-prefix.ts), so deployments
+ * sharing one Redis neither hear each other's events nor share keys: channels are `<prefix>:<topic>`,
+ * and the publishing client prefixes every key it touches with `<prefix>:` (ioredis keyPrefix), so
+ * the rate limiters and the APQ store built on it are namespaced without knowing it.
+ *
  * Why not @graphql-yoga/redis-event-target: it drops the promises of subscribe and publish
  * (an outage turned them into unhandled rejections that ended the process) and cannot fall back
- * to local delivery. This target speaks the same protocol (channel = topic, JSON message).
+ * to local delivery. This target speaks the same protocol (one channel per topic, JSON message).
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { TypedEventTarget } from '@graphql-yoga/typed-event-target';
 
 export interface RedisLink {
-  /** Publishing client, also the store of the Redis rate limiters. */
+  /** Publishing client, also the store of the Redis rate limiters; its keys are namespaced. */
   readonly pub: Redis;
   readonly sub: Redis;
   readonly eventTarget: TypedEventTarget<CustomEvent>;
@@ -32,11 +37,12 @@ export interface RedisLink {
 /** Delay before reconnection attempt `times`: 100 ms, 200 ms, … capped at 2 s; never gives up. */
 export const redisRetryDelay = (times: number) => Math.min(times * 100, 2000);
 
-export function connectRedis(url: string, logger: Logger): RedisLink {
+/** Connects to `url`; `prefix` is the deployment's namespace of channels and keys. */
+export function connectRedis(url: string, logger: Logger, prefix: string): RedisLink {
   const log = logger.child({ component: 'redis' });
   const common: RedisOptions = { retryStrategy: redisRetryDelay, connectTimeout: 5000 };
   // Fail fast while disconnected: callers (rate limiters, publishers) have a fallback.
-  const pub = new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const pub = new Redis(url, { ...common, keyPrefix: `${prefix}:`, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   // Subscriptions wait for the connection instead of failing (they cannot fall back).
   const sub = new Redis(url, { ...common, maxRetriesPerRequest: null });
 
@@ -60,6 +66,9 @@ export function connectRedis(url: string, logger: Logger): RedisLink {
     client.on('close', () => onError(new Error('connection closed')));
   }
 
+  // ioredis keyPrefix does not apply to pub/sub: channels are named here.
+  const channelPrefix = `${prefix}:`;
+  const channelOf = (topic: string) => channelPrefix + topic;
   const callbacks = new Map<string, Set<EventListener>>();
   const deliver = (topic: string, detail: unknown) => {
     const listeners = callbacks.get(topic);
@@ -68,6 +77,7 @@ export function connectRedis(url: string, logger: Logger): RedisLink {
     for (const listener of listeners) listener(event);
   };
   sub.on('message', (channel: string, message: string) => {
+    if (!channel.startsWith(channelPrefix)) return;
     let detail: unknown;
     try {
       detail = message === '' ? null : JSON.parse(message);
@@ -75,7 +85,7 @@ export function connectRedis(url: string, logger: Logger): RedisLink {
       log.warn({ channel }, 'ignored a Redis message that is not JSON');
       return;
     }
-    deliver(channel, detail);
+    deliver(channel.slice(channelPrefix.length), detail);
   });
   const ignore = () => {};
   const callbackOf = new WeakMap<object, EventListener>();
@@ -95,7 +105,7 @@ export function connectRedis(url: string, logger: Logger): RedisLink {
       let listeners = callbacks.get(topic);
       if (!listeners) {
         callbacks.set(topic, (listeners = new Set()));
-        sub.subscribe(topic).catch(ignore);
+        sub.subscribe(channelOf(topic)).catch(ignore);
       }
       listeners.add(callback);
     },
@@ -105,7 +115,7 @@ export function connectRedis(url: string, logger: Logger): RedisLink {
       const listeners = callbacks.get(topic);
       if (!listeners?.delete(callback) || listeners.size > 0) return;
       callbacks.delete(topic);
-      sub.unsubscribe(topic).catch(ignore);
+      sub.unsubscribe(channelOf(topic)).catch(ignore);
     },
     dispatchEvent(event: CustomEvent) {
       const detail = event.detail;
@@ -114,7 +124,7 @@ export function connectRedis(url: string, logger: Logger): RedisLink {
         return true;
       }
       // Lost between the check and the write: this instance's subscribers still hear it.
-      pub.publish(event.type, detail === undefined ? '' : JSON.stringify(detail)).catch(() => deliverLocally(event.type, detail));
+      pub.publish(channelOf(event.type), detail === undefined ? '' : JSON.stringify(detail)).catch(() => deliverLocally(event.type, detail));
       return true;
     },
   };

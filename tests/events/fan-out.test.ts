@@ -17,9 +17,10 @@ const add = vi.spyOn(EventTarget.prototype, 'addEventListener');
 const remove = vi.spyOn(EventTarget.prototype, 'removeEventListener');
 const subscribe = vi.spyOn(Redis.prototype, 'subscribe');
 const unsubscribe = vi.spyOn(Redis.prototype, 'unsubscribe');
-const net = (adds: typeof add | typeof subscribe, removes: typeof remove | typeof unsubscribe, topic: string) => adds.mock.calls.filter(([type]) => type === topic).length - removes.mock.calls.filter(([type]) => type === topic).length;
-const listeners = (topic: string) => net(add, remove, topic);
-const redisChannels = (topic: string) => net(subscribe, unsubscribe, topic);
+const net = (adds: typeof add | typeof subscribe, removes: typeof remove | typeof unsubscribe, matches: (name: unknown) => boolean) => adds.mock.calls.filter(([name]) => matches(name)).length - removes.mock.calls.filter(([name]) => matches(name)).length;
+const listeners = (topic: string) => net(add, remove, (type) => type === topic);
+// Redis channels are `<deployment prefix>:<topic>` (redis-link.ts).
+const redisChannels = (topic: string) => net(subscribe, unsubscribe, (channel) => typeof channel === 'string' && channel.endsWith(`:${topic}`));
 
 let t: TestApp;
 beforeAll(async () => {

@@ -138,7 +138,8 @@ describe('automatic persisted queries with REDIS_URL', () => {
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
-    const redis = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' };
+    // Two instances of one deployment: one Redis namespace (their databases differ here, so it is set).
+    const redis = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `stockline-test:${randomUUID()}` };
     first = await startTestApp(redis);
     second = await startTestApp(redis);
   });

@@ -137,7 +137,9 @@ describe('chaos: infrastructure faults', () => {
       const shared = await createSharedDatabase('chaos-redis');
       cleanups.push(() => shared.drop());
       // The sandbox's five accounts (its simulators live in the child).
-      const child = await startChildService({ env: serviceEnv({ ...shared.env, ADMIN_TOKEN: token, REDIS_URL, SANDBOX: 'true' }), token });
+      // Set, so this test can publish on the service's channels (`<prefix>:<topic>`).
+      const REDIS_PREFIX = `chaos-${randomUUID()}`;
+      const child = await startChildService({ env: serviceEnv({ ...shared.env, ADMIN_TOKEN: token, REDIS_URL, REDIS_PREFIX, SANDBOX: 'true' }), token });
       const started = Date.now();
 
       // Syncs do not need Redis: a FULL sync of every account, triggered with Redis unreachable.
@@ -196,7 +198,7 @@ describe('chaos: infrastructure faults', () => {
           async () => {
             if (failure) throw new Error(`subscription failed: ${JSON.stringify(failure)}`);
             if (heard.some((e) => e.id === event.id)) return true;
-            await publisher.publish('domain-event', JSON.stringify(event));
+            await publisher.publish(`${REDIS_PREFIX}:domain-event`, JSON.stringify(event));
             return null;
           },
           { timeoutMs: 15_000, intervalMs: 200, what },
