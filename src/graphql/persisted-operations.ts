@@ -26,7 +26,8 @@ export type PersistedOperationsMode = 'allow' | 'only';
 /** Registered APQ documents kept in memory (per instance) or in Redis (shared), and for how long. */
 const APQ_MAX_ENTRIES = 1000;
 const APQ_TTL_SECONDS = 24 * 3600;
-const REDIS_PREFIX = 'stockline:apq:';
+// Under the deployment's namespace, which the Redis client adds (redis-link.ts).
+const APQ_KEY_PREFIX = 'stockline:apq:';
 
 const manifestSchema = z.record(z.string().regex(/^[0-9a-f]{64}$/), z.string().min(1));
 const persistedQuerySchema = z.object({ version: z.literal(1), sha256Hash: z.string().regex(/^[0-9a-f]{64}$/) });
@@ -47,8 +48,8 @@ interface ApqStore {
 function apqStore(redis: Redis | undefined): ApqStore {
   if (redis) {
     return {
-      get: (hash) => redis.get(REDIS_PREFIX + hash),
-      set: async (hash, document) => void (await redis.set(REDIS_PREFIX + hash, document, 'EX', APQ_TTL_SECONDS)),
+      get: (hash) => redis.get(APQ_KEY_PREFIX + hash),
+      set: async (hash, document) => void (await redis.set(APQ_KEY_PREFIX + hash, document, 'EX', APQ_TTL_SECONDS)),
     };
   }
   const cache = new LRUCache<string, string>({ max: APQ_MAX_ENTRIES, ttl: APQ_TTL_SECONDS * 1000 });
