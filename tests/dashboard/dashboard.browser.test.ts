@@ -340,11 +340,11 @@ describe('operator dashboard in a browser', () => {
       await screenshot(page, 'production');
 
       // Webhooks: the batch.closed deliveries of both closes with both their attempts (the receiver
-      // refused them).
+      // refused them, so their retries are spent: dead letters).
       await page.getByRole('link', { name: 'Webhooks' }).click();
       await page.getByRole('row').filter({ hasText: webhook.url }).waitFor();
-      const failedDeliveries = page.locator('li.delivery[data-status="FAILED"]').filter({ hasText: 'batch.closed' });
-      await waitFor(async () => (await failedDeliveries.count()) === 2, { timeoutMs: 20_000, what: 'both deliveries failed on screen' });
+      const failedDeliveries = page.locator('li.delivery[data-status="DEAD"]').filter({ hasText: 'batch.closed' });
+      await waitFor(async () => (await failedDeliveries.count()) === 2, { timeoutMs: 20_000, what: 'both deliveries dead-lettered on screen' });
       for (const delivery of await failedDeliveries.all()) {
         const attempts = delivery.getByRole('table').locator('tbody tr');
         await waitFor(async () => (await attempts.count()) === 2, { what: 'two attempts on screen' });
