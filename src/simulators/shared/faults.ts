@@ -10,6 +10,8 @@ export interface FaultConfig {
   resetRate?: number;
   /** Added before every answer: a fixed delay or a [min, max] range in ms; default 0. */
   latencyMs?: number | [number, number];
+  /** Only this many requests (from when the faults were set) get latencyMs; default every request. */
+  latencyRequests?: number;
   /** Listing pages (1-based, per listing endpoint) answered with a malformed body, or a share of them. */
   malformedPages?: number[] | { rate: number };
   /** Every request fails authentication, whatever the credentials. */
@@ -24,6 +26,8 @@ export type InjectedFault = 'error' | 'tooManyRequests' | 'reset' | undefined;
 
 export class Faults {
   private config: FaultConfig = {};
+  /** Requests delayed since the faults were set (for latencyRequests). */
+  private delayed = 0;
   private readonly rng: Rng;
 
   constructor(seed: number, config: FaultConfig = {}) {
@@ -33,6 +37,7 @@ export class Faults {
 
   set(config: FaultConfig): void {
     this.config = { ...config };
+    this.delayed = 0;
   }
 
   get current(): FaultConfig {
@@ -40,8 +45,10 @@ export class Faults {
   }
 
   latency(): number {
-    const { latencyMs } = this.config;
+    const { latencyMs, latencyRequests } = this.config;
     if (latencyMs === undefined) return 0;
+    if (latencyRequests !== undefined && this.delayed >= latencyRequests) return 0;
+    this.delayed += 1;
     if (typeof latencyMs === 'number') return latencyMs;
     return this.rng.int(latencyMs[0], latencyMs[1]);
   }
