@@ -62,7 +62,7 @@ describe('anonymous and WebSocket rate limits', () => {
     const looked = codes.filter((c) => c === 'UNAUTHENTICATED').length;
     expect(looked).toBeLessThanOrEqual(3);
     expect(codes).toEqual([...Array(looked).fill('UNAUTHENTICATED'), ...Array(5 - looked).fill('RATE_LIMITED')]);
-    // A limited one was never looked up.
-    expect(t.queries.slice(queries).filter((q) => q.includes('ApiToken')).length).toBe(looked);
+    // A limited one was never looked up. (Lookups only: an earlier test's token may still record its use, an UPDATE, meanwhile.)
+    expect(t.queries.slice(queries).filter((q) => /^SELECT\b.*"ApiToken"/s.test(q)).length).toBe(looked);
   });
 });
