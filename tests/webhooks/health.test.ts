@@ -71,12 +71,18 @@ describe('endpoint health', () => {
         { what: 'the delivery to die, or the webhook to be disabled' },
       );
     }
-    void events;
+    // Disabled within those events (not waiting out the test's timeout for an alert that never comes).
+    expect((await prisma.webhookSubscription.findUniqueOrThrow({ where: { id: webhookId } })).active).toBe(false);
     const raised = await alert;
     expect(raised).toMatchObject({ kind: 'WEBHOOK_DISABLED', severity: 'CRITICAL' });
     expect(raised.message).toContain(`${r.url}/dead`);
     const disabled = await webhookOf(webhookId);
     expect(disabled).toMatchObject({ active: false, disabledAt: expect.any(String), disabledReason: expect.stringContaining('every attempt has failed since') });
+    // Not before the window (400 ms here) was over: the run of failures began with the first attempt.
+    const firstAttempt = await prisma.webhookAttempt.findFirstOrThrow({ where: { delivery: { subscriptionId: webhookId } }, orderBy: { startedAt: 'asc' } });
+    expect(disabled.failingSince).not.toBeNull();
+    expect(new Date(disabled.failingSince).getTime()).toBeGreaterThanOrEqual(firstAttempt.startedAt.getTime());
+    expect(new Date(disabled.disabledAt).getTime() - new Date(disabled.failingSince).getTime()).toBeGreaterThanOrEqual(400);
     await waitFor(() => r.on('/watch').length === 1, { what: 'the webhook.disabled event' });
     expect(JSON.parse(r.on('/watch')[0]!.body)).toMatchObject({ type: 'webhook.disabled', data: { webhookId } });
 
