@@ -106,6 +106,8 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
   /** Deliveries in flight here per webhook with maxPerSecond: one at its limit is not claimed for (its requests would only wait for slots). */
   const paced = new Map<string, { inFlight: number; max: number }>();
   const saturated = () => [...paced].filter(([, p]) => p.inFlight >= p.max).map(([id]) => id);
+  /** Outcomes received and not yet recorded. */
+  const unsettled = new Set<Promise<void>>();
 
   const worker = startQueueWorker<ClaimedDelivery>({
     logger: log,
@@ -171,6 +173,19 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
     const outcome = await sender.send(delivery, ctx.signal);
     if (outcome === null) throw ctx.signal.reason;
     if (outcome.retryAfterMs !== null) return throttled(delivery, outcome, Math.min(outcome.retryAfterMs, maxDelayMs));
+    // The slot sends the next delivery while this outcome waits for the recorder's next group (a write
+    // takes longer than a request to a fast receiver). The delivery keeps its lease meanwhile. Beyond
+    // `concurrency` outcomes waiting, the slot waits too: a crash leaves at most 2 × concurrency claims unlogged.
+    const settling = settle(delivery, outcome).catch((error: unknown) =>
+      log.error({ err: error, deliveryId: delivery.id }, 'webhook attempt could not be recorded; it is retried when its lease ends'),
+    );
+    unsettled.add(settling);
+    void settling.finally(() => unsettled.delete(settling));
+    if (unsettled.size > concurrency) await settling;
+  }
+
+  /** Records an attempt's outcome, then tells whoever waits for it (metrics, log, subscribers, health, the next of its key). */
+  async function settle(delivery: ClaimedDelivery, outcome: SendOutcome) {
     const now = Date.now();
     const gone = outcome.responseStatus === 410;
     const status = outcome.success ? 'SUCCESS' : outcome.abort ? 'FAILED' : gone || delivery.attempts > delivery.retryCount ? 'DEAD' : 'PENDING';
@@ -233,6 +248,7 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
       const stopped = worker.stop();
       await heard?.return(undefined);
       await stopped;
+      await Promise.all(unsettled);
       sender.close();
     },
   };
