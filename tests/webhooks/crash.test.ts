@@ -231,7 +231,7 @@ describe('webhook deliveries survive the worker', () => {
         answer();
         await waitFor(
           async () =>
-            (await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%WebhookAttempt%'`)[0]!.n === 1,
+            (await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'WITH o AS (%unnest(%'`)[0]!.n === 1,
           { what: 'the outcome to wait for the row' },
         );
         const order: string[] = [];

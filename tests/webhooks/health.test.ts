@@ -136,4 +136,19 @@ describe('endpoint health', () => {
     expect(await webhookOf(gone)).toMatchObject({ active: false, disabledReason: expect.stringContaining('410 Gone') });
     expect((await webhookOf(abort)).active).toBe(true);
   });
+
+  it('a success ends the run of failures even when a failure was recorded while its request was out (its claim saw none)', async () => {
+    let webhookId = '';
+    const r = await startReceiver(async (_req, _i, res) => {
+      // Another worker's failure lands while this request is out: this delivery's claim read failingSince as null.
+      await t.app.services.prisma.webhookSubscription.update({ where: { id: webhookId }, data: { failingSince: new Date(Date.now() - 3_600_000) } });
+      res.writeHead(200).end();
+    });
+    receivers.push(r);
+    webhookId = await createWebhook({ url: `${r.url}/ok`, events: ['batch.import_completed'], ordered: false });
+    await emit(1);
+    await waitFor(async () => (await t.app.services.prisma.webhookDelivery.count({ where: { subscriptionId: webhookId, status: 'SUCCESS' } })) === 1, { what: 'the delivery to succeed' });
+    // Left set, one failure days later would disable the webhook at once.
+    expect((await webhookOf(webhookId)).failingSince).toBeNull();
+  });
 });

@@ -47,7 +47,9 @@ export function attemptRecorder(services: AppServices): RecordAttempt {
 
 /**
  * Records attempts in one statement (atomic by itself): each delivery moves on only while its
- * claim still owns it (a lease that ran out may have been claimed again), and each attempt is
+ * claim still owns it (a lease that ran out may have been claimed again), a success clears its
+ * webhook's failingSince (whatever its claim read: a failure recorded while the request was out must
+ * not stay and disable the webhook days later), and each attempt is
  * logged unless the webhook, with its deliveries, was deleted while the request was out.
  * Returns the deliveries whose attempt was logged.
  */
@@ -64,7 +66,11 @@ function writeAttempts(services: AppServices, items: AttemptRecord[]): Promise<{
               "deliveredAt" = COALESCE(o."deliveredAt", d."deliveredAt"), "nextAttemptAt" = COALESCE(o."nextAttemptAt", d."nextAttemptAt")
          FROM o
         WHERE d.id = o.id AND d.status = 'PENDING' AND d.attempts = o.attempt
-        RETURNING d.id)
+        RETURNING d.id, d."subscriptionId"),
+     recovered AS (
+       UPDATE "WebhookSubscription" s SET "failingSince" = NULL
+         FROM moved JOIN o ON o.id = moved.id
+        WHERE o.success AND s.id = moved."subscriptionId" AND s."failingSince" IS NOT NULL)
      INSERT INTO "WebhookAttempt" (id, "deliveryId", attempt, "startedAt", "durationMs", "responseStatus", "responseBody", error, success)
      SELECT gen_random_uuid(), o.id, o.attempt, o."startedAt", o."durationMs", o."responseStatus", o."responseBody", o.error, o.success
        FROM o JOIN "WebhookDelivery" d ON d.id = o.id

@@ -3,7 +3,7 @@
  * as Svix does), or whose endpoint answered 410 Gone, is disabled. Disabling raises a
  * WEBHOOK_DISABLED alert (alert.raised, alertRaised) and emits webhook.disabled in the same
  * transaction, then mails the webhook's contact when SMTP is configured. Any success ends the run
- * of failures (failingSince back to null). Its deliveries wait, as for any inactive webhook.
+ * of failures (failingSince back to null, written with the attempt: webhook.attempts.ts). Its deliveries wait, as for any inactive webhook.
  */
 import type { AppServices } from '../../core/services.js';
 import { transact } from '../../db/transaction.js';
@@ -15,10 +15,6 @@ export const disabledAlertKey = (webhookId: string) => `WEBHOOK_DISABLED:${webho
 
 export function endpointHealth(services: AppServices, options: { disableAfterMs: number }) {
   return {
-    /** A success after failures: the run of failures is over. */
-    async recovered(webhookId: string) {
-      await services.prisma.webhookSubscription.updateMany({ where: { id: webhookId, failingSince: { not: null } }, data: { failingSince: null } });
-    },
     /** A failed attempt (not a throttle, not an abort); `goneReason` when the endpoint answered 410. */
     async failed(webhookId: string, goneReason: string | null) {
       const rows = await services.prisma.$queryRaw<{ failingSince: Date }[]>`

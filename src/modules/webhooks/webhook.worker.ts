@@ -58,8 +58,6 @@ export interface ClaimedDelivery extends OutgoingDelivery {
   /** The subscription keeps order per key. */
   ordered: boolean;
   maxPerSecond: number | null;
-  /** The subscription's current run of failures began then (null: its last attempt succeeded). */
-  failingSince: Date | null;
 }
 
 /**
@@ -88,7 +86,7 @@ export function claimDeliveries(services: AppServices, limit: number, leaseMargi
         LIMIT ${limit}::int
         FOR UPDATE OF c SKIP LOCKED)
     RETURNING d.id::text AS id, d."subscriptionId"::text AS "webhookId", d."eventId", d."eventType", d.body, d.attempts, d."orderingKey",
-              s.url, s."secretEncrypted", s."timeoutMs", s."retryCount", s.ordered, s."maxPerSecond", s."failingSince",
+              s.url, s."secretEncrypted", s."timeoutMs", s."retryCount", s.ordered, s."maxPerSecond",
               s."previousSecretEncrypted", s."previousSecretUntil"`;
 }
 
@@ -218,9 +216,8 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
       at: new Date(now).toISOString(),
     };
     services.events.publishWebhookAttempt(event);
-    if (outcome.success) {
-      if (delivery.failingSince) await health.recovered(delivery.webhookId);
-    } else if (!outcome.abort) {
+    // A success's end of the failing run is written with its outcome (webhook.attempts.ts).
+    if (!outcome.success && !outcome.abort) {
       await health.failed(delivery.webhookId, gone ? `its endpoint answered 410 Gone (${delivery.url})` : null);
     }
   }
