@@ -1,9 +1,11 @@
 /** The shell: sign-in, then the urql client for that token, navigation and the current page. */
 import { Provider } from '@urql/preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { createContext } from 'preact';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { checkToken, forgetToken, storeToken, storedToken, type Session } from './auth';
 import { createApiClient, type SocketState } from './client';
 import { ReconnectsContext } from './connection';
+import { LOCALES, LocaleContext, initialLocale, saveLocale, setCurrentLocale, type Locale } from './i18n';
 import { LogsPage } from './logs-page';
 import { OverviewPage } from './overview-page';
 import { ProductionPage } from './production-page';
@@ -13,6 +15,44 @@ import { SignIn } from './sign-in';
 import { WebhooksPage } from './webhooks-page';
 
 export function App() {
+  const [locale, setLocale] = useState<Locale>(() => {
+    const chosen = initialLocale();
+    setCurrentLocale(chosen);
+    document.documentElement.lang = chosen;
+    return chosen;
+  });
+  const switchLocale = (next: Locale) => {
+    setCurrentLocale(next);
+    saveLocale(next);
+    setLocale(next);
+  };
+  return (
+    <LocaleContext.Provider value={locale}>
+      <LocaleSwitchContext.Provider value={switchLocale}>
+        <Shell />
+      </LocaleSwitchContext.Provider>
+    </LocaleContext.Provider>
+  );
+}
+
+const LocaleSwitchContext = createContext<(locale: Locale) => void>(() => {});
+
+/** The language menu (every page's words and dates follow it; the choice is remembered). */
+export function LocaleSwitch() {
+  const locale = useContext(LocaleContext);
+  const switchLocale = useContext(LocaleSwitchContext);
+  return (
+    <select aria-label="Language" value={locale} onChange={(e) => switchLocale((e.currentTarget as HTMLSelectElement).value as Locale)}>
+      {LOCALES.map((l) => (
+        <option key={l.code} value={l.code} lang={l.code}>
+          {l.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function Shell() {
   const [session, setSession] = useState<Session | null>(null);
   const [restoring, setRestoring] = useState(() => storedToken() !== null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -110,6 +150,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: st
             <span class={`live live-${socket}`} role="status" title={socket === 'reconnecting' ? 'Connection lost: updates resume (and the pages are read again) once it is back' : 'Subscriptions connection'}>
               {socket === 'live' ? 'Live' : socket === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
             </span>
+            <LocaleSwitch />
             <span class="who">
               {session.viewer.name} · {session.viewer.role}
             </span>

@@ -1,7 +1,9 @@
-/** Display helpers: dates in the operator's locale, durations and lags in words. */
+/** Display helpers: dates and money in the chosen locale (i18n.ts), durations and lags in words. */
+import { currentLocale } from './i18n';
+
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  return new Date(iso).toLocaleString(currentLocale(), { dateStyle: 'short', timeStyle: 'medium' });
 }
 
 export function formatDuration(ms: number | null | undefined): string {
@@ -24,6 +26,15 @@ export function formatLag(seconds: number | null | undefined): string {
 
 export const formatPercent = (fraction: number | null | undefined) => (fraction === null || fraction === undefined ? '—' : `${(fraction * 100).toFixed(1)} %`);
 
-export const formatMoney = (amounts: { amount: string; currency: string }[]) => (amounts.length ? amounts.map((m) => `${m.amount} ${m.currency}`).join(', ') : '—');
+/** An amount in its currency, written the locale's way (1 234,50 RON); an unknown currency code is shown as given. */
+export function formatAmount(amount: string, currency: string): string {
+  try {
+    return new Intl.NumberFormat(currentLocale(), { style: 'currency', currency }).format(Number(amount));
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
+export const formatMoney = (amounts: { amount: string; currency: string }[]) => (amounts.length ? amounts.map((m) => formatAmount(m.amount, m.currency)).join(', ') : '—');
 
 export const shortId = (id: string | null | undefined) => (id ? id.slice(0, 8) : '—');
