@@ -9,7 +9,7 @@ import { LOCALES, LocaleContext, initialLocale, saveLocale, setCurrentLocale, ty
 import { LogsPage } from './logs-page';
 import { OverviewPage } from './overview-page';
 import { ProductionPage } from './production-page';
-import { ROUTES, useRoute } from './router';
+import { routesFor, useRoute } from './router';
 import { SessionContext } from './session';
 import { SignIn } from './sign-in';
 import { WebhooksPage } from './webhooks-page';
@@ -132,7 +132,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: st
       unlisten();
     };
   }, [api]);
-  const route = useRoute();
+  const route = useRoute(session.viewer.role);
 
   return (
     <Provider value={api.client}>
@@ -141,7 +141,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: st
           <header class="top">
             <strong class="brand">Stockline</strong>
             <nav aria-label="Pages">
-              {ROUTES.map((r) => (
+              {routesFor(session.viewer.role).map((r) => (
                 <a key={r.name} href={r.path} aria-current={route === r.name ? 'page' : undefined}>
                   {r.label}
                 </a>

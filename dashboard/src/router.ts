@@ -1,26 +1,32 @@
 /** Hash routing (#/, #/logs, …): the server only ever serves index.html and the assets. */
 import { useEffect, useState } from 'preact/hooks';
+import type { Role } from './auth';
 
+/** Every page, with the least role that sees it (the API enforces the same roles; this only hides). */
 export const ROUTES = [
-  { path: '#/', name: 'overview', label: 'Overview' },
-  { path: '#/logs', name: 'logs', label: 'Logs' },
-  { path: '#/production', name: 'production', label: 'Production' },
-  { path: '#/webhooks', name: 'webhooks', label: 'Webhooks' },
-] as const;
+  { path: '#/', name: 'overview', label: 'Overview', role: 'VIEWER' },
+  { path: '#/logs', name: 'logs', label: 'Logs', role: 'VIEWER' },
+  { path: '#/production', name: 'production', label: 'Production', role: 'VIEWER' },
+  { path: '#/webhooks', name: 'webhooks', label: 'Webhooks', role: 'ADMIN' },
+] as const satisfies readonly { path: string; name: string; label: string; role: Role }[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
 
-export function routeOf(hash: string): RouteName {
+const RANK: Record<Role, number> = { VIEWER: 0, OPERATOR: 1, ADMIN: 2 };
+/** The pages this role may open. */
+export const routesFor = (role: Role) => ROUTES.filter((route) => RANK[role] >= RANK[route.role]);
+
+export function routeOf(hash: string, role: Role = 'ADMIN'): RouteName {
   const path = hash.split('?')[0] || '#/';
-  return ROUTES.find((route) => route.path === path)?.name ?? 'overview';
+  return routesFor(role).find((route) => route.path === path)?.name ?? 'overview';
 }
 
-export function useRoute(): RouteName {
+export function useRoute(role: Role): RouteName {
   const [hash, setHash] = useState(window.location.hash);
   useEffect(() => {
     const update = () => setHash(window.location.hash);
     window.addEventListener('hashchange', update);
     return () => window.removeEventListener('hashchange', update);
   }, []);
-  return routeOf(hash);
+  return routeOf(hash, role);
 }

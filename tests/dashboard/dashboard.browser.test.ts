@@ -389,8 +389,11 @@ describe('operator dashboard in a browser', () => {
       await page.unroute(graphqlPath);
       await page.getByRole('button', { name: 'Try again' }).click();
       await page.locator(`tr[data-account-id="${accountId}"]`).getByRole('rowheader', { name: MAIN }).waitFor();
-      await page.getByRole('link', { name: 'Webhooks' }).click();
-      await page.getByText('visible to ADMIN tokens only').waitFor();
+      // ADMIN pages are not offered to a VIEWER, not even by their address.
+      await page.getByRole('link', { name: 'Overview' }).waitFor();
+      expect(await page.getByRole('link', { name: 'Webhooks' }).count()).toBe(0);
+      await page.goto(`${app().url}/#/webhooks`);
+      await page.locator(`tr[data-account-id="${accountId}"]`).getByRole('rowheader', { name: MAIN }).waitFor();
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByLabel('API token').waitFor();
       expect(await page.evaluate(`sessionStorage.getItem('stockline.token')`)).toBeNull();
