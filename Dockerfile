@@ -9,19 +9,15 @@ WORKDIR /app
 RUN chown node:node /app
 USER node
 
-# Dependencies first, so source edits do not reinstall them. `npm ci` runs the postinstall
-# `npm run generate`, which needs the Prisma schema and config.
-COPY --chown=node:node package.json package-lock.json prisma.config.ts ./
-COPY --chown=node:node prisma ./prisma
-# Only the Prisma client is generated here; migrations run through the wasm schema engine
-# (docs/adr/0002), so the native engine download is skipped (this also lets the build run on
-# hosts that reach the npm registry only). tsx is a runtime dependency; dev tools are omitted.
-RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npm ci --omit=dev --no-audit --no-fund \
- && npm cache clean --force
+# Dependencies first, so source edits do not reinstall them. The Prisma client is committed
+# (src/generated) and migrations run through the wasm schema engine (docs/adr/0002), so neither
+# the Prisma CLI nor an engine download is needed. tsx is a runtime dependency; dev tools are omitted.
+COPY --chown=node:node package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY --chown=node:node . .
-# The Prisma client and the dashboard bundle (esbuild) served at /.
-RUN npm run generate && npm run build
+# The dashboard bundle (esbuild) served at /.
+RUN npm run build
 
 EXPOSE 4000
 # graphql-ws shares the HTTP port. /healthz is liveness, /readyz checks the database.

@@ -28,6 +28,7 @@ const dbFree = [
   'tests/platform/startup-failure.test.ts',
   'tests/platform/readme.test.ts',
   'tests/platform/dependencies.test.ts',
+  'tests/platform/generated-client.test.ts',
 ];
 
 export default defineConfig({

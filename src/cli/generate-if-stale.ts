@@ -1,30 +1,67 @@
 /**
- * `npm start` / `npm test` pre-step: runs `prisma generate` only when the generated client does not
- * match prisma/schema.prisma and the installed Prisma. Regenerating rewrites the client under
- * src/generated while other processes of the same checkout may be loading it (two services started
- * at once, a test run beside a running service), and a half-written client hangs or crashes them.
+ * The Prisma client and Pothos types in src/generated are committed, so neither `npm ci` nor a
+ * first start generates them. `npm run generate` (after a schema change) installs the Prisma CLI
+ * into tools/prisma on first use (it is 130 packages the service never loads) and runs it.
  *
- * The client itself says what it was generated from (its inlined schema and client version), so a
- * generation by `npm install`'s postinstall, or by hand, counts: a first start does not generate
- * again right after the install did.
+ * `npm start` / `npm test` regenerate only when the client does not match prisma/schema.prisma and
+ * the pinned Prisma. Regenerating rewrites the client under src/generated while other processes of
+ * the same checkout may be loading it (two services started at once, a test run beside a running
+ * service), and a half-written client hangs or crashes them.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
+const tools = join(root, 'tools', 'prisma');
 
-/** Whether src/generated was generated from the current schema by the installed Prisma. */
+/** The Prisma version tools/prisma pins (exact, so the committed client names it). */
+function pinnedPrismaVersion(): string {
+  return (JSON.parse(readFileSync(join(tools, 'package.json'), 'utf8')) as { dependencies: { prisma: string } }).dependencies.prisma;
+}
+
+/**
+ * Whether a generated client embeds `schema`. Prisma embeds the schema formatted (fields' columns
+ * aligned), so runs of blanks do not count: an edit that leaves the columns ragged is still fresh.
+ */
+export function clientMatchesSchema(generated: string, schema: string): boolean {
+  const start = generated.indexOf('"inlineSchema": "');
+  if (start < 0) return false;
+  let embedded: unknown;
+  try {
+    // The value is a JSON string literal ending at the first unescaped quote.
+    embedded = JSON.parse(generated.slice(start + 16).match(/^"(?:[^"\\]|\\.)*"/)![0]);
+  } catch {
+    return false;
+  }
+  const blanks = (text: string) => text.replace(/[ \t]+/g, ' ').replace(/ $/gm, '').trim();
+  return typeof embedded === 'string' && blanks(embedded) === blanks(schema);
+}
+
+/** Whether src/generated was generated from the current schema by the pinned Prisma. */
 export function generatedClientIsFresh(): boolean {
   const client = join(root, 'src/generated/prisma/internal/class.ts');
   if (!existsSync(client) || !existsSync(join(root, 'src/generated/prisma/client.ts')) || !existsSync(join(root, 'src/generated/pothos-types.ts'))) return false;
-  const prismaVersion = (JSON.parse(readFileSync(join(root, 'node_modules/prisma/package.json'), 'utf8')) as { version: string }).version;
-  const schema = readFileSync(join(root, 'prisma/schema.prisma'), 'utf8');
   const generated = readFileSync(client, 'utf8');
-  return generated.includes(`"clientVersion": ${JSON.stringify(prismaVersion)}`) && generated.includes(`"inlineSchema": ${JSON.stringify(schema)}`);
+  return generated.includes(`"clientVersion": ${JSON.stringify(pinnedPrismaVersion())}`) && clientMatchesSchema(generated, readFileSync(join(root, 'prisma/schema.prisma'), 'utf8'));
+}
+
+/** `npm run generate` (run through npm, see generateIfStale): installs tools/prisma when missing or outdated, then generates src/generated. */
+export function generateClient(): void {
+  const cli = join(tools, 'node_modules', 'prisma', 'package.json');
+  const installed = existsSync(cli) && (JSON.parse(readFileSync(cli, 'utf8')) as { version: string }).version === pinnedPrismaVersion();
+  if (!installed) execFileSync('npm', ['ci', '--silent', '--no-audit', '--no-fund'], { cwd: tools, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(tools, 'node_modules', 'prisma', 'build', 'index.js'), 'generate', '--no-hints', '--config', join(tools, 'prisma.config.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+    // No schema engine is needed to generate: this stops Prisma from downloading one (docs/adr/0002).
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true' },
+  });
 }
 
 /** Regenerates the Prisma client and Pothos types unless they are fresh. */
 export function generateIfStale(): void {
+  // Through npm, which puts the root's node_modules/.bin on PATH: the Pothos generator named in
+  // schema.prisma (`prisma-pothos-types`) is a binary of @pothos/plugin-prisma.
   if (!generatedClientIsFresh()) execFileSync('npm', ['run', 'generate', '--silent'], { cwd: root, stdio: 'inherit' });
 }
