@@ -29,6 +29,7 @@ const dbFree = [
   'tests/platform/readme.test.ts',
   'tests/platform/dependencies.test.ts',
   'tests/platform/generated-client.test.ts',
+  'tests/db/pglite-template.test.ts',
 ];
 
 export default defineConfig({

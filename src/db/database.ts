@@ -8,6 +8,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { applyMigrations } from './migrate.js';
+import { createFromTemplate } from './pglite-template.js';
 
 export type Prisma = PrismaClient;
 
@@ -55,7 +56,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const lock = dir === 'memory://' ? null : await lockDataDir(options.dataDir, { onTakeover: options.onStaleLock });
   let pglite: PGlite;
   try {
-    if (dir !== 'memory://') await mkdir(dir, { recursive: true });
+    // A new directory starts as a copy of an empty database rather than by initdb (pglite-template.ts).
+    if (dir !== 'memory://' && !(await createFromTemplate(dir))) await mkdir(dir, { recursive: true });
     pglite = await PGlite.create(dir);
   } catch (error) {
     lock?.release();
