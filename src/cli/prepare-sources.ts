@@ -1,8 +1,8 @@
 /**
- * What `npm start` (`stockline serve`) and `npm test` need beside the sources: the Prisma client
- * generated from the current schema and the dashboard bundle built from the current dashboard/.
- * Each is redone only when stale, so a start after `npm install` (whose postinstall generated the
- * client) does no build work but the first bundle.
+ * What `npm test` needs beside the sources: the Prisma client generated from the current schema
+ * (committed, so normally fresh) and the dashboard bundle built from the current dashboard/. Each
+ * is redone only when stale. `npm start` does the same but builds the dashboard beside the start
+ * (src/cli/commands/serve.ts).
  */
 import { generateIfStale } from './generate-if-stale.js';
 

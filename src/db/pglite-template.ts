@@ -7,7 +7,7 @@
  * any other version runs initdb as before. `npm run db:template` remakes it after an upgrade
  * (tests/db/pglite-template.test.ts fails until then).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, posix, relative } from 'node:path';
@@ -42,12 +42,14 @@ export async function createFromTemplate(dir: string): Promise<boolean> {
   if (existsSync(dir) && (await readdir(dir)).length > 0) return false;
   const temporary = `${dir}.template-${process.pid}.tmp`;
   await rm(temporary, { recursive: true, force: true });
+  // A thousand small files: the synchronous calls take a third of the time the promise ones do,
+  // and nothing else is running yet.
   for (const entry of untar(gunzipSync(await readFile(TEMPLATE_FILE)))) {
     const path = join(temporary, ...entry.path.split('/'));
-    if (entry.data === null) await mkdir(path, { recursive: true });
+    if (entry.data === null) mkdirSync(path, { recursive: true });
     else {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, entry.data, { mode: 0o600 });
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, entry.data, { mode: 0o600 });
     }
   }
   await rm(dir, { recursive: true, force: true });
