@@ -9,16 +9,27 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runGraphQLMarkdown } from '@graphql-markdown/cli';
 import { GraphQLEnumType, GraphQLObjectType, GraphQLUnionType, buildSchema, getNamedType, printSchema, type GraphQLField, type GraphQLNamedType } from 'graphql';
 import { Marked } from 'marked';
+import { ensureTool, toolDir } from '../src/cli/tool-package.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DOCS_DIR = join(ROOT, 'dist', 'docs');
 const GENERATOR = '@graphql-markdown/cli';
+
+/**
+ * The generator lives in tools/docs (its own package.json and lock: about 100 packages the service
+ * never loads, so the root install skips them), installed there on the first build.
+ */
+async function loadGenerator(): Promise<(options: object, cliOptions: object) => Promise<void>> {
+  const dir = ensureTool('docs', GENERATOR);
+  const entry = createRequire(join(dir, 'package.json')).resolve(GENERATOR);
+  return ((await import(pathToFileURL(entry).href)) as { runGraphQLMarkdown: (options: object, cliOptions: object) => Promise<void> }).runGraphQLMarkdown;
+}
 
 /** The enum values a mutation may answer in its payload's `errors` (each error type's `code`), by name. */
 export function errorCodesOf(field: GraphQLField<unknown, unknown>): { name: string; description: string }[] {
@@ -96,7 +107,8 @@ export async function buildDocs(outDir = DOCS_DIR): Promise<{ ms: number; pages:
     readFile(join(ROOT, 'schema.graphql'), 'utf8'),
     readFile(join(ROOT, 'README.md'), 'utf8'),
     readFile(fileURLToPath(import.meta.url), 'utf8'),
-    readFile(join(ROOT, 'node_modules', GENERATOR, 'package.json'), 'utf8'),
+    // The generator's pinned versions: the key is checked without installing it.
+    readFile(join(toolDir('docs'), 'package.json'), 'utf8'),
   ]);
   const key = createHash('sha256').update(sdl).update(readme).update(script).update(generator).digest('hex');
   const keyFile = join(outDir, '.build-key');
@@ -109,8 +121,9 @@ export async function buildDocs(outDir = DOCS_DIR): Promise<{ ms: number; pages:
     const schemaFile = join(work, 'schema.graphql');
     const mdDir = join(work, 'md');
     await writeFile(schemaFile, withErrorCodes(sdl));
+    const runGraphQLMarkdown = await loadGenerator();
     await runGraphQLMarkdown(
-      { loaders: { GraphQLFileLoader: '@graphql-tools/graphql-file-loader' } as never, baseURL: 'docs', linkRoot: '/', rootPath: mdDir, homepage: false },
+      { loaders: { GraphQLFileLoader: '@graphql-tools/graphql-file-loader' }, baseURL: 'docs', linkRoot: '/', rootPath: mdDir, homepage: false },
       { schema: schemaFile, root: mdDir, base: 'docs', link: '/', force: true, noSectionId: true, homepage: false },
     );
     // The generator writes under its base URL.

@@ -11,14 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureTool, pinnedVersion } from './tool-package.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const tools = join(root, 'tools', 'prisma');
-
-/** The Prisma version tools/prisma pins (exact, so the committed client names it). */
-function pinnedPrismaVersion(): string {
-  return (JSON.parse(readFileSync(join(tools, 'package.json'), 'utf8')) as { dependencies: { prisma: string } }).dependencies.prisma;
-}
 
 /**
  * Whether a generated client embeds `schema`. Prisma embeds the schema formatted (fields' columns
@@ -43,14 +38,12 @@ export function generatedClientIsFresh(): boolean {
   const client = join(root, 'src/generated/prisma/internal/class.ts');
   if (!existsSync(client) || !existsSync(join(root, 'src/generated/prisma/client.ts')) || !existsSync(join(root, 'src/generated/pothos-types.ts'))) return false;
   const generated = readFileSync(client, 'utf8');
-  return generated.includes(`"clientVersion": ${JSON.stringify(pinnedPrismaVersion())}`) && clientMatchesSchema(generated, readFileSync(join(root, 'prisma/schema.prisma'), 'utf8'));
+  return generated.includes(`"clientVersion": ${JSON.stringify(pinnedVersion('prisma', 'prisma'))}`) && clientMatchesSchema(generated, readFileSync(join(root, 'prisma/schema.prisma'), 'utf8'));
 }
 
 /** `npm run generate` (run through npm, see generateIfStale): installs tools/prisma when missing or outdated, then generates src/generated. */
 export function generateClient(): void {
-  const cli = join(tools, 'node_modules', 'prisma', 'package.json');
-  const installed = existsSync(cli) && (JSON.parse(readFileSync(cli, 'utf8')) as { version: string }).version === pinnedPrismaVersion();
-  if (!installed) execFileSync('npm', ['ci', '--silent', '--no-audit', '--no-fund'], { cwd: tools, stdio: 'inherit' });
+  const tools = ensureTool('prisma', 'prisma');
   execFileSync(process.execPath, [join(tools, 'node_modules', 'prisma', 'build', 'index.js'), 'generate', '--no-hints', '--config', join(tools, 'prisma.config.ts')], {
     cwd: root,
     stdio: 'inherit',
