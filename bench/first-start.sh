@@ -15,7 +15,8 @@ for rev in "${@:-HEAD}"; do
   git clone -q "$top" "$dir/app" && git -C "$dir/app" checkout -q "$rev"
   cd "$dir/app"
   begin=$(date +%s.%N)
-  ci_cpu=$( { /usr/bin/time -f '%U %S' npm ci --silent >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{ printf "%.1f", $1 + $2 }')
+  /usr/bin/time -o "$dir/ci.time" -f '%U %S' npm ci --silent >/dev/null 2>&1
+  ci_cpu=$(awk '{ printf "%.1f", $1 + $2 }' "$dir/ci.time")
   installed=$(date +%s.%N)
   files=$(find node_modules -type f | wc -l)
   PORT=$port setsid npm start >"$dir/start.log" 2>&1 &
