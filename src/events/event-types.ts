@@ -21,6 +21,7 @@ export const eventTypes = {
   'listing.stock_changed': 'A listing stock changed.',
   'order.created': "A new order arrived (not sent for the orders an account's first sync imports: that history is counted in sync.completed).",
   'order.status_changed': 'An order changed status.',
+  'stock.changed': "A product's pool changed (production, an order line, an adjustment, a count or a transfer): its on hand, reserved and available, and the cause.",
   'alert.raised': 'A monitoring alert was raised.',
   'webhook.disabled': 'A webhook subscription was disabled: its endpoint failed for the whole health window, or answered 410 Gone.',
 } as const;

@@ -30,6 +30,8 @@ import '../modules/monitoring/channel-stats.schema.js';
 import '../modules/webhooks/webhook.schema.js';
 import '../modules/analytics/dashboard.schema.js';
 import '../modules/reports/report.schema.js';
+import '../modules/inventory/stock.schema.js';
+import '../modules/inventory/inventory-edit.schema.js';
 
 builder.queryType({ description: 'Reads. Every field needs a token (`Authorization: Bearer <token>`); each says the lowest role it needs.' });
 builder.mutationType({
