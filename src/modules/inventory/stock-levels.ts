@@ -15,14 +15,7 @@ export interface StockLevel {
   oversold: number;
 }
 
-interface LevelRow {
-  productId: string;
-  sku: string;
-  onHand: number;
-  reserved: number;
-  safetyBuffer: number;
-  zeroStockThreshold: number;
-}
+type LevelRow = Omit<StockLevel, 'available' | 'oversold'>;
 
 export const levelOf = (r: LevelRow): StockLevel => ({
   ...r,
