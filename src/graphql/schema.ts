@@ -11,6 +11,7 @@ import '../modules/accounts/account.schema.js';
 import '../events/event.schema.js';
 import '../modules/catalog/product.schema.js';
 import '../modules/catalog/listing.schema.js';
+import '../modules/catalog/listing-push.schema.js';
 import '../modules/catalog/product-trends.schema.js';
 import '../modules/orders/order.schema.js';
 import '../modules/orders/order-stats.schema.js';
