@@ -77,9 +77,12 @@ export const BATCHES = gql<
   }
 `);
 export const WORK_CENTERS = gql<{ workCenters: Connection<{ id: string; identifier: string; name: string }> }, { after: string | null }>(`query DashboardWorkCenters($after: String) { workCenters(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { id identifier name } } } }`);
-export const STATS = gql<{
-  dashboardStats: { batchesTotal: number; batchesActive: number; unitsTotal: number; unitsAggregated: number; aggregationRate: number | null; productsTotal: number; outOfStock: number; ordersToday: number; revenueToday: { amount: string; currency: string }[]; syncSuccessRate: number | null; syncRunsFinished: number; computedAt: string };
-}>(`query DashboardStats { dashboardStats { batchesTotal batchesActive unitsTotal unitsAggregated aggregationRate productsTotal outOfStock ordersToday revenueToday { amount currency } syncSuccessRate syncRunsFinished computedAt } }`);
+export const STATS = gql<
+  {
+    dashboardStats: { batchesTotal: number; batchesActive: number; unitsTotal: number; unitsAggregated: number; aggregationRate: number | null; productsTotal: number; outOfStock: number; ordersToday: number; revenueToday: { amount: string; currency: string }[]; syncSuccessRate: number | null; syncRunsFinished: number; computedAt: string };
+  },
+  { refresh: boolean }
+>(`query DashboardStats($refresh: Boolean) { dashboardStats(refresh: $refresh) { batchesTotal batchesActive unitsTotal unitsAggregated aggregationRate productsTotal outOfStock ordersToday revenueToday { amount currency } syncSuccessRate syncRunsFinished computedAt } }`);
 export const CLOSE = gql<{ closeBatch: BatchPayload }, { id: string }>(`mutation DashboardCloseBatch($id: ID!) { closeBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } errors { code message field } } }`);
 export const REOPEN = gql<{ reopenBatch: BatchPayload }, { id: string }>(`mutation DashboardReopenBatch($id: ID!) { reopenBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } errors { code message field } } }`);
 export const AGGREGATE = gql<{ aggregateBatch: BatchPayload & { aggregatedCount: number | null } }, { id: string }>(`mutation DashboardAggregateBatch($id: ID!) { aggregateBatch(input: { batchId: $id }) { aggregatedCount batch { ${BATCH_FIELDS} } errors { code message field } } }`);

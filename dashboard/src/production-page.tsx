@@ -1,5 +1,5 @@
 /**
- * #/production: dashboard figures, and batches with filters (open/closed, number, date range,
+ * #/production: dashboard figures (figures-panel.tsx), and batches with filters (open/closed, number, date range,
  * work center) and the Close / Reopen / Aggregate actions (OPERATOR and ADMIN), showing what a
  * mutation refused. Both follow the batch events (domainEvents), so a batch changed in another tab
  * or through the API shows without a reload.
@@ -10,9 +10,10 @@ import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
 import { DataTable, ErrorMessage, ListStatus, PayloadErrors, Section, StatusBadge, type PayloadError } from './components';
 import { useOnReconnect } from './connection';
-import { formatPercent, formatTime } from './format';
+import { FiguresPanel } from './figures-panel';
+import { formatTime } from './format';
 import { useCoalesced } from './hooks';
-import { AGGREGATE, BATCHES, BATCH_EVENTS, CLOSE, REOPEN, STATS, WORK_CENTERS } from './operations';
+import { AGGREGATE, BATCHES, BATCH_EVENTS, CLOSE, REOPEN, WORK_CENTERS } from './operations';
 import { fetchAllNodes, useLoad, type Connection } from './paging';
 import { useViewer } from './session';
 
@@ -80,40 +81,9 @@ export function ProductionPage() {
   return (
     <>
       <ErrorMessage error={events.error} />
-      <StatsPanel batchEvents={batchEvents} />
+      <FiguresPanel batchEvents={batchEvents} />
       <BatchesPanel batchEvents={batchEvents} />
     </>
-  );
-}
-
-function StatsPanel({ batchEvents }: { batchEvents: number }) {
-  const [result, refetch] = useQuery({ query: STATS });
-  // The server serves these figures from a snapshot up to 5 minutes old: a re-read shows the
-  // batch counts once it has been recomputed.
-  useFollowBatchEvents(batchEvents, refetch);
-  const s = result.data?.dashboardStats;
-  return (
-    <Section title="Figures" actions={s ? <span class="muted small">computed {formatTime(s.computedAt)}</span> : null}>
-      <ErrorMessage error={result.error} />
-      {s ? (
-        <dl class="stats">
-          <Stat label="Batches" value={`${s.batchesTotal} (${s.batchesActive} open)`} />
-          <Stat label="Units aggregated" value={`${s.unitsAggregated} of ${s.unitsTotal} (${formatPercent(s.aggregationRate)})`} />
-          <Stat label="Products" value={`${s.productsTotal} (${s.outOfStock} out of stock)`} />
-          <Stat label="Orders today" value={`${s.ordersToday}${s.revenueToday.length ? ` · ${s.revenueToday.map((m) => `${m.amount} ${m.currency}`).join(', ')}` : ''}`} />
-          <Stat label="Sync success (24 h)" value={`${formatPercent(s.syncSuccessRate)} of ${s.syncRunsFinished} runs`} />
-        </dl>
-      ) : null}
-    </Section>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div class="stat">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
   );
 }
 
