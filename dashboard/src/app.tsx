@@ -6,7 +6,10 @@ import { checkToken, forgetToken, storeToken, storedToken, type Session } from '
 import { createApiClient, type SocketState } from './client';
 import { ReconnectsContext } from './connection';
 import { LOCALES, LocaleContext, initialLocale, saveLocale, setCurrentLocale, type Locale } from './i18n';
+import { CatalogPage } from './catalog-page';
+import { ConflictsPage } from './conflicts-page';
 import { LogsPage } from './logs-page';
+import { OrdersPage } from './orders-page';
 import { OverviewPage } from './overview-page';
 import { ProductionPage } from './production-page';
 import { routesFor, useRoute } from './router';
@@ -163,6 +166,9 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: st
             {route === 'logs' ? <LogsPage /> : null}
             {route === 'production' ? <ProductionPage /> : null}
             {route === 'webhooks' ? <WebhooksPage /> : null}
+            {route === 'catalog' ? <CatalogPage /> : null}
+            {route === 'orders' ? <OrdersPage /> : null}
+            {route === 'conflicts' ? <ConflictsPage /> : null}
           </main>
         </ReconnectsContext.Provider>
       </SessionContext.Provider>

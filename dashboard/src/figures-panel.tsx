@@ -11,6 +11,7 @@ import { useOnReconnect } from './connection';
 import { formatMoney, formatPercent, formatTime } from './format';
 import { figuresMessages } from './figures.messages';
 import { useCoalesced } from './hooks';
+import { Fact } from './fact';
 import { useT } from './i18n';
 import { STATS } from './operations';
 
@@ -35,22 +36,13 @@ export function FiguresPanel({ batchEvents }: { batchEvents: number }) {
       <ErrorMessage error={result.error} />
       {s ? (
         <dl class="stats">
-          <Stat label={t('batches')} value={t('batchesValue', { total: s.batchesTotal, open: s.batchesActive })} />
-          <Stat label={t('units')} value={t('unitsValue', { aggregated: s.unitsAggregated, total: s.unitsTotal, rate: formatPercent(s.aggregationRate) })} />
-          <Stat label={t('products')} value={t('productsValue', { total: s.productsTotal, out: s.outOfStock })} />
-          <Stat label={t('orders')} value={`${s.ordersToday}${s.revenueToday.length ? ` · ${formatMoney(s.revenueToday)}` : ''}`} />
-          <Stat label={t('sync')} value={t('syncValue', { rate: formatPercent(s.syncSuccessRate), count: s.syncRunsFinished })} />
+          <Fact label={t('batches')} value={t('batchesValue', { total: s.batchesTotal, open: s.batchesActive })} />
+          <Fact label={t('units')} value={t('unitsValue', { aggregated: s.unitsAggregated, total: s.unitsTotal, rate: formatPercent(s.aggregationRate) })} />
+          <Fact label={t('products')} value={t('productsValue', { total: s.productsTotal, out: s.outOfStock })} />
+          <Fact label={t('orders')} value={`${s.ordersToday}${s.revenueToday.length ? ` · ${formatMoney(s.revenueToday)}` : ''}`} />
+          <Fact label={t('sync')} value={t('syncValue', { rate: formatPercent(s.syncSuccessRate), count: s.syncRunsFinished })} />
         </dl>
       ) : null}
     </Section>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div class="stat">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
   );
 }

@@ -14,6 +14,9 @@ import type { LogEntry, LogFilter } from './logs-page';
 import type { Connection } from './paging';
 import type { BatchFilter, BatchPayload, BatchRow } from './production-page';
 import type { AttemptEvent, Delivery, WebhookRow } from './webhooks-page';
+import type { AccountChoice, ListingRow, ProductDetail, ProductFilter, ProductRow } from './catalog-types';
+import type { ConflictFilter, ConflictRow } from './conflicts-types';
+import type { MoneyCount, OrderDetail, OrderFilter, OrderRow } from './orders-types';
 
 /** Who a token is: the sign-in check (auth.ts), sent by plain fetch before the urql client exists. */
 export const VIEWER = 'query DashboardViewer { viewer { name role } }';
@@ -102,3 +105,64 @@ export const DELIVERIES = gql<{ webhookDeliveries: { totalCount: number; edges: 
   }
 `);
 export const ATTEMPTS = gql<{ webhookDelivery: AttemptEvent }, { webhookId: string }>(`subscription DashboardWebhookAttempts($webhookId: ID!) { webhookDelivery(webhookId: $webhookId) { deliveryId attempt status success responseStatus eventType at } }`);
+
+// ---- catalog, orders, conflicts (catalog-page.tsx, catalog-product.tsx, orders-page.tsx, conflicts-page.tsx) ----
+const PUSH_FIELDS = 'pushes { kind value state attempts error nextAttemptAt }';
+const LISTING_FIELDS = `id sku externalId channel account { id name } price currency stock status remoteStatus stockByWarehouse { warehouseId stock } lastSeenAt rejectionReasons ${PUSH_FIELDS}`;
+const PRODUCT_ROW_FIELDS = `id sku name hidden totalStock listings { ${LISTING_FIELDS} }`;
+const CHANGE_FIELDS = 'id field oldValue newValue actor source createdAt';
+const ORDER_ROW_FIELDS = 'id externalId channel account { id name } status placedAt total currency itemCount customer { name }';
+const CONFLICT_FIELDS =
+  'id field localValue remoteValue baseValue localChangedAt remoteChangedAt createdAt account { id name channel } listing { id sku currency product { id name } } order { id externalId }';
+
+/** The channels the service knows (served by the API, never listed in the dashboard). */
+export const CHANNEL_CHOICES = gql<{ channels: { channel: string }[] }>(`query DashboardChannelChoices { channels { channel } }`);
+export const ACCOUNT_CHOICES = gql<{ accounts: Connection<AccountChoice> }, { after: string | null }>(`query DashboardAccountChoices($after: String) { accounts(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { id name channel } } } }`);
+export const PRODUCTS = gql<{ products: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: ProductRow }[] } }, { filter: ProductFilter; first: number; after: string | null }>(
+  `query DashboardProducts($filter: ProductFilter, $first: Int, $after: String) { products(filter: $filter, first: $first, after: $after) { totalCount ${PAGE_INFO} edges { node { ${PRODUCT_ROW_FIELDS} } } } }`,
+);
+export const PRODUCT = gql<{ product: ProductDetail | null }, { id: string }>(`
+  query DashboardProduct($id: ID!) {
+    product(id: $id) {
+      ${PRODUCT_ROW_FIELDS} cost createdAt updatedAt
+      changes(first: 50) { ${CHANGE_FIELDS} }
+      listings { id name brand category barcodes changes(first: 50) { ${CHANGE_FIELDS} } }
+    }
+  }
+`);
+export const UPDATE_PRICE = gql<{ updateListingPrice: { listing: ListingRow | null; errors: PayloadError[] } }, { input: { listingId: string; price: string } }>(
+  `mutation DashboardUpdatePrice($input: UpdateListingPriceInput!) { updateListingPrice(input: $input) { listing { ${LISTING_FIELDS} } errors { code message field } } }`,
+);
+export const UPDATE_STOCK = gql<{ updateListingStock: { listing: ListingRow | null; errors: PayloadError[] } }, { input: { listingId: string; stock: number } }>(
+  `mutation DashboardUpdateStock($input: UpdateListingStockInput!) { updateListingStock(input: $input) { listing { ${LISTING_FIELDS} } errors { code message field } } }`,
+);
+export const SET_HIDDEN = gql<{ setProductHidden: { product: { id: string; hidden: boolean } | null; errors: PayloadError[] } }, { input: { productId: string; hidden: boolean } }>(
+  `mutation DashboardSetHidden($input: SetProductHiddenInput!) { setProductHidden(input: $input) { product { id hidden } errors { code message field } } }`,
+);
+/** Events that change what the catalog shows: edits, synced values, and the pushes' progress. */
+export const CATALOG_EVENTS = gql<{ domainEvents: { id: string } }, { types: string[] }>(`subscription DashboardCatalogEvents($types: [String!]) { domainEvents(types: $types) { id } }`);
+
+export const ORDERS = gql<{ orders: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: OrderRow }[] }; orderTotals: MoneyCount[] }, { filter: OrderFilter; first: number; after: string | null }>(
+  `query DashboardOrders($filter: OrderFilter, $first: Int, $after: String) { orders(filter: $filter, first: $first, after: $after, orderBy: { field: PLACED_AT, direction: DESC }) { totalCount ${PAGE_INFO} edges { node { ${ORDER_ROW_FIELDS} } } } orderTotals(filter: $filter) { currency amount count } }`,
+);
+export const ORDER = gql<{ order: OrderDetail | null }, { id: string }>(`
+  query DashboardOrder($id: ID!) {
+    order(id: $id) {
+      ${ORDER_ROW_FIELDS} remoteStatus statusEditedAt customer { name email phone }
+      items { id position sku name quantity price lineTotal product { id sku name } }
+      changes(first: 50) { ${CHANGE_FIELDS} }
+    }
+  }
+`);
+export const UPDATE_ORDER_STATUS = gql<{ updateOrderStatus: { order: { id: string; status: string } | null; errors: PayloadError[] } }, { input: { orderId: string; status: string } }>(
+  `mutation DashboardUpdateOrderStatus($input: UpdateOrderStatusInput!) { updateOrderStatus(input: $input) { order { id status statusEditedAt } errors { code message field } } }`,
+);
+export const ORDER_EVENTS = gql<{ domainEvents: { id: string } }, { types: string[] }>(`subscription DashboardOrderEvents($types: [String!]) { domainEvents(types: $types) { id } }`);
+
+export const CONFLICTS = gql<{ syncConflicts: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: ConflictRow }[] } }, { filter: ConflictFilter; first: number; after: string | null }>(
+  `query DashboardConflicts($filter: SyncConflictFilter, $first: Int, $after: String) { syncConflicts(filter: $filter, first: $first, after: $after) { totalCount ${PAGE_INFO} edges { node { ${CONFLICT_FIELDS} } } } }`,
+);
+export const RESOLVE_CONFLICT = gql<{ resolveSyncConflict: { conflict: { id: string; resolution: string | null } | null; errors: PayloadError[] } }, { input: { id: string; resolution: 'KEEP_LOCAL' | 'TAKE_REMOTE' } }>(
+  `mutation DashboardResolveConflict($input: ResolveSyncConflictInput!) { resolveSyncConflict(input: $input) { conflict { id resolution resolvedAt } errors { code message field } } }`,
+);
+export const CONFLICT_EVENTS = gql<{ syncRunUpdated: { id: string; status: string } }>(`subscription DashboardConflictRuns { syncRunUpdated { id status } }`);

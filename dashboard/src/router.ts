@@ -7,6 +7,9 @@ export const ROUTES = [
   { path: '#/', name: 'overview', label: 'Overview', role: 'VIEWER' },
   { path: '#/logs', name: 'logs', label: 'Logs', role: 'VIEWER' },
   { path: '#/production', name: 'production', label: 'Production', role: 'VIEWER' },
+  { path: '#/catalog', name: 'catalog', label: 'Catalog', role: 'VIEWER' },
+  { path: '#/orders', name: 'orders', label: 'Orders', role: 'VIEWER' },
+  { path: '#/conflicts', name: 'conflicts', label: 'Conflicts', role: 'VIEWER' },
   { path: '#/webhooks', name: 'webhooks', label: 'Webhooks', role: 'ADMIN' },
 ] as const satisfies readonly { path: string; name: string; label: string; role: Role }[];
 

@@ -38,6 +38,8 @@ builder.prismaObjectField('Listing', 'pushes', (t) =>
   t.field({
     type: [ListingPush],
     description: "The newest push of each value a user edited (price first, then stock); empty when no edit was ever pushed. Follow changes with domainEvents(types: [\"listing.push_updated\"]).",
+    // At most one push per kind: two items, not the default list estimate of ten.
+    complexity: { field: 1, multiplier: 2 },
     select: { id: true },
     resolve: (listing, _args, ctx) => requestLoader(ctx, 'listing.pushes', () => new DataLoader<string, ListingPushRow[]>((ids) => latestPushesOf(ctx.prisma, ids))).load(listing.id),
   }),

@@ -1,0 +1,177 @@
+/**
+ * #/catalog: products with their listings per channel, filtered by channel, account, search, stock,
+ * visibility, rejection and change time, page by page; price and stock edited in place with the
+ * push's state shown live (the page follows listing events: edits, synced values and every step
+ * of a push). #/catalog?product=<id> opens one product (catalog-product.tsx).
+ */
+import { useQuery } from '@urql/preact';
+import { useState } from 'preact/hooks';
+import { ListingRowView, listingColumns } from './catalog-listings';
+import { ProductPage } from './catalog-product';
+import type { ProductFilter } from './catalog-types';
+import { catalogMessages } from './catalog.messages';
+import { DataTable, ErrorMessage, ListStatus, Section } from './components';
+import { useOnReconnect } from './connection';
+import { useHashParam } from './hash-params';
+import { useCoalesced } from './hooks';
+import { useT } from './i18n';
+import { PRODUCTS } from './operations';
+import { useLoad } from './paging';
+import { CATALOG_REFETCH_MS, loadAccounts, useCatalogEvents, useChannels } from './catalog-hooks';
+
+/** Products a page: with their listings, within the API's query complexity limit. */
+const PAGE_SIZE = 20;
+export function CatalogPage() {
+  const productId = useHashParam('product');
+  return productId ? <ProductPage id={productId} /> : <CatalogList />;
+}
+
+/** A select of "any" plus two answers, for the boolean filters. */
+function TriState({ label, value, options, onChange }: { label: string; value: boolean | undefined; options: [string, string, string]; onChange(value: boolean | undefined): void }) {
+  return (
+    <label>
+      {label}
+      <select value={value === undefined ? '' : value ? 'yes' : 'no'} onChange={(e) => {
+        const v = (e.currentTarget as HTMLSelectElement).value;
+        onChange(v === '' ? undefined : v === 'yes');
+      }}>
+        <option value="">{options[0]}</option>
+        <option value="yes">{options[1]}</option>
+        <option value="no">{options[2]}</option>
+      </select>
+    </label>
+  );
+}
+
+function CatalogList() {
+  const t = useT(catalogMessages);
+  const [filter, setFilter] = useState<ProductFilter>({});
+  const [searchText, setSearchText] = useState('');
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [accounts] = useLoad(loadAccounts);
+  const channels = useChannels();
+  const after = cursors[cursors.length - 1] ?? null;
+  const [result, refetch] = useQuery({ query: PRODUCTS, variables: { filter, first: PAGE_SIZE, after } });
+  const reread = () => refetch({ requestPolicy: 'network-only' });
+  useCoalesced(useCatalogEvents(), CATALOG_REFETCH_MS, reread);
+  useOnReconnect(reread);
+
+  const apply = (change: Partial<ProductFilter>) => {
+    setCursors([null]);
+    setFilter((current) => Object.fromEntries(Object.entries({ ...current, ...change }).filter(([, v]) => v !== undefined && v !== '')) as ProductFilter);
+  };
+  const page = result.data?.products;
+  const columns = listingColumns(t);
+
+  return (
+    <Section title={t('title')}>
+      <form
+        class="filters"
+        aria-label={t('filters')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply({ search: searchText.trim() || undefined });
+        }}
+      >
+        <label>
+          {t('channel')}
+          <select value={filter.channel ?? ''} onChange={(e) => apply({ channel: (e.currentTarget as HTMLSelectElement).value || undefined })}>
+            <option value="">{t('allChannels')}</option>
+            {channels.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('account')}
+          <select value={filter.accountId ?? ''} onChange={(e) => apply({ accountId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
+            <option value="">{t('allAccounts')}</option>
+            {accounts.data?.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name} ({a.channel})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('search')}
+          <input type="search" placeholder={t('searchHint')} value={searchText} onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+        <TriState label={t('stock')} value={filter.outOfStock} options={[t('anyStock'), t('outOfStock'), t('inStock')]} onChange={(outOfStock) => apply({ outOfStock })} />
+        <TriState label={t('visibility')} value={filter.hidden} options={[t('anyVisibility'), t('hiddenOnly'), t('visibleOnly')]} onChange={(hidden) => apply({ hidden })} />
+        <label>
+          {t('changedSince')}
+          <input type="datetime-local" value={filter.changedSince ? toLocalInput(filter.changedSince) : ''} onChange={(e) => {
+            const v = (e.currentTarget as HTMLInputElement).value;
+            apply({ changedSince: v ? new Date(v).toISOString() : undefined });
+          }} />
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={filter.rejected === true} onChange={(e) => apply({ rejected: (e.currentTarget as HTMLInputElement).checked || undefined })} />
+          {t('rejectedOnly')}
+        </label>
+        <button type="submit">{t('apply')}</button>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            setSearchText('');
+            setCursors([null]);
+            setFilter({});
+          }}
+        >
+          {t('clear')}
+        </button>
+      </form>
+      <ErrorMessage error={result.error} />
+      <ListStatus result={result} what={t('loading')} />
+      {page ? (
+        <>
+          <DataTable class="catalog" columns={columns} bodies>
+            {page.edges.map(({ node: product }) => (
+              <tbody key={product.id} data-product-id={product.id}>
+                <tr class="product-row">
+                  <th scope="rowgroup" colSpan={columns.length}>
+                    <a href={`#/catalog?product=${product.id}`}>
+                      {product.sku} — {product.name}
+                    </a>{' '}
+                    {product.hidden ? <span class="badge">{t('hidden')}</span> : null}
+                    <span class="muted small"> · {t('totalStock', { count: product.totalStock })}</span>
+                  </th>
+                </tr>
+                {product.listings.length ? (
+                  product.listings.map((listing) => <ListingRowView key={listing.id} listing={listing} />)
+                ) : (
+                  <tr>
+                    <td colSpan={columns.length} class="muted">
+                      {t('noListings')}
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            ))}
+          </DataTable>
+          {page.edges.length === 0 ? <p class="muted">{t('none')}</p> : null}
+          <nav class="pager" aria-label={t('pages')}>
+            <span class="muted">{t('count', { count: page.totalCount })}</span>
+            <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+              {t('previous')}
+            </button>
+            <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors((c) => [...c, page.pageInfo.endCursor])}>
+              {t('next')}
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </Section>
+  );
+}
+
+/** An ISO time as the value of a datetime-local field (local time, minutes). */
+function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
