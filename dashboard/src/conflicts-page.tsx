@@ -166,13 +166,15 @@ export function ConflictsPage() {
                   </td>
                   <td class="small nowrap">{formatTime(c.createdAt)}</td>
                   {operator ? (
-                    <td class="actions">
-                      <button type="button" disabled={resolveState.fetching} aria-label={t('keepLocalOf', { what })} onClick={() => void decide([c.id], 'KEEP_LOCAL')}>
-                        {t('keepLocal')}
-                      </button>
-                      <button type="button" class="secondary" disabled={resolveState.fetching} aria-label={t('takeRemoteOf', { what })} onClick={() => void decide([c.id], 'TAKE_REMOTE')}>
-                        {t('takeRemote')}
-                      </button>
+                    <td>
+                      <div class="actions">
+                        <button type="button" disabled={resolveState.fetching} aria-label={t('keepLocalOf', { what })} onClick={() => void decide([c.id], 'KEEP_LOCAL')}>
+                          {t('keepLocal')}
+                        </button>
+                        <button type="button" class="secondary" disabled={resolveState.fetching} aria-label={t('takeRemoteOf', { what })} onClick={() => void decide([c.id], 'TAKE_REMOTE')}>
+                          {t('takeRemote')}
+                        </button>
+                      </div>
                     </td>
                   ) : null}
                 </tr>
