@@ -23,6 +23,7 @@ import '../modules/sync/sync-log.schema.js';
 import '../modules/sync/sync-conflict.schema.js';
 import '../modules/tasks/task.schema.js';
 import '../modules/production/batch-transfer.schema.js';
+import '../modules/catalog/catalog-export.schema.js';
 import '../scheduler/schedule.schema.js';
 import '../modules/monitoring/alert.schema.js';
 import '../modules/monitoring/health.schema.js';

@@ -42,7 +42,7 @@ export const Product = builder.prismaObject('Product', {
   }),
 });
 
-const ProductFilter = builder.inputType('ProductFilter', {
+export const ProductFilter = builder.inputType('ProductFilter', {
   description: 'Which products: every given condition must hold; fields left out do not filter.',
   fields: (t) => ({
     channel: t.field({ type: Channel, required: false, description: 'Products with a listing (any status) on an account of this channel.' }),

@@ -130,7 +130,7 @@ export const Order = builder.prismaObject('Order', {
   }),
 });
 
-const OrderFilter = builder.inputType('OrderFilter', {
+export const OrderFilter = builder.inputType('OrderFilter', {
   description: 'Which orders: every given condition must hold; fields left out do not filter.',
   fields: (t) => ({
     channel: t.field({ type: Channel, required: false, description: 'Only orders of accounts of this channel.' }),
