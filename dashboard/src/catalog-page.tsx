@@ -5,6 +5,9 @@
  * of a push). #/catalog?product=<id> opens one product (catalog-product.tsx).
  */
 import { useQuery } from '@urql/preact';
+import { canOperate } from './auth';
+import { CsvExportButton } from './csv-export-button';
+import { useViewer } from './session';
 import { useState } from 'preact/hooks';
 import { ListingRowView, listingColumns } from './catalog-listings';
 import { ProductPage } from './catalog-product';
@@ -61,10 +64,11 @@ function CatalogList() {
     setFilter((current) => Object.fromEntries(Object.entries({ ...current, ...change }).filter(([, v]) => v !== undefined && v !== '')) as ProductFilter);
   };
   const page = result.data?.products;
+  const operator = canOperate(useViewer().role);
   const columns = listingColumns(t);
 
   return (
-    <Section title={t('title')}>
+    <Section title={t('title')} actions={operator ? <CsvExportButton kind="products" filter={filter} /> : null}>
       <form
         class="filters"
         aria-label={t('filters')}

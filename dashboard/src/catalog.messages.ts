@@ -82,7 +82,6 @@ export const catalogMessages = defineMessages(
     USER: 'user',
     SYNC: 'sync',
     CONFLICT_RESOLUTION: 'conflict resolution',
-    exportCsv: 'Export CSV',
   },
   {
     ru: {
@@ -164,7 +163,6 @@ export const catalogMessages = defineMessages(
       USER: 'пользователь',
       SYNC: 'синхронизация',
       CONFLICT_RESOLUTION: 'разрешение конфликта',
-      exportCsv: 'Выгрузить CSV',
     },
     ro: {
       nav: 'Catalog',
@@ -245,7 +243,6 @@ export const catalogMessages = defineMessages(
       USER: 'utilizator',
       SYNC: 'sincronizare',
       CONFLICT_RESOLUTION: 'rezolvarea conflictului',
-      exportCsv: 'Exportă CSV',
     },
   },
 );

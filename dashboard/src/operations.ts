@@ -16,6 +16,7 @@ import type { BatchFilter, BatchPayload, BatchRow } from './production-page';
 import type { AttemptEvent, Delivery, WebhookRow } from './webhooks-page';
 import type { AccountChoice, ListingRow, ProductDetail, ProductFilter, ProductRow } from './catalog-types';
 import type { ConflictFilter, ConflictRow } from './conflicts-types';
+import type { ExportTask } from './csv-export-button';
 import type { MoneyCount, OrderDetail, OrderFilter, OrderRow } from './orders-types';
 
 /** Who a token is: the sign-in check (auth.ts), sent by plain fetch before the urql client exists. */
@@ -166,3 +167,9 @@ export const RESOLVE_CONFLICT = gql<{ resolveSyncConflict: { conflict: { id: str
   `mutation DashboardResolveConflict($input: ResolveSyncConflictInput!) { resolveSyncConflict(input: $input) { conflict { id resolution resolvedAt } errors { code message field } } }`,
 );
 export const CONFLICT_EVENTS = gql<{ syncRunUpdated: { id: string; status: string } }>(`subscription DashboardConflictRuns { syncRunUpdated { id status } }`);
+
+// csv-export-button.tsx (products and orders as CSV, with the list's filters)
+const EXPORT_TASK_FIELDS = 'task { id status percent result error } errors { code message field }';
+export const EXPORT_PRODUCTS = gql<{ exportProducts: { task: ExportTask | null; errors: PayloadError[] } }, { filter: ProductFilter }>(`mutation DashboardExportProducts($filter: ProductFilter) { exportProducts(input: { filter: $filter }) { ${EXPORT_TASK_FIELDS} } }`);
+export const EXPORT_ORDERS = gql<{ exportOrders: { task: ExportTask | null; errors: PayloadError[] } }, { filter: OrderFilter }>(`mutation DashboardExportOrders($filter: OrderFilter) { exportOrders(input: { filter: $filter }) { ${EXPORT_TASK_FIELDS} } }`);
+export const EXPORT_TASK = gql<{ task: ExportTask | null }, { id: string }>(`query DashboardExportTask($id: ID!) { task(id: $id) { id status percent result error } }`);

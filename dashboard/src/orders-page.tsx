@@ -5,6 +5,9 @@
  * events (new orders, status changes) without a reload.
  */
 import { useQuery } from '@urql/preact';
+import { canOperate } from './auth';
+import { CsvExportButton } from './csv-export-button';
+import { useViewer } from './session';
 import { useState } from 'preact/hooks';
 import { loadAccounts, useChannels } from './catalog-hooks';
 import { DataTable, ErrorMessage, ListStatus, Section, StatusBadge } from './components';
@@ -49,10 +52,11 @@ function OrdersList() {
     setFilter((current) => Object.fromEntries(Object.entries({ ...current, ...change }).filter(([, v]) => v !== undefined && v !== '')) as OrderFilter);
   };
   const page = result.data?.orders;
+  const operator = canOperate(useViewer().role);
   const totals = result.data?.orderTotals;
 
   return (
-    <Section title={t('title')}>
+    <Section title={t('title')} actions={operator ? <CsvExportButton kind="orders" filter={filter} /> : null}>
       <form
         class="filters"
         aria-label={t('filters')}

@@ -13,6 +13,7 @@ import { startFastSimulator } from '../../src/simulators/testing.js';
 import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, otherPrice, seedListing, waitFor } from '../helpers/catalog.js';
 import { syncNow } from '../helpers/sync.js';
+import { downloadCsv } from './catalog-download.js';
 import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
 
 let browser: Browser;
@@ -66,6 +67,10 @@ describe('catalog page in a browser', () => {
     await searchFor(page, sku);
     await page.getByRole('navigation', { name: 'Product pages' }).getByText('1 product').waitFor();
     const row = listingRow(page, listing.id);
+
+    // The CSV export carries the filter on screen: the one product, its one listing.
+    const csv = await downloadCsv(page);
+    expect(csv.map((r) => [r.sku, r.account, r.price])).toEqual([[sku, ACCOUNT, listing.price.toFixed(2)]]);
 
     const price = otherPrice(sim.offer(sku)!.price, 5);
     await row.getByRole('textbox', { name: `Price of ${sku} on ${ACCOUNT}` }).fill(price);

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
 import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { seedAccount, seedOrder, type OrderStatus } from '../helpers/catalog-seed.js';
+import { downloadCsv } from './catalog-download.js';
 import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
 
 let browser: Browser;
@@ -76,6 +77,10 @@ describe('orders page in a browser', () => {
     await page.getByRole('combobox', { name: /^Status/ }).selectOption(status);
     await pager.getByText(filtered.count === 1 ? '1 order' : `${filtered.count} orders`, { exact: true }).waitFor();
     expect((await shownTotals(page)).map((s) => s.currency)).toEqual(filtered.totals.map((m) => m.currency));
+    // The CSV export carries the filter on screen.
+    const csv = await downloadCsv(page);
+    expect(csv).toHaveLength(filtered.count);
+    expect(new Set(csv.map((r) => r.status))).toEqual(new Set([status]));
 
     // An order: its lines with their products; the status changed by the operator.
     const order = dataOf(await t.gql('query($f: OrderFilter) { orders(first: 1, filter: $f, orderBy: { field: PLACED_AT, direction: DESC }) { edges { node { id externalId status items { sku } } } } }', { f: { status: [status] } })).orders.edges[0].node;
