@@ -14,6 +14,7 @@ import { formatAmount, formatTime } from './format';
 import { useT, type Vars } from './i18n';
 import { UPDATE_PRICE, UPDATE_STOCK } from './operations';
 import { useViewer } from './session';
+import { noteUserChange } from './user-changes';
 
 export type CatalogT = (key: keyof (typeof catalogMessages)['en'], vars?: Vars) => string;
 
@@ -92,7 +93,10 @@ function EditValue({ listing, kind }: { listing: ListingRow; kind: 'PRICE' | 'ST
         ? (await updatePrice({ input: { listingId: listing.id, price: text } })).data?.updateListingPrice
         : (await updateStock({ input: { listingId: listing.id, stock: Number(text) } })).data?.updateListingStock;
     setErrors(answer?.errors ?? []);
-    if (answer && !answer.errors.length) setDraft(null);
+    if (answer && !answer.errors.length) {
+      setDraft(null);
+      noteUserChange();
+    }
   };
   return (
     <form class="inline-edit" onSubmit={(e) => void save(e)}>

@@ -16,6 +16,7 @@ import { Fact } from './fact';
 import { useT } from './i18n';
 import { PRODUCT, SET_HIDDEN } from './operations';
 import { useViewer } from './session';
+import { noteUserChange } from './user-changes';
 
 export function ProductPage({ id }: { id: string }) {
   const t = useT(catalogMessages);
@@ -39,7 +40,12 @@ export function ProductPage({ id }: { id: string }) {
     ...product.listings.flatMap((l) => l.changes.map((c) => ({ ...c, where: `${l.account.name} (${l.channel})` }))),
   ].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const hideButton = operator ? (
-    <button type="button" class="secondary" disabled={hiddenState.fetching} onClick={() => void setHidden({ input: { productId: product.id, hidden: !product.hidden } }).then(reread)}>
+    <button type="button" class="secondary" disabled={hiddenState.fetching} onClick={() =>
+        void setHidden({ input: { productId: product.id, hidden: !product.hidden } }).then(() => {
+          noteUserChange();
+          reread();
+        })
+      }>
       {product.hidden ? t('show') : t('hide')}
     </button>
   ) : null;

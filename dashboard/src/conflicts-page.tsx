@@ -18,6 +18,7 @@ import { useT } from './i18n';
 import { CONFLICTS, CONFLICT_EVENTS, RESOLVE_CONFLICT } from './operations';
 import { useLoad } from './paging';
 import { useViewer } from './session';
+import { noteUserChange } from './user-changes';
 
 const PAGE_SIZE = 25;
 const REFETCH_AFTER_MS = 1_000;
@@ -65,6 +66,7 @@ export function ConflictsPage() {
       if (payload && payload.errors.length === 0) resolved += 1;
       else errors.push(...(payload?.errors ?? [{ code: 'ERROR', message: answer.error?.message ?? '?' }]));
     }
+    if (resolved) noteUserChange();
     setOutcome({ resolved, errors });
     setSelected(new Set());
     reread();

@@ -14,6 +14,7 @@ import { useFollowOrders } from './orders-follow';
 import { ORDER_STATUSES, type OrderStatus } from './orders-types';
 import { ordersMessages } from './orders.messages';
 import { useViewer } from './session';
+import { noteUserChange } from './user-changes';
 
 export function OrderPage({ id }: { id: string }) {
   const t = useT(ordersMessages);
@@ -39,6 +40,7 @@ export function OrderPage({ id }: { id: string }) {
     const ok = !!answer.data && answer.data.updateOrderStatus.errors.length === 0;
     setSaved(ok);
     if (ok) {
+      noteUserChange();
       setChoice(null);
       reread();
     }
