@@ -19,8 +19,8 @@ import { useHashParam } from './hash-params';
 import { useCoalesced } from './hooks';
 import { useT } from './i18n';
 import { PRODUCTS } from './operations';
-import { useLoad } from './paging';
-import { CATALOG_REFETCH_MS, loadAccounts, useCatalogEvents, useChannels } from './catalog-hooks';
+import { CATALOG_REFETCH_MS, useCatalogEvents } from './catalog-hooks';
+import { AccountSelect, ChannelSelect, Pager, useListFilter } from './list-controls';
 
 /** Products a page: with their listings, within the API's query complexity limit. */
 const PAGE_SIZE = 20;
@@ -48,21 +48,13 @@ function TriState({ label, value, options, onChange }: { label: string; value: b
 
 function CatalogList() {
   const t = useT(catalogMessages);
-  const [filter, setFilter] = useState<ProductFilter>({});
+  const { filter, apply, reset, cursors, setCursors, after } = useListFilter<ProductFilter>();
   const [searchText, setSearchText] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [accounts] = useLoad(loadAccounts);
-  const channels = useChannels();
-  const after = cursors[cursors.length - 1] ?? null;
   const [result, refetch] = useQuery({ query: PRODUCTS, variables: { filter, first: PAGE_SIZE, after } });
   const reread = () => refetch({ requestPolicy: 'network-only' });
   useCoalesced(useCatalogEvents(), CATALOG_REFETCH_MS, reread);
   useOnReconnect(reread);
 
-  const apply = (change: Partial<ProductFilter>) => {
-    setCursors([null]);
-    setFilter((current) => Object.fromEntries(Object.entries({ ...current, ...change }).filter(([, v]) => v !== undefined && v !== '')) as ProductFilter);
-  };
   const page = result.data?.products;
   const operator = canOperate(useViewer().role);
   const columns = listingColumns(t);
@@ -77,28 +69,8 @@ function CatalogList() {
           apply({ search: searchText.trim() || undefined });
         }}
       >
-        <label>
-          {t('channel')}
-          <select value={filter.channel ?? ''} onChange={(e) => apply({ channel: (e.currentTarget as HTMLSelectElement).value || undefined })}>
-            <option value="">{t('allChannels')}</option>
-            {channels.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('account')}
-          <select value={filter.accountId ?? ''} onChange={(e) => apply({ accountId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
-            <option value="">{t('allAccounts')}</option>
-            {accounts.data?.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name} ({a.channel})
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChannelSelect label={t('channel')} allLabel={t('allChannels')} value={filter.channel} onChange={(channel) => apply({ channel })} />
+        <AccountSelect label={t('account')} allLabel={t('allAccounts')} value={filter.accountId} onChange={(accountId) => apply({ accountId })} />
         <label>
           {t('search')}
           <input type="search" placeholder={t('searchHint')} value={searchText} onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)} />
@@ -122,8 +94,7 @@ function CatalogList() {
           class="secondary"
           onClick={() => {
             setSearchText('');
-            setCursors([null]);
-            setFilter({});
+            reset();
           }}
         >
           {t('clear')}
@@ -158,15 +129,7 @@ function CatalogList() {
             ))}
           </DataTable>
           {page.edges.length === 0 ? <p class="muted">{t('none')}</p> : null}
-          <nav class="pager" aria-label={t('pages')}>
-            <span class="muted">{t('count', { count: page.totalCount })}</span>
-            <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              {t('previous')}
-            </button>
-            <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors((c) => [...c, page.pageInfo.endCursor])}>
-              {t('next')}
-            </button>
-          </nav>
+          <Pager label={t('pages')} count={t('count', { count: page.totalCount })} cursors={cursors} setCursors={setCursors} pageInfo={page.pageInfo} previous={t('previous')} next={t('next')} />
         </>
       ) : null}
     </Section>

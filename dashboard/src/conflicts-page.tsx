@@ -7,7 +7,7 @@
 import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
-import { loadAccounts } from './catalog-hooks';
+import { AccountSelect, Pager, useListFilter } from './list-controls';
 import { DataTable, ErrorMessage, ListStatus, PayloadErrors, Section, type PayloadError } from './components';
 import { useOnReconnect } from './connection';
 import type { ConflictFilter, ConflictRow } from './conflicts-types';
@@ -16,7 +16,6 @@ import { formatAmount, formatTime } from './format';
 import { useCoalesced } from './hooks';
 import { useT } from './i18n';
 import { CONFLICTS, CONFLICT_EVENTS, RESOLVE_CONFLICT } from './operations';
-import { useLoad } from './paging';
 import { useViewer } from './session';
 import { noteUserChange } from './user-changes';
 
@@ -28,12 +27,10 @@ type Resolution = 'KEEP_LOCAL' | 'TAKE_REMOTE';
 export function ConflictsPage() {
   const t = useT(conflictsMessages);
   const operator = canOperate(useViewer().role);
-  const [filter, setFilter] = useState<ConflictFilter>({});
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const list = useListFilter<ConflictFilter>();
+  const { filter, cursors, setCursors, after } = list;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [outcome, setOutcome] = useState<{ resolved: number; errors: PayloadError[] } | null>(null);
-  const [accounts] = useLoad(loadAccounts);
-  const after = cursors[cursors.length - 1] ?? null;
   const [result, refetch] = useQuery({ query: CONFLICTS, variables: { filter, first: PAGE_SIZE, after } });
   const [runs] = useSubscription({ query: CONFLICT_EVENTS }, (count: number = 0) => count + 1);
   const reread = () => refetch({ requestPolicy: 'network-only' });
@@ -42,9 +39,8 @@ export function ConflictsPage() {
   const [resolveState, resolve] = useMutation(RESOLVE_CONFLICT);
 
   const apply = (change: Partial<ConflictFilter>) => {
-    setCursors([null]);
     setSelected(new Set());
-    setFilter((current) => Object.fromEntries(Object.entries({ ...current, ...change }).filter(([, v]) => v !== undefined && v !== '')) as ConflictFilter);
+    list.apply(change);
   };
   const page = result.data?.syncConflicts;
   const rows = page?.edges.map((e) => e.node) ?? [];
@@ -77,17 +73,7 @@ export function ConflictsPage() {
     <Section title={t('title')}>
       <p class="muted">{t('intro')}</p>
       <form class="filters" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('account')}
-          <select value={filter.accountId ?? ''} onChange={(e) => apply({ accountId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
-            <option value="">{t('allAccounts')}</option>
-            {accounts.data?.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name} ({a.channel})
-              </option>
-            ))}
-          </select>
-        </label>
+        <AccountSelect label={t('account')} allLabel={t('allAccounts')} value={filter.accountId} onChange={(accountId) => apply({ accountId })} />
         <label>
           {t('field')}
           <select value={filter.field ?? ''} onChange={(e) => apply({ field: ((e.currentTarget as HTMLSelectElement).value || undefined) as ConflictFilter['field'] })}>
@@ -183,15 +169,7 @@ export function ConflictsPage() {
               );
             })}
           </DataTable>
-          <nav class="pager" aria-label={t('pages')}>
-            <span class="muted">{t('count', { count: page?.totalCount ?? 0 })}</span>
-            <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              {t('previous')}
-            </button>
-            <button type="button" class="secondary" disabled={!page?.pageInfo.hasNextPage} onClick={() => page && setCursors((c) => [...c, page.pageInfo.endCursor])}>
-              {t('next')}
-            </button>
-          </nav>
+          {page ? <Pager label={t('pages')} count={t('count', { count: page.totalCount })} cursors={cursors} setCursors={setCursors} pageInfo={page.pageInfo} previous={t('previous')} next={t('next')} /> : null}
         </>
       ) : null}
     </Section>

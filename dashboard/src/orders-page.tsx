@@ -9,7 +9,7 @@ import { canOperate } from './auth';
 import { CsvExportButton } from './csv-export-button';
 import { useViewer } from './session';
 import { useState } from 'preact/hooks';
-import { loadAccounts, useChannels } from './catalog-hooks';
+import { AccountSelect, ChannelSelect, Pager, useListFilter } from './list-controls';
 import { DataTable, ErrorMessage, ListStatus, Section, StatusBadge } from './components';
 import { formatAmount, formatTime } from './format';
 import { useHashParam } from './hash-params';
@@ -19,7 +19,6 @@ import { ORDERS } from './operations';
 import { useFollowOrders } from './orders-follow';
 import { ORDER_STATUSES, type OrderFilter, type OrderStatus } from './orders-types';
 import { ordersMessages } from './orders.messages';
-import { useLoad } from './paging';
 
 const PAGE_SIZE = 25;
 
@@ -37,20 +36,12 @@ function dayStart(day: string, nextDay = false): string {
 
 function OrdersList() {
   const t = useT(ordersMessages);
-  const [filter, setFilter] = useState<OrderFilter>({});
+  const { filter, apply, reset, cursors, setCursors, after } = useListFilter<OrderFilter>();
   const [days, setDays] = useState({ from: '', to: '' });
   const [searchText, setSearchText] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [accounts] = useLoad(loadAccounts);
-  const channels = useChannels();
-  const after = cursors[cursors.length - 1] ?? null;
   const [result, refetch] = useQuery({ query: ORDERS, variables: { filter, first: PAGE_SIZE, after } });
   useFollowOrders(refetch);
 
-  const apply = (change: Partial<OrderFilter>) => {
-    setCursors([null]);
-    setFilter((current) => Object.fromEntries(Object.entries({ ...current, ...change }).filter(([, v]) => v !== undefined && v !== '')) as OrderFilter);
-  };
   const page = result.data?.orders;
   const operator = canOperate(useViewer().role);
   const totals = result.data?.orderTotals;
@@ -65,28 +56,8 @@ function OrdersList() {
           apply({ search: searchText.trim() || undefined });
         }}
       >
-        <label>
-          {t('channel')}
-          <select value={filter.channel ?? ''} onChange={(e) => apply({ channel: (e.currentTarget as HTMLSelectElement).value || undefined })}>
-            <option value="">{t('allChannels')}</option>
-            {channels.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('account')}
-          <select value={filter.accountId ?? ''} onChange={(e) => apply({ accountId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
-            <option value="">{t('allAccounts')}</option>
-            {accounts.data?.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name} ({a.channel})
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChannelSelect label={t('channel')} allLabel={t('allChannels')} value={filter.channel} onChange={(channel) => apply({ channel })} />
+        <AccountSelect label={t('account')} allLabel={t('allAccounts')} value={filter.accountId} onChange={(accountId) => apply({ accountId })} />
         <label>
           {t('status')}
           <select value={filter.status?.[0] ?? ''} onChange={(e) => {
@@ -128,8 +99,7 @@ function OrdersList() {
           onClick={() => {
             setSearchText('');
             setDays({ from: '', to: '' });
-            setCursors([null]);
-            setFilter({});
+            reset();
           }}
         >
           {t('clear')}
@@ -170,15 +140,7 @@ function OrdersList() {
             ))}
           </DataTable>
           {page.edges.length === 0 ? <p class="muted">{t('none')}</p> : null}
-          <nav class="pager" aria-label={t('pages')}>
-            <span class="muted">{t('count', { count: page.totalCount })}</span>
-            <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              {t('previous')}
-            </button>
-            <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors((c) => [...c, page.pageInfo.endCursor])}>
-              {t('next')}
-            </button>
-          </nav>
+          <Pager label={t('pages')} count={t('count', { count: page.totalCount })} cursors={cursors} setCursors={setCursors} pageInfo={page.pageInfo} previous={t('previous')} next={t('next')} />
         </>
       ) : null}
     </Section>
