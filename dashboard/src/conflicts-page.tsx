@@ -10,7 +10,7 @@ import { canOperate } from './auth';
 import { AccountSelect, Pager, useListFilter } from './list-controls';
 import { DataTable, ErrorMessage, ListStatus, PayloadErrors, Section, type PayloadError } from './components';
 import { useOnReconnect } from './connection';
-import type { ConflictFilter, ConflictRow } from './conflicts-types';
+import type { ConflictFilter } from './conflicts-types';
 import { conflictsMessages } from './conflicts.messages';
 import { formatAmount, formatTime } from './format';
 import { useCoalesced } from './hooks';

@@ -1,7 +1,7 @@
 /** The part of the address after `?` in the hash (#/catalog?product=<id>): a page's own state, kept in links and reloads. */
 import { useEffect, useState } from 'preact/hooks';
 
-export function hashParam(name: string): string | null {
+function hashParam(name: string): string | null {
   const query = window.location.hash.split('?')[1] ?? '';
   return new URLSearchParams(query).get(name);
 }

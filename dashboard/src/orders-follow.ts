@@ -4,7 +4,7 @@ import { useOnReconnect } from './connection';
 import { useCoalesced } from './hooks';
 import { ORDER_EVENTS } from './operations';
 
-export const ORDER_EVENT_TYPES = ['order.created', 'order.status_changed'];
+const ORDER_EVENT_TYPES = ['order.created', 'order.status_changed'];
 const REFETCH_AFTER_MS = 1_000;
 
 /** Re-reads after order events (coalesced) and after a reconnection. */

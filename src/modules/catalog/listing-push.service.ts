@@ -34,7 +34,7 @@ interface JobRow {
 }
 
 /** A pending job that already failed an attempt is being retried; one that has not is queued. */
-export function pushStateOf(job: Pick<JobRow, 'status' | 'lastError'>): PushState {
+function pushStateOf(job: Pick<JobRow, 'status' | 'lastError'>): PushState {
   switch (job.status) {
     case 'PENDING':
       return job.lastError ? 'RETRYING' : 'QUEUED';

@@ -16,7 +16,7 @@ export const EXPORT_PRODUCTS_KIND = 'exportProducts';
 const PAGE_SIZE = 500;
 
 /** The stored input (JSON): the `products` filter, times as ISO strings. */
-export const exportProductsInput = z.object({
+const exportProductsInput = z.object({
   filter: z
     .object({
       channel: z.enum(channels).nullish(),
@@ -56,7 +56,7 @@ const columns: readonly CsvColumn<Row>[] = [
   { name: 'listingId', value: (r) => r.listing?.id },
 ];
 
-export async function runExportProducts(ctx: TaskContext<Input>): Promise<CsvExportResult> {
+async function runExportProducts(ctx: TaskContext<Input>): Promise<CsvExportResult> {
   const raw = ctx.input.filter;
   const filter: ProductFilter | null = raw ? { ...raw, changedSince: raw.changedSince ? new Date(raw.changedSince) : null } : null;
   const where = productWhere(filter);

@@ -23,7 +23,7 @@ export interface CsvExportResult {
 }
 
 /** `<name>-<UTC time>.csv`, as the batch exports are named. */
-export function exportFilename(name: string): string {
+function exportFilename(name: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
   return `${name}-${stamp}.csv`;
 }

@@ -13,7 +13,7 @@ export const EXPORT_ORDERS_KIND = 'exportOrders';
 const PAGE_SIZE = 1000;
 
 /** The stored input (JSON): the `orders` filter, times as ISO strings. */
-export const exportOrdersInput = z.object({
+const exportOrdersInput = z.object({
   filter: z
     .object({
       channel: z.enum(channels).nullish(),
@@ -44,7 +44,7 @@ const columns: readonly CsvColumn<Row>[] = [
   { name: 'orderId', value: (o) => o.id },
 ];
 
-export async function runExportOrders(ctx: TaskContext<Input>): Promise<CsvExportResult> {
+async function runExportOrders(ctx: TaskContext<Input>): Promise<CsvExportResult> {
   const raw = ctx.input.filter;
   const date = (v: string | null | undefined) => (v ? new Date(v) : null);
   const filter: OrderFilter | null = raw ? { ...raw, placedFrom: date(raw.placedFrom), placedTo: date(raw.placedTo) } : null;
