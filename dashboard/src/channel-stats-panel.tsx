@@ -11,6 +11,8 @@ import { useOnReconnect } from './connection';
 import { formatMoney, formatTime } from './format';
 import { useCoalesced } from './hooks';
 import { useViewer } from './session';
+import { useT } from './i18n';
+import { overviewMessages } from './overview.messages';
 
 export interface ChannelStatsData {
   channelStatistics: {
@@ -24,6 +26,7 @@ export interface ChannelStatsData {
 const REFETCH_AFTER_MS = 2_000;
 
 export function ChannelStatsPanel({ finishedRuns }: { finishedRuns: number }) {
+  const t = useT(overviewMessages);
   const operator = canOperate(useViewer().role);
   const client = useClient();
   const [result, refetch] = useQuery({ query: CHANNEL_STATS, variables: { refresh: false } });
@@ -47,19 +50,19 @@ export function ChannelStatsPanel({ finishedRuns }: { finishedRuns: number }) {
   const stats = result.data?.channelStatistics;
   const actions = (
     <span class="muted small">
-      {stats ? `computed ${formatTime(stats.computedAt)} ` : ''}
+      {stats ? `${t('computed', { time: formatTime(stats.computedAt) })} ` : ''}
       {operator ? (
         <button type="button" class="secondary" disabled={refreshing} onClick={() => void refresh()}>
-          {refreshing ? 'Refreshing…' : 'Refresh statistics'}
+          {refreshing ? t('refreshing') : t('refresh')}
         </button>
       ) : null}
     </span>
   );
   return (
-    <Section title="Inventory by channel" actions={actions}>
+    <Section title={t('stats')} actions={actions}>
       <ErrorMessage error={result.error ?? refreshError} />
       {stats ? (
-        <DataTable columns={['Channel', 'Accounts', 'Listings', 'Active', 'Out of stock', 'Stock units', 'Orders (30 d)', 'Revenue (30 d)']}>
+        <DataTable columns={[t('colChannel'), t('colAccounts'), t('colListings'), t('colActive'), t('colOutOfStock'), t('colStockUnits'), t('colOrders'), t('colRevenue')]}>
           {stats.channels.map((c) => (
             <tr key={c.channel}>
               <th scope="row">{c.channel}</th>

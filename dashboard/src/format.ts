@@ -11,6 +11,13 @@ export function formatTime(iso: string | null | undefined): string {
   return new Date(iso).toLocaleString(currentLocale(), { dateStyle: 'short', timeStyle: 'medium' });
 }
 
+/** A calendar date (YYYY-MM-DD, no time zone) written the locale's way: 06.12.2026, 12/6/26. */
+export function formatDate(date: string | null | undefined): string {
+  if (!date) return '—';
+  const day = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(day.getTime()) ? date : day.toLocaleDateString(currentLocale(), { dateStyle: 'short', timeZone: 'UTC' });
+}
+
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   if (ms < 1000) return `${ms} ${word('ms')}`;
