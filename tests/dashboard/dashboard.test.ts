@@ -4,12 +4,12 @@
  * assets are 404, other paths still reach the API, and an unbuilt dashboard answers 503.
  */
 import { request as httpRequest, createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboard, type DashboardBuild } from '../../scripts/build-dashboard.js';
+import { BUNDLE_BUDGET_BYTES, buildDashboard, describeSize, type DashboardBuild } from '../../scripts/build-dashboard.js';
 import { createDashboardHandler } from '../../src/http/dashboard.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -117,6 +117,17 @@ describe('dashboard over HTTP', () => {
       await new Promise((resolve) => server.close(resolve));
       await rm(empty, { recursive: true, force: true });
     }
+  });
+
+  it('keeps the whole dashboard under its budget of minified JavaScript (250 kB), and says its size', async () => {
+    const files = await readdir(join(built.outDir, 'assets'));
+    const served = await stat(join(built.outDir, 'assets', built.script));
+    // The size reported is the size served: the bundle is the dashboard's only script.
+    expect(files.filter((name) => name.endsWith('.js') && name.startsWith('main-') && name === built.script)).toHaveLength(1);
+    expect(built.scriptBytes).toBe(served.size);
+    expect(built.scriptGzipBytes).toBeLessThan(built.scriptBytes);
+    expect(describeSize(built)).toMatch(/^JS \d+\.\d kB minified \(\d+\.\d kB gzipped\) of the 250 kB budget$/);
+    expect(built.scriptBytes, describeSize(built)).toBeLessThan(BUNDLE_BUDGET_BYTES);
   });
 
   it('builds in well under a second and leaves the same hashed names for the same sources', async () => {
