@@ -61,6 +61,9 @@ export async function buildDashboard(outDir: string = DEFAULT_DASHBOARD_DIR): Pr
     minify: true,
     sourcemap: true,
     legalComments: 'none',
+    // Russian and Romanian words as UTF-8 (2 bytes a Cyrillic letter) rather than \uXXXX escapes
+    // (6 bytes): the bundle is served as UTF-8 (dashboard.ts), and module scripts are read as UTF-8.
+    charset: 'utf8',
     define: { 'process.env.NODE_ENV': '"production"' },
     metafile: true,
     write: false,
