@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { checkToken, forgetToken, storeToken, storedToken, type CheckFailure, type Role, type Session } from './auth';
 import { createApiClient, type SocketState } from './client';
 import { ReconnectsContext } from './connection';
-import { LocaleContext, initialLocale, saveLocale, setCurrentLocale, useT, type Locale } from './i18n';
+import { LocaleContext, initialLocale, saveLocale, setCurrentLocale, translate, useT, type Locale } from './i18n';
 import { LocaleSwitch, LocaleSwitchContext } from './locale-switch';
 import { LogsPage } from './logs-page';
 import { OverviewPage } from './overview-page';
@@ -30,6 +30,10 @@ export function App() {
     saveLocale(next);
     setLocale(next);
   };
+  // The tab's title in the chosen language too.
+  useEffect(() => {
+    document.title = translate(signInMessages, locale, 'title');
+  }, [locale]);
   return (
     <LocaleContext.Provider value={locale}>
       <LocaleSwitchContext.Provider value={switchLocale}>

@@ -84,6 +84,9 @@ describe('dashboard shell', () => {
     const { page, pageErrors, close } = await open();
     // The sign-in form offers the language before anything else.
     await page.getByLabel('Language').selectOption('ru');
+    await page.getByRole('heading', { name: 'Stockline: операции' }).waitFor();
+    expect(await page.title()).toBe('Stockline: операции');
+    await checkPage(page, 'shell-sign-in-ru');
     await page.getByLabel('API-токен').fill(tokens.ADMIN);
     await page.getByRole('button', { name: 'Войти' }).click();
     await accountRow(page).waitFor();
