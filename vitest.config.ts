@@ -17,6 +17,7 @@ const dbFree = [
   'tests/platform/compose.test.ts',
   'tests/cli/progress-view.test.ts',
   'tests/dashboard/live-runs.test.ts',
+  'tests/dashboard/messages.test.ts',
   'tests/architecture/**/*.test.ts',
   'tests/schema.test.ts',
   'tests/graphql/persisted-manifest.test.ts',

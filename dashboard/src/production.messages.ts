@@ -62,7 +62,7 @@ export const productionMessages = defineMessages(
       productsValue: '{total} (нет в наличии: {out})',
       ordersToday: 'Заказы сегодня',
       syncSuccess: 'Успешные синхронизации (24 ч)',
-      syncValue: { one: '{rate} из {count} запуска', other: '{rate} из {count} запусков' },
+      syncValue: { one: '{rate} из {count} запуска', few: '{rate} из {count} запусков', many: '{rate} из {count} запусков', other: '{rate} из {count} запуска' },
       filters: 'Фильтры партий',
       status: 'Статус',
       openAndClosed: 'Открытые и закрытые',
