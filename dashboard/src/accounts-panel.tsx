@@ -8,7 +8,7 @@ import { type Client, type RequestPolicy } from '@urql/core';
 import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
-import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Section, StatusBadge, type PayloadError } from './components';
+import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Section, StatusBadge, useStatusWord, type PayloadError } from './components';
 import { useOnReconnect } from './connection';
 import { formatLag, formatTime } from './format';
 import { useOnChange } from './hooks';
@@ -90,6 +90,7 @@ function shownRun(live: LiveRun | undefined, health: AccountHealth | undefined, 
 
 export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSummary): void } }) {
   const t = useT(overviewMessages);
+  const word = useStatusWord();
   const viewer = useViewer();
   const operator = canOperate(viewer.role);
   const [result, reload] = useLoad(loadOverview);
@@ -142,8 +143,8 @@ export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSum
                   {account.enabled ? <StatusBadge status="ENABLED" /> : <StatusBadge status="DISABLED" />}{' '}
                   {health?.lastRunStatus ? <StatusBadge status={health.lastRunStatus} /> : null}
                   {health?.activeAlerts.map((kind) => (
-                    <span key={kind} class="badge badge-alert">
-                      {kind}
+                    <span key={kind} class="badge badge-alert" data-status={kind}>
+                      {word(kind)}
                     </span>
                   ))}
                 </td>

@@ -5,7 +5,7 @@
  */
 import { useQuery, useSubscription } from '@urql/preact';
 import { ACTIVE_ALERTS, ALERT_RAISED } from './operations';
-import { ErrorMessage, Section } from './components';
+import { ErrorMessage, Section, useStatusWord } from './components';
 import { useOnReconnect } from './connection';
 import { formatTime } from './format';
 import { useCoalesced } from './hooks';
@@ -30,6 +30,7 @@ const FINISHED_REFETCH_MS = 2_000;
 
 export function AlertsPanel({ finishedRuns }: { finishedRuns: number }) {
   const t = useT(overviewMessages);
+  const word = useStatusWord();
   const [result, refetch] = useQuery({ query: ACTIVE_ALERTS });
   const [raised] = useSubscription({ query: ALERT_RAISED }, (count: number = 0) => count + 1);
   const reread = () => refetch({ requestPolicy: 'network-only' });
@@ -45,7 +46,7 @@ export function AlertsPanel({ finishedRuns }: { finishedRuns: number }) {
       <ul class="alerts" aria-live="polite">
         {alerts.map((alert) => (
           <li key={alert.id} class={`alert alert-${alert.severity.toLowerCase()}`}>
-            <strong>{alert.kind}</strong> <span class="muted">{alert.severity}</span> — {alert.account?.name ?? t('noAccount')}: {alert.message}
+            <strong>{word(alert.kind)}</strong> <span class="muted">{word(alert.severity)}</span> — {alert.account?.name ?? t('noAccount')}: {alert.message}
             <div class="muted small">{t('raised', { time: formatTime(alert.raisedAt) })}</div>
           </li>
         ))}

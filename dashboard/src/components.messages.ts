@@ -1,5 +1,5 @@
 /**
- * Words of the shared pieces (components.tsx). Statuses are the API's codes: English shows them as
+ * Words of the shared pieces (components.tsx). Statuses (and alert kinds and severities) are the API's codes: English shows them as
  * they are (what the API, the logs and the docs say); Russian and Romanian say them in words. A
  * status not listed here is shown as its code in every language.
  */
@@ -27,6 +27,13 @@ export const STATUS_WORDS: Record<'ru' | 'ro', Record<string, string>> = {
     OPEN: 'Открыта',
     CLOSED: 'Закрыта',
     DEAD: 'Не доставлено',
+    AUTH_FAILURE: 'Ошибка авторизации',
+    ERROR_RATE: 'Много ошибок',
+    REPEATED_FAILURES: 'Повторяющиеся сбои',
+    STALE_DATA: 'Данные устарели',
+    WEBHOOK_DISABLED: 'Вебхук отключён',
+    CRITICAL: 'критично',
+    WARNING: 'предупреждение',
   },
   ro: {
     PENDING: 'În așteptare',
@@ -41,5 +48,12 @@ export const STATUS_WORDS: Record<'ru' | 'ro', Record<string, string>> = {
     OPEN: 'Deschis',
     CLOSED: 'Închis',
     DEAD: 'Nelivrat',
+    AUTH_FAILURE: 'Autentificare eșuată',
+    ERROR_RATE: 'Multe erori',
+    REPEATED_FAILURES: 'Eșecuri repetate',
+    STALE_DATA: 'Date neactualizate',
+    WEBHOOK_DISABLED: 'Webhook dezactivat',
+    CRITICAL: 'critic',
+    WARNING: 'avertisment',
   },
 };

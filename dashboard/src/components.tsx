@@ -33,13 +33,18 @@ export function ProgressBar({ percent, label, status }: { percent: number; label
   );
 }
 
-/** A status code in a coloured badge, in the chosen language's words where it has them. */
-export function StatusBadge({ status }: { status: string }) {
+/** `word(code)`: a status, alert kind or severity in the chosen language's words where it has them, else the code. */
+export function useStatusWord(): (code: string) => string {
   const locale = useLocale();
-  const words = locale === 'en' ? undefined : STATUS_WORDS[locale][status];
+  return (code) => (locale === 'en' ? code : (STATUS_WORDS[locale][code] ?? code));
+}
+
+/** A status code in a coloured badge, in the chosen language's words. */
+export function StatusBadge({ status }: { status: string }) {
+  const word = useStatusWord();
   return (
     <span class={`badge badge-${status.toLowerCase()}`} data-status={status}>
-      {words ?? status}
+      {word(status)}
     </span>
   );
 }
