@@ -13,7 +13,6 @@ import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount } from '../helpers/catalog.js';
-import { listingData } from '../helpers/catalog-seed.js';
 import { batchInput, createBatch, createWorkCenter } from '../helpers/production.js';
 import { syncNow } from '../helpers/sync.js';
 import { join } from 'node:path';
@@ -307,12 +306,15 @@ describe('dashboard shell', () => {
     expect(before).toContain('DashboardAccounts');
     expect(before).toContain('DashboardChannelStats');
 
+    // 10,000 products with a listing each, written in two statements.
     const prisma = t.app.services.prisma;
-    const skus = Array.from({ length: 10_000 }, (_, i) => `BULK-${String(i).padStart(5, '0')}`);
-    await prisma.product.createMany({ data: skus.map((sku) => ({ sku, name: `Bulk ${sku}` })) });
-    const products = await prisma.product.findMany({ where: { sku: { startsWith: 'BULK-' } }, select: { id: true, sku: true } });
-    await prisma.listing.createMany({ data: products.map((p) => listingData({ productId: p.id, accountId, sku: p.sku, externalId: `BULK-EXT-${p.sku}`, stock: 1 })) });
-    expect(await prisma.listing.count({ where: { accountId } })).toBeGreaterThanOrEqual(10_000);
+    await prisma.$executeRawUnsafe(`INSERT INTO "Product" (id, sku, name, "updatedAt") SELECT gen_random_uuid(), 'BULK-' || lpad(i::text, 5, '0'), 'Bulk ' || i, now() FROM generate_series(0, 9999) AS i`);
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "Listing" (id, "productId", "accountId", "externalId", sku, name, price, currency, stock, status, "remoteStatus", "remotePrice", "remoteStock")
+       SELECT gen_random_uuid(), p.id, $1::uuid, 'EXT-' || p.sku, p.sku, 'Offer ' || p.sku, 10, 'RON', 1, 'ACTIVE'::"ListingStatus", 'active', 10, 1 FROM "Product" p WHERE p.sku LIKE 'BULK-%'`,
+      accountId,
+    );
+    expect(await prisma.listing.count({ where: { accountId } })).toBe(10_030);
 
     expect(await overviewRequests()).toEqual(before);
     expect(pageErrors).toEqual([]);
