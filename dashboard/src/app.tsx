@@ -13,6 +13,7 @@ import { routesFor, useRoute } from './router';
 import { SessionContext } from './session';
 import { SignIn } from './sign-in';
 import { WebhooksPage } from './webhooks-page';
+import { AccountsPage } from './accounts-page';
 
 export function App() {
   const [locale, setLocale] = useState<Locale>(() => {
@@ -163,6 +164,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: st
             {route === 'logs' ? <LogsPage /> : null}
             {route === 'production' ? <ProductionPage /> : null}
             {route === 'webhooks' ? <WebhooksPage /> : null}
+            {route === 'accounts' ? <AccountsPage /> : null}
           </main>
         </ReconnectsContext.Provider>
       </SessionContext.Provider>

@@ -14,6 +14,7 @@ import type { LogEntry, LogFilter } from './logs-page';
 import type { Connection } from './paging';
 import type { BatchFilter, BatchPayload, BatchRow } from './production-page';
 import type { AttemptEvent, Delivery, WebhookRow } from './webhooks-page';
+import type { AccountDetail, ChannelInfo, ConnectionTest } from './accounts-page';
 
 /** Who a token is: the sign-in check (auth.ts), sent by plain fetch before the urql client exists. */
 export const VIEWER = 'query DashboardViewer { viewer { name role } }';
@@ -99,3 +100,14 @@ export const DELIVERIES = gql<{ webhookDeliveries: { totalCount: number; edges: 
   }
 `);
 export const ATTEMPTS = gql<{ webhookDelivery: AttemptEvent }, { webhookId: string }>(`subscription DashboardWebhookAttempts($webhookId: ID!) { webhookDelivery(webhookId: $webhookId) { deliveryId attempt status success responseStatus eventType at } }`);
+
+// ---- dashB: accounts, schedules, webhooks and tokens, files, history ----
+
+// accounts-page.tsx, accounts-form.tsx
+const ACCOUNT_DETAIL_FIELDS = 'id name channel fulfillment baseUrl enabled conflictStrategy rateLimits effectiveRateLimits { endpointClass limit periodMs overridden } hasCredentials lastTestedAt lastTestOk';
+type AccountPayload = { account: AccountDetail | null; errors: PayloadError[] };
+export const CHANNELS = gql<{ channels: ChannelInfo[] }>(`query DashboardChannels { channels { channel description defaultBaseUrl defaultConflictStrategy defaultConflictStrategyReason credentialFields { name type required description } } }`);
+export const ACCOUNT_DETAILS = gql<{ accounts: Connection<AccountDetail> }, { after: string | null }>(`query DashboardAccountDetails($after: String) { accounts(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { ${ACCOUNT_DETAIL_FIELDS} } } } }`);
+export const CREATE_ACCOUNT = gql<{ createAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateAccount($input: CreateAccountInput!) { createAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
+export const UPDATE_ACCOUNT = gql<{ updateAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateAccount($input: UpdateAccountInput!) { updateAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
+export const TEST_ACCOUNT = gql<{ testAccountConnection: ConnectionTest }, { id: string }>(`mutation DashboardTestAccount($id: ID!) { testAccountConnection(input: { id: $id }) { ok kind message account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
