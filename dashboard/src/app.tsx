@@ -14,6 +14,7 @@ import { SessionContext } from './session';
 import { SignIn } from './sign-in';
 import { WebhooksPage } from './webhooks-page';
 import { AccountsPage } from './accounts-page';
+import { SchedulesPage } from './schedules-page';
 
 export function App() {
   const [locale, setLocale] = useState<Locale>(() => {
@@ -165,6 +166,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: st
             {route === 'production' ? <ProductionPage /> : null}
             {route === 'webhooks' ? <WebhooksPage /> : null}
             {route === 'accounts' ? <AccountsPage /> : null}
+            {route === 'schedules' ? <SchedulesPage /> : null}
           </main>
         </ReconnectsContext.Provider>
       </SessionContext.Provider>

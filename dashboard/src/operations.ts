@@ -15,6 +15,7 @@ import type { Connection } from './paging';
 import type { BatchFilter, BatchPayload, BatchRow } from './production-page';
 import type { AttemptEvent, Delivery, WebhookRow } from './webhooks-page';
 import type { AccountDetail, ChannelInfo, ConnectionTest } from './accounts-page';
+import type { ScheduleDetail, SchedulerStatus } from './schedules-page';
 
 /** Who a token is: the sign-in check (auth.ts), sent by plain fetch before the urql client exists. */
 export const VIEWER = 'query DashboardViewer { viewer { name role } }';
@@ -111,3 +112,15 @@ export const ACCOUNT_DETAILS = gql<{ accounts: Connection<AccountDetail> }, { af
 export const CREATE_ACCOUNT = gql<{ createAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateAccount($input: CreateAccountInput!) { createAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
 export const UPDATE_ACCOUNT = gql<{ updateAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateAccount($input: UpdateAccountInput!) { updateAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
 export const TEST_ACCOUNT = gql<{ testAccountConnection: ConnectionTest }, { id: string }>(`mutation DashboardTestAccount($id: ID!) { testAccountConnection(input: { id: $id }) { ok kind message account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
+
+// schedules-page.tsx, schedules-form.tsx
+const SCHEDULE_DETAIL_FIELDS = 'id key kind isDefault account { id name } cron intervalSeconds timeZone mode scope enabled nextFireAt lastFiredAt lastError lastRun { id status }';
+type SchedulePayload = { schedule: ScheduleDetail | null; errors: PayloadError[] };
+type SchedulerPayload = { status: SchedulerStatus | null; errors: PayloadError[] };
+export const SCHEDULE_DETAILS = gql<{ schedules: Connection<ScheduleDetail> }, { after: string | null }>(`query DashboardScheduleDetails($after: String) { schedules(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { ${SCHEDULE_DETAIL_FIELDS} } } } }`);
+export const SCHEDULER_STATUS = gql<{ schedulerStatus: SchedulerStatus }>(`query DashboardSchedulerStatus { schedulerStatus { paused pausedAt pausedBy } }`);
+export const PAUSE_SCHEDULER = gql<{ pauseScheduler: SchedulerPayload }>(`mutation DashboardPauseScheduler { pauseScheduler { status { paused pausedAt pausedBy } errors { code message field } } }`);
+export const RESUME_SCHEDULER = gql<{ resumeScheduler: SchedulerPayload }>(`mutation DashboardResumeScheduler { resumeScheduler { status { paused pausedAt pausedBy } errors { code message field } } }`);
+export const CREATE_SCHEDULE = gql<{ createSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateSchedule($input: CreateScheduleInput!) { createSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } errors { code message field } } }`);
+export const UPDATE_SCHEDULE = gql<{ updateSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateSchedule($input: UpdateScheduleInput!) { updateSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } errors { code message field } } }`);
+export const DELETE_SCHEDULE = gql<{ deleteSchedule: SchedulePayload }, { id: string }>(`mutation DashboardDeleteSchedule($id: ID!) { deleteSchedule(input: { id: $id }) { schedule { id key } errors { code message field } } }`);

@@ -9,6 +9,7 @@ export const ROUTES = [
   { path: '#/production', name: 'production', label: 'Production', role: 'VIEWER' },
   { path: '#/webhooks', name: 'webhooks', label: 'Webhooks', role: 'ADMIN' },
   { path: '#/accounts', name: 'accounts', label: 'Accounts', role: 'VIEWER' },
+  { path: '#/schedules', name: 'schedules', label: 'Schedules', role: 'VIEWER' },
 ] as const satisfies readonly { path: string; name: string; label: string; role: Role }[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
