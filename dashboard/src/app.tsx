@@ -15,6 +15,7 @@ import { SignIn } from './sign-in';
 import { WebhooksPage } from './webhooks-page';
 import { AccountsPage } from './accounts-page';
 import { SchedulesPage } from './schedules-page';
+import { TokensPage } from './tokens-page';
 
 export function App() {
   const [locale, setLocale] = useState<Locale>(() => {
@@ -167,6 +168,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: st
             {route === 'webhooks' ? <WebhooksPage /> : null}
             {route === 'accounts' ? <AccountsPage /> : null}
             {route === 'schedules' ? <SchedulesPage /> : null}
+            {route === 'tokens' ? <TokensPage /> : null}
           </main>
         </ReconnectsContext.Provider>
       </SessionContext.Provider>

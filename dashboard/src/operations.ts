@@ -16,6 +16,7 @@ import type { BatchFilter, BatchPayload, BatchRow } from './production-page';
 import type { AttemptEvent, Delivery, WebhookRow } from './webhooks-page';
 import type { AccountDetail, ChannelInfo, ConnectionTest } from './accounts-page';
 import type { ScheduleDetail, SchedulerStatus } from './schedules-page';
+import type { ApiTokenRow } from './tokens-page';
 
 /** Who a token is: the sign-in check (auth.ts), sent by plain fetch before the urql client exists. */
 export const VIEWER = 'query DashboardViewer { viewer { name role } }';
@@ -91,7 +92,8 @@ export const BATCH_EVENTS = gql<{ domainEvents: { id: string } }, { types: strin
 export const RECENT_RUNS = gql<{ syncRuns: { edges: { node: RunSummary }[] } }>(`query DashboardRecentRuns { syncRuns(first: ${RECENT_RUNS_SHOWN}) { edges { node { ${RUN_FIELDS} } } } }`);
 
 // webhooks-page.tsx
-export const WEBHOOKS = gql<{ webhooks: { edges: { node: WebhookRow }[] } }>(`query DashboardWebhooks { webhooks(first: 100) { edges { node { id url events active retryCount timeoutMs description } } } }`);
+const WEBHOOK_FIELDS = 'id url events active retryCount timeoutMs description ordered deadLetterPolicy maxPerSecond contactEmail disabledAt disabledReason failingSince pausedUntil';
+export const WEBHOOKS = gql<{ webhooks: { edges: { node: WebhookRow }[] } }>(`query DashboardWebhooks { webhooks(first: 100) { edges { node { ${WEBHOOK_FIELDS} } } } }`);
 export const DELIVERIES = gql<{ webhookDeliveries: { totalCount: number; edges: { node: Delivery }[] } }, { webhookId: string }>(`
   query DashboardDeliveries($webhookId: ID!) {
     webhookDeliveries(webhookId: $webhookId, first: 25) {
@@ -124,3 +126,19 @@ export const RESUME_SCHEDULER = gql<{ resumeScheduler: SchedulerPayload }>(`muta
 export const CREATE_SCHEDULE = gql<{ createSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateSchedule($input: CreateScheduleInput!) { createSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } errors { code message field } } }`);
 export const UPDATE_SCHEDULE = gql<{ updateSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateSchedule($input: UpdateScheduleInput!) { updateSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } errors { code message field } } }`);
 export const DELETE_SCHEDULE = gql<{ deleteSchedule: SchedulePayload }, { id: string }>(`mutation DashboardDeleteSchedule($id: ID!) { deleteSchedule(input: { id: $id }) { schedule { id key } errors { code message field } } }`);
+
+// webhooks-page.tsx, webhooks-form.tsx, webhooks-deliveries.tsx (WEBHOOKS, DELIVERIES and ATTEMPTS above)
+type WebhookPayload = { webhook: WebhookRow | null; errors: PayloadError[] };
+type WebhookSecretPayload = WebhookPayload & { secret: string | null; standardWebhooksSecret: string | null };
+export const EVENT_TYPES = gql<{ eventTypes: { name: string; description: string; webhookEnabled: boolean }[] }>(`query DashboardEventTypes { eventTypes { name description webhookEnabled } }`);
+export const CREATE_WEBHOOK = gql<{ createWebhook: WebhookSecretPayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateWebhook($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { ${WEBHOOK_FIELDS} } secret standardWebhooksSecret errors { code message field } } }`);
+export const UPDATE_WEBHOOK = gql<{ updateWebhook: WebhookPayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateWebhook($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { ${WEBHOOK_FIELDS} } errors { code message field } } }`);
+export const ROTATE_WEBHOOK_SECRET = gql<{ rotateWebhookSecret: WebhookSecretPayload }, { id: string }>(`mutation DashboardRotateWebhookSecret($id: ID!) { rotateWebhookSecret(input: { id: $id }) { webhook { ${WEBHOOK_FIELDS} } secret standardWebhooksSecret errors { code message field } } }`);
+export const DELETE_WEBHOOK = gql<{ deleteWebhook: WebhookPayload }, { id: string }>(`mutation DashboardDeleteWebhook($id: ID!) { deleteWebhook(input: { id: $id }) { webhook { id } errors { code message field } } }`);
+export const REDELIVER_WEBHOOK = gql<{ redeliverWebhookDelivery: { delivery: { id: string } | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardRedeliverWebhook($id: ID!) { redeliverWebhookDelivery(input: { id: $id }) { delivery { id } errors { code message field } } }`);
+
+// tokens-page.tsx
+const TOKEN_FIELDS = 'id name role prefix createdAt lastUsedAt expiresAt revokedAt';
+export const API_TOKENS = gql<{ apiTokens: { edges: { node: ApiTokenRow }[] } }, { includeRevoked: boolean }>(`query DashboardApiTokens($includeRevoked: Boolean) { apiTokens(first: 100, includeRevoked: $includeRevoked) { edges { node { ${TOKEN_FIELDS} } } } }`);
+export const CREATE_API_TOKEN = gql<{ createApiToken: { apiToken: ApiTokenRow | null; token: string | null; errors: PayloadError[] } }, { input: { name: string; role: string; expiresAt?: string } }>(`mutation DashboardCreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { ${TOKEN_FIELDS} } token errors { code message field } } }`);
+export const REVOKE_API_TOKEN = gql<{ revokeApiToken: { apiToken: ApiTokenRow | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardRevokeApiToken($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { ${TOKEN_FIELDS} } errors { code message field } } }`);

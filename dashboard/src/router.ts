@@ -10,6 +10,7 @@ export const ROUTES = [
   { path: '#/webhooks', name: 'webhooks', label: 'Webhooks', role: 'ADMIN' },
   { path: '#/accounts', name: 'accounts', label: 'Accounts', role: 'VIEWER' },
   { path: '#/schedules', name: 'schedules', label: 'Schedules', role: 'VIEWER' },
+  { path: '#/tokens', name: 'tokens', label: 'API tokens', role: 'ADMIN' },
 ] as const satisfies readonly { path: string; name: string; label: string; role: Role }[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
