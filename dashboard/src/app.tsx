@@ -16,6 +16,7 @@ import { WebhooksPage } from './webhooks-page';
 import { AccountsPage } from './accounts-page';
 import { SchedulesPage } from './schedules-page';
 import { TokensPage } from './tokens-page';
+import { FilesPage } from './files-page';
 
 export function App() {
   const [locale, setLocale] = useState<Locale>(() => {
@@ -169,6 +170,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: st
             {route === 'accounts' ? <AccountsPage /> : null}
             {route === 'schedules' ? <SchedulesPage /> : null}
             {route === 'tokens' ? <TokensPage /> : null}
+            {route === 'files' ? <FilesPage /> : null}
           </main>
         </ReconnectsContext.Provider>
       </SessionContext.Provider>

@@ -17,6 +17,7 @@ import type { AttemptEvent, Delivery, WebhookRow } from './webhooks-page';
 import type { AccountDetail, ChannelInfo, ConnectionTest } from './accounts-page';
 import type { ScheduleDetail, SchedulerStatus } from './schedules-page';
 import type { ApiTokenRow } from './tokens-page';
+import type { TaskDetail } from './files-tasks';
 
 /** Who a token is: the sign-in check (auth.ts), sent by plain fetch before the urql client exists. */
 export const VIEWER = 'query DashboardViewer { viewer { name role } }';
@@ -142,3 +143,13 @@ const TOKEN_FIELDS = 'id name role prefix createdAt lastUsedAt expiresAt revoked
 export const API_TOKENS = gql<{ apiTokens: { edges: { node: ApiTokenRow }[] } }, { includeRevoked: boolean }>(`query DashboardApiTokens($includeRevoked: Boolean) { apiTokens(first: 100, includeRevoked: $includeRevoked) { edges { node { ${TOKEN_FIELDS} } } } }`);
 export const CREATE_API_TOKEN = gql<{ createApiToken: { apiToken: ApiTokenRow | null; token: string | null; errors: PayloadError[] } }, { input: { name: string; role: string; expiresAt?: string } }>(`mutation DashboardCreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { ${TOKEN_FIELDS} } token errors { code message field } } }`);
 export const REVOKE_API_TOKEN = gql<{ revokeApiToken: { apiToken: ApiTokenRow | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardRevokeApiToken($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { ${TOKEN_FIELDS} } errors { code message field } } }`);
+
+// files-page.tsx, files-tasks.tsx
+const TASK_DETAIL_FIELDS = 'id kind status percent result error createdAt files { id filename size downloadUrl }';
+type TaskPayload = { task: { id: string } | null; errors: PayloadError[] };
+export const TASK = gql<{ task: TaskDetail | null }, { id: string }>(`query DashboardTask($id: ID!) { task(id: $id) { ${TASK_DETAIL_FIELDS} } }`);
+export const TASK_PROGRESS = gql<{ taskProgress: { taskId: string; kind: string; status: TaskDetail['status']; percent: number; error: string | null } }, { taskId: string }>(`subscription DashboardTaskProgress($taskId: ID!) { taskProgress(taskId: $taskId) { taskId kind status percent error } }`);
+export const EXPORT_BATCHES = gql<{ exportBatches: TaskPayload }, { input: { format: string; filter: Record<string, unknown> } }>(`mutation DashboardExportBatches($input: ExportBatchesInput!) { exportBatches(input: $input) { task { id } errors { code message field } } }`);
+export const IMPORT_BATCHES = gql<{ importBatches: TaskPayload }, { input: { file: File; updateExisting: boolean; atomic: boolean } }>(`mutation DashboardImportBatches($input: ImportBatchesInput!) { importBatches(input: $input) { task { id } errors { code message field } } }`);
+export const GENERATE_BATCH_REPORT = gql<{ generateBatchReport: TaskPayload }, { input: { batchId: string; format: string; email?: string } }>(`mutation DashboardGenerateBatchReport($input: GenerateBatchReportInput!) { generateBatchReport(input: $input) { task { id } errors { code message field } } }`);
+export const REPORT_BATCHES = gql<{ batches: { edges: { node: { id: string; batchNumber: number; batchDate: string; nomenclature: string } }[] } }>(`query DashboardReportBatches { batches(first: 50) { edges { node { id batchNumber batchDate nomenclature } } } }`);

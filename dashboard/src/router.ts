@@ -11,6 +11,7 @@ export const ROUTES = [
   { path: '#/accounts', name: 'accounts', label: 'Accounts', role: 'VIEWER' },
   { path: '#/schedules', name: 'schedules', label: 'Schedules', role: 'VIEWER' },
   { path: '#/tokens', name: 'tokens', label: 'API tokens', role: 'ADMIN' },
+  { path: '#/files', name: 'files', label: 'Files', role: 'OPERATOR' },
 ] as const satisfies readonly { path: string; name: string; label: string; role: Role }[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
