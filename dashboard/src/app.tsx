@@ -17,6 +17,7 @@ import { AccountsPage } from './accounts-page';
 import { SchedulesPage } from './schedules-page';
 import { TokensPage } from './tokens-page';
 import { FilesPage } from './files-page';
+import { HistoryPage } from './history-page';
 
 export function App() {
   const [locale, setLocale] = useState<Locale>(() => {
@@ -171,6 +172,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: st
             {route === 'schedules' ? <SchedulesPage /> : null}
             {route === 'tokens' ? <TokensPage /> : null}
             {route === 'files' ? <FilesPage /> : null}
+            {route === 'history' ? <HistoryPage /> : null}
           </main>
         </ReconnectsContext.Provider>
       </SessionContext.Provider>

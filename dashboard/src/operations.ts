@@ -18,6 +18,7 @@ import type { AccountDetail, ChannelInfo, ConnectionTest } from './accounts-page
 import type { ScheduleDetail, SchedulerStatus } from './schedules-page';
 import type { ApiTokenRow } from './tokens-page';
 import type { TaskDetail } from './files-tasks';
+import type { ReportDay } from './history-page';
 
 /** Who a token is: the sign-in check (auth.ts), sent by plain fetch before the urql client exists. */
 export const VIEWER = 'query DashboardViewer { viewer { name role } }';
@@ -153,3 +154,13 @@ export const EXPORT_BATCHES = gql<{ exportBatches: TaskPayload }, { input: { for
 export const IMPORT_BATCHES = gql<{ importBatches: TaskPayload }, { input: { file: File; updateExisting: boolean; atomic: boolean } }>(`mutation DashboardImportBatches($input: ImportBatchesInput!) { importBatches(input: $input) { task { id } errors { code message field } } }`);
 export const GENERATE_BATCH_REPORT = gql<{ generateBatchReport: TaskPayload }, { input: { batchId: string; format: string; email?: string } }>(`mutation DashboardGenerateBatchReport($input: GenerateBatchReportInput!) { generateBatchReport(input: $input) { task { id } errors { code message field } } }`);
 export const REPORT_BATCHES = gql<{ batches: { edges: { node: { id: string; batchNumber: number; batchDate: string; nomenclature: string } }[] } }>(`query DashboardReportBatches { batches(first: 50) { edges { node { id batchNumber batchDate nomenclature } } } }`);
+
+// history-page.tsx
+export const HISTORY_REPORT = gql<
+  { syncReport: { total: number; successful: number; partial: number; failed: number; cancelled: number; inProgress: number; itemsSynced: number; daily: ReportDay[] } },
+  { days: number }
+>(`query DashboardHistoryReport($days: Int) { syncReport(days: $days) { total successful partial failed cancelled inProgress itemsSynced daily { date total successful failed partial cancelled inProgress itemsSynced accounts { account { id name } runs itemsSynced } } } }`);
+export const HISTORY_RUNS = gql<
+  { syncRuns: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: RunSummary }[] } },
+  { filter: { accountId?: string; status?: string[] }; first: number; after: string | null }
+>(`query DashboardHistoryRuns($filter: SyncRunFilter, $first: Int, $after: String) { syncRuns(filter: $filter, first: $first, after: $after) { totalCount ${PAGE_INFO} edges { node { ${RUN_FIELDS} } } } }`);

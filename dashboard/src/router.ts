@@ -12,6 +12,7 @@ export const ROUTES = [
   { path: '#/schedules', name: 'schedules', label: 'Schedules', role: 'VIEWER' },
   { path: '#/tokens', name: 'tokens', label: 'API tokens', role: 'ADMIN' },
   { path: '#/files', name: 'files', label: 'Files', role: 'OPERATOR' },
+  { path: '#/history', name: 'history', label: 'History', role: 'VIEWER' },
 ] as const satisfies readonly { path: string; name: string; label: string; role: Role }[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
