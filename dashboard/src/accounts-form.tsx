@@ -11,13 +11,13 @@ import { messages } from './accounts.messages';
 import { ErrorMessage, PayloadErrors, Section, type PayloadError } from './components';
 import { useT } from './i18n';
 import { CREATE_ACCOUNT, UPDATE_ACCOUNT } from './operations';
+import { FormButtons, valueOf } from './form-parts';
 
 const STRATEGIES = ['REMOTE_PRIORITY', 'LOCAL_PRIORITY', 'NEWEST_WINS', 'MANUAL'] as const;
 const FULFILLMENTS = ['MAIN', 'FBE'] as const;
 
 type RateDraft = Record<string, { limit: string; periodMs: string }>;
 
-const valueOf = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
 
 /** The overrides the form holds, as updateAccount takes them: classes with both numbers filled. */
 function rateLimitsOf(draft: RateDraft): Record<string, { limit: number; periodMs: number }> {
@@ -196,14 +196,7 @@ export function AccountForm({ channels, account, onCancel, onSaved }: { channels
             <p class="hint">{t('rateAfterSave')}</p>
           )}
         </fieldset>
-        <div class="actions">
-          <button type="submit" disabled={saving}>
-            {saving ? t('saving') : t('save')}
-          </button>
-          <button type="button" class="secondary" onClick={onCancel}>
-            {t('cancel')}
-          </button>
-        </div>
+        <FormButtons save={saving ? t('saving') : t('save')} cancel={t('cancel')} busy={saving} onCancel={onCancel} />
       </form>
     </Section>
   );

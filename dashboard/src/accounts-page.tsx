@@ -15,6 +15,7 @@ import { useT } from './i18n';
 import { ACCOUNT_DETAILS, CHANNELS, TEST_ACCOUNT, UPDATE_ACCOUNT } from './operations';
 import { fetchAllNodes, useLoad } from './paging';
 import { useViewer } from './session';
+import { Notice } from './form-parts';
 
 export interface ChannelFieldInfo {
   name: string;
@@ -112,11 +113,7 @@ export function AccountsPage() {
       >
         <ErrorMessage error={accounts.error ?? channels.error ?? testState.error ?? updateState.error} />
         <PayloadErrors errors={payloadErrors} />
-        {notice ? (
-          <p class="notice" role="status">
-            {notice}
-          </p>
-        ) : null}
+        <Notice text={notice} />
         <ListStatus result={accounts} what={t('loading')} empty={list.length === 0}>
           {t('none')}
         </ListStatus>

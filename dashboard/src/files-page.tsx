@@ -11,10 +11,9 @@ import { TaskList } from './files-tasks';
 import { messages } from './files.messages';
 import { useT } from './i18n';
 import { EXPORT_BATCHES, GENERATE_BATCH_REPORT, IMPORT_BATCHES, REPORT_BATCHES } from './operations';
+import { checkedOf, valueOf } from './form-parts';
 
 const TASKS_KEY = 'stockline.tasks';
-const valueOf = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
-const checkedOf = (e: Event) => (e.currentTarget as HTMLInputElement).checked;
 
 function storedTasks(): string[] {
   try {

@@ -7,13 +7,15 @@ import { useQuery } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import type { RunSummary } from './live-runs';
 import { loadAccounts } from './accounts-panel';
-import { DataTable, ErrorMessage, ListStatus, Section, StatusBadge } from './components';
-import { formatDuration, formatTime, shortId } from './format';
+import { DataTable, ErrorMessage, ListStatus, Section } from './components';
+import { formatDuration, formatTime } from './format';
+import { RunHeadCells } from './runs-panel';
 import { DayChart, type ChartSeries } from './history-charts';
 import { messages } from './history.messages';
 import { useT } from './i18n';
 import { HISTORY_REPORT, HISTORY_RUNS } from './operations';
 import { useLoad } from './paging';
+import { valueOf } from './form-parts';
 
 export interface ReportDay {
   date: string;
@@ -32,7 +34,6 @@ const STATUSES = ['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED', 'RUNNING', 'PENDI
 const RUNS_PAGE = 25;
 /** Line colours of the accounts, in turn. */
 const PALETTE = ['#2457c5', '#c2410c', '#0f766e', '#7c3aed', '#be185d', '#4d7c0f', '#0369a1', '#a16207'];
-const valueOf = (e: Event) => (e.currentTarget as HTMLSelectElement).value;
 
 export function HistoryPage() {
   const t = useT(messages);
@@ -171,17 +172,7 @@ function RunList() {
         <DataTable class="history-runs" columns={[t('colRun'), t('colAccount'), t('colMode'), t('colStatus'), t('colCounts'), t('colStarted'), t('colDuration')]}>
           {page.edges.map(({ node: run }: { node: RunSummary }) => (
             <tr key={run.id} data-run-id={run.id}>
-              <td>
-                <code title={run.id}>{shortId(run.id)}</code>
-              </td>
-              <td>{run.account.name}</td>
-              <td>
-                {run.mode} {run.scope}
-              </td>
-              <td>
-                <StatusBadge status={run.status} />
-                {run.error ? <div class="muted small">{run.error}</div> : null}
-              </td>
+              <RunHeadCells run={run} status={run.status} />
               <td>
                 {run.created} / {run.updated} / {run.unchanged} / {run.failed}
               </td>

@@ -43,17 +43,7 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
             const { status, percent } = progress ? laterOf(run, progress) : run;
             return (
               <tr key={run.id} data-run-id={run.id}>
-                <td>
-                  <code title={run.id}>{shortId(run.id)}</code>
-                </td>
-                <td>{run.account.name}</td>
-                <td>
-                  {run.mode} {run.scope}
-                </td>
-                <td>
-                  <StatusBadge status={status} />
-                  {run.error ? <div class="muted small">{run.error}</div> : null}
-                </td>
+                <RunHeadCells run={run} status={status} />
                 <td class="progress-cell">
                   <ProgressBar percent={percent} label={`Progress of run ${shortId(run.id)}`} />
                 </td>
@@ -77,5 +67,24 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
         </DataTable>
       ) : null}
     </Section>
+  );
+}
+
+/** A run's first cells: its id, account, mode and status (with its error), as run lists show them. */
+export function RunHeadCells({ run, status }: { run: RunSummary; status: string }) {
+  return (
+    <>
+      <td>
+        <code title={run.id}>{shortId(run.id)}</code>
+      </td>
+      <td>{run.account.name}</td>
+      <td>
+        {run.mode} {run.scope}
+      </td>
+      <td>
+        <StatusBadge status={status} />
+        {run.error ? <div class="muted small">{run.error}</div> : null}
+      </td>
+    </>
   );
 }

@@ -8,11 +8,11 @@ import { CREATE_SCHEDULE, UPDATE_SCHEDULE } from './operations';
 import { useLoad } from './paging';
 import type { ScheduleDetail } from './schedules-page';
 import { messages } from './schedules.messages';
+import { FormButtons, valueOf } from './form-parts';
 
 const MODES = ['INCREMENTAL', 'FULL'] as const;
 const SCOPES = ['ALL', 'PRODUCTS', 'ORDERS'] as const;
 
-const valueOf = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
 
 export function ScheduleForm({ schedule, onCancel, onSaved }: { schedule: ScheduleDetail | null; onCancel(): void; onSaved(saved: { nextFireAt: string | null }): void }) {
   const t = useT(messages);
@@ -115,14 +115,7 @@ export function ScheduleForm({ schedule, onCancel, onSaved }: { schedule: Schedu
             {t('enabledField')}
           </label>
         </div>
-        <div class="actions">
-          <button type="submit" disabled={createState.fetching || updateState.fetching || (!schedule && !chosenAccount)}>
-            {t('save')}
-          </button>
-          <button type="button" class="secondary" onClick={onCancel}>
-            {t('cancel')}
-          </button>
-        </div>
+        <FormButtons save={t('save')} cancel={t('cancel')} busy={createState.fetching || updateState.fetching || (!schedule && !chosenAccount)} onCancel={onCancel} />
       </form>
     </Section>
   );

@@ -14,6 +14,7 @@ import { fetchAllNodes, useLoad } from './paging';
 import { messages } from './schedules.messages';
 import { ScheduleForm } from './schedules-form';
 import { useViewer } from './session';
+import { Notice } from './form-parts';
 
 export interface ScheduleDetail {
   id: string;
@@ -76,11 +77,7 @@ export function SchedulesPage() {
       >
         <ErrorMessage error={schedules.error ?? deleteState.error} />
         <PayloadErrors errors={errors} />
-        {notice ? (
-          <p class="notice" role="status">
-            {notice}
-          </p>
-        ) : null}
+        <Notice text={notice} />
         <ListStatus result={schedules} what={t('loading')} empty={list.length === 0}>
           {t('none')}
         </ListStatus>

@@ -10,6 +10,7 @@ import { useT } from './i18n';
 import { API_TOKENS, CREATE_API_TOKEN, REVOKE_API_TOKEN } from './operations';
 import { SecretOnce, type ShownSecret } from './webhooks-secret';
 import { messages } from './tokens.messages';
+import { Notice, valueOf } from './form-parts';
 
 export interface ApiTokenRow {
   id: string;
@@ -23,7 +24,6 @@ export interface ApiTokenRow {
 }
 
 const ROLES = ['VIEWER', 'OPERATOR', 'ADMIN'] as const;
-const valueOf = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
 
 export function TokensPage() {
   const t = useT(messages);
@@ -103,11 +103,7 @@ export function TokensPage() {
       >
         <ErrorMessage error={result.error ?? createState.error ?? revokeState.error} />
         <PayloadErrors errors={errors} />
-        {notice ? (
-          <p class="notice" role="status">
-            {notice}
-          </p>
-        ) : null}
+        <Notice text={notice} />
         <ListStatus result={result} what={t('loading')} empty={tokens.length === 0}>
           {t('none')}
         </ListStatus>

@@ -11,6 +11,7 @@ import { useT } from './i18n';
 import { ATTEMPTS, DELIVERIES, REDELIVER_WEBHOOK } from './operations';
 import type { WebhookRow } from './webhooks-page';
 import { messages } from './webhooks.messages';
+import { Notice } from './form-parts';
 
 export function DeliveriesPanel({ webhook }: { webhook: WebhookRow }) {
   const t = useT(messages);
@@ -36,11 +37,7 @@ export function DeliveriesPanel({ webhook }: { webhook: WebhookRow }) {
     <Section title={t('deliveries')} actions={<span class="muted small url">{webhook.url}</span>}>
       <ErrorMessage error={result.error ?? live.error ?? redeliverState.error} />
       <PayloadErrors errors={errors} />
-      {notice ? (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice text={notice} />
       <ListStatus result={result} what={t('deliveriesLoading')} empty={deliveries.length === 0}>
         {t('noDeliveries')}
       </ListStatus>

@@ -7,9 +7,8 @@ import { CREATE_WEBHOOK, EVENT_TYPES, UPDATE_WEBHOOK } from './operations';
 import type { WebhookRow } from './webhooks-page';
 import type { ShownSecret } from './webhooks-secret';
 import { messages } from './webhooks.messages';
+import { FormButtons, checkedOf, valueOf } from './form-parts';
 
-const valueOf = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
-const checkedOf = (e: Event) => (e.currentTarget as HTMLInputElement).checked;
 
 export function WebhookForm({ webhook, onCancel, onSaved }: { webhook: WebhookRow | null; onCancel(): void; onSaved(saved: { id: string }, secret: ShownSecret | null): void }) {
   const t = useT(messages);
@@ -125,14 +124,7 @@ export function WebhookForm({ webhook, onCancel, onSaved }: { webhook: WebhookRo
               ))}
           </div>
         </fieldset>
-        <div class="actions">
-          <button type="submit" disabled={createState.fetching || updateState.fetching}>
-            {t('save')}
-          </button>
-          <button type="button" class="secondary" onClick={onCancel}>
-            {t('cancel')}
-          </button>
-        </div>
+        <FormButtons save={t('save')} cancel={t('cancel')} busy={createState.fetching || updateState.fetching} onCancel={onCancel} />
       </form>
     </Section>
   );

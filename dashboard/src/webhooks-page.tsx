@@ -16,6 +16,7 @@ import { DeliveriesPanel } from './webhooks-deliveries';
 import { WebhookForm } from './webhooks-form';
 import { SecretOnce, type ShownSecret } from './webhooks-secret';
 import { messages } from './webhooks.messages';
+import { Notice } from './form-parts';
 
 export interface WebhookRow {
   id: string;
@@ -121,11 +122,7 @@ export function WebhooksPage() {
       >
         <ErrorMessage error={result.error ?? rotateState.error ?? deleteState.error} />
         <PayloadErrors errors={errors} />
-        {notice ? (
-          <p class="notice" role="status">
-            {notice}
-          </p>
-        ) : null}
+        <Notice text={notice} />
         {secret ? <SecretOnce key={secret.secret} shown={secret} onDismiss={() => setSecret(null)} /> : null}
         <ListStatus result={result} what={t('loading')} empty={webhooks.length === 0}>
           {t('none')}
