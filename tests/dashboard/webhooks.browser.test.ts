@@ -108,7 +108,8 @@ describe('webhooks and tokens pages', () => {
     await page.getByRole('status').filter({ hasText: 'Webhook deleted.' }).waitFor();
     expect(dataOf(await t.gql(WEBHOOK, { id })).webhook).toBeNull();
     expect(pageErrors).toEqual([]);
-  });
+    // A long flow (about 30 s on PostgreSQL; PGlite on a loaded machine takes longer).
+  }, 150_000);
 
   it('creates an API token shown once that works, then revokes it', async () => {
     const { page, pageErrors } = await adminPage('#/tokens');
