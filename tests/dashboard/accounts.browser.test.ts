@@ -2,7 +2,7 @@
  * #/accounts in Chromium against the real service and the eMAG simulator: an ADMIN adds an account
  * with a wrong password (the test shows AUTH and the marketplace's message), fixes the password (the
  * test passes), sets a rate limit and the conflict strategy, disables it; the password is never
- * put back in the page. A VIEWER sees the accounts without any control.
+ * put back in the page. A VIEWER sees the accounts without any control, in English and in Russian.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -90,5 +90,10 @@ describe('accounts page', () => {
     await signIn(page, await t.tokenFor('VIEWER'));
     await page.locator('tr[data-account-id]').filter({ hasText: NAME }).waitFor();
     expect(await page.getByRole('button', { name: /Add account|Test connection|Edit|Disable|Enable/ }).count()).toBe(0);
+    // In Russian: the page's words, and the test time written the Russian way (dd.mm.yyyy).
+    await page.getByLabel('Language').selectOption('ru');
+    await page.getByRole('heading', { name: 'Аккаунты маркетплейсов' }).waitFor();
+    const tested = page.locator('tr[data-account-id]').filter({ hasText: NAME }).locator('td').nth(3);
+    expect(await tested.textContent()).toMatch(/^успешно \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2}$/);
   });
 });
