@@ -15,6 +15,11 @@ import { shellMessages } from './shell.messages';
 import { SignIn, type SignInNotice } from './sign-in';
 import { failureText, signInMessages } from './sign-in.messages';
 import { WebhooksPage } from './webhooks-page';
+import { AccountsPage } from './accounts-page';
+import { SchedulesPage } from './schedules-page';
+import { TokensPage } from './tokens-page';
+import { FilesPage } from './files-page';
+import { HistoryPage } from './history-page';
 
 export { LocaleSwitch } from './locale-switch';
 
@@ -139,6 +144,11 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: Si
             {route === 'logs' ? <LogsPage /> : null}
             {route === 'production' ? <ProductionPage /> : null}
             {route === 'webhooks' ? <WebhooksPage /> : null}
+            {route === 'accounts' ? <AccountsPage /> : null}
+            {route === 'schedules' ? <SchedulesPage /> : null}
+            {route === 'tokens' ? <TokensPage /> : null}
+            {route === 'files' ? <FilesPage /> : null}
+            {route === 'history' ? <HistoryPage /> : null}
           </main>
         </ReconnectsContext.Provider>
       </SessionContext.Provider>

@@ -46,17 +46,7 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
             const { status, percent } = progress ? laterOf(run, progress) : run;
             return (
               <tr key={run.id} data-run-id={run.id}>
-                <td>
-                  <code title={run.id}>{shortId(run.id)}</code>
-                </td>
-                <td>{run.account.name}</td>
-                <td>
-                  {modeWord(t, run.mode)} {run.scope}
-                </td>
-                <td>
-                  <StatusBadge status={status} />
-                  {run.error ? <div class="muted small">{run.error}</div> : null}
-                </td>
+                <RunHeadCells run={run} status={status} />
                 <td class="progress-cell">
                   <ProgressBar percent={percent} label={t('progressOfRun', { id: shortId(run.id) })} />
                 </td>
@@ -80,5 +70,25 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
         </DataTable>
       ) : null}
     </Section>
+  );
+}
+
+/** A run's first cells: its id, account, mode and status (with its error), as run lists show them. */
+export function RunHeadCells({ run, status }: { run: RunSummary; status: string }) {
+  const t = useT(overviewMessages);
+  return (
+    <>
+      <td>
+        <code title={run.id}>{shortId(run.id)}</code>
+      </td>
+      <td>{run.account.name}</td>
+      <td>
+        {modeWord(t, run.mode)} {run.scope}
+      </td>
+      <td>
+        <StatusBadge status={status} />
+        {run.error ? <div class="muted small">{run.error}</div> : null}
+      </td>
+    </>
   );
 }

@@ -59,6 +59,9 @@ export async function buildDashboard(outDir: string = DEFAULT_DASHBOARD_DIR): Pr
     jsx: 'automatic',
     jsxImportSource: 'preact',
     minify: true,
+    // Modules imported with import() (the history page's chart library) become chunks loaded on
+    // first use, not part of the first load.
+    splitting: true,
     sourcemap: true,
     legalComments: 'none',
     // Russian and Romanian words as UTF-8 (2 bytes a Cyrillic letter) rather than \uXXXX escapes

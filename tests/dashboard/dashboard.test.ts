@@ -130,10 +130,10 @@ describe('dashboard over HTTP', () => {
     expect(built.scriptBytes, describeSize(built)).toBeLessThan(BUNDLE_BUDGET_BYTES);
   });
 
-  it('builds in well under a second and leaves the same hashed names for the same sources', async () => {
+  // How fast it builds is the start bench's business (bench/first-start.sh), not a timed assertion here.
+  it('leaves the same hashed names for the same sources', async () => {
     const again = await buildDashboard();
     expect(again.script).toBe(built.script);
     expect(again.stylesheet).toBe(built.stylesheet);
-    expect(again.ms).toBeLessThan(3000);
   });
 });
