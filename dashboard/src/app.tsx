@@ -6,20 +6,12 @@ import { createApiClient, type SocketState } from './client';
 import { ReconnectsContext } from './connection';
 import { LocaleContext, initialLocale, saveLocale, setCurrentLocale, translate, useT, type Locale } from './i18n';
 import { LocaleSwitch, LocaleSwitchContext } from './locale-switch';
-import { LogsPage } from './logs-page';
-import { OverviewPage } from './overview-page';
-import { ProductionPage } from './production-page';
+import { CurrentPage } from './pages';
 import { routesFor, useRoute, type RouteName } from './router';
 import { SessionContext } from './session';
 import { shellMessages } from './shell.messages';
 import { SignIn, type SignInNotice } from './sign-in';
 import { failureText, signInMessages } from './sign-in.messages';
-import { WebhooksPage } from './webhooks-page';
-import { AccountsPage } from './accounts-page';
-import { SchedulesPage } from './schedules-page';
-import { TokensPage } from './tokens-page';
-import { FilesPage } from './files-page';
-import { HistoryPage } from './history-page';
 
 export { LocaleSwitch } from './locale-switch';
 
@@ -140,15 +132,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut(why?: Si
         <ReconnectsContext.Provider value={reconnects}>
           <TopBar route={route} socket={socket} name={session.viewer.name} role={session.viewer.role} onSignOut={() => onSignOut()} />
           <main class="content" id="content" tabIndex={-1} ref={main}>
-            {route === 'overview' ? <OverviewPage /> : null}
-            {route === 'logs' ? <LogsPage /> : null}
-            {route === 'production' ? <ProductionPage /> : null}
-            {route === 'webhooks' ? <WebhooksPage /> : null}
-            {route === 'accounts' ? <AccountsPage /> : null}
-            {route === 'schedules' ? <SchedulesPage /> : null}
-            {route === 'tokens' ? <TokensPage /> : null}
-            {route === 'files' ? <FilesPage /> : null}
-            {route === 'history' ? <HistoryPage /> : null}
+            <CurrentPage route={route} />
           </main>
         </ReconnectsContext.Provider>
       </SessionContext.Provider>

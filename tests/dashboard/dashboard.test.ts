@@ -119,14 +119,16 @@ describe('dashboard over HTTP', () => {
     }
   });
 
-  it('keeps the whole dashboard under its budget of minified JavaScript (250 kB), and says its size', async () => {
+  it('keeps the first load under its budget of minified JavaScript (250 kB), loads the other pages on demand, and says its size', async () => {
     const files = await readdir(join(built.outDir, 'assets'));
-    const served = await stat(join(built.outDir, 'assets', built.script));
-    // The size reported is the size served: the bundle is the dashboard's only script.
-    expect(files.filter((name) => name.endsWith('.js') && name.startsWith('main-') && name === built.script)).toHaveLength(1);
-    expect(built.scriptBytes).toBe(served.size);
+    const entry = await stat(join(built.outDir, 'assets', built.script));
+    const scripts = files.filter((name) => name.endsWith('.js'));
+    // Pages are chunks of their own: the first load is the entry (and what it imports), a part of the whole.
+    expect(scripts.filter((name) => /^history-page-\w+\.js$/.test(name)).length).toBeGreaterThan(0);
+    expect(built.scriptBytes).toBeGreaterThanOrEqual(entry.size);
+    expect(built.scriptBytes).toBeLessThan(built.totalScriptBytes);
     expect(built.scriptGzipBytes).toBeLessThan(built.scriptBytes);
-    expect(describeSize(built)).toMatch(/^JS \d+\.\d kB minified \(\d+\.\d kB gzipped\) of the 250 kB budget$/);
+    expect(describeSize(built)).toMatch(/^JS \d+\.\d kB minified \(\d+\.\d kB gzipped\) of the 250 kB budget for the first load; every page \d+\.\d kB$/);
     expect(built.scriptBytes, describeSize(built)).toBeLessThan(BUNDLE_BUDGET_BYTES);
   });
 
