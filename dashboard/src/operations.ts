@@ -18,6 +18,11 @@ import type { AccountChoice, ListingRow, ProductDetail, ProductFilter, ProductRo
 import type { ConflictFilter, ConflictRow } from './conflicts-types';
 import type { ExportTask } from './csv-export-button';
 import type { MoneyCount, OrderDetail, OrderFilter, OrderRow } from './orders-types';
+import type { AccountDetail, ChannelInfo, ConnectionTest } from './accounts-page';
+import type { ScheduleDetail, SchedulerStatus } from './schedules-page';
+import type { ApiTokenRow } from './tokens-page';
+import type { TaskDetail } from './files-tasks';
+import type { ReportDay } from './history-page';
 
 /** Who a token is: the sign-in check (auth.ts), sent by plain fetch before the urql client exists. */
 export const VIEWER = 'query DashboardViewer { viewer { name role } }';
@@ -96,7 +101,8 @@ export const BATCH_EVENTS = gql<{ domainEvents: { id: string } }, { types: strin
 export const RECENT_RUNS = gql<{ syncRuns: { edges: { node: RunSummary }[] } }>(`query DashboardRecentRuns { syncRuns(first: ${RECENT_RUNS_SHOWN}) { edges { node { ${RUN_FIELDS} } } } }`);
 
 // webhooks-page.tsx
-export const WEBHOOKS = gql<{ webhooks: { edges: { node: WebhookRow }[] } }>(`query DashboardWebhooks { webhooks(first: 100) { edges { node { id url events active retryCount timeoutMs description } } } }`);
+const WEBHOOK_FIELDS = 'id url events active retryCount timeoutMs description ordered deadLetterPolicy maxPerSecond contactEmail disabledAt disabledReason failingSince pausedUntil';
+export const WEBHOOKS = gql<{ webhooks: { edges: { node: WebhookRow }[] } }>(`query DashboardWebhooks { webhooks(first: 100) { edges { node { ${WEBHOOK_FIELDS} } } } }`);
 export const DELIVERIES = gql<{ webhookDeliveries: { totalCount: number; edges: { node: Delivery }[] } }, { webhookId: string }>(`
   query DashboardDeliveries($webhookId: ID!) {
     webhookDeliveries(webhookId: $webhookId, first: 25) {
@@ -173,3 +179,61 @@ const EXPORT_TASK_FIELDS = 'task { id status percent result error } errors { cod
 export const EXPORT_PRODUCTS = gql<{ exportProducts: { task: ExportTask | null; errors: PayloadError[] } }, { filter: ProductFilter }>(`mutation DashboardExportProducts($filter: ProductFilter) { exportProducts(input: { filter: $filter }) { ${EXPORT_TASK_FIELDS} } }`);
 export const EXPORT_ORDERS = gql<{ exportOrders: { task: ExportTask | null; errors: PayloadError[] } }, { filter: OrderFilter }>(`mutation DashboardExportOrders($filter: OrderFilter) { exportOrders(input: { filter: $filter }) { ${EXPORT_TASK_FIELDS} } }`);
 export const EXPORT_TASK = gql<{ task: ExportTask | null }, { id: string }>(`query DashboardExportTask($id: ID!) { task(id: $id) { id status percent result error } }`);
+// ---- dashB: accounts, schedules, webhooks and tokens, files, history ----
+
+// accounts-page.tsx, accounts-form.tsx
+const ACCOUNT_DETAIL_FIELDS = 'id name channel fulfillment baseUrl enabled conflictStrategy rateLimits effectiveRateLimits { endpointClass limit periodMs overridden } hasCredentials lastTestedAt lastTestOk';
+type AccountPayload = { account: AccountDetail | null; errors: PayloadError[] };
+export const CHANNELS = gql<{ channels: ChannelInfo[] }>(`query DashboardChannels { channels { channel description defaultBaseUrl defaultConflictStrategy defaultConflictStrategyReason credentialFields { name type required description } } }`);
+export const ACCOUNT_DETAILS = gql<{ accounts: Connection<AccountDetail> }, { after: string | null }>(`query DashboardAccountDetails($after: String) { accounts(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { ${ACCOUNT_DETAIL_FIELDS} } } } }`);
+export const CREATE_ACCOUNT = gql<{ createAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateAccount($input: CreateAccountInput!) { createAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
+export const UPDATE_ACCOUNT = gql<{ updateAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateAccount($input: UpdateAccountInput!) { updateAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
+export const TEST_ACCOUNT = gql<{ testAccountConnection: ConnectionTest }, { id: string }>(`mutation DashboardTestAccount($id: ID!) { testAccountConnection(input: { id: $id }) { ok kind message account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
+
+// schedules-page.tsx, schedules-form.tsx
+const SCHEDULE_DETAIL_FIELDS = 'id key kind isDefault account { id name } cron intervalSeconds timeZone mode scope enabled nextFireAt lastFiredAt lastError lastRun { id status }';
+type SchedulePayload = { schedule: ScheduleDetail | null; errors: PayloadError[] };
+type SchedulerPayload = { status: SchedulerStatus | null; errors: PayloadError[] };
+export const SCHEDULE_DETAILS = gql<{ schedules: Connection<ScheduleDetail> }, { after: string | null }>(`query DashboardScheduleDetails($after: String) { schedules(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { ${SCHEDULE_DETAIL_FIELDS} } } } }`);
+export const SCHEDULER_STATUS = gql<{ schedulerStatus: SchedulerStatus }>(`query DashboardSchedulerStatus { schedulerStatus { paused pausedAt pausedBy } }`);
+export const PAUSE_SCHEDULER = gql<{ pauseScheduler: SchedulerPayload }>(`mutation DashboardPauseScheduler { pauseScheduler { status { paused pausedAt pausedBy } errors { code message field } } }`);
+export const RESUME_SCHEDULER = gql<{ resumeScheduler: SchedulerPayload }>(`mutation DashboardResumeScheduler { resumeScheduler { status { paused pausedAt pausedBy } errors { code message field } } }`);
+export const CREATE_SCHEDULE = gql<{ createSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateSchedule($input: CreateScheduleInput!) { createSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } errors { code message field } } }`);
+export const UPDATE_SCHEDULE = gql<{ updateSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateSchedule($input: UpdateScheduleInput!) { updateSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } errors { code message field } } }`);
+export const DELETE_SCHEDULE = gql<{ deleteSchedule: SchedulePayload }, { id: string }>(`mutation DashboardDeleteSchedule($id: ID!) { deleteSchedule(input: { id: $id }) { schedule { id key } errors { code message field } } }`);
+
+// webhooks-page.tsx, webhooks-form.tsx, webhooks-deliveries.tsx (WEBHOOKS, DELIVERIES and ATTEMPTS above)
+type WebhookPayload = { webhook: WebhookRow | null; errors: PayloadError[] };
+type WebhookSecretPayload = WebhookPayload & { secret: string | null; standardWebhooksSecret: string | null };
+export const EVENT_TYPES = gql<{ eventTypes: { name: string; description: string; webhookEnabled: boolean }[] }>(`query DashboardEventTypes { eventTypes { name description webhookEnabled } }`);
+export const CREATE_WEBHOOK = gql<{ createWebhook: WebhookSecretPayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateWebhook($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { ${WEBHOOK_FIELDS} } secret standardWebhooksSecret errors { code message field } } }`);
+export const UPDATE_WEBHOOK = gql<{ updateWebhook: WebhookPayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateWebhook($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { ${WEBHOOK_FIELDS} } errors { code message field } } }`);
+export const ROTATE_WEBHOOK_SECRET = gql<{ rotateWebhookSecret: WebhookSecretPayload }, { id: string }>(`mutation DashboardRotateWebhookSecret($id: ID!) { rotateWebhookSecret(input: { id: $id }) { webhook { ${WEBHOOK_FIELDS} } secret standardWebhooksSecret errors { code message field } } }`);
+export const DELETE_WEBHOOK = gql<{ deleteWebhook: WebhookPayload }, { id: string }>(`mutation DashboardDeleteWebhook($id: ID!) { deleteWebhook(input: { id: $id }) { webhook { id } errors { code message field } } }`);
+export const REDELIVER_WEBHOOK = gql<{ redeliverWebhookDelivery: { delivery: { id: string } | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardRedeliverWebhook($id: ID!) { redeliverWebhookDelivery(input: { id: $id }) { delivery { id } errors { code message field } } }`);
+
+// tokens-page.tsx
+const TOKEN_FIELDS = 'id name role prefix createdAt lastUsedAt expiresAt revokedAt';
+export const API_TOKENS = gql<{ apiTokens: { edges: { node: ApiTokenRow }[] } }, { includeRevoked: boolean }>(`query DashboardApiTokens($includeRevoked: Boolean) { apiTokens(first: 100, includeRevoked: $includeRevoked) { edges { node { ${TOKEN_FIELDS} } } } }`);
+export const CREATE_API_TOKEN = gql<{ createApiToken: { apiToken: ApiTokenRow | null; token: string | null; errors: PayloadError[] } }, { input: { name: string; role: string; expiresAt?: string } }>(`mutation DashboardCreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { ${TOKEN_FIELDS} } token errors { code message field } } }`);
+export const REVOKE_API_TOKEN = gql<{ revokeApiToken: { apiToken: ApiTokenRow | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardRevokeApiToken($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { ${TOKEN_FIELDS} } errors { code message field } } }`);
+
+// files-page.tsx, files-tasks.tsx
+const TASK_DETAIL_FIELDS = 'id kind status percent result error createdAt files { id filename size downloadUrl }';
+type TaskPayload = { task: { id: string } | null; errors: PayloadError[] };
+export const TASK = gql<{ task: TaskDetail | null }, { id: string }>(`query DashboardTask($id: ID!) { task(id: $id) { ${TASK_DETAIL_FIELDS} } }`);
+export const TASK_PROGRESS = gql<{ taskProgress: { taskId: string; kind: string; status: TaskDetail['status']; percent: number; error: string | null } }, { taskId: string }>(`subscription DashboardTaskProgress($taskId: ID!) { taskProgress(taskId: $taskId) { taskId kind status percent error } }`);
+export const EXPORT_BATCHES = gql<{ exportBatches: TaskPayload }, { input: { format: string; filter: Record<string, unknown> } }>(`mutation DashboardExportBatches($input: ExportBatchesInput!) { exportBatches(input: $input) { task { id } errors { code message field } } }`);
+export const IMPORT_BATCHES = gql<{ importBatches: TaskPayload }, { input: { file: File; updateExisting: boolean; atomic: boolean } }>(`mutation DashboardImportBatches($input: ImportBatchesInput!) { importBatches(input: $input) { task { id } errors { code message field } } }`);
+export const GENERATE_BATCH_REPORT = gql<{ generateBatchReport: TaskPayload }, { input: { batchId: string; format: string; email?: string } }>(`mutation DashboardGenerateBatchReport($input: GenerateBatchReportInput!) { generateBatchReport(input: $input) { task { id } errors { code message field } } }`);
+export const REPORT_BATCHES = gql<{ batches: { edges: { node: { id: string; batchNumber: number; batchDate: string; nomenclature: string } }[] } }>(`query DashboardReportBatches { batches(first: 50) { edges { node { id batchNumber batchDate nomenclature } } } }`);
+
+// history-page.tsx
+export const HISTORY_REPORT = gql<
+  { syncReport: { total: number; successful: number; partial: number; failed: number; cancelled: number; inProgress: number; itemsSynced: number; daily: ReportDay[] } },
+  { days: number }
+>(`query DashboardHistoryReport($days: Int) { syncReport(days: $days) { total successful partial failed cancelled inProgress itemsSynced daily { date total successful failed partial cancelled inProgress itemsSynced accounts { account { id name } runs itemsSynced } } } }`);
+export const HISTORY_RUNS = gql<
+  { syncRuns: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: RunSummary }[] } },
+  { filter: { accountId?: string; status?: string[] }; first: number; after: string | null }
+>(`query DashboardHistoryRuns($filter: SyncRunFilter, $first: Int, $after: String) { syncRuns(filter: $filter, first: $first, after: $after) { totalCount ${PAGE_INFO} edges { node { ${RUN_FIELDS} } } } }`);
