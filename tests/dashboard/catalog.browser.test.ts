@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
-import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, otherPrice, seedListing, waitFor } from '../helpers/catalog.js';
 import { syncNow } from '../helpers/sync.js';
 import { downloadCsv } from './catalog-download.js';
@@ -23,7 +23,6 @@ let accountId: string;
 const ACCOUNT = 'Catalog storefront';
 
 beforeAll(async () => {
-  if (backend !== 'postgres') return;
   await buildDashboard();
   browser = await launchBrowser();
   t = await startTestApp();
@@ -53,7 +52,6 @@ const searchFor = async (page: Page, text: string) => {
 };
 
 describe('catalog page in a browser', () => {
-  if (backend !== 'postgres') return;
 
   it('an OPERATOR edits a price in place and sees the push reach the marketplace; a refused stock push shows FAILED with the message; the product shows the edit in its history', async () => {
     const prisma = t.app.services.prisma;

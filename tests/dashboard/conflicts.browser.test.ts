@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
-import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { syncNow } from '../helpers/sync.js';
 import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
@@ -20,7 +20,6 @@ let sim: Simulator;
 let accountId: string;
 
 beforeAll(async () => {
-  if (backend !== 'postgres') return;
   await buildDashboard();
   browser = await launchBrowser();
   // Pushes fail once (the marketplace is down), then wait ten minutes: the edits stay unconfirmed.
@@ -56,7 +55,6 @@ async function conflictsOn(indexes: number[]) {
 }
 
 describe('conflicts page in a browser', () => {
-  if (backend !== 'postgres') return;
   it('shows local, remote base and remote now side by side; an OPERATOR keeps local for one and takes remote for a selection; a VIEWER cannot decide', async () => {
     const [first, second, third] = await conflictsOn([1, 2, 3]);
     const conflicts = dataOf(await t.gql('{ syncConflicts(first: 10) { edges { node { id localValue remoteValue baseValue listing { id } } } } }')).syncConflicts.edges.map((e: any) => e.node);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
-import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { batchInput, createBatch, createWorkCenter } from '../helpers/production.js';
 import { listingData, seedAccount } from '../helpers/catalog-seed.js';
@@ -18,7 +18,6 @@ let browser: Browser;
 let t: TestApp;
 
 beforeAll(async () => {
-  if (backend !== 'postgres') return;
   await buildDashboard();
   browser = await launchBrowser();
   t = await startTestApp();
@@ -32,7 +31,6 @@ afterAll(async () => {
 const figure = (page: Page, label: string) => page.locator('dl.stats .stat').filter({ has: page.locator('dt', { hasText: label }) }).locator('dd');
 
 describe('production figures in a browser', () => {
-  if (backend !== 'postgres') return;
   it('shows "Batches 2" above a table of 2 batches when the snapshot was computed before they existed, says when it was computed, and follows the user\'s close', async () => {
     // The snapshot is computed now, with no batch.
     const before = dataOf(await t.gql('{ dashboardStats { batchesTotal computedAt } }')).dashboardStats;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
-import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { seedAccount, seedOrder, type OrderStatus } from '../helpers/catalog-seed.js';
 import { downloadCsv } from './catalog-download.js';
 import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
@@ -16,7 +16,6 @@ let browser: Browser;
 let t: TestApp;
 
 beforeAll(async () => {
-  if (backend !== 'postgres') return;
   await buildDashboard();
   browser = await launchBrowser();
   t = await startTestApp();
@@ -53,7 +52,6 @@ const shownTotals = (page: Page) =>
   page.evaluate(`[...document.querySelectorAll('dl.totals [data-currency]')].map((el) => ({ currency: el.dataset.currency, text: el.querySelector('dd').textContent }))`) as Promise<{ currency: string; text: string }[]>;
 
 describe('orders page in a browser', () => {
-  if (backend !== 'postgres') return;
   it('lists orders with the totals of the filtered set, filters by status, opens an order and an OPERATOR changes its status', async () => {
     const all = await expected({});
     expect(all.count).toBeGreaterThan(5);
