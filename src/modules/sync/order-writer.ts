@@ -151,7 +151,7 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
         outcome.events.push(['order.status_changed', { orderId: current.id, accountId, externalId: row.externalId, oldStatus: current.status, newStatus: row.status, source: 'SYNC' }]);
       }
     } else if (decision.kind === 'conflict') {
-      conflicts.push({ listingId: null, orderId: current.id, field: 'ORDER_STATUS', localValue: current.status, remoteValue: row.status, localChangedAt: current.statusEditedAt!, remoteChangedAt: row.remoteUpdatedAt });
+      conflicts.push({ listingId: null, orderId: current.id, field: 'ORDER_STATUS', localValue: current.status, remoteValue: row.status, baseValue: current.remoteOrderStatus, localChangedAt: current.statusEditedAt!, remoteChangedAt: row.remoteUpdatedAt });
     }
     // keepLocal: connectors cannot push an order status, so the local status simply stands.
 
