@@ -1,6 +1,6 @@
 /**
  * Order lines reserve pool stock exactly once across a crash: the service runs as a child process,
- * is SIGKILLed in the middle of an orders sync of 2,000 eMAG orders, another process resumes the
+ * is SIGKILLed in the middle of an orders sync of 800 eMAG orders, another process resumes the
  * run, and one more full orders sync follows. The ledger then holds one RESERVE per open order
  * line, and reserved equals the units of the open orders at the marketplace.
  */
@@ -15,7 +15,7 @@ import type { Simulator } from '../../src/simulators/index.js';
 
 const ADMIN_TOKEN = `pool-crash-admin-${randomBytes(16).toString('hex')}`;
 const CREDENTIALS_KEY = randomBytes(32).toString('hex');
-const ORDERS = 2000;
+const ORDERS = 800;
 const FINAL = ['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED'];
 
 const startChild = (scenario: Scenario, overrides: Record<string, string> = {}) =>
@@ -60,7 +60,7 @@ describe('stock pool across a crash', () => {
     const accountId = created.account.id;
     expect((await finished(first, await trigger(first, accountId, 'PRODUCTS'))).status).toBe('SUCCESS');
 
-    // 20 pages of orders at 4 requests a second: time to kill the process with some pages committed.
+    // 8 pages of orders at 4 requests a second: time to kill the process with some pages committed.
     sim.setRateLimits({ orders: { limit: 4, periodMs: 1000, burst: 1 } });
     const runId = await trigger(first, accountId, 'ORDERS');
     await waitFor(async () => {
