@@ -6,7 +6,18 @@ import { defineConfig } from 'vitest/config';
 const dbSuites = ['tests/**/*.test.ts'];
 // On PostgreSQL only: two instances on one database (PGlite is one process's database), and
 // GraphiQL in a browser (the page and its client are the same whatever the database).
-const postgresOnly = ['tests/monitoring/redis-readiness.test.ts', 'tests/events/redis-namespace.test.ts', 'tests/access/token-cache.test.ts', 'tests/graphiql/graphiql.browser.test.ts'];
+const postgresOnly = ['tests/monitoring/redis-readiness.test.ts', 'tests/events/redis-namespace.test.ts', 'tests/access/token-cache.test.ts', 'tests/graphiql/graphiql.browser.test.ts', 'tests/dashboard/shell.browser.test.ts',
+  // The dashboard's page flows: the embedded path is covered by dashboard.browser.test.ts.
+  'tests/dashboard/catalog.browser.test.ts',
+  'tests/dashboard/orders.browser.test.ts',
+  'tests/dashboard/conflicts.browser.test.ts',
+  'tests/dashboard/figures.browser.test.ts',
+  'tests/dashboard/accounts.browser.test.ts',
+  'tests/dashboard/schedules.browser.test.ts',
+  'tests/dashboard/webhooks.browser.test.ts',
+  'tests/dashboard/files.browser.test.ts',
+  'tests/dashboard/history.browser.test.ts',
+];
 // vi.mock replaces a module for the whole module graph: these files need one of their own.
 const mocksModules = ['tests/platform/admission.test.ts'];
 // Files that never open a database run once, in the unit project.
@@ -17,6 +28,7 @@ const dbFree = [
   'tests/platform/compose.test.ts',
   'tests/cli/progress-view.test.ts',
   'tests/dashboard/live-runs.test.ts',
+  'tests/dashboard/messages.test.ts',
   'tests/architecture/**/*.test.ts',
   'tests/schema.test.ts',
   'tests/graphql/persisted-manifest.test.ts',

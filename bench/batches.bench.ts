@@ -33,45 +33,22 @@
  * the direct SQL server have no authentication.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { openDatabase } from '../src/db/database.js';
 import { closedPort } from '../tests/helpers/ports.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
+import { BATCHES, migrateAndSeed, PAGE, STOCKLINE_QUERY, UNITS_PAGE, UNITS_PER_BATCH, WORK_CENTERS } from './batches.data.js';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const CONNECTIONS = Number(process.argv[4] ?? 8);
 const WARMUP_SECONDS = 2;
-const WORK_CENTERS = 10;
-const BATCHES = 500;
-const UNITS_PER_BATCH = 5;
-const PAGE = 100;
-const UNITS_PAGE = 10;
-
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PEERS = join(ROOT, 'bench', 'peers');
-
-const STOCKLINE_QUERY = /* GraphQL */ `
-  query BenchBatches {
-    batches(first: ${PAGE}, orderBy: { field: BATCH_DATE, direction: DESC }) {
-      totalCount
-      edges {
-        node {
-          id
-          batchNumber
-          batchDate
-          workCenter { identifier }
-          units(first: ${UNITS_PAGE}) { totalCount edges { node { code } } }
-        }
-      }
-    }
-  }
-`;
 
 const POSTGRAPHILE_QUERY = /* GraphQL */ `
   query BenchBatches {
@@ -154,60 +131,6 @@ function checkpoint(): void {
 }
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
-
-async function migrateAndSeed(url: string): Promise<void> {
-  const db = await openDatabase({ url, dataDir: 'memory://' });
-  try {
-    await db.migrate();
-    const prisma = db.prisma;
-    const workCenters = Array.from({ length: WORK_CENTERS }, (_, i) => ({
-      id: randomUUID(),
-      identifier: `WC-${String(i + 1).padStart(2, '0')}`,
-      name: `Work center ${i + 1}`,
-    }));
-    await prisma.workCenter.createMany({ data: workCenters });
-
-    // Five batches a day, numbered 1..5 within their day (batch number is unique per date).
-    const perDay = 5;
-    const firstDay = Date.UTC(2025, 0, 1);
-    const batches = Array.from({ length: BATCHES }, (_, i) => {
-      const day = new Date(firstDay + Math.floor(i / perDay) * 86_400_000);
-      const shiftStart = new Date(day.getTime() + (6 + (i % perDay) * 3) * 3_600_000);
-      return {
-        id: randomUUID(),
-        taskDescription: `Bench task ${i + 1}`,
-        shift: `S${(i % 3) + 1}`,
-        team: `Team ${(i % 7) + 1}`,
-        batchNumber: (i % perDay) + 1,
-        batchDate: day,
-        nomenclature: `Product ${(i % 25) + 1}`,
-        eknCode: `EKN-${String((i % 40) + 1).padStart(4, '0')}`,
-        shiftStart,
-        shiftEnd: new Date(shiftStart.getTime() + 8 * 3_600_000),
-        workCenterId: workCenters[i % WORK_CENTERS]!.id,
-        closed: i % 4 === 0,
-        closedAt: i % 4 === 0 ? new Date(shiftStart.getTime() + 9 * 3_600_000) : null,
-      };
-    });
-    await prisma.batch.createMany({ data: batches });
-
-    const units = batches.flatMap((batch, b) =>
-      Array.from({ length: UNITS_PER_BATCH }, (_, u) => ({
-        id: randomUUID(),
-        code: `U-${String(b + 1).padStart(4, '0')}-${u + 1}`,
-        batchId: batch.id,
-        createdAt: new Date(Date.UTC(2025, 0, 1) + (b * UNITS_PER_BATCH + u) * 1000),
-        aggregated: u === 0,
-        aggregatedAt: u === 0 ? new Date() : null,
-      })),
-    );
-    await prisma.unit.createMany({ data: units });
-    // Fresh tables: give the planner real statistics before measuring.
-    await prisma.$executeRawUnsafe('ANALYZE "WorkCenter", "Batch", "Unit"');
-  } finally {
-    await db.close();
-  }
-}
 
 /** Installs PostGraphile and its graphql 15 from bench/peers' lockfile, once. */
 function ensurePeers(): void {

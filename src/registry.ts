@@ -9,6 +9,8 @@ import { refreshDashboardStats } from './modules/analytics/dashboard.service.js'
 import { refreshChannelStatistics } from './modules/monitoring/channel-stats.service.js';
 import { aggregateBatchAsyncTask } from './modules/production/batch-aggregate-async.js';
 import { exportBatchesTask } from './modules/production/batch-export.js';
+import { EXPORT_PRODUCTS_KIND, exportProductsTask } from './modules/catalog/product-export.js';
+import { EXPORT_ORDERS_KIND, exportOrdersTask } from './modules/orders/order-export.js';
 import { importBatchesTask } from './modules/production/batch-import.task.js';
 import { BATCH_REPORT_KIND, batchReportTask } from './modules/reports/batch-report.task.js';
 import { DEFAULT_RETENTION_BATCH, retainLogs } from './modules/sync/sync.retention.js';
@@ -49,6 +51,8 @@ const scheduledTasks: readonly ScheduledTask[] = [
 /** Background task kinds by name (the name stored in BackgroundTask.kind). */
 export const taskKinds = {
   exportBatches: exportBatchesTask,
+  [EXPORT_PRODUCTS_KIND]: exportProductsTask,
+  [EXPORT_ORDERS_KIND]: exportOrdersTask,
   importBatches: importBatchesTask,
   aggregateBatchAsync: aggregateBatchAsyncTask,
   [BATCH_REPORT_KIND]: batchReportTask,

@@ -8,10 +8,12 @@ import { type Client, type RequestPolicy } from '@urql/core';
 import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
-import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Section, StatusBadge, type PayloadError } from './components';
+import { DataTable, ErrorMessage, ListStatus, PayloadErrors, ProgressBar, Section, StatusBadge, useStatusWord, type PayloadError } from './components';
 import { useOnReconnect } from './connection';
 import { formatLag, formatTime } from './format';
 import { useOnChange } from './hooks';
+import { useT } from './i18n';
+import { modeWord, overviewMessages } from './overview.messages';
 import { ACCOUNTS_PAGE, CANCEL_RUN, SCHEDULES_PAGE, SYNC_HEALTH, TRIGGER_SYNC } from './operations';
 import { isActive, type LiveRun, type LiveRuns, type RunSummary } from './live-runs';
 import { fetchAllNodes, useLoad, type Connection } from './paging';
@@ -87,6 +89,8 @@ function shownRun(live: LiveRun | undefined, health: AccountHealth | undefined, 
 
 
 export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSummary): void } }) {
+  const t = useT(overviewMessages);
+  const word = useStatusWord();
   const viewer = useViewer();
   const operator = canOperate(viewer.role);
   const [result, reload] = useLoad(loadOverview);
@@ -112,15 +116,15 @@ export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSum
 
   const data = result.data;
   return (
-    <Section title="Accounts">
+    <Section title={t('accounts')}>
       <ErrorMessage error={result.error ?? triggerState.error ?? cancelState.error} />
       <PayloadErrors errors={payloadErrors} />
-      <ListStatus result={result} what="accounts" />
+      <ListStatus result={result} what={t('accountsLoading')} />
       {data ? (
         <DataTable
           class="accounts"
-          columns={['Account', 'Channel', 'Status', 'Last sync', 'Next sync', 'Freshness', 'Progress', operator && 'Actions']}
-          after={data.accounts.length === 0 ? <p class="muted">No marketplace accounts yet.</p> : null}
+          columns={[t('colAccount'), t('colChannel'), t('colStatus'), t('colLastSync'), t('colNextSync'), t('colFreshness'), t('colProgress'), operator && t('colActions')]}
+          after={data.accounts.length === 0 ? <p class="muted">{t('noAccounts')}</p> : null}
         >
           {data.accounts.map((account) => {
             const health = data.health.get(account.id);
@@ -139,35 +143,35 @@ export function AccountsPanel({ live }: { live: LiveRuns & { noteRun(run: RunSum
                   {account.enabled ? <StatusBadge status="ENABLED" /> : <StatusBadge status="DISABLED" />}{' '}
                   {health?.lastRunStatus ? <StatusBadge status={health.lastRunStatus} /> : null}
                   {health?.activeAlerts.map((kind) => (
-                    <span key={kind} class="badge badge-alert">
-                      {kind}
+                    <span key={kind} class="badge badge-alert" data-status={kind}>
+                      {word(kind)}
                     </span>
                   ))}
                 </td>
                 <td>{formatTime(health?.lastSuccessAt)}</td>
-                <td>{nextFire ? `${formatTime(nextFire.nextFireAt)} (${nextFire.mode ?? ''})` : '—'}</td>
+                <td>{nextFire ? `${formatTime(nextFire.nextFireAt)} (${modeWord(t, nextFire.mode)})` : '—'}</td>
                 <td>
                   {formatLag(health?.lagSeconds)}{' '}
                   {health?.stale ? (
-                    <span class="badge badge-stale" title={`No successful sync for over ${data.staleAfterMinutes} minutes`}>
-                      stale
+                    <span class="badge badge-stale" title={t('staleTitle', { minutes: data.staleAfterMinutes })}>
+                      {t('stale')}
                     </span>
                   ) : null}
                 </td>
                 <td class="progress-cell">
-                  {run ? <ProgressBar percent={run.percent} status={run.status} label={`Sync progress of ${account.name}`} /> : <span class="muted">idle</span>}
+                  {run ? <ProgressBar percent={run.percent} status={run.status} label={t('progressOf', { name: account.name })} /> : <span class="muted">{t('idle')}</span>}
                 </td>
                 {operator ? (
                   <td class="actions">
-                    <button type="button" aria-label={`Full sync ${account.name}`} disabled={triggerState.fetching || !!running} onClick={() => startSync(account.id, 'FULL')}>
-                      Full sync
+                    <button type="button" aria-label={t('fullSyncOf', { name: account.name })} disabled={triggerState.fetching || !!running} onClick={() => startSync(account.id, 'FULL')}>
+                      {t('fullSync')}
                     </button>
-                    <button type="button" aria-label={`Incremental sync ${account.name}`} disabled={triggerState.fetching || !!running} onClick={() => startSync(account.id, 'INCREMENTAL')}>
-                      Incremental sync
+                    <button type="button" aria-label={t('incrementalSyncOf', { name: account.name })} disabled={triggerState.fetching || !!running} onClick={() => startSync(account.id, 'INCREMENTAL')}>
+                      {t('incrementalSync')}
                     </button>
                     {running && run ? (
-                      <button type="button" class="danger" aria-label={`Cancel sync of ${account.name}`} disabled={cancelState.fetching} onClick={() => cancelRun(run.runId)}>
-                        Cancel
+                      <button type="button" class="danger" aria-label={t('cancelSyncOf', { name: account.name })} disabled={cancelState.fetching} onClick={() => cancelRun(run.runId)}>
+                        {t('cancel')}
                       </button>
                     ) : null}
                   </td>

@@ -5,10 +5,12 @@
  */
 import { useQuery, useSubscription } from '@urql/preact';
 import { ACTIVE_ALERTS, ALERT_RAISED } from './operations';
-import { ErrorMessage, Section } from './components';
+import { ErrorMessage, Section, useStatusWord } from './components';
 import { useOnReconnect } from './connection';
 import { formatTime } from './format';
 import { useCoalesced } from './hooks';
+import { useT } from './i18n';
+import { overviewMessages } from './overview.messages';
 
 export interface AlertItem {
   id: string;
@@ -27,6 +29,8 @@ const RAISED_REFETCH_MS = 300;
 const FINISHED_REFETCH_MS = 2_000;
 
 export function AlertsPanel({ finishedRuns }: { finishedRuns: number }) {
+  const t = useT(overviewMessages);
+  const word = useStatusWord();
   const [result, refetch] = useQuery({ query: ACTIVE_ALERTS });
   const [raised] = useSubscription({ query: ALERT_RAISED }, (count: number = 0) => count + 1);
   const reread = () => refetch({ requestPolicy: 'network-only' });
@@ -36,14 +40,14 @@ export function AlertsPanel({ finishedRuns }: { finishedRuns: number }) {
 
   const alerts = result.data?.alerts.edges.map((edge) => edge.node) ?? [];
   return (
-    <Section title="Active alerts">
+    <Section title={t('alerts')}>
       <ErrorMessage error={result.error} />
-      {result.data && alerts.length === 0 ? <p class="muted">No active alerts.</p> : null}
+      {result.data && alerts.length === 0 ? <p class="muted">{t('noAlerts')}</p> : null}
       <ul class="alerts" aria-live="polite">
         {alerts.map((alert) => (
           <li key={alert.id} class={`alert alert-${alert.severity.toLowerCase()}`}>
-            <strong>{alert.kind}</strong> <span class="muted">{alert.severity}</span> — {alert.account?.name ?? 'no account'}: {alert.message}
-            <div class="muted small">raised {formatTime(alert.raisedAt)}</div>
+            <strong>{word(alert.kind)}</strong> <span class="muted">{word(alert.severity)}</span> — {alert.account?.name ?? t('noAccount')}: {alert.message}
+            <div class="muted small">{t('raised', { time: formatTime(alert.raisedAt) })}</div>
           </li>
         ))}
       </ul>

@@ -27,13 +27,14 @@ export const forgetToken = () => sessionStorage.removeItem(TOKEN_KEY);
 export const GRAPHQL_PATH = '/graphql';
 
 /**
- * Why a check failed, as a sentence for the user; `refused` when the server refused the token
- * itself (HTTP 401 / UNAUTHENTICATED), as opposed to not answering the question (unreachable,
- * 429, 5xx), which says nothing about the token.
+ * Why a check failed (the sign-in page says it in the user's language); `refused` when the server
+ * refused the token itself (HTTP 401 / UNAUTHENTICATED), as opposed to not answering the question
+ * (unreachable, 429, 5xx), which says nothing about the token. `detail`: the server's own words.
  */
 export interface CheckFailure {
-  error: string;
+  reason: 'unreachable' | 'refused' | 'rateLimited' | 'server';
   refused: boolean;
+  detail?: string;
 }
 
 type ViewerAnswer = { data?: { viewer?: Viewer }; errors?: { message: string; extensions?: { code?: unknown } }[] } | null;
@@ -54,14 +55,12 @@ export async function checkToken(token: string): Promise<{ viewer: Viewer } | Ch
     ({ response, body } = await ask(false));
     if (body?.errors?.some((e) => e.message === 'PersistedQueryNotFound')) ({ response, body } = await ask(true));
   } catch {
-    return { error: 'Cannot reach the Stockline server. Is it running?', refused: false };
+    return { reason: 'unreachable', refused: false };
   }
-  if (response.status === 401 || body?.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
-    return { error: 'This token was not accepted: it is unknown, revoked or expired.', refused: true };
-  }
-  if (response.status === 429) return { error: 'Too many requests with this token; try again in a minute.', refused: false };
+  if (response.status === 401 || body?.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) return { reason: 'refused', refused: true };
+  if (response.status === 429) return { reason: 'rateLimited', refused: false };
   if (body?.data?.viewer) return { viewer: body.data.viewer };
-  return { error: body?.errors?.[0]?.message ?? `The server answered ${response.status}.`, refused: false };
+  return { reason: 'server', refused: false, detail: body?.errors?.[0]?.message ?? String(response.status) };
 }
 
 export const canOperate = (role: Role) => role === 'OPERATOR' || role === 'ADMIN';

@@ -1,16 +1,21 @@
 /**
  * Inventory and order figures per channel (channelStatistics, a snapshot refreshed on schedule):
- * the stored snapshot is read again after runs finish; only the operator's button recomputes it.
+ * the stored snapshot is read again after runs finish; the operator's button recomputes it, and so
+ * does showing a snapshot older than a change the user made (user-changes.ts), so an operator never
+ * reads figures that predate their own edit.
  */
 import { useClient, useQuery } from '@urql/preact';
 import { CHANNEL_STATS } from './operations';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { canOperate } from './auth';
 import { DataTable, ErrorMessage, Section } from './components';
 import { useOnReconnect } from './connection';
 import { formatMoney, formatTime } from './format';
 import { useCoalesced } from './hooks';
 import { useViewer } from './session';
+import { channelStatsMessages } from './channel-stats.messages';
+import { useT } from './i18n';
+import { predatesUserChange } from './user-changes';
 
 export interface ChannelStatsData {
   channelStatistics: {
@@ -24,6 +29,7 @@ export interface ChannelStatsData {
 const REFETCH_AFTER_MS = 2_000;
 
 export function ChannelStatsPanel({ finishedRuns }: { finishedRuns: number }) {
+  const t = useT(channelStatsMessages);
   const operator = canOperate(useViewer().role);
   const client = useClient();
   const [result, refetch] = useQuery({ query: CHANNEL_STATS, variables: { refresh: false } });
@@ -45,21 +51,29 @@ export function ChannelStatsPanel({ finishedRuns }: { finishedRuns: number }) {
   };
 
   const stats = result.data?.channelStatistics;
+  // A snapshot from before the user's own change is recomputed (OPERATOR: only they make changes).
+  useEffect(() => {
+    if (operator && stats && !refreshing && predatesUserChange(stats.computedAt)) void refresh();
+  }, [stats?.computedAt]);
   const actions = (
     <span class="muted small">
-      {stats ? `computed ${formatTime(stats.computedAt)} ` : ''}
+      {stats ? (
+        <span data-computed-at={stats.computedAt} title={t('computedHint')}>
+          {t('computed', { time: formatTime(stats.computedAt) })}{' '}
+        </span>
+      ) : null}
       {operator ? (
         <button type="button" class="secondary" disabled={refreshing} onClick={() => void refresh()}>
-          {refreshing ? 'Refreshing…' : 'Refresh statistics'}
+          {refreshing ? t('refreshing') : t('refresh')}
         </button>
       ) : null}
     </span>
   );
   return (
-    <Section title="Inventory by channel" actions={actions}>
+    <Section title={t('title')} actions={actions}>
       <ErrorMessage error={result.error ?? refreshError} />
       {stats ? (
-        <DataTable columns={['Channel', 'Accounts', 'Listings', 'Active', 'Out of stock', 'Stock units', 'Orders (30 d)', 'Revenue (30 d)']}>
+        <DataTable columns={[t('channel'), t('accounts'), t('listings'), t('active'), t('outOfStock'), t('stockUnits'), t('orders'), t('revenue')]}>
           {stats.channels.map((c) => (
             <tr key={c.channel}>
               <th scope="row">{c.channel}</th>

@@ -1,9 +1,13 @@
 /** Small shared pieces: progress bar, status badge, error boxes, sections, tables and their status lines. */
 import type { ComponentChildren } from 'preact';
 import type { CombinedError } from '@urql/core';
+import { useId } from 'preact/hooks';
+import { STATUS_WORDS, componentMessages } from './components.messages';
+import { useLocale, useT } from './i18n';
 
 export function Section({ title, actions, children }: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
-  const id = `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  // Not derived from the title: a Russian title has no [a-z0-9] to make a unique id of.
+  const id = `section-${useId()}`;
   return (
     <section class="panel" aria-labelledby={id}>
       <header class="panel-header">
@@ -29,8 +33,20 @@ export function ProgressBar({ percent, label, status }: { percent: number; label
   );
 }
 
+/** `word(code)`: a status, alert kind or severity in the chosen language's words where it has them, else the code. */
+export function useStatusWord(): (code: string) => string {
+  const locale = useLocale();
+  return (code) => (locale === 'en' ? code : (STATUS_WORDS[locale][code] ?? code));
+}
+
+/** A status code in a coloured badge, in the chosen language's words. */
 export function StatusBadge({ status }: { status: string }) {
-  return <span class={`badge badge-${status.toLowerCase()}`}>{status}</span>;
+  const word = useStatusWord();
+  return (
+    <span class={`badge badge-${status.toLowerCase()}`} data-status={status}>
+      {word(status)}
+    </span>
+  );
 }
 
 /** A urql error as one readable line (GraphQL errors with their codes, or the network failure). */
@@ -69,8 +85,14 @@ export function PayloadErrors({ errors }: { errors?: PayloadError[] | null }) {
   );
 }
 
+/** "Loading …" with `what` in the chosen language (the caller's words). */
 export function Loading({ what }: { what: string }) {
-  return <p class="muted" aria-live="polite">Loading {what}…</p>;
+  const t = useT(componentMessages);
+  return (
+    <p class="muted" aria-live="polite">
+      {t('loading', { what })}
+    </p>
+  );
 }
 
 export function Empty({ children }: { children: ComponentChildren }) {
@@ -94,6 +116,7 @@ export type Column = string | false;
  * small table inside a list item).
  */
 export function DataTable(props: { columns: Column[]; class?: string; label?: string; bodies?: boolean; bare?: boolean; after?: ComponentChildren; children: ComponentChildren }) {
+  const t = useT(componentMessages);
   const table = (
     <table class={props.class} aria-label={props.label}>
       <thead>
@@ -111,8 +134,9 @@ export function DataTable(props: { columns: Column[]; class?: string; label?: st
     </table>
   );
   if (props.bare) return table;
+  // Focusable, so that a keyboard can scroll a table wider than a phone's screen.
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0} role="group" aria-label={props.label ?? t('scrollTable')}>
       {table}
       {props.after}
     </div>

@@ -10,11 +10,13 @@ import { useState } from 'preact/hooks';
 import { loadAccounts } from './accounts-panel';
 import { DataTable, ErrorMessage, Loading, Section } from './components';
 import { formatDuration, formatTime, shortId } from './format';
+import { useT } from './i18n';
+import { logsMessages } from './logs.messages';
 import { useLoad } from './paging';
 
 const PAGE_SIZE = 50;
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-const COLUMNS = ['Time', 'Level', 'Account', 'Run', 'Message', 'Duration', 'Context'];
+const COLUMNS = ['colTime', 'colLevel', 'colAccount', 'colRun', 'colMessage', 'colDuration', 'colContext'] as const;
 
 export interface LogFilter {
   accountId?: string;
@@ -36,6 +38,7 @@ export interface LogEntry {
 
 
 export function LogsPage() {
+  const t = useT(logsMessages);
   const [filter, setFilter] = useState<LogFilter>({});
   const [runText, setRunText] = useState('');
   const [searchText, setSearchText] = useState('');
@@ -53,12 +56,12 @@ export function LogsPage() {
   };
 
   return (
-    <Section title="Sync logs">
-      <form class="filters" onSubmit={onSubmit} aria-label="Log filters">
+    <Section title={t('title')}>
+      <form class="filters" onSubmit={onSubmit} aria-label={t('filters')}>
         <label>
-          Account
+          {t('account')}
           <select value={filter.accountId ?? ''} onChange={(e) => apply({ accountId: (e.currentTarget as HTMLSelectElement).value })}>
-            <option value="">All accounts</option>
+            <option value="">{t('allAccounts')}</option>
             {accounts.data?.map((node) => (
               <option key={node.id} value={node.id}>
                 {node.name} ({node.channel})
@@ -67,25 +70,25 @@ export function LogsPage() {
           </select>
         </label>
         <label>
-          Level
+          {t('level')}
           <select value={filter.level ?? ''} onChange={(e) => apply({ level: (e.currentTarget as HTMLSelectElement).value })}>
-            <option value="">Any level</option>
+            <option value="">{t('anyLevel')}</option>
             {LEVELS.map((level) => (
               <option key={level} value={level}>
-                {level} and above
+                {t('levelAndAbove', { level })}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Run ID
-          <input type="text" value={runText} placeholder="any run" onInput={(e) => setRunText((e.currentTarget as HTMLInputElement).value)} />
+          {t('runId')}
+          <input type="text" value={runText} placeholder={t('anyRun')} onInput={(e) => setRunText((e.currentTarget as HTMLInputElement).value)} />
         </label>
         <label>
-          Message contains
+          {t('search')}
           <input type="search" value={searchText} onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)} />
         </label>
-        <button type="submit">Apply filters</button>
+        <button type="submit">{t('apply')}</button>
         <button
           type="button"
           class="secondary"
@@ -95,7 +98,7 @@ export function LogsPage() {
             setFilter({});
           }}
         >
-          Clear filters
+          {t('clear')}
         </button>
       </form>
       {/* A new filter starts over from the first page. */}
@@ -109,9 +112,10 @@ function clean(filter: LogFilter): LogFilter {
 }
 
 function LogList({ filter, onRun }: { filter: LogFilter; onRun(runId: string): void }) {
+  const t = useT(logsMessages);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   return (
-    <DataTable class="logs" columns={COLUMNS} bodies>
+    <DataTable class="logs" columns={COLUMNS.map((key) => t(key))} label={t('title')} bodies>
       {cursors.map((after, index) => (
         <LogPage key={after ?? 'first'} filter={filter} after={after} last={index === cursors.length - 1} onMore={(cursor) => setCursors((all) => [...all, cursor])} onRun={onRun} />
       ))}
@@ -120,6 +124,7 @@ function LogList({ filter, onRun }: { filter: LogFilter; onRun(runId: string): v
 }
 
 function LogPage({ filter, after, last, onMore, onRun }: { filter: LogFilter; after: string | null; last: boolean; onMore(cursor: string): void; onRun(runId: string): void }) {
+  const t = useT(logsMessages);
   const [result] = useQuery({ query: LOGS, variables: { filter, first: PAGE_SIZE, after } });
   const page = result.data?.syncLogs;
   return (
@@ -131,7 +136,7 @@ function LogPage({ filter, after, last, onMore, onRun }: { filter: LogFilter; af
       ) : null}
       {!page && result.fetching ? (
         <WideRow>
-          <Loading what="logs" />
+          <Loading what={t('loading')} />
         </WideRow>
       ) : null}
       {page?.edges.map(({ node }) => (
@@ -143,7 +148,7 @@ function LogPage({ filter, after, last, onMore, onRun }: { filter: LogFilter; af
           <td>{node.account?.name ?? '—'}</td>
           <td>
             {node.runId ? (
-              <button type="button" class="link" title={`Show only run ${node.runId}`} aria-label={`Show logs of run ${node.runId}`} onClick={() => onRun(node.runId!)}>
+              <button type="button" class="link" title={t('showOnlyRun', { id: node.runId })} aria-label={t('showLogsOfRun', { id: node.runId })} onClick={() => onRun(node.runId!)}>
                 {shortId(node.runId)}
               </button>
             ) : (
@@ -158,11 +163,11 @@ function LogPage({ filter, after, last, onMore, onRun }: { filter: LogFilter; af
       {page && last ? (
         <WideRow class="pager">
           <span class="muted">
-            {page.totalCount} matching {page.totalCount === 1 ? 'entry' : 'entries'}
+            {t('matching', { count: page.totalCount })}
           </span>{' '}
           {page.pageInfo.hasNextPage && page.pageInfo.endCursor ? (
             <button type="button" onClick={() => onMore(page.pageInfo.endCursor!)}>
-              Load more
+              {t('loadMore')}
             </button>
           ) : null}
         </WideRow>
@@ -191,9 +196,10 @@ function durationOf(context: unknown): number | null {
 const hasContext = (context: unknown) => context !== null && context !== undefined && !(typeof context === 'object' && Object.keys(context as object).length === 0);
 
 function ContextView({ context }: { context: unknown }) {
+  const t = useT(logsMessages);
   return (
     <details>
-      <summary>context</summary>
+      <summary>{t('context')}</summary>
       <pre>{JSON.stringify(context, null, 2)}</pre>
     </details>
   );

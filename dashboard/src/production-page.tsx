@@ -1,5 +1,5 @@
 /**
- * #/production: dashboard figures, and batches with filters (open/closed, number, date range,
+ * #/production: dashboard figures (figures-panel.tsx), and batches with filters (open/closed, number, date range,
  * work center) and the Close / Reopen / Aggregate actions (OPERATOR and ADMIN), showing what a
  * mutation refused. Both follow the batch events (domainEvents), so a batch changed in another tab
  * or through the API shows without a reload.
@@ -10,11 +10,14 @@ import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
 import { DataTable, ErrorMessage, ListStatus, PayloadErrors, Section, StatusBadge, type PayloadError } from './components';
 import { useOnReconnect } from './connection';
-import { formatPercent, formatTime } from './format';
+import { FiguresPanel } from './figures-panel';
+import { formatDate, formatTime } from './format';
 import { useCoalesced } from './hooks';
-import { AGGREGATE, BATCHES, BATCH_EVENTS, CLOSE, REOPEN, STATS, WORK_CENTERS } from './operations';
+import { AGGREGATE, BATCHES, BATCH_EVENTS, CLOSE, REOPEN, WORK_CENTERS } from './operations';
 import { fetchAllNodes, useLoad, type Connection } from './paging';
 import { useViewer } from './session';
+import { useT } from './i18n';
+import { productionMessages } from './production.messages';
 
 const PAGE_SIZE = 25;
 
@@ -80,44 +83,14 @@ export function ProductionPage() {
   return (
     <>
       <ErrorMessage error={events.error} />
-      <StatsPanel batchEvents={batchEvents} />
+      <FiguresPanel batchEvents={batchEvents} />
       <BatchesPanel batchEvents={batchEvents} />
     </>
   );
 }
 
-function StatsPanel({ batchEvents }: { batchEvents: number }) {
-  const [result, refetch] = useQuery({ query: STATS });
-  // The server serves these figures from a snapshot up to 5 minutes old: a re-read shows the
-  // batch counts once it has been recomputed.
-  useFollowBatchEvents(batchEvents, refetch);
-  const s = result.data?.dashboardStats;
-  return (
-    <Section title="Figures" actions={s ? <span class="muted small">computed {formatTime(s.computedAt)}</span> : null}>
-      <ErrorMessage error={result.error} />
-      {s ? (
-        <dl class="stats">
-          <Stat label="Batches" value={`${s.batchesTotal} (${s.batchesActive} open)`} />
-          <Stat label="Units aggregated" value={`${s.unitsAggregated} of ${s.unitsTotal} (${formatPercent(s.aggregationRate)})`} />
-          <Stat label="Products" value={`${s.productsTotal} (${s.outOfStock} out of stock)`} />
-          <Stat label="Orders today" value={`${s.ordersToday}${s.revenueToday.length ? ` · ${s.revenueToday.map((m) => `${m.amount} ${m.currency}`).join(', ')}` : ''}`} />
-          <Stat label="Sync success (24 h)" value={`${formatPercent(s.syncSuccessRate)} of ${s.syncRunsFinished} runs`} />
-        </dl>
-      ) : null}
-    </Section>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div class="stat">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
-
 function BatchesPanel({ batchEvents }: { batchEvents: number }) {
+  const t = useT(productionMessages);
   const operator = canOperate(useViewer().role);
   const [filter, setFilter] = useState<BatchFilter>({});
   const [numberText, setNumberText] = useState('');
@@ -140,48 +113,48 @@ function BatchesPanel({ batchEvents }: { batchEvents: number }) {
     const n = Number.parseInt(numberText, 10);
     apply({ batchNumber: Number.isFinite(n) ? n : undefined });
   };
-  const run = async (label: string, action: Promise<{ data?: Record<string, (BatchPayload & { aggregatedCount?: number | null }) | undefined> }>) => {
+  const run = async (done: 'reopened' | 'closedDone' | 'aggregated', action: Promise<{ data?: Record<string, (BatchPayload & { aggregatedCount?: number | null }) | undefined> }>) => {
     const answer = await action;
     const payload = answer.data ? Object.values(answer.data)[0] : undefined;
     if (!payload) return;
     setOutcome({
       errors: payload.errors,
-      message: payload.errors.length ? undefined : `${label} batch ${payload.batch?.batchNumber ?? ''}${payload.aggregatedCount !== undefined && payload.aggregatedCount !== null ? `: ${payload.aggregatedCount} units aggregated` : ''}.`,
+      message: payload.errors.length ? undefined : t(done, { number: payload.batch?.batchNumber ?? '', count: payload.aggregatedCount ?? 0 }),
     });
   };
   const busy = closeState.fetching || reopenState.fetching || aggregateState.fetching;
   const page = result.data?.batches;
 
   return (
-    <Section title="Batches">
-      <form class="filters" onSubmit={onNumber} aria-label="Batch filters">
+    <Section title={t('batches')}>
+      <form class="filters" onSubmit={onNumber} aria-label={t('filters')}>
         <label>
-          Status
+          {t('status')}
           <select value={filter.closed === undefined ? '' : filter.closed ? 'closed' : 'open'} onChange={(e) => {
             const v = (e.currentTarget as HTMLSelectElement).value;
             apply({ closed: v === '' ? undefined : v === 'closed' });
           }}>
-            <option value="">Open and closed</option>
-            <option value="open">Open</option>
-            <option value="closed">Closed</option>
+            <option value="">{t('openAndClosed')}</option>
+            <option value="open">{t('open')}</option>
+            <option value="closed">{t('closed')}</option>
           </select>
         </label>
         <label>
-          Batch number
+          {t('batchNumber')}
           <input type="number" min={0} value={numberText} onInput={(e) => setNumberText((e.currentTarget as HTMLInputElement).value)} />
         </label>
         <label>
-          From date
+          {t('fromDate')}
           <input type="date" value={filter.batchDateFrom ?? ''} onChange={(e) => apply({ batchDateFrom: (e.currentTarget as HTMLInputElement).value || undefined })} />
         </label>
         <label>
-          To date
+          {t('toDate')}
           <input type="date" value={filter.batchDateTo ?? ''} onChange={(e) => apply({ batchDateTo: (e.currentTarget as HTMLInputElement).value || undefined })} />
         </label>
         <label>
-          Work center
+          {t('workCenter')}
           <select value={filter.workCenterId ?? ''} onChange={(e) => apply({ workCenterId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
-            <option value="">All work centers</option>
+            <option value="">{t('allWorkCenters')}</option>
             {workCenters.data?.map((node) => (
               <option key={node.id} value={node.id}>
                 {node.identifier} — {node.name}
@@ -189,7 +162,7 @@ function BatchesPanel({ batchEvents }: { batchEvents: number }) {
             ))}
           </select>
         </label>
-        <button type="submit">Search</button>
+        <button type="submit">{t('search')}</button>
         <button
           type="button"
           class="secondary"
@@ -199,7 +172,7 @@ function BatchesPanel({ batchEvents }: { batchEvents: number }) {
             setFilter({});
           }}
         >
-          Clear filters
+          {t('clear')}
         </button>
       </form>
       <ErrorMessage error={result.error ?? closeState.error ?? reopenState.error ?? aggregateState.error} />
@@ -209,14 +182,14 @@ function BatchesPanel({ batchEvents }: { batchEvents: number }) {
           {outcome.message}
         </p>
       ) : null}
-      <ListStatus result={result} what="batches" />
+      <ListStatus result={result} what={t('loading')} />
       {page ? (
         <>
-          <DataTable class="batches" columns={['Number', 'Date', 'Nomenclature', 'Work center', 'Shift / team', 'Aggregated units', 'Status', operator && 'Actions']}>
+          <DataTable class="batches" columns={[t('colNumber'), t('colDate'), t('colNomenclature'), t('colWorkCenter'), t('colShiftTeam'), t('colAggregated'), t('colStatus'), operator && t('colActions')]}>
             {page.edges.map(({ node: batch }) => (
               <tr key={batch.id} data-batch-id={batch.id}>
                 <th scope="row">{batch.batchNumber}</th>
-                <td>{batch.batchDate}</td>
+                <td>{formatDate(batch.batchDate)}</td>
                 <td>{batch.nomenclature}</td>
                 <td>{batch.workCenter.identifier}</td>
                 <td>
@@ -230,32 +203,32 @@ function BatchesPanel({ batchEvents }: { batchEvents: number }) {
                 {operator ? (
                   <td class="actions">
                     {batch.closed ? (
-                      <button type="button" aria-label={`Reopen batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Reopened', reopen({ id: batch.id }))}>
-                        Reopen
+                      <button type="button" aria-label={t('reopenBatch', { number: batch.batchNumber })} disabled={busy} onClick={() => run('reopened', reopen({ id: batch.id }))}>
+                        {t('reopen')}
                       </button>
                     ) : (
-                      <button type="button" aria-label={`Close batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Closed', close({ id: batch.id }))}>
-                        Close
+                      <button type="button" aria-label={t('closeBatch', { number: batch.batchNumber })} disabled={busy} onClick={() => run('closedDone', close({ id: batch.id }))}>
+                        {t('close')}
                       </button>
                     )}
-                    <button type="button" aria-label={`Aggregate batch ${batch.batchNumber}`} disabled={busy} onClick={() => run('Aggregated', aggregate({ id: batch.id }))}>
-                      Aggregate
+                    <button type="button" aria-label={t('aggregateBatch', { number: batch.batchNumber })} disabled={busy} onClick={() => run('aggregated', aggregate({ id: batch.id }))}>
+                      {t('aggregate')}
                     </button>
                   </td>
                 ) : null}
               </tr>
             ))}
           </DataTable>
-          {page.edges.length === 0 ? <p class="muted">No batch matches.</p> : null}
-          <nav class="pager" aria-label="Batch pages">
+          {page.edges.length === 0 ? <p class="muted">{t('noMatch')}</p> : null}
+          <nav class="pager" aria-label={t('pages')}>
             <span class="muted">
-              {page.totalCount} {page.totalCount === 1 ? 'batch' : 'batches'}
+              {t('count', { count: page.totalCount })}
             </span>
             <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous page
+              {t('previous')}
             </button>
             <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors((c) => [...c, page.pageInfo.endCursor])}>
-              Next page
+              {t('next')}
             </button>
           </nav>
         </>

@@ -7,7 +7,15 @@ export const ROUTES = [
   { path: '#/', name: 'overview', label: 'Overview', role: 'VIEWER' },
   { path: '#/logs', name: 'logs', label: 'Logs', role: 'VIEWER' },
   { path: '#/production', name: 'production', label: 'Production', role: 'VIEWER' },
+  { path: '#/catalog', name: 'catalog', label: 'Catalog', role: 'VIEWER' },
+  { path: '#/orders', name: 'orders', label: 'Orders', role: 'VIEWER' },
+  { path: '#/conflicts', name: 'conflicts', label: 'Conflicts', role: 'VIEWER' },
   { path: '#/webhooks', name: 'webhooks', label: 'Webhooks', role: 'ADMIN' },
+  { path: '#/accounts', name: 'accounts', label: 'Accounts', role: 'VIEWER' },
+  { path: '#/schedules', name: 'schedules', label: 'Schedules', role: 'VIEWER' },
+  { path: '#/tokens', name: 'tokens', label: 'API tokens', role: 'ADMIN' },
+  { path: '#/files', name: 'files', label: 'Files', role: 'OPERATOR' },
+  { path: '#/history', name: 'history', label: 'History', role: 'VIEWER' },
 ] as const satisfies readonly { path: string; name: string; label: string; role: Role }[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];

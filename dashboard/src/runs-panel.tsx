@@ -8,9 +8,12 @@ import { CANCEL_RUN, RECENT_RUNS, RECENT_RUNS_SHOWN as SHOWN } from './operation
 import { useOnReconnect } from './connection';
 import { isActive, laterOf, type LiveRuns, type RunSummary } from './live-runs';
 import { useViewer } from './session';
+import { useT } from './i18n';
+import { modeWord, overviewMessages } from './overview.messages';
 
 
 export function RunsPanel({ live }: { live: LiveRuns }) {
+  const t = useT(overviewMessages);
   const operator = canOperate(useViewer().role);
   const [result, refetch] = useQuery({ query: RECENT_RUNS });
   const [cancelState, cancel] = useMutation(CANCEL_RUN);
@@ -30,32 +33,22 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
   }, [result.data, live.updates]);
 
   return (
-    <Section title="Recent runs">
+    <Section title={t('runs')}>
       <ErrorMessage error={result.error ?? cancelState.error} />
       <PayloadErrors errors={cancelState.data?.cancelSyncRun.errors} />
-      <ListStatus result={result} what="runs" empty={runs.length === 0}>
-        No sync has run yet.
+      <ListStatus result={result} what={t('runsLoading')} empty={runs.length === 0}>
+        {t('noRuns')}
       </ListStatus>
       {runs.length ? (
-        <DataTable columns={['Run', 'Account', 'Mode', 'Status', 'Progress', 'Created / updated / unchanged / failed', 'Started', 'Duration', operator && 'Actions']}>
+        <DataTable columns={[t('colRun'), t('colAccount'), t('colMode'), t('colStatus'), t('colProgress'), t('colCounts'), t('colStarted'), t('colDuration'), operator && t('colActions')]}>
           {runs.map((run) => {
             const progress = live.byRun[run.id];
             const { status, percent } = progress ? laterOf(run, progress) : run;
             return (
               <tr key={run.id} data-run-id={run.id}>
-                <td>
-                  <code title={run.id}>{shortId(run.id)}</code>
-                </td>
-                <td>{run.account.name}</td>
-                <td>
-                  {run.mode} {run.scope}
-                </td>
-                <td>
-                  <StatusBadge status={status} />
-                  {run.error ? <div class="muted small">{run.error}</div> : null}
-                </td>
+                <RunHeadCells run={run} status={status} />
                 <td class="progress-cell">
-                  <ProgressBar percent={percent} label={`Progress of run ${shortId(run.id)}`} />
+                  <ProgressBar percent={percent} label={t('progressOfRun', { id: shortId(run.id) })} />
                 </td>
                 <td>
                   {run.created} / {run.updated} / {run.unchanged} / {run.failed}
@@ -65,8 +58,8 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
                 {operator ? (
                   <td>
                     {isActive(status) ? (
-                      <button type="button" class="danger" aria-label={`Cancel run ${shortId(run.id)}`} disabled={cancelState.fetching} onClick={() => cancel({ id: run.id })}>
-                        Cancel
+                      <button type="button" class="danger" aria-label={t('cancelRun', { id: shortId(run.id) })} disabled={cancelState.fetching} onClick={() => cancel({ id: run.id })}>
+                        {t('cancel')}
                       </button>
                     ) : null}
                   </td>
@@ -77,5 +70,25 @@ export function RunsPanel({ live }: { live: LiveRuns }) {
         </DataTable>
       ) : null}
     </Section>
+  );
+}
+
+/** A run's first cells: its id, account, mode and status (with its error), as run lists show them. */
+export function RunHeadCells({ run, status }: { run: RunSummary; status: string }) {
+  const t = useT(overviewMessages);
+  return (
+    <>
+      <td>
+        <code title={run.id}>{shortId(run.id)}</code>
+      </td>
+      <td>{run.account.name}</td>
+      <td>
+        {modeWord(t, run.mode)} {run.scope}
+      </td>
+      <td>
+        <StatusBadge status={status} />
+        {run.error ? <div class="muted small">{run.error}</div> : null}
+      </td>
+    </>
   );
 }

@@ -1,15 +1,22 @@
 /**
- * #/webhooks (ADMIN): webhook subscriptions and the delivery log of the chosen one, every attempt
- * with its status, response and error. The `webhookDelivery` subscription reports each attempt
- * as it finishes; the log is re-read then (on the event, never on a timer).
+ * #/webhooks (ADMIN): webhook subscriptions with their delivery settings and health (paused,
+ * failing, disabled and why, throttled by the receiver); create (the signing secret is shown this
+ * once, with a copy button), edit, rotate the secret, delete; and the delivery log of the chosen
+ * one (webhooks-deliveries.tsx).
  */
-import { useQuery, useSubscription } from '@urql/preact';
-import { ATTEMPTS, DELIVERIES, WEBHOOKS } from './operations';
-import { useEffect, useState } from 'preact/hooks';
+import { useMutation, useQuery } from '@urql/preact';
+import { useState } from 'preact/hooks';
 import { isAdmin } from './auth';
-import { DataTable, ErrorMessage, ListStatus, Section, StatusBadge } from './components';
-import { formatDuration, formatTime, shortId } from './format';
+import { DataTable, ErrorMessage, ListStatus, PayloadErrors, Section, StatusBadge, type PayloadError } from './components';
+import { formatDuration, formatTime } from './format';
+import { useT } from './i18n';
+import { DELETE_WEBHOOK, ROTATE_WEBHOOK_SECRET, WEBHOOKS } from './operations';
 import { useViewer } from './session';
+import { DeliveriesPanel } from './webhooks-deliveries';
+import { WebhookForm } from './webhooks-form';
+import { SecretOnce, type ShownSecret } from './webhooks-secret';
+import { messages } from './webhooks.messages';
+import { Notice } from './form-parts';
 
 export interface WebhookRow {
   id: string;
@@ -19,9 +26,17 @@ export interface WebhookRow {
   retryCount: number;
   timeoutMs: number;
   description: string | null;
+  ordered: boolean;
+  deadLetterPolicy: 'SKIP' | 'HOLD';
+  maxPerSecond: number | null;
+  contactEmail: string | null;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  failingSince: string | null;
+  pausedUntil: string | null;
 }
 
-interface Attempt {
+export interface Attempt {
   attempt: number;
   startedAt: string;
   durationMs: number;
@@ -54,42 +69,98 @@ export interface AttemptEvent {
   at: string;
 }
 
+type Editing = { mode: 'create' } | { mode: 'edit'; webhook: WebhookRow } | null;
 
 export function WebhooksPage() {
+  const t = useT(messages);
   const admin = isAdmin(useViewer().role);
-  const [result] = useQuery({ query: WEBHOOKS, pause: !admin });
+  const [result, refetch] = useQuery({ query: WEBHOOKS, pause: !admin });
   const [selected, setSelected] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [secret, setSecret] = useState<ShownSecret | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [errors, setErrors] = useState<PayloadError[]>([]);
+  const [rotateState, rotate] = useMutation(ROTATE_WEBHOOK_SECRET);
+  const [deleteState, remove] = useMutation(DELETE_WEBHOOK);
   const webhooks = result.data?.webhooks.edges.map((e) => e.node) ?? [];
   const current = webhooks.find((w) => w.id === selected) ?? webhooks[0];
+  const reload = () => refetch({ requestPolicy: 'network-only' });
 
   if (!admin) {
     return (
-      <Section title="Webhooks">
-        <p class="notice">Webhooks and their deliveries are visible to ADMIN tokens only.</p>
+      <Section title={t('title')}>
+        <p class="notice">{t('adminOnly')}</p>
       </Section>
     );
   }
+
+  const onRotate = async (webhook: WebhookRow) => {
+    if (!window.confirm(t('confirmRotate', { url: webhook.url }))) return;
+    const answer = await rotate({ id: webhook.id });
+    const payload = answer.data?.rotateWebhookSecret;
+    setErrors(payload?.errors ?? []);
+    if (payload?.secret && payload.standardWebhooksSecret) setSecret({ secret: payload.secret, standard: payload.standardWebhooksSecret, url: webhook.url });
+  };
+  const onDelete = async (webhook: WebhookRow) => {
+    if (!window.confirm(t('confirmRemove', { url: webhook.url }))) return;
+    const answer = await remove({ id: webhook.id });
+    const payload = answer.data?.deleteWebhook;
+    setErrors(payload?.errors ?? []);
+    if (payload?.webhook) setNotice(t('removed'));
+    reload();
+  };
+
   return (
     <>
-      <Section title="Webhooks">
-        <ErrorMessage error={result.error} />
-        <ListStatus result={result} what="webhooks" empty={webhooks.length === 0}>
-          No webhook yet (createWebhook).
+      <Section
+        title={t('title')}
+        actions={
+          <button type="button" onClick={() => (setNotice(null), setEditing({ mode: 'create' }))}>
+            {t('add')}
+          </button>
+        }
+      >
+        <ErrorMessage error={result.error ?? rotateState.error ?? deleteState.error} />
+        <PayloadErrors errors={errors} />
+        <Notice text={notice} />
+        {secret ? <SecretOnce key={secret.secret} shown={secret} onDismiss={() => setSecret(null)} /> : null}
+        <ListStatus result={result} what={t('loading')} empty={webhooks.length === 0}>
+          {t('none')}
         </ListStatus>
         {webhooks.length ? (
-          <DataTable columns={['URL', 'Events', 'Active', 'Retries / timeout', 'Description', 'Deliveries']}>
+          <DataTable columns={[t('colUrl'), t('colEvents'), t('colState'), t('colDelivery'), t('colDescription'), t('colActions')]}>
             {webhooks.map((webhook) => (
               <tr key={webhook.id} class={webhook.id === current?.id ? 'selected' : ''} data-webhook-id={webhook.id}>
                 <td class="url">{webhook.url}</td>
-                <td>{webhook.events.length ? webhook.events.join(', ') : 'every event'}</td>
-                <td>{webhook.active ? 'yes' : 'no'}</td>
+                <td>{webhook.events.length ? webhook.events.join(', ') : t('everyEvent')}</td>
                 <td>
-                  {webhook.retryCount} / {formatDuration(webhook.timeoutMs)}
+                  <WebhookState webhook={webhook} />
+                </td>
+                <td class="small">
+                  {[
+                    t('retries', { count: webhook.retryCount }),
+                    t('timeout', { duration: formatDuration(webhook.timeoutMs) }),
+                    webhook.ordered ? t('ordered') : t('parallel'),
+                    t('deadLetter', { policy: webhook.deadLetterPolicy }),
+                    webhook.maxPerSecond ? t('perSecond', { count: webhook.maxPerSecond }) : null,
+                    webhook.contactEmail ? t('contact', { email: webhook.contactEmail }) : null,
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </td>
                 <td>{webhook.description ?? ''}</td>
-                <td>
-                  <button type="button" class="secondary" aria-pressed={webhook.id === current?.id} aria-label={`Show deliveries of ${webhook.url}`} onClick={() => setSelected(webhook.id)}>
-                    Show deliveries
+                <td class="actions">
+                  <button type="button" class="secondary" aria-pressed={webhook.id === current?.id} aria-label={t('showDeliveriesOf', { url: webhook.url })} onClick={() => setSelected(webhook.id)}>
+                    {t('showDeliveries')}
+                  </button>
+                  <button type="button" class="secondary" aria-label={t('editOf', { url: webhook.url })} onClick={() => (setNotice(null), setEditing({ mode: 'edit', webhook }))}>
+                    {t('edit')}
+                  </button>
+                  <button type="button" class="secondary" aria-label={t('rotateOf', { url: webhook.url })} disabled={rotateState.fetching} onClick={() => onRotate(webhook)}>
+                    {t('rotate')}
+                  </button>
+                  <button type="button" class="danger" aria-label={t('removeOf', { url: webhook.url })} disabled={deleteState.fetching} onClick={() => onDelete(webhook)}>
+                    {t('remove')}
                   </button>
                 </td>
               </tr>
@@ -97,62 +168,36 @@ export function WebhooksPage() {
           </DataTable>
         ) : null}
       </Section>
+      {editing ? (
+        <WebhookForm
+          key={editing.mode === 'edit' ? editing.webhook.id : 'new'}
+          webhook={editing.mode === 'edit' ? editing.webhook : null}
+          onCancel={() => setEditing(null)}
+          onSaved={(saved, shown) => {
+            setEditing(null);
+            setNotice(t('saved'));
+            if (shown) setSecret(shown);
+            setSelected(saved.id);
+            reload();
+          }}
+        />
+      ) : null}
       {current ? <DeliveriesPanel key={current.id} webhook={current} /> : null}
     </>
   );
 }
 
-function DeliveriesPanel({ webhook }: { webhook: WebhookRow }) {
-  const [result, refetch] = useQuery({ query: DELIVERIES, variables: { webhookId: webhook.id } });
-  const [live] = useSubscription({ query: ATTEMPTS, variables: { webhookId: webhook.id } }, (count: number = 0) => count + 1);
-  useEffect(() => {
-    if (live.data) refetch({ requestPolicy: 'network-only' });
-  }, [live.data, refetch]);
-  const deliveries = result.data?.webhookDeliveries.edges.map((e) => e.node) ?? [];
-
+/** Active, paused by hand, or disabled by its health (with why); failing and throttled as notes. */
+function WebhookState({ webhook }: { webhook: WebhookRow }) {
+  const t = useT(messages);
+  const throttled = webhook.pausedUntil && new Date(webhook.pausedUntil).getTime() > Date.now();
   return (
-    <Section title="Deliveries" actions={<span class="muted small">{webhook.url}</span>}>
-      <ErrorMessage error={result.error ?? live.error} />
-      <ListStatus result={result} what="deliveries" empty={deliveries.length === 0}>
-        Nothing delivered yet.
-      </ListStatus>
-      <ul class="deliveries" aria-live="polite">
-        {deliveries.map((delivery) => (
-          <li key={delivery.id} class="delivery" data-delivery-id={delivery.id} data-status={delivery.status}>
-            <div class="delivery-head">
-              <StatusBadge status={delivery.status} /> <strong>{delivery.eventType}</strong> <code title={delivery.id}>{shortId(delivery.id)}</code>
-              <span class="muted small">
-                {' '}
-                created {formatTime(delivery.createdAt)} · {delivery.attempts} attempt{delivery.attempts === 1 ? '' : 's'}
-                {delivery.deliveredAt ? ` · delivered ${formatTime(delivery.deliveredAt)}` : ''}
-                {delivery.nextAttemptAt ? ` · next attempt ${formatTime(delivery.nextAttemptAt)}` : ''}
-              </span>
-            </div>
-            {delivery.attemptLog.length ? (
-              <DataTable bare class="attempts" label={`Attempts of delivery ${shortId(delivery.id)}`} columns={['Attempt', 'Time', 'Result', 'Response status', 'Duration', 'Error', 'Response body']}>
-                {delivery.attemptLog.map((attempt) => (
-                  <tr key={attempt.attempt} class={attempt.success ? '' : 'failed'}>
-                    <td>#{attempt.attempt}</td>
-                    <td>{formatTime(attempt.startedAt)}</td>
-                    <td>{attempt.success ? 'success' : 'failed'}</td>
-                    <td>{attempt.responseStatus ?? '—'}</td>
-                    <td>{formatDuration(attempt.durationMs)}</td>
-                    <td class="message">{attempt.error ?? ''}</td>
-                    <td class="message">
-                      {attempt.responseBody ? (
-                        <details>
-                          <summary>body</summary>
-                          <pre>{attempt.responseBody}</pre>
-                        </details>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </DataTable>
-            ) : null}
-          </li>
-        ))}
-      </ul>
-    </Section>
+    <>
+      {webhook.active ? <StatusBadge status="ENABLED" /> : <StatusBadge status="DISABLED" />}
+      <span class="small">{webhook.active ? t('active') : webhook.disabledAt ? '' : t('paused')}</span>
+      {webhook.disabledAt ? <div class="bad-text small">{t('disabledSince', { time: formatTime(webhook.disabledAt), reason: webhook.disabledReason ?? '' })}</div> : null}
+      {webhook.failingSince ? <div class="bad-text small">{t('failingSince', { time: formatTime(webhook.failingSince) })}</div> : null}
+      {throttled ? <div class="muted small">{t('throttledUntil', { time: formatTime(webhook.pausedUntil) })}</div> : null}
+    </>
   );
 }

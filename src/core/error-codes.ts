@@ -1,6 +1,7 @@
 import type { AccessErrorCode } from '../modules/access/token.errors.js';
 import type { AccountErrorCode } from '../modules/accounts/account.errors.js';
 import type { CatalogErrorCode, CatalogQueryErrorCode } from '../modules/catalog/catalog.errors.js';
+import type { InventoryErrorCode } from '../modules/inventory/inventory.errors.js';
 import type { MonitoringErrorCode } from '../modules/monitoring/monitoring.errors.js';
 import type { OrderErrorCode } from '../modules/orders/order-edit.errors.js';
 import type { OrderStatsErrorCode } from '../modules/orders/order-stats.errors.js';
@@ -21,6 +22,7 @@ export type ErrorCode =
   | AccountErrorCode
   | CatalogErrorCode
   | CatalogQueryErrorCode
+  | InventoryErrorCode
   | MonitoringErrorCode
   | OrderErrorCode
   | OrderStatsErrorCode

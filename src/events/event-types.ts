@@ -19,8 +19,10 @@ export const eventTypes = {
   'sync.failed': 'A sync run failed.',
   'listing.price_changed': 'A listing price changed.',
   'listing.stock_changed': 'A listing stock changed.',
+  'listing.push_updated': "A user's price or stock edit reached the marketplace (PUSHED), failed an attempt (RETRYING) or was given up (FAILED), with the marketplace's message.",
   'order.created': "A new order arrived (not sent for the orders an account's first sync imports: that history is counted in sync.completed).",
   'order.status_changed': 'An order changed status.',
+  'stock.changed': "A product's pool changed (production, an order line, an adjustment, a count or a transfer): its on hand, reserved and available, and the cause.",
   'alert.raised': 'A monitoring alert was raised.',
   'webhook.disabled': 'A webhook subscription was disabled: its endpoint failed for the whole health window, or answered 410 Gone.',
 } as const;

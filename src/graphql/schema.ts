@@ -11,6 +11,7 @@ import '../modules/accounts/account.schema.js';
 import '../events/event.schema.js';
 import '../modules/catalog/product.schema.js';
 import '../modules/catalog/listing.schema.js';
+import '../modules/catalog/listing-push.schema.js';
 import '../modules/catalog/product-trends.schema.js';
 import '../modules/orders/order.schema.js';
 import '../modules/orders/order-stats.schema.js';
@@ -22,6 +23,7 @@ import '../modules/sync/sync-log.schema.js';
 import '../modules/sync/sync-conflict.schema.js';
 import '../modules/tasks/task.schema.js';
 import '../modules/production/batch-transfer.schema.js';
+import '../modules/catalog/catalog-export.schema.js';
 import '../scheduler/schedule.schema.js';
 import '../modules/monitoring/alert.schema.js';
 import '../modules/monitoring/health.schema.js';
@@ -30,6 +32,8 @@ import '../modules/monitoring/channel-stats.schema.js';
 import '../modules/webhooks/webhook.schema.js';
 import '../modules/analytics/dashboard.schema.js';
 import '../modules/reports/report.schema.js';
+import '../modules/inventory/stock.schema.js';
+import '../modules/inventory/inventory-edit.schema.js';
 
 builder.queryType({ description: 'Reads. Every field needs a token (`Authorization: Bearer <token>`); each says the lowest role it needs.' });
 builder.mutationType({

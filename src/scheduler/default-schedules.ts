@@ -7,19 +7,19 @@
 import type { Channel, FulfillmentType, Prisma, PrismaClient, ScheduleKind } from '../generated/prisma/client.js';
 import { declaredScheduledTasks } from './handlers.js';
 import { nextFireTime, spreadOffset, type Timing } from './schedule-timing.js';
-import { accountKind, DEFAULT_SCHEDULER_SETTINGS, hasDailyFull, type SchedulerSettings } from './scheduler.settings.js';
+import { accountKind, DEFAULT_SCHEDULER_SETTINGS, hasDailyFull, ordersMinutes, type SchedulerSettings } from './scheduler.settings.js';
 
 /** Prefix of schedules created through the API (createSchedule); only those can be deleted. */
 export const CUSTOM_KEY_PREFIX = 'custom:';
 
-export const syncScheduleKey = (accountId: string, which: 'incremental' | 'full') => `sync:${accountId}:${which}`;
+export const syncScheduleKey = (accountId: string, which: 'incremental' | 'full' | 'orders') => `sync:${accountId}:${which}`;
 
 interface DefaultSchedule extends Timing {
   key: string;
   timeZone: string;
   kind: ScheduleKind;
   accountId?: string;
-  scope?: 'ALL';
+  scope?: 'ALL' | 'ORDERS';
   mode?: 'INCREMENTAL' | 'FULL';
   /** Interval schedules: the grid they fire on (a spread offset past the epoch). */
   anchor?: Date;
@@ -27,7 +27,8 @@ interface DefaultSchedule extends Timing {
 
 /**
  * Per account: INCREMENTAL every few minutes by its kind (settings: eMAG MAIN 30, FBE 60, other
- * marketplaces 60, storefront 5) and, for marketplaces, FULL daily at FULL_SYNC_HOUR:xx in the
+ * marketplaces 60, storefront 5), orders-only INCREMENTAL every 2 minutes for the marketplaces
+ * whose orders move the stock pool, and, for marketplaces, FULL daily at FULL_SYNC_HOUR:xx in the
  * settings' zone. The minute xx is derived from the account id, so accounts do not all call their
  * marketplace at the same round minute; the incremental grid sits half an interval away from xx so
  * the FULL run is not swallowed by an INCREMENTAL one already running for that account (exactly
@@ -50,6 +51,12 @@ export function defaultSchedulesFor(
     const anchorSeconds = (minute * 60 + interval / 2) % interval;
     rows.push({ ...base, key: syncScheduleKey(account.id, 'incremental'), mode: 'INCREMENTAL', intervalSeconds: interval, anchor: new Date(anchorSeconds * 1000) });
     rows.push({ ...base, key: syncScheduleKey(account.id, 'full'), mode: 'FULL', cron: `${minute} ${settings.fullSyncHour} * * *` });
+    const orders = ordersMinutes(kind);
+    if (orders !== null) {
+      // Orders only, so the stock pool reserves soon after a sale (scheduler.settings.ts).
+      const every = orders * 60;
+      rows.push({ ...base, scope: 'ORDERS', key: syncScheduleKey(account.id, 'orders'), mode: 'INCREMENTAL', intervalSeconds: every, anchor: new Date(spreadOffset(account.id, every) * 1000) });
+    }
   }
   return rows;
 }

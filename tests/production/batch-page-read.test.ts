@@ -103,6 +103,36 @@ describe('batch page read path', () => {
     expect(edges.flatMap((e) => e.node.units.edges.map((u) => u.node.batch.batchNumber === e.node.batchNumber)).every(Boolean)).toBe(true);
   });
 
+  it('reads only the columns the document asks for, and the units with their count in one pass', async () => {
+    t.resetQueries();
+    const r = await t.gql(PAGE, { first: 100, orderBy: { field: 'BATCH_DATE', direction: 'DESC' } });
+    expect(r.errors).toBeUndefined();
+    const page = t.queries.find((sql) => sql.includes('json_agg'));
+    expect(page, t.queries.join('\n')).toBeDefined();
+    // Not selected: read before for every row (26 columns, 5 asked for), dates converted twice.
+    for (const column of ['taskDescription', 'nomenclature', 'shiftStart', 'updatedAt', 'aggregatedAt', '"name"']) expect(page).not.toContain(column);
+    expect(page!.match(/"Unit"/g), page).toHaveLength(1);
+  });
+
+  it('answers every field alike whether the page is read here or by Prisma', async () => {
+    const fields = `id taskDescription shift team batchNumber batchDate nomenclature eknCode shiftStart shiftEnd closed closedAt createdAt updatedAt aggregatedUnitCount
+      workCenter { id identifier name createdAt updatedAt }`;
+    const unitFields = 'id code aggregated aggregatedAt createdAt';
+    const query = (below: string) => `query($orderBy: BatchOrder, $aggregated: Boolean) { batches(first: 60, orderBy: $orderBy) { totalCount pageInfo { hasNextPage endCursor }
+      edges { cursor node { ${fields} units(first: 4, aggregated: $aggregated) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${unitFields} ${below} } } } } } } }`;
+    for (const aggregated of [null, true, false]) {
+      const variables = { orderBy: { field: 'CLOSED_AT', direction: 'DESC' }, aggregated };
+      t.resetQueries();
+      const here = await t.gql(query(''), variables);
+      expect(t.queries.some((sql) => sql.includes('json_agg'))).toBe(true);
+      // A relation below units is a plan this path leaves to Prisma.
+      const prisma = await t.gql(query('batch { id }'), variables);
+      expect(here.errors ?? prisma.errors).toBeUndefined();
+      for (const edge of prisma.data.batches.edges) for (const unit of edge.node.units.edges) delete unit.node.batch;
+      expect(here.data).toEqual(prisma.data);
+    }
+  });
+
   it('sends no count statement when totalCount is not asked for', async () => {
     t.resetQueries();
     const r = await t.gql(`{ batches(first: 50) { edges { node { id units(first: 2) { edges { node { code } } } } } } }`);
@@ -134,6 +164,22 @@ describe('readBatchPage', () => {
         expect(await readBatchPage(prisma, plan, { where, orderBy })).toEqual(expected);
       }
     }
+  });
+
+  it.each(plans)('with the selected field names, answers those columns of what Prisma answers: %s', async (_name, plan) => {
+    const prisma = t.app.services.prisma;
+    const fields = new Set(['batchNumber', 'closedAt', 'identifier', 'code', 'aggregatedAt', 'edges', 'node']);
+    const pickOf = (row: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in row).map((k) => [k, row[k]]));
+    const orderBy = batchListOrder({ field: 'CLOSED_AT', direction: 'ASC' });
+    const expected = (await prisma.batch.findMany({ ...plan, where: {}, orderBy })).map((row) => {
+      const r = row as Record<string, unknown> & { workCenter?: Record<string, unknown>; units?: Record<string, unknown>[] };
+      return {
+        ...pickOf(r, ['id', 'batchNumber', 'closedAt', '_count']),
+        ...(r.workCenter ? { workCenter: pickOf(r.workCenter, ['id', 'identifier']) } : {}),
+        ...(r.units ? { units: r.units.map((u) => pickOf(u, ['id', 'code', 'aggregatedAt'])) } : {}),
+      };
+    });
+    expect(await readBatchPage(prisma, plan, { where: {}, orderBy }, fields)).toEqual(expected);
   });
 
   it('continues after a cursor as Prisma does', async () => {

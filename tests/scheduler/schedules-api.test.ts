@@ -88,7 +88,7 @@ describe('default schedules', () => {
     await restart();
     const rows = await snapshot();
     expect(rows.map((r) => r.key)).toEqual(
-      [`sync:${ids.emag}:full`, `sync:${ids.emag}:incremental`, `sync:${ids.storefront}:incremental`, 'log-retention', 'stats-refresh', 'task-retention'].sort(),
+      [`sync:${ids.emag}:full`, `sync:${ids.emag}:incremental`, `sync:${ids.emag}:orders`, `sync:${ids.storefront}:incremental`, 'log-retention', 'stats-refresh', 'task-retention'].sort(),
     );
     const byKey = new Map(rows.map((r) => [r.key, r]));
     const minute = spreadOffset(ids.emag, 60);
@@ -134,15 +134,15 @@ describe('default schedules', () => {
 describe('schedules API', () => {
   it('lists with filters by account, kind and enabled', async () => {
     const all = await list();
-    expect(all.totalCount).toBe(6);
+    expect(all.totalCount).toBe(7);
     const emagRows = await list({ accountId: ids.emag });
-    expect(emagRows.edges.map((e: any) => e.node.mode).sort()).toEqual(['FULL', 'INCREMENTAL']);
+    expect(emagRows.edges.map((e: any) => `${e.node.mode} ${e.node.scope}`).sort()).toEqual(['FULL ALL', 'INCREMENTAL ALL', 'INCREMENTAL ORDERS']);
     expect(emagRows.edges.every((e: any) => e.node.account.id === ids.emag && e.node.kind === 'SYNC')).toBe(true);
     expect((await list({ kind: 'LOG_RETENTION' })).edges.map((e: any) => e.node.key)).toEqual(['log-retention']);
     expect((await list({ enabled: false })).edges.map((e: any) => e.node.key)).toEqual([`sync:${ids.storefront}:incremental`]);
     expect((await list({ accountId: 'not-an-id' })).totalCount).toBe(0);
     const viewer = await app().tokenFor('VIEWER');
-    expect(dataOf(await gql(LIST, {}, viewer)).schedules.totalCount).toBe(6);
+    expect(dataOf(await gql(LIST, {}, viewer)).schedules.totalCount).toBe(7);
   });
 
   it('refuses bad input with typed errors naming the field, and changes nothing', async () => {

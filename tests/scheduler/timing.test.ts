@@ -94,7 +94,12 @@ describe('schedule timing', () => {
       ],
       settings,
     );
-    expect(rows.filter((r) => r.mode === 'INCREMENTAL').map((r) => r.intervalSeconds)).toEqual([900, 3600, 7200, 120]);
+    expect(rows.filter((r) => r.mode === 'INCREMENTAL' && r.scope === 'ALL').map((r) => r.intervalSeconds)).toEqual([900, 3600, 7200, 120]);
+    // Orders only every 2 minutes where orders move the stock pool: eMAG MAIN and Ozon here, not eMAG FBE or the storefront.
+    expect(rows.filter((r) => r.scope === 'ORDERS').map((r) => [r.key, r.mode, r.intervalSeconds])).toEqual([
+      [`sync:${id}:orders`, 'INCREMENTAL', 120],
+      [`sync:${id}:orders`, 'INCREMENTAL', 120],
+    ]);
     expect(rows.filter((r) => r.mode === 'FULL').map((r) => [r.cron, r.timeZone])).toEqual(Array(3).fill([`${spreadOffset(id, 60)} 4 * * *`, 'Europe/Bucharest']));
     expect(() => parseEnv({ SCHEDULER_TIME_ZONE: 'Mars/Olympus' })).toThrow(ConfigError);
     expect(() => parseEnv({ SCHEDULER_TIME_ZONE: 'Mars/Olympus' })).toThrow(/SCHEDULER_TIME_ZONE: must be an IANA time zone/);

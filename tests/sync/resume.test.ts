@@ -9,16 +9,12 @@
  * orphaned; the second process gets a stale-after far longer than the test, so only that
  * "exclusive database" path can pick the run up.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backend, createScratchDatabase, dataOf } from '../helpers/app.js';
+import { backend, dataOf } from '../helpers/app.js';
 import { ERRORS, waitFor } from '../helpers/catalog.js';
 import { killAllChildren, serviceEnv, startChildService, type ChildService } from '../helpers/child-service.js';
+import { createScenario, removeScenarioDirs, type Scenario, type Store } from '../helpers/crash-scenario.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 
@@ -29,57 +25,6 @@ const ADMIN_TOKEN = `resume-test-admin-${randomBytes(16).toString('hex')}`;
 // Both processes must decrypt the account's credentials: one key for all of them.
 const CREDENTIALS_KEY = randomBytes(32).toString('hex');
 const TIMEOUT = 240_000;
-
-/** Raw SQL over the test's database, whichever backend it is. */
-interface Store {
-  query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]>;
-  close(): Promise<void>;
-}
-
-/** One database for one scenario, plus how a child process and the test reach it. */
-interface Scenario {
-  env: Record<string, string>;
-  /**
-   * A view of the database while no child has it open. On PGlite it is a copy of the data
-   * directory, so the next process recovers the directory the killed one left, untouched.
-   */
-  inspect(): Promise<Store>;
-  drop(): Promise<void>;
-}
-
-const tempDirs: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-};
-
-async function createScenario(): Promise<Scenario> {
-  const dataDir = tempDir('stockline-resume-');
-  const env = { DATA_DIR: dataDir };
-  if (backend === 'postgres') {
-    const scratch = await createScratchDatabase();
-    return {
-      env: { ...env, DATABASE_URL: scratch.url },
-      async inspect() {
-        const client = new pg.Client({ connectionString: scratch.url });
-        await client.connect();
-        return { query: async (sql, params) => (await client.query(sql, params)).rows, close: () => client.end() };
-      },
-      drop: () => scratch.drop(),
-    };
-  }
-  return {
-    env,
-    async inspect() {
-      const copy = tempDir('stockline-resume-copy-');
-      cpSync(join(dataDir, 'pglite'), copy, { recursive: true });
-      const db = await PGlite.create(copy);
-      return { query: async (sql, params) => (await db.query(sql, params)).rows as any[], close: () => db.close() };
-    },
-    drop: async () => {},
-  };
-}
 
 function childEnv(scenario: Scenario, overrides: Record<string, string> = {}): Record<string, string> {
   return serviceEnv({ ADMIN_TOKEN, CREDENTIALS_KEY, SYNC_HEARTBEAT_MS: '200', SYNC_STALE_AFTER_MS: '1500', SYNC_POLL_MS: '200', ...scenario.env, ...overrides });
@@ -227,7 +172,7 @@ describe(`a sync run whose process dies resumes in the next process (${backend})
     return sim;
   };
   const scenario = async () => {
-    const s = await createScenario();
+    const s = await createScenario('stockline-resume-');
     scenarios.push(s);
     return s;
   };
@@ -251,7 +196,7 @@ describe(`a sync run whose process dies resumes in the next process (${backend})
     for (const store of stores) await store.close().catch(() => {});
     for (const s of scenarios) await s.drop();
     for (const sim of sims) await sim.stop();
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+    removeScenarioDirs();
   }, 60_000);
 
   it('SIGKILL in the middle of a run: the next process resumes it from the stored cursor to SUCCESS, every offer once', { timeout: TIMEOUT }, async () => {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../env.js';
@@ -22,6 +22,12 @@ export class CredentialsDecryptError extends Error {
 export interface CredentialsCipher {
   encrypt(credentials: Record<string, string>): string;
   decrypt(sealed: string): Record<string, string>;
+  /**
+   * A 32-byte key for another purpose (e.g. signing download links), derived from the same
+   * CREDENTIALS_KEY by HKDF-SHA256: every instance of a deployment derives the same one, and it
+   * reveals nothing about the encryption key.
+   */
+  deriveKey(purpose: string): Buffer;
 }
 
 /** A 32-byte key written as 64 hex characters or as base64; null when it is neither. */
@@ -38,6 +44,7 @@ export function decodeCredentialsKey(text: string): Buffer | null {
 export function createCredentialsCipher(key: Buffer): CredentialsCipher {
   if (key.length !== 32) throw new ConfigError('CREDENTIALS_KEY must be 32 bytes');
   return {
+    deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `stockline ${purpose}`, 32)),
     encrypt(credentials) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

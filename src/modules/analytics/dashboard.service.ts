@@ -15,6 +15,8 @@ import { FINISHED_SYNC_STATUSES } from '../sync/sync-progress.js';
 export const DASHBOARD_STATS_KEY = 'dashboard';
 /** A snapshot older than this is recomputed when read. */
 export const DASHBOARD_MAX_AGE_MS = 5 * 60_000;
+/** A snapshot this young counts as current when figures as of now are asked for (`refresh`). */
+export const DASHBOARD_FRESH_MS = 1_000;
 /** The window of `syncSuccessRate`. */
 export const SYNC_SUCCESS_WINDOW_MS = 24 * 3_600_000;
 const DAY_MS = 86_400_000;

@@ -25,6 +25,8 @@ export interface ProductFilter {
   outOfStock?: boolean | null;
   /** Default: hidden and visible products alike. */
   hidden?: boolean | null;
+  /** The product or one of its listings (with `channel`/`accountId`: one there) changed at or after this time. */
+  changedSince?: Date | null;
 }
 
 export function productWhere(filter: ProductFilter | null | undefined): Prisma.ProductWhereInput {
@@ -55,6 +57,10 @@ export function productWhere(filter: ProductFilter | null | undefined): Prisma.P
     });
   }
   if (filter.hidden != null) and.push({ hidden: filter.hidden });
+  if (filter.changedSince) {
+    const since = { gte: filter.changedSince };
+    and.push({ OR: [{ updatedAt: since }, { listings: { some: { ...scope, updatedAt: since } } }] });
+  }
   return and.length ? { AND: and } : {};
 }
 

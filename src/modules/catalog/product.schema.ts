@@ -42,7 +42,7 @@ export const Product = builder.prismaObject('Product', {
   }),
 });
 
-const ProductFilter = builder.inputType('ProductFilter', {
+export const ProductFilter = builder.inputType('ProductFilter', {
   description: 'Which products: every given condition must hold; fields left out do not filter.',
   fields: (t) => ({
     channel: t.field({ type: Channel, required: false, description: 'Products with a listing (any status) on an account of this channel.' }),
@@ -59,6 +59,11 @@ const ProductFilter = builder.inputType('ProductFilter', {
         'true: no listing that is not DELISTED has stock; false: at least one has. With channel or accountId, only the listings there count.',
     }),
     hidden: t.boolean({ required: false, description: 'Left out: hidden and visible products alike.' }),
+    changedSince: t.field({
+      type: 'DateTime',
+      required: false,
+      description: 'Products that changed at or after this time: the product itself (cost, hidden, name) or one of its listings (price, stock, status, a sync\'s update). With channel or accountId, only the listings there count.',
+    }),
   }),
 });
 

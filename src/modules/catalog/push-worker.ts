@@ -12,6 +12,8 @@ import type { ConnectorContext, PushResult } from '../../connectors/connector.js
 import { connectorFor } from '../accounts/account-connector.js';
 import { lockListing } from './catalog-edit.service.js';
 import { backoffDelay } from '../../jobs/backoff.js';
+import { transact, type Emit } from '../../db/transaction.js';
+import type { PushState } from './listing-push.service.js';
 import { startQueueWorker, type JobContext } from '../../jobs/queue-worker.js';
 
 export interface PushWorkerOptions {
@@ -189,9 +191,10 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
   async function confirm(job: ClaimedJob) {
     const now = new Date();
     let requeued = false;
-    await prisma.$transaction(async (tx) => {
+    await transact(services, 'system', async (tx, emit) => {
       const listing = await lockListing(tx, job.listingId);
-      await tx.pushJob.updateMany({ where: { id: job.id, status: 'PENDING' }, data: { status: 'DONE', finishedAt: now, lastError: null } });
+      const settled = await tx.pushJob.updateMany({ where: { id: job.id, status: 'PENDING' }, data: { status: 'DONE', finishedAt: now, lastError: null } });
+      if (settled.count) pushUpdated(emit, job, 'PUSHED');
       if (!listing) return;
       const isPrice = job.kind === 'PRICE';
       const current = isPrice ? money(listing.price) : String(listing.stock);
@@ -224,7 +227,7 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
       const giveUp = permanent || job.attempts >= maxAttempts;
       const what = `${job.kind === 'PRICE' ? 'Price' : 'Stock'} push of ${job.value} to listing ${job.listingId}`;
       if (giveUp) {
-        await prisma.pushJob.updateMany({ where: { id: job.id, status: 'PENDING' }, data: { status: 'FAILED', finishedAt: new Date(now), lastError: error } });
+        await settle(job, 'FAILED', error, { status: 'FAILED', finishedAt: new Date(now), lastError: error });
         logs.push({
           accountId: job.accountId,
           level: 'ERROR',
@@ -233,7 +236,7 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
         });
       } else {
         const delayMs = backoffDelay(job.attempts, baseDelayMs, maxDelayMs);
-        await prisma.pushJob.updateMany({ where: { id: job.id, status: 'PENDING' }, data: { nextAttemptAt: new Date(now + delayMs), lastError: error } });
+        await settle(job, 'RETRYING', error, { nextAttemptAt: new Date(now + delayMs), lastError: error });
         logs.push({
           accountId: job.accountId,
           level: 'WARN',
@@ -248,5 +251,18 @@ export function startPushWorker(services: AppServices, options: PushWorkerOption
     log.warn({ failed: failures.length }, 'marketplace pushes failed');
   }
 
+  /** Records a failed attempt on a job still pending, and tells the subscribers (the dashboard shows the push's state). */
+  async function settle(job: ClaimedJob, state: PushState, error: string, data: Prisma.PushJobUpdateManyMutationInput) {
+    await transact(services, 'system', async (tx, emit) => {
+      const { count } = await tx.pushJob.updateMany({ where: { id: job.id, status: 'PENDING' }, data });
+      if (count) pushUpdated(emit, job, state, error);
+    });
+  }
+
   return { wake: worker.wake, stop: worker.stop };
+}
+
+/** `listing.push_updated`: where a user's edit stands on its way to the marketplace. */
+function pushUpdated(emit: Emit, job: ClaimedJob, state: PushState, error?: string) {
+  emit('listing.push_updated', { listingId: job.listingId, accountId: job.accountId, pushId: job.id, kind: job.kind, value: job.value, state, attempts: job.attempts, ...(error ? { error } : {}) });
 }

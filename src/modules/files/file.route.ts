@@ -5,6 +5,7 @@ import { authenticate } from '../access/token.service.js';
 import { roleAtLeast } from '../access/roles.js';
 import { isUuid } from '../../core/ids.js';
 import { findServableFile, openFile } from './file.store.js';
+import { verifyFileLink } from './file-link.js';
 
 const PATH = /^\/files\/([^/]+)\/?$/;
 
@@ -28,8 +29,10 @@ function decodedOrNull(segment: string): string | null {
 }
 
 /**
- * `GET /files/:id` (and HEAD): a task's file to any caller with a valid token (VIEWER or more).
- * 401 without one, 404 for an unknown or expired file. Returns false for any other path.
+ * `GET /files/:id` (and HEAD): a task's file to any caller with a valid token (VIEWER or more), or
+ * to anyone holding its signed link (`?expires=…&signature=…`, see file-link.ts). 401 without
+ * either, 403 for a bad or expired signature, 404 for an unknown or expired file. Returns false
+ * for any other path.
  */
 export async function handleFileRequest(req: IncomingMessage, res: ServerResponse, services: AppServices): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -39,15 +42,22 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
     sendJson(res, 405, { error: 'Method not allowed' }, { allow: 'GET, HEAD' });
     return true;
   }
-  const auth = await authenticate(services, req.headers.authorization);
-  if (auth.kind !== 'ok') {
-    const reason = auth.kind === 'invalid' ? auth.reason : 'Authentication required: send "Authorization: Bearer <token>"';
-    sendJson(res, 401, { error: reason }, { 'www-authenticate': 'Bearer' });
-    return true;
-  }
-  if (!roleAtLeast(auth.actor.role, 'VIEWER')) {
-    sendJson(res, 403, { error: 'Forbidden' });
-    return true;
+  if (url.searchParams.has('signature')) {
+    if (!verifyFileLink(services, decodedOrNull(match[1]!) ?? '', url.searchParams)) {
+      sendJson(res, 403, { error: 'This download link is invalid or has expired; ask for a new one.' });
+      return true;
+    }
+  } else {
+    const auth = await authenticate(services, req.headers.authorization);
+    if (auth.kind !== 'ok') {
+      const reason = auth.kind === 'invalid' ? auth.reason : 'Authentication required: send "Authorization: Bearer <token>", or use the file\'s downloadUrl';
+      sendJson(res, 401, { error: reason }, { 'www-authenticate': 'Bearer' });
+      return true;
+    }
+    if (!roleAtLeast(auth.actor.role, 'VIEWER')) {
+      sendJson(res, 403, { error: 'Forbidden' });
+      return true;
+    }
   }
   const id = decodedOrNull(match[1]!);
   const file = id && isUuid(id) ? await findServableFile(services, id) : null;
@@ -61,6 +71,8 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
     'content-disposition': contentDisposition(file.filename),
     'cache-control': 'private, no-store',
     'x-content-type-options': 'nosniff',
+    // A signed link must not leak onward through a Referer header.
+    'referrer-policy': 'no-referrer',
   });
   if (req.method === 'HEAD') {
     res.end();

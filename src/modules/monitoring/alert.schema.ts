@@ -21,6 +21,9 @@ export const AlertKind = builder.enumType('AlertKind', {
     WEBHOOK_DISABLED: {
       description: `A webhook was disabled because its endpoint failed for the whole health window or answered 410 Gone; no account (${ALERT_SEVERITY.WEBHOOK_DISABLED}). Resolved when the webhook is enabled again.`,
     },
+    OVERSELL: {
+      description: `Open orders reserve more units of a product than the pool has on hand; the alert names the product and the orders; no account (${ALERT_SEVERITY.OVERSELL}). Resolved when on hand covers the reservations again.`,
+    },
   } as const,
 });
 

@@ -12,6 +12,7 @@ export const ALERT_SEVERITY: Record<AlertKind, AlertSeverity> = {
   ERROR_RATE: 'WARNING',
   STALE_DATA: 'WARNING',
   WEBHOOK_DISABLED: 'CRITICAL',
+  OVERSELL: 'CRITICAL',
 };
 
 /** The kinds evaluateAlerts raises and resolves from account facts (a webhook's alert is its own). */

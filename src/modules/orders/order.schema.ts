@@ -130,7 +130,7 @@ export const Order = builder.prismaObject('Order', {
   }),
 });
 
-const OrderFilter = builder.inputType('OrderFilter', {
+export const OrderFilter = builder.inputType('OrderFilter', {
   description: 'Which orders: every given condition must hold; fields left out do not filter.',
   fields: (t) => ({
     channel: t.field({ type: Channel, required: false, description: 'Only orders of accounts of this channel.' }),
@@ -158,6 +158,15 @@ const OrderOrder = builder.inputType('OrderOrder', {
   }),
 });
 
+const OrderTotal = builder.simpleObject('OrderTotal', {
+  description: 'The orders of one currency in a filtered set: how many, and their totals added up.',
+  fields: (t) => ({
+    currency: t.string({ description: 'ISO 4217 code.' }),
+    amount: t.field({ type: 'Decimal', description: 'The sum of their totals, exact, as "1234.50".' }),
+    count: t.int({ description: 'How many orders.' }),
+  }),
+});
+
 type OrderFilterArg = Omit<NonNullable<Parameters<typeof orderWhere>[0]>, 'accountId'> & { accountId?: string | number | null };
 const whereOf = (filter: OrderFilterArg | null | undefined) =>
   orderWhere(filter ? { ...filter, accountId: filter.accountId == null ? null : String(filter.accountId) } : null);
@@ -179,6 +188,16 @@ builder.queryFields((t) => ({
         where: whereOf(args.filter),
         orderBy: args.orderBy ? orderOrderBy(args.orderBy.field, args.orderBy.direction ?? 'ASC') : orderOrderBy(),
       }),
+  }),
+  orderTotals: t.field({
+    type: [OrderTotal],
+    authScopes: { viewer: true },
+    description: 'Totals of the orders `orders` lists with the same filter (every page together), per currency, currencies apart and sorted by code; empty when none matches. Every status counts, cancelled and returned too: filter by status for sales only.',
+    args: { filter: t.arg({ type: OrderFilter, required: false, description: 'Default: every order.' }) },
+    resolve: async (_root, args, ctx) => {
+      const groups = await ctx.prisma.order.groupBy({ by: ['currency'], where: whereOf(args.filter), _sum: { total: true }, _count: { _all: true }, orderBy: { currency: 'asc' } });
+      return groups.map((g) => ({ currency: g.currency, amount: (g._sum.total ?? 0).toFixed(2), count: g._count._all }));
+    },
   }),
   order: t.prismaField({
     type: 'Order',

@@ -168,7 +168,7 @@ function xlsxSink(): RowSink {
 }
 
 /** Waits while the sink's reader is behind, so a slow disk never lets pages pile up in memory. */
-function drained(output: Readable): Promise<void> {
+export function drained(output: Readable): Promise<void> {
   if (output.readableLength < output.readableHighWaterMark * 4) return Promise.resolve();
   return new Promise((resolve) => {
     const check = () => {

@@ -12,6 +12,7 @@ import { isUuid } from '../../core/ids.js';
 import { parseArg } from '../../graphql/query-error.js';
 import { batchFilterRules } from './production.inputs.js';
 import { readBatchPage } from './batch-page.read.js';
+import { selectedFieldNames } from '../../graphql/selected-field-names.js';
 
 /**
  * Aggregated units per batch, one grouped query per page of batches. Not a filtered relationCount:
@@ -112,11 +113,11 @@ builder.queryFields((t) => ({
       orderBy: t.arg({ type: BatchOrder, required: false, description: 'Default: by creation, newest first.' }),
     },
     totalCount: (_c, args, ctx) => ctx.prisma.batch.count({ where: whereOf(args.filter) }),
-    resolve: async (query, _root, args, ctx) => {
+    resolve: async (query, _root, args, ctx, info) => {
       parseArg(batchFilterRules.nullish(), args.filter, 'filter');
       const list = { where: whereOf(args.filter), orderBy: batchListOrder(args.orderBy) };
-      // The page and what Pothos planned below it in one JSON statement; a plan it does not read goes to Prisma, joined.
-      return (await readBatchPage(ctx.prisma, query, list)) ?? ctx.prisma.batch.findMany({ ...query, ...list, relationLoadStrategy: 'join' });
+      // The page and what Pothos planned below it in one JSON statement, only the columns the document names; a plan it does not read goes to Prisma, joined.
+      return (await readBatchPage(ctx.prisma, query, list, selectedFieldNames(info))) ?? ctx.prisma.batch.findMany({ ...query, ...list, relationLoadStrategy: 'join' });
     },
   }),
   batch: t.prismaField({

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { batchCreate, batchUpdate, byId, closeBatch as closeInput, shiftOrder } from './production.inputs.js';
 import { batchNotFound, productionError } from './production.errors.js';
 import type { RowQuery } from '../../core/row-query.js';
+import { postBatchStock } from '../inventory/production-stock.js';
 
 const duplicateBatch = (batchNumber: number, batchDate: Date) =>
   productionError(
@@ -70,25 +71,35 @@ export async function updateBatch(services: AppServices, actor: Actor, raw: z.in
 
 export async function closeBatch(services: AppServices, actor: Actor, raw: z.input<typeof closeInput>) {
   const { id, closedAt } = closeInput.parse(raw);
-  return transact(services, actor.name, async (tx, emit) => {
+  let pushes = 0;
+  const closed = await transact(services, actor.name, async (tx, emit) => {
     // The conditional update makes two concurrent closes resolve to one success and one refusal.
     const { count } = await tx.batch.updateMany({ where: { id, closed: false }, data: { closed: true, closedAt: closedAt ?? new Date() } });
     const batch = await requireBatch(tx, id);
     if (count === 0) throw productionError('BATCH_ALREADY_CLOSED', `Batch ${batch.batchNumber} is already closed`, ['input', 'id']);
     emit('batch.closed', { batch });
+    // Its units enter the stock pool (src/modules/inventory).
+    pushes = (await postBatchStock(tx, emit, batch, actor.name)).pushes;
     return batch;
   });
+  if (pushes > 0) services.wake?.('pushes');
+  return closed;
 }
 
 export async function reopenBatch(services: AppServices, actor: Actor, raw: z.input<typeof byId>) {
   const { id } = byId.parse(raw);
-  return transact(services, actor.name, async (tx, emit) => {
+  let pushes = 0;
+  const opened = await transact(services, actor.name, async (tx, emit) => {
     const { count } = await tx.batch.updateMany({ where: { id, closed: true }, data: { closed: false, closedAt: null } });
     const batch = await requireBatch(tx, id);
     if (count === 0) throw productionError('BATCH_NOT_CLOSED', `Batch ${batch.batchNumber} is not closed`, ['input', 'id']);
     emit('batch.opened', { batch });
+    // What its closing posted to the stock pool is taken back.
+    pushes = (await postBatchStock(tx, emit, batch, actor.name)).pushes;
     return batch;
   });
+  if (pushes > 0) services.wake?.('pushes');
+  return opened;
 }
 
 /**

@@ -148,7 +148,7 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
         repush.push({ ...ref, value: f.local });
       } else {
         supersede.push(ref);
-        conflicts.push({ listingId: current.id, orderId: null, field: f.kind, localValue: f.local, remoteValue: f.remote, localChangedAt: f.editedAt!, remoteChangedAt: row.remoteUpdatedAt });
+        conflicts.push({ listingId: current.id, orderId: null, field: f.kind, localValue: f.local, remoteValue: f.remote, baseValue: f.base, localChangedAt: f.editedAt!, remoteChangedAt: row.remoteUpdatedAt });
       }
     }
 

@@ -12,6 +12,7 @@ import type { Tx } from '../../db/transaction.js';
 import { countEdit, reconcileUnpushedField } from './conflict-policy.js';
 import { emptyOutcome, recordSyncChanges, recordConflicts, type ChangeRow, type ConflictRow, type PageOutcome, type RecordFailure } from './page-effects.js';
 import { laterOf, normalizePrice, sameTime } from './sync-values.js';
+import { applyOrderStock } from '../inventory/order-stock.js';
 
 const statuses = ['NEW', 'PROCESSING', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'] as const;
 const record = z.object({
@@ -113,6 +114,7 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
     rows.map((r) => r.externalId),
   );
   const byExternalId = new Map(existing.map((e) => [e.externalId, e]));
+  const pageOrderIds = existing.map((e) => e.id);
 
   const inserts: Row[] = [];
   const updates: Record<string, unknown>[] = [];
@@ -149,7 +151,7 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
         outcome.events.push(['order.status_changed', { orderId: current.id, accountId, externalId: row.externalId, oldStatus: current.status, newStatus: row.status, source: 'SYNC' }]);
       }
     } else if (decision.kind === 'conflict') {
-      conflicts.push({ listingId: null, orderId: current.id, field: 'ORDER_STATUS', localValue: current.status, remoteValue: row.status, localChangedAt: current.statusEditedAt!, remoteChangedAt: row.remoteUpdatedAt });
+      conflicts.push({ listingId: null, orderId: current.id, field: 'ORDER_STATUS', localValue: current.status, remoteValue: row.status, baseValue: current.remoteOrderStatus, localChangedAt: current.statusEditedAt!, remoteChangedAt: row.remoteUpdatedAt });
     }
     // keepLocal: connectors cannot push an order status, so the local status simply stands.
 
@@ -199,6 +201,7 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
       now.toISOString(),
     );
     outcome.created = created.length;
+    pageOrderIds.push(...created.map((c) => c.id));
     const linesOf = new Map(inserts.map((r) => [r.externalId, r.lines]));
     replacedLines.push(...created.map((c) => ({ orderId: c.id, lines: linesOf.get(c.externalId) ?? [] })));
     for (const c of input.announceNew ? created : []) {
@@ -234,5 +237,8 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
   }
   await recordSyncChanges(tx, changes);
   await recordConflicts(tx, accountId, input.runId, conflicts);
+  // The page's order lines reserve, consume or release pool stock, committed with the page.
+  const stock = await applyOrderStock(tx, (type, payload) => outcome.events.push([type, payload]), accountId, pageOrderIds, now);
+  outcome.repushed += stock.pushes;
   return outcome;
 }

@@ -51,6 +51,8 @@ export interface ConflictRow {
   field: 'PRICE' | 'STOCK' | 'ORDER_STATUS';
   localValue: string;
   remoteValue: string;
+  /** The marketplace's value the local edit was made against. */
+  baseValue: string;
   localChangedAt: Date;
   remoteChangedAt: Date | null;
 }
@@ -95,7 +97,8 @@ export async function recordConflicts(tx: Tx, accountId: string, runId: string, 
     const target = row.listingId ? { listingId: row.listingId } : { orderId: row.orderId };
     const open = await tx.syncConflict.findFirst({ where: { ...target, field: row.field, resolvedAt: null }, select: { id: true } });
     const values = { runId, localValue: row.localValue, remoteValue: row.remoteValue, localChangedAt: row.localChangedAt, remoteChangedAt: row.remoteChangedAt };
+    // A refreshed conflict keeps its base: the value the edit was made against, not the one seen in between.
     if (open) await tx.syncConflict.update({ where: { id: open.id }, data: values });
-    else await tx.syncConflict.create({ data: { accountId, ...target, field: row.field, ...values } });
+    else await tx.syncConflict.create({ data: { accountId, ...target, field: row.field, baseValue: row.baseValue, ...values } });
   }
 }

@@ -32,6 +32,10 @@ const SyncConflict = builder.prismaObject('SyncConflict', {
     field: t.expose('field', { type: ConflictField, description: 'Which value conflicts.' }),
     localValue: t.exposeString('localValue', { description: 'The value edited in Stockline: a decimal price ("12.50", in the listing\'s currency), a stock count, or an order status name.' }),
     remoteValue: t.exposeString('remoteValue', { description: 'What the marketplace reported (the latest, if it changed again).' }),
+    baseValue: t.exposeString('baseValue', {
+      nullable: true,
+      description: 'What the marketplace held when the local edit was made (the remote base): against it, localValue is what the user changed and remoteValue what the marketplace changed. Null for conflicts recorded before this was kept.',
+    }),
     localChangedAt: t.expose('localChangedAt', { type: 'DateTime', description: 'When it was edited in Stockline.' }),
     remoteChangedAt: t.expose('remoteChangedAt', { type: 'DateTime', nullable: true, description: 'When the marketplace says it changed, if it says.' }),
     listing: t.field({

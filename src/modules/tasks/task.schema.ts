@@ -4,6 +4,7 @@ import { defineErrorType } from '../../graphql/payload.js';
 import { isUuid } from '../../core/ids.js';
 import type { TaskProgressEvent } from './task.events.js';
 import { fileUrl } from '../files/file.store.js';
+import { FILE_LINK_TTL_SECONDS, signedFileUrl } from '../files/file-link.js';
 import { findTask, FINAL_TASK_STATUSES, taskEvent, taskPercent } from './task.service.js';
 import { closingSource } from '../../events/closing-stream.js';
 import { taskErrorMeanings } from './task.errors.js';
@@ -39,13 +40,18 @@ function withLinks(result: unknown, ctx: Context): unknown {
 
 export const StoredFileRef = builder.prismaObject('StoredFile', {
   name: 'TaskFile',
-  description: 'A file a task produced or received; download it with GET `url` and an `Authorization: Bearer <token>` header.',
+  description: 'A file a task produced or received; download it with GET `url` and an `Authorization: Bearer <token>` header, or by its signed `downloadUrl`.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
     filename: t.exposeString('filename', { description: 'File name, as a download suggests it.' }),
     contentType: t.exposeString('contentType', { description: 'MIME type (e.g. text/csv).' }),
     size: t.exposeInt('size', { description: 'Bytes.' }),
     url: t.string({ description: 'Absolute download link (from PUBLIC_URL, or the address you called); needs your token.', select: { id: true }, resolve: (file, _a, ctx) => fileUrl(ctx, file.id, originOf(ctx)) }),
+    downloadUrl: t.string({
+      description: `A plain link that downloads it without a token (for a browser, a mail or curl): signed for this file only, valid ${FILE_LINK_TTL_SECONDS / 60} minutes from when this field was read; read it again for a fresh one. No token ever goes in a URL.`,
+      select: { id: true },
+      resolve: (file, _a, ctx) => signedFileUrl(ctx, file.id, originOf(ctx)),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was stored.' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'Gone after this (the task result expiry); null while the task runs.' }),
   }),

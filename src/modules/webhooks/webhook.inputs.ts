@@ -33,7 +33,7 @@ export const webhookCreate = z.object({
   contactEmail: contactEmail.nullish(),
 });
 
-/** Fields left out (or null) keep their value; the secret changes only through rotation. */
+/** Fields left out (or null) keep their value, except maxPerSecond and contactEmail, which null clears; the secret changes only through rotation. */
 export const webhookUpdate = z.object({
   id,
   url: url.nullish(),

@@ -8,7 +8,7 @@ import type { DomainEvent } from '../../events/event-types.js';
 const idOf = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
 const nested = (value: unknown): string | null => (value && typeof value === 'object' ? idOf((value as { id?: unknown }).id) : null);
 
-/** `batch:<id>`, `work_center:<id>`, `listing:<id>`, `order:<id>` or `account:<id>`; null when the event names no object. */
+/** `batch:<id>`, `work_center:<id>`, `listing:<id>`, `order:<id>`, `product:<id>` or `account:<id>`; null when the event names no object. */
 export function orderingKeyOf(event: Pick<DomainEvent, 'type' | 'payload'>): string | null {
   const p = event.payload;
   const key = (kind: string, id: string | null) => (id ? `${kind}:${id}` : null);
@@ -23,6 +23,8 @@ export function orderingKeyOf(event: Pick<DomainEvent, 'type' | 'payload'>): str
       return key('listing', idOf(p.listingId));
     case 'order':
       return key('order', idOf(p.orderId));
+    case 'stock':
+      return key('product', idOf(p.productId));
     case 'sync':
     case 'alert':
       return key('account', idOf(p.accountId));

@@ -75,9 +75,12 @@ export async function createWebhook(services: AppServices, actor: Actor, raw: z.
  * resolves its alert; with `replayDeadLetters` its dead letters are replayed too (a task).
  */
 export async function updateWebhook(services: AppServices, actor: Actor, raw: z.input<typeof webhookUpdate>) {
-  const { id, url, events, replayDeadLetters, ...rest } = webhookUpdate.parse(raw);
+  const { id, url, events, replayDeadLetters, maxPerSecond, contactEmail, ...rest } = webhookUpdate.parse(raw);
   if (url) await ensureTarget(services, url);
   const data: Prisma.WebhookSubscriptionUpdateInput = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null && v !== undefined));
+  // These two have a "none" (no limit, nobody to mail): null sets it, left out keeps the value.
+  if (maxPerSecond !== undefined) data.maxPerSecond = maxPerSecond;
+  if (contactEmail !== undefined) data.contactEmail = contactEmail;
   if (url) data.url = url;
   if (events) data.events = [...new Set(events)];
   const webhook = await transact(services, actor.name, async (tx) => {

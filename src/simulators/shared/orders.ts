@@ -92,6 +92,14 @@ export class OrderBook {
     return order;
   }
 
+  /** Places one order with the given lines (catalog index and quantity), status new; returns it. */
+  place(lines: { index: number; quantity: number }[], now = Date.now()): SimOrder {
+    const order = this.make(this.orders.length + 1, now, now, 'new', new Rng(hash32(this.options.seed, this.orders.length + 1, 109)));
+    order.lines = lines.map(({ index, quantity }) => ({ index, quantity, priceMinor: this.options.catalog.get(index).priceMinor }));
+    this.add(order);
+    return order;
+  }
+
   /** Places new orders and advances others. Returns the ids touched. */
   drift(options: OrderDriftOptions = {}, now = Date.now()): { created: number[]; updated: number[] } {
     this.driftRound += 1;

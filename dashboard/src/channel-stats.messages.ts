@@ -1,0 +1,52 @@
+/** Words of the overview's inventory figures (channel-stats-panel.tsx). */
+import { defineMessages } from './i18n';
+
+export const channelStatsMessages = defineMessages(
+  {
+    title: 'Inventory by channel',
+    computed: 'computed {time}',
+    computedHint: 'A snapshot the server refreshes every 5 minutes; it is recomputed at once after a change you made.',
+    refresh: 'Refresh statistics',
+    refreshing: 'Refreshing…',
+    channel: 'Channel',
+    accounts: 'Accounts',
+    listings: 'Listings',
+    active: 'Active',
+    outOfStock: 'Out of stock',
+    stockUnits: 'Stock units',
+    orders: 'Orders (30 d)',
+    revenue: 'Revenue (30 d)',
+  },
+  {
+    ru: {
+      title: 'Остатки по каналам',
+      computed: 'рассчитано {time}',
+      computedHint: 'Снимок, который сервер обновляет каждые 5 минут; после ваших изменений он пересчитывается сразу.',
+      refresh: 'Обновить статистику',
+      refreshing: 'Обновление…',
+      channel: 'Канал',
+      accounts: 'Аккаунты',
+      listings: 'Предложения',
+      active: 'Активные',
+      outOfStock: 'Нет в наличии',
+      stockUnits: 'Единиц на остатке',
+      orders: 'Заказы (30 дн.)',
+      revenue: 'Выручка (30 дн.)',
+    },
+    ro: {
+      title: 'Stoc pe canale',
+      computed: 'calculat la {time}',
+      computedHint: 'Un instantaneu pe care serverul îl reîmprospătează la fiecare 5 minute; după o modificare făcută de dvs. se recalculează imediat.',
+      refresh: 'Reîmprospătează statisticile',
+      refreshing: 'Se reîmprospătează…',
+      channel: 'Canal',
+      accounts: 'Conturi',
+      listings: 'Listări',
+      active: 'Active',
+      outOfStock: 'Fără stoc',
+      stockUnits: 'Unități în stoc',
+      orders: 'Comenzi (30 z)',
+      revenue: 'Venituri (30 z)',
+    },
+  },
+);

@@ -1,0 +1,52 @@
+/** Words of the production figures panel (figures-panel.tsx). */
+import { defineMessages } from './i18n';
+
+export const figuresMessages = defineMessages(
+  {
+    title: 'Figures',
+    computed: 'as of {time}',
+    computedHint: 'Figures as computed at this time; they are computed again after every batch change.',
+    refreshing: 'updating…',
+    batches: 'Batches',
+    batchesValue: '{total} ({open} open)',
+    units: 'Units aggregated',
+    unitsValue: '{aggregated} of {total} ({rate})',
+    products: 'Products',
+    productsValue: '{total} ({out} out of stock)',
+    orders: 'Orders today',
+    sync: 'Sync success (24 h)',
+    syncValue: { one: '{rate} of {count} run', other: '{rate} of {count} runs' },
+  },
+  {
+    ru: {
+      title: 'Показатели',
+      computed: 'на {time}',
+      computedHint: 'Показатели на это время; они пересчитываются после каждого изменения партий.',
+      refreshing: 'обновляется…',
+      batches: 'Партии',
+      batchesValue: '{total} (открыто: {open})',
+      units: 'Агрегировано единиц',
+      unitsValue: '{aggregated} из {total} ({rate})',
+      products: 'Товары',
+      productsValue: '{total} (нет в наличии: {out})',
+      orders: 'Заказы сегодня',
+      sync: 'Успешные синхронизации (24 ч)',
+      syncValue: { one: '{rate} из {count} запуска', few: '{rate} из {count} запусков', many: '{rate} из {count} запусков', other: '{rate} из {count} запуска' },
+    },
+    ro: {
+      title: 'Indicatori',
+      computed: 'la {time}',
+      computedHint: 'Indicatorii calculați la această oră; se recalculează după fiecare modificare a loturilor.',
+      refreshing: 'se actualizează…',
+      batches: 'Loturi',
+      batchesValue: '{total} ({open} deschise)',
+      units: 'Unități agregate',
+      unitsValue: '{aggregated} din {total} ({rate})',
+      products: 'Produse',
+      productsValue: '{total} ({out} fără stoc)',
+      orders: 'Comenzi azi',
+      sync: 'Sincronizări reușite (24 h)',
+      syncValue: { one: '{rate} din {count} rulare', few: '{rate} din {count} rulări', other: '{rate} din {count} de rulări' },
+    },
+  },
+);

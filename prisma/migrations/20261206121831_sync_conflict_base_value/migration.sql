@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SyncConflict" ADD COLUMN     "baseValue" TEXT;

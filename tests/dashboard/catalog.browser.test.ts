@@ -1,0 +1,125 @@
+/**
+ * The catalog page in a real browser (issue 18 item 1): an OPERATOR edits a price in place and
+ * watches the push reach the simulator (its value changes) while the page shows the push's state
+ * (PUSHED), a stock push the marketplace refuses shows FAILED with the marketplace's message, the
+ * product page shows the edit in its history, the filters narrow the list; a VIEWER sees the same
+ * listings without any edit control. Accessibility and screenshots of the list and a product.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildDashboard } from '../../scripts/build-dashboard.js';
+import type { Simulator } from '../../src/simulators/index.js';
+import { startFastSimulator } from '../../src/simulators/testing.js';
+import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { createSimAccount, otherPrice, seedListing, waitFor } from '../helpers/catalog.js';
+import { syncNow } from '../helpers/sync.js';
+import { downloadCsv } from './catalog-download.js';
+import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
+
+let browser: Browser;
+let t: TestApp;
+let sim: Simulator;
+let accountId: string;
+const ACCOUNT = 'Catalog storefront';
+
+beforeAll(async () => {
+  await buildDashboard();
+  browser = await launchBrowser();
+  t = await startTestApp();
+  sim = await startFastSimulator('STOREFRONT', { offers: 12, seed: 41 });
+  accountId = await createSimAccount(t, sim, ACCOUNT);
+  expect(await syncNow(t, accountId)).toMatchObject({ status: 'SUCCESS' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await sim?.stop();
+});
+
+async function openAs(role: 'OPERATOR' | 'VIEWER', hash: string) {
+  const page = await newPage(browser);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${t.url}/${hash}`);
+  await signIn(page, await t.tokenFor(role));
+  return { page, pageErrors };
+}
+
+const listingRow = (page: Page, listingId: string) => page.locator(`tr[data-listing-id="${listingId}"]`);
+const searchFor = async (page: Page, text: string) => {
+  await page.getByLabel('Search', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+};
+
+describe('catalog page in a browser', () => {
+
+  it('an OPERATOR edits a price in place and sees the push reach the marketplace; a refused stock push shows FAILED with the message; the product shows the edit in its history', async () => {
+    const prisma = t.app.services.prisma;
+    const sku = sim.catalog.get(3).sku;
+    const listing = await prisma.listing.findFirstOrThrow({ where: { accountId, sku } });
+    const { page, pageErrors } = await openAs('OPERATOR', '#/catalog');
+    await page.getByRole('navigation', { name: 'Product pages' }).getByText('12 products').waitFor();
+    await checkPage(page, 'catalog');
+
+    // The search narrows the list to the one product.
+    await searchFor(page, sku);
+    await page.getByRole('navigation', { name: 'Product pages' }).getByText('1 product').waitFor();
+    const row = listingRow(page, listing.id);
+
+    // The CSV export carries the filter on screen: the one product, its one listing.
+    const csv = await downloadCsv(page);
+    expect(csv.map((r) => [r.sku, r.account, r.price])).toEqual([[sku, ACCOUNT, listing.price.toFixed(2)]]);
+
+    const price = otherPrice(sim.offer(sku)!.price, 5);
+    await row.getByRole('textbox', { name: `Price of ${sku} on ${ACCOUNT}` }).fill(price);
+    await row.getByRole('button', { name: `Save price of ${sku} on ${ACCOUNT}` }).click();
+    // The marketplace holds the new price, and the page says so without a reload.
+    await waitFor(() => sim.offer(sku)!.price === price, { timeoutMs: 15_000, what: 'the new price at the simulator' });
+    const pushed = row.locator('[data-push-kind="PRICE"][data-push-state="PUSHED"]');
+    await pushed.waitFor({ timeout: 10_000 });
+    expect(await pushed.textContent()).toContain('pushed');
+    expect(await row.getByRole('textbox', { name: `Price of ${sku} on ${ACCOUNT}` }).inputValue()).toBe(price);
+
+    // A listing the marketplace does not know: the stock push is refused, the message is shown.
+    const unknown = await seedListing(prisma, sim, accountId, 11, { externalId: '99999999' });
+    const unknownSku = sim.catalog.get(11).sku;
+    await searchFor(page, unknownSku);
+    const refusedRow = listingRow(page, unknown.id);
+    await refusedRow.getByRole('textbox', { name: `Stock of ${unknownSku} on ${ACCOUNT}` }).fill('4');
+    await refusedRow.getByRole('button', { name: `Save stock of ${unknownSku} on ${ACCOUNT}` }).click();
+    const failed = refusedRow.locator('[data-push-kind="STOCK"][data-push-state="FAILED"]');
+    await failed.waitFor({ timeout: 15_000 });
+    const job = await prisma.pushJob.findFirstOrThrow({ where: { listingId: unknown.id, kind: 'STOCK' } });
+    expect(job.status).toBe('FAILED');
+    expect(job.lastError).toBeTruthy();
+    expect(await failed.locator('.push-error').textContent()).toBe(job.lastError);
+
+    // The product page: the edit in its history, by the operator.
+    await searchFor(page, sku);
+    await page.getByRole('link', { name: new RegExp(`^${sku} — `) }).click();
+    const change = page.locator('tr[data-change-field="price"]').filter({ hasText: price }).first();
+    await change.waitFor();
+    expect(await change.textContent()).toContain('test OPERATOR');
+    await listingRow(page, listing.id).locator('[data-push-state="PUSHED"]').waitFor();
+    await checkPage(page, 'catalog-product');
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('filters by out of stock and account, and a VIEWER sees the listings without edit controls', async () => {
+    const outOfStock = dataOf(await t.gql('{ products(filter: { outOfStock: true }) { totalCount } }')).products.totalCount as number;
+    const { page, pageErrors } = await openAs('VIEWER', '#/catalog');
+    const pager = page.getByRole('navigation', { name: 'Product pages' });
+    await pager.getByText(/^\d+ products?$/).waitFor();
+    expect(await page.locator('tr[data-listing-id]').count()).toBeGreaterThan(0);
+    expect(await page.locator('form.inline-edit').count()).toBe(0);
+    expect(await page.getByRole('textbox', { name: /^Price of / }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Save / }).count()).toBe(0);
+
+    await page.getByRole('combobox', { name: /^Stock/ }).selectOption('yes');
+    await pager.getByText(outOfStock === 1 ? '1 product' : `${outOfStock} products`).waitFor();
+    await page.getByRole('combobox', { name: /^Stock/ }).selectOption('');
+    await page.getByRole('combobox', { name: /^Account/ }).selectOption(accountId);
+    await pager.getByText(/^12 products$/).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { ERRORS } from '../helpers/catalog.js';
+
+const STOCK = 'stock { onHand reserved safetyBuffer zeroStockThreshold available oversold byLocation { location { code kind } onHand reserved } }';
+const MOVEMENT = 'reason quantity reservedChange onHandAfter reservedAfter causeType causeId actor note location { code }';
+
+let t: TestApp;
+let operator: string;
+let viewer: string;
+let productId: string;
+const prisma = () => t.app.services.prisma;
+
+const mutate = async (name: string, input: Record<string, unknown>, selection: string, token = operator) => {
+  const inputType = `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
+  const r = await t.gql(`mutation($i: ${inputType}!) { ${name}(input: $i) { ${selection} ${ERRORS} } }`, { i: input }, token);
+  return r.errors ? r : dataOf(r)[name];
+};
+const stockOf = async (id = productId) => dataOf(await t.gql(`query($id: ID!) { product(id: $id) { ${STOCK} } }`, { id }, viewer)).product.stock;
+/** Every ledger row and balance: a refused change must leave both as they were. */
+const ledger = async () => [await prisma().stockMovement.findMany({ orderBy: { seq: 'asc' } }), await prisma().stockBalance.findMany({ orderBy: [{ productId: 'asc' }, { locationId: 'asc' }] })];
+
+beforeAll(async () => {
+  t = await startTestApp();
+  operator = await t.tokenFor('OPERATOR');
+  viewer = await t.tokenFor('VIEWER');
+  productId = (await prisma().product.create({ data: { sku: 'LEDGER-A', name: 'Ledger product A' } })).id;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('stock ledger', () => {
+  it('starts at zero and counts an adjustment with its cause, actor and resulting on hand', async () => {
+    expect(await stockOf()).toEqual({ onHand: 0, reserved: 0, safetyBuffer: 0, zeroStockThreshold: 0, available: 0, oversold: 0, byLocation: [] });
+    const r = await mutate('adjustStock', { productId, quantity: 12, note: 'opening stock' }, `movements { ${MOVEMENT} }`);
+    expect(r).toEqual({
+      errors: [],
+      movements: [{ reason: 'ADJUSTMENT', quantity: 12, reservedChange: 0, onHandAfter: 12, reservedAfter: 0, causeType: 'USER', causeId: 'test OPERATOR', actor: 'test OPERATOR', note: 'opening stock', location: { code: 'MAIN' } }],
+    });
+    expect(await stockOf()).toMatchObject({ onHand: 12, available: 12, byLocation: [{ location: { code: 'MAIN', kind: 'OWN' }, onHand: 12, reserved: 0 }] });
+  });
+
+  it('posts a request sent twice with the same idempotency key once', async () => {
+    const first = await mutate('adjustStock', { productId, quantity: -2, idempotencyKey: 'retry-1' }, `movements { onHandAfter }`);
+    const again = await mutate('adjustStock', { productId, quantity: -2, idempotencyKey: 'retry-1' }, `movements { onHandAfter }`);
+    expect(first).toEqual({ errors: [], movements: [{ onHandAfter: 10 }] });
+    expect(again).toEqual({ errors: [], movements: [] });
+    expect((await stockOf()).onHand).toBe(10);
+  });
+
+  it('a count posts the difference to what was counted', async () => {
+    const r = await mutate('countStock', { productId, counted: 7 }, `movements { reason quantity onHandAfter note }`);
+    expect(r).toEqual({ errors: [], movements: [{ reason: 'COUNT', quantity: -3, onHandAfter: 7, note: 'counted 7' }] });
+  });
+
+  it('a transfer to a marketplace warehouse takes units out of the pool but keeps them tracked', async () => {
+    const loc = await mutate('createStockLocation', { code: 'FBO-1', name: 'Ozon FBO Moscow', kind: 'MARKETPLACE' }, 'location { id code kind }');
+    expect(loc.errors).toEqual([]);
+    const main = await prisma().stockLocation.findUniqueOrThrow({ where: { code: 'MAIN' } });
+    const r = await mutate('transferStock', { productId, fromLocationId: main.id, toLocationId: loc.location.id, quantity: 3 }, `movements { reason quantity onHandAfter location { code } }`);
+    expect(r).toEqual({
+      errors: [],
+      movements: [
+        { reason: 'TRANSFER', quantity: -3, onHandAfter: 4, location: { code: 'MAIN' } },
+        { reason: 'TRANSFER', quantity: 3, onHandAfter: 3, location: { code: 'FBO-1' } },
+      ],
+    });
+    expect(await stockOf()).toMatchObject({ onHand: 4, available: 4, byLocation: [{ location: { code: 'FBO-1', kind: 'MARKETPLACE' }, onHand: 3 }, { location: { code: 'MAIN' }, onHand: 4 }] });
+  });
+
+  it('refuses what it cannot do, changing nothing', async () => {
+    const before = await ledger();
+    const main = await prisma().stockLocation.findUniqueOrThrow({ where: { code: 'MAIN' } });
+    const other = await prisma().stockLocation.findUniqueOrThrow({ where: { code: 'FBO-1' } });
+    expect((await mutate('transferStock', { productId, fromLocationId: main.id, toLocationId: other.id, quantity: 5 }, 'movements { id }')).errors).toEqual([
+      { code: 'INSUFFICIENT_STOCK', message: 'Only 4 on hand at the source location', field: ['input', 'quantity'] },
+    ]);
+    expect((await mutate('transferStock', { productId, fromLocationId: main.id, toLocationId: main.id, quantity: 1 }, 'movements { id }')).errors[0].code).toBe('SAME_LOCATION');
+    expect((await mutate('adjustStock', { productId, quantity: 0 }, 'movements { id }')).errors[0]).toMatchObject({ code: 'VALIDATION', field: ['input', 'quantity'] });
+    expect((await mutate('adjustStock', { productId: crypto.randomUUID(), quantity: 1 }, 'movements { id }')).errors[0].code).toBe('PRODUCT_NOT_FOUND');
+    expect((await mutate('countStock', { productId, counted: -1 }, 'movements { id }')).errors[0].code).toBe('VALIDATION');
+    expect((await mutate('createStockLocation', { code: 'MAIN', name: 'again', kind: 'OWN' }, 'location { id }')).errors[0].code).toBe('DUPLICATE_LOCATION');
+    // A viewer reads the pool but cannot change it.
+    const denied = await mutate('adjustStock', { productId, quantity: 1 }, 'movements { id }', viewer);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await ledger()).toEqual(before);
+  });
+
+  it('the safety buffer holds units back from available', async () => {
+    const r = await mutate('setStockSettings', { productId, safetyBuffer: 3 }, `product { ${STOCK} }`);
+    expect(r.errors).toEqual([]);
+    expect(r.product.stock).toMatchObject({ onHand: 4, safetyBuffer: 3, available: 1 });
+  });
+
+  it('lists movements newest first, filtered, with a total', async () => {
+    const q = `query($f: StockMovementFilter) { stockMovements(filter: $f, first: 10) { totalCount edges { node { reason quantity } } } }`;
+    const all = dataOf(await t.gql(q, { f: { productId } }, viewer)).stockMovements;
+    expect(all.totalCount).toBe(5);
+    expect(all.edges.map((e: any) => [e.node.reason, e.node.quantity])).toEqual([
+      ['TRANSFER', 3],
+      ['TRANSFER', -3],
+      ['COUNT', -3],
+      ['ADJUSTMENT', -2],
+      ['ADJUSTMENT', 12],
+    ]);
+    const counts = dataOf(await t.gql(q, { f: { reasons: ['COUNT', 'ADJUSTMENT'], productId } }, viewer)).stockMovements;
+    expect(counts.totalCount).toBe(3);
+    const inventory = dataOf(await t.gql(`{ inventory(first: 10) { totalCount edges { node { sku stock { onHand available } } } } }`, {}, viewer)).inventory;
+    expect(inventory).toEqual({ totalCount: 1, edges: [{ node: { sku: 'LEDGER-A', stock: { onHand: 4, available: 1 } } }] });
+  });
+});
