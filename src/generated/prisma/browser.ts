@@ -154,3 +154,37 @@ export type BackgroundTask = Prisma.BackgroundTaskModel
  * A file produced or received by a task, kept on disk under DATA_DIR/files; served at /files/:id.
  */
 export type StoredFile = Prisma.StoredFileModel
+/**
+ * Model StockLocation
+ * Where stock is kept. OWN locations (the seller's warehouses) make up the pool; MARKETPLACE ones
+ * (eMAG FBE, Ozon FBO, Wildberries FBW) are the marketplace's stock, tracked but never pooled.
+ */
+export type StockLocation = Prisma.StockLocationModel
+/**
+ * Model StockMovement
+ * One change of a product's stock at a location. Append-only: a correction is another movement.
+ * `idempotencyKey` is unique per cause and step (e.g. batch:<id>:close:<n>, order:<id>:<position>:reserve),
+ * so a replay (a retried close, a re-synced order) never posts twice.
+ */
+export type StockMovement = Prisma.StockMovementModel
+/**
+ * Model StockBalance
+ * On hand and reserved per product and location, moved by each movement under a row lock.
+ */
+export type StockBalance = Prisma.StockBalanceModel
+/**
+ * Model StockReservation
+ * The stock one order line holds: one row per order and line position (lines are rewritten by a
+ * sync, their ids change; the position does not), so a line reserves at most once.
+ */
+export type StockReservation = Prisma.StockReservationModel
+/**
+ * Model ProductMapping
+ * Which product a batch makes, by its EKN code or nomenclature (user-editable).
+ */
+export type ProductMapping = Prisma.ProductMappingModel
+/**
+ * Model StockAllocationRule
+ * How much of each product's available pool an account's listings offer. No row: OFF (listings keep their manual stock).
+ */
+export type StockAllocationRule = Prisma.StockAllocationRuleModel

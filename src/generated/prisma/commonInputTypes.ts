@@ -146,6 +146,23 @@ export type DateTimeNullableWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedDateTimeNullableFilter<$PrismaModel>
 }
 
+export type EnumStockFromUnitsFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockFromUnits | Prisma.EnumStockFromUnitsFieldRefInput<$PrismaModel>
+  in?: $Enums.StockFromUnits[] | Prisma.ListEnumStockFromUnitsFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockFromUnits[] | Prisma.ListEnumStockFromUnitsFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockFromUnitsFilter<$PrismaModel> | $Enums.StockFromUnits
+}
+
+export type EnumStockFromUnitsWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockFromUnits | Prisma.EnumStockFromUnitsFieldRefInput<$PrismaModel>
+  in?: $Enums.StockFromUnits[] | Prisma.ListEnumStockFromUnitsFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockFromUnits[] | Prisma.ListEnumStockFromUnitsFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockFromUnitsWithAggregatesFilter<$PrismaModel> | $Enums.StockFromUnits
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockFromUnitsFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockFromUnitsFilter<$PrismaModel>
+}
+
 export type IntFilter<$PrismaModel = never> = {
   equals?: number | Prisma.IntFieldRefInput<$PrismaModel>
   in?: number[] | Prisma.ListIntFieldRefInput<$PrismaModel>
@@ -155,6 +172,18 @@ export type IntFilter<$PrismaModel = never> = {
   gt?: number | Prisma.IntFieldRefInput<$PrismaModel>
   gte?: number | Prisma.IntFieldRefInput<$PrismaModel>
   not?: Prisma.NestedIntFilter<$PrismaModel> | number
+}
+
+export type UuidNullableFilter<$PrismaModel = never> = {
+  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  mode?: Prisma.QueryMode
+  not?: Prisma.NestedUuidNullableFilter<$PrismaModel> | string | null
 }
 
 export type BoolFilter<$PrismaModel = never> = {
@@ -176,6 +205,21 @@ export type IntWithAggregatesFilter<$PrismaModel = never> = {
   _sum?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedIntFilter<$PrismaModel>
   _max?: Prisma.NestedIntFilter<$PrismaModel>
+}
+
+export type UuidNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  mode?: Prisma.QueryMode
+  not?: Prisma.NestedUuidNullableWithAggregatesFilter<$PrismaModel> | string | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedStringNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedStringNullableFilter<$PrismaModel>
 }
 
 export type BoolWithAggregatesFilter<$PrismaModel = never> = {
@@ -646,38 +690,11 @@ export type FloatWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedFloatFilter<$PrismaModel>
 }
 
-export type UuidNullableFilter<$PrismaModel = never> = {
-  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
-  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  mode?: Prisma.QueryMode
-  not?: Prisma.NestedUuidNullableFilter<$PrismaModel> | string | null
-}
-
 export type EnumLogLevelFilter<$PrismaModel = never> = {
   equals?: $Enums.LogLevel | Prisma.EnumLogLevelFieldRefInput<$PrismaModel>
   in?: $Enums.LogLevel[] | Prisma.ListEnumLogLevelFieldRefInput<$PrismaModel>
   notIn?: $Enums.LogLevel[] | Prisma.ListEnumLogLevelFieldRefInput<$PrismaModel>
   not?: Prisma.NestedEnumLogLevelFilter<$PrismaModel> | $Enums.LogLevel
-}
-
-export type UuidNullableWithAggregatesFilter<$PrismaModel = never> = {
-  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
-  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  mode?: Prisma.QueryMode
-  not?: Prisma.NestedUuidNullableWithAggregatesFilter<$PrismaModel> | string | null
-  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
-  _min?: Prisma.NestedStringNullableFilter<$PrismaModel>
-  _max?: Prisma.NestedStringNullableFilter<$PrismaModel>
 }
 
 export type EnumLogLevelWithAggregatesFilter<$PrismaModel = never> = {
@@ -860,6 +877,108 @@ export type EnumTaskStatusWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedEnumTaskStatusFilter<$PrismaModel>
 }
 
+export type EnumStockLocationKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockLocationKind | Prisma.EnumStockLocationKindFieldRefInput<$PrismaModel>
+  in?: $Enums.StockLocationKind[] | Prisma.ListEnumStockLocationKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockLocationKind[] | Prisma.ListEnumStockLocationKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockLocationKindFilter<$PrismaModel> | $Enums.StockLocationKind
+}
+
+export type EnumStockLocationKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockLocationKind | Prisma.EnumStockLocationKindFieldRefInput<$PrismaModel>
+  in?: $Enums.StockLocationKind[] | Prisma.ListEnumStockLocationKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockLocationKind[] | Prisma.ListEnumStockLocationKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockLocationKindWithAggregatesFilter<$PrismaModel> | $Enums.StockLocationKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockLocationKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockLocationKindFilter<$PrismaModel>
+}
+
+export type EnumStockMovementReasonFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockMovementReason | Prisma.EnumStockMovementReasonFieldRefInput<$PrismaModel>
+  in?: $Enums.StockMovementReason[] | Prisma.ListEnumStockMovementReasonFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockMovementReason[] | Prisma.ListEnumStockMovementReasonFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockMovementReasonFilter<$PrismaModel> | $Enums.StockMovementReason
+}
+
+export type EnumStockCauseTypeFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockCauseType | Prisma.EnumStockCauseTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.StockCauseType[] | Prisma.ListEnumStockCauseTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockCauseType[] | Prisma.ListEnumStockCauseTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockCauseTypeFilter<$PrismaModel> | $Enums.StockCauseType
+}
+
+export type EnumStockMovementReasonWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockMovementReason | Prisma.EnumStockMovementReasonFieldRefInput<$PrismaModel>
+  in?: $Enums.StockMovementReason[] | Prisma.ListEnumStockMovementReasonFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockMovementReason[] | Prisma.ListEnumStockMovementReasonFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockMovementReasonWithAggregatesFilter<$PrismaModel> | $Enums.StockMovementReason
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockMovementReasonFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockMovementReasonFilter<$PrismaModel>
+}
+
+export type EnumStockCauseTypeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockCauseType | Prisma.EnumStockCauseTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.StockCauseType[] | Prisma.ListEnumStockCauseTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockCauseType[] | Prisma.ListEnumStockCauseTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockCauseTypeWithAggregatesFilter<$PrismaModel> | $Enums.StockCauseType
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockCauseTypeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockCauseTypeFilter<$PrismaModel>
+}
+
+export type EnumReservationStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.ReservationState | Prisma.EnumReservationStateFieldRefInput<$PrismaModel>
+  in?: $Enums.ReservationState[] | Prisma.ListEnumReservationStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ReservationState[] | Prisma.ListEnumReservationStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumReservationStateFilter<$PrismaModel> | $Enums.ReservationState
+}
+
+export type EnumReservationStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ReservationState | Prisma.EnumReservationStateFieldRefInput<$PrismaModel>
+  in?: $Enums.ReservationState[] | Prisma.ListEnumReservationStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ReservationState[] | Prisma.ListEnumReservationStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumReservationStateWithAggregatesFilter<$PrismaModel> | $Enums.ReservationState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumReservationStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumReservationStateFilter<$PrismaModel>
+}
+
+export type EnumProductMappingFieldFilter<$PrismaModel = never> = {
+  equals?: $Enums.ProductMappingField | Prisma.EnumProductMappingFieldFieldRefInput<$PrismaModel>
+  in?: $Enums.ProductMappingField[] | Prisma.ListEnumProductMappingFieldFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ProductMappingField[] | Prisma.ListEnumProductMappingFieldFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumProductMappingFieldFilter<$PrismaModel> | $Enums.ProductMappingField
+}
+
+export type EnumProductMappingFieldWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ProductMappingField | Prisma.EnumProductMappingFieldFieldRefInput<$PrismaModel>
+  in?: $Enums.ProductMappingField[] | Prisma.ListEnumProductMappingFieldFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ProductMappingField[] | Prisma.ListEnumProductMappingFieldFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumProductMappingFieldWithAggregatesFilter<$PrismaModel> | $Enums.ProductMappingField
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumProductMappingFieldFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumProductMappingFieldFilter<$PrismaModel>
+}
+
+export type EnumStockAllocationModeFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockAllocationMode | Prisma.EnumStockAllocationModeFieldRefInput<$PrismaModel>
+  in?: $Enums.StockAllocationMode[] | Prisma.ListEnumStockAllocationModeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockAllocationMode[] | Prisma.ListEnumStockAllocationModeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockAllocationModeFilter<$PrismaModel> | $Enums.StockAllocationMode
+}
+
+export type EnumStockAllocationModeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockAllocationMode | Prisma.EnumStockAllocationModeFieldRefInput<$PrismaModel>
+  in?: $Enums.StockAllocationMode[] | Prisma.ListEnumStockAllocationModeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockAllocationMode[] | Prisma.ListEnumStockAllocationModeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockAllocationModeWithAggregatesFilter<$PrismaModel> | $Enums.StockAllocationMode
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockAllocationModeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockAllocationModeFilter<$PrismaModel>
+}
+
 export type NestedUuidFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -1005,6 +1124,34 @@ export type NestedIntNullableFilter<$PrismaModel = never> = {
   not?: Prisma.NestedIntNullableFilter<$PrismaModel> | number | null
 }
 
+export type NestedEnumStockFromUnitsFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockFromUnits | Prisma.EnumStockFromUnitsFieldRefInput<$PrismaModel>
+  in?: $Enums.StockFromUnits[] | Prisma.ListEnumStockFromUnitsFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockFromUnits[] | Prisma.ListEnumStockFromUnitsFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockFromUnitsFilter<$PrismaModel> | $Enums.StockFromUnits
+}
+
+export type NestedEnumStockFromUnitsWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockFromUnits | Prisma.EnumStockFromUnitsFieldRefInput<$PrismaModel>
+  in?: $Enums.StockFromUnits[] | Prisma.ListEnumStockFromUnitsFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockFromUnits[] | Prisma.ListEnumStockFromUnitsFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockFromUnitsWithAggregatesFilter<$PrismaModel> | $Enums.StockFromUnits
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockFromUnitsFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockFromUnitsFilter<$PrismaModel>
+}
+
+export type NestedUuidNullableFilter<$PrismaModel = never> = {
+  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedUuidNullableFilter<$PrismaModel> | string | null
+}
+
 export type NestedBoolFilter<$PrismaModel = never> = {
   equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
   not?: Prisma.NestedBoolFilter<$PrismaModel> | boolean
@@ -1035,6 +1182,34 @@ export type NestedFloatFilter<$PrismaModel = never> = {
   gt?: number | Prisma.FloatFieldRefInput<$PrismaModel>
   gte?: number | Prisma.FloatFieldRefInput<$PrismaModel>
   not?: Prisma.NestedFloatFilter<$PrismaModel> | number
+}
+
+export type NestedUuidNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedUuidNullableWithAggregatesFilter<$PrismaModel> | string | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedStringNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedStringNullableFilter<$PrismaModel>
+}
+
+export type NestedStringNullableFilter<$PrismaModel = never> = {
+  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  contains?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  startsWith?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  endsWith?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedStringNullableFilter<$PrismaModel> | string | null
 }
 
 export type NestedBoolWithAggregatesFilter<$PrismaModel = never> = {
@@ -1200,20 +1375,6 @@ export type NestedEnumListingStatusFilter<$PrismaModel = never> = {
   in?: $Enums.ListingStatus[] | Prisma.ListEnumListingStatusFieldRefInput<$PrismaModel>
   notIn?: $Enums.ListingStatus[] | Prisma.ListEnumListingStatusFieldRefInput<$PrismaModel>
   not?: Prisma.NestedEnumListingStatusFilter<$PrismaModel> | $Enums.ListingStatus
-}
-
-export type NestedStringNullableFilter<$PrismaModel = never> = {
-  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
-  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  contains?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  startsWith?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  endsWith?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedStringNullableFilter<$PrismaModel> | string | null
 }
 
 export type NestedDecimalWithAggregatesFilter<$PrismaModel = never> = {
@@ -1438,36 +1599,11 @@ export type NestedFloatWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedFloatFilter<$PrismaModel>
 }
 
-export type NestedUuidNullableFilter<$PrismaModel = never> = {
-  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
-  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedUuidNullableFilter<$PrismaModel> | string | null
-}
-
 export type NestedEnumLogLevelFilter<$PrismaModel = never> = {
   equals?: $Enums.LogLevel | Prisma.EnumLogLevelFieldRefInput<$PrismaModel>
   in?: $Enums.LogLevel[] | Prisma.ListEnumLogLevelFieldRefInput<$PrismaModel>
   notIn?: $Enums.LogLevel[] | Prisma.ListEnumLogLevelFieldRefInput<$PrismaModel>
   not?: Prisma.NestedEnumLogLevelFilter<$PrismaModel> | $Enums.LogLevel
-}
-
-export type NestedUuidNullableWithAggregatesFilter<$PrismaModel = never> = {
-  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
-  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedUuidNullableWithAggregatesFilter<$PrismaModel> | string | null
-  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
-  _min?: Prisma.NestedStringNullableFilter<$PrismaModel>
-  _max?: Prisma.NestedStringNullableFilter<$PrismaModel>
 }
 
 export type NestedEnumLogLevelWithAggregatesFilter<$PrismaModel = never> = {
@@ -1648,6 +1784,108 @@ export type NestedEnumTaskStatusWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumTaskStatusFilter<$PrismaModel>
   _max?: Prisma.NestedEnumTaskStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumStockLocationKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockLocationKind | Prisma.EnumStockLocationKindFieldRefInput<$PrismaModel>
+  in?: $Enums.StockLocationKind[] | Prisma.ListEnumStockLocationKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockLocationKind[] | Prisma.ListEnumStockLocationKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockLocationKindFilter<$PrismaModel> | $Enums.StockLocationKind
+}
+
+export type NestedEnumStockLocationKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockLocationKind | Prisma.EnumStockLocationKindFieldRefInput<$PrismaModel>
+  in?: $Enums.StockLocationKind[] | Prisma.ListEnumStockLocationKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockLocationKind[] | Prisma.ListEnumStockLocationKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockLocationKindWithAggregatesFilter<$PrismaModel> | $Enums.StockLocationKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockLocationKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockLocationKindFilter<$PrismaModel>
+}
+
+export type NestedEnumStockMovementReasonFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockMovementReason | Prisma.EnumStockMovementReasonFieldRefInput<$PrismaModel>
+  in?: $Enums.StockMovementReason[] | Prisma.ListEnumStockMovementReasonFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockMovementReason[] | Prisma.ListEnumStockMovementReasonFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockMovementReasonFilter<$PrismaModel> | $Enums.StockMovementReason
+}
+
+export type NestedEnumStockCauseTypeFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockCauseType | Prisma.EnumStockCauseTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.StockCauseType[] | Prisma.ListEnumStockCauseTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockCauseType[] | Prisma.ListEnumStockCauseTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockCauseTypeFilter<$PrismaModel> | $Enums.StockCauseType
+}
+
+export type NestedEnumStockMovementReasonWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockMovementReason | Prisma.EnumStockMovementReasonFieldRefInput<$PrismaModel>
+  in?: $Enums.StockMovementReason[] | Prisma.ListEnumStockMovementReasonFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockMovementReason[] | Prisma.ListEnumStockMovementReasonFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockMovementReasonWithAggregatesFilter<$PrismaModel> | $Enums.StockMovementReason
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockMovementReasonFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockMovementReasonFilter<$PrismaModel>
+}
+
+export type NestedEnumStockCauseTypeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockCauseType | Prisma.EnumStockCauseTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.StockCauseType[] | Prisma.ListEnumStockCauseTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockCauseType[] | Prisma.ListEnumStockCauseTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockCauseTypeWithAggregatesFilter<$PrismaModel> | $Enums.StockCauseType
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockCauseTypeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockCauseTypeFilter<$PrismaModel>
+}
+
+export type NestedEnumReservationStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.ReservationState | Prisma.EnumReservationStateFieldRefInput<$PrismaModel>
+  in?: $Enums.ReservationState[] | Prisma.ListEnumReservationStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ReservationState[] | Prisma.ListEnumReservationStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumReservationStateFilter<$PrismaModel> | $Enums.ReservationState
+}
+
+export type NestedEnumReservationStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ReservationState | Prisma.EnumReservationStateFieldRefInput<$PrismaModel>
+  in?: $Enums.ReservationState[] | Prisma.ListEnumReservationStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ReservationState[] | Prisma.ListEnumReservationStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumReservationStateWithAggregatesFilter<$PrismaModel> | $Enums.ReservationState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumReservationStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumReservationStateFilter<$PrismaModel>
+}
+
+export type NestedEnumProductMappingFieldFilter<$PrismaModel = never> = {
+  equals?: $Enums.ProductMappingField | Prisma.EnumProductMappingFieldFieldRefInput<$PrismaModel>
+  in?: $Enums.ProductMappingField[] | Prisma.ListEnumProductMappingFieldFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ProductMappingField[] | Prisma.ListEnumProductMappingFieldFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumProductMappingFieldFilter<$PrismaModel> | $Enums.ProductMappingField
+}
+
+export type NestedEnumProductMappingFieldWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ProductMappingField | Prisma.EnumProductMappingFieldFieldRefInput<$PrismaModel>
+  in?: $Enums.ProductMappingField[] | Prisma.ListEnumProductMappingFieldFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ProductMappingField[] | Prisma.ListEnumProductMappingFieldFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumProductMappingFieldWithAggregatesFilter<$PrismaModel> | $Enums.ProductMappingField
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumProductMappingFieldFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumProductMappingFieldFilter<$PrismaModel>
+}
+
+export type NestedEnumStockAllocationModeFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockAllocationMode | Prisma.EnumStockAllocationModeFieldRefInput<$PrismaModel>
+  in?: $Enums.StockAllocationMode[] | Prisma.ListEnumStockAllocationModeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockAllocationMode[] | Prisma.ListEnumStockAllocationModeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockAllocationModeFilter<$PrismaModel> | $Enums.StockAllocationMode
+}
+
+export type NestedEnumStockAllocationModeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StockAllocationMode | Prisma.EnumStockAllocationModeFieldRefInput<$PrismaModel>
+  in?: $Enums.StockAllocationMode[] | Prisma.ListEnumStockAllocationModeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StockAllocationMode[] | Prisma.ListEnumStockAllocationModeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStockAllocationModeWithAggregatesFilter<$PrismaModel> | $Enums.StockAllocationMode
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStockAllocationModeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStockAllocationModeFilter<$PrismaModel>
 }
 
 

@@ -18,6 +18,14 @@ export const Role = {
 export type Role = (typeof Role)[keyof typeof Role]
 
 
+export const StockFromUnits = {
+  ALL_UNITS: 'ALL_UNITS',
+  AGGREGATED_UNITS: 'AGGREGATED_UNITS'
+} as const
+
+export type StockFromUnits = (typeof StockFromUnits)[keyof typeof StockFromUnits]
+
+
 export const Channel = {
   EMAG: 'EMAG',
   OZON: 'OZON',
@@ -175,7 +183,8 @@ export const AlertKind = {
   ERROR_RATE: 'ERROR_RATE',
   STALE_DATA: 'STALE_DATA',
   AUTH_FAILURE: 'AUTH_FAILURE',
-  WEBHOOK_DISABLED: 'WEBHOOK_DISABLED'
+  WEBHOOK_DISABLED: 'WEBHOOK_DISABLED',
+  OVERSELL: 'OVERSELL'
 } as const
 
 export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind]
@@ -215,3 +224,61 @@ export const TaskStatus = {
 } as const
 
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus]
+
+
+export const StockLocationKind = {
+  OWN: 'OWN',
+  MARKETPLACE: 'MARKETPLACE'
+} as const
+
+export type StockLocationKind = (typeof StockLocationKind)[keyof typeof StockLocationKind]
+
+
+export const StockMovementReason = {
+  PRODUCTION: 'PRODUCTION',
+  RESERVE: 'RESERVE',
+  SALE: 'SALE',
+  RELEASE: 'RELEASE',
+  ADJUSTMENT: 'ADJUSTMENT',
+  COUNT: 'COUNT',
+  TRANSFER: 'TRANSFER'
+} as const
+
+export type StockMovementReason = (typeof StockMovementReason)[keyof typeof StockMovementReason]
+
+
+export const StockCauseType = {
+  BATCH: 'BATCH',
+  ORDER_LINE: 'ORDER_LINE',
+  USER: 'USER'
+} as const
+
+export type StockCauseType = (typeof StockCauseType)[keyof typeof StockCauseType]
+
+
+export const ReservationState = {
+  RESERVED: 'RESERVED',
+  SHIPPED: 'SHIPPED',
+  RELEASED: 'RELEASED',
+  RETURNED: 'RETURNED'
+} as const
+
+export type ReservationState = (typeof ReservationState)[keyof typeof ReservationState]
+
+
+export const ProductMappingField = {
+  EKN_CODE: 'EKN_CODE',
+  NOMENCLATURE: 'NOMENCLATURE'
+} as const
+
+export type ProductMappingField = (typeof ProductMappingField)[keyof typeof ProductMappingField]
+
+
+export const StockAllocationMode = {
+  SHARE: 'SHARE',
+  CAP: 'CAP',
+  BUFFER: 'BUFFER',
+  OFF: 'OFF'
+} as const
+
+export type StockAllocationMode = (typeof StockAllocationMode)[keyof typeof StockAllocationMode]

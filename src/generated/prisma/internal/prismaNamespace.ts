@@ -421,7 +421,13 @@ export const ModelName = {
   WebhookDelivery: 'WebhookDelivery',
   WebhookAttempt: 'WebhookAttempt',
   BackgroundTask: 'BackgroundTask',
-  StoredFile: 'StoredFile'
+  StoredFile: 'StoredFile',
+  StockLocation: 'StockLocation',
+  StockMovement: 'StockMovement',
+  StockBalance: 'StockBalance',
+  StockReservation: 'StockReservation',
+  ProductMapping: 'ProductMapping',
+  StockAllocationRule: 'StockAllocationRule'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -437,7 +443,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "apiToken" | "workCenter" | "batch" | "unit" | "marketplaceAccount" | "product" | "listing" | "order" | "orderItem" | "changeRecord" | "pushJob" | "syncRun" | "syncRunSeen" | "syncLog" | "syncConflict" | "schedule" | "schedulerState" | "alert" | "statsSnapshot" | "webhookSubscription" | "webhookKeySequence" | "webhookDelivery" | "webhookAttempt" | "backgroundTask" | "storedFile"
+    modelProps: "apiToken" | "workCenter" | "batch" | "unit" | "marketplaceAccount" | "product" | "listing" | "order" | "orderItem" | "changeRecord" | "pushJob" | "syncRun" | "syncRunSeen" | "syncLog" | "syncConflict" | "schedule" | "schedulerState" | "alert" | "statsSnapshot" | "webhookSubscription" | "webhookKeySequence" | "webhookDelivery" | "webhookAttempt" | "backgroundTask" | "storedFile" | "stockLocation" | "stockMovement" | "stockBalance" | "stockReservation" | "productMapping" | "stockAllocationRule"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -2291,6 +2297,450 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    StockLocation: {
+      payload: Prisma.$StockLocationPayload<ExtArgs>
+      fields: Prisma.StockLocationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StockLocationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StockLocationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload>
+        }
+        findFirst: {
+          args: Prisma.StockLocationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StockLocationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload>
+        }
+        findMany: {
+          args: Prisma.StockLocationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload>[]
+        }
+        create: {
+          args: Prisma.StockLocationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload>
+        }
+        createMany: {
+          args: Prisma.StockLocationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.StockLocationCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload>[]
+        }
+        delete: {
+          args: Prisma.StockLocationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload>
+        }
+        update: {
+          args: Prisma.StockLocationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload>
+        }
+        deleteMany: {
+          args: Prisma.StockLocationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StockLocationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.StockLocationUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload>[]
+        }
+        upsert: {
+          args: Prisma.StockLocationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockLocationPayload>
+        }
+        aggregate: {
+          args: Prisma.StockLocationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStockLocation>
+        }
+        groupBy: {
+          args: Prisma.StockLocationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockLocationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StockLocationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockLocationCountAggregateOutputType> | number
+        }
+      }
+    }
+    StockMovement: {
+      payload: Prisma.$StockMovementPayload<ExtArgs>
+      fields: Prisma.StockMovementFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StockMovementFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StockMovementFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload>
+        }
+        findFirst: {
+          args: Prisma.StockMovementFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StockMovementFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload>
+        }
+        findMany: {
+          args: Prisma.StockMovementFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload>[]
+        }
+        create: {
+          args: Prisma.StockMovementCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload>
+        }
+        createMany: {
+          args: Prisma.StockMovementCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.StockMovementCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload>[]
+        }
+        delete: {
+          args: Prisma.StockMovementDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload>
+        }
+        update: {
+          args: Prisma.StockMovementUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload>
+        }
+        deleteMany: {
+          args: Prisma.StockMovementDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StockMovementUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.StockMovementUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload>[]
+        }
+        upsert: {
+          args: Prisma.StockMovementUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockMovementPayload>
+        }
+        aggregate: {
+          args: Prisma.StockMovementAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStockMovement>
+        }
+        groupBy: {
+          args: Prisma.StockMovementGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockMovementGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StockMovementCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockMovementCountAggregateOutputType> | number
+        }
+      }
+    }
+    StockBalance: {
+      payload: Prisma.$StockBalancePayload<ExtArgs>
+      fields: Prisma.StockBalanceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StockBalanceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StockBalanceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload>
+        }
+        findFirst: {
+          args: Prisma.StockBalanceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StockBalanceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload>
+        }
+        findMany: {
+          args: Prisma.StockBalanceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload>[]
+        }
+        create: {
+          args: Prisma.StockBalanceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload>
+        }
+        createMany: {
+          args: Prisma.StockBalanceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.StockBalanceCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload>[]
+        }
+        delete: {
+          args: Prisma.StockBalanceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload>
+        }
+        update: {
+          args: Prisma.StockBalanceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload>
+        }
+        deleteMany: {
+          args: Prisma.StockBalanceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StockBalanceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.StockBalanceUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload>[]
+        }
+        upsert: {
+          args: Prisma.StockBalanceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockBalancePayload>
+        }
+        aggregate: {
+          args: Prisma.StockBalanceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStockBalance>
+        }
+        groupBy: {
+          args: Prisma.StockBalanceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockBalanceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StockBalanceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockBalanceCountAggregateOutputType> | number
+        }
+      }
+    }
+    StockReservation: {
+      payload: Prisma.$StockReservationPayload<ExtArgs>
+      fields: Prisma.StockReservationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StockReservationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StockReservationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload>
+        }
+        findFirst: {
+          args: Prisma.StockReservationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StockReservationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload>
+        }
+        findMany: {
+          args: Prisma.StockReservationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload>[]
+        }
+        create: {
+          args: Prisma.StockReservationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload>
+        }
+        createMany: {
+          args: Prisma.StockReservationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.StockReservationCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload>[]
+        }
+        delete: {
+          args: Prisma.StockReservationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload>
+        }
+        update: {
+          args: Prisma.StockReservationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload>
+        }
+        deleteMany: {
+          args: Prisma.StockReservationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StockReservationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.StockReservationUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload>[]
+        }
+        upsert: {
+          args: Prisma.StockReservationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockReservationPayload>
+        }
+        aggregate: {
+          args: Prisma.StockReservationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStockReservation>
+        }
+        groupBy: {
+          args: Prisma.StockReservationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockReservationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StockReservationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockReservationCountAggregateOutputType> | number
+        }
+      }
+    }
+    ProductMapping: {
+      payload: Prisma.$ProductMappingPayload<ExtArgs>
+      fields: Prisma.ProductMappingFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ProductMappingFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ProductMappingFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload>
+        }
+        findFirst: {
+          args: Prisma.ProductMappingFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ProductMappingFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload>
+        }
+        findMany: {
+          args: Prisma.ProductMappingFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload>[]
+        }
+        create: {
+          args: Prisma.ProductMappingCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload>
+        }
+        createMany: {
+          args: Prisma.ProductMappingCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ProductMappingCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload>[]
+        }
+        delete: {
+          args: Prisma.ProductMappingDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload>
+        }
+        update: {
+          args: Prisma.ProductMappingUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload>
+        }
+        deleteMany: {
+          args: Prisma.ProductMappingDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ProductMappingUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ProductMappingUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload>[]
+        }
+        upsert: {
+          args: Prisma.ProductMappingUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ProductMappingPayload>
+        }
+        aggregate: {
+          args: Prisma.ProductMappingAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateProductMapping>
+        }
+        groupBy: {
+          args: Prisma.ProductMappingGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ProductMappingGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ProductMappingCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ProductMappingCountAggregateOutputType> | number
+        }
+      }
+    }
+    StockAllocationRule: {
+      payload: Prisma.$StockAllocationRulePayload<ExtArgs>
+      fields: Prisma.StockAllocationRuleFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StockAllocationRuleFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StockAllocationRuleFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload>
+        }
+        findFirst: {
+          args: Prisma.StockAllocationRuleFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StockAllocationRuleFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload>
+        }
+        findMany: {
+          args: Prisma.StockAllocationRuleFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload>[]
+        }
+        create: {
+          args: Prisma.StockAllocationRuleCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload>
+        }
+        createMany: {
+          args: Prisma.StockAllocationRuleCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.StockAllocationRuleCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload>[]
+        }
+        delete: {
+          args: Prisma.StockAllocationRuleDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload>
+        }
+        update: {
+          args: Prisma.StockAllocationRuleUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload>
+        }
+        deleteMany: {
+          args: Prisma.StockAllocationRuleDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StockAllocationRuleUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.StockAllocationRuleUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload>[]
+        }
+        upsert: {
+          args: Prisma.StockAllocationRuleUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StockAllocationRulePayload>
+        }
+        aggregate: {
+          args: Prisma.StockAllocationRuleAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStockAllocationRule>
+        }
+        groupBy: {
+          args: Prisma.StockAllocationRuleGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockAllocationRuleGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StockAllocationRuleCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StockAllocationRuleCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2358,7 +2808,8 @@ export const WorkCenterScalarFieldEnum = {
   identifier: 'identifier',
   name: 'name',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  stockFrom: 'stockFrom'
 } as const
 
 export type WorkCenterScalarFieldEnum = (typeof WorkCenterScalarFieldEnum)[keyof typeof WorkCenterScalarFieldEnum]
@@ -2376,6 +2827,7 @@ export const BatchScalarFieldEnum = {
   shiftStart: 'shiftStart',
   shiftEnd: 'shiftEnd',
   workCenterId: 'workCenterId',
+  productId: 'productId',
   closed: 'closed',
   closedAt: 'closedAt',
   createdAt: 'createdAt',
@@ -2427,7 +2879,9 @@ export const ProductScalarFieldEnum = {
   cost: 'cost',
   hidden: 'hidden',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  safetyBuffer: 'safetyBuffer',
+  zeroStockThreshold: 'zeroStockThreshold'
 } as const
 
 export type ProductScalarFieldEnum = (typeof ProductScalarFieldEnum)[keyof typeof ProductScalarFieldEnum]
@@ -2614,6 +3068,7 @@ export const SyncConflictScalarFieldEnum = {
   field: 'field',
   localValue: 'localValue',
   remoteValue: 'remoteValue',
+  baseValue: 'baseValue',
   localChangedAt: 'localChangedAt',
   remoteChangedAt: 'remoteChangedAt',
   resolution: 'resolution',
@@ -2791,6 +3246,88 @@ export const StoredFileScalarFieldEnum = {
 export type StoredFileScalarFieldEnum = (typeof StoredFileScalarFieldEnum)[keyof typeof StoredFileScalarFieldEnum]
 
 
+export const StockLocationScalarFieldEnum = {
+  id: 'id',
+  code: 'code',
+  name: 'name',
+  kind: 'kind',
+  accountId: 'accountId',
+  createdAt: 'createdAt'
+} as const
+
+export type StockLocationScalarFieldEnum = (typeof StockLocationScalarFieldEnum)[keyof typeof StockLocationScalarFieldEnum]
+
+
+export const StockMovementScalarFieldEnum = {
+  id: 'id',
+  seq: 'seq',
+  productId: 'productId',
+  locationId: 'locationId',
+  reason: 'reason',
+  quantity: 'quantity',
+  reservedChange: 'reservedChange',
+  onHandAfter: 'onHandAfter',
+  reservedAfter: 'reservedAfter',
+  causeType: 'causeType',
+  causeId: 'causeId',
+  causePosition: 'causePosition',
+  actor: 'actor',
+  note: 'note',
+  idempotencyKey: 'idempotencyKey',
+  createdAt: 'createdAt'
+} as const
+
+export type StockMovementScalarFieldEnum = (typeof StockMovementScalarFieldEnum)[keyof typeof StockMovementScalarFieldEnum]
+
+
+export const StockBalanceScalarFieldEnum = {
+  productId: 'productId',
+  locationId: 'locationId',
+  onHand: 'onHand',
+  reserved: 'reserved',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StockBalanceScalarFieldEnum = (typeof StockBalanceScalarFieldEnum)[keyof typeof StockBalanceScalarFieldEnum]
+
+
+export const StockReservationScalarFieldEnum = {
+  orderId: 'orderId',
+  position: 'position',
+  accountId: 'accountId',
+  productId: 'productId',
+  locationId: 'locationId',
+  quantity: 'quantity',
+  state: 'state',
+  version: 'version',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StockReservationScalarFieldEnum = (typeof StockReservationScalarFieldEnum)[keyof typeof StockReservationScalarFieldEnum]
+
+
+export const ProductMappingScalarFieldEnum = {
+  id: 'id',
+  field: 'field',
+  value: 'value',
+  productId: 'productId',
+  createdAt: 'createdAt'
+} as const
+
+export type ProductMappingScalarFieldEnum = (typeof ProductMappingScalarFieldEnum)[keyof typeof ProductMappingScalarFieldEnum]
+
+
+export const StockAllocationRuleScalarFieldEnum = {
+  accountId: 'accountId',
+  mode: 'mode',
+  value: 'value',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StockAllocationRuleScalarFieldEnum = (typeof StockAllocationRuleScalarFieldEnum)[keyof typeof StockAllocationRuleScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -2884,6 +3421,20 @@ export type DateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel
  * Reference to a field of type 'DateTime[]'
  */
 export type ListDateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DateTime[]'>
+    
+
+
+/**
+ * Reference to a field of type 'StockFromUnits'
+ */
+export type EnumStockFromUnitsFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockFromUnits'>
+    
+
+
+/**
+ * Reference to a field of type 'StockFromUnits[]'
+ */
+export type ListEnumStockFromUnitsFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockFromUnits[]'>
     
 
 
@@ -3243,6 +3794,90 @@ export type EnumTaskStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$Prism
 export type ListEnumTaskStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TaskStatus[]'>
     
 
+
+/**
+ * Reference to a field of type 'StockLocationKind'
+ */
+export type EnumStockLocationKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockLocationKind'>
+    
+
+
+/**
+ * Reference to a field of type 'StockLocationKind[]'
+ */
+export type ListEnumStockLocationKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockLocationKind[]'>
+    
+
+
+/**
+ * Reference to a field of type 'StockMovementReason'
+ */
+export type EnumStockMovementReasonFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockMovementReason'>
+    
+
+
+/**
+ * Reference to a field of type 'StockMovementReason[]'
+ */
+export type ListEnumStockMovementReasonFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockMovementReason[]'>
+    
+
+
+/**
+ * Reference to a field of type 'StockCauseType'
+ */
+export type EnumStockCauseTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockCauseType'>
+    
+
+
+/**
+ * Reference to a field of type 'StockCauseType[]'
+ */
+export type ListEnumStockCauseTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockCauseType[]'>
+    
+
+
+/**
+ * Reference to a field of type 'ReservationState'
+ */
+export type EnumReservationStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ReservationState'>
+    
+
+
+/**
+ * Reference to a field of type 'ReservationState[]'
+ */
+export type ListEnumReservationStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ReservationState[]'>
+    
+
+
+/**
+ * Reference to a field of type 'ProductMappingField'
+ */
+export type EnumProductMappingFieldFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ProductMappingField'>
+    
+
+
+/**
+ * Reference to a field of type 'ProductMappingField[]'
+ */
+export type ListEnumProductMappingFieldFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ProductMappingField[]'>
+    
+
+
+/**
+ * Reference to a field of type 'StockAllocationMode'
+ */
+export type EnumStockAllocationModeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockAllocationMode'>
+    
+
+
+/**
+ * Reference to a field of type 'StockAllocationMode[]'
+ */
+export type ListEnumStockAllocationModeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StockAllocationMode[]'>
+    
+
 /**
  * Batch Payload for updateMany & deleteMany & createMany
  */
@@ -3419,6 +4054,12 @@ export type GlobalOmitConfig = {
   webhookAttempt?: Prisma.WebhookAttemptOmit
   backgroundTask?: Prisma.BackgroundTaskOmit
   storedFile?: Prisma.StoredFileOmit
+  stockLocation?: Prisma.StockLocationOmit
+  stockMovement?: Prisma.StockMovementOmit
+  stockBalance?: Prisma.StockBalanceOmit
+  stockReservation?: Prisma.StockReservationOmit
+  productMapping?: Prisma.ProductMappingOmit
+  stockAllocationRule?: Prisma.StockAllocationRuleOmit
 }
 
 /* Types for Logging */

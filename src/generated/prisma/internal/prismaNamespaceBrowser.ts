@@ -75,7 +75,13 @@ export const ModelName = {
   WebhookDelivery: 'WebhookDelivery',
   WebhookAttempt: 'WebhookAttempt',
   BackgroundTask: 'BackgroundTask',
-  StoredFile: 'StoredFile'
+  StoredFile: 'StoredFile',
+  StockLocation: 'StockLocation',
+  StockMovement: 'StockMovement',
+  StockBalance: 'StockBalance',
+  StockReservation: 'StockReservation',
+  ProductMapping: 'ProductMapping',
+  StockAllocationRule: 'StockAllocationRule'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -122,7 +128,8 @@ export const WorkCenterScalarFieldEnum = {
   identifier: 'identifier',
   name: 'name',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  stockFrom: 'stockFrom'
 } as const
 
 export type WorkCenterScalarFieldEnum = (typeof WorkCenterScalarFieldEnum)[keyof typeof WorkCenterScalarFieldEnum]
@@ -140,6 +147,7 @@ export const BatchScalarFieldEnum = {
   shiftStart: 'shiftStart',
   shiftEnd: 'shiftEnd',
   workCenterId: 'workCenterId',
+  productId: 'productId',
   closed: 'closed',
   closedAt: 'closedAt',
   createdAt: 'createdAt',
@@ -191,7 +199,9 @@ export const ProductScalarFieldEnum = {
   cost: 'cost',
   hidden: 'hidden',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  safetyBuffer: 'safetyBuffer',
+  zeroStockThreshold: 'zeroStockThreshold'
 } as const
 
 export type ProductScalarFieldEnum = (typeof ProductScalarFieldEnum)[keyof typeof ProductScalarFieldEnum]
@@ -378,6 +388,7 @@ export const SyncConflictScalarFieldEnum = {
   field: 'field',
   localValue: 'localValue',
   remoteValue: 'remoteValue',
+  baseValue: 'baseValue',
   localChangedAt: 'localChangedAt',
   remoteChangedAt: 'remoteChangedAt',
   resolution: 'resolution',
@@ -553,6 +564,88 @@ export const StoredFileScalarFieldEnum = {
 } as const
 
 export type StoredFileScalarFieldEnum = (typeof StoredFileScalarFieldEnum)[keyof typeof StoredFileScalarFieldEnum]
+
+
+export const StockLocationScalarFieldEnum = {
+  id: 'id',
+  code: 'code',
+  name: 'name',
+  kind: 'kind',
+  accountId: 'accountId',
+  createdAt: 'createdAt'
+} as const
+
+export type StockLocationScalarFieldEnum = (typeof StockLocationScalarFieldEnum)[keyof typeof StockLocationScalarFieldEnum]
+
+
+export const StockMovementScalarFieldEnum = {
+  id: 'id',
+  seq: 'seq',
+  productId: 'productId',
+  locationId: 'locationId',
+  reason: 'reason',
+  quantity: 'quantity',
+  reservedChange: 'reservedChange',
+  onHandAfter: 'onHandAfter',
+  reservedAfter: 'reservedAfter',
+  causeType: 'causeType',
+  causeId: 'causeId',
+  causePosition: 'causePosition',
+  actor: 'actor',
+  note: 'note',
+  idempotencyKey: 'idempotencyKey',
+  createdAt: 'createdAt'
+} as const
+
+export type StockMovementScalarFieldEnum = (typeof StockMovementScalarFieldEnum)[keyof typeof StockMovementScalarFieldEnum]
+
+
+export const StockBalanceScalarFieldEnum = {
+  productId: 'productId',
+  locationId: 'locationId',
+  onHand: 'onHand',
+  reserved: 'reserved',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StockBalanceScalarFieldEnum = (typeof StockBalanceScalarFieldEnum)[keyof typeof StockBalanceScalarFieldEnum]
+
+
+export const StockReservationScalarFieldEnum = {
+  orderId: 'orderId',
+  position: 'position',
+  accountId: 'accountId',
+  productId: 'productId',
+  locationId: 'locationId',
+  quantity: 'quantity',
+  state: 'state',
+  version: 'version',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StockReservationScalarFieldEnum = (typeof StockReservationScalarFieldEnum)[keyof typeof StockReservationScalarFieldEnum]
+
+
+export const ProductMappingScalarFieldEnum = {
+  id: 'id',
+  field: 'field',
+  value: 'value',
+  productId: 'productId',
+  createdAt: 'createdAt'
+} as const
+
+export type ProductMappingScalarFieldEnum = (typeof ProductMappingScalarFieldEnum)[keyof typeof ProductMappingScalarFieldEnum]
+
+
+export const StockAllocationRuleScalarFieldEnum = {
+  accountId: 'accountId',
+  mode: 'mode',
+  value: 'value',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StockAllocationRuleScalarFieldEnum = (typeof StockAllocationRuleScalarFieldEnum)[keyof typeof StockAllocationRuleScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -46,6 +46,7 @@ export type BatchMinAggregateOutputType = {
   shiftStart: Date | null
   shiftEnd: Date | null
   workCenterId: string | null
+  productId: string | null
   closed: boolean | null
   closedAt: Date | null
   createdAt: Date | null
@@ -64,6 +65,7 @@ export type BatchMaxAggregateOutputType = {
   shiftStart: Date | null
   shiftEnd: Date | null
   workCenterId: string | null
+  productId: string | null
   closed: boolean | null
   closedAt: Date | null
   createdAt: Date | null
@@ -82,6 +84,7 @@ export type BatchCountAggregateOutputType = {
   shiftStart: number
   shiftEnd: number
   workCenterId: number
+  productId: number
   closed: number
   closedAt: number
   createdAt: number
@@ -110,6 +113,7 @@ export type BatchMinAggregateInputType = {
   shiftStart?: true
   shiftEnd?: true
   workCenterId?: true
+  productId?: true
   closed?: true
   closedAt?: true
   createdAt?: true
@@ -128,6 +132,7 @@ export type BatchMaxAggregateInputType = {
   shiftStart?: true
   shiftEnd?: true
   workCenterId?: true
+  productId?: true
   closed?: true
   closedAt?: true
   createdAt?: true
@@ -146,6 +151,7 @@ export type BatchCountAggregateInputType = {
   shiftStart?: true
   shiftEnd?: true
   workCenterId?: true
+  productId?: true
   closed?: true
   closedAt?: true
   createdAt?: true
@@ -251,6 +257,7 @@ export type BatchGroupByOutputType = {
   shiftStart: Date
   shiftEnd: Date
   workCenterId: string
+  productId: string | null
   closed: boolean
   closedAt: Date | null
   createdAt: Date
@@ -292,11 +299,13 @@ export type BatchWhereInput = {
   shiftStart?: Prisma.DateTimeFilter<"Batch"> | Date | string
   shiftEnd?: Prisma.DateTimeFilter<"Batch"> | Date | string
   workCenterId?: Prisma.UuidFilter<"Batch"> | string
+  productId?: Prisma.UuidNullableFilter<"Batch"> | string | null
   closed?: Prisma.BoolFilter<"Batch"> | boolean
   closedAt?: Prisma.DateTimeNullableFilter<"Batch"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Batch"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Batch"> | Date | string
   workCenter?: Prisma.XOR<Prisma.WorkCenterScalarRelationFilter, Prisma.WorkCenterWhereInput>
+  product?: Prisma.XOR<Prisma.ProductNullableScalarRelationFilter, Prisma.ProductWhereInput> | null
   units?: Prisma.UnitListRelationFilter
 }
 
@@ -312,11 +321,13 @@ export type BatchOrderByWithRelationInput = {
   shiftStart?: Prisma.SortOrder
   shiftEnd?: Prisma.SortOrder
   workCenterId?: Prisma.SortOrder
+  productId?: Prisma.SortOrderInput | Prisma.SortOrder
   closed?: Prisma.SortOrder
   closedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   workCenter?: Prisma.WorkCenterOrderByWithRelationInput
+  product?: Prisma.ProductOrderByWithRelationInput
   units?: Prisma.UnitOrderByRelationAggregateInput
 }
 
@@ -336,11 +347,13 @@ export type BatchWhereUniqueInput = Prisma.AtLeast<{
   shiftStart?: Prisma.DateTimeFilter<"Batch"> | Date | string
   shiftEnd?: Prisma.DateTimeFilter<"Batch"> | Date | string
   workCenterId?: Prisma.UuidFilter<"Batch"> | string
+  productId?: Prisma.UuidNullableFilter<"Batch"> | string | null
   closed?: Prisma.BoolFilter<"Batch"> | boolean
   closedAt?: Prisma.DateTimeNullableFilter<"Batch"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Batch"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Batch"> | Date | string
   workCenter?: Prisma.XOR<Prisma.WorkCenterScalarRelationFilter, Prisma.WorkCenterWhereInput>
+  product?: Prisma.XOR<Prisma.ProductNullableScalarRelationFilter, Prisma.ProductWhereInput> | null
   units?: Prisma.UnitListRelationFilter
 }, "id" | "batchNumber_batchDate">
 
@@ -356,6 +369,7 @@ export type BatchOrderByWithAggregationInput = {
   shiftStart?: Prisma.SortOrder
   shiftEnd?: Prisma.SortOrder
   workCenterId?: Prisma.SortOrder
+  productId?: Prisma.SortOrderInput | Prisma.SortOrder
   closed?: Prisma.SortOrder
   closedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -382,6 +396,7 @@ export type BatchScalarWhereWithAggregatesInput = {
   shiftStart?: Prisma.DateTimeWithAggregatesFilter<"Batch"> | Date | string
   shiftEnd?: Prisma.DateTimeWithAggregatesFilter<"Batch"> | Date | string
   workCenterId?: Prisma.UuidWithAggregatesFilter<"Batch"> | string
+  productId?: Prisma.UuidNullableWithAggregatesFilter<"Batch"> | string | null
   closed?: Prisma.BoolWithAggregatesFilter<"Batch"> | boolean
   closedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Batch"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Batch"> | Date | string
@@ -404,6 +419,7 @@ export type BatchCreateInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   workCenter: Prisma.WorkCenterCreateNestedOneWithoutBatchesInput
+  product?: Prisma.ProductCreateNestedOneWithoutBatchesInput
   units?: Prisma.UnitCreateNestedManyWithoutBatchInput
 }
 
@@ -419,6 +435,7 @@ export type BatchUncheckedCreateInput = {
   shiftStart: Date | string
   shiftEnd: Date | string
   workCenterId: string
+  productId?: string | null
   closed?: boolean
   closedAt?: Date | string | null
   createdAt?: Date | string
@@ -442,6 +459,7 @@ export type BatchUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   workCenter?: Prisma.WorkCenterUpdateOneRequiredWithoutBatchesNestedInput
+  product?: Prisma.ProductUpdateOneWithoutBatchesNestedInput
   units?: Prisma.UnitUpdateManyWithoutBatchNestedInput
 }
 
@@ -457,6 +475,7 @@ export type BatchUncheckedUpdateInput = {
   shiftStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   shiftEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   workCenterId?: Prisma.StringFieldUpdateOperationsInput | string
+  productId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   closed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   closedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -476,6 +495,7 @@ export type BatchCreateManyInput = {
   shiftStart: Date | string
   shiftEnd: Date | string
   workCenterId: string
+  productId?: string | null
   closed?: boolean
   closedAt?: Date | string | null
   createdAt?: Date | string
@@ -511,6 +531,7 @@ export type BatchUncheckedUpdateManyInput = {
   shiftStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   shiftEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   workCenterId?: Prisma.StringFieldUpdateOperationsInput | string
+  productId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   closed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   closedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -544,6 +565,7 @@ export type BatchCountOrderByAggregateInput = {
   shiftStart?: Prisma.SortOrder
   shiftEnd?: Prisma.SortOrder
   workCenterId?: Prisma.SortOrder
+  productId?: Prisma.SortOrder
   closed?: Prisma.SortOrder
   closedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -566,6 +588,7 @@ export type BatchMaxOrderByAggregateInput = {
   shiftStart?: Prisma.SortOrder
   shiftEnd?: Prisma.SortOrder
   workCenterId?: Prisma.SortOrder
+  productId?: Prisma.SortOrder
   closed?: Prisma.SortOrder
   closedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -584,6 +607,7 @@ export type BatchMinOrderByAggregateInput = {
   shiftStart?: Prisma.SortOrder
   shiftEnd?: Prisma.SortOrder
   workCenterId?: Prisma.SortOrder
+  productId?: Prisma.SortOrder
   closed?: Prisma.SortOrder
   closedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -653,6 +677,10 @@ export type BoolFieldUpdateOperationsInput = {
   set?: boolean
 }
 
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
+}
+
 export type BatchCreateNestedOneWithoutUnitsInput = {
   create?: Prisma.XOR<Prisma.BatchCreateWithoutUnitsInput, Prisma.BatchUncheckedCreateWithoutUnitsInput>
   connectOrCreate?: Prisma.BatchCreateOrConnectWithoutUnitsInput
@@ -665,6 +693,48 @@ export type BatchUpdateOneRequiredWithoutUnitsNestedInput = {
   upsert?: Prisma.BatchUpsertWithoutUnitsInput
   connect?: Prisma.BatchWhereUniqueInput
   update?: Prisma.XOR<Prisma.XOR<Prisma.BatchUpdateToOneWithWhereWithoutUnitsInput, Prisma.BatchUpdateWithoutUnitsInput>, Prisma.BatchUncheckedUpdateWithoutUnitsInput>
+}
+
+export type BatchCreateNestedManyWithoutProductInput = {
+  create?: Prisma.XOR<Prisma.BatchCreateWithoutProductInput, Prisma.BatchUncheckedCreateWithoutProductInput> | Prisma.BatchCreateWithoutProductInput[] | Prisma.BatchUncheckedCreateWithoutProductInput[]
+  connectOrCreate?: Prisma.BatchCreateOrConnectWithoutProductInput | Prisma.BatchCreateOrConnectWithoutProductInput[]
+  createMany?: Prisma.BatchCreateManyProductInputEnvelope
+  connect?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+}
+
+export type BatchUncheckedCreateNestedManyWithoutProductInput = {
+  create?: Prisma.XOR<Prisma.BatchCreateWithoutProductInput, Prisma.BatchUncheckedCreateWithoutProductInput> | Prisma.BatchCreateWithoutProductInput[] | Prisma.BatchUncheckedCreateWithoutProductInput[]
+  connectOrCreate?: Prisma.BatchCreateOrConnectWithoutProductInput | Prisma.BatchCreateOrConnectWithoutProductInput[]
+  createMany?: Prisma.BatchCreateManyProductInputEnvelope
+  connect?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+}
+
+export type BatchUpdateManyWithoutProductNestedInput = {
+  create?: Prisma.XOR<Prisma.BatchCreateWithoutProductInput, Prisma.BatchUncheckedCreateWithoutProductInput> | Prisma.BatchCreateWithoutProductInput[] | Prisma.BatchUncheckedCreateWithoutProductInput[]
+  connectOrCreate?: Prisma.BatchCreateOrConnectWithoutProductInput | Prisma.BatchCreateOrConnectWithoutProductInput[]
+  upsert?: Prisma.BatchUpsertWithWhereUniqueWithoutProductInput | Prisma.BatchUpsertWithWhereUniqueWithoutProductInput[]
+  createMany?: Prisma.BatchCreateManyProductInputEnvelope
+  set?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+  disconnect?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+  delete?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+  connect?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+  update?: Prisma.BatchUpdateWithWhereUniqueWithoutProductInput | Prisma.BatchUpdateWithWhereUniqueWithoutProductInput[]
+  updateMany?: Prisma.BatchUpdateManyWithWhereWithoutProductInput | Prisma.BatchUpdateManyWithWhereWithoutProductInput[]
+  deleteMany?: Prisma.BatchScalarWhereInput | Prisma.BatchScalarWhereInput[]
+}
+
+export type BatchUncheckedUpdateManyWithoutProductNestedInput = {
+  create?: Prisma.XOR<Prisma.BatchCreateWithoutProductInput, Prisma.BatchUncheckedCreateWithoutProductInput> | Prisma.BatchCreateWithoutProductInput[] | Prisma.BatchUncheckedCreateWithoutProductInput[]
+  connectOrCreate?: Prisma.BatchCreateOrConnectWithoutProductInput | Prisma.BatchCreateOrConnectWithoutProductInput[]
+  upsert?: Prisma.BatchUpsertWithWhereUniqueWithoutProductInput | Prisma.BatchUpsertWithWhereUniqueWithoutProductInput[]
+  createMany?: Prisma.BatchCreateManyProductInputEnvelope
+  set?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+  disconnect?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+  delete?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+  connect?: Prisma.BatchWhereUniqueInput | Prisma.BatchWhereUniqueInput[]
+  update?: Prisma.BatchUpdateWithWhereUniqueWithoutProductInput | Prisma.BatchUpdateWithWhereUniqueWithoutProductInput[]
+  updateMany?: Prisma.BatchUpdateManyWithWhereWithoutProductInput | Prisma.BatchUpdateManyWithWhereWithoutProductInput[]
+  deleteMany?: Prisma.BatchScalarWhereInput | Prisma.BatchScalarWhereInput[]
 }
 
 export type BatchCreateWithoutWorkCenterInput = {
@@ -682,6 +752,7 @@ export type BatchCreateWithoutWorkCenterInput = {
   closedAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  product?: Prisma.ProductCreateNestedOneWithoutBatchesInput
   units?: Prisma.UnitCreateNestedManyWithoutBatchInput
 }
 
@@ -696,6 +767,7 @@ export type BatchUncheckedCreateWithoutWorkCenterInput = {
   eknCode: string
   shiftStart: Date | string
   shiftEnd: Date | string
+  productId?: string | null
   closed?: boolean
   closedAt?: Date | string | null
   createdAt?: Date | string
@@ -744,6 +816,7 @@ export type BatchScalarWhereInput = {
   shiftStart?: Prisma.DateTimeFilter<"Batch"> | Date | string
   shiftEnd?: Prisma.DateTimeFilter<"Batch"> | Date | string
   workCenterId?: Prisma.UuidFilter<"Batch"> | string
+  productId?: Prisma.UuidNullableFilter<"Batch"> | string | null
   closed?: Prisma.BoolFilter<"Batch"> | boolean
   closedAt?: Prisma.DateTimeNullableFilter<"Batch"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Batch"> | Date | string
@@ -766,6 +839,7 @@ export type BatchCreateWithoutUnitsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   workCenter: Prisma.WorkCenterCreateNestedOneWithoutBatchesInput
+  product?: Prisma.ProductCreateNestedOneWithoutBatchesInput
 }
 
 export type BatchUncheckedCreateWithoutUnitsInput = {
@@ -780,6 +854,7 @@ export type BatchUncheckedCreateWithoutUnitsInput = {
   shiftStart: Date | string
   shiftEnd: Date | string
   workCenterId: string
+  productId?: string | null
   closed?: boolean
   closedAt?: Date | string | null
   createdAt?: Date | string
@@ -818,6 +893,7 @@ export type BatchUpdateWithoutUnitsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   workCenter?: Prisma.WorkCenterUpdateOneRequiredWithoutBatchesNestedInput
+  product?: Prisma.ProductUpdateOneWithoutBatchesNestedInput
 }
 
 export type BatchUncheckedUpdateWithoutUnitsInput = {
@@ -832,10 +908,75 @@ export type BatchUncheckedUpdateWithoutUnitsInput = {
   shiftStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   shiftEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   workCenterId?: Prisma.StringFieldUpdateOperationsInput | string
+  productId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   closed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   closedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type BatchCreateWithoutProductInput = {
+  id?: string
+  taskDescription: string
+  shift: string
+  team: string
+  batchNumber: number
+  batchDate: Date | string
+  nomenclature: string
+  eknCode: string
+  shiftStart: Date | string
+  shiftEnd: Date | string
+  closed?: boolean
+  closedAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  workCenter: Prisma.WorkCenterCreateNestedOneWithoutBatchesInput
+  units?: Prisma.UnitCreateNestedManyWithoutBatchInput
+}
+
+export type BatchUncheckedCreateWithoutProductInput = {
+  id?: string
+  taskDescription: string
+  shift: string
+  team: string
+  batchNumber: number
+  batchDate: Date | string
+  nomenclature: string
+  eknCode: string
+  shiftStart: Date | string
+  shiftEnd: Date | string
+  workCenterId: string
+  closed?: boolean
+  closedAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  units?: Prisma.UnitUncheckedCreateNestedManyWithoutBatchInput
+}
+
+export type BatchCreateOrConnectWithoutProductInput = {
+  where: Prisma.BatchWhereUniqueInput
+  create: Prisma.XOR<Prisma.BatchCreateWithoutProductInput, Prisma.BatchUncheckedCreateWithoutProductInput>
+}
+
+export type BatchCreateManyProductInputEnvelope = {
+  data: Prisma.BatchCreateManyProductInput | Prisma.BatchCreateManyProductInput[]
+  skipDuplicates?: boolean
+}
+
+export type BatchUpsertWithWhereUniqueWithoutProductInput = {
+  where: Prisma.BatchWhereUniqueInput
+  update: Prisma.XOR<Prisma.BatchUpdateWithoutProductInput, Prisma.BatchUncheckedUpdateWithoutProductInput>
+  create: Prisma.XOR<Prisma.BatchCreateWithoutProductInput, Prisma.BatchUncheckedCreateWithoutProductInput>
+}
+
+export type BatchUpdateWithWhereUniqueWithoutProductInput = {
+  where: Prisma.BatchWhereUniqueInput
+  data: Prisma.XOR<Prisma.BatchUpdateWithoutProductInput, Prisma.BatchUncheckedUpdateWithoutProductInput>
+}
+
+export type BatchUpdateManyWithWhereWithoutProductInput = {
+  where: Prisma.BatchScalarWhereInput
+  data: Prisma.XOR<Prisma.BatchUpdateManyMutationInput, Prisma.BatchUncheckedUpdateManyWithoutProductInput>
 }
 
 export type BatchCreateManyWorkCenterInput = {
@@ -849,6 +990,7 @@ export type BatchCreateManyWorkCenterInput = {
   eknCode: string
   shiftStart: Date | string
   shiftEnd: Date | string
+  productId?: string | null
   closed?: boolean
   closedAt?: Date | string | null
   createdAt?: Date | string
@@ -870,6 +1012,7 @@ export type BatchUpdateWithoutWorkCenterInput = {
   closedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  product?: Prisma.ProductUpdateOneWithoutBatchesNestedInput
   units?: Prisma.UnitUpdateManyWithoutBatchNestedInput
 }
 
@@ -884,6 +1027,7 @@ export type BatchUncheckedUpdateWithoutWorkCenterInput = {
   eknCode?: Prisma.StringFieldUpdateOperationsInput | string
   shiftStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   shiftEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  productId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   closed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   closedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -902,6 +1046,81 @@ export type BatchUncheckedUpdateManyWithoutWorkCenterInput = {
   eknCode?: Prisma.StringFieldUpdateOperationsInput | string
   shiftStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   shiftEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  productId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  closed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  closedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type BatchCreateManyProductInput = {
+  id?: string
+  taskDescription: string
+  shift: string
+  team: string
+  batchNumber: number
+  batchDate: Date | string
+  nomenclature: string
+  eknCode: string
+  shiftStart: Date | string
+  shiftEnd: Date | string
+  workCenterId: string
+  closed?: boolean
+  closedAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+}
+
+export type BatchUpdateWithoutProductInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  taskDescription?: Prisma.StringFieldUpdateOperationsInput | string
+  shift?: Prisma.StringFieldUpdateOperationsInput | string
+  team?: Prisma.StringFieldUpdateOperationsInput | string
+  batchNumber?: Prisma.IntFieldUpdateOperationsInput | number
+  batchDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  nomenclature?: Prisma.StringFieldUpdateOperationsInput | string
+  eknCode?: Prisma.StringFieldUpdateOperationsInput | string
+  shiftStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  shiftEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  closed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  closedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  workCenter?: Prisma.WorkCenterUpdateOneRequiredWithoutBatchesNestedInput
+  units?: Prisma.UnitUpdateManyWithoutBatchNestedInput
+}
+
+export type BatchUncheckedUpdateWithoutProductInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  taskDescription?: Prisma.StringFieldUpdateOperationsInput | string
+  shift?: Prisma.StringFieldUpdateOperationsInput | string
+  team?: Prisma.StringFieldUpdateOperationsInput | string
+  batchNumber?: Prisma.IntFieldUpdateOperationsInput | number
+  batchDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  nomenclature?: Prisma.StringFieldUpdateOperationsInput | string
+  eknCode?: Prisma.StringFieldUpdateOperationsInput | string
+  shiftStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  shiftEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  workCenterId?: Prisma.StringFieldUpdateOperationsInput | string
+  closed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  closedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  units?: Prisma.UnitUncheckedUpdateManyWithoutBatchNestedInput
+}
+
+export type BatchUncheckedUpdateManyWithoutProductInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  taskDescription?: Prisma.StringFieldUpdateOperationsInput | string
+  shift?: Prisma.StringFieldUpdateOperationsInput | string
+  team?: Prisma.StringFieldUpdateOperationsInput | string
+  batchNumber?: Prisma.IntFieldUpdateOperationsInput | number
+  batchDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  nomenclature?: Prisma.StringFieldUpdateOperationsInput | string
+  eknCode?: Prisma.StringFieldUpdateOperationsInput | string
+  shiftStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  shiftEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  workCenterId?: Prisma.StringFieldUpdateOperationsInput | string
   closed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   closedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -951,11 +1170,13 @@ export type BatchSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   shiftStart?: boolean
   shiftEnd?: boolean
   workCenterId?: boolean
+  productId?: boolean
   closed?: boolean
   closedAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   workCenter?: boolean | Prisma.WorkCenterDefaultArgs<ExtArgs>
+  product?: boolean | Prisma.Batch$productArgs<ExtArgs>
   units?: boolean | Prisma.Batch$unitsArgs<ExtArgs>
   _count?: boolean | Prisma.BatchCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["batch"]>
@@ -972,11 +1193,13 @@ export type BatchSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   shiftStart?: boolean
   shiftEnd?: boolean
   workCenterId?: boolean
+  productId?: boolean
   closed?: boolean
   closedAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   workCenter?: boolean | Prisma.WorkCenterDefaultArgs<ExtArgs>
+  product?: boolean | Prisma.Batch$productArgs<ExtArgs>
 }, ExtArgs["result"]["batch"]>
 
 export type BatchSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -991,11 +1214,13 @@ export type BatchSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   shiftStart?: boolean
   shiftEnd?: boolean
   workCenterId?: boolean
+  productId?: boolean
   closed?: boolean
   closedAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   workCenter?: boolean | Prisma.WorkCenterDefaultArgs<ExtArgs>
+  product?: boolean | Prisma.Batch$productArgs<ExtArgs>
 }, ExtArgs["result"]["batch"]>
 
 export type BatchSelectScalar = {
@@ -1010,29 +1235,34 @@ export type BatchSelectScalar = {
   shiftStart?: boolean
   shiftEnd?: boolean
   workCenterId?: boolean
+  productId?: boolean
   closed?: boolean
   closedAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type BatchOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "taskDescription" | "shift" | "team" | "batchNumber" | "batchDate" | "nomenclature" | "eknCode" | "shiftStart" | "shiftEnd" | "workCenterId" | "closed" | "closedAt" | "createdAt" | "updatedAt", ExtArgs["result"]["batch"]>
+export type BatchOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "taskDescription" | "shift" | "team" | "batchNumber" | "batchDate" | "nomenclature" | "eknCode" | "shiftStart" | "shiftEnd" | "workCenterId" | "productId" | "closed" | "closedAt" | "createdAt" | "updatedAt", ExtArgs["result"]["batch"]>
 export type BatchInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   workCenter?: boolean | Prisma.WorkCenterDefaultArgs<ExtArgs>
+  product?: boolean | Prisma.Batch$productArgs<ExtArgs>
   units?: boolean | Prisma.Batch$unitsArgs<ExtArgs>
   _count?: boolean | Prisma.BatchCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type BatchIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   workCenter?: boolean | Prisma.WorkCenterDefaultArgs<ExtArgs>
+  product?: boolean | Prisma.Batch$productArgs<ExtArgs>
 }
 export type BatchIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   workCenter?: boolean | Prisma.WorkCenterDefaultArgs<ExtArgs>
+  product?: boolean | Prisma.Batch$productArgs<ExtArgs>
 }
 
 export type $BatchPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Batch"
   objects: {
     workCenter: Prisma.$WorkCenterPayload<ExtArgs>
+    product: Prisma.$ProductPayload<ExtArgs> | null
     units: Prisma.$UnitPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
@@ -1047,6 +1277,10 @@ export type $BatchPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
     shiftStart: Date
     shiftEnd: Date
     workCenterId: string
+    /**
+     * The product it makes; null: found through ProductMapping (EKN code, then nomenclature) when closed.
+     */
+    productId: string | null
     closed: boolean
     closedAt: Date | null
     createdAt: Date
@@ -1446,6 +1680,7 @@ readonly fields: BatchFieldRefs;
 export interface Prisma__BatchClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   workCenter<T extends Prisma.WorkCenterDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.WorkCenterDefaultArgs<ExtArgs>>): Prisma.Prisma__WorkCenterClient<runtime.Types.Result.GetResult<Prisma.$WorkCenterPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
+  product<T extends Prisma.Batch$productArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Batch$productArgs<ExtArgs>>): Prisma.Prisma__ProductClient<runtime.Types.Result.GetResult<Prisma.$ProductPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   units<T extends Prisma.Batch$unitsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Batch$unitsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$UnitPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
@@ -1487,6 +1722,7 @@ export interface BatchFieldRefs {
   readonly shiftStart: Prisma.FieldRef<"Batch", 'DateTime'>
   readonly shiftEnd: Prisma.FieldRef<"Batch", 'DateTime'>
   readonly workCenterId: Prisma.FieldRef<"Batch", 'String'>
+  readonly productId: Prisma.FieldRef<"Batch", 'String'>
   readonly closed: Prisma.FieldRef<"Batch", 'Boolean'>
   readonly closedAt: Prisma.FieldRef<"Batch", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Batch", 'DateTime'>
@@ -1898,6 +2134,25 @@ export type BatchDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Interna
    * Limit how many Batches to delete.
    */
   limit?: number
+}
+
+/**
+ * Batch.product
+ */
+export type Batch$productArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Product
+   */
+  select?: Prisma.ProductSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Product
+   */
+  omit?: Prisma.ProductOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ProductInclude<ExtArgs> | null
+  where?: Prisma.ProductWhereInput
 }
 
 /**

@@ -956,10 +956,6 @@ export type EnumListingStatusFieldUpdateOperationsInput = {
   set?: $Enums.ListingStatus
 }
 
-export type NullableStringFieldUpdateOperationsInput = {
-  set?: string | null
-}
-
 export type ListingUpdateimagesInput = {
   set?: string[]
   push?: string | string[]

@@ -315,6 +315,8 @@ export type MarketplaceAccountWhereInput = {
   syncConflicts?: Prisma.SyncConflictListRelationFilter
   schedules?: Prisma.ScheduleListRelationFilter
   alerts?: Prisma.AlertListRelationFilter
+  stockLocations?: Prisma.StockLocationListRelationFilter
+  allocationRule?: Prisma.XOR<Prisma.StockAllocationRuleNullableScalarRelationFilter, Prisma.StockAllocationRuleWhereInput> | null
 }
 
 export type MarketplaceAccountOrderByWithRelationInput = {
@@ -342,6 +344,8 @@ export type MarketplaceAccountOrderByWithRelationInput = {
   syncConflicts?: Prisma.SyncConflictOrderByRelationAggregateInput
   schedules?: Prisma.ScheduleOrderByRelationAggregateInput
   alerts?: Prisma.AlertOrderByRelationAggregateInput
+  stockLocations?: Prisma.StockLocationOrderByRelationAggregateInput
+  allocationRule?: Prisma.StockAllocationRuleOrderByWithRelationInput
 }
 
 export type MarketplaceAccountWhereUniqueInput = Prisma.AtLeast<{
@@ -372,6 +376,8 @@ export type MarketplaceAccountWhereUniqueInput = Prisma.AtLeast<{
   syncConflicts?: Prisma.SyncConflictListRelationFilter
   schedules?: Prisma.ScheduleListRelationFilter
   alerts?: Prisma.AlertListRelationFilter
+  stockLocations?: Prisma.StockLocationListRelationFilter
+  allocationRule?: Prisma.XOR<Prisma.StockAllocationRuleNullableScalarRelationFilter, Prisma.StockAllocationRuleWhereInput> | null
 }, "id" | "name">
 
 export type MarketplaceAccountOrderByWithAggregationInput = {
@@ -447,6 +453,8 @@ export type MarketplaceAccountCreateInput = {
   syncConflicts?: Prisma.SyncConflictCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountUncheckedCreateInput = {
@@ -474,6 +482,8 @@ export type MarketplaceAccountUncheckedCreateInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationUncheckedCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountUpdateInput = {
@@ -501,6 +511,8 @@ export type MarketplaceAccountUpdateInput = {
   syncConflicts?: Prisma.SyncConflictUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountUncheckedUpdateInput = {
@@ -528,6 +540,8 @@ export type MarketplaceAccountUncheckedUpdateInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUncheckedUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountCreateManyInput = {
@@ -786,6 +800,36 @@ export type MarketplaceAccountUpdateOneWithoutAlertsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.MarketplaceAccountUpdateToOneWithWhereWithoutAlertsInput, Prisma.MarketplaceAccountUpdateWithoutAlertsInput>, Prisma.MarketplaceAccountUncheckedUpdateWithoutAlertsInput>
 }
 
+export type MarketplaceAccountCreateNestedOneWithoutStockLocationsInput = {
+  create?: Prisma.XOR<Prisma.MarketplaceAccountCreateWithoutStockLocationsInput, Prisma.MarketplaceAccountUncheckedCreateWithoutStockLocationsInput>
+  connectOrCreate?: Prisma.MarketplaceAccountCreateOrConnectWithoutStockLocationsInput
+  connect?: Prisma.MarketplaceAccountWhereUniqueInput
+}
+
+export type MarketplaceAccountUpdateOneWithoutStockLocationsNestedInput = {
+  create?: Prisma.XOR<Prisma.MarketplaceAccountCreateWithoutStockLocationsInput, Prisma.MarketplaceAccountUncheckedCreateWithoutStockLocationsInput>
+  connectOrCreate?: Prisma.MarketplaceAccountCreateOrConnectWithoutStockLocationsInput
+  upsert?: Prisma.MarketplaceAccountUpsertWithoutStockLocationsInput
+  disconnect?: Prisma.MarketplaceAccountWhereInput | boolean
+  delete?: Prisma.MarketplaceAccountWhereInput | boolean
+  connect?: Prisma.MarketplaceAccountWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.MarketplaceAccountUpdateToOneWithWhereWithoutStockLocationsInput, Prisma.MarketplaceAccountUpdateWithoutStockLocationsInput>, Prisma.MarketplaceAccountUncheckedUpdateWithoutStockLocationsInput>
+}
+
+export type MarketplaceAccountCreateNestedOneWithoutAllocationRuleInput = {
+  create?: Prisma.XOR<Prisma.MarketplaceAccountCreateWithoutAllocationRuleInput, Prisma.MarketplaceAccountUncheckedCreateWithoutAllocationRuleInput>
+  connectOrCreate?: Prisma.MarketplaceAccountCreateOrConnectWithoutAllocationRuleInput
+  connect?: Prisma.MarketplaceAccountWhereUniqueInput
+}
+
+export type MarketplaceAccountUpdateOneRequiredWithoutAllocationRuleNestedInput = {
+  create?: Prisma.XOR<Prisma.MarketplaceAccountCreateWithoutAllocationRuleInput, Prisma.MarketplaceAccountUncheckedCreateWithoutAllocationRuleInput>
+  connectOrCreate?: Prisma.MarketplaceAccountCreateOrConnectWithoutAllocationRuleInput
+  upsert?: Prisma.MarketplaceAccountUpsertWithoutAllocationRuleInput
+  connect?: Prisma.MarketplaceAccountWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.MarketplaceAccountUpdateToOneWithWhereWithoutAllocationRuleInput, Prisma.MarketplaceAccountUpdateWithoutAllocationRuleInput>, Prisma.MarketplaceAccountUncheckedUpdateWithoutAllocationRuleInput>
+}
+
 export type MarketplaceAccountCreateWithoutListingsInput = {
   id?: string
   channel: $Enums.Channel
@@ -810,6 +854,8 @@ export type MarketplaceAccountCreateWithoutListingsInput = {
   syncConflicts?: Prisma.SyncConflictCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountUncheckedCreateWithoutListingsInput = {
@@ -836,6 +882,8 @@ export type MarketplaceAccountUncheckedCreateWithoutListingsInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationUncheckedCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountCreateOrConnectWithoutListingsInput = {
@@ -878,6 +926,8 @@ export type MarketplaceAccountUpdateWithoutListingsInput = {
   syncConflicts?: Prisma.SyncConflictUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountUncheckedUpdateWithoutListingsInput = {
@@ -904,6 +954,8 @@ export type MarketplaceAccountUncheckedUpdateWithoutListingsInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUncheckedUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountCreateWithoutOrdersInput = {
@@ -930,6 +982,8 @@ export type MarketplaceAccountCreateWithoutOrdersInput = {
   syncConflicts?: Prisma.SyncConflictCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountUncheckedCreateWithoutOrdersInput = {
@@ -956,6 +1010,8 @@ export type MarketplaceAccountUncheckedCreateWithoutOrdersInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationUncheckedCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountCreateOrConnectWithoutOrdersInput = {
@@ -998,6 +1054,8 @@ export type MarketplaceAccountUpdateWithoutOrdersInput = {
   syncConflicts?: Prisma.SyncConflictUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountUncheckedUpdateWithoutOrdersInput = {
@@ -1024,6 +1082,8 @@ export type MarketplaceAccountUncheckedUpdateWithoutOrdersInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUncheckedUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountCreateWithoutSyncRunsInput = {
@@ -1050,6 +1110,8 @@ export type MarketplaceAccountCreateWithoutSyncRunsInput = {
   syncConflicts?: Prisma.SyncConflictCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountUncheckedCreateWithoutSyncRunsInput = {
@@ -1076,6 +1138,8 @@ export type MarketplaceAccountUncheckedCreateWithoutSyncRunsInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationUncheckedCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountCreateOrConnectWithoutSyncRunsInput = {
@@ -1118,6 +1182,8 @@ export type MarketplaceAccountUpdateWithoutSyncRunsInput = {
   syncConflicts?: Prisma.SyncConflictUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountUncheckedUpdateWithoutSyncRunsInput = {
@@ -1144,6 +1210,8 @@ export type MarketplaceAccountUncheckedUpdateWithoutSyncRunsInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUncheckedUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountCreateWithoutSyncLogsInput = {
@@ -1170,6 +1238,8 @@ export type MarketplaceAccountCreateWithoutSyncLogsInput = {
   syncConflicts?: Prisma.SyncConflictCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountUncheckedCreateWithoutSyncLogsInput = {
@@ -1196,6 +1266,8 @@ export type MarketplaceAccountUncheckedCreateWithoutSyncLogsInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationUncheckedCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountCreateOrConnectWithoutSyncLogsInput = {
@@ -1238,6 +1310,8 @@ export type MarketplaceAccountUpdateWithoutSyncLogsInput = {
   syncConflicts?: Prisma.SyncConflictUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountUncheckedUpdateWithoutSyncLogsInput = {
@@ -1264,6 +1338,8 @@ export type MarketplaceAccountUncheckedUpdateWithoutSyncLogsInput = {
   syncConflicts?: Prisma.SyncConflictUncheckedUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUncheckedUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountCreateWithoutSyncConflictsInput = {
@@ -1290,6 +1366,8 @@ export type MarketplaceAccountCreateWithoutSyncConflictsInput = {
   syncLogs?: Prisma.SyncLogCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountUncheckedCreateWithoutSyncConflictsInput = {
@@ -1316,6 +1394,8 @@ export type MarketplaceAccountUncheckedCreateWithoutSyncConflictsInput = {
   syncLogs?: Prisma.SyncLogUncheckedCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationUncheckedCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountCreateOrConnectWithoutSyncConflictsInput = {
@@ -1358,6 +1438,8 @@ export type MarketplaceAccountUpdateWithoutSyncConflictsInput = {
   syncLogs?: Prisma.SyncLogUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountUncheckedUpdateWithoutSyncConflictsInput = {
@@ -1384,6 +1466,8 @@ export type MarketplaceAccountUncheckedUpdateWithoutSyncConflictsInput = {
   syncLogs?: Prisma.SyncLogUncheckedUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUncheckedUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountCreateWithoutSchedulesInput = {
@@ -1410,6 +1494,8 @@ export type MarketplaceAccountCreateWithoutSchedulesInput = {
   syncLogs?: Prisma.SyncLogCreateNestedManyWithoutAccountInput
   syncConflicts?: Prisma.SyncConflictCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountUncheckedCreateWithoutSchedulesInput = {
@@ -1436,6 +1522,8 @@ export type MarketplaceAccountUncheckedCreateWithoutSchedulesInput = {
   syncLogs?: Prisma.SyncLogUncheckedCreateNestedManyWithoutAccountInput
   syncConflicts?: Prisma.SyncConflictUncheckedCreateNestedManyWithoutAccountInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationUncheckedCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountCreateOrConnectWithoutSchedulesInput = {
@@ -1478,6 +1566,8 @@ export type MarketplaceAccountUpdateWithoutSchedulesInput = {
   syncLogs?: Prisma.SyncLogUpdateManyWithoutAccountNestedInput
   syncConflicts?: Prisma.SyncConflictUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountUncheckedUpdateWithoutSchedulesInput = {
@@ -1504,6 +1594,8 @@ export type MarketplaceAccountUncheckedUpdateWithoutSchedulesInput = {
   syncLogs?: Prisma.SyncLogUncheckedUpdateManyWithoutAccountNestedInput
   syncConflicts?: Prisma.SyncConflictUncheckedUpdateManyWithoutAccountNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUncheckedUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountCreateWithoutAlertsInput = {
@@ -1530,6 +1622,8 @@ export type MarketplaceAccountCreateWithoutAlertsInput = {
   syncLogs?: Prisma.SyncLogCreateNestedManyWithoutAccountInput
   syncConflicts?: Prisma.SyncConflictCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountUncheckedCreateWithoutAlertsInput = {
@@ -1556,6 +1650,8 @@ export type MarketplaceAccountUncheckedCreateWithoutAlertsInput = {
   syncLogs?: Prisma.SyncLogUncheckedCreateNestedManyWithoutAccountInput
   syncConflicts?: Prisma.SyncConflictUncheckedCreateNestedManyWithoutAccountInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationUncheckedCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedCreateNestedOneWithoutAccountInput
 }
 
 export type MarketplaceAccountCreateOrConnectWithoutAlertsInput = {
@@ -1598,6 +1694,8 @@ export type MarketplaceAccountUpdateWithoutAlertsInput = {
   syncLogs?: Prisma.SyncLogUpdateManyWithoutAccountNestedInput
   syncConflicts?: Prisma.SyncConflictUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUpdateOneWithoutAccountNestedInput
 }
 
 export type MarketplaceAccountUncheckedUpdateWithoutAlertsInput = {
@@ -1624,6 +1722,264 @@ export type MarketplaceAccountUncheckedUpdateWithoutAlertsInput = {
   syncLogs?: Prisma.SyncLogUncheckedUpdateManyWithoutAccountNestedInput
   syncConflicts?: Prisma.SyncConflictUncheckedUpdateManyWithoutAccountNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUncheckedUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedUpdateOneWithoutAccountNestedInput
+}
+
+export type MarketplaceAccountCreateWithoutStockLocationsInput = {
+  id?: string
+  channel: $Enums.Channel
+  name: string
+  fulfillment?: $Enums.FulfillmentType | null
+  baseUrl: string
+  credentialsEncrypted: string
+  rateLimits?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  options?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  conflictStrategy?: $Enums.ConflictStrategy
+  enabled?: boolean
+  syncTimeoutSeconds?: number
+  syncRetries?: number
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  lastTestedAt?: Date | string | null
+  lastTestOk?: boolean | null
+  listings?: Prisma.ListingCreateNestedManyWithoutAccountInput
+  orders?: Prisma.OrderCreateNestedManyWithoutAccountInput
+  syncRuns?: Prisma.SyncRunCreateNestedManyWithoutAccountInput
+  syncLogs?: Prisma.SyncLogCreateNestedManyWithoutAccountInput
+  syncConflicts?: Prisma.SyncConflictCreateNestedManyWithoutAccountInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutAccountInput
+  alerts?: Prisma.AlertCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleCreateNestedOneWithoutAccountInput
+}
+
+export type MarketplaceAccountUncheckedCreateWithoutStockLocationsInput = {
+  id?: string
+  channel: $Enums.Channel
+  name: string
+  fulfillment?: $Enums.FulfillmentType | null
+  baseUrl: string
+  credentialsEncrypted: string
+  rateLimits?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  options?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  conflictStrategy?: $Enums.ConflictStrategy
+  enabled?: boolean
+  syncTimeoutSeconds?: number
+  syncRetries?: number
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  lastTestedAt?: Date | string | null
+  lastTestOk?: boolean | null
+  listings?: Prisma.ListingUncheckedCreateNestedManyWithoutAccountInput
+  orders?: Prisma.OrderUncheckedCreateNestedManyWithoutAccountInput
+  syncRuns?: Prisma.SyncRunUncheckedCreateNestedManyWithoutAccountInput
+  syncLogs?: Prisma.SyncLogUncheckedCreateNestedManyWithoutAccountInput
+  syncConflicts?: Prisma.SyncConflictUncheckedCreateNestedManyWithoutAccountInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutAccountInput
+  alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutAccountInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedCreateNestedOneWithoutAccountInput
+}
+
+export type MarketplaceAccountCreateOrConnectWithoutStockLocationsInput = {
+  where: Prisma.MarketplaceAccountWhereUniqueInput
+  create: Prisma.XOR<Prisma.MarketplaceAccountCreateWithoutStockLocationsInput, Prisma.MarketplaceAccountUncheckedCreateWithoutStockLocationsInput>
+}
+
+export type MarketplaceAccountUpsertWithoutStockLocationsInput = {
+  update: Prisma.XOR<Prisma.MarketplaceAccountUpdateWithoutStockLocationsInput, Prisma.MarketplaceAccountUncheckedUpdateWithoutStockLocationsInput>
+  create: Prisma.XOR<Prisma.MarketplaceAccountCreateWithoutStockLocationsInput, Prisma.MarketplaceAccountUncheckedCreateWithoutStockLocationsInput>
+  where?: Prisma.MarketplaceAccountWhereInput
+}
+
+export type MarketplaceAccountUpdateToOneWithWhereWithoutStockLocationsInput = {
+  where?: Prisma.MarketplaceAccountWhereInput
+  data: Prisma.XOR<Prisma.MarketplaceAccountUpdateWithoutStockLocationsInput, Prisma.MarketplaceAccountUncheckedUpdateWithoutStockLocationsInput>
+}
+
+export type MarketplaceAccountUpdateWithoutStockLocationsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  channel?: Prisma.EnumChannelFieldUpdateOperationsInput | $Enums.Channel
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  fulfillment?: Prisma.NullableEnumFulfillmentTypeFieldUpdateOperationsInput | $Enums.FulfillmentType | null
+  baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  credentialsEncrypted?: Prisma.StringFieldUpdateOperationsInput | string
+  rateLimits?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  options?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  conflictStrategy?: Prisma.EnumConflictStrategyFieldUpdateOperationsInput | $Enums.ConflictStrategy
+  enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  syncTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  syncRetries?: Prisma.IntFieldUpdateOperationsInput | number
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastTestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lastTestOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  listings?: Prisma.ListingUpdateManyWithoutAccountNestedInput
+  orders?: Prisma.OrderUpdateManyWithoutAccountNestedInput
+  syncRuns?: Prisma.SyncRunUpdateManyWithoutAccountNestedInput
+  syncLogs?: Prisma.SyncLogUpdateManyWithoutAccountNestedInput
+  syncConflicts?: Prisma.SyncConflictUpdateManyWithoutAccountNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutAccountNestedInput
+  alerts?: Prisma.AlertUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUpdateOneWithoutAccountNestedInput
+}
+
+export type MarketplaceAccountUncheckedUpdateWithoutStockLocationsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  channel?: Prisma.EnumChannelFieldUpdateOperationsInput | $Enums.Channel
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  fulfillment?: Prisma.NullableEnumFulfillmentTypeFieldUpdateOperationsInput | $Enums.FulfillmentType | null
+  baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  credentialsEncrypted?: Prisma.StringFieldUpdateOperationsInput | string
+  rateLimits?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  options?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  conflictStrategy?: Prisma.EnumConflictStrategyFieldUpdateOperationsInput | $Enums.ConflictStrategy
+  enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  syncTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  syncRetries?: Prisma.IntFieldUpdateOperationsInput | number
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastTestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lastTestOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  listings?: Prisma.ListingUncheckedUpdateManyWithoutAccountNestedInput
+  orders?: Prisma.OrderUncheckedUpdateManyWithoutAccountNestedInput
+  syncRuns?: Prisma.SyncRunUncheckedUpdateManyWithoutAccountNestedInput
+  syncLogs?: Prisma.SyncLogUncheckedUpdateManyWithoutAccountNestedInput
+  syncConflicts?: Prisma.SyncConflictUncheckedUpdateManyWithoutAccountNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutAccountNestedInput
+  alerts?: Prisma.AlertUncheckedUpdateManyWithoutAccountNestedInput
+  allocationRule?: Prisma.StockAllocationRuleUncheckedUpdateOneWithoutAccountNestedInput
+}
+
+export type MarketplaceAccountCreateWithoutAllocationRuleInput = {
+  id?: string
+  channel: $Enums.Channel
+  name: string
+  fulfillment?: $Enums.FulfillmentType | null
+  baseUrl: string
+  credentialsEncrypted: string
+  rateLimits?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  options?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  conflictStrategy?: $Enums.ConflictStrategy
+  enabled?: boolean
+  syncTimeoutSeconds?: number
+  syncRetries?: number
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  lastTestedAt?: Date | string | null
+  lastTestOk?: boolean | null
+  listings?: Prisma.ListingCreateNestedManyWithoutAccountInput
+  orders?: Prisma.OrderCreateNestedManyWithoutAccountInput
+  syncRuns?: Prisma.SyncRunCreateNestedManyWithoutAccountInput
+  syncLogs?: Prisma.SyncLogCreateNestedManyWithoutAccountInput
+  syncConflicts?: Prisma.SyncConflictCreateNestedManyWithoutAccountInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutAccountInput
+  alerts?: Prisma.AlertCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationCreateNestedManyWithoutAccountInput
+}
+
+export type MarketplaceAccountUncheckedCreateWithoutAllocationRuleInput = {
+  id?: string
+  channel: $Enums.Channel
+  name: string
+  fulfillment?: $Enums.FulfillmentType | null
+  baseUrl: string
+  credentialsEncrypted: string
+  rateLimits?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  options?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  conflictStrategy?: $Enums.ConflictStrategy
+  enabled?: boolean
+  syncTimeoutSeconds?: number
+  syncRetries?: number
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  lastTestedAt?: Date | string | null
+  lastTestOk?: boolean | null
+  listings?: Prisma.ListingUncheckedCreateNestedManyWithoutAccountInput
+  orders?: Prisma.OrderUncheckedCreateNestedManyWithoutAccountInput
+  syncRuns?: Prisma.SyncRunUncheckedCreateNestedManyWithoutAccountInput
+  syncLogs?: Prisma.SyncLogUncheckedCreateNestedManyWithoutAccountInput
+  syncConflicts?: Prisma.SyncConflictUncheckedCreateNestedManyWithoutAccountInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutAccountInput
+  alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutAccountInput
+  stockLocations?: Prisma.StockLocationUncheckedCreateNestedManyWithoutAccountInput
+}
+
+export type MarketplaceAccountCreateOrConnectWithoutAllocationRuleInput = {
+  where: Prisma.MarketplaceAccountWhereUniqueInput
+  create: Prisma.XOR<Prisma.MarketplaceAccountCreateWithoutAllocationRuleInput, Prisma.MarketplaceAccountUncheckedCreateWithoutAllocationRuleInput>
+}
+
+export type MarketplaceAccountUpsertWithoutAllocationRuleInput = {
+  update: Prisma.XOR<Prisma.MarketplaceAccountUpdateWithoutAllocationRuleInput, Prisma.MarketplaceAccountUncheckedUpdateWithoutAllocationRuleInput>
+  create: Prisma.XOR<Prisma.MarketplaceAccountCreateWithoutAllocationRuleInput, Prisma.MarketplaceAccountUncheckedCreateWithoutAllocationRuleInput>
+  where?: Prisma.MarketplaceAccountWhereInput
+}
+
+export type MarketplaceAccountUpdateToOneWithWhereWithoutAllocationRuleInput = {
+  where?: Prisma.MarketplaceAccountWhereInput
+  data: Prisma.XOR<Prisma.MarketplaceAccountUpdateWithoutAllocationRuleInput, Prisma.MarketplaceAccountUncheckedUpdateWithoutAllocationRuleInput>
+}
+
+export type MarketplaceAccountUpdateWithoutAllocationRuleInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  channel?: Prisma.EnumChannelFieldUpdateOperationsInput | $Enums.Channel
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  fulfillment?: Prisma.NullableEnumFulfillmentTypeFieldUpdateOperationsInput | $Enums.FulfillmentType | null
+  baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  credentialsEncrypted?: Prisma.StringFieldUpdateOperationsInput | string
+  rateLimits?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  options?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  conflictStrategy?: Prisma.EnumConflictStrategyFieldUpdateOperationsInput | $Enums.ConflictStrategy
+  enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  syncTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  syncRetries?: Prisma.IntFieldUpdateOperationsInput | number
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastTestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lastTestOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  listings?: Prisma.ListingUpdateManyWithoutAccountNestedInput
+  orders?: Prisma.OrderUpdateManyWithoutAccountNestedInput
+  syncRuns?: Prisma.SyncRunUpdateManyWithoutAccountNestedInput
+  syncLogs?: Prisma.SyncLogUpdateManyWithoutAccountNestedInput
+  syncConflicts?: Prisma.SyncConflictUpdateManyWithoutAccountNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutAccountNestedInput
+  alerts?: Prisma.AlertUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUpdateManyWithoutAccountNestedInput
+}
+
+export type MarketplaceAccountUncheckedUpdateWithoutAllocationRuleInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  channel?: Prisma.EnumChannelFieldUpdateOperationsInput | $Enums.Channel
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  fulfillment?: Prisma.NullableEnumFulfillmentTypeFieldUpdateOperationsInput | $Enums.FulfillmentType | null
+  baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  credentialsEncrypted?: Prisma.StringFieldUpdateOperationsInput | string
+  rateLimits?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  options?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  conflictStrategy?: Prisma.EnumConflictStrategyFieldUpdateOperationsInput | $Enums.ConflictStrategy
+  enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  syncTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  syncRetries?: Prisma.IntFieldUpdateOperationsInput | number
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastTestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lastTestOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  listings?: Prisma.ListingUncheckedUpdateManyWithoutAccountNestedInput
+  orders?: Prisma.OrderUncheckedUpdateManyWithoutAccountNestedInput
+  syncRuns?: Prisma.SyncRunUncheckedUpdateManyWithoutAccountNestedInput
+  syncLogs?: Prisma.SyncLogUncheckedUpdateManyWithoutAccountNestedInput
+  syncConflicts?: Prisma.SyncConflictUncheckedUpdateManyWithoutAccountNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutAccountNestedInput
+  alerts?: Prisma.AlertUncheckedUpdateManyWithoutAccountNestedInput
+  stockLocations?: Prisma.StockLocationUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 
@@ -1639,6 +1995,7 @@ export type MarketplaceAccountCountOutputType = {
   syncConflicts: number
   schedules: number
   alerts: number
+  stockLocations: number
 }
 
 export type MarketplaceAccountCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1649,6 +2006,7 @@ export type MarketplaceAccountCountOutputTypeSelect<ExtArgs extends runtime.Type
   syncConflicts?: boolean | MarketplaceAccountCountOutputTypeCountSyncConflictsArgs
   schedules?: boolean | MarketplaceAccountCountOutputTypeCountSchedulesArgs
   alerts?: boolean | MarketplaceAccountCountOutputTypeCountAlertsArgs
+  stockLocations?: boolean | MarketplaceAccountCountOutputTypeCountStockLocationsArgs
 }
 
 /**
@@ -1710,6 +2068,13 @@ export type MarketplaceAccountCountOutputTypeCountAlertsArgs<ExtArgs extends run
   where?: Prisma.AlertWhereInput
 }
 
+/**
+ * MarketplaceAccountCountOutputType without action
+ */
+export type MarketplaceAccountCountOutputTypeCountStockLocationsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.StockLocationWhereInput
+}
+
 
 export type MarketplaceAccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1736,6 +2101,8 @@ export type MarketplaceAccountSelect<ExtArgs extends runtime.Types.Extensions.In
   syncConflicts?: boolean | Prisma.MarketplaceAccount$syncConflictsArgs<ExtArgs>
   schedules?: boolean | Prisma.MarketplaceAccount$schedulesArgs<ExtArgs>
   alerts?: boolean | Prisma.MarketplaceAccount$alertsArgs<ExtArgs>
+  stockLocations?: boolean | Prisma.MarketplaceAccount$stockLocationsArgs<ExtArgs>
+  allocationRule?: boolean | Prisma.MarketplaceAccount$allocationRuleArgs<ExtArgs>
   _count?: boolean | Prisma.MarketplaceAccountCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["marketplaceAccount"]>
 
@@ -1808,6 +2175,8 @@ export type MarketplaceAccountInclude<ExtArgs extends runtime.Types.Extensions.I
   syncConflicts?: boolean | Prisma.MarketplaceAccount$syncConflictsArgs<ExtArgs>
   schedules?: boolean | Prisma.MarketplaceAccount$schedulesArgs<ExtArgs>
   alerts?: boolean | Prisma.MarketplaceAccount$alertsArgs<ExtArgs>
+  stockLocations?: boolean | Prisma.MarketplaceAccount$stockLocationsArgs<ExtArgs>
+  allocationRule?: boolean | Prisma.MarketplaceAccount$allocationRuleArgs<ExtArgs>
   _count?: boolean | Prisma.MarketplaceAccountCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type MarketplaceAccountIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1823,6 +2192,8 @@ export type $MarketplaceAccountPayload<ExtArgs extends runtime.Types.Extensions.
     syncConflicts: Prisma.$SyncConflictPayload<ExtArgs>[]
     schedules: Prisma.$SchedulePayload<ExtArgs>[]
     alerts: Prisma.$AlertPayload<ExtArgs>[]
+    stockLocations: Prisma.$StockLocationPayload<ExtArgs>[]
+    allocationRule: Prisma.$StockAllocationRulePayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2258,6 +2629,8 @@ export interface Prisma__MarketplaceAccountClient<T, Null = never, ExtArgs exten
   syncConflicts<T extends Prisma.MarketplaceAccount$syncConflictsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.MarketplaceAccount$syncConflictsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SyncConflictPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   schedules<T extends Prisma.MarketplaceAccount$schedulesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.MarketplaceAccount$schedulesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SchedulePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   alerts<T extends Prisma.MarketplaceAccount$alertsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.MarketplaceAccount$alertsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AlertPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  stockLocations<T extends Prisma.MarketplaceAccount$stockLocationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.MarketplaceAccount$stockLocationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$StockLocationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  allocationRule<T extends Prisma.MarketplaceAccount$allocationRuleArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.MarketplaceAccount$allocationRuleArgs<ExtArgs>>): Prisma.Prisma__StockAllocationRuleClient<runtime.Types.Result.GetResult<Prisma.$StockAllocationRulePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2871,6 +3244,49 @@ export type MarketplaceAccount$alertsArgs<ExtArgs extends runtime.Types.Extensio
   take?: number
   skip?: number
   distinct?: Prisma.AlertScalarFieldEnum | Prisma.AlertScalarFieldEnum[]
+}
+
+/**
+ * MarketplaceAccount.stockLocations
+ */
+export type MarketplaceAccount$stockLocationsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the StockLocation
+   */
+  select?: Prisma.StockLocationSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the StockLocation
+   */
+  omit?: Prisma.StockLocationOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.StockLocationInclude<ExtArgs> | null
+  where?: Prisma.StockLocationWhereInput
+  orderBy?: Prisma.StockLocationOrderByWithRelationInput | Prisma.StockLocationOrderByWithRelationInput[]
+  cursor?: Prisma.StockLocationWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.StockLocationScalarFieldEnum | Prisma.StockLocationScalarFieldEnum[]
+}
+
+/**
+ * MarketplaceAccount.allocationRule
+ */
+export type MarketplaceAccount$allocationRuleArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the StockAllocationRule
+   */
+  select?: Prisma.StockAllocationRuleSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the StockAllocationRule
+   */
+  omit?: Prisma.StockAllocationRuleOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.StockAllocationRuleInclude<ExtArgs> | null
+  where?: Prisma.StockAllocationRuleWhereInput
 }
 
 /**

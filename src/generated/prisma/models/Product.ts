@@ -28,10 +28,14 @@ export type AggregateProduct = {
 
 export type ProductAvgAggregateOutputType = {
   cost: runtime.Decimal | null
+  safetyBuffer: number | null
+  zeroStockThreshold: number | null
 }
 
 export type ProductSumAggregateOutputType = {
   cost: runtime.Decimal | null
+  safetyBuffer: number | null
+  zeroStockThreshold: number | null
 }
 
 export type ProductMinAggregateOutputType = {
@@ -42,6 +46,8 @@ export type ProductMinAggregateOutputType = {
   hidden: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
+  safetyBuffer: number | null
+  zeroStockThreshold: number | null
 }
 
 export type ProductMaxAggregateOutputType = {
@@ -52,6 +58,8 @@ export type ProductMaxAggregateOutputType = {
   hidden: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
+  safetyBuffer: number | null
+  zeroStockThreshold: number | null
 }
 
 export type ProductCountAggregateOutputType = {
@@ -62,16 +70,22 @@ export type ProductCountAggregateOutputType = {
   hidden: number
   createdAt: number
   updatedAt: number
+  safetyBuffer: number
+  zeroStockThreshold: number
   _all: number
 }
 
 
 export type ProductAvgAggregateInputType = {
   cost?: true
+  safetyBuffer?: true
+  zeroStockThreshold?: true
 }
 
 export type ProductSumAggregateInputType = {
   cost?: true
+  safetyBuffer?: true
+  zeroStockThreshold?: true
 }
 
 export type ProductMinAggregateInputType = {
@@ -82,6 +96,8 @@ export type ProductMinAggregateInputType = {
   hidden?: true
   createdAt?: true
   updatedAt?: true
+  safetyBuffer?: true
+  zeroStockThreshold?: true
 }
 
 export type ProductMaxAggregateInputType = {
@@ -92,6 +108,8 @@ export type ProductMaxAggregateInputType = {
   hidden?: true
   createdAt?: true
   updatedAt?: true
+  safetyBuffer?: true
+  zeroStockThreshold?: true
 }
 
 export type ProductCountAggregateInputType = {
@@ -102,6 +120,8 @@ export type ProductCountAggregateInputType = {
   hidden?: true
   createdAt?: true
   updatedAt?: true
+  safetyBuffer?: true
+  zeroStockThreshold?: true
   _all?: true
 }
 
@@ -199,6 +219,8 @@ export type ProductGroupByOutputType = {
   hidden: boolean
   createdAt: Date
   updatedAt: Date
+  safetyBuffer: number
+  zeroStockThreshold: number
   _count: ProductCountAggregateOutputType | null
   _avg: ProductAvgAggregateOutputType | null
   _sum: ProductSumAggregateOutputType | null
@@ -232,7 +254,13 @@ export type ProductWhereInput = {
   hidden?: Prisma.BoolFilter<"Product"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Product"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Product"> | Date | string
+  safetyBuffer?: Prisma.IntFilter<"Product"> | number
+  zeroStockThreshold?: Prisma.IntFilter<"Product"> | number
   listings?: Prisma.ListingListRelationFilter
+  batches?: Prisma.BatchListRelationFilter
+  stockMovements?: Prisma.StockMovementListRelationFilter
+  stockBalances?: Prisma.StockBalanceListRelationFilter
+  mappings?: Prisma.ProductMappingListRelationFilter
 }
 
 export type ProductOrderByWithRelationInput = {
@@ -243,7 +271,13 @@ export type ProductOrderByWithRelationInput = {
   hidden?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  safetyBuffer?: Prisma.SortOrder
+  zeroStockThreshold?: Prisma.SortOrder
   listings?: Prisma.ListingOrderByRelationAggregateInput
+  batches?: Prisma.BatchOrderByRelationAggregateInput
+  stockMovements?: Prisma.StockMovementOrderByRelationAggregateInput
+  stockBalances?: Prisma.StockBalanceOrderByRelationAggregateInput
+  mappings?: Prisma.ProductMappingOrderByRelationAggregateInput
 }
 
 export type ProductWhereUniqueInput = Prisma.AtLeast<{
@@ -257,7 +291,13 @@ export type ProductWhereUniqueInput = Prisma.AtLeast<{
   hidden?: Prisma.BoolFilter<"Product"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Product"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Product"> | Date | string
+  safetyBuffer?: Prisma.IntFilter<"Product"> | number
+  zeroStockThreshold?: Prisma.IntFilter<"Product"> | number
   listings?: Prisma.ListingListRelationFilter
+  batches?: Prisma.BatchListRelationFilter
+  stockMovements?: Prisma.StockMovementListRelationFilter
+  stockBalances?: Prisma.StockBalanceListRelationFilter
+  mappings?: Prisma.ProductMappingListRelationFilter
 }, "id" | "sku">
 
 export type ProductOrderByWithAggregationInput = {
@@ -268,6 +308,8 @@ export type ProductOrderByWithAggregationInput = {
   hidden?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  safetyBuffer?: Prisma.SortOrder
+  zeroStockThreshold?: Prisma.SortOrder
   _count?: Prisma.ProductCountOrderByAggregateInput
   _avg?: Prisma.ProductAvgOrderByAggregateInput
   _max?: Prisma.ProductMaxOrderByAggregateInput
@@ -286,6 +328,8 @@ export type ProductScalarWhereWithAggregatesInput = {
   hidden?: Prisma.BoolWithAggregatesFilter<"Product"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Product"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Product"> | Date | string
+  safetyBuffer?: Prisma.IntWithAggregatesFilter<"Product"> | number
+  zeroStockThreshold?: Prisma.IntWithAggregatesFilter<"Product"> | number
 }
 
 export type ProductCreateInput = {
@@ -296,7 +340,13 @@ export type ProductCreateInput = {
   hidden?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
   listings?: Prisma.ListingCreateNestedManyWithoutProductInput
+  batches?: Prisma.BatchCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingCreateNestedManyWithoutProductInput
 }
 
 export type ProductUncheckedCreateInput = {
@@ -307,7 +357,13 @@ export type ProductUncheckedCreateInput = {
   hidden?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
   listings?: Prisma.ListingUncheckedCreateNestedManyWithoutProductInput
+  batches?: Prisma.BatchUncheckedCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementUncheckedCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceUncheckedCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingUncheckedCreateNestedManyWithoutProductInput
 }
 
 export type ProductUpdateInput = {
@@ -318,7 +374,13 @@ export type ProductUpdateInput = {
   hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
   listings?: Prisma.ListingUpdateManyWithoutProductNestedInput
+  batches?: Prisma.BatchUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUpdateManyWithoutProductNestedInput
 }
 
 export type ProductUncheckedUpdateInput = {
@@ -329,7 +391,13 @@ export type ProductUncheckedUpdateInput = {
   hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
   listings?: Prisma.ListingUncheckedUpdateManyWithoutProductNestedInput
+  batches?: Prisma.BatchUncheckedUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUncheckedUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUncheckedUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUncheckedUpdateManyWithoutProductNestedInput
 }
 
 export type ProductCreateManyInput = {
@@ -340,6 +408,8 @@ export type ProductCreateManyInput = {
   hidden?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
 }
 
 export type ProductUpdateManyMutationInput = {
@@ -350,6 +420,8 @@ export type ProductUpdateManyMutationInput = {
   hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 export type ProductUncheckedUpdateManyInput = {
@@ -360,6 +432,13 @@ export type ProductUncheckedUpdateManyInput = {
   hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+}
+
+export type ProductNullableScalarRelationFilter = {
+  is?: Prisma.ProductWhereInput | null
+  isNot?: Prisma.ProductWhereInput | null
 }
 
 export type ProductCountOrderByAggregateInput = {
@@ -370,10 +449,14 @@ export type ProductCountOrderByAggregateInput = {
   hidden?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  safetyBuffer?: Prisma.SortOrder
+  zeroStockThreshold?: Prisma.SortOrder
 }
 
 export type ProductAvgOrderByAggregateInput = {
   cost?: Prisma.SortOrder
+  safetyBuffer?: Prisma.SortOrder
+  zeroStockThreshold?: Prisma.SortOrder
 }
 
 export type ProductMaxOrderByAggregateInput = {
@@ -384,6 +467,8 @@ export type ProductMaxOrderByAggregateInput = {
   hidden?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  safetyBuffer?: Prisma.SortOrder
+  zeroStockThreshold?: Prisma.SortOrder
 }
 
 export type ProductMinOrderByAggregateInput = {
@@ -394,15 +479,35 @@ export type ProductMinOrderByAggregateInput = {
   hidden?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  safetyBuffer?: Prisma.SortOrder
+  zeroStockThreshold?: Prisma.SortOrder
 }
 
 export type ProductSumOrderByAggregateInput = {
   cost?: Prisma.SortOrder
+  safetyBuffer?: Prisma.SortOrder
+  zeroStockThreshold?: Prisma.SortOrder
 }
 
 export type ProductScalarRelationFilter = {
   is?: Prisma.ProductWhereInput
   isNot?: Prisma.ProductWhereInput
+}
+
+export type ProductCreateNestedOneWithoutBatchesInput = {
+  create?: Prisma.XOR<Prisma.ProductCreateWithoutBatchesInput, Prisma.ProductUncheckedCreateWithoutBatchesInput>
+  connectOrCreate?: Prisma.ProductCreateOrConnectWithoutBatchesInput
+  connect?: Prisma.ProductWhereUniqueInput
+}
+
+export type ProductUpdateOneWithoutBatchesNestedInput = {
+  create?: Prisma.XOR<Prisma.ProductCreateWithoutBatchesInput, Prisma.ProductUncheckedCreateWithoutBatchesInput>
+  connectOrCreate?: Prisma.ProductCreateOrConnectWithoutBatchesInput
+  upsert?: Prisma.ProductUpsertWithoutBatchesInput
+  disconnect?: Prisma.ProductWhereInput | boolean
+  delete?: Prisma.ProductWhereInput | boolean
+  connect?: Prisma.ProductWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.ProductUpdateToOneWithWhereWithoutBatchesInput, Prisma.ProductUpdateWithoutBatchesInput>, Prisma.ProductUncheckedUpdateWithoutBatchesInput>
 }
 
 export type NullableDecimalFieldUpdateOperationsInput = {
@@ -427,6 +532,128 @@ export type ProductUpdateOneRequiredWithoutListingsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.ProductUpdateToOneWithWhereWithoutListingsInput, Prisma.ProductUpdateWithoutListingsInput>, Prisma.ProductUncheckedUpdateWithoutListingsInput>
 }
 
+export type ProductCreateNestedOneWithoutStockMovementsInput = {
+  create?: Prisma.XOR<Prisma.ProductCreateWithoutStockMovementsInput, Prisma.ProductUncheckedCreateWithoutStockMovementsInput>
+  connectOrCreate?: Prisma.ProductCreateOrConnectWithoutStockMovementsInput
+  connect?: Prisma.ProductWhereUniqueInput
+}
+
+export type ProductUpdateOneRequiredWithoutStockMovementsNestedInput = {
+  create?: Prisma.XOR<Prisma.ProductCreateWithoutStockMovementsInput, Prisma.ProductUncheckedCreateWithoutStockMovementsInput>
+  connectOrCreate?: Prisma.ProductCreateOrConnectWithoutStockMovementsInput
+  upsert?: Prisma.ProductUpsertWithoutStockMovementsInput
+  connect?: Prisma.ProductWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.ProductUpdateToOneWithWhereWithoutStockMovementsInput, Prisma.ProductUpdateWithoutStockMovementsInput>, Prisma.ProductUncheckedUpdateWithoutStockMovementsInput>
+}
+
+export type ProductCreateNestedOneWithoutStockBalancesInput = {
+  create?: Prisma.XOR<Prisma.ProductCreateWithoutStockBalancesInput, Prisma.ProductUncheckedCreateWithoutStockBalancesInput>
+  connectOrCreate?: Prisma.ProductCreateOrConnectWithoutStockBalancesInput
+  connect?: Prisma.ProductWhereUniqueInput
+}
+
+export type ProductUpdateOneRequiredWithoutStockBalancesNestedInput = {
+  create?: Prisma.XOR<Prisma.ProductCreateWithoutStockBalancesInput, Prisma.ProductUncheckedCreateWithoutStockBalancesInput>
+  connectOrCreate?: Prisma.ProductCreateOrConnectWithoutStockBalancesInput
+  upsert?: Prisma.ProductUpsertWithoutStockBalancesInput
+  connect?: Prisma.ProductWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.ProductUpdateToOneWithWhereWithoutStockBalancesInput, Prisma.ProductUpdateWithoutStockBalancesInput>, Prisma.ProductUncheckedUpdateWithoutStockBalancesInput>
+}
+
+export type ProductCreateNestedOneWithoutMappingsInput = {
+  create?: Prisma.XOR<Prisma.ProductCreateWithoutMappingsInput, Prisma.ProductUncheckedCreateWithoutMappingsInput>
+  connectOrCreate?: Prisma.ProductCreateOrConnectWithoutMappingsInput
+  connect?: Prisma.ProductWhereUniqueInput
+}
+
+export type ProductUpdateOneRequiredWithoutMappingsNestedInput = {
+  create?: Prisma.XOR<Prisma.ProductCreateWithoutMappingsInput, Prisma.ProductUncheckedCreateWithoutMappingsInput>
+  connectOrCreate?: Prisma.ProductCreateOrConnectWithoutMappingsInput
+  upsert?: Prisma.ProductUpsertWithoutMappingsInput
+  connect?: Prisma.ProductWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.ProductUpdateToOneWithWhereWithoutMappingsInput, Prisma.ProductUpdateWithoutMappingsInput>, Prisma.ProductUncheckedUpdateWithoutMappingsInput>
+}
+
+export type ProductCreateWithoutBatchesInput = {
+  id?: string
+  sku: string
+  name: string
+  cost?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  listings?: Prisma.ListingCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingCreateNestedManyWithoutProductInput
+}
+
+export type ProductUncheckedCreateWithoutBatchesInput = {
+  id?: string
+  sku: string
+  name: string
+  cost?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  listings?: Prisma.ListingUncheckedCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementUncheckedCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceUncheckedCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingUncheckedCreateNestedManyWithoutProductInput
+}
+
+export type ProductCreateOrConnectWithoutBatchesInput = {
+  where: Prisma.ProductWhereUniqueInput
+  create: Prisma.XOR<Prisma.ProductCreateWithoutBatchesInput, Prisma.ProductUncheckedCreateWithoutBatchesInput>
+}
+
+export type ProductUpsertWithoutBatchesInput = {
+  update: Prisma.XOR<Prisma.ProductUpdateWithoutBatchesInput, Prisma.ProductUncheckedUpdateWithoutBatchesInput>
+  create: Prisma.XOR<Prisma.ProductCreateWithoutBatchesInput, Prisma.ProductUncheckedCreateWithoutBatchesInput>
+  where?: Prisma.ProductWhereInput
+}
+
+export type ProductUpdateToOneWithWhereWithoutBatchesInput = {
+  where?: Prisma.ProductWhereInput
+  data: Prisma.XOR<Prisma.ProductUpdateWithoutBatchesInput, Prisma.ProductUncheckedUpdateWithoutBatchesInput>
+}
+
+export type ProductUpdateWithoutBatchesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  sku?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  cost?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  listings?: Prisma.ListingUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUpdateManyWithoutProductNestedInput
+}
+
+export type ProductUncheckedUpdateWithoutBatchesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  sku?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  cost?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  listings?: Prisma.ListingUncheckedUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUncheckedUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUncheckedUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUncheckedUpdateManyWithoutProductNestedInput
+}
+
 export type ProductCreateWithoutListingsInput = {
   id?: string
   sku: string
@@ -435,6 +662,12 @@ export type ProductCreateWithoutListingsInput = {
   hidden?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  batches?: Prisma.BatchCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingCreateNestedManyWithoutProductInput
 }
 
 export type ProductUncheckedCreateWithoutListingsInput = {
@@ -445,6 +678,12 @@ export type ProductUncheckedCreateWithoutListingsInput = {
   hidden?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  batches?: Prisma.BatchUncheckedCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementUncheckedCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceUncheckedCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingUncheckedCreateNestedManyWithoutProductInput
 }
 
 export type ProductCreateOrConnectWithoutListingsInput = {
@@ -471,6 +710,12 @@ export type ProductUpdateWithoutListingsInput = {
   hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  batches?: Prisma.BatchUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUpdateManyWithoutProductNestedInput
 }
 
 export type ProductUncheckedUpdateWithoutListingsInput = {
@@ -481,6 +726,252 @@ export type ProductUncheckedUpdateWithoutListingsInput = {
   hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  batches?: Prisma.BatchUncheckedUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUncheckedUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUncheckedUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUncheckedUpdateManyWithoutProductNestedInput
+}
+
+export type ProductCreateWithoutStockMovementsInput = {
+  id?: string
+  sku: string
+  name: string
+  cost?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  listings?: Prisma.ListingCreateNestedManyWithoutProductInput
+  batches?: Prisma.BatchCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingCreateNestedManyWithoutProductInput
+}
+
+export type ProductUncheckedCreateWithoutStockMovementsInput = {
+  id?: string
+  sku: string
+  name: string
+  cost?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  listings?: Prisma.ListingUncheckedCreateNestedManyWithoutProductInput
+  batches?: Prisma.BatchUncheckedCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceUncheckedCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingUncheckedCreateNestedManyWithoutProductInput
+}
+
+export type ProductCreateOrConnectWithoutStockMovementsInput = {
+  where: Prisma.ProductWhereUniqueInput
+  create: Prisma.XOR<Prisma.ProductCreateWithoutStockMovementsInput, Prisma.ProductUncheckedCreateWithoutStockMovementsInput>
+}
+
+export type ProductUpsertWithoutStockMovementsInput = {
+  update: Prisma.XOR<Prisma.ProductUpdateWithoutStockMovementsInput, Prisma.ProductUncheckedUpdateWithoutStockMovementsInput>
+  create: Prisma.XOR<Prisma.ProductCreateWithoutStockMovementsInput, Prisma.ProductUncheckedCreateWithoutStockMovementsInput>
+  where?: Prisma.ProductWhereInput
+}
+
+export type ProductUpdateToOneWithWhereWithoutStockMovementsInput = {
+  where?: Prisma.ProductWhereInput
+  data: Prisma.XOR<Prisma.ProductUpdateWithoutStockMovementsInput, Prisma.ProductUncheckedUpdateWithoutStockMovementsInput>
+}
+
+export type ProductUpdateWithoutStockMovementsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  sku?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  cost?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  listings?: Prisma.ListingUpdateManyWithoutProductNestedInput
+  batches?: Prisma.BatchUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUpdateManyWithoutProductNestedInput
+}
+
+export type ProductUncheckedUpdateWithoutStockMovementsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  sku?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  cost?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  listings?: Prisma.ListingUncheckedUpdateManyWithoutProductNestedInput
+  batches?: Prisma.BatchUncheckedUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUncheckedUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUncheckedUpdateManyWithoutProductNestedInput
+}
+
+export type ProductCreateWithoutStockBalancesInput = {
+  id?: string
+  sku: string
+  name: string
+  cost?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  listings?: Prisma.ListingCreateNestedManyWithoutProductInput
+  batches?: Prisma.BatchCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingCreateNestedManyWithoutProductInput
+}
+
+export type ProductUncheckedCreateWithoutStockBalancesInput = {
+  id?: string
+  sku: string
+  name: string
+  cost?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  listings?: Prisma.ListingUncheckedCreateNestedManyWithoutProductInput
+  batches?: Prisma.BatchUncheckedCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementUncheckedCreateNestedManyWithoutProductInput
+  mappings?: Prisma.ProductMappingUncheckedCreateNestedManyWithoutProductInput
+}
+
+export type ProductCreateOrConnectWithoutStockBalancesInput = {
+  where: Prisma.ProductWhereUniqueInput
+  create: Prisma.XOR<Prisma.ProductCreateWithoutStockBalancesInput, Prisma.ProductUncheckedCreateWithoutStockBalancesInput>
+}
+
+export type ProductUpsertWithoutStockBalancesInput = {
+  update: Prisma.XOR<Prisma.ProductUpdateWithoutStockBalancesInput, Prisma.ProductUncheckedUpdateWithoutStockBalancesInput>
+  create: Prisma.XOR<Prisma.ProductCreateWithoutStockBalancesInput, Prisma.ProductUncheckedCreateWithoutStockBalancesInput>
+  where?: Prisma.ProductWhereInput
+}
+
+export type ProductUpdateToOneWithWhereWithoutStockBalancesInput = {
+  where?: Prisma.ProductWhereInput
+  data: Prisma.XOR<Prisma.ProductUpdateWithoutStockBalancesInput, Prisma.ProductUncheckedUpdateWithoutStockBalancesInput>
+}
+
+export type ProductUpdateWithoutStockBalancesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  sku?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  cost?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  listings?: Prisma.ListingUpdateManyWithoutProductNestedInput
+  batches?: Prisma.BatchUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUpdateManyWithoutProductNestedInput
+}
+
+export type ProductUncheckedUpdateWithoutStockBalancesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  sku?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  cost?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  listings?: Prisma.ListingUncheckedUpdateManyWithoutProductNestedInput
+  batches?: Prisma.BatchUncheckedUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUncheckedUpdateManyWithoutProductNestedInput
+  mappings?: Prisma.ProductMappingUncheckedUpdateManyWithoutProductNestedInput
+}
+
+export type ProductCreateWithoutMappingsInput = {
+  id?: string
+  sku: string
+  name: string
+  cost?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  listings?: Prisma.ListingCreateNestedManyWithoutProductInput
+  batches?: Prisma.BatchCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceCreateNestedManyWithoutProductInput
+}
+
+export type ProductUncheckedCreateWithoutMappingsInput = {
+  id?: string
+  sku: string
+  name: string
+  cost?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  safetyBuffer?: number
+  zeroStockThreshold?: number
+  listings?: Prisma.ListingUncheckedCreateNestedManyWithoutProductInput
+  batches?: Prisma.BatchUncheckedCreateNestedManyWithoutProductInput
+  stockMovements?: Prisma.StockMovementUncheckedCreateNestedManyWithoutProductInput
+  stockBalances?: Prisma.StockBalanceUncheckedCreateNestedManyWithoutProductInput
+}
+
+export type ProductCreateOrConnectWithoutMappingsInput = {
+  where: Prisma.ProductWhereUniqueInput
+  create: Prisma.XOR<Prisma.ProductCreateWithoutMappingsInput, Prisma.ProductUncheckedCreateWithoutMappingsInput>
+}
+
+export type ProductUpsertWithoutMappingsInput = {
+  update: Prisma.XOR<Prisma.ProductUpdateWithoutMappingsInput, Prisma.ProductUncheckedUpdateWithoutMappingsInput>
+  create: Prisma.XOR<Prisma.ProductCreateWithoutMappingsInput, Prisma.ProductUncheckedCreateWithoutMappingsInput>
+  where?: Prisma.ProductWhereInput
+}
+
+export type ProductUpdateToOneWithWhereWithoutMappingsInput = {
+  where?: Prisma.ProductWhereInput
+  data: Prisma.XOR<Prisma.ProductUpdateWithoutMappingsInput, Prisma.ProductUncheckedUpdateWithoutMappingsInput>
+}
+
+export type ProductUpdateWithoutMappingsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  sku?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  cost?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  listings?: Prisma.ListingUpdateManyWithoutProductNestedInput
+  batches?: Prisma.BatchUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUpdateManyWithoutProductNestedInput
+}
+
+export type ProductUncheckedUpdateWithoutMappingsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  sku?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  cost?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  hidden?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  safetyBuffer?: Prisma.IntFieldUpdateOperationsInput | number
+  zeroStockThreshold?: Prisma.IntFieldUpdateOperationsInput | number
+  listings?: Prisma.ListingUncheckedUpdateManyWithoutProductNestedInput
+  batches?: Prisma.BatchUncheckedUpdateManyWithoutProductNestedInput
+  stockMovements?: Prisma.StockMovementUncheckedUpdateManyWithoutProductNestedInput
+  stockBalances?: Prisma.StockBalanceUncheckedUpdateManyWithoutProductNestedInput
 }
 
 
@@ -490,10 +981,18 @@ export type ProductUncheckedUpdateWithoutListingsInput = {
 
 export type ProductCountOutputType = {
   listings: number
+  batches: number
+  stockMovements: number
+  stockBalances: number
+  mappings: number
 }
 
 export type ProductCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   listings?: boolean | ProductCountOutputTypeCountListingsArgs
+  batches?: boolean | ProductCountOutputTypeCountBatchesArgs
+  stockMovements?: boolean | ProductCountOutputTypeCountStockMovementsArgs
+  stockBalances?: boolean | ProductCountOutputTypeCountStockBalancesArgs
+  mappings?: boolean | ProductCountOutputTypeCountMappingsArgs
 }
 
 /**
@@ -513,6 +1012,34 @@ export type ProductCountOutputTypeCountListingsArgs<ExtArgs extends runtime.Type
   where?: Prisma.ListingWhereInput
 }
 
+/**
+ * ProductCountOutputType without action
+ */
+export type ProductCountOutputTypeCountBatchesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.BatchWhereInput
+}
+
+/**
+ * ProductCountOutputType without action
+ */
+export type ProductCountOutputTypeCountStockMovementsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.StockMovementWhereInput
+}
+
+/**
+ * ProductCountOutputType without action
+ */
+export type ProductCountOutputTypeCountStockBalancesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.StockBalanceWhereInput
+}
+
+/**
+ * ProductCountOutputType without action
+ */
+export type ProductCountOutputTypeCountMappingsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.ProductMappingWhereInput
+}
+
 
 export type ProductSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -522,7 +1049,13 @@ export type ProductSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   hidden?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  safetyBuffer?: boolean
+  zeroStockThreshold?: boolean
   listings?: boolean | Prisma.Product$listingsArgs<ExtArgs>
+  batches?: boolean | Prisma.Product$batchesArgs<ExtArgs>
+  stockMovements?: boolean | Prisma.Product$stockMovementsArgs<ExtArgs>
+  stockBalances?: boolean | Prisma.Product$stockBalancesArgs<ExtArgs>
+  mappings?: boolean | Prisma.Product$mappingsArgs<ExtArgs>
   _count?: boolean | Prisma.ProductCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["product"]>
 
@@ -534,6 +1067,8 @@ export type ProductSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   hidden?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  safetyBuffer?: boolean
+  zeroStockThreshold?: boolean
 }, ExtArgs["result"]["product"]>
 
 export type ProductSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -544,6 +1079,8 @@ export type ProductSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   hidden?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  safetyBuffer?: boolean
+  zeroStockThreshold?: boolean
 }, ExtArgs["result"]["product"]>
 
 export type ProductSelectScalar = {
@@ -554,11 +1091,17 @@ export type ProductSelectScalar = {
   hidden?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  safetyBuffer?: boolean
+  zeroStockThreshold?: boolean
 }
 
-export type ProductOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "sku" | "name" | "cost" | "hidden" | "createdAt" | "updatedAt", ExtArgs["result"]["product"]>
+export type ProductOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "sku" | "name" | "cost" | "hidden" | "createdAt" | "updatedAt" | "safetyBuffer" | "zeroStockThreshold", ExtArgs["result"]["product"]>
 export type ProductInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   listings?: boolean | Prisma.Product$listingsArgs<ExtArgs>
+  batches?: boolean | Prisma.Product$batchesArgs<ExtArgs>
+  stockMovements?: boolean | Prisma.Product$stockMovementsArgs<ExtArgs>
+  stockBalances?: boolean | Prisma.Product$stockBalancesArgs<ExtArgs>
+  mappings?: boolean | Prisma.Product$mappingsArgs<ExtArgs>
   _count?: boolean | Prisma.ProductCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type ProductIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -568,6 +1111,10 @@ export type $ProductPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
   name: "Product"
   objects: {
     listings: Prisma.$ListingPayload<ExtArgs>[]
+    batches: Prisma.$BatchPayload<ExtArgs>[]
+    stockMovements: Prisma.$StockMovementPayload<ExtArgs>[]
+    stockBalances: Prisma.$StockBalancePayload<ExtArgs>[]
+    mappings: Prisma.$ProductMappingPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -577,6 +1124,14 @@ export type $ProductPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     hidden: boolean
     createdAt: Date
     updatedAt: Date
+    /**
+     * Units of the pool kept back from every channel: available = on hand - reserved - safetyBuffer.
+     */
+    safetyBuffer: number
+    /**
+     * When available is at or below this, every allocated listing is pushed 0 (oversell protection).
+     */
+    zeroStockThreshold: number
   }, ExtArgs["result"]["product"]>
   composites: {}
 }
@@ -972,6 +1527,10 @@ readonly fields: ProductFieldRefs;
 export interface Prisma__ProductClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   listings<T extends Prisma.Product$listingsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Product$listingsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ListingPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  batches<T extends Prisma.Product$batchesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Product$batchesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$BatchPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  stockMovements<T extends Prisma.Product$stockMovementsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Product$stockMovementsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$StockMovementPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  stockBalances<T extends Prisma.Product$stockBalancesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Product$stockBalancesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$StockBalancePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  mappings<T extends Prisma.Product$mappingsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Product$mappingsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ProductMappingPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1008,6 +1567,8 @@ export interface ProductFieldRefs {
   readonly hidden: Prisma.FieldRef<"Product", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"Product", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Product", 'DateTime'>
+  readonly safetyBuffer: Prisma.FieldRef<"Product", 'Int'>
+  readonly zeroStockThreshold: Prisma.FieldRef<"Product", 'Int'>
 }
     
 
@@ -1431,6 +1992,102 @@ export type Product$listingsArgs<ExtArgs extends runtime.Types.Extensions.Intern
   take?: number
   skip?: number
   distinct?: Prisma.ListingScalarFieldEnum | Prisma.ListingScalarFieldEnum[]
+}
+
+/**
+ * Product.batches
+ */
+export type Product$batchesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Batch
+   */
+  select?: Prisma.BatchSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Batch
+   */
+  omit?: Prisma.BatchOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.BatchInclude<ExtArgs> | null
+  where?: Prisma.BatchWhereInput
+  orderBy?: Prisma.BatchOrderByWithRelationInput | Prisma.BatchOrderByWithRelationInput[]
+  cursor?: Prisma.BatchWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.BatchScalarFieldEnum | Prisma.BatchScalarFieldEnum[]
+}
+
+/**
+ * Product.stockMovements
+ */
+export type Product$stockMovementsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the StockMovement
+   */
+  select?: Prisma.StockMovementSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the StockMovement
+   */
+  omit?: Prisma.StockMovementOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.StockMovementInclude<ExtArgs> | null
+  where?: Prisma.StockMovementWhereInput
+  orderBy?: Prisma.StockMovementOrderByWithRelationInput | Prisma.StockMovementOrderByWithRelationInput[]
+  cursor?: Prisma.StockMovementWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.StockMovementScalarFieldEnum | Prisma.StockMovementScalarFieldEnum[]
+}
+
+/**
+ * Product.stockBalances
+ */
+export type Product$stockBalancesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the StockBalance
+   */
+  select?: Prisma.StockBalanceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the StockBalance
+   */
+  omit?: Prisma.StockBalanceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.StockBalanceInclude<ExtArgs> | null
+  where?: Prisma.StockBalanceWhereInput
+  orderBy?: Prisma.StockBalanceOrderByWithRelationInput | Prisma.StockBalanceOrderByWithRelationInput[]
+  cursor?: Prisma.StockBalanceWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.StockBalanceScalarFieldEnum | Prisma.StockBalanceScalarFieldEnum[]
+}
+
+/**
+ * Product.mappings
+ */
+export type Product$mappingsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the ProductMapping
+   */
+  select?: Prisma.ProductMappingSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the ProductMapping
+   */
+  omit?: Prisma.ProductMappingOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ProductMappingInclude<ExtArgs> | null
+  where?: Prisma.ProductMappingWhereInput
+  orderBy?: Prisma.ProductMappingOrderByWithRelationInput | Prisma.ProductMappingOrderByWithRelationInput[]
+  cursor?: Prisma.ProductMappingWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.ProductMappingScalarFieldEnum | Prisma.ProductMappingScalarFieldEnum[]
 }
 
 /**

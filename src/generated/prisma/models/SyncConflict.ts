@@ -33,6 +33,7 @@ export type SyncConflictMinAggregateOutputType = {
   field: $Enums.ConflictField | null
   localValue: string | null
   remoteValue: string | null
+  baseValue: string | null
   localChangedAt: Date | null
   remoteChangedAt: Date | null
   resolution: $Enums.ConflictResolution | null
@@ -50,6 +51,7 @@ export type SyncConflictMaxAggregateOutputType = {
   field: $Enums.ConflictField | null
   localValue: string | null
   remoteValue: string | null
+  baseValue: string | null
   localChangedAt: Date | null
   remoteChangedAt: Date | null
   resolution: $Enums.ConflictResolution | null
@@ -67,6 +69,7 @@ export type SyncConflictCountAggregateOutputType = {
   field: number
   localValue: number
   remoteValue: number
+  baseValue: number
   localChangedAt: number
   remoteChangedAt: number
   resolution: number
@@ -86,6 +89,7 @@ export type SyncConflictMinAggregateInputType = {
   field?: true
   localValue?: true
   remoteValue?: true
+  baseValue?: true
   localChangedAt?: true
   remoteChangedAt?: true
   resolution?: true
@@ -103,6 +107,7 @@ export type SyncConflictMaxAggregateInputType = {
   field?: true
   localValue?: true
   remoteValue?: true
+  baseValue?: true
   localChangedAt?: true
   remoteChangedAt?: true
   resolution?: true
@@ -120,6 +125,7 @@ export type SyncConflictCountAggregateInputType = {
   field?: true
   localValue?: true
   remoteValue?: true
+  baseValue?: true
   localChangedAt?: true
   remoteChangedAt?: true
   resolution?: true
@@ -210,6 +216,7 @@ export type SyncConflictGroupByOutputType = {
   field: $Enums.ConflictField
   localValue: string
   remoteValue: string
+  baseValue: string | null
   localChangedAt: Date
   remoteChangedAt: Date | null
   resolution: $Enums.ConflictResolution | null
@@ -248,6 +255,7 @@ export type SyncConflictWhereInput = {
   field?: Prisma.EnumConflictFieldFilter<"SyncConflict"> | $Enums.ConflictField
   localValue?: Prisma.StringFilter<"SyncConflict"> | string
   remoteValue?: Prisma.StringFilter<"SyncConflict"> | string
+  baseValue?: Prisma.StringNullableFilter<"SyncConflict"> | string | null
   localChangedAt?: Prisma.DateTimeFilter<"SyncConflict"> | Date | string
   remoteChangedAt?: Prisma.DateTimeNullableFilter<"SyncConflict"> | Date | string | null
   resolution?: Prisma.EnumConflictResolutionNullableFilter<"SyncConflict"> | $Enums.ConflictResolution | null
@@ -266,6 +274,7 @@ export type SyncConflictOrderByWithRelationInput = {
   field?: Prisma.SortOrder
   localValue?: Prisma.SortOrder
   remoteValue?: Prisma.SortOrder
+  baseValue?: Prisma.SortOrderInput | Prisma.SortOrder
   localChangedAt?: Prisma.SortOrder
   remoteChangedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   resolution?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -287,6 +296,7 @@ export type SyncConflictWhereUniqueInput = Prisma.AtLeast<{
   field?: Prisma.EnumConflictFieldFilter<"SyncConflict"> | $Enums.ConflictField
   localValue?: Prisma.StringFilter<"SyncConflict"> | string
   remoteValue?: Prisma.StringFilter<"SyncConflict"> | string
+  baseValue?: Prisma.StringNullableFilter<"SyncConflict"> | string | null
   localChangedAt?: Prisma.DateTimeFilter<"SyncConflict"> | Date | string
   remoteChangedAt?: Prisma.DateTimeNullableFilter<"SyncConflict"> | Date | string | null
   resolution?: Prisma.EnumConflictResolutionNullableFilter<"SyncConflict"> | $Enums.ConflictResolution | null
@@ -305,6 +315,7 @@ export type SyncConflictOrderByWithAggregationInput = {
   field?: Prisma.SortOrder
   localValue?: Prisma.SortOrder
   remoteValue?: Prisma.SortOrder
+  baseValue?: Prisma.SortOrderInput | Prisma.SortOrder
   localChangedAt?: Prisma.SortOrder
   remoteChangedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   resolution?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -328,6 +339,7 @@ export type SyncConflictScalarWhereWithAggregatesInput = {
   field?: Prisma.EnumConflictFieldWithAggregatesFilter<"SyncConflict"> | $Enums.ConflictField
   localValue?: Prisma.StringWithAggregatesFilter<"SyncConflict"> | string
   remoteValue?: Prisma.StringWithAggregatesFilter<"SyncConflict"> | string
+  baseValue?: Prisma.StringNullableWithAggregatesFilter<"SyncConflict"> | string | null
   localChangedAt?: Prisma.DateTimeWithAggregatesFilter<"SyncConflict"> | Date | string
   remoteChangedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"SyncConflict"> | Date | string | null
   resolution?: Prisma.EnumConflictResolutionNullableWithAggregatesFilter<"SyncConflict"> | $Enums.ConflictResolution | null
@@ -344,6 +356,7 @@ export type SyncConflictCreateInput = {
   field: $Enums.ConflictField
   localValue: string
   remoteValue: string
+  baseValue?: string | null
   localChangedAt: Date | string
   remoteChangedAt?: Date | string | null
   resolution?: $Enums.ConflictResolution | null
@@ -362,6 +375,7 @@ export type SyncConflictUncheckedCreateInput = {
   field: $Enums.ConflictField
   localValue: string
   remoteValue: string
+  baseValue?: string | null
   localChangedAt: Date | string
   remoteChangedAt?: Date | string | null
   resolution?: $Enums.ConflictResolution | null
@@ -378,6 +392,7 @@ export type SyncConflictUpdateInput = {
   field?: Prisma.EnumConflictFieldFieldUpdateOperationsInput | $Enums.ConflictField
   localValue?: Prisma.StringFieldUpdateOperationsInput | string
   remoteValue?: Prisma.StringFieldUpdateOperationsInput | string
+  baseValue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   localChangedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   resolution?: Prisma.NullableEnumConflictResolutionFieldUpdateOperationsInput | $Enums.ConflictResolution | null
@@ -396,6 +411,7 @@ export type SyncConflictUncheckedUpdateInput = {
   field?: Prisma.EnumConflictFieldFieldUpdateOperationsInput | $Enums.ConflictField
   localValue?: Prisma.StringFieldUpdateOperationsInput | string
   remoteValue?: Prisma.StringFieldUpdateOperationsInput | string
+  baseValue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   localChangedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   resolution?: Prisma.NullableEnumConflictResolutionFieldUpdateOperationsInput | $Enums.ConflictResolution | null
@@ -413,6 +429,7 @@ export type SyncConflictCreateManyInput = {
   field: $Enums.ConflictField
   localValue: string
   remoteValue: string
+  baseValue?: string | null
   localChangedAt: Date | string
   remoteChangedAt?: Date | string | null
   resolution?: $Enums.ConflictResolution | null
@@ -429,6 +446,7 @@ export type SyncConflictUpdateManyMutationInput = {
   field?: Prisma.EnumConflictFieldFieldUpdateOperationsInput | $Enums.ConflictField
   localValue?: Prisma.StringFieldUpdateOperationsInput | string
   remoteValue?: Prisma.StringFieldUpdateOperationsInput | string
+  baseValue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   localChangedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   resolution?: Prisma.NullableEnumConflictResolutionFieldUpdateOperationsInput | $Enums.ConflictResolution | null
@@ -446,6 +464,7 @@ export type SyncConflictUncheckedUpdateManyInput = {
   field?: Prisma.EnumConflictFieldFieldUpdateOperationsInput | $Enums.ConflictField
   localValue?: Prisma.StringFieldUpdateOperationsInput | string
   remoteValue?: Prisma.StringFieldUpdateOperationsInput | string
+  baseValue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   localChangedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   resolution?: Prisma.NullableEnumConflictResolutionFieldUpdateOperationsInput | $Enums.ConflictResolution | null
@@ -473,6 +492,7 @@ export type SyncConflictCountOrderByAggregateInput = {
   field?: Prisma.SortOrder
   localValue?: Prisma.SortOrder
   remoteValue?: Prisma.SortOrder
+  baseValue?: Prisma.SortOrder
   localChangedAt?: Prisma.SortOrder
   remoteChangedAt?: Prisma.SortOrder
   resolution?: Prisma.SortOrder
@@ -490,6 +510,7 @@ export type SyncConflictMaxOrderByAggregateInput = {
   field?: Prisma.SortOrder
   localValue?: Prisma.SortOrder
   remoteValue?: Prisma.SortOrder
+  baseValue?: Prisma.SortOrder
   localChangedAt?: Prisma.SortOrder
   remoteChangedAt?: Prisma.SortOrder
   resolution?: Prisma.SortOrder
@@ -507,6 +528,7 @@ export type SyncConflictMinOrderByAggregateInput = {
   field?: Prisma.SortOrder
   localValue?: Prisma.SortOrder
   remoteValue?: Prisma.SortOrder
+  baseValue?: Prisma.SortOrder
   localChangedAt?: Prisma.SortOrder
   remoteChangedAt?: Prisma.SortOrder
   resolution?: Prisma.SortOrder
@@ -573,6 +595,7 @@ export type SyncConflictCreateWithoutAccountInput = {
   field: $Enums.ConflictField
   localValue: string
   remoteValue: string
+  baseValue?: string | null
   localChangedAt: Date | string
   remoteChangedAt?: Date | string | null
   resolution?: $Enums.ConflictResolution | null
@@ -589,6 +612,7 @@ export type SyncConflictUncheckedCreateWithoutAccountInput = {
   field: $Enums.ConflictField
   localValue: string
   remoteValue: string
+  baseValue?: string | null
   localChangedAt: Date | string
   remoteChangedAt?: Date | string | null
   resolution?: $Enums.ConflictResolution | null
@@ -635,6 +659,7 @@ export type SyncConflictScalarWhereInput = {
   field?: Prisma.EnumConflictFieldFilter<"SyncConflict"> | $Enums.ConflictField
   localValue?: Prisma.StringFilter<"SyncConflict"> | string
   remoteValue?: Prisma.StringFilter<"SyncConflict"> | string
+  baseValue?: Prisma.StringNullableFilter<"SyncConflict"> | string | null
   localChangedAt?: Prisma.DateTimeFilter<"SyncConflict"> | Date | string
   remoteChangedAt?: Prisma.DateTimeNullableFilter<"SyncConflict"> | Date | string | null
   resolution?: Prisma.EnumConflictResolutionNullableFilter<"SyncConflict"> | $Enums.ConflictResolution | null
@@ -651,6 +676,7 @@ export type SyncConflictCreateManyAccountInput = {
   field: $Enums.ConflictField
   localValue: string
   remoteValue: string
+  baseValue?: string | null
   localChangedAt: Date | string
   remoteChangedAt?: Date | string | null
   resolution?: $Enums.ConflictResolution | null
@@ -667,6 +693,7 @@ export type SyncConflictUpdateWithoutAccountInput = {
   field?: Prisma.EnumConflictFieldFieldUpdateOperationsInput | $Enums.ConflictField
   localValue?: Prisma.StringFieldUpdateOperationsInput | string
   remoteValue?: Prisma.StringFieldUpdateOperationsInput | string
+  baseValue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   localChangedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   resolution?: Prisma.NullableEnumConflictResolutionFieldUpdateOperationsInput | $Enums.ConflictResolution | null
@@ -683,6 +710,7 @@ export type SyncConflictUncheckedUpdateWithoutAccountInput = {
   field?: Prisma.EnumConflictFieldFieldUpdateOperationsInput | $Enums.ConflictField
   localValue?: Prisma.StringFieldUpdateOperationsInput | string
   remoteValue?: Prisma.StringFieldUpdateOperationsInput | string
+  baseValue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   localChangedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   resolution?: Prisma.NullableEnumConflictResolutionFieldUpdateOperationsInput | $Enums.ConflictResolution | null
@@ -699,6 +727,7 @@ export type SyncConflictUncheckedUpdateManyWithoutAccountInput = {
   field?: Prisma.EnumConflictFieldFieldUpdateOperationsInput | $Enums.ConflictField
   localValue?: Prisma.StringFieldUpdateOperationsInput | string
   remoteValue?: Prisma.StringFieldUpdateOperationsInput | string
+  baseValue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   localChangedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   resolution?: Prisma.NullableEnumConflictResolutionFieldUpdateOperationsInput | $Enums.ConflictResolution | null
@@ -718,6 +747,7 @@ export type SyncConflictSelect<ExtArgs extends runtime.Types.Extensions.Internal
   field?: boolean
   localValue?: boolean
   remoteValue?: boolean
+  baseValue?: boolean
   localChangedAt?: boolean
   remoteChangedAt?: boolean
   resolution?: boolean
@@ -736,6 +766,7 @@ export type SyncConflictSelectCreateManyAndReturn<ExtArgs extends runtime.Types.
   field?: boolean
   localValue?: boolean
   remoteValue?: boolean
+  baseValue?: boolean
   localChangedAt?: boolean
   remoteChangedAt?: boolean
   resolution?: boolean
@@ -754,6 +785,7 @@ export type SyncConflictSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.
   field?: boolean
   localValue?: boolean
   remoteValue?: boolean
+  baseValue?: boolean
   localChangedAt?: boolean
   remoteChangedAt?: boolean
   resolution?: boolean
@@ -772,6 +804,7 @@ export type SyncConflictSelectScalar = {
   field?: boolean
   localValue?: boolean
   remoteValue?: boolean
+  baseValue?: boolean
   localChangedAt?: boolean
   remoteChangedAt?: boolean
   resolution?: boolean
@@ -780,7 +813,7 @@ export type SyncConflictSelectScalar = {
   createdAt?: boolean
 }
 
-export type SyncConflictOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "runId" | "listingId" | "orderId" | "field" | "localValue" | "remoteValue" | "localChangedAt" | "remoteChangedAt" | "resolution" | "resolvedBy" | "resolvedAt" | "createdAt", ExtArgs["result"]["syncConflict"]>
+export type SyncConflictOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "runId" | "listingId" | "orderId" | "field" | "localValue" | "remoteValue" | "baseValue" | "localChangedAt" | "remoteChangedAt" | "resolution" | "resolvedBy" | "resolvedAt" | "createdAt", ExtArgs["result"]["syncConflict"]>
 export type SyncConflictInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.MarketplaceAccountDefaultArgs<ExtArgs>
 }
@@ -805,6 +838,10 @@ export type $SyncConflictPayload<ExtArgs extends runtime.Types.Extensions.Intern
     field: $Enums.ConflictField
     localValue: string
     remoteValue: string
+    /**
+     * What the marketplace held when the local edit was made (the remote base); null for conflicts recorded before it was kept.
+     */
+    baseValue: string | null
     localChangedAt: Date
     remoteChangedAt: Date | null
     resolution: $Enums.ConflictResolution | null
@@ -1243,6 +1280,7 @@ export interface SyncConflictFieldRefs {
   readonly field: Prisma.FieldRef<"SyncConflict", 'ConflictField'>
   readonly localValue: Prisma.FieldRef<"SyncConflict", 'String'>
   readonly remoteValue: Prisma.FieldRef<"SyncConflict", 'String'>
+  readonly baseValue: Prisma.FieldRef<"SyncConflict", 'String'>
   readonly localChangedAt: Prisma.FieldRef<"SyncConflict", 'DateTime'>
   readonly remoteChangedAt: Prisma.FieldRef<"SyncConflict", 'DateTime'>
   readonly resolution: Prisma.FieldRef<"SyncConflict", 'ConflictResolution'>

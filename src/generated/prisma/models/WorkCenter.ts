@@ -30,6 +30,7 @@ export type WorkCenterMinAggregateOutputType = {
   name: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  stockFrom: $Enums.StockFromUnits | null
 }
 
 export type WorkCenterMaxAggregateOutputType = {
@@ -38,6 +39,7 @@ export type WorkCenterMaxAggregateOutputType = {
   name: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  stockFrom: $Enums.StockFromUnits | null
 }
 
 export type WorkCenterCountAggregateOutputType = {
@@ -46,6 +48,7 @@ export type WorkCenterCountAggregateOutputType = {
   name: number
   createdAt: number
   updatedAt: number
+  stockFrom: number
   _all: number
 }
 
@@ -56,6 +59,7 @@ export type WorkCenterMinAggregateInputType = {
   name?: true
   createdAt?: true
   updatedAt?: true
+  stockFrom?: true
 }
 
 export type WorkCenterMaxAggregateInputType = {
@@ -64,6 +68,7 @@ export type WorkCenterMaxAggregateInputType = {
   name?: true
   createdAt?: true
   updatedAt?: true
+  stockFrom?: true
 }
 
 export type WorkCenterCountAggregateInputType = {
@@ -72,6 +77,7 @@ export type WorkCenterCountAggregateInputType = {
   name?: true
   createdAt?: true
   updatedAt?: true
+  stockFrom?: true
   _all?: true
 }
 
@@ -153,6 +159,7 @@ export type WorkCenterGroupByOutputType = {
   name: string
   createdAt: Date
   updatedAt: Date
+  stockFrom: $Enums.StockFromUnits
   _count: WorkCenterCountAggregateOutputType | null
   _min: WorkCenterMinAggregateOutputType | null
   _max: WorkCenterMaxAggregateOutputType | null
@@ -182,6 +189,7 @@ export type WorkCenterWhereInput = {
   name?: Prisma.StringFilter<"WorkCenter"> | string
   createdAt?: Prisma.DateTimeFilter<"WorkCenter"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"WorkCenter"> | Date | string
+  stockFrom?: Prisma.EnumStockFromUnitsFilter<"WorkCenter"> | $Enums.StockFromUnits
   batches?: Prisma.BatchListRelationFilter
 }
 
@@ -191,6 +199,7 @@ export type WorkCenterOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  stockFrom?: Prisma.SortOrder
   batches?: Prisma.BatchOrderByRelationAggregateInput
 }
 
@@ -203,6 +212,7 @@ export type WorkCenterWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"WorkCenter"> | string
   createdAt?: Prisma.DateTimeFilter<"WorkCenter"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"WorkCenter"> | Date | string
+  stockFrom?: Prisma.EnumStockFromUnitsFilter<"WorkCenter"> | $Enums.StockFromUnits
   batches?: Prisma.BatchListRelationFilter
 }, "id" | "identifier">
 
@@ -212,6 +222,7 @@ export type WorkCenterOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  stockFrom?: Prisma.SortOrder
   _count?: Prisma.WorkCenterCountOrderByAggregateInput
   _max?: Prisma.WorkCenterMaxOrderByAggregateInput
   _min?: Prisma.WorkCenterMinOrderByAggregateInput
@@ -226,6 +237,7 @@ export type WorkCenterScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"WorkCenter"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"WorkCenter"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"WorkCenter"> | Date | string
+  stockFrom?: Prisma.EnumStockFromUnitsWithAggregatesFilter<"WorkCenter"> | $Enums.StockFromUnits
 }
 
 export type WorkCenterCreateInput = {
@@ -234,6 +246,7 @@ export type WorkCenterCreateInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  stockFrom?: $Enums.StockFromUnits
   batches?: Prisma.BatchCreateNestedManyWithoutWorkCenterInput
 }
 
@@ -243,6 +256,7 @@ export type WorkCenterUncheckedCreateInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  stockFrom?: $Enums.StockFromUnits
   batches?: Prisma.BatchUncheckedCreateNestedManyWithoutWorkCenterInput
 }
 
@@ -252,6 +266,7 @@ export type WorkCenterUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  stockFrom?: Prisma.EnumStockFromUnitsFieldUpdateOperationsInput | $Enums.StockFromUnits
   batches?: Prisma.BatchUpdateManyWithoutWorkCenterNestedInput
 }
 
@@ -261,6 +276,7 @@ export type WorkCenterUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  stockFrom?: Prisma.EnumStockFromUnitsFieldUpdateOperationsInput | $Enums.StockFromUnits
   batches?: Prisma.BatchUncheckedUpdateManyWithoutWorkCenterNestedInput
 }
 
@@ -270,6 +286,7 @@ export type WorkCenterCreateManyInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  stockFrom?: $Enums.StockFromUnits
 }
 
 export type WorkCenterUpdateManyMutationInput = {
@@ -278,6 +295,7 @@ export type WorkCenterUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  stockFrom?: Prisma.EnumStockFromUnitsFieldUpdateOperationsInput | $Enums.StockFromUnits
 }
 
 export type WorkCenterUncheckedUpdateManyInput = {
@@ -286,6 +304,7 @@ export type WorkCenterUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  stockFrom?: Prisma.EnumStockFromUnitsFieldUpdateOperationsInput | $Enums.StockFromUnits
 }
 
 export type WorkCenterCountOrderByAggregateInput = {
@@ -294,6 +313,7 @@ export type WorkCenterCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  stockFrom?: Prisma.SortOrder
 }
 
 export type WorkCenterMaxOrderByAggregateInput = {
@@ -302,6 +322,7 @@ export type WorkCenterMaxOrderByAggregateInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  stockFrom?: Prisma.SortOrder
 }
 
 export type WorkCenterMinOrderByAggregateInput = {
@@ -310,11 +331,16 @@ export type WorkCenterMinOrderByAggregateInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  stockFrom?: Prisma.SortOrder
 }
 
 export type WorkCenterScalarRelationFilter = {
   is?: Prisma.WorkCenterWhereInput
   isNot?: Prisma.WorkCenterWhereInput
+}
+
+export type EnumStockFromUnitsFieldUpdateOperationsInput = {
+  set?: $Enums.StockFromUnits
 }
 
 export type WorkCenterCreateNestedOneWithoutBatchesInput = {
@@ -337,6 +363,7 @@ export type WorkCenterCreateWithoutBatchesInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  stockFrom?: $Enums.StockFromUnits
 }
 
 export type WorkCenterUncheckedCreateWithoutBatchesInput = {
@@ -345,6 +372,7 @@ export type WorkCenterUncheckedCreateWithoutBatchesInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  stockFrom?: $Enums.StockFromUnits
 }
 
 export type WorkCenterCreateOrConnectWithoutBatchesInput = {
@@ -369,6 +397,7 @@ export type WorkCenterUpdateWithoutBatchesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  stockFrom?: Prisma.EnumStockFromUnitsFieldUpdateOperationsInput | $Enums.StockFromUnits
 }
 
 export type WorkCenterUncheckedUpdateWithoutBatchesInput = {
@@ -377,6 +406,7 @@ export type WorkCenterUncheckedUpdateWithoutBatchesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  stockFrom?: Prisma.EnumStockFromUnitsFieldUpdateOperationsInput | $Enums.StockFromUnits
 }
 
 
@@ -416,6 +446,7 @@ export type WorkCenterSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   name?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  stockFrom?: boolean
   batches?: boolean | Prisma.WorkCenter$batchesArgs<ExtArgs>
   _count?: boolean | Prisma.WorkCenterCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["workCenter"]>
@@ -426,6 +457,7 @@ export type WorkCenterSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ex
   name?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  stockFrom?: boolean
 }, ExtArgs["result"]["workCenter"]>
 
 export type WorkCenterSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -434,6 +466,7 @@ export type WorkCenterSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ex
   name?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  stockFrom?: boolean
 }, ExtArgs["result"]["workCenter"]>
 
 export type WorkCenterSelectScalar = {
@@ -442,9 +475,10 @@ export type WorkCenterSelectScalar = {
   name?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  stockFrom?: boolean
 }
 
-export type WorkCenterOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "identifier" | "name" | "createdAt" | "updatedAt", ExtArgs["result"]["workCenter"]>
+export type WorkCenterOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "identifier" | "name" | "createdAt" | "updatedAt" | "stockFrom", ExtArgs["result"]["workCenter"]>
 export type WorkCenterInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   batches?: boolean | Prisma.WorkCenter$batchesArgs<ExtArgs>
   _count?: boolean | Prisma.WorkCenterCountOutputTypeDefaultArgs<ExtArgs>
@@ -463,6 +497,10 @@ export type $WorkCenterPayload<ExtArgs extends runtime.Types.Extensions.Internal
     name: string
     createdAt: Date
     updatedAt: Date
+    /**
+     * Which units of a batch closing here posts to the stock pool.
+     */
+    stockFrom: $Enums.StockFromUnits
   }, ExtArgs["result"]["workCenter"]>
   composites: {}
 }
@@ -892,6 +930,7 @@ export interface WorkCenterFieldRefs {
   readonly name: Prisma.FieldRef<"WorkCenter", 'String'>
   readonly createdAt: Prisma.FieldRef<"WorkCenter", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"WorkCenter", 'DateTime'>
+  readonly stockFrom: Prisma.FieldRef<"WorkCenter", 'StockFromUnits'>
 }
     
 
