@@ -38,7 +38,7 @@ export const shellMessages = defineMessages(
     'nav.history': 'History',
     'nav.files': 'Files',
     'nav.webhooks': 'Webhooks',
-    'nav.tokens': 'Tokens',
+    'nav.tokens': 'API tokens',
   },
   {
     ru: {
@@ -73,7 +73,7 @@ export const shellMessages = defineMessages(
       'nav.history': 'История',
       'nav.files': 'Файлы',
       'nav.webhooks': 'Вебхуки',
-      'nav.tokens': 'Токены',
+      'nav.tokens': 'API-токены',
     },
     ro: {
       skip: 'Salt la conținut',
@@ -107,7 +107,7 @@ export const shellMessages = defineMessages(
       'nav.history': 'Istoric',
       'nav.files': 'Fișiere',
       'nav.webhooks': 'Webhook-uri',
-      'nav.tokens': 'Tokenuri',
+      'nav.tokens': 'Tokenuri API',
     },
   },
 );

@@ -18,6 +18,9 @@ import { syncNow } from '../helpers/sync.js';
 import { join } from 'node:path';
 import { NARROW, SCREENSHOTS, WIDE, accessibilityViolations, checkPage, launchBrowser, signIn } from './page-checks.js';
 
+/** An ADMIN's navigation in Russian, every page in the routes' order. */
+const NAV_RU = ['Обзор', 'Журнал', 'Производство', 'Каталог', 'Заказы', 'Конфликты', 'Вебхуки', 'Аккаунты', 'Расписания', 'API-токены', 'Файлы', 'История'];
+
 const ACCOUNT = 'Storefront shell';
 
 let browser: Browser;
@@ -89,7 +92,7 @@ describe('dashboard shell', () => {
     await page.getByLabel('API-токен').fill(tokens.ADMIN);
     await page.getByRole('button', { name: 'Войти' }).click();
     await accountRow(page).waitFor();
-    expect(await navLinks(page)).toEqual(['Обзор', 'Журнал', 'Производство', 'Вебхуки']);
+    expect(await navLinks(page)).toEqual(NAV_RU);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
     await page.getByRole('heading', { name: 'Аккаунты' }).waitFor();
     await page.getByRole('button', { name: `Полная синхронизация: ${ACCOUNT}` }).waitFor();
@@ -103,7 +106,7 @@ describe('dashboard shell', () => {
     // Kept across a reload (the token too: the page comes back signed in, in Russian).
     await page.reload();
     await accountRow(page).waitFor();
-    expect(await navLinks(page)).toEqual(['Обзор', 'Журнал', 'Производство', 'Вебхуки']);
+    expect(await navLinks(page)).toEqual(NAV_RU);
     expect(await lastSync.textContent()).toBe(expected);
 
     // The production page: batch dates, counts with Russian plural forms, the batch's buttons.
@@ -116,11 +119,11 @@ describe('dashboard shell', () => {
 
     // Romanian, then English again: the same page follows at once.
     await page.getByLabel('Язык').selectOption('ro');
-    expect(await navLinks(page)).toEqual(['Prezentare', 'Jurnal', 'Producție', 'Webhook-uri']);
+    expect(await navLinks(page)).toEqual(['Prezentare', 'Jurnal', 'Producție', 'Catalog', 'Comenzi', 'Conflicte', 'Webhook-uri', 'Conturi', 'Programări', 'Tokenuri API', 'Fișiere', 'Istoric']);
     await page.getByText('1 lot', { exact: true }).waitFor();
     expect(await batchRow.locator('td').first().textContent()).toBe('20.11.2026');
     await page.getByLabel('Limba').selectOption('en');
-    expect(await navLinks(page)).toEqual(['Overview', 'Logs', 'Production', 'Webhooks']);
+    expect(await navLinks(page)).toEqual(['Overview', 'Logs', 'Production', 'Catalog', 'Orders', 'Conflicts', 'Webhooks', 'Accounts', 'Schedules', 'API tokens', 'Files', 'History']);
     expect(await batchRow.locator('td').first().textContent()).toBe('11/20/26');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(pageErrors).toEqual([]);
