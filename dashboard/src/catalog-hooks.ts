@@ -4,8 +4,8 @@ import { useQuery, useSubscription } from '@urql/preact';
 import { ACCOUNT_CHOICES, CATALOG_EVENTS, CHANNEL_CHOICES } from './operations';
 import { fetchAllNodes } from './paging';
 
-/** What changes a listing on screen: a user's edit, a synced value, a push's step. */
-const CATALOG_EVENT_TYPES = ['listing.price_changed', 'listing.stock_changed', 'listing.push_updated'];
+/** What changes a listing on screen: a user's edit, a synced value, a push's step, the stock pool moving. */
+const CATALOG_EVENT_TYPES = ['listing.price_changed', 'listing.stock_changed', 'listing.push_updated', 'stock.changed'];
 /** Events within this time cost one read of the page (a push settles a few hundred ms after the edit). */
 export const CATALOG_REFETCH_MS = 300;
 

@@ -7,6 +7,7 @@
 import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { canOperate } from './auth';
+import { AllocationNote, allocated } from './catalog-pool';
 import type { ListingRow, Push } from './catalog-types';
 import { catalogMessages } from './catalog.messages';
 import { PayloadErrors, StatusBadge, type PayloadError } from './components';
@@ -33,7 +34,10 @@ export function ListingRowView({ listing }: { listing: ListingRow }) {
         </div>
       </td>
       <td class="nowrap">{operator ? <EditValue listing={listing} kind="PRICE" /> : formatAmount(listing.price, listing.currency)}</td>
-      <td class="nowrap">{operator ? <EditValue listing={listing} kind="STOCK" /> : listing.stock}</td>
+      <td class="nowrap">
+        {operator && !allocated(listing) ? <EditValue listing={listing} kind="STOCK" /> : listing.stock}
+        <AllocationNote allocation={listing.account.stockAllocation} />
+      </td>
       <td>
         <StatusBadge status={listing.status} />
         <div class="muted small">{listing.remoteStatus}</div>

@@ -12,6 +12,7 @@ import { useState } from 'preact/hooks';
 import { ListingRowView, listingColumns } from './catalog-listings';
 import { ProductPage } from './catalog-product';
 import type { ProductFilter } from './catalog-types';
+import { PoolFigures } from './catalog-pool';
 import { catalogMessages } from './catalog.messages';
 import { DataTable, ErrorMessage, ListStatus, Section } from './components';
 import { useOnReconnect } from './connection';
@@ -114,6 +115,7 @@ function CatalogList() {
                     </a>{' '}
                     {product.hidden ? <span class="badge">{t('hidden')}</span> : null}
                     <span class="muted small"> · {t('totalStock', { count: product.totalStock })}</span>
+                    <PoolFigures pool={product.stock} />
                   </th>
                 </tr>
                 {product.listings.length ? (

@@ -21,7 +21,7 @@ export interface ListingRow {
   sku: string;
   externalId: string;
   channel: string;
-  account: { id: string; name: string };
+  account: { id: string; name: string; stockAllocation: Allocation | null };
   price: string;
   currency: string;
   stock: number;
@@ -33,12 +33,27 @@ export interface ListingRow {
   pushes: Push[];
 }
 
+/** The account's rule for sharing the stock pool among its listings (null: OFF, manual stock). */
+export interface Allocation {
+  mode: 'SHARE' | 'CAP' | 'BUFFER' | 'OFF';
+  value: number;
+}
+
+/** The product's stock pool (own locations), as the ledger holds it. */
+export interface Pool {
+  onHand: number;
+  reserved: number;
+  available: number;
+  oversold: number;
+}
+
 export interface ProductRow {
   id: string;
   sku: string;
   name: string;
   hidden: boolean;
   totalStock: number;
+  stock: Pool;
   listings: ListingRow[];
 }
 

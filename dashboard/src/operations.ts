@@ -115,8 +115,8 @@ export const ATTEMPTS = gql<{ webhookDelivery: AttemptEvent }, { webhookId: stri
 
 // ---- catalog, orders, conflicts (catalog-page.tsx, catalog-product.tsx, orders-page.tsx, conflicts-page.tsx) ----
 const PUSH_FIELDS = 'pushes { kind value state attempts error nextAttemptAt }';
-const LISTING_FIELDS = `id sku externalId channel account { id name } price currency stock status remoteStatus stockByWarehouse { warehouseId stock } lastSeenAt rejectionReasons ${PUSH_FIELDS}`;
-const PRODUCT_ROW_FIELDS = `id sku name hidden totalStock listings { ${LISTING_FIELDS} }`;
+const LISTING_FIELDS = `id sku externalId channel account { id name stockAllocation { mode value } } price currency stock status remoteStatus stockByWarehouse { warehouseId stock } lastSeenAt rejectionReasons ${PUSH_FIELDS}`;
+const PRODUCT_ROW_FIELDS = `id sku name hidden totalStock stock { onHand reserved available oversold } listings { ${LISTING_FIELDS} }`;
 const CHANGE_FIELDS = 'id field oldValue newValue actor source createdAt';
 const ORDER_ROW_FIELDS = 'id externalId channel account { id name } status placedAt total currency itemCount customer { name }';
 const CONFLICT_FIELDS =

@@ -122,4 +122,25 @@ describe('catalog page in a browser', () => {
     await pager.getByText(/^12 products$/).waitFor();
     expect(pageErrors).toEqual([]);
   }, 60_000);
+  it("shows a product's stock pool and its listings' allocation, live: the pool moves and the listing's stock follows without a reload, and an allocated listing offers no stock edit", async () => {
+    const product = dataOf(await t.gql('{ products(first: 1, filter: { search: "" }) { edges { node { id sku listings { id } } } } }')).products.edges[0].node;
+    const listingId = product.listings[0].id as string;
+    const { page, pageErrors } = await openAs('OPERATOR', '#/catalog');
+    await searchFor(page, product.sku);
+    const productBody = page.locator(`tbody[data-product-id="${product.id}"]`);
+    await productBody.getByText('pool: 0 on hand, 0 reserved, 0 available').waitFor();
+    await listingRow(page, listingId).getByRole('textbox', { name: /^Stock of / }).waitFor();
+
+    const rule = dataOf(await t.gql(`mutation { setStockAllocationRule(input: { accountId: "${accountId}", mode: SHARE, value: 50 }) { errors { code message } } }`)).setStockAllocationRule;
+    expect(rule.errors).toEqual([]);
+    const adjusted = dataOf(await t.gql(`mutation { adjustStock(input: { productId: "${product.id}", quantity: 20, note: "catalog test" }) { errors { code message } } }`)).adjustStock;
+    expect(adjusted.errors).toEqual([]);
+    // stock.changed reaches the page: the pool, the rule and the allocated stock (50 % of 20) appear.
+    await productBody.getByText('pool: 20 on hand, 0 reserved, 20 available').waitFor();
+    await listingRow(page, listingId).getByText('from the pool: 50 % of available').waitFor();
+    await listingRow(page, listingId).locator('td', { hasText: /^10\s*from the pool/ }).waitFor();
+    expect(await listingRow(page, listingId).getByRole('textbox', { name: /^Stock of / }).count()).toBe(0);
+    await checkPage(page, 'catalog-pool');
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });
