@@ -182,6 +182,31 @@ describe('refusals change nothing', () => {
     expect(sim.stats().requests).toBe(requests);
   });
 
+  it("refuses a stock edit on a listing whose account allocates the stock pool (its stock is the pool's), and takes it again once the rule is OFF", async () => {
+    const own = await startFastSimulator('STOREFRONT', { offers: 2, seed: 12 });
+    try {
+      const allocatedAccount = await createSimAccount(t, own);
+      const listing = await seedListing(prisma(), own, allocatedAccount, 0);
+      const RULE = `mutation($input: SetStockAllocationRuleInput!) { setStockAllocationRule(input: $input) { errors { code message } } }`;
+      expect(dataOf(await t.gql(RULE, { input: { accountId: allocatedAccount, mode: 'SHARE', value: 50 } })).setStockAllocationRule.errors).toEqual([]);
+      const before = await snapshot();
+      const refused = dataOf(await t.gql(STOCK, { input: { listingId: listing.id, stock: 7 } }, operator)).updateListingStock;
+      expect(refused.listing).toBeNull();
+      expect(refused.errors).toEqual([expect.objectContaining({ code: 'LISTING_ALLOCATED', field: ['input', 'listingId'] })]);
+      expect(refused.errors[0].message).toMatch(/stock pool/);
+      expect(await snapshot()).toEqual(before);
+      // The price is still the user's to edit.
+      expect(dataOf(await t.gql(PRICE, { input: { listingId: listing.id, price: otherPrice(String(listing.price)) } }, operator)).updateListingPrice.errors).toEqual([]);
+      expect(dataOf(await t.gql(RULE, { input: { accountId: allocatedAccount, mode: 'OFF' } })).setStockAllocationRule.errors).toEqual([]);
+      const taken = dataOf(await t.gql(STOCK, { input: { listingId: listing.id, stock: 7 } }, operator)).updateListingStock;
+      expect(taken.errors).toEqual([]);
+      expect(taken.listing.stock).toBe(7);
+      await pushRoundsDone(t);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('is FORBIDDEN for a VIEWER and UNAUTHENTICATED without a token', async () => {
     const before = await snapshot();
     const listing = listings[5]!;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Actor, AppServices } from '../../core/services.js';
 import { Prisma, type Listing, type PushKind } from '../../generated/prisma/client.js';
 import { transact, type Tx } from '../../db/transaction.js';
-import { listingDelisted, listingNotFound, productNotFound } from './catalog.errors.js';
+import { listingAllocated, listingDelisted, listingNotFound, productNotFound } from './catalog.errors.js';
 import { listingPriceUpdate, listingStockUpdate, productCostUpdate, productHiddenUpdate } from './catalog.inputs.js';
 import { recordChange } from './change-record.service.js';
 
@@ -17,6 +17,8 @@ interface ListingField<V> {
   current: (l: Listing) => string;
   remote: (l: Listing) => string;
   data: (value: V, editedAt: Date | null, now: Date) => Prisma.ListingUpdateInput;
+  /** A reason this listing's field is not the user's to edit, checked under the listing's lock. */
+  refuse?: (tx: Tx, l: Listing) => Promise<Error | null>;
 }
 
 const priceField: ListingField<string> = {
@@ -37,6 +39,11 @@ const stockField: ListingField<number> = {
   current: (l) => String(l.stock),
   remote: (l) => String(l.remoteStock),
   data: (stock, stockEditedAt, now) => ({ stock, stockEditedAt, updatedAt: now }),
+  // Under an allocation rule the pool sets this stock: a hand edit would be overwritten at the next movement.
+  refuse: async (tx, l) => {
+    const rule = await tx.stockAllocationRule.findUnique({ where: { accountId: l.accountId }, select: { mode: true } });
+    return rule && rule.mode !== 'OFF' ? listingAllocated(l.id, rule.mode) : null;
+  },
 };
 
 /** Locks the listing row so concurrent edits (and the push worker's confirmation) apply one after another. */
@@ -56,6 +63,8 @@ async function editListing<V extends string | number>(services: AppServices, act
     const current = await lockListing(tx, listingId);
     if (!current) throw listingNotFound(listingId);
     if (current.status === 'DELISTED') throw listingDelisted(listingId);
+    const refusal = await spec.refuse?.(tx, current);
+    if (refusal) throw refusal;
     const oldValue = spec.current(current);
     const newValue = String(value);
     if (oldValue === newValue) return current;
