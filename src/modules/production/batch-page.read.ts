@@ -32,12 +32,13 @@ const BATCH_COLUMNS = {
   shiftStart: 'date',
   shiftEnd: 'date',
   workCenterId: 'text',
+  productId: 'text',
   closed: 'bool',
   closedAt: 'date',
   createdAt: 'date',
   updatedAt: 'date',
 } as const;
-const WORK_CENTER_COLUMNS = { id: 'text', identifier: 'text', name: 'text', createdAt: 'date', updatedAt: 'date' } as const;
+const WORK_CENTER_COLUMNS = { id: 'text', identifier: 'text', name: 'text', stockFrom: 'text', createdAt: 'date', updatedAt: 'date' } as const;
 const UNIT_COLUMNS = { id: 'text', code: 'text', batchId: 'text', aggregated: 'bool', aggregatedAt: 'date', createdAt: 'date' } as const;
 type Columns = Record<string, 'text' | 'int' | 'bool' | 'date'>;
 
