@@ -5,6 +5,7 @@ import { transact } from '../../db/transaction.js';
 import { recordChange, type ChangeEntity } from '../catalog/change-record.service.js';
 import { syncError } from './sync.errors.js';
 import { resolveConflictInput } from './sync.inputs.js';
+import { applyOrderStock } from '../inventory/order-stock.js';
 
 /**
  * Settles a MANUAL conflict. TAKE_REMOTE puts the marketplace's latest value in place and drops the
@@ -52,6 +53,8 @@ export async function resolveSyncConflict(services: AppServices, actor: Actor, r
           await history('Order', order.id, 'status', order.status, order.remoteOrderStatus);
           emit('order.status_changed', { orderId: order.id, accountId: order.accountId, externalId: order.externalId, oldStatus: order.status, newStatus: order.remoteOrderStatus, source: 'CONFLICT_RESOLUTION' });
         }
+        // The order's lines follow the status it now has in the stock pool.
+        if ((await applyOrderStock(tx, emit, order.accountId, [order.id], new Date())).pushes > 0) pushQueued = true;
       }
     }
     return tx.syncConflict.update({ where: { id }, data: { resolution, resolvedBy: actor.name, resolvedAt: new Date() } });
