@@ -83,6 +83,26 @@ describe('production feeds the stock pool', () => {
     expect(await onHand(productD)).toEqual({ onHand: 3, available: 3 });
   });
 
+  it('units aggregated after the batch closed reach the pool (work center on aggregated units)', async () => {
+    const productF = (await prisma().product.create({ data: { sku: 'SKU-F', name: 'Kefir' } })).id;
+    const center = (await createWorkCenter(t)).id;
+    await mutate(t, 'setWorkCenterStockFrom', 'SetWorkCenterStockFromInput', { workCenterId: center, stockFrom: 'AGGREGATED_UNITS' }, 'workCenter { stockFrom }');
+    const batchId = await batchWith(center, 10, 2);
+    await mutate(t, 'setBatchProduct', 'SetBatchProductInput', { batchId, productId: productF }, 'batch { id }');
+    await close(batchId);
+    expect(await onHand(productF)).toEqual({ onHand: 2, available: 2 });
+    // Aggregation of a closed batch is allowed (and usual: packing follows the shift).
+    expect((await mutate(t, 'aggregateUnit', 'AggregateUnitInput', { batchId, code: `${batchId}-5` }, 'unit { aggregated }')).errors).toEqual([]);
+    expect(await onHand(productF)).toEqual({ onHand: 3, available: 3 });
+    expect((await mutate(t, 'aggregateBatch', 'AggregateBatchInput', { batchId }, 'aggregatedCount')).errors).toEqual([]);
+    expect(await onHand(productF)).toEqual({ onHand: 10, available: 10 });
+    // Reopening takes back all of it, closing again posts it once.
+    await reopen(batchId);
+    expect(await onHand(productF)).toEqual({ onHand: 0, available: 0 });
+    await close(batchId);
+    expect(await onHand(productF)).toEqual({ onHand: 10, available: 10 });
+  });
+
   it('closing a batch publishes stock.changed with the product, its available and the cause', async () => {
     const productE = (await prisma().product.create({ data: { sku: 'SKU-E', name: 'Milk' } })).id;
     const batchId = await batchWith(workCenterId, 2);

@@ -1,12 +1,24 @@
 import type { z } from 'zod';
 import type { Actor, AppServices } from '../../core/services.js';
-import { transact } from '../../db/transaction.js';
+import { transact, type Emit, type Tx } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { aggregateBatch as aggregateBatchInput, aggregateUnit as aggregateUnitInput, unitRef } from './production.inputs.js';
 import { productionError } from './production.errors.js';
 import { requireBatch } from './batch.service.js';
 import { DomainErrors, type DomainError } from '../../core/domain-error.js';
 import type { RowQuery } from '../../core/row-query.js';
+import { postBatchStock } from '../inventory/production-stock.js';
+
+/**
+ * Units aggregated in a closed batch change what it posted when its work center counts aggregated
+ * units only: the pool follows (the batch row locked, as close and reopen lock it). Returns the
+ * pushes queued.
+ */
+async function followAggregation(tx: Tx, emit: Emit, batchId: string, actor: string): Promise<number> {
+  const [locked] = await tx.$queryRaw<{ closed: boolean }[]>`SELECT closed FROM "Batch" WHERE id = ${batchId}::uuid FOR UPDATE`;
+  if (!locked?.closed) return 0;
+  return (await postBatchStock(tx, emit, await tx.batch.findUniqueOrThrow({ where: { id: batchId } }), actor)).pushes;
+}
 
 const codeTaken = (code: string) => productionError('UNIT_CODE_TAKEN', `Unit code "${code}" is already in use`, ['input', 'code']);
 
@@ -44,7 +56,8 @@ export async function removeUnitFromBatch(services: AppServices, actor: Actor, r
 
 export async function aggregateUnit(services: AppServices, actor: Actor, raw: z.input<typeof aggregateUnitInput>) {
   const { batchId, code, aggregatedAt } = aggregateUnitInput.parse(raw);
-  return transact(services, actor.name, async (tx, emit) => {
+  let pushes = 0;
+  const result = await transact(services, actor.name, async (tx, emit) => {
     await requireBatch(tx, batchId, 'batchId');
     const unit = await tx.unit.findUnique({ where: { code } });
     if (!unit) throw productionError('UNIT_NOT_FOUND', `No unit with code "${code}"`, ['input', 'code']);
@@ -54,8 +67,11 @@ export async function aggregateUnit(services: AppServices, actor: Actor, raw: z.
     if (count === 0) throw alreadyAggregated(code, unit.aggregatedAt);
     const updated = await tx.unit.findUniqueOrThrow({ where: { id: unit.id } });
     emit('product.aggregated', { batchId, unit: updated });
+    pushes = await followAggregation(tx, emit, batchId, actor.name);
     return updated;
   });
+  if (pushes > 0) services.wake?.('pushes');
+  return result;
 }
 
 const alreadyAggregated = (code: string, at: Date | null, field: string[] = ['input', 'code']) =>
@@ -68,7 +84,8 @@ const alreadyAggregated = (code: string, at: Date | null, field: string[] = ['in
 export async function aggregateBatch(services: AppServices, actor: Actor, raw: z.input<typeof aggregateBatchInput>) {
   const { batchId, codes, aggregatedAt } = aggregateBatchInput.parse(raw);
   const at = aggregatedAt ?? new Date();
-  return transact(services, actor.name, async (tx, emit) => {
+  let pushes = 0;
+  const result = await transact(services, actor.name, async (tx, emit) => {
     const batch = await requireBatch(tx, batchId, 'batchId');
     // Codes are listed in the event only when the caller named them; a whole batch is one update.
     let aggregatedCount: number;
@@ -94,7 +111,10 @@ export async function aggregateBatch(services: AppServices, actor: Actor, raw: z
       ({ count: aggregatedCount } = await tx.unit.updateMany({ where: { batchId, aggregated: false }, data: { aggregated: true, aggregatedAt: at } }));
     }
     emit('batch.aggregated', { batchId, batchNumber: batch.batchNumber, aggregatedCount, codes: aggregatedCodes ?? null, aggregatedAt: at.toISOString() });
+    if (aggregatedCount > 0) pushes = await followAggregation(tx, emit, batchId, actor.name);
     return { batch, aggregatedCount };
   });
+  if (pushes > 0) services.wake?.('pushes');
+  return result;
 }
 
