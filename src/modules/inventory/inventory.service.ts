@@ -80,9 +80,13 @@ export async function transferStock(services: AppServices, actor: Actor, raw: z.
   return postByUser(services, actor, input.productId, async (tx) => {
     await locationOrDefault(tx, input.fromLocationId, 'fromLocationId');
     await locationOrDefault(tx, input.toLocationId, 'toLocationId');
-    const [balance] = await tx.$queryRaw<{ onHand: number }[]>`
-      SELECT "onHand" FROM "StockBalance" WHERE "productId" = ${input.productId}::uuid AND "locationId" = ${input.fromLocationId}::uuid FOR UPDATE`;
-    const onHand = balance?.onHand ?? 0;
+    // Both rows, in the ledger's order (by location): a transfer the other way at the same moment
+    // would otherwise hold the other row and wait for this one (a deadlock).
+    const balances = await tx.$queryRaw<{ locationId: string; onHand: number }[]>`
+      SELECT "locationId"::text AS "locationId", "onHand" FROM "StockBalance"
+       WHERE "productId" = ${input.productId}::uuid AND "locationId" IN (${input.fromLocationId}::uuid, ${input.toLocationId}::uuid)
+       ORDER BY "productId", "locationId" FOR UPDATE`;
+    const onHand = balances.find((b) => b.locationId === input.fromLocationId.toLowerCase())?.onHand ?? 0;
     if (onHand < input.quantity) throw inventoryError('INSUFFICIENT_STOCK', `Only ${onHand} on hand at the source location`, ['input', 'quantity']);
     const key = userKey(actor, input.idempotencyKey);
     const common = { productId: input.productId, reason: 'TRANSFER' as const, note: input.note, ...byUser(actor) };
