@@ -72,3 +72,21 @@ describe("an operator's order status change moves the pool", () => {
     expect(await stockOf()).toEqual({ onHand: 6, reserved: 0, available: 6 });
   });
 });
+
+describe('an order line position that comes back holding another product', () => {
+  it('reserves the product and quantity the line has now, not what the position held before', async () => {
+    const otherId = (await prisma().product.create({ data: { sku: 'OSS-D', name: 'Order status stock D' } })).id;
+    const reservedOf = async (id: string) => dataOf(await t.gql(`query($id: ID!) { product(id: $id) { stock { reserved } } }`, { id }, viewer)).product.stock.reserved;
+    const before = await reservedOf(productId);
+    const o = await order('OSS-3', 2);
+    await syncPage([o.id]);
+    expect(await reservedOf(productId)).toBe(before + 2);
+    // The marketplace's order is edited: its only line removed (released), then another product added at that position.
+    await prisma().orderItem.deleteMany({ where: { orderId: o.id } });
+    await syncPage([o.id]);
+    expect(await reservedOf(productId)).toBe(before);
+    await prisma().orderItem.create({ data: { orderId: o.id, position: 1, sku: 'OSS-D', externalProductId: 'x-4', quantity: 5, price: '1.00' } });
+    await syncPage([o.id]);
+    expect({ first: await reservedOf(productId), other: await reservedOf(otherId) }).toEqual({ first: before, other: 5 });
+  });
+});

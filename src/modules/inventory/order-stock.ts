@@ -113,7 +113,14 @@ export async function applyOrderStock(tx: Tx, emit: Emit, accountId: string, ord
       upserts.push(r);
       continue;
     }
-    if (r.state !== to && !(r.state === 'RELEASED' && to !== 'RESERVED')) upserts.push(step(r, to, r.productId, r.quantity, line.externalId));
+    if (r.state === to || (r.state === 'RELEASED' && to !== 'RESERVED')) continue;
+    // A line that holds nothing (released or returned) and is reserved again takes the product and
+    // quantity it has now: its position may hold another product since (an order edited).
+    if (to === 'RESERVED' && r.state !== 'SHIPPED') {
+      if (line.productId && line.quantity > 0) upserts.push(step(r, 'RESERVED', line.productId, line.quantity, line.externalId));
+      continue;
+    }
+    upserts.push(step(r, to, r.productId, r.quantity, line.externalId));
   }
   // Lines the order no longer has give back what they held.
   for (const r of held.values()) {
