@@ -44,7 +44,7 @@ interface AllocatedListing {
  * Recomputes the listings of these products under an allocation rule and queues one push per
  * listing whose stock changes. Returns how many listings got a push queued.
  */
-export async function allocate(tx: Tx, emit: Emit, levels: readonly StockLevel[], options: { coalesceMs?: number } = {}): Promise<number> {
+export async function allocate(tx: Tx, emit: Emit, levels: readonly StockLevel[], options: { coalesceMs?: number; accountId?: string } = {}): Promise<number> {
   if (levels.length === 0) return 0;
   const listings = await tx.$queryRawUnsafe<AllocatedListing[]>(
     `SELECT l.id::text AS id, l."productId"::text AS "productId", l."accountId"::text AS "accountId", l.sku, l.stock, l."remoteStock",
@@ -52,10 +52,11 @@ export async function allocate(tx: Tx, emit: Emit, levels: readonly StockLevel[]
        FROM "Listing" l
        JOIN "StockAllocationRule" r ON r."accountId" = l."accountId" AND r.mode <> 'OFF'
        JOIN "MarketplaceAccount" a ON a.id = l."accountId" AND a.enabled AND a.fulfillment IS DISTINCT FROM 'FBE'
-      WHERE l."productId" = ANY($1::uuid[]) AND l.status <> 'DELISTED'
+      WHERE l."productId" = ANY($1::uuid[]) AND l.status <> 'DELISTED' AND ($2::uuid IS NULL OR l."accountId" = $2::uuid)
       ORDER BY l.id
         FOR UPDATE OF l`,
     levels.map((l) => l.productId),
+    options.accountId ?? null,
   );
   const levelOf = new Map(levels.map((l) => [l.productId, l]));
   const changed = listings

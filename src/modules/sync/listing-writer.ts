@@ -10,6 +10,8 @@ import type { Tx } from '../../db/transaction.js';
 import { countEdit, reconcileField } from './conflict-policy.js';
 import { contentSchema, EMPTY_CONTENT, rejectionReasonsSchema, sameContent, sameReasons, storedContent, type StoredContent } from './listing-content.js';
 import { canonicalWarehouses, laterOf, normalizePrice, sameTime } from './sync-values.js';
+import { allocate } from '../inventory/allocation.js';
+import { stockLevels } from '../inventory/stock-levels.js';
 import { type PageOutcome, type RecordFailure, emptyOutcome, supersedePushes, repushLocal, recordConflicts, recordSyncChanges, type ConflictRow, type ChangeRow, type PushRef } from './page-effects.js';
 
 const record = z.object({
@@ -97,6 +99,7 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
     rows.map((r) => r.externalId),
   );
   const byExternalId = new Map(existing.map((e) => [e.externalId, e]));
+  const stockBefore = new Map(existing.map((e) => [e.id, e.stock]));
 
   const inserts: Row[] = [];
   const updates: Record<string, unknown>[] = [];
@@ -259,5 +262,13 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
   await supersedePushes(tx, supersede);
   outcome.repushed = await repushLocal(tx, accountId, repush);
   await recordConflicts(tx, accountId, input.runId, conflicts);
+  // A listing under an allocation rule offers what the pool allocates: a stock read here that
+  // differs (changed at the marketplace, or a new listing) gets the allocation pushed back.
+  const drifted = [...updates.filter((u) => u.stock !== stockBefore.get(String(u.id))).map((u) => u.sku as string), ...inserts.map((r) => r.sku)];
+  if (drifted.length > 0) {
+    const products = await tx.product.findMany({ where: { sku: { in: [...new Set(drifted)] } }, select: { id: true } });
+    const levels = await stockLevels(tx, products.map((p) => p.id));
+    outcome.repushed += await allocate(tx, (type, payload) => outcome.events.push([type, payload]), levels, { accountId });
+  }
   return outcome;
 }
