@@ -34,13 +34,19 @@ export interface PostedMovement extends NewMovement {
 /** The code of the default own warehouse, created on first use. */
 export const DEFAULT_LOCATION_CODE = 'MAIN';
 
-/** The default own warehouse's id (created the first time stock moves). */
+/**
+ * The default own warehouse's id (created the first time stock moves). Read first, without a lock:
+ * an upsert would lock the row until commit and queue every stock-moving transaction on it. The read
+ * after the insert is its own statement, so it sees a row another transaction created meanwhile.
+ */
 export async function defaultLocationId(tx: Tx): Promise<string> {
-  const [row] = await tx.$queryRaw<{ id: string }[]>`
+  const find = () => tx.stockLocation.findUnique({ where: { code: DEFAULT_LOCATION_CODE }, select: { id: true } });
+  const found = await find();
+  if (found) return found.id;
+  await tx.$executeRaw`
     INSERT INTO "StockLocation" (id, code, name, kind) VALUES (gen_random_uuid(), ${DEFAULT_LOCATION_CODE}, 'Main warehouse', 'OWN')
-    ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code
-    RETURNING id::text AS id`;
-  return row!.id;
+    ON CONFLICT (code) DO NOTHING`;
+  return (await find())!.id;
 }
 
 const pairKey = (productId: string, locationId: string) => `${productId}:${locationId}`;
