@@ -47,4 +47,18 @@ describe('a listing under allocation whose stock was changed at the marketplace'
       throw new Error(`${error.message}; the marketplace shows ${sim.offer(sku)!.stock}, the pool has ${10}`);
     });
   });
+
+  it('costs an account without an allocation rule (the default) no stock-pool reads on its sync pages', async () => {
+    const plain = await startFastSimulator('STOREFRONT', { offers: 20, seed: 12 });
+    try {
+      const plainAccount = await createSimAccount(t, plain, 'no rule storefront');
+      t.resetQueries();
+      expect((await syncNow(t, plainAccount, { scope: 'PRODUCTS', mode: 'FULL' })).status).toBe('SUCCESS');
+      // Every listing is new to this account (inserted): before, each page read their products' stock levels.
+      expect(t.queries.filter((sql) => /INSERT INTO "Listing"|"Listing"/.test(sql)).length).toBeGreaterThan(0);
+      expect(t.queries.filter((sql) => /"StockBalance"/.test(sql))).toEqual([]);
+    } finally {
+      await plain.stop();
+    }
+  });
 });

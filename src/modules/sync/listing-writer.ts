@@ -265,10 +265,17 @@ export async function writeListingPage(input: ListingPageInput): Promise<PageOut
   // A listing under an allocation rule offers what the pool allocates: a stock read here that
   // differs (changed at the marketplace, or a new listing) gets the allocation pushed back.
   const drifted = [...updates.filter((u) => u.stock !== stockBefore.get(String(u.id))).map((u) => u.sku as string), ...inserts.map((r) => r.sku)];
-  if (drifted.length > 0) {
+  // Only an account with a rule has anything to re-allocate: a first FULL sync of an account without
+  // one (the default, OFF) pays one primary-key read per page, not the pool's reads.
+  if (drifted.length > 0 && (await underAllocation(tx, accountId))) {
     const products = await tx.product.findMany({ where: { sku: { in: [...new Set(drifted)] } }, select: { id: true } });
     const levels = await stockLevels(tx, products.map((p) => p.id));
     outcome.repushed += await allocate(tx, (type, payload) => outcome.events.push([type, payload]), levels, { accountId });
   }
   return outcome;
+}
+
+async function underAllocation(tx: Tx, accountId: string): Promise<boolean> {
+  const rule = await tx.stockAllocationRule.findUnique({ where: { accountId }, select: { mode: true } });
+  return rule !== null && rule.mode !== 'OFF';
 }
