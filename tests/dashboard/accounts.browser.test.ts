@@ -11,7 +11,7 @@ import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { registerSecrets } from '../helpers/secret-audit.js';
-import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
+import { checkPage, launchBrowser, newPage, signIn, openSignedIn } from './page-checks.js';
 
 const NAME = 'eMAG Bucharest';
 const WRONG_PASSWORD = 'not-the-password-123';
@@ -37,11 +37,7 @@ const ACCOUNT = `query($id: ID!) { account(id: $id) { name enabled conflictStrat
 
 describe('accounts page', () => {
   it('adds an account with a wrong password (AUTH shown), then a right one, and edits its settings', async () => {
-    const page = await newPage(browser);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.url}/#/accounts`);
-    await signIn(page, t.adminToken);
+    const { page, pageErrors } = await openSignedIn(browser, `${t.url}/#/accounts`, t.adminToken);
     await page.getByRole('button', { name: 'Add account' }).click();
 
     // The form is the channel's credential fields, as the API serves them.

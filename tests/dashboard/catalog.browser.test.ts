@@ -14,7 +14,7 @@ import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, otherPrice, seedListing, waitFor } from '../helpers/catalog.js';
 import { syncNow } from '../helpers/sync.js';
 import { downloadCsv } from './catalog-download.js';
-import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
+import { checkPage, launchBrowser, openSignedIn } from './page-checks.js';
 
 let browser: Browser;
 let t: TestApp;
@@ -37,11 +37,7 @@ afterAll(async () => {
 });
 
 async function openAs(role: 'OPERATOR' | 'VIEWER', hash: string) {
-  const page = await newPage(browser);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${t.url}/${hash}`);
-  await signIn(page, await t.tokenFor(role));
+  const { page, pageErrors } = await openSignedIn(browser, `${t.url}/${hash}`, await t.tokenFor(role));
   return { page, pageErrors };
 }
 

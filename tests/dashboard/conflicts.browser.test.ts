@@ -12,7 +12,7 @@ import { startFastSimulator } from '../../src/simulators/testing.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { syncNow } from '../helpers/sync.js';
-import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
+import { checkPage, launchBrowser, newPage, signIn, openSignedIn } from './page-checks.js';
 
 let browser: Browser;
 let t: TestApp;
@@ -69,11 +69,7 @@ describe('conflicts page in a browser', () => {
     expect(await viewer.getByRole('button', { name: /^(Keep local|Take remote)/ }).count()).toBe(0);
     expect(await viewer.getByRole('checkbox').count()).toBe(0);
 
-    const page = await newPage(browser);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.url}/#/conflicts`);
-    await signIn(page, await t.tokenFor('OPERATOR'));
+    const { page, pageErrors } = await openSignedIn(browser, `${t.url}/#/conflicts`, await t.tokenFor('OPERATOR'));
     await page.getByText('3 open conflicts').waitFor();
     const row = page.locator(`tr[data-conflict-id="${idOf(first!.listingId)}"]`);
     const cell = (side: string) => row.locator(`td[data-side="${side}"]`).textContent();

@@ -12,7 +12,7 @@ import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { batchInput, createBatch, createWorkCenter } from '../helpers/production.js';
 import { listingData, seedAccount } from '../helpers/catalog-seed.js';
-import { launchBrowser, newPage, signIn } from './page-checks.js';
+import { launchBrowser, openSignedIn } from './page-checks.js';
 
 let browser: Browser;
 let t: TestApp;
@@ -39,11 +39,7 @@ describe('production figures in a browser', () => {
     const first = (await createBatch(t, batchInput(workCenter.id))).batch;
     await createBatch(t, batchInput(workCenter.id));
 
-    const page = await newPage(browser);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.url}/#/production`);
-    await signIn(page, await t.tokenFor('OPERATOR'));
+    const { page, pageErrors } = await openSignedIn(browser, `${t.url}/#/production`, await t.tokenFor('OPERATOR'));
     await page.getByRole('navigation', { name: 'Batch pages' }).getByText('2 batches').waitFor();
     await waitFor(async () => (await figure(page, 'Batches').textContent())?.includes('2'), { timeoutMs: 10_000, what: 'the figures to say 2 batches, as the table does' });
     expect(await figure(page, 'Batches').textContent()).toMatch(/^2\b.*2 open/);
@@ -69,11 +65,7 @@ describe('production figures in a browser', () => {
     const snapshot = dataOf(await t.gql('{ channelStatistics(refresh: true) { computedAt channels { channel outOfStock } } }', {}, t.adminToken)).channelStatistics;
     expect(snapshot.channels.find((c: { channel: string }) => c.channel === 'STOREFRONT').outOfStock).toBe(1);
 
-    const page = await newPage(browser);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.url}/#/`);
-    await signIn(page, await t.tokenFor('OPERATOR'));
+    const { page, pageErrors } = await openSignedIn(browser, `${t.url}/#/`, await t.tokenFor('OPERATOR'));
     const panel = page.getByRole('region', { name: 'Inventory by channel' });
     const outOfStock = panel.getByRole('row', { name: /STOREFRONT/ }).getByRole('cell').nth(3);
     await waitFor(async () => (await outOfStock.textContent()) === '1', { what: 'the snapshot on the overview' });

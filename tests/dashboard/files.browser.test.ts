@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { batchInput, createBatch, createWorkCenter } from '../helpers/production.js';
-import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
+import { checkPage, launchBrowser, openSignedIn } from './page-checks.js';
 
 let browser: Browser;
 let t: TestApp;
@@ -33,11 +33,7 @@ const csvRows = (text: string) => parse(text.replace(/^\uFEFF/, ''), { columns: 
 
 describe('files page', () => {
   it('exports, downloads by a plain link, imports with a row report, and generates a report', async () => {
-    const page = await newPage(browser);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.url}/#/files`);
-    await signIn(page, await t.tokenFor('OPERATOR'));
+    const { page, pageErrors } = await openSignedIn(browser, `${t.url}/#/files`, await t.tokenFor('OPERATOR'));
 
     // Export the closed batches as CSV; the task is followed to its end.
     await page.getByRole('combobox', { name: 'Status' }).selectOption('closed');

@@ -11,7 +11,7 @@ import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { seedAccount } from '../helpers/catalog-seed.js';
 import { seedRun } from '../monitoring/seed-runs.js';
-import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
+import { checkPage, launchBrowser, openSignedIn } from './page-checks.js';
 
 const DAY_MS = 86_400_000;
 const utcDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -42,11 +42,7 @@ afterAll(async () => {
 
 describe('history page', () => {
   it('charts runs per day by status and items per account, and filters the run list', async () => {
-    const page = await newPage(browser);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.url}/#/history`);
-    await signIn(page, await t.tokenFor('VIEWER'));
+    const { page, pageErrors } = await openSignedIn(browser, `${t.url}/#/history`, await t.tokenFor('VIEWER'));
 
     // Both charts drawn, each labelled with what it shows.
     await waitFor(async () => (await page.locator('.day-chart .uplot canvas').count()) === 2, { what: 'two charts drawn' });

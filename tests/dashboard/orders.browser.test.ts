@@ -10,7 +10,7 @@ import { buildDashboard } from '../../scripts/build-dashboard.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { seedAccount, seedOrder, type OrderStatus } from '../helpers/catalog-seed.js';
 import { downloadCsv } from './catalog-download.js';
-import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
+import { checkPage, launchBrowser, newPage, signIn, openSignedIn } from './page-checks.js';
 
 let browser: Browser;
 let t: TestApp;
@@ -55,11 +55,7 @@ describe('orders page in a browser', () => {
   it('lists orders with the totals of the filtered set, filters by status, opens an order and an OPERATOR changes its status', async () => {
     const all = await expected({});
     expect(all.count).toBeGreaterThan(5);
-    const page = await newPage(browser);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.url}/#/orders`);
-    await signIn(page, await t.tokenFor('OPERATOR'));
+    const { page, pageErrors } = await openSignedIn(browser, `${t.url}/#/orders`, await t.tokenFor('OPERATOR'));
     const pager = page.getByRole('navigation', { name: 'Order pages' });
     await pager.getByText(`${all.count} orders`).waitFor();
     // Totals of every page together, per currency, as the API adds them up.

@@ -29,6 +29,20 @@ export async function signIn(page: Page, token: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/**
+ * A new page at `url`, signed in with `token`; `pageErrors` collects uncaught page errors (a flow
+ * ends asserting there were none). Confirmation dialogs are accepted when `acceptDialogs` is set.
+ */
+export async function openSignedIn(browser: Browser, url: string, token: string, { acceptDialogs = false } = {}) {
+  const page = await newPage(browser);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  if (acceptDialogs) page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(url);
+  await signIn(page, token);
+  return { page, pageErrors };
+}
+
 /** The serious and critical axe violations on the page as it is now, one line each (empty when none). */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();

@@ -12,7 +12,7 @@ import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount } from '../helpers/catalog.js';
-import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
+import { checkPage, launchBrowser, newPage, signIn, openSignedIn } from './page-checks.js';
 
 let browser: Browser;
 let t: TestApp;
@@ -39,12 +39,7 @@ const schedulesOf = async () => dataOf(await t.gql(SCHEDULES, { accountId })).sc
 
 describe('schedules page', () => {
   it('edits a schedule, adds and deletes a custom one, pauses and resumes the scheduler', async () => {
-    const page = await newPage(browser);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${t.url}/#/schedules`);
-    await signIn(page, t.adminToken);
+    const { page, pageErrors } = await openSignedIn(browser, `${t.url}/#/schedules`, t.adminToken, { acceptDialogs: true });
     const key = `sync:${accountId}:incremental`;
     await page.locator(`tr[data-schedule-key="${key}"]`).waitFor();
     await page.getByRole('status').filter({ hasText: 'Running: schedules fire on time.' }).waitFor();

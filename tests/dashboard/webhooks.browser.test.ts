@@ -14,7 +14,7 @@ import { waitFor } from '../helpers/catalog.js';
 import { batchInput, createBatch, createWorkCenter } from '../helpers/production.js';
 import { registerSecrets } from '../helpers/secret-audit.js';
 import { startReceiver, type Receiver } from '../webhooks/receiver.js';
-import { checkPage, launchBrowser, newPage, signIn } from './page-checks.js';
+import { checkPage, launchBrowser, newPage, signIn, openSignedIn } from './page-checks.js';
 
 let browser: Browser;
 let t: TestApp;
@@ -35,13 +35,8 @@ afterAll(async () => {
 const WEBHOOK = `query($id: ID!) { webhook(id: $id) { maxPerSecond contactEmail events ordered deadLetterPolicy } }`;
 
 async function adminPage(path: string) {
-  const page = await newPage(browser);
+  const { page, pageErrors } = await openSignedIn(browser, `${t.url}/${path}`, t.adminToken, { acceptDialogs: true });
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(`${t.url}/${path}`);
-  await signIn(page, t.adminToken);
   return { page, pageErrors };
 }
 
