@@ -104,6 +104,17 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
   /** Deliveries in flight here per webhook with maxPerSecond: one at its limit is not claimed for (its requests would only wait for slots). */
   const paced = new Map<string, { inFlight: number; max: number }>();
   const saturated = () => [...paced].filter(([, p]) => p.inFlight >= p.max).map(([id]) => id);
+  /**
+   * Pauses heard here (a 429/503 with Retry-After), from the moment the answer arrives: until the
+   * pause is written to the subscription, the claims' own filter cannot see it.
+   */
+  const paused = new Map<string, number>();
+  /** Webhooks this worker does not claim for now: at their pace limit, or paused by their receiver. */
+  const excluded = () => {
+    const now = Date.now();
+    for (const [id, until] of paused) if (until <= now) paused.delete(id);
+    return [...saturated(), ...paused.keys()];
+  };
   /** Outcomes received and not yet recorded. */
   const unsettled = new Set<Promise<void>>();
 
@@ -112,7 +123,7 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
     concurrency,
     pollMs,
     claim: async (limit) => {
-      const claimed = await claimDeliveries(services, limit, leaseMarginMs, saturated());
+      const claimed = await claimDeliveries(services, limit, leaseMarginMs, excluded());
       for (const d of claimed) {
         if (!d.maxPerSecond) continue;
         const p = paced.get(d.webhookId) ?? { inFlight: 0, max: d.maxPerSecond };
@@ -228,6 +239,7 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
    */
   async function throttled(delivery: ClaimedDelivery, outcome: SendOutcome, waitMs: number) {
     const until = new Date(Date.now() + waitMs);
+    paused.set(delivery.webhookId, Math.max(paused.get(delivery.webhookId) ?? 0, until.getTime()));
     await services.prisma.$transaction([
       services.prisma.webhookDelivery.updateMany({
         where: { id: delivery.id, status: 'PENDING', attempts: delivery.attempts },
