@@ -14,7 +14,7 @@ import { batchFilterRules } from './production.inputs.js';
 import { readBatchPage } from './batch-page.read.js';
 import { selectedFieldNames } from '../../graphql/selected-field-names.js';
 import { answerPrebuilt, prebuiltPlan, registerPrebuiltField } from '../../graphql/prebuilt-fields.js';
-import { planBatchConnection, readBatchConnection, type BatchConnectionPlan } from './batch-connection.read.js';
+import { planBatchConnection, readBatchConnection, type BatchConnectionPlan } from './batch-connection.schema.js';
 
 /**
  * Aggregated units per batch, one grouped query per page of batches. Not a filtered relationCount:

@@ -6,7 +6,8 @@ import { PAGE_SIZE } from '../../graphql/builder.js';
 import { isPlainField, objectTypeOf, type SelectedField, type SelectionReader } from '../../graphql/prebuilt-fields.js';
 
 /**
- * The batch page answered whole by PostgreSQL (issue 17, see src/graphql/prebuilt-fields.ts):
+ * The batch page answered whole by PostgreSQL (issue 17, see src/graphql/prebuilt-fields.ts); GraphQL
+ * layer (it reads the selection and writes the answer, Relay cursors included), beside batch.schema.ts:
  * planBatchConnection turns the document's selection below `batches` into SQL that writes each
  * edge exactly as the GraphQL answer has it (response keys, __typename, cursors, a batch's work
  * center and its page of units with their count and pageInfo), and readBatchConnection runs it.
