@@ -7,7 +7,7 @@
  * bench/peers/ the servers and load generator the benchmarks use.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -31,23 +31,47 @@ function isInstalled(dir: string, pkg: string): boolean {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version === lock.packages[`node_modules/${pkg}`]?.version;
 }
 
-/** A lock directory older than this was left by a killed install. */
-const STALE_LOCK_MS = 5 * 60_000;
+/** A lock directory without its holder's pid this long after it was made: the holder died before writing it. */
+const PIDLESS_LOCK_MS = 10_000;
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Runs `work` holding `lock` (mkdir is atomic), waiting while another process holds it. */
+/**
+ * Whether `lock` was left by a holder that no longer runs (an install killed with Ctrl-C or by a
+ * test timeout leaves it behind: `finally` does not run). A live holder keeps it however long its
+ * `npm ci` takes.
+ */
+function abandoned(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+    return since !== undefined && Date.now() - since > PIDLESS_LOCK_MS;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false; // being written
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Runs `work` holding `lock` (mkdir is atomic; the holder's pid inside), waiting while a live process holds it. */
 function whileLocked(lock: string, work: () => void): void {
   for (;;) {
     try {
       mkdirSync(lock);
       break;
-    } catch {
-      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (since !== undefined && Date.now() - since > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      // Anything but "held" (a folder that is not there, not writable) would never clear: refuse it.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (abandoned(lock)) rmSync(lock, { recursive: true, force: true });
       else pause(200);
     }
   }
   try {
+    writeFileSync(join(lock, 'pid'), String(process.pid));
     work();
   } finally {
     rmSync(lock, { recursive: true, force: true });
