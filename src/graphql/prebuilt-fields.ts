@@ -97,11 +97,17 @@ export function answerPrebuilt(info: Pick<GraphQLResolveInfo, 'fieldNodes'>, ans
  * it nor its type declares auth scopes: only such fields may be answered from a read path's JSON.
  */
 export function isPlainField(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>): boolean {
-  const scoped = (extensions: unknown) => {
-    const options = (extensions as { pothosOptions?: Record<string, unknown> } | undefined)?.pothosOptions;
-    return options?.authScopes !== undefined || options?.grantScopes !== undefined;
-  };
-  return (field.extensions as { pothosExposedField?: string }).pothosExposedField === field.name && !scoped(field.extensions) && !scoped(type.extensions);
+  return (field.extensions as { pothosExposedField?: string }).pothosExposedField === field.name && !declaresScopes(field) && !declaresScopes(type);
+}
+
+/**
+ * Whether a type or field declares auth scopes (authScopes, or grantScopes for what is below it):
+ * a planner writes no part of a selection that crosses one, not even its __typename, since only
+ * graphql-js runs Pothos' check of them.
+ */
+export function declaresScopes(element: { extensions?: unknown }): boolean {
+  const options = (element.extensions as { pothosOptions?: Record<string, unknown> } | undefined)?.pothosOptions;
+  return options?.authScopes !== undefined || options?.grantScopes !== undefined;
 }
 
 /** Limits of a request as the complexity plugin applies them. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { readBatchPage } from '../../src/modules/production/batch-page.read.js';
 import { batchListOrder, batchWhere } from '../../src/modules/production/batch.filters.js';
+import { schema } from '../../src/graphql/schema.js';
 
 // Issue 17 item 2: the batch page (batches with their work center and a page of units, with
 // counts) is read in a constant, small number of statements, and answers exactly what it
@@ -329,6 +330,39 @@ describe('batch page answered whole by PostgreSQL', () => {
     const { prebuilt, normal, used } = await both('($c: String)', 'batches(first: 5) { edges { node { id units(first: 2, after: $c) { edges { node { code } } } } } }', { c: cursor });
     expect(used).toBe(false);
     expect(prebuilt).toEqual(normal);
+  });
+
+  it('never answers a type or field that declares auth scopes, whatever is selected of it', async () => {
+    // Stands for a scope added later (on the type or the field, authScopes or grantScopes): the
+    // short-cut must leave the selection to graphql-js, whose Pothos wrappers check it.
+    const options = (typeName: string, fieldName?: string) => {
+      const type = schema.getType(typeName) as unknown as { extensions: { pothosOptions: Record<string, unknown> }; getFields(): Record<string, { extensions: { pothosOptions: Record<string, unknown> } }> };
+      return (fieldName ? type.getFields()[fieldName]! : type).extensions.pothosOptions;
+    };
+    const cases: Array<[typeName: string, fieldName: string | undefined, scope: string, body: string]> = [
+      ['Batch', 'team', 'authScopes', 'batches(first: 2) { edges { node { team } } }'],
+      ['Batch', undefined, 'authScopes', 'batches(first: 2) { edges { node { __typename } } }'],
+      ['Batch', 'workCenter', 'authScopes', 'batches(first: 2) { edges { node { workCenter { __typename } } } }'],
+      ['Batch', 'units', 'grantScopes', 'batches(first: 2) { edges { node { units(first: 2) { totalCount } } } }'],
+      ['WorkCenter', undefined, 'authScopes', 'batches(first: 2) { edges { node { workCenter { __typename } } } }'],
+      ['Unit', undefined, 'authScopes', 'batches(first: 2) { edges { node { units(first: 2) { edges { node { __typename } } } } } }'],
+      ['QueryBatchesConnection', undefined, 'authScopes', 'batches(first: 2) { __typename edges { cursor } }'],
+      ['QueryBatchesConnectionEdge', undefined, 'authScopes', 'batches(first: 2) { edges { __typename } }'],
+      ['BatchUnitsConnection', undefined, 'authScopes', 'batches(first: 2) { edges { node { units(first: 2) { __typename totalCount } } } }'],
+      ['QueryBatchesConnection', 'totalCount', 'authScopes', 'batches(first: 2) { totalCount edges { cursor } }'],
+      ['QueryBatchesConnectionEdge', 'cursor', 'authScopes', 'batches(first: 2) { edges { cursor } }'],
+      ['PageInfo', 'endCursor', 'authScopes', 'batches(first: 2) { edges { node { units(first: 2) { pageInfo { endCursor } } } } }'],
+    ];
+    for (const [typeName, fieldName, scope, body] of cases) {
+      expect((await both('', body)).used, `${body} unscoped`).toBe(true);
+      const declared = options(typeName, fieldName);
+      declared[scope] = { admin: true };
+      try {
+        expect((await both('', body)).used, `${body} with ${scope} on ${typeName}${fieldName ? `.${fieldName}` : ''}`).toBe(false);
+      } finally {
+        delete declared[scope];
+      }
+    }
   });
 
   it('keeps auth scopes, limits and error shapes: a viewer reads, no token and bad input are refused as before', async () => {

@@ -3,7 +3,7 @@ import type { GraphQLField, GraphQLObjectType } from 'graphql';
 import type { Prisma as PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { PAGE_SIZE } from '../../graphql/builder.js';
-import { isPlainField, objectTypeOf, type SelectedField, type SelectionReader } from '../../graphql/prebuilt-fields.js';
+import { declaresScopes, isPlainField, objectTypeOf, type SelectedField, type SelectionReader } from '../../graphql/prebuilt-fields.js';
 
 /**
  * The batch page answered whole by PostgreSQL (issue 17, see src/graphql/prebuilt-fields.ts); GraphQL
@@ -62,7 +62,7 @@ function columnSql(field: GraphQLField<unknown, unknown>, alias: string): string
 
 /** json_build_object of the selected fields of a Batch, WorkCenter or Unit row `alias`; null when one is not covered. */
 function objectSql(reader: SelectionReader, type: GraphQLObjectType, alias: string, fields: SelectedField[] | null): string | null {
-  if (!fields) return null;
+  if (!fields || declaresScopes(type)) return null;
   const pairs: string[] = [];
   for (const selected of fields) {
     if (selected.name === '__typename') {
@@ -83,8 +83,7 @@ function objectSql(reader: SelectionReader, type: GraphQLObjectType, alias: stri
 
 /** A relation field (not exposed, so not a plain field) without auth scopes of its own or of its type. */
 function isUnscoped(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>): boolean {
-  const options = (extensions: unknown) => (extensions as { pothosOptions?: Record<string, unknown> } | undefined)?.pothosOptions;
-  return options(field.extensions)?.authScopes === undefined && options(type.extensions)?.authScopes === undefined;
+  return !declaresScopes(field) && !declaresScopes(type);
 }
 
 function workCenterSql(reader: SelectionReader, field: GraphQLField<unknown, unknown>, batch: string, selected: SelectedField): string | null {
@@ -139,19 +138,22 @@ function unitsSql(reader: SelectionReader, field: GraphQLField<unknown, unknown>
 
 /** The selected parts of a Relay connection whose nodes are `alias` rows; null when one is not covered. */
 function connectionParts(reader: SelectionReader, connection: GraphQLObjectType, selected: SelectedField, alias: string): ConnectionPart[] | null {
-  const fields = reader.fields(selected.nodes, connection);
+  const fields = declaresScopes(connection) ? null : reader.fields(selected.nodes, connection);
   if (!fields) return null;
   const parts: ConnectionPart[] = [];
   for (const f of fields) {
     const field = connection.getFields()[f.name];
+    if (field && declaresScopes(field)) return null;
     if (f.name === '__typename') parts.push({ key: f.key, kind: 'typename', typename: connection.name });
     else if (f.name === 'totalCount') parts.push({ key: f.key, kind: 'totalCount' });
     else if (f.name === 'pageInfo' && field) {
       const type = objectTypeOf(field)!;
+      if (declaresScopes(field) || declaresScopes(type)) return null;
       const info: PageInfoPart[] = [];
       const selectedInfo = reader.fields(f.nodes, type);
       if (!selectedInfo) return null;
       for (const p of selectedInfo) {
+        if (type.getFields()[p.name] && declaresScopes(type.getFields()[p.name]!)) return null;
         if (p.name === '__typename') info.push({ key: p.key, kind: 'typename', typename: type.name });
         else if (p.name === 'hasNextPage' || p.name === 'hasPreviousPage' || p.name === 'startCursor' || p.name === 'endCursor') info.push({ key: p.key, kind: p.name });
         else return null;
@@ -159,10 +161,12 @@ function connectionParts(reader: SelectionReader, connection: GraphQLObjectType,
       parts.push({ key: f.key, kind: 'pageInfo', parts: info });
     } else if (f.name === 'edges' && field) {
       const edgeType = objectTypeOf(field)!;
+      if (declaresScopes(field) || declaresScopes(edgeType)) return null;
       const edgeFields = reader.fields(f.nodes, edgeType);
       if (!edgeFields) return null;
       const pairs: string[] = [];
       for (const e of edgeFields) {
+        if (edgeType.getFields()[e.name] && declaresScopes(edgeType.getFields()[e.name]!)) return null;
         if (e.name === '__typename') pairs.push(`${literal(e.key)}, ${literal(edgeType.name)}`);
         else if (e.name === 'cursor') pairs.push(`${literal(e.key)}, ${cursorSql(alias)}`);
         else if (e.name === 'node') {
