@@ -316,6 +316,15 @@ describe('batch page answered whole by PostgreSQL', () => {
     await same('', 'batches(first: 3) { pageInfo { hasNextPage endCursor } }');
   });
 
+  it('answers a units selection with nothing to count (only __typename, hasPreviousPage) for batches with no, one and many units', async () => {
+    const body = `batches(first: 30, orderBy: { field: BATCH_NUMBER, direction: ASC }) { edges { node { id
+      kind: units(first: 2) { __typename }
+      info: units(first: 3, aggregated: true) { pageInfo { __typename hasPreviousPage } } } } }`;
+    const { data, used } = await same('', body);
+    expect(used).toBe(true);
+    expect(data.batches.edges).toHaveLength(30);
+  });
+
   it('leaves to graphql-js a selection it does not cover, with the same answer', async () => {
     for (const body of [
       'batches(first: 5) { edges { node { id aggregatedUnitCount } } }',

@@ -133,7 +133,8 @@ function unitsSql(reader: SelectionReader, field: GraphQLField<unknown, unknown>
   const object = jsonObject(pairs);
   if (!object) return null;
   const filter = args.aggregated == null ? '' : ` AND ${u}."aggregated" = ${args.aggregated ? 'true' : 'false'}`;
-  return `(SELECT ${object} FROM (SELECT ${u}.*, row_number() OVER (ORDER BY ${u}."createdAt", ${u}."id") AS rn FROM "Unit" ${u} WHERE ${u}."batchId" = ${batch}."id"${filter}) ${u})`;
+  // GROUP BY (): one row per batch whatever is selected, also when nothing is aggregated (`{ __typename }`, `pageInfo { hasPreviousPage }`) and for a batch without units.
+  return `(SELECT ${object} FROM (SELECT ${u}.*, row_number() OVER (ORDER BY ${u}."createdAt", ${u}."id") AS rn FROM "Unit" ${u} WHERE ${u}."batchId" = ${batch}."id"${filter}) ${u} GROUP BY ())`;
 }
 
 /** The selected parts of a Relay connection whose nodes are `alias` rows; null when one is not covered. */
