@@ -67,7 +67,18 @@ export interface ClaimedDelivery extends OutgoingDelivery {
  * or in flight: a claimed delivery stays PENDING), or DEAD and not replayed under the HOLD policy.
  */
 export function claimDeliveries(services: AppServices, limit: number, leaseMarginMs: number, saturated: readonly string[] = []): Promise<ClaimedDelivery[]> {
+  // The heads are found in one pass over the waiting rows (sorted by key, bytewise: equality is the
+  // same under any deterministic collation), not by probing each candidate's earlier rows: the only
+  // index on a key, (subscriptionId, orderingKey, sequence), holds its delivered history too, so a
+  // probe read every delivered row of the key for every waiting one (EXPLAIN ANALYZE with 2,064
+  // waiting and 60 delivered per key: 81 ms a claim that way, 6.6 ms this way).
   return services.prisma.$queryRaw<ClaimedDelivery[]>`
+    WITH heads AS (
+      SELECT DISTINCT ON (h."subscriptionId", h."orderingKey" COLLATE "C") h.id
+        FROM "WebhookDelivery" h JOIN "WebhookSubscription" hs ON hs.id = h."subscriptionId"
+       WHERE hs.ordered AND hs.active AND h."orderingKey" IS NOT NULL
+         AND (h.status = 'PENDING' OR (h.status = 'DEAD' AND hs."deadLetterPolicy" = 'HOLD' AND h."replayedAt" IS NULL))
+       ORDER BY h."subscriptionId", h."orderingKey" COLLATE "C", h.sequence, h."createdAt", h.id)
     UPDATE "WebhookDelivery" d
        SET attempts = d.attempts + 1, "lastAttemptAt" = now(),
            "nextAttemptAt" = now() + (s."timeoutMs" + ${leaseMarginMs}::int) * interval '1 millisecond'
@@ -77,11 +88,7 @@ export function claimDeliveries(services: AppServices, limit: number, leaseMargi
         WHERE c.status = 'PENDING' AND c."nextAttemptAt" <= now() AND cs.active
           AND (cs."pausedUntil" IS NULL OR cs."pausedUntil" <= now())
           AND cs.id <> ALL (${saturated}::uuid[])
-          AND (NOT cs.ordered OR c."orderingKey" IS NULL OR NOT EXISTS (
-                SELECT 1 FROM "WebhookDelivery" e
-                 WHERE e."subscriptionId" = c."subscriptionId" AND e."orderingKey" = c."orderingKey"
-                   AND (e.sequence < c.sequence OR (e.sequence = c.sequence AND (e."createdAt", e.id) < (c."createdAt", c.id)))
-                   AND (e.status = 'PENDING' OR (e.status = 'DEAD' AND cs."deadLetterPolicy" = 'HOLD' AND e."replayedAt" IS NULL))))
+          AND (NOT cs.ordered OR c."orderingKey" IS NULL OR c.id IN (SELECT id FROM heads))
         ORDER BY c."nextAttemptAt", c."createdAt"
         LIMIT ${limit}::int
         FOR UPDATE OF c SKIP LOCKED)
