@@ -5,55 +5,26 @@
  */
 import { defineMessages } from './i18n';
 
-export const componentMessages = defineMessages(
-  { loading: 'Loading {what}…', scrollTable: 'Table (scrolls sideways)' },
-  {
-    ru: { loading: 'Загрузка: {what}…', scrollTable: 'Таблица (прокручивается вбок)' },
-    ro: { loading: 'Se încarcă: {what}…', scrollTable: 'Tabel (derulează lateral)' },
-  },
-);
+export const componentMessages = defineMessages('components', { loading: 'Loading {what}…', scrollTable: 'Table (scrolls sideways)' });
 
-export const STATUS_WORDS: Record<'ru' | 'ro', Record<string, string>> = {
-  ru: {
-    PENDING: 'В очереди',
-    RUNNING: 'Выполняется',
-    SUCCESS: 'Успешно',
-    PARTIAL: 'Частично',
-    FAILED: 'Ошибка',
-    CANCELLED: 'Отменено',
-    INTERRUPTED: 'Прервано',
-    ENABLED: 'Включён',
-    DISABLED: 'Отключён',
-    OPEN: 'Открыта',
-    CLOSED: 'Закрыта',
-    DEAD: 'Не доставлено',
-    AUTH_FAILURE: 'Ошибка авторизации',
-    ERROR_RATE: 'Много ошибок',
-    REPEATED_FAILURES: 'Повторяющиеся сбои',
-    STALE_DATA: 'Данные устарели',
-    WEBHOOK_DISABLED: 'Вебхук отключён',
-    CRITICAL: 'критично',
-    WARNING: 'предупреждение',
-  },
-  ro: {
-    PENDING: 'În așteptare',
-    RUNNING: 'În curs',
-    SUCCESS: 'Reușit',
-    PARTIAL: 'Parțial',
-    FAILED: 'Eșuat',
-    CANCELLED: 'Anulat',
-    INTERRUPTED: 'Întrerupt',
-    ENABLED: 'Activ',
-    DISABLED: 'Dezactivat',
-    OPEN: 'Deschis',
-    CLOSED: 'Închis',
-    DEAD: 'Nelivrat',
-    AUTH_FAILURE: 'Autentificare eșuată',
-    ERROR_RATE: 'Multe erori',
-    REPEATED_FAILURES: 'Eșecuri repetate',
-    STALE_DATA: 'Date neactualizate',
-    WEBHOOK_DISABLED: 'Webhook dezactivat',
-    CRITICAL: 'critic',
-    WARNING: 'avertisment',
-  },
-};
+export const statusMessages = defineMessages('status', {
+  PENDING: 'PENDING',
+  RUNNING: 'RUNNING',
+  SUCCESS: 'SUCCESS',
+  PARTIAL: 'PARTIAL',
+  FAILED: 'FAILED',
+  CANCELLED: 'CANCELLED',
+  INTERRUPTED: 'INTERRUPTED',
+  ENABLED: 'ENABLED',
+  DISABLED: 'DISABLED',
+  OPEN: 'OPEN',
+  CLOSED: 'CLOSED',
+  DEAD: 'DEAD',
+  AUTH_FAILURE: 'AUTH_FAILURE',
+  ERROR_RATE: 'ERROR_RATE',
+  REPEATED_FAILURES: 'REPEATED_FAILURES',
+  STALE_DATA: 'STALE_DATA',
+  WEBHOOK_DISABLED: 'WEBHOOK_DISABLED',
+  CRITICAL: 'CRITICAL',
+  WARNING: 'WARNING',
+});
