@@ -25,8 +25,8 @@ export const messages = defineMessages('files', {
   noBatches: 'No batch yet.',
   email: 'Also mail the link to (optional)',
   generate: 'Generate report',
-  tasksTitle: 'Your tasks',
-  tasksHint: 'Started from this tab; files stay available for 24 hours.',
+  tasksTitle: 'Recent tasks',
+  tasksHint: 'The newest tasks, whoever started them; a task and its files stay available for 24 hours after it ends.',
   noTasks: 'Nothing started yet.',
   colTask: 'Task',
   colStarted: 'Started',
@@ -40,6 +40,4 @@ export const messages = defineMessages('files', {
   exportedRows: { one: '{count} row', other: '{count} rows' },
   imported: 'created {created}, updated {updated}, failed {failed}',
   rowError: 'row {row}, {field}: {message}',
-  forget: 'Remove from list',
-  forgetOf: 'Remove from list: task {id}',
 });

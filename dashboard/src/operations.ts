@@ -223,7 +223,9 @@ export const REVOKE_API_TOKEN = gql<{ revokeApiToken: { apiToken: ApiTokenRow | 
 // files-page.tsx, files-tasks.tsx
 const TASK_DETAIL_FIELDS = 'id kind status percent result error createdAt files { id filename size downloadUrl }';
 type TaskPayload = { task: { id: string } | null; errors: PayloadError[] };
-export const TASK = gql<{ task: TaskDetail | null }, { id: string }>(`query DashboardTask($id: ID!) { task(id: $id) { ${TASK_DETAIL_FIELDS} } }`);
+/** How many of the newest tasks the files page lists. */
+export const TASKS_SHOWN = 20;
+export const RECENT_TASKS = gql<{ tasks: Connection<TaskDetail> }, { first: number }>(`query DashboardTasks($first: Int!) { tasks(first: $first) { edges { node { ${TASK_DETAIL_FIELDS} } } } }`);
 export const TASK_PROGRESS = gql<{ taskProgress: { taskId: string; kind: string; status: TaskDetail['status']; percent: number; error: string | null } }, { taskId: string }>(`subscription DashboardTaskProgress($taskId: ID!) { taskProgress(taskId: $taskId) { taskId kind status percent error } }`);
 export const EXPORT_BATCHES = gql<{ exportBatches: TaskPayload }, { input: { format: string; filter: Record<string, unknown> } }>(`mutation DashboardExportBatches($input: ExportBatchesInput!) { exportBatches(input: $input) { task { id } ${ERRORS} } }`);
 export const IMPORT_BATCHES = gql<{ importBatches: TaskPayload }, { input: { file: File; updateExisting: boolean; atomic: boolean } }>(`mutation DashboardImportBatches($input: ImportBatchesInput!) { importBatches(input: $input) { task { id } ${ERRORS} } }`);
