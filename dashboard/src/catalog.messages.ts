@@ -85,4 +85,9 @@ export const catalogMessages = defineMessages('catalog', {
   USER: 'user',
   SYNC: 'sync',
   CONFLICT_RESOLUTION: 'conflict resolution',
+  trends: 'Units sold per day',
+  unitsSold: 'Units sold',
+  colDay: 'Day',
+  trendSummary: { one: '{count} unit sold from {from} to {to}', other: '{count} units sold from {from} to {to}' },
+  asTable: 'As a table',
 });

@@ -130,6 +130,8 @@ export const ACCOUNT_CHOICES = gql<{ accounts: Connection<AccountChoice> }, { af
 export const PRODUCTS = gql<{ products: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: ProductRow }[] } }, { filter: ProductFilter; first: number; after: string | null }>(
   `query DashboardProducts($filter: ProductFilter, $first: Int, $after: String) { products(filter: $filter, first: $first, after: $after) { totalCount ${PAGE_INFO} edges { node { ${PRODUCT_ROW_FIELDS} } } } }`,
 );
+/** Units of one product sold per day (UTC), the last 30 days by default. */
+export const PRODUCT_TRENDS = gql<{ productTrends: { unitsSold: number; from: string; to: string; days: { date: string; unitsSold: number }[] } | null }, { id: string }>(`query DashboardProductTrends($id: ID!) { productTrends(productId: $id) { unitsSold from to days { date unitsSold } } }`);
 export const PRODUCT = gql<{ product: ProductDetail | null }, { id: string }>(`
   query DashboardProduct($id: ID!) {
     product(id: $id) {

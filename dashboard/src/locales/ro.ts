@@ -142,6 +142,11 @@ const ro: Translations = {
     USER: 'utilizator',
     SYNC: 'sincronizare',
     CONFLICT_RESOLUTION: 'rezolvarea conflictului',
+    trends: 'Unități vândute pe zi',
+    unitsSold: 'Unități vândute',
+    colDay: 'Ziua',
+    trendSummary: { one: '{count} unitate vândută între {from} și {to}', few: '{count} unități vândute între {from} și {to}', other: '{count} de unități vândute între {from} și {to}' },
+    asTable: 'Ca tabel',
   },
   'channel-stats': {
     title: 'Stoc pe canale',

@@ -142,6 +142,11 @@ const ru: Translations = {
     USER: 'пользователь',
     SYNC: 'синхронизация',
     CONFLICT_RESOLUTION: 'разрешение конфликта',
+    trends: 'Продажи по дням, штук',
+    unitsSold: 'Продано, шт.',
+    colDay: 'День',
+    trendSummary: { one: 'С {from} по {to} продана {count} штука', few: 'С {from} по {to} продано {count} штуки', many: 'С {from} по {to} продано {count} штук', other: 'С {from} по {to} продано {count} штуки' },
+    asTable: 'Таблицей',
   },
   'channel-stats': {
     title: 'Остатки по каналам',
