@@ -115,7 +115,11 @@ export async function buildDashboard(outDir: string = DEFAULT_DASHBOARD_DIR): Pr
     if (!existsSync(join(assetsDir, file))) await writeAtomically(join(assetsDir, file), json);
   }
   const template = await readFile(join(sourceDir, 'index.html'), 'utf8');
-  const html = template.replaceAll('%SCRIPT%', `/assets/${script}`).replaceAll('%STYLESHEET%', `/assets/${stylesheet}`);
+  // The first load's chunks are named in the page, so the browser fetches them beside the entry
+  // instead of discovering them only once the entry has arrived and been parsed (one round trip less
+  // before the first paint).
+  const preloads = [...firstLoad].filter((name) => name !== script).sort().map((name) => `<link rel="modulepreload" href="/assets/${name}" />`).join('\n    ');
+  const html = template.replaceAll('%SCRIPT%', `/assets/${script}`).replaceAll('%STYLESHEET%', `/assets/${stylesheet}`).replaceAll('%MODULEPRELOADS%', preloads);
   if (html === template) throw new Error('dashboard/index.html has no %SCRIPT% / %STYLESHEET% placeholders');
   await writeAtomically(join(outDir, 'index.html'), html);
   await writeAtomically(join(outDir, SOURCE_HASH_FILE), await sourceHash());

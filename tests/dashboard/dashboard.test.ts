@@ -51,6 +51,13 @@ describe('dashboard over HTTP', () => {
     expect(html).toContain(`<script type="module" src="/assets/${built.script}"></script>`);
     expect(html).toContain(`href="/assets/${built.stylesheet}"`);
     expect(html).toContain('<div id="app"></div>');
+    // Every chunk the entry imports is named in the page, so it is fetched beside the entry.
+    const entry = await (await fetch(`${t.url}/assets/${built.script}`)).text();
+    const imported = [...entry.matchAll(/(?:from|import)"\.\/([\w-]+\.js)"/g)].map((m) => m[1]).sort();
+    expect(imported.length).toBeGreaterThan(0);
+    const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\/assets\/([\w-]+\.js)" \/>/g)].map((m) => m[1]).sort();
+    expect(preloaded).toEqual(expect.arrayContaining([...new Set(imported)]));
+    for (const name of preloaded) expect((await fetch(`${t.url}/assets/${name}`)).status).toBe(200);
 
     const head = await fetch(`${t.url}/`, { method: 'HEAD' });
     expect(head.status).toBe(200);
