@@ -177,7 +177,9 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
         kept.push(d);
       }
     }
-    await giveBack(beyondPace);
+    // Those kept are counted against their webhook's pace: they must reach a slot or the buffer even
+    // when this fails (a lost count would keep the webhook from being claimed here until a restart).
+    await giveBack(beyondPace).catch((error: unknown) => log.warn({ err: error }, 'deliveries beyond their pace could not be handed back; they come back when their lease ends'));
     return kept;
   }
 
@@ -194,7 +196,7 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
       const { delivery, claimedAt } = ahead.shift()!;
       (claimedAt < oldest ? stale : taken).push(delivery);
     }
-    await handBack(stale);
+    await handBack(stale).catch((error: unknown) => log.warn({ err: error }, 'stale deliveries could not be handed back; they come back when their lease ends'));
     return taken;
   }
 
@@ -244,7 +246,12 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
       const claimed = await takeAhead(limit);
       // Short of what the slots need: one round trip claims for them and for the buffer.
       if (claimed.length < limit && (more || claimed.length === 0)) {
-        const fresh = await claimFresh(limit - claimed.length + room());
+        // Those taken from the buffer are leased and counted against their pace: a failed claim starts them anyway.
+        const fresh = await claimFresh(limit - claimed.length + room()).catch((error: unknown) => {
+          if (!claimed.length) throw error;
+          log.warn({ err: error }, 'claiming failed; sending those claimed ahead');
+          return [];
+        });
         claimed.push(...fresh.splice(0, limit - claimed.length));
         const claimedAt = Date.now();
         for (const delivery of fresh) ahead.push({ delivery, claimedAt });
