@@ -127,11 +127,20 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
    * pause is written to the subscription, the claims' own filter cannot see it.
    */
   const paused = new Map<string, number>();
-  /** Webhooks this worker does not claim for now: at their pace limit, or paused by their receiver. */
+  /**
+   * When an endpoint answered 410 Gone here (its webhook is disabled at once): deliveries to it
+   * claimed before that are handed back unsent, to wait for the re-enable, not dead-lettered one
+   * after another. Until the disable is written (`disabling`), it is not claimed for.
+   */
+  const gone = new Map<string, number>();
+  const disabling = new Set<string>();
+  /** When each delivery's claim statement started: its lease runs from then. */
+  const claimedAtOf = new WeakMap<ClaimedDelivery, number>();
+  /** Webhooks this worker does not claim for now: at their pace limit, paused by their receiver, or being disabled. */
   const excluded = () => {
     const now = Date.now();
     for (const [id, until] of paused) if (until <= now) paused.delete(id);
-    return [...saturated(), ...paused.keys()];
+    return [...saturated(), ...paused.keys(), ...disabling];
   };
   /** Outcomes received and not yet recorded. */
   const unsettled = new Set<Promise<void>>();
@@ -159,7 +168,9 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
    * more would hold slots waiting for its rate limiter while other webhooks' deliveries wait.
    */
   async function claimFresh(limit: number): Promise<ClaimedDelivery[]> {
+    const startedAt = Date.now();
     const claimed = await claimDeliveries(services, limit, leaseMarginMs, excluded());
+    for (const d of claimed) claimedAtOf.set(d, startedAt);
     more = claimed.length >= limit;
     const kept: ClaimedDelivery[] = [];
     const beyondPace: ClaimedDelivery[] = [];
@@ -207,8 +218,7 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
     topping = claimFresh(toppingFor)
       .then(async (claimed) => {
         if (stopping) return handBack(claimed);
-        const claimedAt = Date.now();
-        for (const delivery of claimed) ahead.push({ delivery, claimedAt });
+        for (const delivery of claimed) ahead.push({ delivery, claimedAt: claimedAtOf.get(delivery)! });
         if (claimed.length) worker.wake();
       })
       .catch((error: unknown) => log.warn({ err: error }, 'claiming ahead failed; the next round claims again'))
@@ -253,8 +263,7 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
           return [];
         });
         claimed.push(...fresh.splice(0, limit - claimed.length));
-        const claimedAt = Date.now();
-        for (const delivery of fresh) ahead.push({ delivery, claimedAt });
+        for (const delivery of fresh) ahead.push({ delivery, claimedAt: claimedAtOf.get(delivery)! });
       }
       topUp();
       return claimed;
@@ -303,17 +312,24 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
     // Its receiver asked to slow down since this delivery was claimed (it waited ahead, or for a pace slot).
     const pausedUntil = paused.get(delivery.webhookId) ?? 0;
     if (pausedUntil > Date.now()) return giveBack([delivery], new Date(pausedUntil));
+    // Its endpoint answered 410 Gone since this delivery was claimed: it waits for the webhook's re-enable.
+    if ((gone.get(delivery.webhookId) ?? -Infinity) >= (claimedAtOf.get(delivery) ?? 0)) return giveBack([delivery]);
     const outcome = await sender.send(delivery, ctx.signal);
     if (outcome === null) throw ctx.signal.reason;
+    const isGone = outcome.responseStatus === 410;
+    if (isGone) {
+      gone.set(delivery.webhookId, Date.now());
+      disabling.add(delivery.webhookId);
+    }
     if (outcome.retryAfterMs !== null) return throttled(delivery, outcome, Math.min(outcome.retryAfterMs, maxDelayMs));
     // The slot sends the next delivery while this outcome waits for the recorder's next group (a write
     // takes longer than a request to a fast receiver). The delivery keeps its lease meanwhile. Beyond
     // UNSETTLED_PER_SLOT × concurrency outcomes waiting, the slot waits too. A crash leaves at most
     // (UNSETTLED_PER_SLOT + 1 + AHEAD_PER_SLOT) × concurrency claims unlogged: these, the requests
     // out, and those claimed ahead (not sent; their claim counted one attempt).
-    const settling = settle(delivery, outcome).catch((error: unknown) =>
-      log.error({ err: error, deliveryId: delivery.id }, 'webhook attempt could not be recorded; it is retried when its lease ends'),
-    );
+    const settling = settle(delivery, outcome)
+      .catch((error: unknown) => log.error({ err: error, deliveryId: delivery.id }, 'webhook attempt could not be recorded; it is retried when its lease ends'))
+      .finally(() => isGone && disabling.delete(delivery.webhookId));
     unsettled.add(settling);
     void settling.finally(() => unsettled.delete(settling));
     if (unsettled.size > UNSETTLED_PER_SLOT * concurrency) await settling;
