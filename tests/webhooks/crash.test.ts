@@ -118,11 +118,13 @@ describe('webhook deliveries survive the worker', () => {
         // AHEAD_PER_SLOT × 4 claimed ahead, not sent (webhook.worker.ts).
         const unlogged = rows.reduce((n, r) => n + r.attempts, 0) - log.length;
         expect(unlogged).toBeLessThanOrEqual((1 + UNSETTLED_PER_SLOT + AHEAD_PER_SLOT) * 4);
-        // So the duplicates are at most those plus the failed attempts (the late answers, and any
-        // request a loaded machine cut at the timeout after the receiver had it), not the concurrency alone.
+        // So the duplicates are at most those sent among them plus the failed attempts (the late
+        // answers, and any request a loaded machine cut at the timeout after the receiver had it):
+        // those claimed ahead were never sent, so they account for no duplicate.
         const failed = log.filter((a) => !a.success).length;
         expect(failed).toBeGreaterThanOrEqual(LATE);
-        expect(receiver.received.length - EVENTS).toBeLessThanOrEqual(unlogged + failed);
+        expect(receiver.received.length - EVENTS).toBeLessThanOrEqual(Math.min(unlogged, (1 + UNSETTLED_PER_SLOT) * 4) + failed);
+        console.info(`webhooks/crash: ${unlogged} claims unlogged, ${receiver.received.length - EVENTS} duplicate requests, ${failed} failed attempts`);
         await second.kill('SIGTERM');
       } finally {
         await db.end().catch(() => {});
