@@ -208,7 +208,29 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
       (claimedAt < oldest ? stale : taken).push(delivery);
     }
     await handBack(stale).catch((error: unknown) => log.warn({ err: error }, 'stale deliveries could not be handed back; they come back when their lease ends'));
-    return taken;
+    if (!taken.length) return taken;
+    // While they waited here, their webhook may have been disabled or deleted, paused by another
+    // instance, or given a new secret or URL: those go back uncounted and are claimed again as it now is.
+    const current = await stillCurrent(taken).catch((error: unknown) => {
+      for (const d of taken) unpace(d); // they come back when their lease ends
+      throw error;
+    });
+    const changed = taken.filter((d) => !current.has(d.id));
+    await handBack(changed).catch((error: unknown) => log.warn({ err: error }, 'deliveries whose webhook changed could not be handed back; they come back when their lease ends'));
+    return taken.filter((d) => current.has(d.id));
+  }
+
+  /** Of these claimed deliveries, those still leased by their claim whose webhook is active, not paused, and signs and posts as when they were claimed. */
+  async function stillCurrent(deliveries: readonly ClaimedDelivery[]): Promise<Set<string>> {
+    const rows = await services.prisma.$queryRaw<{ id: string }[]>`
+      SELECT d.id::text AS id
+        FROM unnest(${deliveries.map((x) => x.id)}::uuid[], ${deliveries.map((x) => x.attempts)}::int[], ${deliveries.map((x) => x.url)}::text[],
+                    ${deliveries.map((x) => x.secretEncrypted)}::text[], ${deliveries.map((x) => x.previousSecretEncrypted ?? null)}::text[]) AS g(id, attempts, url, secret, previous)
+        JOIN "WebhookDelivery" d ON d.id = g.id AND d.status = 'PENDING' AND d.attempts = g.attempts
+        JOIN "WebhookSubscription" s ON s.id = d."subscriptionId"
+       WHERE s.active AND (s."pausedUntil" IS NULL OR s."pausedUntil" <= now())
+         AND s.url = g.url AND s."secretEncrypted" = g.secret AND s."previousSecretEncrypted" IS NOT DISTINCT FROM g.previous`;
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Claims what the buffer lacks in the background; the slots that are free when it lands take it. */
