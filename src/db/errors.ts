@@ -4,6 +4,21 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * True when PostgreSQL ended the transaction to resolve a conflict with another one: a deadlock
+ * (40P01) or a serialization failure (40001). Prisma reports it as P2034 (TransactionWriteConflict),
+ * or, from a raw query, as P2010 carrying the adapter's TransactionWriteConflict. Running the whole
+ * transaction again is the documented answer; the other transaction has gone on.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause, depth++) {
+    if (e.code === 'P2034') return true;
+    const cause = e.meta?.driverAdapterError?.cause ?? (e.name === 'DriverAdapterError' ? e.cause : undefined);
+    if (cause?.kind === 'TransactionWriteConflict' || ['40001', '40P01'].includes(String(cause?.originalCode ?? ''))) return true;
+  }
+  return false;
+}
+
+/**
  * True when the database could not be reached or dropped the connection (an outage, a restart,
  * a failover), rather than refusing the statement itself: retrying later is the right answer.
  * SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention: shutdown,
