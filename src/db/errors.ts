@@ -1,6 +1,11 @@
-/** True when Prisma reports a unique-constraint violation (a lost race against a concurrent insert). */
+/**
+ * True when Prisma reports a unique-constraint violation (a lost race against a concurrent insert):
+ * P2002, or from a raw query P2010 carrying the adapter's UniqueConstraintViolation.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return e.code === 'P2002' || (e.code === 'P2010' && e.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
 }
 
 /**
