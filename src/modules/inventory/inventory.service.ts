@@ -154,6 +154,15 @@ async function reallocate(tx: Tx, emit: Emit, productIds: string[]) {
   return allocate(tx, emit, await stockLevels(tx, productIds));
 }
 
+/**
+ * Recomputes the listings of one account (its rule changed, or it was enabled again: a disabled
+ * account is left out of allocation) and queues their pushes; returns how many were queued.
+ */
+export async function reallocateAccount(tx: Tx, emit: Emit, accountId: string) {
+  const products = await tx.listing.findMany({ where: { accountId, status: { not: 'DELISTED' } }, distinct: ['productId'], select: { productId: true } });
+  return allocate(tx, emit, await stockLevels(tx, products.map((p) => p.productId)), { accountId });
+}
+
 export async function createStockLocation(services: AppServices, actor: Actor, raw: z.input<typeof locationCreate>) {
   const input = locationCreate.parse(raw);
   try {
@@ -180,8 +189,7 @@ export async function setAllocationRule(services: AppServices, actor: Actor, raw
     }
     const data = { mode: input.mode, value: input.value ?? (input.mode === 'SHARE' ? 100 : 0), updatedAt: new Date() };
     const rule = await tx.stockAllocationRule.upsert({ where: { accountId: input.accountId }, create: { accountId: input.accountId, ...data }, update: data });
-    const products = await tx.listing.findMany({ where: { accountId: input.accountId, status: { not: 'DELISTED' } }, distinct: ['productId'], select: { productId: true } });
-    pushes = await reallocate(tx, emit, products.map((p) => p.productId));
+    pushes = await reallocateAccount(tx, emit, input.accountId);
     return rule;
   });
   if (pushes > 0) services.wake?.('pushes');
