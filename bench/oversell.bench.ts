@@ -43,6 +43,7 @@ import { ALLOCATION_COALESCE_MS } from '../src/modules/inventory/allocation.js';
 import { adjustStock, setAllocationRule } from '../src/modules/inventory/inventory.service.js';
 import { triggerSync } from '../src/modules/sync/sync-run.service.js';
 import type { Simulator } from '../src/simulators/index.js';
+import { isFboOrder } from '../src/simulators/ozon/seller.js';
 import { startFastSimulator } from '../src/simulators/testing.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
 
@@ -160,6 +161,10 @@ async function startFront(channel: Channel, seed: number): Promise<Front> {
       const stock = [...catalog.get(OFFER).stock];
       stock[0] = shown - quantity;
       update(OFFER, { stock }, at);
+      // The Ozon simulator makes one posting in five FBO (shipped from Ozon's own stock, never the
+      // pool's): a sale from the seller's warehouse must be an FBS posting, so an FBO posting of
+      // another offer takes that turn.
+      if (channel === 'OZON' && isFboOrder(sim.orders.all().length + 1)) sim.orders.place([{ index: OFFER + 1, quantity: 1 }], at);
       const { id } = sim.orders.place([{ index: OFFER, quantity }], at);
       front.sold.push({ at, quantity, orderId: id });
       return true;
