@@ -16,8 +16,9 @@ COPY --chown=node:node package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY --chown=node:node . .
-# The dashboard bundle (esbuild) served at /.
-RUN npm run build
+# The dashboard bundle (esbuild) served at / and the API reference (installs tools/docs); the persisted-operations manifest
+# is committed, so its build (which needs client-examples' Apollo Client) is not run here.
+RUN npx tsx scripts/build-dashboard.ts && npx tsx scripts/build-docs.ts
 
 EXPOSE 4000
 # graphql-ws shares the HTTP port. /healthz is liveness, /readyz checks the database.

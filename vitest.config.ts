@@ -29,6 +29,8 @@ const dbFree = [
   'tests/jobs/**/*.test.ts',
   'tests/simulators/**/*.test.ts',
   'tests/platform/compose.test.ts',
+  'tests/platform/side-packages.test.ts',
+  'tests/platform/start-imports.test.ts',
   'tests/cli/progress-view.test.ts',
   'tests/dashboard/live-runs.test.ts',
   'tests/dashboard/messages.test.ts',

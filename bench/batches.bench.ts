@@ -19,7 +19,7 @@
  *  - direct SQL (bench/peers/direct-sql.server.js): hand-written pg queries shaped into the same JSON.
  *
  * PostGraphile needs graphql 15, so bench/peers has its own package.json and lockfile; it is
- * installed here (`npm ci --prefix bench/peers`) when its node_modules is missing. The three
+ * installed on first use (bench/load-generator.ts, which also loads autocannon from there). The three
  * answers are checked to be the same page before anything is measured. Then autocannon drives each
  * with `connections` (default 8) for `seconds` (default 5) per round, `rounds` (default 3) rounds,
  * the order rotating every round, after a warm-up of each. Prints req/s and p99 (mean of the
@@ -32,13 +32,13 @@
  * while another is measured); Stockline checks a token on each request (cached), PostGraphile and
  * the direct SQL server have no authentication.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { autocannon } from './load-generator.js';
 import { closedPort } from '../tests/helpers/ports.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
 import { BATCHES, migrateAndSeed, PAGE, STOCKLINE_QUERY, UNITS_PAGE, UNITS_PER_BATCH, WORK_CENTERS } from './batches.data.js';
@@ -132,14 +132,6 @@ function checkpoint(): void {
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
 
-/** Installs PostGraphile and its graphql 15 from bench/peers' lockfile, once. */
-function ensurePeers(): void {
-  if (existsSync(join(PEERS, 'node_modules', 'postgraphile'))) return;
-  console.log('installing bench/peers (npm ci)…');
-  const result = spawnSync('npm', ['ci', '--prefix', PEERS, '--no-audit', '--no-fund'], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('npm ci --prefix bench/peers failed');
-}
-
 /** Starts a server process and waits until `ready` answers; its output goes to ours, prefixed. */
 async function startServer(name: string, args: string[], env: Record<string, string>, readyUrl: string, children: ChildProcess[]): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -218,7 +210,6 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let scratch: ScratchDatabase | undefined;
   try {
-    ensurePeers();
     checkpoint();
     scratch = await createScratchDatabase(adminUrl);
     const seedStarted = performance.now();

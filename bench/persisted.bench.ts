@@ -15,7 +15,7 @@
  * generator shares this process (and the machine's 2 cores) with the server.
  */
 import { randomBytes } from 'node:crypto';
-import autocannon from 'autocannon';
+import { autocannon } from './load-generator.js';
 import { buildApp, type App } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
 import { loadManifest } from '../src/graphql/persisted-operations.js';

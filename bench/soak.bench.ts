@@ -34,7 +34,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { autocannon } from './load-generator.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
 

@@ -22,7 +22,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import autocannon from 'autocannon';
+import { autocannon } from './load-generator.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
 import { startChild, type ChildServer } from './profile/servers.js';
 

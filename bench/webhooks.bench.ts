@@ -16,8 +16,14 @@
  *
  * Baselines, same bodies, same receiver, same signing work, no database:
  *  - sequential fetch: one POST after another;
- *  - concurrent fetch: `concurrency` POSTs in flight.
- * Prints deliveries/s of each and the ratios (worker / baseline), one summary line and one JSON
+ *  - concurrent fetch: `concurrency` POSTs in flight (the bare POST loop), run right before and
+ *    right after each worker phase: each phase is compared with the mean of the two around it, so
+ *    that a change of load on a shared machine during the run (other processes, PostgreSQL) weighs
+ *    on both sides alike (with one run before both phases, the bare loop alone measured 282 to
+ *    1,007/s in runs minutes apart under the load of a shared machine).
+ * Prints deliveries/s of each and the ratios (worker / baseline), this process's CPU time per
+ * delivery and its share of the wall time (well below 100 %: it waited, on PostgreSQL or on being
+ * scheduled), SQL statements per delivery, one summary line and one JSON
  * line. Nothing is asserted on timing. Cleans up on success, on error and on Ctrl-C.
  *
  * Caveat: receiver, worker and baselines share one event loop (and the machine with PostgreSQL).
@@ -68,6 +74,7 @@ function startReceiver(): Promise<{ server: Server; url: string; count: () => nu
 /** `total` POSTs with `inFlight` at a time, plain fetch, signing each like the worker does. */
 async function fetchBaseline(url: string, secret: string, bodies: { id: string; body: string }[], inFlight: number) {
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
@@ -81,10 +88,17 @@ async function fetchBaseline(url: string, secret: string, bodies: { id: string; 
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { deliveries: bodies.length, seconds: round(seconds), perSecond: round(bodies.length / seconds) };
+  return { deliveries: bodies.length, seconds: round(seconds), perSecond: round(bodies.length / seconds), ...cpuPerDelivery(cpu, seconds, bodies.length) };
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** This process's CPU time (user + system) since `from`, per delivery and as a share of the wall time: near 1, the process was CPU-bound; well below, it waited. */
+function cpuPerDelivery(from: NodeJS.CpuUsage, seconds: number, deliveries: number) {
+  const used = process.cpuUsage(from);
+  const ms = (used.user + used.system) / 1000;
+  return { cpuMsPerDelivery: round(ms / deliveries), cpuShare: round(ms / 1000 / seconds) };
+}
 
 async function main() {
   let app: App | undefined;
@@ -133,11 +147,16 @@ async function main() {
     checkpoint();
     console.log(`${DELIVERIES} deliveries on ${KEYS} keys, concurrency ${CONCURRENCY}:`);
     const sequential = await fetchBaseline(receiver.url, secret, bodies, 1);
-    console.log(`  baseline, sequential fetch:   ${sequential.perSecond.toFixed(1)} /s`);
+    const cpuNote = (r: { cpuMsPerDelivery: number; cpuShare: number }) => `${r.cpuMsPerDelivery.toFixed(2)} ms CPU per delivery, CPU busy ${(r.cpuShare * 100).toFixed(0)} %`;
+    console.log(`  baseline, sequential fetch:   ${sequential.perSecond.toFixed(1)} /s (${cpuNote(sequential)})`);
     checkpoint();
-    const concurrent = await fetchBaseline(receiver.url, secret, bodies, CONCURRENCY);
-    console.log(`  baseline, concurrent fetch:   ${concurrent.perSecond.toFixed(1)} /s  (the bare POST loop)`);
-    checkpoint();
+    const bareLoop = async () => {
+      const run = await fetchBaseline(receiver!.url, secret, bodies, CONCURRENCY);
+      console.log(`  baseline, concurrent fetch:   ${run.perSecond.toFixed(1)} /s  (the bare POST loop; ${cpuNote(run)})`);
+      checkpoint();
+      return run;
+    };
+    const concurrent = [await bareLoop()];
 
     async function measure(webhookId: string) {
       let attempts = 0;
@@ -152,6 +171,7 @@ async function main() {
       })();
       const received = receiver!.count();
       statements = 0;
+      const cpu = process.cpuUsage();
       const started = performance.now();
       await updateWebhook(services, ADMIN, { id: webhookId, active: true }); // kicks the worker
       await allDone;
@@ -166,21 +186,29 @@ async function main() {
         failedAttempts: failures,
         requests: receiver!.count() - received,
         statementsPerDelivery: round(statements / DELIVERIES),
+        ...cpuPerDelivery(cpu, seconds, DELIVERIES),
       };
     }
 
     const worker = await measure(unordered.webhook.id);
-    console.log(`  worker, unordered:            ${worker.perSecond.toFixed(1)} /s (${worker.statementsPerDelivery} SQL statements per delivery)`);
+    console.log(`  worker, unordered:            ${worker.perSecond.toFixed(1)} /s (${worker.statementsPerDelivery} SQL statements per delivery, ${cpuNote(worker)})`);
     checkpoint();
+    concurrent.push(await bareLoop());
     const workerOrdered = await measure(ordered.webhook.id);
-    console.log(`  worker, ordered per key:      ${workerOrdered.perSecond.toFixed(1)} /s (${workerOrdered.statementsPerDelivery} SQL statements per delivery)`);
+    console.log(`  worker, ordered per key:      ${workerOrdered.perSecond.toFixed(1)} /s (${workerOrdered.statementsPerDelivery} SQL statements per delivery, ${cpuNote(workerOrdered)})`);
+    checkpoint();
+    concurrent.push(await bareLoop());
 
+    /** The bare loop's rate around the phase (runs `at` and `at` + 1). */
+    const around = (at: number) => round((concurrent[at]!.perSecond + concurrent[at + 1]!.perSecond) / 2);
+    const bareUnordered = around(0);
+    const bareOrdered = around(1);
     const vsSequential = round(worker.perSecond / sequential.perSecond);
-    const vsConcurrent = round(worker.perSecond / concurrent.perSecond);
-    const orderedVsConcurrent = round(workerOrdered.perSecond / concurrent.perSecond);
+    const vsConcurrent = round(worker.perSecond / bareUnordered);
+    const orderedVsConcurrent = round(workerOrdered.perSecond / bareOrdered);
     console.log(
-      `\nwebhook deliveries vs the bare POST loop (concurrent fetch, ${CONCURRENCY}) ${concurrent.perSecond.toFixed(1)}/s: ` +
-        `unordered ${worker.perSecond.toFixed(1)}/s = ${vsConcurrent.toFixed(3)}, ordered ${workerOrdered.perSecond.toFixed(1)}/s = ${orderedVsConcurrent.toFixed(3)}; ` +
+      `\nwebhook deliveries vs the bare POST loop (concurrent fetch, ${CONCURRENCY}; mean of the runs around each phase): ` +
+        `unordered ${worker.perSecond.toFixed(1)}/s vs ${bareUnordered.toFixed(1)}/s = ${vsConcurrent.toFixed(3)}, ordered ${workerOrdered.perSecond.toFixed(1)}/s vs ${bareOrdered.toFixed(1)}/s = ${orderedVsConcurrent.toFixed(3)}; ` +
         `unordered vs sequential fetch ${sequential.perSecond.toFixed(1)}/s = ${vsSequential.toFixed(3)} (worker / baseline; target unordered >= 0.6)`,
     );
     console.log(
@@ -193,6 +221,7 @@ async function main() {
         workerOrdered,
         sequentialFetch: sequential,
         concurrentFetch: concurrent,
+        bareLoopAround: { unordered: bareUnordered, ordered: bareOrdered },
         ratio: { vsSequential, vsConcurrent, orderedVsConcurrent },
       }),
     );

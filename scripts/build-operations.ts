@@ -8,11 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InMemoryCache, gql as apolloGql } from '@apollo/client';
 import { print, type DocumentNode } from 'graphql';
 import { formatDocument, gql as urqlGql, stringifyDocument } from '@urql/core';
 import * as cli from '../src/cli/operations.js';
+import { ensurePackage } from '../src/cli/tool-package.js';
 import { FIRST_ACCOUNT_QUERY, SYNC_PROGRESS_SUBSCRIPTION, TRIGGER_SYNC_MUTATION } from '../client-examples/shared/sync-follow.js';
 
 export const MANIFEST_PATH = fileURLToPath(new URL('../src/graphql/persisted-operations.json', import.meta.url));
@@ -25,10 +27,23 @@ const textsOf = (module: Record<string, unknown>) => Object.values(module).filte
 /** The dashboard's module, loaded by path: the root tsconfig does not type-check the dashboard (JSX, bundler resolution). */
 const DASHBOARD_OPERATIONS = new URL('../dashboard/src/operations.ts', import.meta.url).href;
 
+/** The part of Apollo Client the manifest needs: its cache's document transform (adds __typename). */
+interface Apollo {
+  InMemoryCache: new () => { transformDocument(document: DocumentNode): DocumentNode };
+  gql(text: string): DocumentNode;
+}
+
+/** Apollo Client from client-examples' own install (installed there on first use), not the root's. */
+function loadApollo(): Apollo {
+  const dir = ensurePackage('client-examples', '@apollo/client');
+  return createRequire(join(dir, 'package.json'))('@apollo/client') as Apollo;
+}
+
 /** Every document text the service's own clients send, by its hash, sorted for stable diffs. */
 export async function collectOperations(): Promise<Record<string, string>> {
   const dashboard = (await import(DASHBOARD_OPERATIONS)) as Record<string, unknown>;
   const examples = [FIRST_ACCOUNT_QUERY, SYNC_PROGRESS_SUBSCRIPTION, TRIGGER_SYNC_MUTATION];
+  const { InMemoryCache, gql: apolloGql } = loadApollo();
   const apolloCache = new InMemoryCache();
   const texts = [
     // The dashboard's document cache (cacheExchange) adds __typename to queries and mutations before they are hashed.

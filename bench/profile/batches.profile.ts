@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
+import { autocannon } from '../load-generator.js';
 import { createScratchDatabase } from '../scratch-db.js';
 import { migrateAndSeed, STOCKLINE_QUERY } from '../batches.data.js';
 import { startChild } from './servers.js';

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { checkToken, forgetToken, storeToken, storedToken, type CheckFailure, type Role, type Session } from './auth';
 import { createApiClient, type SocketState } from './client';
 import { ReconnectsContext } from './connection';
-import { LocaleContext, initialLocale, saveLocale, setCurrentLocale, translate, useT, type Locale } from './i18n';
+import { LocaleContext, initialLocale, loadLocale, saveLocale, setCurrentLocale, translate, useT, type Locale } from './i18n';
 import { LocaleSwitch, LocaleSwitchContext } from './locale-switch';
 import { CurrentPage } from './pages';
 import { routesFor, useRoute, type RouteName } from './router';
@@ -22,10 +22,18 @@ export function App() {
     document.documentElement.lang = chosen;
     return chosen;
   });
+  // The newest choice wins when the words of an earlier one arrive after it.
+  const chosen = useRef(locale);
   const switchLocale = (next: Locale) => {
-    setCurrentLocale(next);
-    saveLocale(next);
-    setLocale(next);
+    chosen.current = next;
+    const apply = () => {
+      if (chosen.current !== next) return;
+      setCurrentLocale(next);
+      saveLocale(next);
+      setLocale(next);
+    };
+    // Words that cannot be fetched leave the pages in English; dates and money still follow the choice.
+    void loadLocale(next).then(apply, apply);
   };
   // The tab's title in the chosen language too.
   useEffect(() => {

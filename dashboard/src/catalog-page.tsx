@@ -21,7 +21,7 @@ import { useCoalesced } from './hooks';
 import { useT } from './i18n';
 import { PRODUCTS } from './operations';
 import { CATALOG_REFETCH_MS, useCatalogEvents } from './catalog-hooks';
-import { AccountSelect, ChannelSelect, Pager, useListFilter } from './list-controls';
+import { AccountSelect, ChannelSelect, FilterForm, Pager, TextField, useListFilter } from './list-controls';
 
 /** Products a page: with their listings, within the API's query complexity limit. */
 const PAGE_SIZE = 20;
@@ -62,20 +62,19 @@ function CatalogList() {
 
   return (
     <Section title={t('title')} actions={operator ? <CsvExportButton kind="products" filter={filter} /> : null}>
-      <form
-        class="filters"
-        aria-label={t('filters')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          apply({ search: searchText.trim() || undefined });
+      <FilterForm
+        label={t('filters')}
+        apply={t('apply')}
+        clear={t('clear')}
+        onApply={() => apply({ search: searchText.trim() || undefined })}
+        onClear={() => {
+          setSearchText('');
+          reset();
         }}
       >
         <ChannelSelect label={t('channel')} allLabel={t('allChannels')} value={filter.channel} onChange={(channel) => apply({ channel })} />
         <AccountSelect label={t('account')} allLabel={t('allAccounts')} value={filter.accountId} onChange={(accountId) => apply({ accountId })} />
-        <label>
-          {t('search')}
-          <input type="search" placeholder={t('searchHint')} value={searchText} onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)} />
-        </label>
+        <TextField label={t('search')} placeholder={t('searchHint')} value={searchText} onInput={setSearchText} />
         <TriState label={t('stock')} value={filter.outOfStock} options={[t('anyStock'), t('outOfStock'), t('inStock')]} onChange={(outOfStock) => apply({ outOfStock })} />
         <TriState label={t('visibility')} value={filter.hidden} options={[t('anyVisibility'), t('hiddenOnly'), t('visibleOnly')]} onChange={(hidden) => apply({ hidden })} />
         <label>
@@ -89,18 +88,7 @@ function CatalogList() {
           <input type="checkbox" checked={filter.rejected === true} onChange={(e) => apply({ rejected: (e.currentTarget as HTMLInputElement).checked || undefined })} />
           {t('rejectedOnly')}
         </label>
-        <button type="submit">{t('apply')}</button>
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => {
-            setSearchText('');
-            reset();
-          }}
-        >
-          {t('clear')}
-        </button>
-      </form>
+      </FilterForm>
       <ErrorMessage error={result.error} />
       <ListStatus result={result} what={t('loading')} />
       {page ? (

@@ -1,6 +1,7 @@
 /**
- * #/catalog?product=<id>: one product, its listings (edited in place like the list) and its change
- * history: the product's and its listings' edits and synced changes together, newest first.
+ * #/catalog?product=<id>: one product, its listings (edited in place like the list), its units sold
+ * per day (productTrends: a chart, and the same figures as a table for screen readers) and its
+ * change history: the product's and its listings' edits and synced changes together, newest first.
  */
 import { useMutation, useQuery } from '@urql/preact';
 import { canOperate } from './auth';
@@ -14,7 +15,8 @@ import { formatTime } from './format';
 import { useCoalesced } from './hooks';
 import { Fact } from './fact';
 import { useT } from './i18n';
-import { PRODUCT, SET_HIDDEN } from './operations';
+import { DayChart } from './history-charts';
+import { PRODUCT, PRODUCT_TRENDS, SET_HIDDEN } from './operations';
 import { useViewer } from './session';
 import { noteUserChange } from './user-changes';
 
@@ -76,6 +78,7 @@ export function ProductPage({ id }: { id: string }) {
           <p class="muted">{t('noListings')}</p>
         )}
       </Section>
+      <Trends id={product.id} />
       <Section title={t('history')}>
         {history.length ? (
           <DataTable class="history" columns={[t('colWhen'), t('colWhere'), t('colField'), t('colOld'), t('colNew'), t('colWho'), t('colSource')]}>
@@ -96,5 +99,41 @@ export function ProductPage({ id }: { id: string }) {
         )}
       </Section>
     </>
+  );
+}
+
+/** Units sold per day over the last 30 days: bars drawn by uPlot (loaded with the chart), and the same series as a table. */
+function Trends({ id }: { id: string }) {
+  const t = useT(catalogMessages);
+  const [result] = useQuery({ query: PRODUCT_TRENDS, variables: { id } });
+  const trend = result.data?.productTrends;
+  return (
+    <Section title={t('trends')}>
+      <ErrorMessage error={result.error} />
+      {trend ? (
+        <figure data-units={trend.days.map((d) => d.unitsSold).join()}>
+          <DayChart
+            days={trend.days.map((d) => d.date)}
+            series={[{ label: t('unitsSold'), color: 'var(--accent)', values: trend.days.map((d) => d.unitsSold) }]}
+            stacked
+            dayLabel={t('colDay')}
+            label={t('trendSummary', { count: trend.unitsSold, from: trend.from, to: trend.to })}
+          />
+          <details class="history-table">
+            <summary>{t('asTable')}</summary>
+            <DataTable class="trend-days" columns={[t('colDay'), t('unitsSold')]}>
+              {trend.days.map((d) => (
+                <tr key={d.date} data-day={d.date}>
+                  <th scope="row">{d.date}</th>
+                  <td>{d.unitsSold}</td>
+                </tr>
+              ))}
+            </DataTable>
+          </details>
+        </figure>
+      ) : result.fetching ? (
+        <Loading what={t('trends')} />
+      ) : null}
+    </Section>
   );
 }

@@ -2,8 +2,8 @@
 import type { ComponentChildren } from 'preact';
 import type { CombinedError } from '@urql/core';
 import { useId } from 'preact/hooks';
-import { STATUS_WORDS, componentMessages } from './components.messages';
-import { useLocale, useT } from './i18n';
+import { componentMessages, statusMessages } from './components.messages';
+import { useT } from './i18n';
 
 export function Section({ title, actions, children }: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
   // Not derived from the title: a Russian title has no [a-z0-9] to make a unique id of.
@@ -35,8 +35,8 @@ export function ProgressBar({ percent, label, status }: { percent: number; label
 
 /** `word(code)`: a status, alert kind or severity in the chosen language's words where it has them, else the code. */
 export function useStatusWord(): (code: string) => string {
-  const locale = useLocale();
-  return (code) => (locale === 'en' ? code : (STATUS_WORDS[locale][code] ?? code));
+  const t = useT(statusMessages);
+  return (code) => (code in statusMessages.en ? t(code as keyof (typeof statusMessages)['en']) : code);
 }
 
 /** A status code in a coloured badge, in the chosen language's words. */

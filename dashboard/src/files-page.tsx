@@ -1,8 +1,8 @@
 /**
  * #/files (OPERATOR): batch export (CSV or XLSX, with the batch filters), batch import (an upload
  * through the GraphQL multipart request, with its per-row report) and batch reports (PDF or XLSX).
- * Each starts a background task followed live below (files-tasks.tsx); the task ids are kept in
- * this tab's sessionStorage so a reload still shows them.
+ * Each starts a background task; the newest tasks of the service are listed below and followed
+ * live (files-tasks.tsx).
  */
 import { useMutation, useQuery } from '@urql/preact';
 import { useState } from 'preact/hooks';
@@ -13,42 +13,27 @@ import { useT } from './i18n';
 import { EXPORT_BATCHES, GENERATE_BATCH_REPORT, IMPORT_BATCHES, REPORT_BATCHES } from './operations';
 import { checkedOf, valueOf } from './form-parts';
 
-const TASKS_KEY = 'stockline.tasks';
-
-function storedTasks(): string[] {
-  try {
-    const value: unknown = JSON.parse(sessionStorage.getItem(TASKS_KEY) ?? '[]');
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
 export function FilesPage() {
   const t = useT(messages);
-  const [tasks, setTasks] = useState<string[]>(storedTasks);
+  const [started, setStarted] = useState(0);
   const [errors, setErrors] = useState<PayloadError[]>([]);
-  const remember = (next: string[]) => {
-    setTasks(next);
-    sessionStorage.setItem(TASKS_KEY, JSON.stringify(next));
-  };
-  /** A mutation's payload: its task goes on top of the list, or its refusal is shown. */
-  const started = (payload: { task: { id: string } | null; errors: PayloadError[] } | undefined) => {
+  /** A mutation's payload: the list is read again to show its task, or its refusal is shown. */
+  const onStarted = (payload: { task: { id: string } | null; errors: PayloadError[] } | undefined) => {
     setErrors(payload?.errors ?? []);
-    if (payload?.task) remember([payload.task.id, ...tasks.filter((id) => id !== payload.task!.id)]);
+    if (payload?.task) setStarted((n) => n + 1);
   };
 
   return (
     <>
       <PayloadErrors errors={errors} />
       <div class="columns">
-        <ExportForm onStarted={started} />
-        <ImportForm onStarted={started} />
+        <ExportForm onStarted={onStarted} />
+        <ImportForm onStarted={onStarted} />
       </div>
-      <ReportForm onStarted={started} />
+      <ReportForm onStarted={onStarted} />
       <Section title={t('tasksTitle')}>
         <p class="hint">{t('tasksHint')}</p>
-        <TaskList ids={tasks} onForget={(id) => remember(tasks.filter((x) => x !== id))} />
+        <TaskList started={started} />
       </Section>
     </>
   );

@@ -1,16 +1,19 @@
 /**
- * The background tasks started from this tab, each followed live through `taskProgress` (its state
- * at once, then every report, then its end). A finished task's files are plain links: signed for
- * that file and short-lived (TaskFile.downloadUrl), re-read before they expire while shown, so a
- * click, "Save link as" or a copied link works without a token, and no token is put in a URL.
+ * The newest background tasks of the service (the `tasks` connection: exports, imports, reports,
+ * aggregations, whoever started them and from wherever), each still running followed live through
+ * `taskProgress` (its state at once, then every report, then its end, when the list is read again).
+ * A finished task's files are plain links: signed for that file and short-lived
+ * (TaskFile.downloadUrl), re-read before they expire while shown, so a click, "Save link as" or a
+ * copied link works without a token, and no token is put in a URL.
  */
 import { useQuery, useSubscription } from '@urql/preact';
 import { useEffect } from 'preact/hooks';
-import { DataTable, ErrorMessage, ProgressBar, StatusBadge } from './components';
+import { DataTable, ErrorMessage, ListStatus, ProgressBar } from './components';
+import { useOnReconnect } from './connection';
 import { messages } from './files.messages';
 import { formatTime, shortId } from './format';
 import { useT } from './i18n';
-import { TASK, TASK_PROGRESS } from './operations';
+import { RECENT_TASKS, TASK_PROGRESS, TASKS_SHOWN } from './operations';
 
 export interface TaskFileLink {
   id: string;
@@ -34,57 +37,65 @@ export interface TaskDetail {
 const LINK_REFRESH_MS = 4 * 60_000;
 const FINAL = new Set(['SUCCESS', 'FAILURE']);
 
-export function TaskList({ ids, onForget }: { ids: string[]; onForget(id: string): void }) {
+/** The newest tasks; read again when `started` changes (a task was started here) and when one ends. */
+export function TaskList({ started }: { started: number }) {
   const t = useT(messages);
-  if (!ids.length) return <p class="muted">{t('noTasks')}</p>;
+  const [result, refetch] = useQuery({ query: RECENT_TASKS, variables: { first: TASKS_SHOWN } });
+  const reread = () => refetch({ requestPolicy: 'network-only' });
+  useEffect(() => {
+    if (started) reread();
+  }, [started]);
+  useOnReconnect(reread);
+  const tasks = result.data?.tasks.edges.map((edge) => edge.node) ?? [];
+  const links = tasks.some((task) => task.files.length > 0);
+  useEffect(() => {
+    if (!links) return;
+    const timer = setInterval(reread, LINK_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [links]);
+
   return (
-    <DataTable class="tasks" columns={[t('colTask'), t('colStarted'), t('colProgress'), t('colResult'), '']}>
-      {ids.map((id) => (
-        <TaskRow key={id} id={id} onForget={() => onForget(id)} />
-      ))}
-    </DataTable>
+    <>
+      <ErrorMessage error={result.error} />
+      <ListStatus result={result} what={t('tasksTitle')} empty={!tasks.length}>
+        {t('noTasks')}
+      </ListStatus>
+      {tasks.length ? (
+        <DataTable class="tasks" columns={[t('colTask'), t('colStarted'), t('colProgress'), t('colResult')]}>
+          {tasks.map((task) => (
+            <TaskRow key={task.id} task={task} onEnd={reread} />
+          ))}
+        </DataTable>
+      ) : null}
+    </>
   );
 }
 
-function TaskRow({ id, onForget }: { id: string; onForget(): void }) {
+function TaskRow({ task, onEnd }: { task: TaskDetail; onEnd(): void }) {
   const t = useT(messages);
-  const [result, refetch] = useQuery({ query: TASK, variables: { id } });
-  const [live] = useSubscription({ query: TASK_PROGRESS, variables: { taskId: id } });
-  const event = live.data?.taskProgress;
-  const task = result.data?.task;
-  const finished = task ? FINAL.has(task.status) : false;
-  // The end (with its files) is read once the stream says it came.
+  const finished = FINAL.has(task.status);
+  const [live] = useSubscription({ query: TASK_PROGRESS, variables: { taskId: task.id }, pause: finished });
+  const event = finished ? undefined : live.data?.taskProgress;
+  // The end (with its files) is read with the list once the stream says it came.
   useEffect(() => {
-    if (event && FINAL.has(event.status) && !finished) refetch({ requestPolicy: 'network-only' });
-  }, [event?.status, finished]);
-  useEffect(() => {
-    if (task?.status !== 'SUCCESS' || !task.files.length) return;
-    const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), LINK_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [task?.status, task?.files.length]);
+    if (event && FINAL.has(event.status)) onEnd();
+  }, [event?.status]);
 
-  if (result.data && !task) return null; // expired and deleted by the server
-  const status = finished ? task!.status : (event?.status ?? task?.status ?? 'PENDING');
-  const percent = finished ? task!.percent : (event?.percent ?? task?.percent ?? 0);
-  const kind = task?.kind ?? event?.kind ?? '';
+  const status = event?.status ?? task.status;
+  const label = `${kindLabel(t, task.kind)} ${shortId(task.id)}`;
   return (
-    <tr data-task-id={id} data-status={status}>
+    <tr data-task-id={task.id} data-status={status}>
       <th scope="row">
-        {kindLabel(t, kind)} <code class="small">{shortId(id)}</code>
+        {kindLabel(t, task.kind)} <code class="small">{shortId(task.id)}</code>
       </th>
-      <td>{formatTime(task?.createdAt)}</td>
+      <td>{formatTime(task.createdAt)}</td>
       <td class="progress-cell">
-        <ProgressBar percent={percent} status={status} label={`${kindLabel(t, kind)} ${shortId(id)}`} />
+        <ProgressBar percent={event?.percent ?? task.percent} status={status} label={label} />
       </td>
       <td>
-        <ErrorMessage error={result.error ?? live.error} />
-        {status === 'FAILURE' ? <span class="bad-text">{task?.error ?? event?.error}</span> : null}
-        {finished && task ? <TaskOutcome task={task} /> : null}
-      </td>
-      <td>
-        <button type="button" class="secondary" aria-label={t('forgetOf', { id: shortId(id) })} onClick={onForget}>
-          {t('forget')}
-        </button>
+        <ErrorMessage error={live.error} />
+        {status === 'FAILURE' ? <span class="bad-text">{task.error ?? event?.error}</span> : null}
+        {finished ? <TaskOutcome task={task} /> : null}
       </td>
     </tr>
   );

@@ -1,7 +1,7 @@
 /**
- * Charts of the history page, drawn by uPlot (a small, well-kept canvas chart library, ~50 KB
- * minified). It is imported on first use, so a build with code splitting keeps it out of the
- * other pages. Colours come from the stylesheet's variables, so the charts follow the theme.
+ * Charts of days (the history page's runs and items, a product's units sold), drawn by uPlot (a
+ * small, well-kept canvas chart library, ~50 KB minified). It is imported on first use, so a build
+ * with code splitting keeps it out of the pages without a chart. Colours come from the stylesheet's variables, so the charts follow the theme.
  * A canvas says nothing to a screen reader: each chart carries a one-line summary as its label,
  * and the page shows the same figures as a table.
  */

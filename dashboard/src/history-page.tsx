@@ -13,6 +13,7 @@ import { RunHeadCells } from './runs-panel';
 import { DayChart, type ChartSeries } from './history-charts';
 import { messages } from './history.messages';
 import { useT } from './i18n';
+import { Pager } from './list-controls';
 import { HISTORY_REPORT, HISTORY_RUNS } from './operations';
 import { useLoad } from './paging';
 import { valueOf } from './form-parts';
@@ -183,15 +184,7 @@ function RunList() {
         </DataTable>
       ) : null}
       {page ? (
-        <nav class="pager" aria-label={t('pages')}>
-          <span class="muted">{t('runCount', { count: page.totalCount })}</span>
-          <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            {t('previous')}
-          </button>
-          <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors((c) => [...c, page.pageInfo.endCursor])}>
-            {t('next')}
-          </button>
-        </nav>
+        <Pager label={t('pages')} count={t('runCount', { count: page.totalCount })} cursors={cursors} setCursors={setCursors} pageInfo={page.pageInfo} previous={t('previous')} next={t('next')} />
       ) : null}
     </Section>
   );

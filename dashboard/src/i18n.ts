@@ -3,8 +3,12 @@
  *
  * The platform's Intl is the library here: plural rules, dates, numbers and money come from
  * Intl.PluralRules / DateTimeFormat / NumberFormat in the chosen locale, so the bundle carries only
- * the words. Each page keeps its words beside it (`<page>.messages.ts`, defined with
- * `defineMessages`), English first; TypeScript refuses a Russian or Romanian table that misses a key.
+ * the words. Each page keeps its English words beside it (`<page>.messages.ts`, defined with
+ * `defineMessages(name, english)`): English is in the bundle, the fallback and the source of the
+ * keys. Russian and Romanian live in locales/ru.ts and locales/ro.ts, typed against the English
+ * keys (TypeScript refuses a table that misses one), and reach the browser as content-hashed JSON
+ * assets the build emits (src/http/dashboard.build.ts), fetched only when that language is chosen:
+ * a user who reads one language does not download the other two.
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
@@ -18,12 +22,41 @@ export type Locale = (typeof LOCALES)[number]['code'];
 
 /** A message: text with `{name}` placeholders, or plural forms chosen by the `count` variable. */
 export type Message = string | Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
-type Table<K extends string> = Record<K, Message>;
-export type Messages<K extends string> = Record<Locale, Table<K>>;
+export type Table<K extends string> = Record<K, Message>;
+/** A page's words: its table's name in the other languages' files, and the English table. */
+export interface Messages<N extends string, K extends string> {
+  readonly name: N;
+  readonly en: Table<K>;
+}
 export type Vars = Record<string, string | number>;
 
-export function defineMessages<const E extends Record<string, Message>>(en: E, rest: Record<Exclude<Locale, 'en'>, Table<keyof E & string>>): Messages<keyof E & string> {
-  return { en, ...rest } as Messages<keyof E & string>;
+export function defineMessages<const N extends string, const E extends Record<string, Message>>(name: N, en: E): Messages<N, keyof E & string> {
+  return { name, en };
+}
+
+/** Where the build put each language's words (src/http/dashboard.build.ts defines it). */
+declare const __LOCALE_ASSETS__: Record<Exclude<Locale, 'en'>, string>;
+type Loaded = Record<string, Partial<Table<string>> | undefined>;
+const loaded: Partial<Record<Locale, Loaded>> = {};
+const loading = new Map<Locale, Promise<void>>();
+
+/**
+ * Fetches a language's words once (English is in the bundle). Rejects when they could not be had;
+ * a later call tries again. Until they are here, `translate` answers in English.
+ */
+export function loadLocale(locale: Locale): Promise<void> {
+  if (locale === 'en' || loaded[locale]) return Promise.resolve();
+  let pending = loading.get(locale);
+  if (!pending) {
+    pending = fetch(__LOCALE_ASSETS__[locale])
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`${locale} words: HTTP ${response.status}`);
+        loaded[locale] = (await response.json()) as Loaded;
+      })
+      .finally(() => loading.delete(locale));
+    loading.set(locale, pending);
+  }
+  return pending;
 }
 
 const STORAGE_KEY = 'stockline.locale';
@@ -66,14 +99,14 @@ export const currentLocale = (): Locale => current;
 export const LocaleContext = createContext<Locale>('en');
 export const useLocale = () => useContext(LocaleContext);
 
-export function translate<K extends string>(messages: Messages<K>, locale: Locale, key: K, vars?: Vars): string {
-  const message = messages[locale][key] ?? messages.en[key];
+export function translate<K extends string>(messages: Messages<string, K>, locale: Locale, key: K, vars?: Vars): string {
+  const message = (locale === 'en' ? undefined : loaded[locale]?.[messages.name]?.[key]) ?? messages.en[key];
   const text = typeof message === 'string' ? message : (message[new Intl.PluralRules(locale).select(Number(vars?.count ?? 0))] ?? message.other);
   return vars ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole)) : text;
 }
 
 /** `const t = useT(messages); t('title')`, re-rendered in the new language when the user switches. */
-export function useT<K extends string>(messages: Messages<K>): (key: K, vars?: Vars) => string {
+export function useT<K extends string>(messages: Messages<string, K>): (key: K, vars?: Vars) => string {
   const locale = useLocale();
   return (key, vars) => translate(messages, locale, key, vars);
 }

@@ -1,6 +1,7 @@
 /**
- * What the catalog, orders and conflicts lists share: their filter state with the page cursors
- * (a new filter starts again at the first page), the channel and account choices, and the pager.
+ * What the catalog, orders, conflicts and logs lists share: their filter state with the page cursors
+ * (a new filter starts again at the first page), the filter form with its search box, the channel
+ * and account choices, and the pager.
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
@@ -20,6 +21,36 @@ export function useListFilter<F extends object>() {
     setFilter({} as F);
   };
   return { filter, apply, reset, cursors, setCursors, after: cursors[cursors.length - 1] ?? null };
+}
+
+/** A list's filter form: its fields, then Apply (which submits the typed text) and Clear. */
+export function FilterForm(props: { label: string; apply: string; clear: string; onApply(): void; onClear(): void; children: ComponentChildren }) {
+  return (
+    <form
+      class="filters"
+      aria-label={props.label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onApply();
+      }}
+    >
+      {props.children}
+      <button type="submit">{props.apply}</button>
+      <button type="button" class="secondary" onClick={props.onClear}>
+        {props.clear}
+      </button>
+    </form>
+  );
+}
+
+/** A labelled text box of a filter form (applied with the form). */
+export function TextField({ label, type = 'search', value, placeholder, onInput }: { label: string; type?: 'search' | 'text'; value: string; placeholder?: string; onInput(value: string): void }) {
+  return (
+    <label>
+      {label}
+      <input type={type as 'search'} placeholder={placeholder} value={value} onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)} />
+    </label>
+  );
 }
 
 function Choice({ label, allLabel, value, onChange, children }: { label: string; allLabel: string; value: string | undefined; onChange(value: string | undefined): void; children: ComponentChildren }) {

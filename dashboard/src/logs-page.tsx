@@ -7,12 +7,11 @@ import { useQuery } from '@urql/preact';
 import { LOGS } from './operations';
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { loadAccounts } from './accounts-panel';
 import { DataTable, ErrorMessage, Loading, Section } from './components';
 import { formatDuration, formatTime, shortId } from './format';
 import { useT } from './i18n';
+import { AccountSelect, FilterForm, TextField } from './list-controls';
 import { logsMessages } from './logs.messages';
-import { useLoad } from './paging';
 
 const PAGE_SIZE = 50;
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -42,14 +41,8 @@ export function LogsPage() {
   const [filter, setFilter] = useState<LogFilter>({});
   const [runText, setRunText] = useState('');
   const [searchText, setSearchText] = useState('');
-  // Every account, page after page: the filter must offer the ones past the first hundred too.
-  const [accounts] = useLoad(loadAccounts);
 
   const apply = (change: Partial<LogFilter>) => setFilter((current) => clean({ ...current, ...change }));
-  const onSubmit = (event: Event) => {
-    event.preventDefault();
-    apply({ runId: runText.trim(), search: searchText.trim() });
-  };
   const filterByRun = (runId: string) => {
     setRunText(runId);
     apply({ runId });
@@ -57,18 +50,18 @@ export function LogsPage() {
 
   return (
     <Section title={t('title')}>
-      <form class="filters" onSubmit={onSubmit} aria-label={t('filters')}>
-        <label>
-          {t('account')}
-          <select value={filter.accountId ?? ''} onChange={(e) => apply({ accountId: (e.currentTarget as HTMLSelectElement).value })}>
-            <option value="">{t('allAccounts')}</option>
-            {accounts.data?.map((node) => (
-              <option key={node.id} value={node.id}>
-                {node.name} ({node.channel})
-              </option>
-            ))}
-          </select>
-        </label>
+      <FilterForm
+        label={t('filters')}
+        apply={t('apply')}
+        clear={t('clear')}
+        onApply={() => apply({ runId: runText.trim(), search: searchText.trim() })}
+        onClear={() => {
+          setRunText('');
+          setSearchText('');
+          setFilter({});
+        }}
+      >
+        <AccountSelect label={t('account')} allLabel={t('allAccounts')} value={filter.accountId} onChange={(accountId) => apply({ accountId })} />
         <label>
           {t('level')}
           <select value={filter.level ?? ''} onChange={(e) => apply({ level: (e.currentTarget as HTMLSelectElement).value })}>
@@ -80,27 +73,9 @@ export function LogsPage() {
             ))}
           </select>
         </label>
-        <label>
-          {t('runId')}
-          <input type="text" value={runText} placeholder={t('anyRun')} onInput={(e) => setRunText((e.currentTarget as HTMLInputElement).value)} />
-        </label>
-        <label>
-          {t('search')}
-          <input type="search" value={searchText} onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)} />
-        </label>
-        <button type="submit">{t('apply')}</button>
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => {
-            setRunText('');
-            setSearchText('');
-            setFilter({});
-          }}
-        >
-          {t('clear')}
-        </button>
-      </form>
+        <TextField label={t('runId')} type="text" value={runText} placeholder={t('anyRun')} onInput={setRunText} />
+        <TextField label={t('search')} value={searchText} onInput={setSearchText} />
+      </FilterForm>
       {/* A new filter starts over from the first page. */}
       <LogList key={JSON.stringify(filter)} filter={filter} onRun={filterByRun} />
     </Section>

@@ -30,6 +30,8 @@ export const VIEWER = 'query DashboardViewer { viewer { name role } }';
 /** Largest page the API serves, and the page info every paged query asks for. */
 export const PAGE_MAX = 100;
 export const PAGE_INFO = 'pageInfo { hasNextPage endCursor }';
+/** The typed errors every mutation payload answers with. */
+const ERRORS = 'errors { code message field }';
 export const RUN_FIELDS = `id status mode scope percent pagesDone pagesTotal created updated unchanged failed durationMs error createdAt startedAt finishedAt triggeredBy account { id name channel }`;
 const ALERT_FIELDS = 'id kind severity message raisedAt active account { id name }';
 const BATCH_FIELDS = 'id batchNumber batchDate nomenclature shift team closed closedAt aggregatedUnitCount workCenter { id identifier name }';
@@ -51,8 +53,8 @@ export const SYNC_HEALTH = gql<{ syncHealth: SyncHealth }>(`
     }
   }
 `);
-export const TRIGGER_SYNC = gql<{ triggerSync: { runs: RunSummary[]; errors: PayloadError[] } }, { input: { accountIds: string[]; mode: string } }>(`mutation DashboardTriggerSync($input: TriggerSyncInput!) { triggerSync(input: $input) { runs { ${RUN_FIELDS} } errors { code message field } } }`);
-export const CANCEL_RUN = gql<{ cancelSyncRun: { run: RunSummary | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardCancelRun($id: ID!) { cancelSyncRun(input: { id: $id }) { run { ${RUN_FIELDS} } errors { code message field } } }`);
+export const TRIGGER_SYNC = gql<{ triggerSync: { runs: RunSummary[]; errors: PayloadError[] } }, { input: { accountIds: string[]; mode: string } }>(`mutation DashboardTriggerSync($input: TriggerSyncInput!) { triggerSync(input: $input) { runs { ${RUN_FIELDS} } ${ERRORS} } }`);
+export const CANCEL_RUN = gql<{ cancelSyncRun: { run: RunSummary | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardCancelRun($id: ID!) { cancelSyncRun(input: { id: $id }) { run { ${RUN_FIELDS} } ${ERRORS} } }`);
 
 // alerts-panel.tsx
 export const ACTIVE_ALERTS = gql<{ alerts: { edges: { node: AlertItem }[] } }>(`query DashboardAlerts { alerts(active: true, first: 50) { edges { node { ${ALERT_FIELDS} } } } }`);
@@ -92,9 +94,9 @@ export const STATS = gql<
   },
   { refresh: boolean }
 >(`query DashboardStats($refresh: Boolean) { dashboardStats(refresh: $refresh) { batchesTotal batchesActive unitsTotal unitsAggregated aggregationRate productsTotal outOfStock ordersToday revenueToday { amount currency } syncSuccessRate syncRunsFinished computedAt } }`);
-export const CLOSE = gql<{ closeBatch: BatchPayload }, { id: string }>(`mutation DashboardCloseBatch($id: ID!) { closeBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } errors { code message field } } }`);
-export const REOPEN = gql<{ reopenBatch: BatchPayload }, { id: string }>(`mutation DashboardReopenBatch($id: ID!) { reopenBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } errors { code message field } } }`);
-export const AGGREGATE = gql<{ aggregateBatch: BatchPayload & { aggregatedCount: number | null } }, { id: string }>(`mutation DashboardAggregateBatch($id: ID!) { aggregateBatch(input: { batchId: $id }) { aggregatedCount batch { ${BATCH_FIELDS} } errors { code message field } } }`);
+export const CLOSE = gql<{ closeBatch: BatchPayload }, { id: string }>(`mutation DashboardCloseBatch($id: ID!) { closeBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } ${ERRORS} } }`);
+export const REOPEN = gql<{ reopenBatch: BatchPayload }, { id: string }>(`mutation DashboardReopenBatch($id: ID!) { reopenBatch(input: { id: $id }) { batch { ${BATCH_FIELDS} } ${ERRORS} } }`);
+export const AGGREGATE = gql<{ aggregateBatch: BatchPayload & { aggregatedCount: number | null } }, { id: string }>(`mutation DashboardAggregateBatch($id: ID!) { aggregateBatch(input: { batchId: $id }) { aggregatedCount batch { ${BATCH_FIELDS} } ${ERRORS} } }`);
 export const BATCH_EVENTS = gql<{ domainEvents: { id: string } }, { types: string[] }>(`subscription DashboardBatchEvents($types: [String!]) { domainEvents(types: $types) { id } }`);
 
 // runs-panel.tsx
@@ -128,6 +130,8 @@ export const ACCOUNT_CHOICES = gql<{ accounts: Connection<AccountChoice> }, { af
 export const PRODUCTS = gql<{ products: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: ProductRow }[] } }, { filter: ProductFilter; first: number; after: string | null }>(
   `query DashboardProducts($filter: ProductFilter, $first: Int, $after: String) { products(filter: $filter, first: $first, after: $after) { totalCount ${PAGE_INFO} edges { node { ${PRODUCT_ROW_FIELDS} } } } }`,
 );
+/** Units of one product sold per day (UTC), the last 30 days by default. */
+export const PRODUCT_TRENDS = gql<{ productTrends: { unitsSold: number; from: string; to: string; days: { date: string; unitsSold: number }[] } | null }, { id: string }>(`query DashboardProductTrends($id: ID!) { productTrends(productId: $id) { unitsSold from to days { date unitsSold } } }`);
 export const PRODUCT = gql<{ product: ProductDetail | null }, { id: string }>(`
   query DashboardProduct($id: ID!) {
     product(id: $id) {
@@ -138,13 +142,13 @@ export const PRODUCT = gql<{ product: ProductDetail | null }, { id: string }>(`
   }
 `);
 export const UPDATE_PRICE = gql<{ updateListingPrice: { listing: ListingRow | null; errors: PayloadError[] } }, { input: { listingId: string; price: string } }>(
-  `mutation DashboardUpdatePrice($input: UpdateListingPriceInput!) { updateListingPrice(input: $input) { listing { ${LISTING_FIELDS} } errors { code message field } } }`,
+  `mutation DashboardUpdatePrice($input: UpdateListingPriceInput!) { updateListingPrice(input: $input) { listing { ${LISTING_FIELDS} } ${ERRORS} } }`,
 );
 export const UPDATE_STOCK = gql<{ updateListingStock: { listing: ListingRow | null; errors: PayloadError[] } }, { input: { listingId: string; stock: number } }>(
-  `mutation DashboardUpdateStock($input: UpdateListingStockInput!) { updateListingStock(input: $input) { listing { ${LISTING_FIELDS} } errors { code message field } } }`,
+  `mutation DashboardUpdateStock($input: UpdateListingStockInput!) { updateListingStock(input: $input) { listing { ${LISTING_FIELDS} } ${ERRORS} } }`,
 );
 export const SET_HIDDEN = gql<{ setProductHidden: { product: { id: string; hidden: boolean } | null; errors: PayloadError[] } }, { input: { productId: string; hidden: boolean } }>(
-  `mutation DashboardSetHidden($input: SetProductHiddenInput!) { setProductHidden(input: $input) { product { id hidden } errors { code message field } } }`,
+  `mutation DashboardSetHidden($input: SetProductHiddenInput!) { setProductHidden(input: $input) { product { id hidden } ${ERRORS} } }`,
 );
 /** Events that change what the catalog shows: edits, synced values, and the pushes' progress. */
 export const CATALOG_EVENTS = gql<{ domainEvents: { id: string } }, { types: string[] }>(`subscription DashboardCatalogEvents($types: [String!]) { domainEvents(types: $types) { id } }`);
@@ -162,7 +166,7 @@ export const ORDER = gql<{ order: OrderDetail | null }, { id: string }>(`
   }
 `);
 export const UPDATE_ORDER_STATUS = gql<{ updateOrderStatus: { order: { id: string; status: string } | null; errors: PayloadError[] } }, { input: { orderId: string; status: string } }>(
-  `mutation DashboardUpdateOrderStatus($input: UpdateOrderStatusInput!) { updateOrderStatus(input: $input) { order { id status statusEditedAt } errors { code message field } } }`,
+  `mutation DashboardUpdateOrderStatus($input: UpdateOrderStatusInput!) { updateOrderStatus(input: $input) { order { id status statusEditedAt } ${ERRORS} } }`,
 );
 export const ORDER_EVENTS = gql<{ domainEvents: { id: string } }, { types: string[] }>(`subscription DashboardOrderEvents($types: [String!]) { domainEvents(types: $types) { id } }`);
 
@@ -170,7 +174,7 @@ export const CONFLICTS = gql<{ syncConflicts: { totalCount: number; pageInfo: { 
   `query DashboardConflicts($filter: SyncConflictFilter, $first: Int, $after: String) { syncConflicts(filter: $filter, first: $first, after: $after) { totalCount ${PAGE_INFO} edges { node { ${CONFLICT_FIELDS} } } } }`,
 );
 export const RESOLVE_CONFLICT = gql<{ resolveSyncConflict: { conflict: { id: string; resolution: string | null } | null; errors: PayloadError[] } }, { input: { id: string; resolution: 'KEEP_LOCAL' | 'TAKE_REMOTE' } }>(
-  `mutation DashboardResolveConflict($input: ResolveSyncConflictInput!) { resolveSyncConflict(input: $input) { conflict { id resolution resolvedAt } errors { code message field } } }`,
+  `mutation DashboardResolveConflict($input: ResolveSyncConflictInput!) { resolveSyncConflict(input: $input) { conflict { id resolution resolvedAt } ${ERRORS} } }`,
 );
 export const CONFLICT_EVENTS = gql<{ syncRunUpdated: { id: string; status: string } }>(`subscription DashboardConflictRuns { syncRunUpdated { id status } }`);
 
@@ -186,9 +190,9 @@ const ACCOUNT_DETAIL_FIELDS = 'id name channel fulfillment baseUrl enabled confl
 type AccountPayload = { account: AccountDetail | null; errors: PayloadError[] };
 export const CHANNELS = gql<{ channels: ChannelInfo[] }>(`query DashboardChannels { channels { channel description defaultBaseUrl defaultConflictStrategy defaultConflictStrategyReason credentialFields { name type required description } } }`);
 export const ACCOUNT_DETAILS = gql<{ accounts: Connection<AccountDetail> }, { after: string | null }>(`query DashboardAccountDetails($after: String) { accounts(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { ${ACCOUNT_DETAIL_FIELDS} } } } }`);
-export const CREATE_ACCOUNT = gql<{ createAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateAccount($input: CreateAccountInput!) { createAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
-export const UPDATE_ACCOUNT = gql<{ updateAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateAccount($input: UpdateAccountInput!) { updateAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
-export const TEST_ACCOUNT = gql<{ testAccountConnection: ConnectionTest }, { id: string }>(`mutation DashboardTestAccount($id: ID!) { testAccountConnection(input: { id: $id }) { ok kind message account { ${ACCOUNT_DETAIL_FIELDS} } errors { code message field } } }`);
+export const CREATE_ACCOUNT = gql<{ createAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateAccount($input: CreateAccountInput!) { createAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } ${ERRORS} } }`);
+export const UPDATE_ACCOUNT = gql<{ updateAccount: AccountPayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateAccount($input: UpdateAccountInput!) { updateAccount(input: $input) { account { ${ACCOUNT_DETAIL_FIELDS} } ${ERRORS} } }`);
+export const TEST_ACCOUNT = gql<{ testAccountConnection: ConnectionTest }, { id: string }>(`mutation DashboardTestAccount($id: ID!) { testAccountConnection(input: { id: $id }) { ok kind message account { ${ACCOUNT_DETAIL_FIELDS} } ${ERRORS} } }`);
 
 // schedules-page.tsx, schedules-form.tsx
 const SCHEDULE_DETAIL_FIELDS = 'id key kind isDefault account { id name } cron intervalSeconds timeZone mode scope enabled nextFireAt lastFiredAt lastError lastRun { id status }';
@@ -196,36 +200,38 @@ type SchedulePayload = { schedule: ScheduleDetail | null; errors: PayloadError[]
 type SchedulerPayload = { status: SchedulerStatus | null; errors: PayloadError[] };
 export const SCHEDULE_DETAILS = gql<{ schedules: Connection<ScheduleDetail> }, { after: string | null }>(`query DashboardScheduleDetails($after: String) { schedules(first: ${PAGE_MAX}, after: $after) { ${PAGE_INFO} edges { node { ${SCHEDULE_DETAIL_FIELDS} } } } }`);
 export const SCHEDULER_STATUS = gql<{ schedulerStatus: SchedulerStatus }>(`query DashboardSchedulerStatus { schedulerStatus { paused pausedAt pausedBy } }`);
-export const PAUSE_SCHEDULER = gql<{ pauseScheduler: SchedulerPayload }>(`mutation DashboardPauseScheduler { pauseScheduler { status { paused pausedAt pausedBy } errors { code message field } } }`);
-export const RESUME_SCHEDULER = gql<{ resumeScheduler: SchedulerPayload }>(`mutation DashboardResumeScheduler { resumeScheduler { status { paused pausedAt pausedBy } errors { code message field } } }`);
-export const CREATE_SCHEDULE = gql<{ createSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateSchedule($input: CreateScheduleInput!) { createSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } errors { code message field } } }`);
-export const UPDATE_SCHEDULE = gql<{ updateSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateSchedule($input: UpdateScheduleInput!) { updateSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } errors { code message field } } }`);
-export const DELETE_SCHEDULE = gql<{ deleteSchedule: SchedulePayload }, { id: string }>(`mutation DashboardDeleteSchedule($id: ID!) { deleteSchedule(input: { id: $id }) { schedule { id key } errors { code message field } } }`);
+export const PAUSE_SCHEDULER = gql<{ pauseScheduler: SchedulerPayload }>(`mutation DashboardPauseScheduler { pauseScheduler { status { paused pausedAt pausedBy } ${ERRORS} } }`);
+export const RESUME_SCHEDULER = gql<{ resumeScheduler: SchedulerPayload }>(`mutation DashboardResumeScheduler { resumeScheduler { status { paused pausedAt pausedBy } ${ERRORS} } }`);
+export const CREATE_SCHEDULE = gql<{ createSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateSchedule($input: CreateScheduleInput!) { createSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } ${ERRORS} } }`);
+export const UPDATE_SCHEDULE = gql<{ updateSchedule: SchedulePayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateSchedule($input: UpdateScheduleInput!) { updateSchedule(input: $input) { schedule { ${SCHEDULE_DETAIL_FIELDS} } ${ERRORS} } }`);
+export const DELETE_SCHEDULE = gql<{ deleteSchedule: SchedulePayload }, { id: string }>(`mutation DashboardDeleteSchedule($id: ID!) { deleteSchedule(input: { id: $id }) { schedule { id key } ${ERRORS} } }`);
 
 // webhooks-page.tsx, webhooks-form.tsx, webhooks-deliveries.tsx (WEBHOOKS, DELIVERIES and ATTEMPTS above)
 type WebhookPayload = { webhook: WebhookRow | null; errors: PayloadError[] };
 type WebhookSecretPayload = WebhookPayload & { secret: string | null; standardWebhooksSecret: string | null };
 export const EVENT_TYPES = gql<{ eventTypes: { name: string; description: string; webhookEnabled: boolean }[] }>(`query DashboardEventTypes { eventTypes { name description webhookEnabled } }`);
-export const CREATE_WEBHOOK = gql<{ createWebhook: WebhookSecretPayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateWebhook($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { ${WEBHOOK_FIELDS} } secret standardWebhooksSecret errors { code message field } } }`);
-export const UPDATE_WEBHOOK = gql<{ updateWebhook: WebhookPayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateWebhook($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { ${WEBHOOK_FIELDS} } errors { code message field } } }`);
-export const ROTATE_WEBHOOK_SECRET = gql<{ rotateWebhookSecret: WebhookSecretPayload }, { id: string }>(`mutation DashboardRotateWebhookSecret($id: ID!) { rotateWebhookSecret(input: { id: $id }) { webhook { ${WEBHOOK_FIELDS} } secret standardWebhooksSecret errors { code message field } } }`);
-export const DELETE_WEBHOOK = gql<{ deleteWebhook: WebhookPayload }, { id: string }>(`mutation DashboardDeleteWebhook($id: ID!) { deleteWebhook(input: { id: $id }) { webhook { id } errors { code message field } } }`);
-export const REDELIVER_WEBHOOK = gql<{ redeliverWebhookDelivery: { delivery: { id: string } | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardRedeliverWebhook($id: ID!) { redeliverWebhookDelivery(input: { id: $id }) { delivery { id } errors { code message field } } }`);
+export const CREATE_WEBHOOK = gql<{ createWebhook: WebhookSecretPayload }, { input: Record<string, unknown> }>(`mutation DashboardCreateWebhook($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { ${WEBHOOK_FIELDS} } secret standardWebhooksSecret ${ERRORS} } }`);
+export const UPDATE_WEBHOOK = gql<{ updateWebhook: WebhookPayload }, { input: Record<string, unknown> }>(`mutation DashboardUpdateWebhook($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { ${WEBHOOK_FIELDS} } ${ERRORS} } }`);
+export const ROTATE_WEBHOOK_SECRET = gql<{ rotateWebhookSecret: WebhookSecretPayload }, { id: string }>(`mutation DashboardRotateWebhookSecret($id: ID!) { rotateWebhookSecret(input: { id: $id }) { webhook { ${WEBHOOK_FIELDS} } secret standardWebhooksSecret ${ERRORS} } }`);
+export const DELETE_WEBHOOK = gql<{ deleteWebhook: WebhookPayload }, { id: string }>(`mutation DashboardDeleteWebhook($id: ID!) { deleteWebhook(input: { id: $id }) { webhook { id } ${ERRORS} } }`);
+export const REDELIVER_WEBHOOK = gql<{ redeliverWebhookDelivery: { delivery: { id: string } | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardRedeliverWebhook($id: ID!) { redeliverWebhookDelivery(input: { id: $id }) { delivery { id } ${ERRORS} } }`);
 
 // tokens-page.tsx
 const TOKEN_FIELDS = 'id name role prefix createdAt lastUsedAt expiresAt revokedAt';
 export const API_TOKENS = gql<{ apiTokens: { edges: { node: ApiTokenRow }[] } }, { includeRevoked: boolean }>(`query DashboardApiTokens($includeRevoked: Boolean) { apiTokens(first: 100, includeRevoked: $includeRevoked) { edges { node { ${TOKEN_FIELDS} } } } }`);
-export const CREATE_API_TOKEN = gql<{ createApiToken: { apiToken: ApiTokenRow | null; token: string | null; errors: PayloadError[] } }, { input: { name: string; role: string; expiresAt?: string } }>(`mutation DashboardCreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { ${TOKEN_FIELDS} } token errors { code message field } } }`);
-export const REVOKE_API_TOKEN = gql<{ revokeApiToken: { apiToken: ApiTokenRow | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardRevokeApiToken($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { ${TOKEN_FIELDS} } errors { code message field } } }`);
+export const CREATE_API_TOKEN = gql<{ createApiToken: { apiToken: ApiTokenRow | null; token: string | null; errors: PayloadError[] } }, { input: { name: string; role: string; expiresAt?: string } }>(`mutation DashboardCreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { ${TOKEN_FIELDS} } token ${ERRORS} } }`);
+export const REVOKE_API_TOKEN = gql<{ revokeApiToken: { apiToken: ApiTokenRow | null; errors: PayloadError[] } }, { id: string }>(`mutation DashboardRevokeApiToken($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { ${TOKEN_FIELDS} } ${ERRORS} } }`);
 
 // files-page.tsx, files-tasks.tsx
 const TASK_DETAIL_FIELDS = 'id kind status percent result error createdAt files { id filename size downloadUrl }';
 type TaskPayload = { task: { id: string } | null; errors: PayloadError[] };
-export const TASK = gql<{ task: TaskDetail | null }, { id: string }>(`query DashboardTask($id: ID!) { task(id: $id) { ${TASK_DETAIL_FIELDS} } }`);
+/** How many of the newest tasks the files page lists. */
+export const TASKS_SHOWN = 20;
+export const RECENT_TASKS = gql<{ tasks: Connection<TaskDetail> }, { first: number }>(`query DashboardTasks($first: Int!) { tasks(first: $first) { edges { node { ${TASK_DETAIL_FIELDS} } } } }`);
 export const TASK_PROGRESS = gql<{ taskProgress: { taskId: string; kind: string; status: TaskDetail['status']; percent: number; error: string | null } }, { taskId: string }>(`subscription DashboardTaskProgress($taskId: ID!) { taskProgress(taskId: $taskId) { taskId kind status percent error } }`);
-export const EXPORT_BATCHES = gql<{ exportBatches: TaskPayload }, { input: { format: string; filter: Record<string, unknown> } }>(`mutation DashboardExportBatches($input: ExportBatchesInput!) { exportBatches(input: $input) { task { id } errors { code message field } } }`);
-export const IMPORT_BATCHES = gql<{ importBatches: TaskPayload }, { input: { file: File; updateExisting: boolean; atomic: boolean } }>(`mutation DashboardImportBatches($input: ImportBatchesInput!) { importBatches(input: $input) { task { id } errors { code message field } } }`);
-export const GENERATE_BATCH_REPORT = gql<{ generateBatchReport: TaskPayload }, { input: { batchId: string; format: string; email?: string } }>(`mutation DashboardGenerateBatchReport($input: GenerateBatchReportInput!) { generateBatchReport(input: $input) { task { id } errors { code message field } } }`);
+export const EXPORT_BATCHES = gql<{ exportBatches: TaskPayload }, { input: { format: string; filter: Record<string, unknown> } }>(`mutation DashboardExportBatches($input: ExportBatchesInput!) { exportBatches(input: $input) { task { id } ${ERRORS} } }`);
+export const IMPORT_BATCHES = gql<{ importBatches: TaskPayload }, { input: { file: File; updateExisting: boolean; atomic: boolean } }>(`mutation DashboardImportBatches($input: ImportBatchesInput!) { importBatches(input: $input) { task { id } ${ERRORS} } }`);
+export const GENERATE_BATCH_REPORT = gql<{ generateBatchReport: TaskPayload }, { input: { batchId: string; format: string; email?: string } }>(`mutation DashboardGenerateBatchReport($input: GenerateBatchReportInput!) { generateBatchReport(input: $input) { task { id } ${ERRORS} } }`);
 export const REPORT_BATCHES = gql<{ batches: { edges: { node: { id: string; batchNumber: number; batchDate: string; nomenclature: string } }[] } }>(`query DashboardReportBatches { batches(first: 50) { edges { node { id batchNumber batchDate nomenclature } } } }`);
 
 // history-page.tsx

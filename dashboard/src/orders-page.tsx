@@ -9,7 +9,7 @@ import { canOperate } from './auth';
 import { CsvExportButton } from './csv-export-button';
 import { useViewer } from './session';
 import { useState } from 'preact/hooks';
-import { AccountSelect, ChannelSelect, Pager, useListFilter } from './list-controls';
+import { AccountSelect, ChannelSelect, FilterForm, Pager, TextField, useListFilter } from './list-controls';
 import { DataTable, ErrorMessage, ListStatus, Section, StatusBadge } from './components';
 import { formatAmount, formatTime } from './format';
 import { useHashParam } from './hash-params';
@@ -48,12 +48,15 @@ function OrdersList() {
 
   return (
     <Section title={t('title')} actions={operator ? <CsvExportButton kind="orders" filter={filter} /> : null}>
-      <form
-        class="filters"
-        aria-label={t('filters')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          apply({ search: searchText.trim() || undefined });
+      <FilterForm
+        label={t('filters')}
+        apply={t('apply')}
+        clear={t('clear')}
+        onApply={() => apply({ search: searchText.trim() || undefined })}
+        onClear={() => {
+          setSearchText('');
+          setDays({ from: '', to: '' });
+          reset();
         }}
       >
         <ChannelSelect label={t('channel')} allLabel={t('allChannels')} value={filter.channel} onChange={(channel) => apply({ channel })} />
@@ -88,23 +91,8 @@ function OrdersList() {
             apply({ placedTo: to ? dayStart(to, true) : undefined });
           }} />
         </label>
-        <label>
-          {t('search')}
-          <input type="search" value={searchText} onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)} />
-        </label>
-        <button type="submit">{t('apply')}</button>
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => {
-            setSearchText('');
-            setDays({ from: '', to: '' });
-            reset();
-          }}
-        >
-          {t('clear')}
-        </button>
-      </form>
+        <TextField label={t('search')} value={searchText} onInput={setSearchText} />
+      </FilterForm>
       <ErrorMessage error={result.error} />
       <ListStatus result={result} what={t('loading')} />
       {totals && totals.length ? (

@@ -17,6 +17,7 @@ import { AGGREGATE, BATCHES, BATCH_EVENTS, CLOSE, REOPEN, WORK_CENTERS } from '.
 import { fetchAllNodes, useLoad, type Connection } from './paging';
 import { useViewer } from './session';
 import { useT } from './i18n';
+import { Pager } from './list-controls';
 import { productionMessages } from './production.messages';
 
 const PAGE_SIZE = 25;
@@ -220,17 +221,7 @@ function BatchesPanel({ batchEvents }: { batchEvents: number }) {
             ))}
           </DataTable>
           {page.edges.length === 0 ? <p class="muted">{t('noMatch')}</p> : null}
-          <nav class="pager" aria-label={t('pages')}>
-            <span class="muted">
-              {t('count', { count: page.totalCount })}
-            </span>
-            <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              {t('previous')}
-            </button>
-            <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors((c) => [...c, page.pageInfo.endCursor])}>
-              {t('next')}
-            </button>
-          </nav>
+          <Pager label={t('pages')} count={t('count', { count: page.totalCount })} cursors={cursors} setCursors={setCursors} pageInfo={page.pageInfo} previous={t('previous')} next={t('next')} />
         </>
       ) : null}
     </Section>

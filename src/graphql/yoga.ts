@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { execute, GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { createPrebuiltExecute } from './prebuilt-fields.js';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Env } from '../env.js';
 import type { AppServices, Actor } from '../core/services.js';
@@ -47,8 +48,12 @@ async function actorFromRequest(services: AppServices, request: Request, beforeL
   return auth.kind === 'ok' ? auth.actor : null;
 }
 
-/** Envelop's useEngine({ execute }), which graphql-yoga does not re-export. */
-const useGraphQLJsExecute = (): Plugin => ({ onExecute: ({ setExecuteFn }) => setExecuteFn(execute) });
+/**
+ * Envelop's useEngine({ execute }), which graphql-yoga does not re-export, with the short-cut for
+ * root fields a read path answers whole (prebuilt-fields.ts) under the request's complexity limits.
+ */
+const prebuiltExecute = createPrebuiltExecute((ctx) => (ctx as Partial<Context>).limits);
+const useGraphQLJsExecute = (): Plugin => ({ onExecute: ({ setExecuteFn }) => setExecuteFn(prebuiltExecute) });
 
 export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHandler {
   const rateLimits = createRequestRateLimits(env.API_RATE_LIMIT_PER_MINUTE, env.API_ANONYMOUS_RATE_LIMIT_PER_MINUTE, services.redis);

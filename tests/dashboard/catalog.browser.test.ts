@@ -12,6 +12,7 @@ import type { Simulator } from '../../src/simulators/index.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, otherPrice, seedListing, waitFor } from '../helpers/catalog.js';
+import { seedOrder } from '../helpers/catalog-seed.js';
 import { syncNow } from '../helpers/sync.js';
 import { downloadCsv } from './catalog-download.js';
 import { checkPage, launchBrowser, openSignedIn } from './page-checks.js';
@@ -139,4 +140,33 @@ describe('catalog page in a browser', () => {
     await checkPage(page, 'catalog-pool');
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it("draws a product's units sold per day (uPlot), with the same series as a table", async () => {
+    const prisma = t.app.services.prisma;
+    const product = await prisma.product.create({ data: { sku: 'TREND-UI', name: 'Trend mug' } });
+    const DAY = 86_400_000;
+    const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
+    const at = (daysAgo: number) => new Date(`${dayOf(daysAgo)}T12:00:00.000Z`);
+    await seedOrder(t, { accountId, externalId: 'TREND-A', total: '30.00', placedAt: at(1), items: [{ sku: 'TREND-UI', quantity: 3, price: '10.00' }] });
+    await seedOrder(t, { accountId, externalId: 'TREND-B', total: '10.00', placedAt: at(1), items: [{ sku: 'TREND-UI', quantity: 1, price: '10.00' }] });
+    await seedOrder(t, { accountId, externalId: 'TREND-C', total: '50.00', placedAt: at(5), items: [{ sku: 'TREND-UI', quantity: 5, price: '10.00' }] });
+    // Not a sale.
+    await seedOrder(t, { accountId, externalId: 'TREND-D', status: 'CANCELLED', total: '90.00', placedAt: at(5), items: [{ sku: 'TREND-UI', quantity: 9, price: '10.00' }] });
+
+    const { page, pageErrors } = await openAs('VIEWER', `#/catalog?product=${product.id}`);
+    const chart = page.getByRole('img', { name: `9 units sold from ${dayOf(29)} to ${dayOf(0)}` });
+    await chart.locator('canvas').first().waitFor();
+    // The table mirrors the chart's series: 30 days, oldest first, days without sales at 0.
+    const rows = await page.locator('table.trend-days tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-day'), tr.querySelector('td')?.textContent]));
+    expect(rows).toHaveLength(30);
+    expect(rows[0]).toEqual([dayOf(29), '0']);
+    expect(rows.filter(([, units]) => units !== '0')).toEqual([
+      [dayOf(5), '5'],
+      [dayOf(1), '4'],
+    ]);
+    const drawn = (await page.locator('figure[data-units]').getAttribute('data-units'))!.split(',').map(Number);
+    expect(drawn).toEqual(rows.map(([, units]) => Number(units)));
+    await checkPage(page, 'catalog-product-trends');
+    expect(pageErrors).toEqual([]);
+  });
 });

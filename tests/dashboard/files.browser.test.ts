@@ -2,7 +2,8 @@
  * #/files in Chromium against the real service, as an OPERATOR: an export of the closed batches
  * followed live to its end and downloaded through its plain link (a browser download and a fetch
  * without any token, both parsed), an import of an edited copy with one bad row (created, updated
- * and the refused row shown), and a PDF report of one batch.
+ * and the refused row shown), and a PDF report of one batch; the list shows the service's newest
+ * tasks, also those started elsewhere (through the API, before the page was opened).
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
@@ -33,13 +34,20 @@ const csvRows = (text: string) => parse(text.replace(/^\uFEFF/, ''), { columns: 
 
 describe('files page', () => {
   it('exports, downloads by a plain link, imports with a row report, and generates a report', async () => {
+    // A task started elsewhere (the API, another browser) before the page was opened.
+    const elsewhere = dataOf(await t.gql('mutation { exportBatches(input: { format: CSV, filter: { closed: false } }) { task { id } errors { code } } }')).exportBatches;
+    expect(elsewhere.errors).toEqual([]);
+
     const { page, pageErrors } = await openSignedIn(browser, `${t.url}/#/files`, await t.tokenFor('OPERATOR'));
+    const elsewhereRow = page.locator(`tr[data-task-id="${elsewhere.task.id}"]`);
+    await elsewhereRow.filter({ hasText: 'Batch export' }).filter({ hasText: '1 row' }).waitFor();
+    expect(await elsewhereRow.getByRole('link', { name: /^Download .*\.csv$/ }).count()).toBe(1);
 
     // Export the closed batches as CSV; the task is followed to its end.
     await page.getByRole('combobox', { name: 'Status' }).selectOption('closed');
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    const exportRow = page.locator('tr[data-task-id][data-status="SUCCESS"]').filter({ hasText: 'Batch export' });
-    await exportRow.filter({ hasText: '2 rows' }).waitFor();
+    const exportRow = page.locator('tr[data-task-id][data-status="SUCCESS"]').filter({ hasText: 'Batch export' }).filter({ hasText: '2 rows' });
+    await exportRow.waitFor();
     const link = exportRow.getByRole('link', { name: /^Download / });
     const href = (await link.getAttribute('href'))!;
     expect(href).toMatch(/\/files\/[0-9a-f-]{36}\?expires=\d+&signature=[0-9a-f]{64}$/);
@@ -81,9 +89,14 @@ describe('files page', () => {
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
 
     await checkPage(page, 'files');
-    // The tasks are kept for this tab: a reload still lists them.
+    // The list is the service's: newest first, a reload lists the same four tasks.
+    const listed = () => page.locator('tr[data-task-id]').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-task-id'), row.getAttribute('data-status')]));
+    const before = await listed();
+    expect(before).toHaveLength(4);
+    expect(before[3]).toEqual([elsewhere.task.id, 'SUCCESS']);
     await page.reload();
-    await page.locator('tr[data-task-id][data-status="SUCCESS"]').nth(2).waitFor();
+    await page.locator('tr[data-task-id][data-status="SUCCESS"]').nth(3).waitFor();
+    expect(await listed()).toEqual(before);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,29 +1,38 @@
 /**
- * Every page's word tables (dashboard/src/*.messages.ts), beyond what TypeScript checks (the same
- * keys in every language): a translation keeps the English placeholders ({name}, {count}), and a
- * counted message has the plural forms its language needs (Russian one/few/many, Romanian
- * one/few/other), so "5 партий" is never written "5 партии".
+ * Every page's word tables (English in dashboard/src/*.messages.ts, Russian and Romanian in
+ * dashboard/src/locales/), beyond what TypeScript checks (the same keys in every language): each
+ * English table has a name of its own, a translation keeps the English placeholders ({name},
+ * {count}), and a counted message has the plural forms its language needs (Russian
+ * one/few/many, Romanian one/few/other), so "5 партий" is never written "5 партии".
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 type Message = string | Record<string, string>;
-type Messages = Record<'en' | 'ru' | 'ro', Record<string, Message>>;
+type Table = Record<string, Message>;
+type Messages = Record<'en' | 'ru' | 'ro', Table>;
 
 const SOURCE = join(import.meta.dirname, '..', '..', 'dashboard', 'src');
 const NEEDED: Record<'ru' | 'ro', string[]> = { ru: ['one', 'few', 'many', 'other'], ro: ['one', 'few', 'other'] };
 
-async function tables(): Promise<[string, Messages][]> {
+/** The English tables by their name, with the file that defines each. */
+async function englishTables(): Promise<[string, string, Table][]> {
   const files = (await readdir(SOURCE)).filter((name) => name.endsWith('.messages.ts'));
-  const found: [string, Messages][] = [];
+  const found: [string, string, Table][] = [];
   for (const file of files) {
     const module = (await import(join(SOURCE, file))) as Record<string, unknown>;
     for (const [name, value] of Object.entries(module)) {
-      if (value && typeof value === 'object' && 'en' in value && 'ru' in value && 'ro' in value) found.push([`${file} ${name}`, value as Messages]);
+      if (value && typeof value === 'object' && 'name' in value && 'en' in value) found.push([`${file} ${name}`, (value as { name: string }).name, (value as { en: Table }).en]);
     }
   }
   return found;
+}
+
+async function tables(): Promise<[string, Messages][]> {
+  const ru = ((await import(join(SOURCE, 'locales', 'ru.ts'))) as { default: Record<string, Table> }).default;
+  const ro = ((await import(join(SOURCE, 'locales', 'ro.ts'))) as { default: Record<string, Table> }).default;
+  return (await englishTables()).map(([where, name, en]) => [where, { en, ru: ru[name] ?? {}, ro: ro[name] ?? {} }]);
 }
 
 const placeholders = (message: Message) => [...new Set(Object.values(typeof message === 'string' ? { other: message } : message).flatMap((text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1])))].sort();
@@ -32,6 +41,15 @@ describe('dashboard word tables', () => {
   it('are found for the shell and the overview, logs and production pages', async () => {
     const names = (await tables()).map(([name]) => name.split(' ')[0]);
     expect(names).toEqual(expect.arrayContaining(['shell.messages.ts', 'sign-in.messages.ts', 'overview.messages.ts', 'logs.messages.ts', 'production.messages.ts', 'components.messages.ts', 'format.messages.ts']));
+  });
+
+  it('are named once each, and the Russian and Romanian files hold a table for every name and no other', async () => {
+    const names = (await englishTables()).map(([, name]) => name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const locale of ['ru', 'ro']) {
+      const translated = ((await import(join(SOURCE, 'locales', `${locale}.ts`))) as { default: Record<string, Table> }).default;
+      expect(Object.keys(translated).sort(), locale).toEqual([...names].sort());
+    }
   });
 
   it('keep the English placeholders in Russian and Romanian, and give counted messages every plural form the language needs', async () => {

@@ -117,12 +117,15 @@ describe('dashboard shell', () => {
     await page.getByText('1 партия', { exact: true }).waitFor();
     await page.getByRole('button', { name: `Закрыть партию ${batch.batchNumber}` }).waitFor();
 
-    // Romanian, then English again: the same page follows at once.
+    // Romanian, then English again: the same page follows, without a reload.
+    // A language's words are fetched when it is chosen (a JSON asset): the page switches once they are here.
     await page.getByLabel('Язык').selectOption('ro');
+    await page.getByLabel('Limba').waitFor();
     expect(await navLinks(page)).toEqual(['Prezentare', 'Jurnal', 'Producție', 'Catalog', 'Comenzi', 'Conflicte', 'Webhook-uri', 'Conturi', 'Programări', 'Tokenuri API', 'Fișiere', 'Istoric']);
     await page.getByText('1 lot', { exact: true }).waitFor();
     expect(await batchRow.locator('td').first().textContent()).toBe('20.11.2026');
     await page.getByLabel('Limba').selectOption('en');
+    await page.getByLabel('Language').waitFor();
     expect(await navLinks(page)).toEqual(['Overview', 'Logs', 'Production', 'Catalog', 'Orders', 'Conflicts', 'Webhooks', 'Accounts', 'Schedules', 'API tokens', 'Files', 'History']);
     expect(await batchRow.locator('td').first().textContent()).toBe('11/20/26');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { readBatchPage } from '../../src/modules/production/batch-page.read.js';
 import { batchListOrder, batchWhere } from '../../src/modules/production/batch.filters.js';
+import { schema } from '../../src/graphql/schema.js';
 
 // Issue 17 item 2: the batch page (batches with their work center and a page of units, with
 // counts) is read in a constant, small number of statements, and answers exactly what it
@@ -199,5 +200,200 @@ describe('readBatchPage', () => {
     expect(await readBatchPage(prisma, { include: { units: { ...units({}, 3), cursor: { id: 'x' } } }, take: 5 }, list)).toBeNull();
     expect(await readBatchPage(prisma, { select: { id: true }, take: 5 }, list)).toBeNull();
     expect(await readBatchPage(prisma, { include: { workCenter: { include: { batches: true } } }, take: 5 }, list)).toBeNull();
+  });
+});
+
+// The whole page answered by PostgreSQL (src/graphql/prebuilt-fields.ts): every shape it covers
+// answers exactly what graphql-js answers over the read path below it (and that one what Prisma answers, above).
+const PREBUILT = '/* batches: prebuilt page */';
+const ALL_BATCH = `__typename id taskDescription shift team batchNumber batchDate nomenclature eknCode shiftStart shiftEnd closed closedAt createdAt updatedAt
+  workCenter { __typename id identifier name createdAt updatedAt }`;
+const ALL_UNIT = '__typename id code aggregated aggregatedAt createdAt';
+const PAGE_INFO = '__typename hasNextPage hasPreviousPage startCursor endCursor';
+
+describe('batch page answered whole by PostgreSQL', () => {
+  /**
+   * The operation `query<vars> { <body> }` answered by the short-cut, and by graphql-js as before:
+   * the same root fields inside `... on Query { }`, which the short-cut leaves alone.
+   */
+  async function both(vars: string, body: string, variables: Record<string, unknown> = {}, token?: string | null, fragments = '') {
+    t.resetQueries();
+    const prebuilt = await t.gql(`query${vars} { ${body} } ${fragments}`, variables, token);
+    const used = t.queries.some((sql) => sql.includes(PREBUILT));
+    t.resetQueries();
+    const normal = await t.gql(`query${vars} { ... on Query { ${body} } } ${fragments}`, variables, token);
+    expect(t.queries.some((sql) => sql.includes(PREBUILT))).toBe(false);
+    return { prebuilt, normal, used };
+  }
+  /** An answer with its errors' locations left out (the `... on Query` wrapper moves them). */
+  const located = (r: { errors?: Array<Record<string, unknown>> }) => ({ ...r, errors: r.errors?.map(({ locations: _, ...rest }) => rest) });
+  /** Same answer, same JSON text (key order included), and the short-cut statement ran. */
+  async function same(vars: string, body: string, variables: Record<string, unknown> = {}, fragments = '') {
+    const { prebuilt, normal, used } = await both(vars, body, variables, undefined, fragments);
+    expect(prebuilt.errors ?? normal.errors).toBeUndefined();
+    expect(JSON.stringify(prebuilt.data)).toEqual(JSON.stringify(normal.data));
+    return { data: prebuilt.data, used };
+  }
+
+  it('answers the bench page whole, as graphql-js does', async () => {
+    const body = 'batches(first: $first, orderBy: $orderBy) { totalCount edges { node { id batchNumber batchDate workCenter { identifier } units(first: 10) { totalCount edges { node { code } } } } } }';
+    const { used } = await same('($first: Int, $orderBy: BatchOrder)', body, {
+      first: 100,
+      orderBy: { field: 'BATCH_DATE', direction: 'DESC' },
+    });
+    expect(used).toBe(true);
+  });
+
+  it('answers every column, cursor, pageInfo and __typename at every level, for each unit filter and order', async () => {
+    const body = `batches(first: 40, orderBy: $orderBy) { __typename totalCount pageInfo { ${PAGE_INFO} }
+      edges { __typename cursor node { ${ALL_BATCH} units(first: 4, aggregated: $aggregated) { __typename totalCount pageInfo { ${PAGE_INFO} } edges { __typename cursor node { ${ALL_UNIT} } } } } } }`;
+    for (const orderBy of [{ field: 'CLOSED_AT', direction: 'DESC' }, { field: 'TEAM', direction: 'ASC' }, { field: 'SHIFT_START', direction: 'ASC' }, null]) {
+      for (const aggregated of [null, true, false]) {
+        const { data, used } = await same('($orderBy: BatchOrder, $aggregated: Boolean)', body, { orderBy, aggregated });
+        expect(used).toBe(true);
+        expect(data.batches.edges).toHaveLength(40);
+      }
+    }
+    // And what Prisma answers itself (a relation below units is left to it), without that relation.
+    const prisma = await t.gql(`query { batches(first: 40) { edges { node { ${ALL_BATCH} units(first: 4) { edges { node { ${ALL_UNIT} batch { id } } } } } } } }`);
+    const here = await t.gql(`query { batches(first: 40) { edges { node { ${ALL_BATCH} units(first: 4) { edges { node { ${ALL_UNIT} } } } } } } }`);
+    for (const edge of prisma.data.batches.edges) for (const unit of edge.node.units.edges) delete unit.node.batch;
+    expect(here.data).toEqual(prisma.data);
+  });
+
+  it('answers aliases, fragments, merged fields and @include/@skip as graphql-js does', async () => {
+    const fragments = `
+      fragment Unit on Unit { c: code aggregated }
+      fragment BatchBits on Batch { id wc: workCenter { identifier } ... on Batch { batchDate wc: workCenter { name } } }
+      fragment Page on QueryBatchesConnection { total: totalCount info: pageInfo { end: endCursor more: hasNextPage } }`;
+    const body = `
+      first: batches(first: 7, orderBy: { field: BATCH_NUMBER, direction: DESC }) { ...Page items: edges { at: cursor b: node { ...BatchBits id n: batchNumber
+        one: units(first: 1) { t: totalCount e: edges { n: node { ...Unit } } }
+        three: units(first: 3, aggregated: true) { e: edges { n: node { ...Unit id @include(if: $withIds) } } p: pageInfo { s: startCursor e: endCursor } }
+        closedAt @skip(if: $withIds) } } }
+      second: batches(first: 2, filter: { closed: true }) { edges { node { __typename id } } }
+      __typename`;
+    for (const withIds of [true, false]) {
+      const { data, used } = await same('($withIds: Boolean!)', body, { withIds }, fragments);
+      expect(used).toBe(true);
+      expect(Object.keys(data)).toEqual(['first', 'second', '__typename']);
+      expect(data.first.items[0].b.three.e[0]?.n.id !== undefined).toBe(withIds);
+    }
+  });
+
+  it('pages on with after as graphql-js does, and each path takes the other one\'s cursors', async () => {
+    const body = 'batches(first: 25, after: $after, orderBy: { field: TEAM, direction: ASC }, filter: $filter) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { id team } } }';
+    for (const filter of [null, { closed: false }, { workCenterIdentifier: 'READ-2', nomenclature: 'item' }]) {
+      let after: string | null = null;
+      const seen: string[] = [];
+      for (let page = 0; page < 6; page++) {
+        const { data, used } = await same('($after: String, $filter: BatchFilter)', body, { after, filter });
+        expect(used).toBe(data.batches.edges.length > 0);
+        seen.push(...data.batches.edges.map((e: { node: { id: string } }) => e.node.id));
+        if (!data.batches.pageInfo.hasNextPage) break;
+        after = data.batches.pageInfo.endCursor;
+      }
+      const all = await t.gql('query($filter: BatchFilter) { batches(first: 100, orderBy: { field: TEAM, direction: ASC }, filter: $filter) { totalCount edges { node { id } } } }', { filter });
+      expect(seen).toHaveLength(all.data.batches.totalCount);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.slice(0, 100)).toEqual(all.data.batches.edges.map((e: { node: { id: string } }) => e.node.id));
+    }
+    // A cursor of the short-cut continues Prisma's read path (a units relation below makes it Prisma's), and the other way round.
+    const first = await t.gql('{ batches(first: 3) { edges { cursor node { id } } } }');
+    const viaPrisma = await t.gql('query($after: String) { batches(first: 2, after: $after) { edges { node { id units(first: 1) { edges { node { batch { id } } } } } } } }', { after: first.data.batches.edges[2].cursor });
+    const viaShortcut = await t.gql('query($after: String) { batches(first: 2, after: $after) { edges { node { id } } } }', { after: first.data.batches.edges[2].cursor });
+    expect(viaShortcut.data.batches.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(viaPrisma.data.batches.edges.map((e: { node: { id: string } }) => e.node.id));
+  });
+
+  it('answers page sizes at the edges alike: none, cut to 100, default, units none or over 100', async () => {
+    const body = `batches(first: $first) { totalCount pageInfo { ${PAGE_INFO} } edges { cursor node { id
+      none: units(first: 0) { totalCount pageInfo { ${PAGE_INFO} } edges { cursor } }
+      byDefault: units { totalCount pageInfo { ${PAGE_INFO} } edges { node { code } } } } } }`;
+    for (const first of [0, 1, 150, null]) await same('($first: Int)', body, { first });
+    await same('', 'batches(first: 5) { edges { node { id many: units(first: 150) { totalCount pageInfo { hasNextPage endCursor } edges { node { code } } } } } }');
+    await same('', 'batches(first: 5, filter: { nomenclature: "nothing like this" }) { totalCount pageInfo { hasNextPage startCursor endCursor } edges { cursor node { id } } }');
+    await same('', 'batches { totalCount }');
+    await same('', 'batches(first: 3) { pageInfo { hasNextPage endCursor } }');
+  });
+
+  it('answers a units selection with nothing to count (only __typename, hasPreviousPage) for batches with no, one and many units', async () => {
+    const body = `batches(first: 30, orderBy: { field: BATCH_NUMBER, direction: ASC }) { edges { node { id
+      kind: units(first: 2) { __typename }
+      info: units(first: 3, aggregated: true) { pageInfo { __typename hasPreviousPage } } } } }`;
+    const { data, used } = await same('', body);
+    expect(used).toBe(true);
+    expect(data.batches.edges).toHaveLength(30);
+  });
+
+  it('leaves to graphql-js a selection it does not cover, with the same answer', async () => {
+    for (const body of [
+      'batches(first: 5) { edges { node { id aggregatedUnitCount } } }',
+      'batches(first: 5) { edges { node { id units(first: 2) { edges { node { code batch { batchNumber } } } } } } }',
+      'batches(last: 5) { edges { node { id } } }',
+    ]) {
+      const { prebuilt, normal, used } = await both('', body);
+      expect(used).toBe(false);
+      expect(prebuilt).toEqual(normal);
+    }
+    const cursor = (await t.gql('{ batches(first: 1) { edges { node { units(first: 1) { pageInfo { endCursor } } } } } }')).data.batches.edges[0].node.units.pageInfo.endCursor;
+    const { prebuilt, normal, used } = await both('($c: String)', 'batches(first: 5) { edges { node { id units(first: 2, after: $c) { edges { node { code } } } } } }', { c: cursor });
+    expect(used).toBe(false);
+    expect(prebuilt).toEqual(normal);
+  });
+
+  it('never answers a type or field that declares auth scopes, whatever is selected of it', async () => {
+    // Stands for a scope added later (on the type or the field, authScopes or grantScopes): the
+    // short-cut must leave the selection to graphql-js, whose Pothos wrappers check it.
+    const options = (typeName: string, fieldName?: string) => {
+      const type = schema.getType(typeName) as unknown as { extensions: { pothosOptions: Record<string, unknown> }; getFields(): Record<string, { extensions: { pothosOptions: Record<string, unknown> } }> };
+      return (fieldName ? type.getFields()[fieldName]! : type).extensions.pothosOptions;
+    };
+    const cases: Array<[typeName: string, fieldName: string | undefined, scope: string, body: string]> = [
+      ['Batch', 'team', 'authScopes', 'batches(first: 2) { edges { node { team } } }'],
+      ['Batch', undefined, 'authScopes', 'batches(first: 2) { edges { node { __typename } } }'],
+      ['Batch', 'workCenter', 'authScopes', 'batches(first: 2) { edges { node { workCenter { __typename } } } }'],
+      ['Batch', 'units', 'grantScopes', 'batches(first: 2) { edges { node { units(first: 2) { totalCount } } } }'],
+      ['WorkCenter', undefined, 'authScopes', 'batches(first: 2) { edges { node { workCenter { __typename } } } }'],
+      ['Unit', undefined, 'authScopes', 'batches(first: 2) { edges { node { units(first: 2) { edges { node { __typename } } } } } }'],
+      ['QueryBatchesConnection', undefined, 'authScopes', 'batches(first: 2) { __typename edges { cursor } }'],
+      ['QueryBatchesConnectionEdge', undefined, 'authScopes', 'batches(first: 2) { edges { __typename } }'],
+      ['BatchUnitsConnection', undefined, 'authScopes', 'batches(first: 2) { edges { node { units(first: 2) { __typename totalCount } } } }'],
+      ['QueryBatchesConnection', 'totalCount', 'authScopes', 'batches(first: 2) { totalCount edges { cursor } }'],
+      ['QueryBatchesConnectionEdge', 'cursor', 'authScopes', 'batches(first: 2) { edges { cursor } }'],
+      ['PageInfo', 'endCursor', 'authScopes', 'batches(first: 2) { edges { node { units(first: 2) { pageInfo { endCursor } } } } }'],
+    ];
+    for (const [typeName, fieldName, scope, body] of cases) {
+      expect((await both('', body)).used, `${body} unscoped`).toBe(true);
+      const declared = options(typeName, fieldName);
+      declared[scope] = { admin: true };
+      try {
+        expect((await both('', body)).used, `${body} with ${scope} on ${typeName}${fieldName ? `.${fieldName}` : ''}`).toBe(false);
+      } finally {
+        delete declared[scope];
+      }
+    }
+  });
+
+  it('keeps auth scopes, limits and error shapes: a viewer reads, no token and bad input are refused as before', async () => {
+    const body = 'batches(first: 3, filter: $filter) { edges { node { id units(first: 2) { edges { node { code } } } } } }';
+    const viewer = await both('($filter: BatchFilter)', body, {}, await t.tokenFor('VIEWER'));
+    expect(viewer.used).toBe(true);
+    expect(viewer.prebuilt.data).toEqual(viewer.normal.data);
+    const anonymous = await both('($filter: BatchFilter)', body, {}, null);
+    expect(anonymous.used).toBe(false);
+    expect(anonymous.prebuilt.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(located(anonymous.prebuilt)).toEqual(located(anonymous.normal));
+    const badFilter = await both('($filter: BatchFilter)', body, { filter: { batchNumber: -1 } });
+    expect(badFilter.used).toBe(false);
+    expect(badFilter.prebuilt.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(located(badFilter.prebuilt)).toEqual(located(badFilter.normal));
+    const badCursor = await both('', 'batches(first: 3, after: "nope") { edges { node { id } } }');
+    expect(badCursor.used).toBe(false);
+    expect(badCursor.prebuilt.errors).toHaveLength(1);
+    expect(located(badCursor.prebuilt)).toEqual(located(badCursor.normal));
+    const tooComplex = await both('', 'batches(first: 100) { edges { node { a: units(first: 100) { edges { node { code } } } b: units(first: 100) { edges { node { code } } } } } }');
+    expect(tooComplex.used).toBe(false);
+    expect(tooComplex.prebuilt.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(located(tooComplex.prebuilt)).toEqual(located(tooComplex.normal));
   });
 });

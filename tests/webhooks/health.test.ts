@@ -131,6 +131,8 @@ describe('endpoint health', () => {
     await emit(1);
     const prisma = t.app.services.prisma;
     await waitFor(async () => (await prisma.webhookDelivery.count({ where: { status: { in: ['DEAD', 'FAILED'] } } })) === 2, { what: 'both to stop' });
+    // The 410's webhook is disabled right after its outcome is recorded (endpoint health follows the record).
+    await waitFor(async () => !(await webhookOf(gone)).active, { what: 'the 410 webhook disabled' });
     expect(await prisma.webhookDelivery.findFirst({ where: { subscriptionId: gone }, select: { status: true, attempts: true } })).toEqual({ status: 'DEAD', attempts: 1 });
     expect(await prisma.webhookDelivery.findFirst({ where: { subscriptionId: abort }, select: { status: true, attempts: true } })).toEqual({ status: 'FAILED', attempts: 1 });
     expect(await webhookOf(gone)).toMatchObject({ active: false, disabledReason: expect.stringContaining('410 Gone') });

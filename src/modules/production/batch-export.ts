@@ -5,7 +5,8 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import { z } from 'zod';
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
+import { onFirstUse } from '../../shared/on-first-use.js';
 import { stringify } from 'csv-stringify';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Actor, AppServices } from '../../core/services.js';
@@ -13,6 +14,9 @@ import type { TaskContext, TaskKind } from '../tasks/task-kinds.js';
 import { createTask } from '../tasks/task.service.js';
 import { batchFilterRules } from './production.inputs.js';
 import { batchListOrder, batchSortFields, batchWhere, type BatchFilter, type BatchSortField } from './batch.filters.js';
+
+/** exceljs, loaded on the first XLSX file rather than at start. */
+const excel = onFirstUse<typeof ExcelJS>('exceljs');
 
 /** Rows per database page. */
 export const EXPORT_PAGE_SIZE = 1000;
@@ -152,7 +156,7 @@ function csvSink(): RowSink {
 
 function xlsxSink(): RowSink {
   const output = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: false, useSharedStrings: false });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: output, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet('Batches', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.addRow(batchColumns.map((c) => c.name)).commit();
   return {

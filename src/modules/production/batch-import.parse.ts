@@ -4,12 +4,16 @@
  */
 import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
+import { onFirstUse } from '../../shared/on-first-use.js';
 import { parse } from 'csv-parse';
 import type { StoredFile } from '../../generated/prisma/client.js';
 import { TaskUserError, type TaskContext } from '../tasks/task-kinds.js';
 import { filePath } from '../files/file.store.js';
 import { batchColumns, type BatchFileFormat } from './batch-export.js';
+
+/** exceljs, loaded on the first XLSX file rather than at start. */
+const excel = onFirstUse<typeof ExcelJS>('exceljs');
 
 /** Rows checked and written per chunk. */
 export const IMPORT_CHUNK_SIZE = 500;
@@ -45,7 +49,7 @@ async function* csvRows(stream: Readable): AsyncGenerator<RawRow> {
 }
 
 async function* xlsxRows(stream: Readable): AsyncGenerator<RawRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new (excel().stream.xlsx.WorkbookReader)(stream, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   let sheets = 0;
   for await (const sheet of reader) {
     // Only the first worksheet holds batches; later ones are read through (the zip is one stream) and ignored.

@@ -13,6 +13,8 @@ import { parseArg } from '../../graphql/query-error.js';
 import { batchFilterRules } from './production.inputs.js';
 import { readBatchPage } from './batch-page.read.js';
 import { selectedFieldNames } from '../../graphql/selected-field-names.js';
+import { answerPrebuilt, prebuiltPlan, registerPrebuiltField } from '../../graphql/prebuilt-fields.js';
+import { planBatchConnection, readBatchConnection, type BatchConnectionPlan } from './batch-connection.schema.js';
 
 /**
  * Aggregated units per batch, one grouped query per page of batches. Not a filtered relationCount:
@@ -116,6 +118,14 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, args, ctx, info) => {
       parseArg(batchFilterRules.nullish(), args.filter, 'filter');
       const list = { where: whereOf(args.filter), orderBy: batchListOrder(args.orderBy) };
+      // A selection PostgreSQL answers whole (src/graphql/prebuilt-fields.ts): the connection goes to the result as it is, Pothos gets no rows.
+      const plan = prebuiltPlan<BatchConnectionPlan>(info);
+      if (plan) {
+        // Only the page's position is taken from Pothos' query (spread, so Pothos counts it as used): the plan says what to read.
+        const { take, skip, cursor } = { ...query };
+        answerPrebuilt(info, await readBatchConnection(ctx.prisma, plan, { take, skip, cursor }, list, args.after));
+        return [];
+      }
       // The page and what Pothos planned below it in one JSON statement, only the columns the document names; a plan it does not read goes to Prisma, joined.
       return (await readBatchPage(ctx.prisma, query, list, selectedFieldNames(info))) ?? ctx.prisma.batch.findMany({ ...query, ...list, relationLoadStrategy: 'join' });
     },
@@ -129,6 +139,8 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.batch.findUnique({ ...query, where: { id: String(id) } }) : null),
   }),
 }));
+
+registerPrebuiltField('batches', planBatchConnection, '{ pageInfo { hasNextPage } }');
 
 function whereOf(filter: (Omit<NonNullable<Parameters<typeof batchWhere>[0]>, 'workCenterId'> & { workCenterId?: string | number | null }) | null | undefined) {
   return batchWhere(filter ? { ...filter, workCenterId: filter.workCenterId == null ? null : String(filter.workCenterId) } : null);

@@ -11,8 +11,12 @@
  */
 import { existsSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
+import { onFirstUse } from '../../shared/on-first-use.js';
 import { aggregationShare, isoDay, isoTime, waitForReader, type BatchReportData } from './batch-report.data.js';
+
+/** pdfkit, loaded on the first PDF report rather than at start. */
+const pdfkit = onFirstUse<typeof PDFDocumentClass>('pdfkit');
 
 export const PDF_CONTENT_TYPE = 'application/pdf';
 
@@ -66,6 +70,7 @@ const ROW_PADDING = 3;
 export function renderBatchReportPdf(data: BatchReportData, options: RenderPdfOptions = {}): Readable {
   const fonts = options.fonts === undefined ? defaultFonts() : options.fonts;
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,

@@ -9,8 +9,12 @@
  * the batch date is a date cell.
  */
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
+import { onFirstUse } from '../../shared/on-first-use.js';
 import { aggregationShare, waitForReader, type BatchReportData } from './batch-report.data.js';
+
+/** exceljs, loaded on the first XLSX file rather than at start. */
+const excel = onFirstUse<typeof ExcelJS>('exceljs');
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -77,7 +81,7 @@ function pendingBytes(sheet: ExcelJS.Worksheet): number {
 export function renderBatchReportXlsx(data: BatchReportData): Readable {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   void (async () => {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
     workbook.creator = 'Stockline';
     workbook.created = data.generatedAt;
     const { batch, workCenter, totals } = data;

@@ -3,8 +3,12 @@
  * sent and the outcome says so; a mail that fails is reported, never thrown: the report itself
  * is done and downloadable either way.
  */
-import nodemailer from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
+import { onFirstUse } from '../../shared/on-first-use.js';
 import type { Env } from '../../env.js';
+
+/** nodemailer, loaded when SMTP is configured rather than at start. */
+const nodemailer = onFirstUse<typeof Nodemailer>('nodemailer');
 
 export interface MailOutcome {
   /** Who the mail was for. */
@@ -58,7 +62,7 @@ export function createMailer(env: Pick<Env, 'SMTP_URL' | 'SMTP_FROM'>): ReportMa
       close: () => {},
     };
   }
-  const transport = nodemailer.createTransport(env.SMTP_URL);
+  const transport = nodemailer().createTransport(env.SMTP_URL);
   async function send(mail: { to: string; subject: string; text: string; html?: string }): Promise<MailOutcome> {
     try {
       const info = await transport.sendMail({ from: env.SMTP_FROM, ...mail });

@@ -8,6 +8,7 @@ import { FILE_LINK_TTL_SECONDS, signedFileUrl } from '../files/file-link.js';
 import { findTask, FINAL_TASK_STATUSES, taskEvent, taskPercent } from './task.service.js';
 import { closingSource } from '../../events/closing-stream.js';
 import { taskErrorMeanings } from './task.errors.js';
+import type { Prisma, TaskStatus as TaskStatusValue } from '../../generated/prisma/client.js';
 
 export const TaskError = defineErrorType('TaskError', taskErrorMeanings, 'Why a background task was not started; nothing was queued or stored.');
 
@@ -115,7 +116,34 @@ const TaskProgress = builder.objectRef<TaskProgressEvent>('TaskProgress').implem
   }),
 });
 
+export const TaskFilter = builder.inputType('TaskFilter', {
+  description: 'Which tasks: every given condition must hold; fields left out do not filter.',
+  fields: (t) => ({
+    kinds: t.stringList({ required: false, description: 'Of one of these kinds (exportBatches, importBatches, generateBatchReport, exportProducts, …); an empty list matches none.' }),
+    statuses: t.field({ type: [TaskStatus], required: false, description: 'In one of these statuses; an empty list matches none.' }),
+  }),
+});
+
+type TaskFilterInput = { kinds?: string[] | null; statuses?: string[] | null } | null | undefined;
+
+function taskWhere(filter: TaskFilterInput): Prisma.BackgroundTaskWhereInput {
+  return {
+    ...(filter?.kinds ? { kind: { in: filter.kinds } } : {}),
+    ...(filter?.statuses ? { status: { in: filter.statuses as TaskStatusValue[] } } : {}),
+  };
+}
+
 builder.queryFields((t) => ({
+  tasks: t.prismaConnection({
+    type: 'BackgroundTask',
+    cursor: 'id',
+    // Whoever may read a task by its id (task) may find it in the list.
+    authScopes: { viewer: true },
+    description: 'Background tasks (exports, imports, reports, aggregations) still kept, newest first; at most 100 per page. A task is deleted with its files TASK_RESULT_TTL_HOURS after it finished.',
+    args: { filter: t.arg({ type: TaskFilter, required: false, description: 'Default: every task.' }) },
+    totalCount: (_c, args, ctx) => ctx.prisma.backgroundTask.count({ where: taskWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.backgroundTask.findMany({ ...query, where: taskWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+  }),
   task: t.prismaField({
     type: 'BackgroundTask',
     nullable: true,
