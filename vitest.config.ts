@@ -8,6 +8,7 @@ const dbSuites = ['tests/**/*.test.ts'];
 // GraphiQL in a browser (the page and its client are the same whatever the database).
 const postgresOnly = ['tests/monitoring/redis-readiness.test.ts', 'tests/events/redis-namespace.test.ts', 'tests/access/token-cache.test.ts', 'tests/graphiql/graphiql.browser.test.ts', 'tests/dashboard/shell.browser.test.ts',
   'tests/inventory/location-lock.test.ts',
+  'tests/inventory/deadlock-retry.test.ts',
   'tests/webhooks/throttle-pause-race.test.ts',
   // The dashboard's page flows: the embedded path is covered by dashboard.browser.test.ts.
   'tests/dashboard/catalog.browser.test.ts',

@@ -158,6 +158,8 @@ export interface RemoteOrder {
   currency: string;
   placedAt: Date;
   remoteUpdatedAt?: Date;
+  /** True for an order shipped from the marketplace's own stock (Ozon FBO, Wildberries FBW); default false. */
+  fulfilledByMarketplace?: boolean;
 }
 
 export interface Page<T> {

@@ -1,6 +1,26 @@
-/** True when Prisma reports a unique-constraint violation (a lost race against a concurrent insert). */
+/**
+ * True when Prisma reports a unique-constraint violation (a lost race against a concurrent insert):
+ * P2002, or from a raw query P2010 carrying the adapter's UniqueConstraintViolation.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return e.code === 'P2002' || (e.code === 'P2010' && e.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
+}
+
+/**
+ * True when PostgreSQL ended the transaction to resolve a conflict with another one: a deadlock
+ * (40P01) or a serialization failure (40001). Prisma reports it as P2034 (TransactionWriteConflict),
+ * or, from a raw query, as P2010 carrying the adapter's TransactionWriteConflict. Running the whole
+ * transaction again is the documented answer; the other transaction has gone on.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause, depth++) {
+    if (e.code === 'P2034') return true;
+    const cause = e.meta?.driverAdapterError?.cause ?? (e.name === 'DriverAdapterError' ? e.cause : undefined);
+    if (cause?.kind === 'TransactionWriteConflict' || ['40001', '40P01'].includes(String(cause?.originalCode ?? ''))) return true;
+  }
+  return false;
 }
 
 /**

@@ -45,7 +45,8 @@ describe('stock ledger', () => {
     const first = await mutate('adjustStock', { productId, quantity: -2, idempotencyKey: 'retry-1' }, `movements { onHandAfter }`);
     const again = await mutate('adjustStock', { productId, quantity: -2, idempotencyKey: 'retry-1' }, `movements { onHandAfter }`);
     expect(first).toEqual({ errors: [], movements: [{ onHandAfter: 10 }] });
-    expect(again).toEqual({ errors: [], movements: [] });
+    // The same answer: the movement the first one posted.
+    expect(again).toEqual({ errors: [], movements: [{ onHandAfter: 10 }] });
     expect((await stockOf()).onHand).toBe(10);
   });
 
@@ -108,5 +109,53 @@ describe('stock ledger', () => {
     expect(counts.totalCount).toBe(3);
     const inventory = dataOf(await t.gql(`{ inventory(first: 10) { totalCount edges { node { sku stock { onHand available } } } } }`, {}, viewer)).inventory;
     expect(inventory).toEqual({ totalCount: 1, edges: [{ node: { sku: 'LEDGER-A', stock: { onHand: 4, available: 1 } } }] });
+  });
+});
+
+describe('an idempotency key names one request', () => {
+  const KEYED = 'movements { id reason quantity onHandAfter product { sku } location { code } }';
+  let other: string;
+  let second: string;
+  beforeAll(async () => {
+    other = (await prisma().product.create({ data: { sku: 'LEDGER-K', name: 'Keyed product' } })).id;
+    second = (await mutate('createStockLocation', { code: 'KEY-2', name: 'Second warehouse', kind: 'OWN' }, 'location { id }')).location.id;
+  });
+  const reused = (key: string) => [{ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'], message: expect.stringContaining(`"${key}"`) }];
+
+  it('used again for another product, quantity or location: refused, nothing changes; the same request again: the same answer', async () => {
+    const first = await mutate('adjustStock', { productId, quantity: 5, idempotencyKey: 'k-adjust' }, KEYED);
+    expect(first.errors).toEqual([]);
+    const before = await ledger();
+    for (const input of [
+      { productId: other, quantity: 5 },
+      { productId, quantity: 6 },
+      { productId, quantity: 5, locationId: second },
+    ]) {
+      expect(await mutate('adjustStock', { ...input, idempotencyKey: 'k-adjust' }, KEYED)).toEqual({ movements: null, errors: reused('k-adjust') });
+    }
+    expect(await mutate('countStock', { productId: other, counted: 3, idempotencyKey: 'k-adjust' }, KEYED)).toEqual({ movements: null, errors: reused('k-adjust') });
+    expect(await ledger()).toEqual(before);
+    expect(await mutate('adjustStock', { productId, quantity: 5, idempotencyKey: 'k-adjust' }, KEYED)).toEqual(first);
+
+    const count = await mutate('countStock', { productId: other, counted: 4, idempotencyKey: 'k-count' }, KEYED);
+    expect(count.movements).toMatchObject([{ reason: 'COUNT', quantity: 4, onHandAfter: 4 }]);
+    expect(await mutate('countStock', { productId: other, counted: 4, idempotencyKey: 'k-count' }, KEYED)).toEqual(count);
+    expect(await mutate('countStock', { productId: other, counted: 9, idempotencyKey: 'k-count' }, KEYED)).toEqual({ movements: null, errors: reused('k-count') });
+
+    const main = (await prisma().stockLocation.findUniqueOrThrow({ where: { code: 'MAIN' } })).id;
+    const transfer = { productId: other, fromLocationId: main, toLocationId: second, quantity: 1, idempotencyKey: 'k-transfer' };
+    const moved = await mutate('transferStock', transfer, KEYED);
+    expect(moved.movements.map((m: any) => m.quantity)).toEqual([-1, 1]);
+    expect(await mutate('transferStock', transfer, KEYED)).toEqual(moved);
+    expect(await mutate('transferStock', { ...transfer, fromLocationId: second, toLocationId: main }, KEYED)).toEqual({ movements: null, errors: reused('k-transfer') });
+  });
+
+  it('used on two products at the same moment: one is posted, the other refused with the typed error', async () => {
+    const before = await stockOf(other);
+    const both = await Promise.all([productId, other].map((p) => mutate('adjustStock', { productId: p, quantity: 1, idempotencyKey: 'k-race' }, KEYED)));
+    expect(both.map((r: any) => (r.errors ? r.errors.map((e: any) => e.code ?? e.message) : r))).toEqual(expect.arrayContaining([['IDEMPOTENCY_KEY_REUSED'], []]));
+    expect(await prisma().stockMovement.count({ where: { idempotencyKey: { endsWith: ':k-race' } } })).toBe(1);
+    const posted = both.find((r: any) => r.errors?.length === 0);
+    expect((await stockOf(other)).onHand).toBe(before.onHand + (posted.movements[0].product.sku === 'LEDGER-K' ? 1 : 0));
   });
 });

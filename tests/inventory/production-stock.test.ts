@@ -8,8 +8,8 @@ const prisma = () => t.app.services.prisma;
 const close = (id: string) => mutate(t, 'closeBatch', 'CloseBatchInput', { id }, 'batch { id closed }');
 const reopen = (id: string) => mutate(t, 'reopenBatch', 'ReopenBatchInput', { id }, 'batch { id closed }');
 const onHand = async (productId: string) => dataOf(await t.gql(`query($id: ID!) { product(id: $id) { stock { onHand available } } }`, { id: productId })).product.stock;
-const movementsOf = async (batchId: string) =>
-  dataOf(await t.gql(`query($c: String) { stockMovements(filter: { causeId: $c }) { edges { node { reason quantity onHandAfter causeType product { sku } } } } }`, { c: batchId })).stockMovements.edges.map(
+const movementsOf = async (batchId: string, fields = 'reason quantity onHandAfter causeType product { sku }') =>
+  dataOf(await t.gql(`query($c: String) { stockMovements(filter: { causeId: $c }) { edges { node { ${fields} } } } }`, { c: batchId })).stockMovements.edges.map(
     (e: any) => e.node,
   );
 
@@ -101,6 +101,25 @@ describe('production feeds the stock pool', () => {
     expect(await onHand(productF)).toEqual({ onHand: 0, available: 0 });
     await close(batchId);
     expect(await onHand(productF)).toEqual({ onHand: 10, available: 10 });
+  });
+
+  it('deleting a closed batch takes its units out of the pool, once', async () => {
+    const productG = (await prisma().product.create({ data: { sku: 'SKU-G', name: 'Lemonade' } })).id;
+    const batchId = await batchWith(workCenterId, 12);
+    await mutate(t, 'setBatchProduct', 'SetBatchProductInput', { batchId, productId: productG }, 'batch { id }');
+    await close(batchId);
+    expect(await onHand(productG)).toEqual({ onHand: 12, available: 12 });
+    const number = (await prisma().batch.findUniqueOrThrow({ where: { id: batchId } })).batchNumber;
+
+    // Two deletes at once: one deletes, the other finds no batch; the units leave the pool once.
+    const deletes = await Promise.all([0, 1].map(() => mutate(t, 'deleteBatch', 'DeleteBatchInput', { id: batchId }, 'batch { id }')));
+    expect(deletes.map((d) => d.errors.map((e: any) => e.code)).sort()).toEqual([[], ['NOT_FOUND']]);
+    expect(await onHand(productG)).toEqual({ onHand: 0, available: 0 });
+    // Newest first: the ledger keeps the close and its reversal.
+    expect(await movementsOf(batchId, 'reason quantity onHandAfter causeType note')).toEqual([
+      { reason: 'PRODUCTION', quantity: -12, onHandAfter: 0, causeType: 'BATCH', note: `batch ${number} deleted` },
+      { reason: 'PRODUCTION', quantity: 12, onHandAfter: 12, causeType: 'BATCH', note: `batch ${number} closed` },
+    ]);
   });
 
   it('closing a batch publishes stock.changed with the product, its available and the cause', async () => {

@@ -82,8 +82,12 @@ const POSTING_STATUS: Record<string, OrderStatus> = {
   not_accepted: 'CANCELLED',
 };
 
-/** FBS or FBO posting; Ozon sends no posting total: Σ quantity × price. */
-export function toOrder(posting: OzonPosting): RemoteOrder {
+/**
+ * FBS or FBO posting; Ozon sends no posting total: Σ quantity × price. Only the list it came from
+ * says its scheme (/v2/posting/fbo/list and /v2/posting/fbo/get answer FBO postings, shipped from
+ * Ozon's warehouses).
+ */
+export function toOrder(posting: OzonPosting, scheme: 'fbs' | 'fbo' = 'fbs'): RemoteOrder {
   let total = 0n;
   const finance = posting.financial_data?.products ?? [];
   const items = posting.products.map((line, at) => {
@@ -106,5 +110,6 @@ export function toOrder(posting: OzonPosting): RemoteOrder {
     total: fromUnits(total, 2),
     currency: posting.products.find((p) => p.currency_code)?.currency_code ?? 'RUB',
     placedAt: new Date(posting.in_process_at),
+    fulfilledByMarketplace: scheme === 'fbo',
   };
 }

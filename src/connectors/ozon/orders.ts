@@ -70,7 +70,7 @@ export function listPostings(client: OzonClient, query: ListOrdersQuery): AsyncI
       if (position.scheme === 'fbo-open') {
         const numbers = [...open].filter((number) => !listed.has(number));
         const found = await Promise.all(numbers.map((number) => openFboPosting(client, number, signal)));
-        return { next: null, complete: async () => found.filter((p) => p !== undefined).map(toOrder) };
+        return { next: null, complete: async () => found.filter((p) => p !== undefined).map((p) => toOrder(p, 'fbo')) };
       }
       let postings: OzonPosting[];
       let more: boolean;
@@ -95,7 +95,8 @@ export function listPostings(client: OzonClient, query: ListOrdersQuery): AsyncI
           : oneByOne
             ? { scheme: 'fbo-open' as Scheme, since: fboStart, offset: 0, seen: [] }
             : null;
-      return { next, complete: async () => fresh.map(toOrder) };
+      const scheme = position.scheme === 'fbs' ? 'fbs' : 'fbo';
+      return { next, complete: async () => fresh.map((p) => toOrder(p, scheme)) };
     },
   });
 }

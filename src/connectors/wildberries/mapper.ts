@@ -172,5 +172,6 @@ export function toFbwOrder(row: WbStatisticsOrder, size: WbSizeRef | undefined):
     currency: 'RUB',
     placedAt: fromMoscowTime(row.date),
     remoteUpdatedAt: fromMoscowTime(row.lastChangeDate),
+    fulfilledByMarketplace: true,
   };
 }

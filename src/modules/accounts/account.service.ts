@@ -11,6 +11,7 @@ import { CredentialsDecryptError } from './credentials.crypto.js';
 import { connectorFor } from './account-connector.js';
 import { checkTarget, TargetRefused } from '../outbound/target-policy.js';
 import { DomainError } from '../../core/domain-error.js';
+import { reallocateAccount } from '../inventory/inventory.service.js';
 
 export type AccountSource = 'api' | 'env' | 'sandbox';
 
@@ -62,7 +63,8 @@ export async function updateAccount(services: AppServices, actor: Actor, raw: z.
   const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined)) as Prisma.MarketplaceAccountUpdateInput;
   if (patch.baseUrl) await ensureBaseUrl(services, patch.baseUrl);
   try {
-    return await transact(services, actor.name, async (tx) => {
+    let pushes = 0;
+    const updated = await transact(services, actor.name, async (tx, emit) => {
       const current = await tx.marketplaceAccount.findUnique({ where: { id } });
       if (!current) throw accountNotFound(id);
       const { credentials, options } = updateChecks(current.channel, current.options).parse({ fulfillment: patch.fulfillment, credentials: rawCredentials, options: rawOptions });
@@ -70,7 +72,7 @@ export async function updateAccount(services: AppServices, actor: Actor, raw: z.
         const other = await tx.marketplaceAccount.findUnique({ where: { name: changes.name }, select: { id: true } });
         if (other) throw duplicateName(changes.name);
       }
-      return tx.marketplaceAccount.update({
+      const account = await tx.marketplaceAccount.update({
         where: { id },
         data: {
           ...changes,
@@ -79,7 +81,15 @@ export async function updateAccount(services: AppServices, actor: Actor, raw: z.
           ...(options ? { options: options as Prisma.InputJsonValue } : {}),
         },
       });
+      // Enabled again (or no longer fulfilled by the marketplace): its listings follow the stock pool
+      // again now, not at the next movement; allocation left them out meanwhile.
+      if ((account.enabled && !current.enabled) || (account.fulfillment !== current.fulfillment && current.fulfillment === 'FBE')) {
+        pushes = await reallocateAccount(tx, emit, id);
+      }
+      return account;
     });
+    if (pushes > 0) services.wake?.('pushes');
+    return updated;
   } catch (error) {
     throw isUniqueViolation(error) ? duplicateName(String(changes.name)) : error;
   }

@@ -73,7 +73,7 @@ builder.queryFields((t) => ({
 const StockChangePayload = builder.simpleObject('StockChangePayload', {
   description: 'The outcome of a stock change: the movements posted, or why it was refused.',
   fields: (t) => ({
-    movements: t.field({ type: [StockMovement], nullable: true, description: 'The movements posted (none when the same idempotencyKey was used before); null when refused.' }),
+    movements: t.field({ type: [StockMovement], nullable: true, description: 'The movements posted; for a request sent again with the same idempotencyKey, the movements the first one posted (nothing is posted twice). Null when refused.' }),
     errors: t.field({ type: [InventoryError] }),
   }),
 });
@@ -103,7 +103,8 @@ const WorkCenterStockPayload = builder.simpleObject('WorkCenterStockFromPayload'
   fields: (t) => ({ workCenter: t.field({ type: WorkCenter, nullable: true, description: 'The work center after the change; null when refused.' }), errors: t.field({ type: [InventoryError] }) }),
 });
 
-const KEY = 'Your key for this request: sending it again (a retry) posts nothing more. Default: every request posts.';
+const KEY =
+  'Your key for this request: sending the same request again with it (a retry) posts nothing more and answers the movements posted the first time; the key used for another request (another product, location, quantity or count) is refused with IDEMPOTENCY_KEY_REUSED. Default: every request posts.';
 const NOTE = 'Why, for the ledger.';
 const LOCATION = 'Default: the main warehouse (MAIN).';
 

@@ -13,6 +13,7 @@ export const inventoryErrorCodes = [
   'WORK_CENTER_NOT_FOUND',
   'MAPPING_NOT_FOUND',
   'MARKETPLACE_FULFILLED',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 
 export type InventoryErrorCode = (typeof inventoryErrorCodes)[number];
@@ -30,9 +31,14 @@ export const inventoryErrorMeanings = {
   WORK_CENTER_NOT_FOUND: 'No work center has the id given.',
   MAPPING_NOT_FOUND: 'No product mapping has the id given.',
   MARKETPLACE_FULFILLED: 'The account is fulfilled by the marketplace (eMAG FBE): its stock is the marketplace\'s, tracked but never allocated from the pool.',
+  IDEMPOTENCY_KEY_REUSED:
+    'The idempotencyKey was already used (by the same token) for another request: another product, location, quantity, count or kind of change. The same request with the same key answers what it posted the first time.',
 } as const satisfies Record<InventoryErrorCode, string>;
 
 export const inventoryError = (code: InventoryErrorCode, message: string, field: string[] | null = null) => new DomainError<InventoryErrorCode>(code, message, field);
 
 export const productNotFound = (id: string, field = 'productId') => inventoryError('PRODUCT_NOT_FOUND', `No product with id ${id}`, ['input', field]);
 export const locationNotFound = (id: string, field = 'locationId') => inventoryError('LOCATION_NOT_FOUND', `No stock location with id ${id}`, ['input', field]);
+
+export const idempotencyKeyReused = (key: string) =>
+  inventoryError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was used for another request; send a new key for a new change`, ['input', 'idempotencyKey']);

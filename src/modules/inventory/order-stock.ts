@@ -9,7 +9,9 @@
  * again (a retry, a resumed run after a crash) posts nothing twice: the reservation row and the
  * ledger commit with the page or not at all. A line first seen already shipped, cancelled or
  * returned (an account's history) moves nothing: its stock left before the pool knew it. Orders of
- * a marketplace-fulfilled account (eMAG FBE) are the marketplace's stock and leave the pool alone.
+ * a marketplace-fulfilled account (eMAG FBE), and orders the marketplace ships from its own stock
+ * (Ozon FBO postings, Wildberries FBW orders: Order.fulfilledByMarketplace), are the marketplace's
+ * stock and leave the pool alone.
  */
 import type { ReservationState } from '../../generated/prisma/client.js';
 import type { Emit, Tx } from '../../db/transaction.js';
@@ -71,7 +73,7 @@ export async function applyOrderStock(tx: Tx, emit: Emit, accountId: string, ord
          JOIN "OrderItem" i ON i."orderId" = o.id
          LEFT JOIN "Listing" lp ON lp."accountId" = o."accountId" AND lp."externalId" = i."externalProductId"
          LEFT JOIN "Product" p ON p.sku = i.sku
-        WHERE o.id = ANY($1::uuid[])`,
+        WHERE o.id = ANY($1::uuid[]) AND NOT o."fulfilledByMarketplace"`,
       ids,
     ),
     tx.$queryRawUnsafe<ReservationRow[]>(

@@ -233,7 +233,8 @@ builder.mutationFields((t) => ({
   deleteBatch: t.field({
     type: BatchPayload,
     authScopes: { operator: true },
-    description: 'Deletes a closed batch and its units (BATCH_NOT_CLOSED when it is open). The payload holds the batch as it was. Emits batch.deleted.',
+    description:
+      'Deletes a closed batch and its units (BATCH_NOT_CLOSED when it is open). The units its closing added to the stock pool are taken out with a reversing PRODUCTION movement noted "batch <number> deleted" (the ledger keeps both; posted once, even when two deletes race). The payload holds the batch as it was. Emits batch.deleted and stock.changed.',
     args: { input: t.arg({ type: IdInput('DeleteBatchInput'), description: 'The batch to delete.' }) },
     resolve: (_r, { input }, ctx, info) =>
       runMutation('batch', async () => {

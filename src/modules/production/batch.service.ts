@@ -103,12 +103,16 @@ export async function reopenBatch(services: AppServices, actor: Actor, raw: z.in
 }
 
 /**
- * Only a closed batch may be deleted; its units go with it. Returns the batch as it was, read with
+ * Only a closed batch may be deleted; its units go with it, and so does what it posted to the stock
+ * pool (a reversing PRODUCTION movement, "batch <n> deleted"). Returns the batch as it was, read with
  * `query` (what the caller selects under it, units and counts too) before it goes.
  */
 export async function deleteBatch(services: AppServices, actor: Actor, raw: z.input<typeof byId>, query: RowQuery = {}) {
   const { id } = byId.parse(raw);
-  return transact(services, actor.name, async (tx, emit) => {
+  let pushes = 0;
+  const deleted = await transact(services, actor.name, async (tx, emit) => {
+    // Locked: a concurrent delete waits, then finds no batch (NOT_FOUND), and the units leave the pool once.
+    await tx.$queryRaw`SELECT id FROM "Batch" WHERE id = ${id}::uuid FOR UPDATE`;
     const batch = await requireBatch(tx, id);
     if (!batch.closed) throw productionError('BATCH_NOT_CLOSED', `Batch ${batch.batchNumber} is open; close it before deleting`, ['input', 'id']);
     const [units, aggregatedUnitCount, answer] = await Promise.all([
@@ -116,8 +120,12 @@ export async function deleteBatch(services: AppServices, actor: Actor, raw: z.in
       tx.unit.count({ where: { batchId: id, aggregated: true } }),
       tx.batch.findUniqueOrThrow({ ...(query as object), where: { id } }),
     ]);
+    // Its units no longer exist: what its closing posted to the stock pool is taken back.
+    pushes = (await postBatchStock(tx, emit, batch, actor.name, { deleting: true })).pushes;
     await tx.batch.delete({ where: { id } });
     emit('batch.deleted', { batch, unitsDeleted: units });
     return { batch: answer, aggregatedUnitCount };
   });
+  if (pushes > 0) services.wake?.('pushes');
+  return deleted;
 }

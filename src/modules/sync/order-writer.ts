@@ -21,6 +21,7 @@ const record = z.object({
   remoteStatus: z.string().max(255),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
   placedAt: z.date(),
+  fulfilledByMarketplace: z.boolean().default(false),
   customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
   items: z.array(
     z.object({
@@ -42,7 +43,7 @@ interface Line {
 }
 
 /** A valid remote order, flattened into the Order columns plus its lines. */
-type Row = Pick<Order, 'externalId' | 'remoteStatus' | 'customerName' | 'customerEmail' | 'customerPhone' | 'currency' | 'placedAt' | 'remoteUpdatedAt'> & {
+type Row = Pick<Order, 'externalId' | 'remoteStatus' | 'customerName' | 'customerEmail' | 'customerPhone' | 'currency' | 'placedAt' | 'remoteUpdatedAt' | 'fulfilledByMarketplace'> & {
   status: (typeof statuses)[number];
   total: string;
   lines: Line[];
@@ -81,6 +82,7 @@ function validRows(items: RemoteOrder[], failures: RecordFailure[]): Row[] {
       currency: d.currency,
       placedAt: d.placedAt,
       remoteUpdatedAt: item.remoteUpdatedAt ?? null,
+      fulfilledByMarketplace: d.fulfilledByMarketplace,
       lines: d.items.map((line, position) => ({ position, sku: line.sku, externalProductId: line.externalProductId, name: line.name ?? null, quantity: line.quantity, price: prices[position]! })),
     });
   }
@@ -189,11 +191,11 @@ export async function writeOrderPage(input: OrderPageInput): Promise<PageOutcome
   if (inserts.length > 0) {
     const created = await tx.$queryRawUnsafe<{ id: string; externalId: string; status: string }[]>(
       `INSERT INTO "Order" (id, "accountId", "externalId", status, "remoteOrderStatus", "remoteOrderStatusSeenAt", "remoteStatus", "customerName",
-                            "customerEmail", "customerPhone", total, currency, "placedAt", "remoteUpdatedAt", "createdAt", "updatedAt")
+                            "customerEmail", "customerPhone", total, currency, "placedAt", "remoteUpdatedAt", "fulfilledByMarketplace", "createdAt", "updatedAt")
        SELECT gen_random_uuid(), $2::uuid, r."externalId", r.status::"OrderStatus", r.status::"OrderStatus", $3::timestamptz, r."remoteStatus",
-              r."customerName", r."customerEmail", r."customerPhone", r.total, r.currency, r."placedAt", r."remoteUpdatedAt", $3::timestamptz, $3::timestamptz
+              r."customerName", r."customerEmail", r."customerPhone", r.total, r.currency, r."placedAt", r."remoteUpdatedAt", COALESCE(r."fulfilledByMarketplace", false), $3::timestamptz, $3::timestamptz
          FROM jsonb_to_recordset($1::jsonb) AS r("externalId" text, status text, "remoteStatus" text, "customerName" text, "customerEmail" text,
-              "customerPhone" text, total numeric, currency text, "placedAt" timestamptz, "remoteUpdatedAt" timestamptz)
+              "customerPhone" text, total numeric, currency text, "placedAt" timestamptz, "remoteUpdatedAt" timestamptz, "fulfilledByMarketplace" boolean)
        ON CONFLICT ("accountId", "externalId") DO NOTHING
        RETURNING id, "externalId", status::text AS status`,
       JSON.stringify(inserts.map(({ lines: _l, ...r }) => r)),

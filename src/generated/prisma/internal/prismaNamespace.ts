@@ -2935,6 +2935,7 @@ export const OrderScalarFieldEnum = {
   currency: 'currency',
   placedAt: 'placedAt',
   remoteUpdatedAt: 'remoteUpdatedAt',
+  fulfilledByMarketplace: 'fulfilledByMarketplace',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

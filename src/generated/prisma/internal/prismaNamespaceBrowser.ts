@@ -255,6 +255,7 @@ export const OrderScalarFieldEnum = {
   currency: 'currency',
   placedAt: 'placedAt',
   remoteUpdatedAt: 'remoteUpdatedAt',
+  fulfilledByMarketplace: 'fulfilledByMarketplace',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

@@ -51,6 +51,7 @@ export type OrderMinAggregateOutputType = {
   currency: string | null
   placedAt: Date | null
   remoteUpdatedAt: Date | null
+  fulfilledByMarketplace: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -71,6 +72,7 @@ export type OrderMaxAggregateOutputType = {
   currency: string | null
   placedAt: Date | null
   remoteUpdatedAt: Date | null
+  fulfilledByMarketplace: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -91,6 +93,7 @@ export type OrderCountAggregateOutputType = {
   currency: number
   placedAt: number
   remoteUpdatedAt: number
+  fulfilledByMarketplace: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -121,6 +124,7 @@ export type OrderMinAggregateInputType = {
   currency?: true
   placedAt?: true
   remoteUpdatedAt?: true
+  fulfilledByMarketplace?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -141,6 +145,7 @@ export type OrderMaxAggregateInputType = {
   currency?: true
   placedAt?: true
   remoteUpdatedAt?: true
+  fulfilledByMarketplace?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -161,6 +166,7 @@ export type OrderCountAggregateInputType = {
   currency?: true
   placedAt?: true
   remoteUpdatedAt?: true
+  fulfilledByMarketplace?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -268,6 +274,7 @@ export type OrderGroupByOutputType = {
   currency: string
   placedAt: Date
   remoteUpdatedAt: Date | null
+  fulfilledByMarketplace: boolean
   createdAt: Date
   updatedAt: Date
   _count: OrderCountAggregateOutputType | null
@@ -311,6 +318,7 @@ export type OrderWhereInput = {
   currency?: Prisma.StringFilter<"Order"> | string
   placedAt?: Prisma.DateTimeFilter<"Order"> | Date | string
   remoteUpdatedAt?: Prisma.DateTimeNullableFilter<"Order"> | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFilter<"Order"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Order"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Order"> | Date | string
   account?: Prisma.XOR<Prisma.MarketplaceAccountScalarRelationFilter, Prisma.MarketplaceAccountWhereInput>
@@ -333,6 +341,7 @@ export type OrderOrderByWithRelationInput = {
   currency?: Prisma.SortOrder
   placedAt?: Prisma.SortOrder
   remoteUpdatedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  fulfilledByMarketplace?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   account?: Prisma.MarketplaceAccountOrderByWithRelationInput
@@ -359,6 +368,7 @@ export type OrderWhereUniqueInput = Prisma.AtLeast<{
   currency?: Prisma.StringFilter<"Order"> | string
   placedAt?: Prisma.DateTimeFilter<"Order"> | Date | string
   remoteUpdatedAt?: Prisma.DateTimeNullableFilter<"Order"> | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFilter<"Order"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Order"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Order"> | Date | string
   account?: Prisma.XOR<Prisma.MarketplaceAccountScalarRelationFilter, Prisma.MarketplaceAccountWhereInput>
@@ -381,6 +391,7 @@ export type OrderOrderByWithAggregationInput = {
   currency?: Prisma.SortOrder
   placedAt?: Prisma.SortOrder
   remoteUpdatedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  fulfilledByMarketplace?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.OrderCountOrderByAggregateInput
@@ -409,6 +420,7 @@ export type OrderScalarWhereWithAggregatesInput = {
   currency?: Prisma.StringWithAggregatesFilter<"Order"> | string
   placedAt?: Prisma.DateTimeWithAggregatesFilter<"Order"> | Date | string
   remoteUpdatedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Order"> | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolWithAggregatesFilter<"Order"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Order"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Order"> | Date | string
 }
@@ -428,6 +440,7 @@ export type OrderCreateInput = {
   currency: string
   placedAt: Date | string
   remoteUpdatedAt?: Date | string | null
+  fulfilledByMarketplace?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   account: Prisma.MarketplaceAccountCreateNestedOneWithoutOrdersInput
@@ -450,6 +463,7 @@ export type OrderUncheckedCreateInput = {
   currency: string
   placedAt: Date | string
   remoteUpdatedAt?: Date | string | null
+  fulfilledByMarketplace?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   items?: Prisma.OrderItemUncheckedCreateNestedManyWithoutOrderInput
@@ -470,6 +484,7 @@ export type OrderUpdateInput = {
   currency?: Prisma.StringFieldUpdateOperationsInput | string
   placedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteUpdatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   account?: Prisma.MarketplaceAccountUpdateOneRequiredWithoutOrdersNestedInput
@@ -492,6 +507,7 @@ export type OrderUncheckedUpdateInput = {
   currency?: Prisma.StringFieldUpdateOperationsInput | string
   placedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteUpdatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   items?: Prisma.OrderItemUncheckedUpdateManyWithoutOrderNestedInput
@@ -513,6 +529,7 @@ export type OrderCreateManyInput = {
   currency: string
   placedAt: Date | string
   remoteUpdatedAt?: Date | string | null
+  fulfilledByMarketplace?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -532,6 +549,7 @@ export type OrderUpdateManyMutationInput = {
   currency?: Prisma.StringFieldUpdateOperationsInput | string
   placedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteUpdatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -552,6 +570,7 @@ export type OrderUncheckedUpdateManyInput = {
   currency?: Prisma.StringFieldUpdateOperationsInput | string
   placedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteUpdatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -587,6 +606,7 @@ export type OrderCountOrderByAggregateInput = {
   currency?: Prisma.SortOrder
   placedAt?: Prisma.SortOrder
   remoteUpdatedAt?: Prisma.SortOrder
+  fulfilledByMarketplace?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -611,6 +631,7 @@ export type OrderMaxOrderByAggregateInput = {
   currency?: Prisma.SortOrder
   placedAt?: Prisma.SortOrder
   remoteUpdatedAt?: Prisma.SortOrder
+  fulfilledByMarketplace?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -631,6 +652,7 @@ export type OrderMinOrderByAggregateInput = {
   currency?: Prisma.SortOrder
   placedAt?: Prisma.SortOrder
   remoteUpdatedAt?: Prisma.SortOrder
+  fulfilledByMarketplace?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -719,6 +741,7 @@ export type OrderCreateWithoutAccountInput = {
   currency: string
   placedAt: Date | string
   remoteUpdatedAt?: Date | string | null
+  fulfilledByMarketplace?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   items?: Prisma.OrderItemCreateNestedManyWithoutOrderInput
@@ -739,6 +762,7 @@ export type OrderUncheckedCreateWithoutAccountInput = {
   currency: string
   placedAt: Date | string
   remoteUpdatedAt?: Date | string | null
+  fulfilledByMarketplace?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   items?: Prisma.OrderItemUncheckedCreateNestedManyWithoutOrderInput
@@ -789,6 +813,7 @@ export type OrderScalarWhereInput = {
   currency?: Prisma.StringFilter<"Order"> | string
   placedAt?: Prisma.DateTimeFilter<"Order"> | Date | string
   remoteUpdatedAt?: Prisma.DateTimeNullableFilter<"Order"> | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFilter<"Order"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Order"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Order"> | Date | string
 }
@@ -808,6 +833,7 @@ export type OrderCreateWithoutItemsInput = {
   currency: string
   placedAt: Date | string
   remoteUpdatedAt?: Date | string | null
+  fulfilledByMarketplace?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   account: Prisma.MarketplaceAccountCreateNestedOneWithoutOrdersInput
@@ -829,6 +855,7 @@ export type OrderUncheckedCreateWithoutItemsInput = {
   currency: string
   placedAt: Date | string
   remoteUpdatedAt?: Date | string | null
+  fulfilledByMarketplace?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -864,6 +891,7 @@ export type OrderUpdateWithoutItemsInput = {
   currency?: Prisma.StringFieldUpdateOperationsInput | string
   placedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteUpdatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   account?: Prisma.MarketplaceAccountUpdateOneRequiredWithoutOrdersNestedInput
@@ -885,6 +913,7 @@ export type OrderUncheckedUpdateWithoutItemsInput = {
   currency?: Prisma.StringFieldUpdateOperationsInput | string
   placedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteUpdatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -904,6 +933,7 @@ export type OrderCreateManyAccountInput = {
   currency: string
   placedAt: Date | string
   remoteUpdatedAt?: Date | string | null
+  fulfilledByMarketplace?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -923,6 +953,7 @@ export type OrderUpdateWithoutAccountInput = {
   currency?: Prisma.StringFieldUpdateOperationsInput | string
   placedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteUpdatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   items?: Prisma.OrderItemUpdateManyWithoutOrderNestedInput
@@ -943,6 +974,7 @@ export type OrderUncheckedUpdateWithoutAccountInput = {
   currency?: Prisma.StringFieldUpdateOperationsInput | string
   placedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteUpdatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   items?: Prisma.OrderItemUncheckedUpdateManyWithoutOrderNestedInput
@@ -963,6 +995,7 @@ export type OrderUncheckedUpdateManyWithoutAccountInput = {
   currency?: Prisma.StringFieldUpdateOperationsInput | string
   placedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   remoteUpdatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  fulfilledByMarketplace?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -1014,6 +1047,7 @@ export type OrderSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   currency?: boolean
   placedAt?: boolean
   remoteUpdatedAt?: boolean
+  fulfilledByMarketplace?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   account?: boolean | Prisma.MarketplaceAccountDefaultArgs<ExtArgs>
@@ -1037,6 +1071,7 @@ export type OrderSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   currency?: boolean
   placedAt?: boolean
   remoteUpdatedAt?: boolean
+  fulfilledByMarketplace?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   account?: boolean | Prisma.MarketplaceAccountDefaultArgs<ExtArgs>
@@ -1058,6 +1093,7 @@ export type OrderSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   currency?: boolean
   placedAt?: boolean
   remoteUpdatedAt?: boolean
+  fulfilledByMarketplace?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   account?: boolean | Prisma.MarketplaceAccountDefaultArgs<ExtArgs>
@@ -1079,11 +1115,12 @@ export type OrderSelectScalar = {
   currency?: boolean
   placedAt?: boolean
   remoteUpdatedAt?: boolean
+  fulfilledByMarketplace?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type OrderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "externalId" | "status" | "remoteOrderStatus" | "remoteStatus" | "statusEditedAt" | "remoteOrderStatusSeenAt" | "customerName" | "customerEmail" | "customerPhone" | "total" | "currency" | "placedAt" | "remoteUpdatedAt" | "createdAt" | "updatedAt", ExtArgs["result"]["order"]>
+export type OrderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "externalId" | "status" | "remoteOrderStatus" | "remoteStatus" | "statusEditedAt" | "remoteOrderStatusSeenAt" | "customerName" | "customerEmail" | "customerPhone" | "total" | "currency" | "placedAt" | "remoteUpdatedAt" | "fulfilledByMarketplace" | "createdAt" | "updatedAt", ExtArgs["result"]["order"]>
 export type OrderInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.MarketplaceAccountDefaultArgs<ExtArgs>
   items?: boolean | Prisma.Order$itemsArgs<ExtArgs>
@@ -1123,6 +1160,10 @@ export type $OrderPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
     currency: string
     placedAt: Date
     remoteUpdatedAt: Date | null
+    /**
+     * Shipped from the marketplace's own stock (Ozon FBO, Wildberries FBW): tracked, never reserved from the pool.
+     */
+    fulfilledByMarketplace: boolean
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["order"]>
@@ -1565,6 +1606,7 @@ export interface OrderFieldRefs {
   readonly currency: Prisma.FieldRef<"Order", 'String'>
   readonly placedAt: Prisma.FieldRef<"Order", 'DateTime'>
   readonly remoteUpdatedAt: Prisma.FieldRef<"Order", 'DateTime'>
+  readonly fulfilledByMarketplace: Prisma.FieldRef<"Order", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"Order", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Order", 'DateTime'>
 }

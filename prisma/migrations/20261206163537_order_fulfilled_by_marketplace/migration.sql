@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Order" ADD COLUMN     "fulfilledByMarketplace" BOOLEAN NOT NULL DEFAULT false;
