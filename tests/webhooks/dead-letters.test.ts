@@ -72,6 +72,8 @@ describe('dead letters', () => {
     expect(task.result.deliveryIds).toHaveLength(3);
     await waitFor(() => r.on('/dead').filter((q) => task.result.deliveryIds.includes(q.headers['webhook-id'])).length === 3, { what: 'the replays' });
 
+    // A delivery's outcome is recorded after its receiver answered (outcomes are written in groups): wait for the record.
+    await waitFor(async () => (await prisma.webhookDelivery.count({ where: { id: { in: task.result.deliveryIds }, status: { not: 'PENDING' } } })) === 3, { what: 'the replays recorded' });
     const originals = await prisma.webhookDelivery.findMany({ where: { subscriptionId: webhookId, replayOf: null }, orderBy: { createdAt: 'asc' } });
     const replays = await prisma.webhookDelivery.findMany({ where: { id: { in: task.result.deliveryIds } } });
     expect(replays.map((d) => d.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
