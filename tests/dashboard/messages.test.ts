@@ -5,7 +5,7 @@
  * {count}), and a counted message has the plural forms its language needs (Russian
  * one/few/many, Romanian one/few/other), so "5 партий" is never written "5 партии".
  */
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -75,5 +75,24 @@ describe('dashboard word tables', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+/** The values of an enum in schema.graphql (descriptions skipped). */
+function enumValues(schema: string, name: string): string[] {
+  const body = new RegExp(`^enum ${name} \\{([\\s\\S]*?)^\\}`, 'm').exec(schema)?.[1] ?? '';
+  return body.replace(/"""[\s\S]*?"""/g, '').split('\n').map((line) => line.trim()).filter((line) => /^[A-Z_]+$/.test(line));
+}
+
+describe('status words', () => {
+  it('Russian and Romanian say in words every status, alert kind and severity a badge can show', async () => {
+    const schema = await readFile(join(SOURCE, '..', '..', 'schema.graphql'), 'utf8');
+    // What StatusBadge is given: runs, deliveries, listings and alerts by their API enums; tokens by the page's own states.
+    const shown = [...['SyncStatus', 'WebhookDeliveryStatus', 'ListingStatus', 'AlertKind', 'AlertSeverity'].flatMap((name) => enumValues(schema, name)), 'REVOKED', 'EXPIRED'];
+    expect(shown.length).toBeGreaterThan(15);
+    for (const locale of ['ru', 'ro'] as const) {
+      const words = ((await import(join(SOURCE, 'locales', `${locale}.ts`))) as { default: { status: Record<string, string> } }).default.status;
+      expect(shown.filter((code) => !words[code] || words[code] === code), locale).toEqual([]);
+    }
   });
 });

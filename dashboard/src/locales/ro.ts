@@ -602,6 +602,12 @@ const ro: Translations = {
     WEBHOOK_DISABLED: 'Webhook dezactivat',
     CRITICAL: 'critic',
     WARNING: 'avertisment',
+    OVERSELL: 'Vândut peste stoc',
+    ACTIVE: 'În vânzare',
+    INACTIVE: 'Nu se vinde',
+    DELISTED: 'Retras din vânzare',
+    REVOKED: 'Revocat',
+    EXPIRED: 'Expirat',
   },
   tokens: {
     title: 'Tokenuri API',

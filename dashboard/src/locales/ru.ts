@@ -603,6 +603,12 @@ const ru: Translations = {
     WEBHOOK_DISABLED: 'Вебхук отключён',
     CRITICAL: 'критично',
     WARNING: 'предупреждение',
+    OVERSELL: 'Продано больше, чем есть',
+    ACTIVE: 'В продаже',
+    INACTIVE: 'Не продаётся',
+    DELISTED: 'Снято с продажи',
+    REVOKED: 'Отозван',
+    EXPIRED: 'Истёк',
   },
   tokens: {
     title: 'API-токены',
