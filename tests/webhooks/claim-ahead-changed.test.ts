@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { transact } from '../../src/db/transaction.js';
+import { createWebhookThroughApi } from './create-webhook.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 const EVENTS = 5;
@@ -32,13 +33,7 @@ afterAll(async () => {
 
 it('deliveries claimed ahead of a webhook disabled meanwhile are not sent; they wait for the re-enable', { timeout: 30_000 }, async () => {
   const prisma = t.app.services.prisma;
-  const created = dataOf(
-    await t.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } errors { code message } } }`, {
-      i: { url: `${r.url}/changed`, events: ['batch.import_completed'], ordered: false },
-    }),
-  ).createWebhook;
-  expect(created.errors).toEqual([]);
-  const id = created.webhook.id as string;
+  const id = await createWebhookThroughApi(t, { url: `${r.url}/changed`, events: ['batch.import_completed'], ordered: false });
   await transact(t.app.services, 'test', async (_tx, e) => {
     for (let n = 0; n < EVENTS; n++) e('batch.import_completed', { taskId: `changed-${n}`, n });
   });

@@ -5,9 +5,10 @@
  * uncounted, not sent to the gone endpoint one after another and dead-lettered.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { transact } from '../../src/db/transaction.js';
+import { createWebhookThroughApi } from './create-webhook.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 const CONCURRENCY = 2;
@@ -27,13 +28,7 @@ afterAll(async () => {
 
 it('deliveries held by the worker when their endpoint answers 410 are not sent; they wait for the re-enable', { timeout: 30_000 }, async () => {
   const prisma = t.app.services.prisma;
-  const created = dataOf(
-    await t.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } errors { code message } } }`, {
-      i: { url: `${r.url}/gone`, events: ['batch.import_completed'], ordered: false },
-    }),
-  ).createWebhook;
-  expect(created.errors).toEqual([]);
-  const webhookId = created.webhook.id as string;
+  const webhookId = await createWebhookThroughApi(t, { url: `${r.url}/gone`, events: ['batch.import_completed'], ordered: false });
 
   // One commit: one claim round takes them all, CONCURRENCY to the slots and the rest ahead.
   await transact(t.app.services, 'test', async (_tx, e) => {

@@ -6,9 +6,10 @@
  * nothing stays counted for a webhook that no longer has anything here.
  */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { transact } from '../../src/db/transaction.js';
+import { createWebhookThroughApi } from './create-webhook.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 let t: TestApp;
@@ -26,13 +27,7 @@ afterAll(async () => {
 
 it('a paced webhook is sent again by the same worker after a claim round failed mid-way', { timeout: 30_000 }, async () => {
   const prisma = t.app.services.prisma;
-  const created = dataOf(
-    await t.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } errors { code message } } }`, {
-      i: { url: `${r.url}/paced`, events: ['batch.import_completed'], ordered: false, maxPerSecond: 1, timeoutMs: 1000 },
-    }),
-  ).createWebhook;
-  expect(created.errors).toEqual([]);
-  const webhookId = created.webhook.id as string;
+  const webhookId = await createWebhookThroughApi(t, { url: `${r.url}/paced`, events: ['batch.import_completed'], ordered: false, maxPerSecond: 1, timeoutMs: 1000 });
 
   // The first hand-back (the deliveries claimed beyond the webhook's pace) fails as if the connection dropped.
   const executeRaw = prisma.$executeRaw.bind(prisma);

@@ -7,9 +7,10 @@
  * the lock is held from a second connection.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { transact } from '../../src/db/transaction.js';
+import { createWebhookThroughApi } from './create-webhook.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 let t: TestApp;
@@ -28,13 +29,7 @@ const emit = (n: number) => transact(t.app.services, 'test', async (_tx, e) => e
 
 it('sends nothing more to an endpoint that answered 429 while its pause is still being written', { timeout: 30_000 }, async () => {
   const prisma = t.app.services.prisma;
-  const created = dataOf(
-    await t.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } errors { code message } } }`, {
-      i: { url: `${r.url}/slow`, events: ['batch.import_completed'], ordered: false, retryCount: 0 },
-    }),
-  ).createWebhook;
-  expect(created.errors).toEqual([]);
-  const webhookId = created.webhook.id as string;
+  const webhookId = await createWebhookThroughApi(t, { url: `${r.url}/slow`, events: ['batch.import_completed'], ordered: false, retryCount: 0 });
 
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
