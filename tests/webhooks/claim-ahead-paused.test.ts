@@ -2,13 +2,15 @@
  * The worker claims ahead (webhook.worker.ts): a delivery may wait in its buffer while another
  * instance pauses its webhook (that instance heard a 429/503 with Retry-After and wrote
  * pausedUntil; here a direct update of the row, which this instance hears nothing about). A
- * buffered delivery is not sent during that pause: it goes back uncounted and is claimed again
- * once the pause is over.
+ * buffered delivery is not sent during that pause once the worker's view of the webhook has expired
+ * (RECHECK_MS after the pause was written, the documented bound): it goes back uncounted and is
+ * claimed again once the pause is over.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { transact } from '../../src/db/transaction.js';
+import { RECHECK_MS } from '../../src/modules/webhooks/webhook.worker.js';
 import { createWebhookThroughApi } from './create-webhook.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
@@ -43,6 +45,8 @@ it('deliveries claimed ahead of a webhook paused by another instance are not sen
   expect(await prisma.webhookDelivery.count({ where: { subscriptionId: id, attempts: 1 } })).toBe(EVENTS);
   // Another instance's worker heard a Retry-After: it writes the pause, and this instance is not told.
   await prisma.$executeRaw`UPDATE "WebhookSubscription" SET "pausedUntil" = now() + interval '1 hour' WHERE id = ${id}::uuid`;
+  const pausedAt = Date.now();
+  await waitFor(() => Date.now() > pausedAt + RECHECK_MS, { what: 'the bound within which a change by another instance is honoured' });
   release();
   await waitFor(
     async () => {
