@@ -26,9 +26,14 @@
  * scheduled), SQL statements per delivery, one summary line and one JSON
  * line. Nothing is asserted on timing. Cleans up on success, on error and on Ctrl-C.
  *
+ * BENCH_CPU_PROFILE=<file.cpuprofile> writes a V8 CPU profile of the unordered worker phase alone
+ * (no start-up, no baselines); read it with bench/profile/cpuprofile-summary.ts.
+ *
  * Caveat: receiver, worker and baselines share one event loop (and the machine with PostgreSQL).
  */
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type App } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
@@ -89,6 +94,22 @@ async function fetchBaseline(url: string, secret: string, bodies: { id: string; 
   );
   const seconds = (performance.now() - started) / 1000;
   return { deliveries: bodies.length, seconds: round(seconds), perSecond: round(bodies.length / seconds), ...cpuPerDelivery(cpu, seconds, bodies.length) };
+}
+
+/** A CPU profile of this process from now until `stopTo(file)`. */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stopTo(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await writeFile(file, JSON.stringify(profile));
+      console.log(`  (CPU profile of the unordered worker phase: ${file})`);
+    },
+  };
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -190,7 +211,9 @@ async function main() {
       };
     }
 
+    const profile = process.env.BENCH_CPU_PROFILE ? await startProfile() : null;
     const worker = await measure(unordered.webhook.id);
+    if (profile) await profile.stopTo(process.env.BENCH_CPU_PROFILE!);
     console.log(`  worker, unordered:            ${worker.perSecond.toFixed(1)} /s (${worker.statementsPerDelivery} SQL statements per delivery, ${cpuNote(worker)})`);
     checkpoint();
     concurrent.push(await bareLoop());
