@@ -46,6 +46,7 @@ export interface WebhookWorkerOptions {
    * How old the worker's view of a webhook may be when it sends a delivery claimed ahead; default
    * RECHECK_MS. A change another instance makes (disable, pause, new secret or URL) is honoured by
    * every send that starts this long after it committed; one made through this instance at once.
+   * 0 reads the webhooks again at every take from the buffer.
    */
   recheckMs?: number;
 }
