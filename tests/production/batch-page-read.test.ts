@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { readBatchPage } from '../../src/modules/production/batch-page.read.js';
-import { batchListOrder, batchWhere } from '../../src/modules/production/batch.filters.js';
+import { batchListOrder, batchWhere, type BatchFilter } from '../../src/modules/production/batch.filters.js';
+import { batchWhereSql, orderKeys, SqlParams } from '../../src/modules/production/batch-list.sql.js';
 import { schema } from '../../src/graphql/schema.js';
 import { RawJson } from '../../src/graphql/prebuilt-fields.js';
 import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
@@ -392,6 +393,13 @@ describe('batch page answered whole by PostgreSQL', () => {
         expect(second?.used).toBe(field !== 'CLOSED_AT');
       }
     }
+  });
+
+  it('leaves to Prisma a filter condition or an order the SQL does not know, rather than dropping it', () => {
+    expect(batchWhereSql({ team: 'Team 1' }, 'b', new SqlParams())).toContain('"team"');
+    expect(batchWhereSql({ team: 'Team 1', madeBy: 'someone' } as BatchFilter, 'b', new SqlParams())).toBeNull();
+    expect(orderKeys([{ team: 'asc' }, { id: 'asc' }])).toHaveLength(2);
+    expect(orderKeys([{ workCenter: { identifier: 'asc' } }, { id: 'asc' }])).toBeNull();
   });
 
   it('answers a cursor whose batch is gone and a work center id that is no UUID as graphql-js does', async () => {

@@ -24,9 +24,13 @@ export class SqlParams {
 /** Every Batch column a filter or an order reads, each of which must hold the Prisma field of its name (prisma-columns.ts). */
 export const BATCH_LIST_COLUMNS: ReadonlySet<string> = new Set([...Object.values(batchSortFields), 'id', 'workCenterId']);
 
+const FILTER_KEYS: ReadonlySet<string> = new Set(['closed', 'batchNumber', 'batchDate', 'batchDateFrom', 'batchDateTo', 'workCenterId', 'workCenterIdentifier', 'shift', 'team', 'nomenclature'] satisfies Array<keyof BatchFilter>);
+
 /** batchWhere as SQL on the Batch row `b` (the work center identifier through its "WorkCenter" row); null when it is left to Prisma. */
 export function batchWhereSql(filter: BatchFilter | null | undefined, b: string, params: SqlParams): string | null {
   const conditions: string[] = [];
+  // A condition this function does not know yet (a field added to BatchFilter and batchWhere only) would be dropped: refuse instead.
+  if (filter && Object.entries(filter).some(([key, value]) => value != null && !FILTER_KEYS.has(key))) return null;
   if (filter) {
     const date = (d: Date) => params.add(d.toISOString().slice(0, 10), 'date');
     if (filter.closed != null) conditions.push(`${b}."closed" = ${params.add(filter.closed, 'boolean')}`);
