@@ -414,6 +414,17 @@ describe('batch page answered whole by PostgreSQL', () => {
     expect(located(notUuid.prebuilt)).toEqual(located(notUuid.normal));
   });
 
+  it('answers a page beside a root field that fails as graphql-js does: the page, and the other field\'s error', async () => {
+    // A viewer may read batches, not webhooks: `webhook` (nullable) fails with a scope error, the page stays.
+    const body = 'page: batches(first: 4) { totalCount edges { cursor node { id team } } } webhook(id: "00000000-0000-4000-8000-000000000000") { id }';
+    const { prebuilt, normal, used } = await both('', body, {}, await t.tokenFor('VIEWER'));
+    expect(used).toBe(true);
+    expect(prebuilt.errors).toHaveLength(1);
+    expect(prebuilt.data.page.edges).toHaveLength(4);
+    expect(prebuilt.data.webhook).toBeNull();
+    expect(located(prebuilt)).toEqual(located(normal));
+  });
+
   it('answers over graphql-ws as over HTTP', async () => {
     const query = 'query($first: Int) { batches(first: $first) { totalCount edges { cursor node { id team units(first: 2) { edges { node { code } } } } } } }';
     const client = openWsClient(t.url, t.adminToken);
