@@ -28,7 +28,7 @@ describe('parse and validate caches', () => {
     const { parse, validate, schema } = t.app.yoga.getEnveloped({} as never);
     const document = parse('{ workCenters(first: 1) { nope } }');
     const errors = validate(schema, document);
-    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('"nope"')]);
+    expect(errors.map((e: { message: string }) => e.message)).toEqual([expect.stringContaining('"nope"')]);
     expect(validate(schema, document)).toBe(errors);
   });
 });
