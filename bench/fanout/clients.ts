@@ -4,7 +4,9 @@
  * graphql-ws client's bookkeeping per socket would make 5,000 of them the bottleneck): init, wait
  * for the ack, subscribe to SUBSCRIPTION, and for each `next` note now − payload's `at`.
  *
- * Messages from the parent: {cmd:'connect', url, token, count, query} → {connected, ms};
+ * Messages from the parent: {cmd:'connect', url, token, count, query} → {connected, ms} (adds `count`
+ * clients to those connected); {cmd:'count'} → {count}; {cmd:'probed'} → {probed: clients that got a probe};
+ * {cmd:'measure'} → {measuring} (counts from now);
  * {cmd:'report'} → {received: number[] per client, latencies: number[]}; {cmd:'close'} → {closed}.
  */
 import WebSocket from 'ws';
@@ -54,6 +56,8 @@ process.on('message', async (message: any) => {
         clients.push(...(await Promise.all(Array.from({ length: wave }, () => connectOne(message.url, message.token, message.query)))));
       }
       process.send!({ connected: clients.length, ms: performance.now() - started });
+    } else if (message.cmd === 'count') {
+      process.send!({ count: clients.length });
     } else if (message.cmd === 'probed') {
       process.send!({ probed: clients.filter((c) => c.probes > 0).length });
     } else if (message.cmd === 'measure') {
