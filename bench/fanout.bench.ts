@@ -15,7 +15,8 @@
  * of RSS, V8 heap used and external memory over the subscriber count from N/4 to N, printed with
  * the smallest and largest step so the noise shows. Then `events`
  * syncProgress events published at `rate`/s with `at` stamped at publish time, and from `at` to
- * receipt the p50/p99/max delivery latency, and whether every client got every event.
+ * receipt the p50/p99/max delivery latency, the server's CPU per delivery over the events (the
+ * figure load from other processes moves least), and whether every client got every event.
  *
  * The ≤ 30 KB target is judged on the memory the subscribers hold, V8 heap used + external (Buffers
  * and ArrayBuffers: ws's): it is what the server's code decides per socket, and it is stable to
@@ -72,6 +73,7 @@ interface Target {
   token: string;
   publish(event: ReturnType<typeof progressEvent>): void;
   memory(): Promise<Reading>;
+  cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -134,20 +136,22 @@ async function measure(target: Target, n: number, clients: ReturnType<typeof chi
     readings.push(await target.memory());
   }
   await Promise.all(clients.map((c) => c.ask({ cmd: 'measure' }, 'measuring')));
+  const cpuBefore = await target.cpu();
   for (let page = 1; page <= EVENTS; page++) {
     target.publish(progressEvent(page));
     await wait(1000 / RATE);
   }
   // Until every client has every event, or 30 s without progress.
-  let reports: { received: number[]; latencies: number[] }[] = [];
+  let reports: { received: number[]; latencies: number[]; dropped: Record<string, number> }[] = [];
   for (let last = -1, still = 0; still < 60; ) {
-    reports = await Promise.all(clients.map((c) => c.ask<{ received: number[]; latencies: number[] }>({ cmd: 'report' }, 'received')));
+    reports = await Promise.all(clients.map((c) => c.ask<{ received: number[]; latencies: number[]; dropped: Record<string, number> }>({ cmd: 'report' }, 'received')));
     const total = reports.reduce((sum, r) => sum + r.latencies.length, 0);
     if (total === n * EVENTS) break;
     still = total === last ? still + 1 : 0;
     last = total;
     await wait(500);
   }
+  const cpuUs = (await target.cpu()) - cpuBefore;
   await close(clients);
   const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const received = reports.flatMap((r) => r.received);
@@ -156,9 +160,13 @@ async function measure(target: Target, n: number, clients: ReturnType<typeof chi
     connectMs: Math.round(connectMs),
     everyClientEveryEvent: received.length === n && received.every((count) => count === EVENTS),
     fewestReceived: Math.min(...received),
+    clientsShort: received.filter((count) => count < EVENTS).length,
+    droppedSockets: reports.flatMap((r) => Object.entries(r.dropped)).map(([why, count]) => `${count}× ${why}`).join(', ') || 'none',
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? NaN,
+    // The server's CPU over the events, per delivery: what load on a shared machine disturbs least.
+    cpuUsPerDelivery: Math.round((cpuUs / Math.max(1, latencies.length)) * 10) / 10,
     memoryKBPerSubscriber: memoryPerSubscriber(counts, readings),
   };
 }
@@ -174,6 +182,7 @@ async function startTarget(name: 'bare' | 'stockline', databaseUrl: string, admi
     token: name === 'bare' ? 'unused' : adminToken,
     publish: (event) => server.proc.send({ cmd: 'publish', event }),
     memory: async () => (await server.ask<{ memory: Reading }>({ cmd: 'memory' }, 'memory')).memory,
+    cpu: async () => (await server.ask<{ cpu: number }>({ cmd: 'cpu' }, 'cpu')).cpu,
     async stop() {
       if (name === 'stockline') await server.ask({ cmd: 'stop' }, 'stopped');
       server.proc.kill();
@@ -210,14 +219,14 @@ async function main() {
       const b = await run('bare');
       const s = await run('stockline');
       const ratio = (x: number, y: number) => Math.round((x / y) * 100) / 100;
-      const ratios = { p50: ratio(s.p50, b.p50), p99: ratio(s.p99, b.p99), connect: ratio(s.connectMs, b.connectMs), held: ratio(s.memoryKBPerSubscriber.held.kb, b.memoryKBPerSubscriber.held.kb) };
+      const ratios = { p50: ratio(s.p50, b.p50), p99: ratio(s.p99, b.p99), connect: ratio(s.connectMs, b.connectMs), cpu: ratio(s.cpuUsPerDelivery, b.cpuUsPerDelivery), held: ratio(s.memoryKBPerSubscriber.held.kb, b.memoryKBPerSubscriber.held.kb) };
       for (const [name, r] of [['bare graphql-ws', b], ['Stockline', s]] as const) {
         const m = r.memoryKBPerSubscriber;
         const fig = (f: { kb: number; stepMin: number; stepMax: number; readingsMB: number[] }) => `${f.kb} KB (steps ${f.stepMin}–${f.stepMax})`;
-        console.log(`  ${String(n).padStart(5)} clients  ${name.padEnd(16)} connect ${r.connectMs} ms, latency p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms, every client every event: ${r.everyClientEveryEvent} (fewest ${r.fewestReceived}/${EVENTS})`);
+        console.log(`  ${String(n).padStart(5)} clients  ${name.padEnd(16)} connect ${r.connectMs} ms, latency p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms, ${r.cpuUsPerDelivery} µs CPU/delivery, every client every event: ${r.everyClientEveryEvent} (fewest ${r.fewestReceived}/${EVENTS}, ${r.clientsShort} clients short, sockets closed: ${r.droppedSockets})`);
         console.log(`  ${' '.repeat(5)}          ${' '.repeat(16)} idle per subscriber: held ${fig(m.held)} = heap ${m.heapUsed.kb} + external ${m.external.kb}; RSS ${fig(m.rss)}`);
       }
-      console.log(`  ${String(n).padStart(5)} clients  Stockline/bare: p50 ${ratios.p50}×, p99 ${ratios.p99}× (target ≤ 2), connect ${ratios.connect}×; memory held per idle subscriber ${s.memoryKBPerSubscriber.held.kb} KB (target ≤ 30 KB), ${ratios.held}× bare's; load average ${load()}`);
+      console.log(`  ${String(n).padStart(5)} clients  Stockline/bare: p50 ${ratios.p50}×, p99 ${ratios.p99}× (target ≤ 2), connect ${ratios.connect}×, CPU/delivery ${ratios.cpu}×; memory held per idle subscriber ${s.memoryKBPerSubscriber.held.kb} KB (target ≤ 30 KB), ${ratios.held}× bare's; load average ${load()}`);
       results.push({ clients: n, bare: b, stockline: s, ratios });
     }
     console.log(JSON.stringify({ bench: 'fanout', events: EVENTS, rate: RATE, loadAverage: loadavg(), results }));

@@ -1,5 +1,5 @@
 /**
- * Settled memory readings for the fan-out bench's server processes. One `process.memoryUsage()`
+ * CPU and settled memory readings for the fan-out bench's server processes. One `process.memoryUsage()`
  * right after connecting thousands of sockets mixes in garbage not yet collected, a young
  * generation grown for the burst and pages the allocator has not handed back, so a single
  * before/after pair can even come out negative. A reading here waits for the event loop to go
@@ -14,6 +14,12 @@ export interface Reading {
   heapUsed: number;
   /** Memory of JS objects held outside the V8 heap (Buffers, ArrayBuffers: ws frames and socket buffers). */
   external: number;
+}
+
+/** CPU time this process has used, in µs (user + system): the bench divides its growth over the events by the deliveries. */
+export function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 export async function settledMemory(): Promise<Reading> {

@@ -5,12 +5,13 @@
  * named in STOCKLINE_DATABASE_URL, the bench's admin token in ADMIN_TOKEN.
  *
  * Messages from the parent: {cmd:'publish', event} → publishes it with `at` stamped now;
- * {cmd:'memory'} → {memory} (settled, bench/fanout/memory.ts); {cmd:'stop'} → {stopped}.
+ * {cmd:'memory'} → {memory} (settled, bench/fanout/memory.ts); {cmd:'cpu'} → {cpu} (µs used so far);
+ * {cmd:'stop'} → {stopped}.
  */
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../src/app.js';
 import { parseEnv } from '../../src/env.js';
-import { settledMemory } from './memory.js';
+import { cpuMicros, settledMemory } from './memory.js';
 
 const high = String(1e9);
 const app = await buildApp(
@@ -35,6 +36,7 @@ process.on('message', async (message: any) => {
   try {
     if (message.cmd === 'publish') app.services.events.publishSyncProgress({ ...message.event, at: new Date().toISOString() });
     else if (message.cmd === 'memory') process.send!({ memory: await settledMemory() });
+    else if (message.cmd === 'cpu') process.send!({ cpu: cpuMicros() });
     else if (message.cmd === 'stop') {
       await app.stop();
       process.send!({ stopped: true });
