@@ -45,6 +45,7 @@ const dbFree = [
   'tests/platform/startup-failure.test.ts',
   'tests/platform/readme.test.ts',
   'tests/platform/dependencies.test.ts',
+  'tests/platform/lockfiles.test.ts',
   'tests/platform/generated-client.test.ts',
   'tests/db/pglite-template.test.ts',
 ];

@@ -3,7 +3,8 @@
  * subscription field of the same shape as Stockline's syncProgress, fed by @graphql-yoga/subscription's
  * pub/sub (the plain way to write one). It publishes what the parent asks, stamping `at` when it publishes.
  *
- * Messages from the parent: {cmd:'publish', event} → publishes it; {cmd:'memory'} → {memory} after a GC.
+ * Messages from the parent: {cmd:'publish', event} → publishes it; {cmd:'memory'} → {memory} (settled,
+ * bench/fanout/memory.ts); {cmd:'cpu'} → {cpu} (µs used so far).
  */
 import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
@@ -13,6 +14,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { SYNC_PROGRESS_SDL } from './events.js';
+import { cpuMicros, settledMemory } from './memory.js';
 
 const schema = buildSchema(SYNC_PROGRESS_SDL);
 // One listener per subscriber on this target, as createPubSub does: thousands are expected here.
@@ -26,10 +28,8 @@ const server = createServer((_req, res) => res.writeHead(404).end());
 useServer({ schema }, new WebSocketServer({ server, path: '/graphql' }));
 server.listen(0, '127.0.0.1', () => process.send!({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` }));
 
-process.on('message', (message: any) => {
+process.on('message', async (message: any) => {
   if (message.cmd === 'publish') pubsub.publish('progress', { ...message.event, at: new Date().toISOString() });
-  else if (message.cmd === 'memory') {
-    globalThis.gc?.();
-    process.send!({ memory: process.memoryUsage() });
-  }
+  else if (message.cmd === 'memory') process.send!({ memory: await settledMemory() });
+  else if (message.cmd === 'cpu') process.send!({ cpu: cpuMicros() });
 });

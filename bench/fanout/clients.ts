@@ -4,8 +4,11 @@
  * graphql-ws client's bookkeeping per socket would make 5,000 of them the bottleneck): init, wait
  * for the ack, subscribe to SUBSCRIPTION, and for each `next` note now − payload's `at`.
  *
- * Messages from the parent: {cmd:'connect', url, token, count, query} → {connected, ms};
- * {cmd:'report'} → {received: number[] per client, latencies: number[]}; {cmd:'close'} → {closed}.
+ * Messages from the parent: {cmd:'connect', url, token, count, query} → {connected, ms} (adds `count`
+ * clients to those connected); {cmd:'count'} → {count}; {cmd:'probed'} → {probed: clients that got a probe};
+ * {cmd:'measure'} → {measuring} (counts from now);
+ * {cmd:'report'} → {received: number[] per client, latencies: number[], dropped: {"code reason": count}};
+ * {cmd:'close'} → {closed}.
  */
 import WebSocket from 'ws';
 
@@ -18,6 +21,8 @@ interface Client {
 const clients: Client[] = [];
 let latencies: number[] = [];
 let measuring = false;
+/** Sockets the server closed (or that failed) after connecting, by close code: a client that misses events says why. */
+const dropped = new Map<string, number>();
 
 function connectOne(url: string, token: string, query: string): Promise<Client> {
   return new Promise((resolve, reject) => {
@@ -40,7 +45,11 @@ function connectOne(url: string, token: string, query: string): Promise<Client> 
       else if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
     });
     socket.on('error', reject);
-    socket.on('close', (code, reason) => reject(new Error(`closed ${code} ${reason}`)));
+    socket.on('close', (code, reason) => {
+      const key = `${code} ${reason}`.trim();
+      dropped.set(key, (dropped.get(key) ?? 0) + 1);
+      reject(new Error(`closed ${key}`));
+    });
   });
 }
 
@@ -54,6 +63,8 @@ process.on('message', async (message: any) => {
         clients.push(...(await Promise.all(Array.from({ length: wave }, () => connectOne(message.url, message.token, message.query)))));
       }
       process.send!({ connected: clients.length, ms: performance.now() - started });
+    } else if (message.cmd === 'count') {
+      process.send!({ count: clients.length });
     } else if (message.cmd === 'probed') {
       process.send!({ probed: clients.filter((c) => c.probes > 0).length });
     } else if (message.cmd === 'measure') {
@@ -62,7 +73,7 @@ process.on('message', async (message: any) => {
       measuring = true;
       process.send!({ measuring: true });
     } else if (message.cmd === 'report') {
-      process.send!({ received: clients.map((c) => c.received), latencies });
+      process.send!({ received: clients.map((c) => c.received), latencies, dropped: Object.fromEntries(dropped) });
     } else if (message.cmd === 'close') {
       measuring = false;
       for (const c of clients) {
@@ -71,6 +82,7 @@ process.on('message', async (message: any) => {
         c.socket.terminate();
       }
       clients.length = 0;
+      dropped.clear();
       process.send!({ closed: true });
     }
   } catch (error) {

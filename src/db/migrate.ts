@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
 // Migrations are applied by Prisma's schema engine compiled to wasm, driven through a driver
 // adapter, because these machines cannot download the native engine. The engine records
@@ -61,9 +62,38 @@ export async function readMigrations(dir = migrationsDir) {
   };
 }
 
+type MigrationsList = Awaited<ReturnType<typeof readMigrations>>;
+
+/**
+ * Whether `_prisma_migrations` records exactly the migrations of `migrationsList` as applied: each
+ * finished, not rolled back, with the checksum of its file as it is (Prisma's: SHA-256 of the
+ * script), and no other row. Then there is nothing to apply and the schema engine, a 5 MB wasm module
+ * that takes a second of CPU to load, is not needed: every start but the one after an upgrade. Any
+ * other state (no table, a new, failed, rolled back, edited or unknown migration) goes to the engine,
+ * which applies or reports it exactly as `prisma migrate deploy` does.
+ */
+export async function recordedAsApplied(adapterFactory: object, migrationsList: MigrationsList): Promise<boolean> {
+  const adapter = await (adapterFactory as SqlDriverAdapterFactory).connect();
+  try {
+    const query = (sql: string) => adapter.queryRaw({ sql, args: [], argTypes: [] });
+    const table = await query(`SELECT to_regclass('_prisma_migrations') IS NOT NULL`);
+    if (table.rows[0]?.[0] !== true) return false;
+    const { rows } = await query(
+      'SELECT migration_name, checksum, finished_at IS NOT NULL AND rolled_back_at IS NULL FROM _prisma_migrations',
+    );
+    const expected = new Map(
+      migrationsList.migrationDirectories.map(({ path, migrationFile }) => [path, createHash('sha256').update(migrationFile.content.value).digest('hex')]),
+    );
+    return rows.length === expected.size && rows.every(([name, checksum, applied]) => applied === true && expected.get(name as string) === checksum);
+  } finally {
+    await adapter.dispose();
+  }
+}
+
 /** Applies every pending migration; idempotent. Returns the names applied by this call. */
 export async function applyMigrations(adapterFactory: object): Promise<string[]> {
   const migrationsList = await readMigrations();
+  if (await recordedAsApplied(adapterFactory, migrationsList)) return [];
   return withEngine(adapterFactory, async (engine) => {
     const out = await engine.applyMigrations({ migrationsList, filters: emptyFilter });
     return out.appliedMigrationNames;

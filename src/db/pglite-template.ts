@@ -1,11 +1,12 @@
 /**
- * A new embedded database starts as a copy of an empty one made by the same PGlite, not by
- * running PGlite's initdb: initdb (wasm) was the largest part of a first start, several seconds
- * of CPU, while unpacking the copy takes a few hundred milliseconds. The copy is a cleanly shut
- * down, empty data directory (no migrations: they are applied on top, so it only changes with
- * PGlite), as a gzipped tar, and is used only when the installed PGlite is the one that made it;
- * any other version runs initdb as before. `npm run db:template` remakes it after an upgrade
- * (tests/db/pglite-template.test.ts fails until then).
+ * A new embedded database starts as a copy of a migrated one made by the same PGlite, not by running
+ * PGlite's initdb and then every migration: initdb (wasm) and the migrations' DDL through Prisma's
+ * schema engine were most of a first start, several seconds of CPU, while unpacking the copy takes a
+ * few hundred milliseconds. The copy is a cleanly shut down data directory holding only the
+ * `postgres` database (the one PGlite opens) with the migrations listed beside it applied, as a
+ * gzipped tar. It is used only when the installed PGlite made it (any other version runs initdb as
+ * before); migrations added after it was made are applied on top at start, as on any database.
+ * `npm run db:template` remakes it (tests/db/pglite-template.test.ts fails until then).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { dirname, join, posix, relative } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 export const TEMPLATE_FILE = join(import.meta.dirname, 'pglite-template.tar.gz');
-/** Beside the template: the PGlite version that made it. */
+/** Beside the template: the PGlite version that made it and the migrations it holds. */
 export const TEMPLATE_VERSION_FILE = join(import.meta.dirname, 'pglite-template.json');
 
 /** The installed @electric-sql/pglite's version. */
@@ -26,10 +27,17 @@ export function installedPGliteVersion(): string {
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** The PGlite version the committed template was made by, or null without one. */
-export function templateVersion(): string | null {
+/** What the committed template was made by and holds. */
+export interface TemplateInfo {
+  pglite: string;
+  migrations: string[];
+}
+
+/** The committed template's TemplateInfo, or null without one. */
+export function templateInfo(): TemplateInfo | null {
   if (!existsSync(TEMPLATE_FILE) || !existsSync(TEMPLATE_VERSION_FILE)) return null;
-  return (JSON.parse(readFileSync(TEMPLATE_VERSION_FILE, 'utf8')) as { pglite: string }).pglite;
+  const info = JSON.parse(readFileSync(TEMPLATE_VERSION_FILE, 'utf8')) as Partial<TemplateInfo>;
+  return { pglite: info.pglite ?? '', migrations: info.migrations ?? [] };
 }
 
 /**
@@ -38,7 +46,7 @@ export function templateVersion(): string | null {
  * Returns whether it did.
  */
 export async function createFromTemplate(dir: string): Promise<boolean> {
-  if (templateVersion() !== installedPGliteVersion()) return false;
+  if (templateInfo()?.pglite !== installedPGliteVersion()) return false;
   if (existsSync(dir) && (await readdir(dir)).length > 0) return false;
   const temporary = `${dir}.template-${process.pid}.tmp`;
   await rm(temporary, { recursive: true, force: true });
@@ -57,8 +65,8 @@ export async function createFromTemplate(dir: string): Promise<boolean> {
   return true;
 }
 
-/** Packs a (closed) data directory as the template, recording `version`. */
-export async function writeTemplate(dataDir: string, version: string): Promise<void> {
+/** Packs a (closed) data directory as the template, recording what made it and what it holds. */
+export async function writeTemplate(dataDir: string, info: TemplateInfo): Promise<void> {
   const entries: TarEntry[] = [];
   const walk = async (dir: string) => {
     for (const name of (await readdir(dir)).sort()) {
@@ -72,7 +80,7 @@ export async function writeTemplate(dataDir: string, version: string): Promise<v
   };
   await walk(dataDir);
   await writeFile(TEMPLATE_FILE, gzipSync(tar(entries), { level: 9 }));
-  await writeFile(TEMPLATE_VERSION_FILE, `${JSON.stringify({ pglite: version }, null, 2)}\n`);
+  await writeFile(TEMPLATE_VERSION_FILE, `${JSON.stringify(info, null, 2)}\n`);
 }
 
 /** A file (data) or a directory (data null), by its path relative to the archive's root. */

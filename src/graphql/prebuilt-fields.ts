@@ -50,6 +50,8 @@ export interface SelectedField {
 /** What a planner reads the selection with. */
 export interface SelectionReader {
   schema: GraphQLSchema;
+  /** The operation's context value (a planner may read configuration from it, never per-user state). */
+  context: unknown;
   /** The fields selected on `type` below `nodes` by response key, in graphql-js' order; null for a shape left to graphql-js. */
   fields(nodes: readonly FieldNode[], type: GraphQLObjectType): SelectedField[] | null;
   /** A selected field's coerced arguments. */
@@ -153,7 +155,7 @@ function prepare(args: ExecutionArgs, limits: (context: unknown) => Limits | und
   const coerced = getVariableValues(args.schema, operation!.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
   if (coerced.errors) return null;
   const variables = coerced.coerced;
-  const reader = selectionReader(args.schema, fragments, variables);
+  const reader = selectionReader(args.schema, args.contextValue, fragments, variables);
   const fields: Array<[string, Slot]> = [];
   const replaced = new Map<FieldNode, FieldNode>();
   for (const node of candidates) {
@@ -206,14 +208,49 @@ const limitChecks = new WeakMap<DocumentNode, Map<string, boolean>>();
 /** Variables remembered per document; past this the document's entries start over. */
 const LIMIT_CHECKS_PER_DOCUMENT = 32;
 
+/**
+ * A field's answer as JSON text PostgreSQL wrote (issue 17): it goes into the response as it is,
+ * through the result's `stringify` (which Yoga's JSON, SSE and multipart processors call), instead
+ * of being parsed here and written again. Any other serializer (graphql-ws' JSON.stringify, a
+ * plugin that copies the result without its `stringify`) gets the parsed value through toJSON.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
 function splice(result: ExecutionResult, fields: Array<[string, Slot]>): ExecutionResult {
   const data = result.data as Record<string, unknown> | null | undefined;
   if (!data) return result;
-  for (const [key, slot] of fields) if (slot.answered && data[key] != null) data[key] = slot.answer;
-  return result;
+  let raw = false;
+  for (const [key, slot] of fields) {
+    if (!slot.answered || data[key] == null) continue;
+    data[key] = slot.answer;
+    raw ||= slot.answer instanceof RawJson;
+  }
+  return raw ? Object.assign(result, { stringify: stringifyWithRawJson }) : result;
 }
 
-function selectionReader(schema: GraphQLSchema, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): SelectionReader {
+/** JSON.stringify of a result whose data holds RawJson answers at its top level, their text spliced in unparsed. */
+export function stringifyWithRawJson(result: ExecutionResult): string {
+  return objectText(result as Record<string, unknown>, (key, value) => (key === 'data' && value != null ? objectText(value as Record<string, unknown>, fieldText) : JSON.stringify(value)));
+}
+const fieldText = (_key: string, value: unknown) => (value instanceof RawJson ? value.text : JSON.stringify(value));
+
+/** `{"key":value,…}` of an object's own properties as JSON.stringify writes them (undefined and functions left out), each value by `valueText`. */
+function objectText(object: Record<string, unknown>, valueText: (key: string, value: unknown) => string | undefined): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    if (value === undefined || typeof value === 'function') continue;
+    parts.push(`${JSON.stringify(key)}:${valueText(key, value)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+function selectionReader(schema: GraphQLSchema, context: unknown, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): SelectionReader {
   const included = (node: SelectionNode) => {
     if (!node.directives?.length) return true;
     if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
@@ -221,6 +258,7 @@ function selectionReader(schema: GraphQLSchema, fragments: Record<string, Fragme
   };
   return {
     schema,
+    context,
     fields(nodes, type) {
       const byKey = new Map<string, SelectedField & { nodes: FieldNode[] }>();
       const walk = (selections: readonly SelectionNode[]): boolean => {

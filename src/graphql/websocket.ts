@@ -11,12 +11,14 @@ import { limitSendBuffer, SLOW_CONSUMER_CLOSE_CODE } from './send-buffer-limit.j
 
 /**
  * `header`: the connection's Authorization value; `operationHeaders`: those its operations brought
- * themselves (GraphiQL), by operation id. All are checked again while open; `recheck` is that timer.
+ * themselves (GraphiQL), with their token ids, by operation id. All are checked again while open;
+ * `recheck` is that timer.
  */
-type Extra = { actor?: Actor | null; header?: string; operationHeaders?: Map<string, string>; recheck?: NodeJS.Timeout };
+type Extra = { actor?: Actor | null; header?: string; operationHeaders?: Map<string, { header: string; tokenId: string }>; recheck?: NodeJS.Timeout };
+type Connection = Extra & { socket: WebSocket };
 
 export interface WebSocketOptions {
-  /** How often an open connection's token is checked again (revoked or expired: closed 4403); default 60 s. */
+  /** How often an open connection's token is checked again (expired, or revoked while the event bus was down: closed 4403); default 60 s. */
   recheckMs?: number;
   /** Bytes a socket may have waiting to be sent before it is closed 1013 as a slow consumer (WS_MAX_BUFFERED_BYTES); default 4 MiB. */
   maxBufferedBytes?: number;
@@ -63,6 +65,8 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
     socket.once('close', () => metrics?.webSocketConnections.dec());
     limitSendBuffer(socket, maxBufferedBytes, (bufferedBytes) => log.warn({ bufferedBytes, maxBufferedBytes, code: SLOW_CONSUMER_CLOSE_CODE }, 'closed a slow WebSocket consumer: it stopped reading'));
   });
+  /** Connections using a token, their own or an operation's: the ones a revoke may end. */
+  const watched = new Set<Connection>();
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: async (ctx) => {
@@ -76,7 +80,10 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
         if (extra.actor) watchTokens(ctx.extra);
         return true;
       },
-      onClose: (ctx) => clearInterval((ctx.extra as Extra).recheck),
+      onClose: (ctx) => {
+        clearInterval((ctx.extra as Extra).recheck);
+        watched.delete(ctx.extra as Connection);
+      },
       onComplete: (ctx, id) => void (ctx.extra as Extra).operationHeaders?.delete(id),
       execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
@@ -135,7 +142,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           // Watched only once it runs: graphql-ws calls onComplete for running operations only, so an
           // operation refused above must leave nothing behind to recheck (or to close the socket for).
           if (own !== undefined && actor && own !== extra.header) {
-            (extra.operationHeaders ??= new Map()).set(id, own);
+            (extra.operationHeaders ??= new Map()).set(id, { header: own, tokenId: actor.tokenId });
             watchTokens(ctx.extra);
           }
           return {
@@ -156,13 +163,15 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
   );
   /**
    * Subscriptions live for hours: every token in use on a connection (its own and its operations')
-   * is checked again every `recheckMs`; one revoked or expired meanwhile ends the connection.
+   * is checked again every `recheckMs`; one expired meanwhile ends the connection. A revoked one
+   * ends it at once: the revoke reaches every instance through the event bus (endRevoked).
    */
-  function watchTokens(extra: Extra & { socket: WebSocket }) {
+  function watchTokens(extra: Connection) {
     if (extra.recheck) return;
+    watched.add(extra);
     const { socket } = extra;
     extra.recheck = setInterval(() => {
-      const headers = new Set([...(extra.actor ? [extra.header] : []), ...(extra.operationHeaders?.values() ?? [])]);
+      const headers = new Set([...(extra.actor ? [extra.header] : []), ...[...(extra.operationHeaders?.values() ?? [])].map((op) => op.header)]);
       for (const header of headers) {
         void authenticate(services, header).then(
           (again) => {
@@ -175,9 +184,21 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
     extra.recheck.unref();
   }
 
+  const revocations = services.events.tokenRevocations();
+  const endRevoked = (async () => {
+    for await (const { tokenId } of revocations) {
+      for (const connection of watched) {
+        const uses = connection.actor?.tokenId === tokenId || [...(connection.operationHeaders?.values() ?? [])].some((op) => op.tokenId === tokenId);
+        if (uses) connection.socket.close(FORBIDDEN, 'This API token was revoked');
+      }
+    }
+  })();
+
   return {
     wss,
     async close() {
+      await revocations.return?.();
+      await endRevoked;
       for (const client of wss.clients) client.terminate();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -6,6 +6,7 @@ import { TokenCache } from '../../src/modules/access/token-cache.js';
 import { createToken } from '../../src/modules/access/token.service.js';
 import { createSharedDatabase, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
+import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let shared: SharedDatabase;
@@ -18,6 +19,7 @@ beforeAll(async () => {
   b = await startTestApp({ ...shared.env, REDIS_URL, ROLE: 'api' });
 });
 afterAll(async () => {
+  await disposeWsClients();
   await a?.close();
   await b?.close();
   await shared?.drop();
@@ -43,6 +45,26 @@ describe('token cache', () => {
     expect(revoked.data.revokeApiToken.errors).toEqual([]);
     expect((await typename(a, secret)).status).toBe(401);
     await waitFor(async () => (await typename(b, secret)).status === 401, { timeoutMs: 1000, intervalMs: 50, what: 'the other instance to refuse the revoked token' });
+  });
+
+  it('ends open subscriptions of a revoked token within 1 s on every instance, not at the next periodic check', async () => {
+    const { apiToken, secret } = await createToken(a.app.services, { name: 'leaked, streaming', role: 'VIEWER' });
+    // A subscription on each instance, each acknowledged (it runs) before the revoke.
+    const subscribe = (t: TestApp) =>
+      new Promise<{ closed: Promise<number> }>((resolve, reject) => {
+        let closedWith: (code: number) => void;
+        const closed = new Promise<number>((r) => (closedWith = r));
+        const client = openWsClient(t.url, secret, { on: { closed: (event) => closedWith((event as { code: number }).code) } });
+        client.subscribe({ query: 'subscription { syncRunUpdated { runId } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+        client.on('connected', () => resolve({ closed }));
+        client.on('error', reject);
+      });
+    const onA = await subscribe(a);
+    const onB = await subscribe(b);
+    const revoked = await a.gql(`mutation($id: ID!) { revokeApiToken(input: { id: $id }) { errors { code } } }`, { id: apiToken.id });
+    expect(revoked.data.revokeApiToken.errors).toEqual([]);
+    const within = (closed: Promise<number>) => Promise.race([closed, new Promise<string>((r) => setTimeout(() => r('still open after 1 s'), 1000))]);
+    expect(await Promise.all([within(onA.closed), within(onB.closed)])).toEqual([4403, 4403]);
   });
 
   it('does not take back a token revoked while its lookup was in flight', () => {

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { TestProject } from 'vitest/node';
 import { applyMigrations } from '../../src/db/migrate.js';
+import { createFromTemplate } from '../../src/db/pglite-template.js';
 import { PG_TEMPLATE_ENV, PGLITE_TEMPLATE_ENV, scratchRoot } from './template-database.js';
 
 const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -44,6 +45,8 @@ async function postgresTemplate() {
 async function pgliteTemplate() {
   const root = await mkdtemp(join(scratchRoot(), 'stockline-template-'));
   const dir = join(root, 'pglite');
+  // Unpacked from the committed template as a new DATA_DIR is (initdb and most migrations done).
+  await createFromTemplate(dir);
   const db = await PGlite.create(dir);
   try {
     await applyMigrations(new PrismaPGlite(db));

@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { readBatchPage } from '../../src/modules/production/batch-page.read.js';
-import { batchListOrder, batchWhere } from '../../src/modules/production/batch.filters.js';
+import { batchListOrder, batchWhere, type BatchFilter } from '../../src/modules/production/batch.filters.js';
+import { batchWhereSql, orderKeys, SqlParams } from '../../src/modules/production/batch-list.sql.js';
 import { schema } from '../../src/graphql/schema.js';
+import { RawJson } from '../../src/graphql/prebuilt-fields.js';
+import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
 
 // Issue 17 item 2: the batch page (batches with their work center and a page of units, with
 // counts) is read in a constant, small number of statements, and answers exactly what it
@@ -46,13 +50,17 @@ beforeAll(async () => {
     ),
   });
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await disposeWsClients();
+  await t?.close();
+});
 
-const PAGE = `query($first: Int, $after: String, $filter: BatchFilter, $orderBy: BatchOrder) {
-  batches(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+const PAGE_VARIABLES = '($first: Int, $after: String, $filter: BatchFilter, $orderBy: BatchOrder)';
+const PAGE_BODY = `batches(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
     totalCount
     edges { node { id batchNumber batchDate workCenter { identifier } units(first: 10) { totalCount edges { node { code } } } } }
-  } }`;
+  }`;
+const PAGE = `query${PAGE_VARIABLES} { ${PAGE_BODY} }`;
 
 const productionReads = (queries: string[]) => queries.filter((sql) => /"(Batch|Unit|WorkCenter)"/.test(sql));
 
@@ -106,7 +114,8 @@ describe('batch page read path', () => {
 
   it('reads only the columns the document asks for, and the units with their count in one pass', async () => {
     t.resetQueries();
-    const r = await t.gql(PAGE, { first: 100, orderBy: { field: 'BATCH_DATE', direction: 'DESC' } });
+    // Through graphql-js (`... on Query` is left alone by the short-cut below), which reads the page with readBatchPage.
+    const r = await t.gql(`query${PAGE_VARIABLES} { ... on Query { ${PAGE_BODY} } }`, { first: 100, orderBy: { field: 'BATCH_DATE', direction: 'DESC' } });
     expect(r.errors).toBeUndefined();
     const page = t.queries.find((sql) => sql.includes('json_agg'));
     expect(page, t.queries.join('\n')).toBeDefined();
@@ -342,6 +351,152 @@ describe('batch page answered whole by PostgreSQL', () => {
     const { prebuilt, normal, used } = await both('($c: String)', 'batches(first: 5) { edges { node { id units(first: 2, after: $c) { edges { node { code } } } } } }', { c: cursor });
     expect(used).toBe(false);
     expect(prebuilt).toEqual(normal);
+  });
+
+  it('writes the bench page in one statement, the page\'s ids and its count included, on every page', async () => {
+    const variables = { first: 100, orderBy: { field: 'BATCH_DATE', direction: 'DESC' } };
+    t.resetQueries();
+    const first = await t.gql(`query${PAGE_VARIABLES} { ${PAGE_BODY.replace('totalCount', 'totalCount pageInfo { endCursor }')} }`, variables);
+    expect(first.errors).toBeUndefined();
+    expect(productionReads(t.queries)).toEqual([expect.stringContaining(PREBUILT)]);
+    t.resetQueries();
+    const second = await t.gql(PAGE, { ...variables, after: first.data.batches.pageInfo.endCursor });
+    expect(second.errors).toBeUndefined();
+    expect(second.data.batches.edges).toHaveLength(20);
+    expect(productionReads(t.queries)).toEqual([expect.stringContaining(PREBUILT)]);
+  });
+
+  it('chooses and counts the rows of every filter and order as graphql-js does, on the first page and after a cursor', async () => {
+    const prisma = t.app.services.prisma;
+    const center = await prisma.workCenter.findUniqueOrThrow({ where: { identifier: 'READ-1' } });
+    const body = 'batches(first: 7, after: $after, filter: $filter, orderBy: $orderBy) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } }';
+    const vars = '($after: String, $filter: BatchFilter, $orderBy: BatchOrder)';
+    const filters = [
+      { closed: true }, { closed: false, shift: 'Night' }, { batchNumber: 3 }, { batchDate: '2026-03-05' }, { batchDateFrom: '2026-03-03', batchDateTo: '2026-03-09' },
+      { batchDateFrom: '2026-03-15' }, { batchDateTo: '2026-03-02' }, { batchDate: '2026-03-04', batchDateFrom: '2026-03-10' }, { workCenterId: center.id },
+      { workCenterIdentifier: 'READ-0', team: 'Team 3' }, { workCenterIdentifier: 'nowhere' }, { nomenclature: 'ITEM 1' }, { nomenclature: 'it_m' }, { nomenclature: '%' }, { nomenclature: '5%' },
+    ];
+    const pages = async (filter: object | null, orderBy: object | null) => {
+      const first = await same(vars, body, { filter, orderBy, after: null });
+      expect(first.used).toBe(true);
+      const after = first.data.batches.pageInfo.endCursor;
+      return after ? same(vars, body, { filter, orderBy, after }) : null;
+    };
+    for (const filter of filters) {
+      const second = await pages(filter, { field: 'TEAM', direction: 'DESC' });
+      if (second) expect(second.used).toBe(true);
+    }
+    for (const field of ['BATCH_NUMBER', 'BATCH_DATE', 'TASK_DESCRIPTION', 'SHIFT', 'TEAM', 'NOMENCLATURE', 'EKN_CODE', 'SHIFT_START', 'SHIFT_END', 'CLOSED', 'CLOSED_AT', 'CREATED_AT', 'UPDATED_AT']) {
+      for (const direction of ['ASC', 'DESC']) {
+        const second = await pages({ closed: false }, { field, direction });
+        // After a cursor on a nullable column Prisma compares in its own way: that page stays Prisma's.
+        expect(second?.used).toBe(field !== 'CLOSED_AT');
+      }
+    }
+  });
+
+  it('leaves to Prisma a filter condition or an order the SQL does not know, rather than dropping it', () => {
+    expect(batchWhereSql({ team: 'Team 1' }, 'b', new SqlParams())).toContain('"team"');
+    expect(batchWhereSql({ team: 'Team 1', madeBy: 'someone' } as BatchFilter, 'b', new SqlParams())).toBeNull();
+    expect(orderKeys([{ team: 'asc' }, { id: 'asc' }])).toHaveLength(2);
+    expect(orderKeys([{ workCenter: { identifier: 'asc' } }, { id: 'asc' }])).toBeNull();
+  });
+
+  it('answers a cursor whose batch is gone and a work center id that is no UUID as graphql-js does', async () => {
+    const gone = Buffer.from(`GPC:S:${randomUUID()}`).toString('base64');
+    const body = 'batches(first: 5, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id } } }';
+    const { prebuilt, normal, used } = await both('($after: String, $filter: BatchFilter)', body, { after: gone, filter: null });
+    expect(used).toBe(true);
+    expect(prebuilt).toEqual(normal);
+    expect(prebuilt.data.batches.edges).toEqual([]);
+    const notUuid = await both('($after: String, $filter: BatchFilter)', body, { after: null, filter: { workCenterId: 'not-a-uuid' } });
+    expect(notUuid.used).toBe(false);
+    expect(located(notUuid.prebuilt)).toEqual(located(notUuid.normal));
+  });
+
+  it('answers a page beside a root field that fails as graphql-js does: the page, and the other field\'s error', async () => {
+    // A viewer may read batches, not webhooks: `webhook` (nullable) fails with a scope error, the page stays.
+    const body = 'page: batches(first: 4) { totalCount edges { cursor node { id team } } } webhook(id: "00000000-0000-4000-8000-000000000000") { id }';
+    const { prebuilt, normal, used } = await both('', body, {}, await t.tokenFor('VIEWER'));
+    expect(used).toBe(true);
+    expect(prebuilt.errors).toHaveLength(1);
+    expect(prebuilt.data.page.edges).toHaveLength(4);
+    expect(prebuilt.data.webhook).toBeNull();
+    expect(located(prebuilt)).toEqual(located(normal));
+  });
+
+  it('answers over graphql-ws as over HTTP', async () => {
+    const query = 'query($first: Int) { batches(first: $first) { totalCount edges { cursor node { id team units(first: 2) { edges { node { code } } } } } } }';
+    const client = openWsClient(t.url, t.adminToken);
+    t.resetQueries();
+    const overWs = await new Promise<{ data?: unknown; errors?: unknown }>((resolve, reject) => {
+      client.subscribe({ query, variables: { first: 30 } }, { next: resolve, error: reject, complete: () => {} });
+    });
+    expect(t.queries.some((sql) => sql.includes(PREBUILT))).toBe(true);
+    const overHttp = await t.gql(query, { first: 30 });
+    expect(overWs.errors).toBeUndefined();
+    expect(JSON.stringify(overWs.data)).toBe(JSON.stringify(overHttp.data));
+  });
+
+  it('refuses a field whose column Prisma maps to another name, a mapped model and a renamed field, answering as graphql-js does', async () => {
+    // Stands for `team String @map("…")`, `@@map` on Unit, or `team: t.exposeString('shift')`: the
+    // short-cut would read a column that is not the field's, so it must leave the selection to graphql-js.
+    const runtime = (t.app.services.prisma as unknown as { _runtimeDataModel: { models: Record<string, { dbName: string | null; fields: Array<{ name: string; dbName?: string }> }> } })._runtimeDataModel.models;
+    const teamField = runtime.Batch!.fields.find((f) => f.name === 'team')!;
+    const dateField = runtime.Batch!.fields.find((f) => f.name === 'batchDate')!;
+    const exposed = (schema.getType('Batch') as unknown as { getFields(): Record<string, { extensions: Record<string, unknown> }> }).getFields().team!.extensions;
+    const cases: Array<[string, () => () => void, string]> = [
+      ['a mapped column', () => ((teamField.dbName = 'team_name'), () => delete teamField.dbName), 'batches(first: 3) { edges { node { id team } } }'],
+      ['a mapped sort column', () => ((dateField.dbName = 'batch_date'), () => delete dateField.dbName), 'batches(first: 3, orderBy: { field: BATCH_DATE }) { edges { node { id } } }'],
+      ['a mapped model', () => ((runtime.Unit!.dbName = 'units'), () => (runtime.Unit!.dbName = null)), 'batches(first: 3) { edges { node { units(first: 2) { totalCount } } } }'],
+      ['a renamed field', () => ((exposed.pothosExposedField = 'shift'), () => (exposed.pothosExposedField = 'team')), 'batches(first: 3) { edges { node { team } } }'],
+    ];
+    for (const [name, change, body] of cases) {
+      expect((await both('', body)).used, `${name}: unchanged`).toBe(true);
+      const restore = change();
+      try {
+        const { prebuilt, normal, used } = await both('', body);
+        expect(used, name).toBe(false);
+        expect(prebuilt, name).toEqual(normal);
+      } finally {
+        restore();
+      }
+    }
+  });
+
+  it('sends the page as PostgreSQL wrote it: the bytes graphql-js sends, in JSON, GraphQL-response, SSE and multipart responses, for any text', async () => {
+    const prisma = t.app.services.prisma;
+    const center = await prisma.workCenter.findUniqueOrThrow({ where: { identifier: 'READ-2' } });
+    const odd = 'quote " backslash \\ slash / tab \t newline \n cr \r nul-ish \u0001 \u001f del \u007f nbsp \u00a0 line sep \u2028 cyrillic ё emoji 🧪';
+    const batch = await prisma.batch.create({
+      data: {
+        taskDescription: odd, shift: odd, team: `</script>${odd}`, batchNumber: 999, batchDate: new Date(Date.UTC(2030, 0, 1)), nomenclature: 'odd', eknCode: 'odd',
+        shiftStart: new Date(Date.UTC(2030, 0, 1, 8)), shiftEnd: new Date(Date.UTC(2030, 0, 1, 16)), workCenterId: center.id,
+        units: { create: [{ code: `U-${odd}` }] },
+      },
+    });
+    try {
+      const body = `batches(first: 3, filter: { nomenclature: "odd" }) { totalCount edges { cursor node { ${ALL_BATCH} units { edges { node { ${ALL_UNIT} } } } } } }`;
+      const raw = async (query: string, accept: string) => {
+        const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${t.adminToken}` }, body: JSON.stringify({ query }) });
+        return { type: res.headers.get('content-type'), text: await res.text() };
+      };
+      // The app runs in this process: its page text is spliced in, never parsed back (RawJson.toJSON is graphql-ws' way).
+      const parsed = vi.spyOn(RawJson.prototype, 'toJSON');
+      for (const accept of ['application/json', 'application/graphql-response+json', 'text/event-stream', 'multipart/mixed']) {
+        t.resetQueries();
+        const prebuilt = await raw(`{ ${body} }`, accept);
+        expect(t.queries.some((sql) => sql.includes(PREBUILT)), accept).toBe(true);
+        expect(parsed, accept).not.toHaveBeenCalled();
+        const normal = await raw(`{ ... on Query { ${body} } }`, accept);
+        expect(prebuilt.type, accept).toBe(normal.type);
+        expect(prebuilt.text.replace(/boundary="?[^";\r\n]+/g, ''), accept).toBe(normal.text.replace(/boundary="?[^";\r\n]+/g, ''));
+        expect(prebuilt.text, accept).toContain(JSON.stringify(odd).slice(1, -1));
+      }
+    } finally {
+      vi.restoreAllMocks();
+      await prisma.batch.delete({ where: { id: batch.id } });
+    }
   });
 
   it('never answers a type or field that declares auth scopes, whatever is selected of it', async () => {

@@ -123,6 +123,10 @@ export const Order = builder.prismaObject('Order', {
     currency: t.exposeString('currency', { description: 'ISO 4217 code of total and the line prices.' }),
     placedAt: t.expose('placedAt', { type: 'DateTime', description: 'When the customer placed it, per the marketplace.' }),
     remoteUpdatedAt: t.expose('remoteUpdatedAt', { type: 'DateTime', nullable: true, description: 'When the marketplace says the order last changed, if it says.' }),
+    fulfilledByMarketplace: t.exposeBoolean('fulfilledByMarketplace', {
+      description:
+        "True when the marketplace ships it from its own warehouse (an Ozon FBO posting, a Wildberries FBW order): it is tracked but reserves nothing from the seller's stock. False for the seller's own shipments (eMAG, Ozon FBS, Wildberries FBS, the storefront), which reserve.",
+    }),
     items: t.relation('items', { description: 'Its lines, in order.', query: { orderBy: [{ position: 'asc' }] } }),
     itemCount: t.relationCount('items', { description: 'Number of lines (not units).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When a sync first stored it.' }),

@@ -15,6 +15,11 @@ export interface BatchFilter {
   nomenclature?: string | null;
 }
 
+/** The `filter` argument of a batch list as a BatchFilter (GraphQL gives an ID as a string or a number). */
+export function batchFilterOf(filter: (Omit<BatchFilter, 'workCenterId'> & { workCenterId?: string | number | null }) | null | undefined): BatchFilter | null {
+  return filter ? { ...filter, workCenterId: filter.workCenterId == null ? null : String(filter.workCenterId) } : null;
+}
+
 export function batchWhere(filter: BatchFilter | null | undefined): Prisma.BatchWhereInput {
   if (!filter) return {};
   const where: Prisma.BatchWhereInput = {};

@@ -6,7 +6,7 @@ import { SortDirection } from '../../graphql/common.schema.js';
 import { runMutation } from '../../graphql/payload.js';
 import { selectionUnder } from '../../graphql/deleted-row.js';
 import { ProductionError } from './production-error.schema.js';
-import { batchListOrder, batchSortFields, batchWhere, type BatchSortField } from './batch.filters.js';
+import { batchFilterOf, batchListOrder, batchSortFields, batchWhere, type BatchSortField } from './batch.filters.js';
 import { closeBatch, createBatch, deleteBatch, reopenBatch, updateBatch } from './batch.service.js';
 import { isUuid } from '../../core/ids.js';
 import { parseArg } from '../../graphql/query-error.js';
@@ -123,7 +123,7 @@ builder.queryFields((t) => ({
       if (plan) {
         // Only the page's position is taken from Pothos' query (spread, so Pothos counts it as used): the plan says what to read.
         const { take, skip, cursor } = { ...query };
-        answerPrebuilt(info, await readBatchConnection(ctx.prisma, plan, { take, skip, cursor }, list, args.after));
+        answerPrebuilt(info, await readBatchConnection(ctx.prisma, plan, { take, skip, cursor }, args.after));
         return [];
       }
       // The page and what Pothos planned below it in one JSON statement, only the columns the document names; a plan it does not read goes to Prisma, joined.
@@ -142,8 +142,8 @@ builder.queryFields((t) => ({
 
 registerPrebuiltField('batches', planBatchConnection, '{ pageInfo { hasNextPage } }');
 
-function whereOf(filter: (Omit<NonNullable<Parameters<typeof batchWhere>[0]>, 'workCenterId'> & { workCenterId?: string | number | null }) | null | undefined) {
-  return batchWhere(filter ? { ...filter, workCenterId: filter.workCenterId == null ? null : String(filter.workCenterId) } : null);
+function whereOf(filter: Parameters<typeof batchFilterOf>[0]) {
+  return batchWhere(batchFilterOf(filter));
 }
 
 const CreateBatchInput = builder.inputType('CreateBatchInput', {
