@@ -13,6 +13,7 @@ type Channels = {
   'sync-run': SyncRunChange;
   'webhook-attempt': WebhookAttemptEvent;
   'token-revoked': { tokenId: string };
+  'webhook-changed': { webhookId: string; origin: string };
 };
 
 /**
@@ -27,6 +28,8 @@ type Channels = {
  */
 export class EventBus {
   private readonly topics: SharedTopics<Channels>;
+  /** Marks what this bus publishes, so its own messages can be told from other instances'. */
+  private readonly origin = randomUUID();
 
   constructor(eventTarget?: TypedEventTarget<CustomEvent>) {
     this.topics = new SharedTopics<Channels>(eventTarget);
@@ -79,6 +82,16 @@ export class EventBus {
 
   tokenRevocations() {
     return this.topics.subscribe('token-revoked');
+  }
+
+  /** Tells every other instance that a webhook changed (committed), so its worker reads it again (not a domain event: no webhook). */
+  publishWebhookChanged(webhookId: string): void {
+    this.topics.publish('webhook-changed', { webhookId, origin: this.origin });
+  }
+
+  /** Webhook changes made by other instances from now on (this one's are heard in-process, webhook.changes.ts). */
+  webhookChangesElsewhere() {
+    return this.topics.subscribe('webhook-changed', (change) => change.origin !== this.origin);
   }
 
   /** Every event from now on, optionally only of the given types. */

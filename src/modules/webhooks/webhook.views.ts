@@ -9,8 +9,10 @@
  *
  * Views older than that are read again, every due webhook in one statement, so a steady stream
  * costs about one statement per `maxAgeMs`, not one per delivery. A change made through this
- * instance drops its view at once (webhook.changes.ts). A change made by another instance is
- * honoured by every send that starts more than `maxAgeMs` after that change committed.
+ * instance drops its view at once (webhook.changes.ts), and so does one made by another instance
+ * sharing the event bus (Redis), once its `webhook-changed` message arrives. Without that message
+ * (no Redis, or Redis down) a change is honoured by every send that starts more than `maxAgeMs`
+ * after it committed.
  */
 import type { AppServices } from '../../core/services.js';
 import { onWebhookChanged } from './webhook.changes.js';

@@ -22,7 +22,6 @@ import { createWebhookSender, type OutgoingDelivery, type SendOutcome } from './
 import { defaultBudgetRegistry } from '../../connectors/shared/rate-limit.js';
 import { DEFAULT_DISABLE_AFTER_MS, endpointHealth } from './webhook.health.js';
 import { attemptRecorder } from './webhook.attempts.js';
-import { webhookChanged } from './webhook.changes.js';
 import { webhookViews } from './webhook.views.js';
 
 export interface WebhookWorkerOptions {
@@ -44,9 +43,9 @@ export interface WebhookWorkerOptions {
   disableAfterMs?: number;
   /**
    * How old the worker's view of a webhook may be when it sends a delivery claimed ahead; default
-   * RECHECK_MS. A change another instance makes (disable, pause, new secret or URL) is honoured by
-   * every send that starts this long after it committed; one made through this instance at once.
-   * 0 reads the webhooks again at every take from the buffer.
+   * RECHECK_MS. A change made through this instance, or by another one sharing the event bus
+   * (Redis), is honoured at once; when its message is lost (Redis down), by every send that starts
+   * this long after it committed. 0 reads the webhooks again at every take from the buffer.
    */
   recheckMs?: number;
 }
@@ -319,15 +318,12 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
     onError: (delivery, error) => log.error({ err: error, deliveryId: delivery.id }, 'webhook attempt could not be recorded; it is retried when its lease ends'),
   });
 
-  // With Redis, events recorded by other instances (ROLE=api) wake this worker at once, and a
-  // webhook another instance disabled is checked again before its next buffered delivery goes.
+  // With Redis, events recorded by other instances (ROLE=api) wake this worker at once. (Their
+  // changes to webhooks reach the views as `webhook-changed` messages: webhook.changes.ts.)
   const heard = services.redis ? services.events.subscribe() : null;
   if (heard) {
     void (async () => {
-      for await (const event of heard) {
-        if (event.type === 'webhook.disabled' && typeof event.payload.webhookId === 'string') webhookChanged(services, event.payload.webhookId);
-        worker.wake();
-      }
+      for await (const _event of heard) worker.wake();
     })().catch(() => {});
   }
 
@@ -426,6 +422,8 @@ export function startWebhookWorker(services: AppServices, options: WebhookWorker
       }),
       services.prisma.$executeRaw`UPDATE "WebhookSubscription" SET "pausedUntil" = GREATEST(COALESCE("pausedUntil", ${until}::timestamptz), ${until}::timestamptz) WHERE id = ${delivery.webhookId}::uuid`,
     ]);
+    // The other instances' workers stop sending to it now, not when their views of it expire.
+    services.events.publishWebhookChanged(delivery.webhookId);
     log.info({ deliveryId: delivery.id, webhookId: delivery.webhookId, responseStatus: outcome.responseStatus, waitMs }, 'webhook receiver asked to slow down; its deliveries wait');
     worker.wakeIn(waitMs + 5);
   }
