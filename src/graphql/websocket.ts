@@ -8,6 +8,7 @@ import { addressOf } from './request-limits.plugin.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { persistedErrors, socketDocument } from './persisted-operations.js';
 import { limitSendBuffer, SLOW_CONSUMER_CLOSE_CODE } from './send-buffer-limit.js';
+import { replaceSharedPayload, sendSharedPayloads, sharedPayload } from './shared-payload-text.js';
 
 /**
  * `header`: the connection's Authorization value; `operationHeaders`: those its operations brought
@@ -64,6 +65,8 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
     metrics?.webSocketConnections.inc();
     socket.once('close', () => metrics?.webSocketConnections.dec());
     limitSendBuffer(socket, maxBufferedBytes, (bufferedBytes) => log.warn({ bufferedBytes, maxBufferedBytes, code: SLOW_CONSUMER_CLOSE_CODE }, 'closed a slow WebSocket consumer: it stopped reading'));
+    // After limitSendBuffer, so the message it counts and sends is the spliced one.
+    sendSharedPayloads(socket);
   });
   /** Connections using a token, their own or an operation's: the ones a revoke may end. */
   const watched = new Set<Connection>();
@@ -85,6 +88,9 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
         watched.delete(ctx.extra as Connection);
       },
       onComplete: (ctx, id) => void (ctx.extra as Extra).operationHeaders?.delete(id),
+      // A result shared by subscribers of one operation (shared-subscriptions.plugin.ts) is stringified once, not per socket.
+      onNext: (_ctx, _id, _payload, _args, result) => sharedPayload(result as never) as never,
+      jsonMessageReplacer: replaceSharedPayload,
       execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, id, params) => {

@@ -1,6 +1,6 @@
 // Issue 17, item 3: subscribers of the same operation (document, variables, role) share one
 // execution per event: 5,000 sockets on one subscription resolve its payload once, not 5,000
-// times. Subscribers with other variables or another role get their own.
+// times, and serialize it once. Subscribers with other variables or another role get their own.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -41,6 +41,9 @@ describe('shared subscription execution', () => {
     const everyone = [...same, allProducts, asOperator];
     await waitFor(async () => (await openSubscriptions()) >= everyone.length, { what: 'the subscriptions to run' });
 
+    // Payload texts made from now: JSON.stringify of a result with this event's data, alone or inside a graphql-ws message.
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const payloadTexts = () => stringify.mock.calls.filter(([value]) => (value as any)?.data?.stockChanged || (value as any)?.payload?.data?.stockChanged).length;
     t.app.services.events.publish([{ id: randomUUID(), type: 'stock.changed', occurredAt: new Date().toISOString(), actor: 'test', payload: { productId: product.id } }]);
     await waitFor(() => everyone.every((received) => received.length === 1), { what: 'every subscriber to receive the event' });
 
@@ -48,5 +51,8 @@ describe('shared subscription execution', () => {
     for (const received of everyone) expect(received).toEqual([expected]);
     // Four viewers with the same variables: one execution; the other variables and the other role: one each.
     expect(reads).toHaveBeenCalledTimes(3);
+    // And each result is serialized once, its text spliced into every socket's `next` message.
+    expect(payloadTexts()).toBe(3);
+    stringify.mockRestore();
   });
 });
