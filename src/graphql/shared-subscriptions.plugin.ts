@@ -9,6 +9,8 @@ type Sink = { push(result: ExecutionResult): void; end(error?: unknown): void };
 /** One execution of a subscription whose results every local subscriber with the same key receives. */
 interface Shared {
   sinks: Set<Sink>;
+  /** Set once its upstream ended or was closed: a subscriber that found it just then starts a new one. */
+  closed: boolean;
   /** Closes the upstream stream, once its last subscriber left. */
   close(): void;
 }
@@ -39,7 +41,9 @@ export function useSharedSubscriptions(): Plugin {
   function start(upstream: Results, forget: () => void): Shared {
     const shared: Shared = {
       sinks: new Set(),
+      closed: false,
       close: () => {
+        shared.closed = true;
         forget();
         void upstream.return?.();
       },
@@ -51,6 +55,7 @@ export function useSharedSubscriptions(): Plugin {
       } catch (error) {
         for (const sink of shared.sinks) sink.end(error);
       } finally {
+        shared.closed = true;
         forget();
       }
     })();
@@ -82,19 +87,23 @@ export function useSharedSubscriptions(): Plugin {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       const key = keyOf(args);
       setSubscribeFn(async (own: ExecutionArgs) => {
-        let found = running.get(key);
-        if (!found) {
-          const forget = () => running.get(key) === created && running.delete(key);
-          const created: Promise<Shared | ExecutionResult> = Promise.resolve(subscribeFn(own) as Promise<unknown>).then((outcome) =>
-            isAsyncIterable(outcome) ? start(outcome as Results, forget) : (outcome as ExecutionResult),
-          );
-          found = created;
-          running.set(key, created);
-          // An operation refused at subscribe (auth, a bad argument) is each caller's own answer: not kept.
-          void created.then((outcome) => 'sinks' in outcome || forget(), forget);
+        for (;;) {
+          let found = running.get(key);
+          if (!found) {
+            const forget = () => running.get(key) === created && running.delete(key);
+            const created: Promise<Shared | ExecutionResult> = Promise.resolve(subscribeFn(own) as Promise<unknown>).then((outcome) =>
+              isAsyncIterable(outcome) ? start(outcome as Results, forget) : (outcome as ExecutionResult),
+            );
+            found = created;
+            running.set(key, created);
+            // An operation refused at subscribe (auth, a bad argument) is each caller's own answer: not kept.
+            void created.then((outcome) => 'sinks' in outcome || forget(), forget);
+          }
+          const outcome = await found;
+          if (!('sinks' in outcome)) return outcome as never;
+          // Its last subscriber left (or its stream ended) while this one waited: start afresh.
+          if (!outcome.closed) return join(outcome) as never;
         }
-        const outcome = await found;
-        return ('sinks' in outcome ? join(outcome) : outcome) as never;
       });
     },
   };
