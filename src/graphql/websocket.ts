@@ -67,6 +67,12 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
   });
   /** Connections using a token, their own or an operation's: the ones a revoke may end. */
   const watched = new Set<Connection>();
+  /**
+   * Tokens revoked lately, by id, with when (oldest first; each revoke prunes those older than
+   * `recheckMs`): a connection or an operation whose token was looked up before a revoke but is let in
+   * after its event passed is refused from this record, not left streaming until the periodic check.
+   */
+  const revokedLately = new Map<string, number>();
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: async (ctx) => {
@@ -74,6 +80,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
         const header = authorizationIn(params) ?? authorizationIn(params?.headers) ?? ctx.extra.request.headers.authorization;
         const auth = await authenticate(services, header);
         if (auth.kind === 'invalid') return false; // closes with 4403 Forbidden
+        if (auth.kind === 'ok' && revokedLately.has(auth.actor.tokenId)) return false;
         const extra = ctx.extra as Extra;
         extra.actor = auth.kind === 'ok' ? auth.actor : null;
         extra.header = header;
@@ -139,6 +146,8 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           if (errors.length) return errors;
           if (source.arbitrary && !yoga.persisted.mayRunArbitrary(actor, document)) return [persistedErrors.only()];
           const contextValue = await contextFactory();
+          // Its token may have been revoked while it was being let in (after the lookup above).
+          if (actor && revokedLately.has(actor.tokenId)) return [new GraphQLError('This API token was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];
           // Watched only once it runs: graphql-ws calls onComplete for running operations only, so an
           // operation refused above must leave nothing behind to recheck (or to close the socket for).
           if (own !== undefined && actor && own !== extra.header) {
@@ -187,6 +196,13 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
   const revocations = services.events.tokenRevocations();
   const endRevoked = (async () => {
     for await (const { tokenId } of revocations) {
+      const now = Date.now();
+      for (const [id, at] of revokedLately) {
+        if (now - at <= recheckMs) break;
+        revokedLately.delete(id);
+      }
+      revokedLately.delete(tokenId); // set again below, so the map stays oldest first
+      revokedLately.set(tokenId, now);
       for (const connection of watched) {
         const uses = connection.actor?.tokenId === tokenId || [...(connection.operationHeaders?.values() ?? [])].some((op) => op.tokenId === tokenId);
         if (uses) connection.socket.close(FORBIDDEN, 'This API token was revoked');

@@ -1,9 +1,9 @@
 // Issue 17, item 1: authentication without a database round trip on the hot path. A verified
 // token is cached by its hash for a short time; revoking it evicts it at once on every instance
 // (through the event bus: Redis between instances), and an expired one is refused even while cached.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TokenCache } from '../../src/modules/access/token-cache.js';
-import { createToken } from '../../src/modules/access/token.service.js';
+import { createToken, hashToken } from '../../src/modules/access/token.service.js';
 import { createSharedDatabase, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
@@ -55,7 +55,7 @@ describe('token cache', () => {
         let closedWith: (code: number) => void;
         const closed = new Promise<number>((r) => (closedWith = r));
         const client = openWsClient(t.url, secret, { on: { closed: (event) => closedWith((event as { code: number }).code) } });
-        client.subscribe({ query: 'subscription { syncRunUpdated { runId } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+        client.subscribe({ query: 'subscription { syncRunUpdated { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
         client.on('connected', () => resolve({ closed }));
         client.on('error', reject);
       });
@@ -65,6 +65,42 @@ describe('token cache', () => {
     expect(revoked.data.revokeApiToken.errors).toEqual([]);
     const within = (closed: Promise<number>) => Promise.race([closed, new Promise<string>((r) => setTimeout(() => r('still open after 1 s'), 1000))]);
     expect(await Promise.all([within(onA.closed), within(onB.closed)])).toEqual([4403, 4403]);
+  });
+
+  it("refuses an operation whose own token is revoked while the operation is being let in (read before the revoke, starting after it)", async () => {
+    const { apiToken, secret } = await createToken(a.app.services, { name: 'revoked while subscribing', role: 'VIEWER' });
+    // The operation's token (GraphiQL's headers, on a connection without one) is read before the
+    // revoke and the operation would start only after it: the event has passed by then, so the
+    // operation must be checked against the revokes it missed, not left to the periodic check (60 s).
+    const tokens = a.app.services.tokens!;
+    const original = tokens.shared.bind(tokens);
+    let read!: () => void;
+    const lookedUp = new Promise<void>((r) => (read = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const spy = vi.spyOn(tokens, 'shared').mockImplementation((hash, lookup) =>
+      original(hash, hash !== hashToken(secret) ? lookup : async () => {
+        const result = await lookup();
+        read();
+        await released;
+        return result;
+      }),
+    );
+    try {
+      const client = openWsClient(a.url, null);
+      const headers = { authorization: `Bearer ${secret}` };
+      const refused = new Promise<unknown>((resolve) => {
+        client.subscribe({ query: 'subscription { syncRunUpdated { id } }', extensions: { headers } }, { next: () => {}, error: resolve, complete: () => {} });
+      });
+      await lookedUp;
+      const revoked = await a.gql(`mutation($id: ID!) { revokeApiToken(input: { id: $id }) { errors { code } } }`, { id: apiToken.id });
+      expect(revoked.data.revokeApiToken.errors).toEqual([]);
+      release();
+      const outcome = await Promise.race([refused, new Promise<string>((r) => setTimeout(() => r('still running after 1 s'), 1000))]);
+      expect(outcome).toEqual([expect.objectContaining({ message: 'This API token was revoked', extensions: { code: 'UNAUTHENTICATED' } })]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('does not take back a token revoked while its lookup was in flight', () => {
