@@ -67,12 +67,9 @@ describe('token cache', () => {
     expect(await Promise.all([within(onA.closed), within(onB.closed)])).toEqual([4403, 4403]);
   });
 
-  it("refuses an operation whose own token is revoked while the operation is being let in (read before the revoke, starting after it)", async () => {
-    const { apiToken, secret } = await createToken(a.app.services, { name: 'revoked while subscribing', role: 'VIEWER' });
-    // The operation's token (GraphiQL's headers, on a connection without one) is read before the
-    // revoke and the operation would start only after it: the event has passed by then, so the
-    // operation must be checked against the revokes it missed, not left to the periodic check (60 s).
-    const tokens = a.app.services.tokens!;
+  /** Holds the lookup of `secret`'s token after it read the row, until `release`: a lookup that straddles a revoke. */
+  function holdLookup(t: TestApp, secret: string) {
+    const tokens = t.app.services.tokens!;
     const original = tokens.shared.bind(tokens);
     let read!: () => void;
     const lookedUp = new Promise<void>((r) => (read = r));
@@ -86,20 +83,48 @@ describe('token cache', () => {
         return result;
       }),
     );
+    return { lookedUp, release, restore: () => spy.mockRestore() };
+  }
+  const revoke = async (t: TestApp, id: string) => {
+    const revoked = await t.gql(`mutation($id: ID!) { revokeApiToken(input: { id: $id }) { errors { code } } }`, { id });
+    expect(revoked.data.revokeApiToken.errors).toEqual([]);
+  };
+  const withinOneSecond = <T,>(outcome: Promise<T>, otherwise: string) => Promise.race([outcome, new Promise<string>((r) => setTimeout(() => r(otherwise), 1000))]);
+
+  it("refuses an operation whose own token is revoked while the operation is being let in (read before the revoke, starting after it)", async () => {
+    const { apiToken, secret } = await createToken(a.app.services, { name: 'revoked while subscribing', role: 'VIEWER' });
+    // The operation's token (GraphiQL's headers, on a connection without one) is read before the
+    // revoke and the operation would start only after it: the event has passed by then, so the
+    // operation must be checked against the revokes it missed, not left to the periodic check (60 s).
+    const held = holdLookup(a, secret);
     try {
       const client = openWsClient(a.url, null);
       const headers = { authorization: `Bearer ${secret}` };
       const refused = new Promise<unknown>((resolve) => {
         client.subscribe({ query: 'subscription { syncRunUpdated { id } }', extensions: { headers } }, { next: () => {}, error: resolve, complete: () => {} });
       });
-      await lookedUp;
-      const revoked = await a.gql(`mutation($id: ID!) { revokeApiToken(input: { id: $id }) { errors { code } } }`, { id: apiToken.id });
-      expect(revoked.data.revokeApiToken.errors).toEqual([]);
-      release();
-      const outcome = await Promise.race([refused, new Promise<string>((r) => setTimeout(() => r('still running after 1 s'), 1000))]);
-      expect(outcome).toEqual([expect.objectContaining({ message: 'This API token was revoked', extensions: { code: 'UNAUTHENTICATED' } })]);
+      await held.lookedUp;
+      await revoke(a, apiToken.id);
+      held.release();
+      expect(await withinOneSecond(refused, 'still running after 1 s')).toEqual([expect.objectContaining({ message: 'This API token was revoked', extensions: { code: 'UNAUTHENTICATED' } })]);
     } finally {
-      spy.mockRestore();
+      held.restore();
+    }
+  });
+
+  it('refuses (4403) a connection whose token is revoked while it is being let in', async () => {
+    const { apiToken, secret } = await createToken(a.app.services, { name: 'revoked while connecting', role: 'VIEWER' });
+    const held = holdLookup(a, secret);
+    try {
+      let closedWith!: (code: number) => void;
+      const closed = new Promise<number>((r) => (closedWith = r));
+      openWsClient(a.url, secret, { on: { closed: (event) => closedWith((event as { code: number }).code) } });
+      await held.lookedUp;
+      await revoke(a, apiToken.id);
+      held.release();
+      expect(await withinOneSecond(closed, 'still open after 1 s')).toBe(4403);
+    } finally {
+      held.restore();
     }
   });
 
