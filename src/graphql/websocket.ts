@@ -176,7 +176,8 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
    * ends it at once: the revoke reaches every instance through the event bus (endRevoked).
    */
   function watchTokens(extra: Connection) {
-    if (extra.recheck) return;
+    // A socket that closed while a token was looked up has had its onClose: nothing may outlive it.
+    if (extra.recheck || extra.socket.readyState !== extra.socket.OPEN) return;
     watched.add(extra);
     const { socket } = extra;
     extra.recheck = setInterval(() => {

@@ -7,6 +7,7 @@ import { createToken, hashToken } from '../../src/modules/access/token.service.j
 import { createSharedDatabase, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
 import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
+import WebSocket from 'ws';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let shared: SharedDatabase;
@@ -125,6 +126,41 @@ describe('token cache', () => {
       expect(await withinOneSecond(closed, 'still open after 1 s')).toBe(4403);
     } finally {
       held.restore();
+    }
+  });
+
+  it('keeps nothing of a connection that closed while its token was being looked up (no periodic check for a gone socket)', async () => {
+    // Checks every 100 ms here, so a check left running for a gone socket shows beside a live one's.
+    const c = await startTestApp({ ...shared.env, REDIS_URL, ROLE: 'api' }, { webSocket: { recheckMs: 100 } });
+    try {
+      const gone = await createToken(c.app.services, { name: 'closed while connecting', role: 'VIEWER' });
+      const live = await createToken(c.app.services, { name: 'still connected', role: 'VIEWER' });
+      const held = holdLookup(c, gone.secret);
+      const checked: string[] = [];
+      const tokens = c.app.services.tokens!;
+      const get = tokens.get.bind(tokens);
+      const spy = vi.spyOn(tokens, 'get').mockImplementation((hash) => (checked.push(hash), get(hash)));
+      try {
+        const open = async () => Number((await c.app.services.metrics!.webSocketConnections.get()).values[0]?.value ?? 0);
+        const socket = new WebSocket(c.url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
+        await new Promise((r) => socket.once('open', r));
+        socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${gone.secret}` } }));
+        await held.lookedUp;
+        socket.terminate();
+        await waitFor(async () => (await open()) === 0, { timeoutMs: 5000, intervalMs: 20, what: 'the server to see the socket closed' });
+        held.release();
+        // A live connection, opened after: once it has been checked twice, a check of the gone one would have run too.
+        checked.length = 0;
+        openWsClient(c.url, live.secret);
+        await waitFor(async () => checked.filter((h) => h === hashToken(live.secret)).length >= 3, { timeoutMs: 5000, intervalMs: 20, what: 'the live connection to be checked twice' });
+        expect(checked.filter((h) => h === hashToken(gone.secret))).toEqual([]);
+      } finally {
+        spy.mockRestore();
+        held.restore();
+      }
+    } finally {
+      await disposeWsClients();
+      await c.close();
     }
   });
 
