@@ -26,9 +26,14 @@
  * scheduled), SQL statements per delivery, one summary line and one JSON
  * line. Nothing is asserted on timing. Cleans up on success, on error and on Ctrl-C.
  *
+ * BENCH_CPU_PROFILE=<file.cpuprofile> writes a V8 CPU profile of the unordered worker phase alone
+ * (no start-up, no baselines); read it with bench/profile/cpuprofile-summary.ts.
+ *
  * Caveat: receiver, worker and baselines share one event loop (and the machine with PostgreSQL).
  */
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type App } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
@@ -81,14 +86,39 @@ async function fetchBaseline(url: string, secret: string, bodies: { id: string; 
       while (next < bodies.length) {
         const item = bodies[next++]!;
         const headers = signedHeaders(secret, { id: item.id, eventType: 'work_center.created', body: item.body }, Math.floor(Date.now() / 1000));
-        const res = await fetch(url, { method: 'POST', headers, body: item.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
-        await res.arrayBuffer();
-        if (res.status !== 204) throw new Error(`baseline got ${res.status}`);
+        // A timer cleared with the response, not AbortSignal.timeout: each of those fired 10 s later,
+        // aborting a long-finished fetch inside the worker phase that followed (a tenth of the CPU
+        // profile of the unordered phase was undici aborting the baselines' requests).
+        const cut = new AbortController();
+        const timer = setTimeout(() => cut.abort(), 10_000);
+        try {
+          const res = await fetch(url, { method: 'POST', headers, body: item.body, redirect: 'manual', signal: cut.signal });
+          await res.arrayBuffer();
+          if (res.status !== 204) throw new Error(`baseline got ${res.status}`);
+        } finally {
+          clearTimeout(timer);
+        }
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
   return { deliveries: bodies.length, seconds: round(seconds), perSecond: round(bodies.length / seconds), ...cpuPerDelivery(cpu, seconds, bodies.length) };
+}
+
+/** A CPU profile of this process from now until `stopTo(file)`. */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stopTo(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await writeFile(file, JSON.stringify(profile));
+      console.log(`  (CPU profile of the unordered worker phase: ${file})`);
+    },
+  };
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -190,7 +220,9 @@ async function main() {
       };
     }
 
+    const profile = process.env.BENCH_CPU_PROFILE ? await startProfile() : null;
     const worker = await measure(unordered.webhook.id);
+    if (profile) await profile.stopTo(process.env.BENCH_CPU_PROFILE!);
     console.log(`  worker, unordered:            ${worker.perSecond.toFixed(1)} /s (${worker.statementsPerDelivery} SQL statements per delivery, ${cpuNote(worker)})`);
     checkpoint();
     concurrent.push(await bareLoop());

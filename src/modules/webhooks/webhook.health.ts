@@ -8,6 +8,7 @@
 import type { AppServices } from '../../core/services.js';
 import { transact } from '../../db/transaction.js';
 import { insertAlert, resolveAlert } from '../monitoring/alerts.service.js';
+import { webhookChanged } from './webhook.changes.js';
 
 export const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3_600_000;
 
@@ -46,6 +47,7 @@ export async function disableWebhook(services: AppServices, webhookId: string, r
     return { ...webhook, message };
   });
   if (!disabled) return false;
+  webhookChanged(services, webhookId);
   services.logger.warn({ webhookId, target: new URL(disabled.url).origin, reason }, 'webhook disabled');
   if (disabled.contactEmail && services.mailer?.configured) {
     const outcome = await services.mailer.send({ to: disabled.contactEmail, subject: 'Stockline: a webhook was disabled', text: `${disabled.message}\n` });

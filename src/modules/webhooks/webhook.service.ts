@@ -9,6 +9,7 @@ import { checkTarget, TargetRefused } from '../outbound/target-policy.js';
 import { generateWebhookSecret, standardWebhooksSecret } from './webhook.signing.js';
 import { clearDisabled } from './webhook.health.js';
 import { replayWebhookDeliveries } from './webhook.replay.js';
+import { webhookChanged } from './webhook.changes.js';
 
 /** A subscription with its secret in clear: only ever returned by create and rotate. */
 export interface WithSecret {
@@ -89,6 +90,7 @@ export async function updateWebhook(services: AppServices, actor: Actor, raw: z.
     if (rest.active === true && !existing.active) await clearDisabled(tx, id);
     return tx.webhookSubscription.update({ where: { id }, data });
   });
+  webhookChanged(services, id);
   const replayTask = replayDeadLetters ? await replayWebhookDeliveries(services, actor, { webhookId: id, filter: { status: 'DEAD' } }) : null;
   services.wake?.('webhooks'); // reactivated: its held deliveries can go now
   return { webhook, replayTask };
@@ -97,12 +99,14 @@ export async function updateWebhook(services: AppServices, actor: Actor, raw: z.
 /** Deletes the subscription with its deliveries and their log. */
 export async function deleteWebhook(services: AppServices, actor: Actor, raw: z.input<typeof byId>) {
   const { id } = byId.parse(raw);
-  return transact(services, actor.name, async (tx) => {
+  const deleted = await transact(services, actor.name, async (tx) => {
     const existing = await tx.webhookSubscription.findUnique({ where: { id } });
     if (!existing) throw webhookNotFound(id);
     await tx.webhookSubscription.delete({ where: { id } });
     return existing;
   });
+  webhookChanged(services, id);
+  return deleted;
 }
 
 /**
@@ -128,6 +132,7 @@ export async function rotateWebhookSecret(services: AppServices, actor: Actor, r
       },
     });
   });
+  webhookChanged(services, webhook.id);
   services.logger.info({ webhookId: webhook.id, actor: actor.name, graceMs }, 'webhook secret rotated');
   return { webhook, secret, standardWebhooksSecret: standardWebhooksSecret(secret) };
 }
