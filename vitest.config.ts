@@ -46,6 +46,7 @@ const dbFree = [
   'tests/platform/readme.test.ts',
   'tests/platform/dependencies.test.ts',
   'tests/platform/lockfiles.test.ts',
+  'tests/production/xlsx-text.test.ts',
   'tests/platform/generated-client.test.ts',
   'tests/db/pglite-template.test.ts',
 ];
