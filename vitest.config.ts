@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 const dbSuites = ['tests/**/*.test.ts'];
 // On PostgreSQL only: two instances on one database (PGlite is one process's database), and
 // GraphiQL in a browser (the page and its client are the same whatever the database).
-const postgresOnly = ['tests/monitoring/redis-readiness.test.ts', 'tests/events/redis-namespace.test.ts', 'tests/access/token-cache.test.ts', 'tests/graphiql/graphiql.browser.test.ts', 'tests/dashboard/shell.browser.test.ts',
+const postgresOnly = ['tests/monitoring/redis-readiness.test.ts', 'tests/events/redis-namespace.test.ts', 'tests/access/token-cache.test.ts', 'tests/access/sse-revocation.test.ts', 'tests/graphiql/graphiql.browser.test.ts', 'tests/dashboard/shell.browser.test.ts',
   'tests/inventory/location-lock.test.ts',
   'tests/inventory/deadlock-retry.test.ts',
   'tests/webhooks/throttle-pause-race.test.ts',
@@ -47,6 +47,7 @@ const dbFree = [
   'tests/platform/readme.test.ts',
   'tests/platform/dependencies.test.ts',
   'tests/platform/lockfiles.test.ts',
+  'tests/production/xlsx-text.test.ts',
   'tests/platform/generated-client.test.ts',
   'tests/db/pglite-template.test.ts',
 ];

@@ -8,6 +8,7 @@ import { addressOf } from './request-limits.plugin.js';
 import { authenticate } from '../modules/access/token.service.js';
 import { persistedErrors, socketDocument } from './persisted-operations.js';
 import { limitSendBuffer, SLOW_CONSUMER_CLOSE_CODE } from './send-buffer-limit.js';
+import { replaceSharedPayload, sendSharedPayloads, sharedPayload } from './shared-payload-text.js';
 
 /**
  * `header`: the connection's Authorization value; `operationHeaders`: those its operations brought
@@ -64,9 +65,17 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
     metrics?.webSocketConnections.inc();
     socket.once('close', () => metrics?.webSocketConnections.dec());
     limitSendBuffer(socket, maxBufferedBytes, (bufferedBytes) => log.warn({ bufferedBytes, maxBufferedBytes, code: SLOW_CONSUMER_CLOSE_CODE }, 'closed a slow WebSocket consumer: it stopped reading'));
+    // After limitSendBuffer, so the message it counts and sends is the spliced one.
+    sendSharedPayloads(socket);
   });
   /** Connections using a token, their own or an operation's: the ones a revoke may end. */
   const watched = new Set<Connection>();
+  /**
+   * Tokens revoked lately, by id, with when (oldest first; each revoke prunes those older than
+   * `recheckMs`): a connection or an operation whose token was looked up before a revoke but is let in
+   * after its event passed is refused from this record, not left streaming until the periodic check.
+   */
+  const revokedLately = new Map<string, number>();
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: async (ctx) => {
@@ -74,6 +83,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
         const header = authorizationIn(params) ?? authorizationIn(params?.headers) ?? ctx.extra.request.headers.authorization;
         const auth = await authenticate(services, header);
         if (auth.kind === 'invalid') return false; // closes with 4403 Forbidden
+        if (auth.kind === 'ok' && revokedLately.has(auth.actor.tokenId)) return false;
         const extra = ctx.extra as Extra;
         extra.actor = auth.kind === 'ok' ? auth.actor : null;
         extra.header = header;
@@ -85,6 +95,9 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
         watched.delete(ctx.extra as Connection);
       },
       onComplete: (ctx, id) => void (ctx.extra as Extra).operationHeaders?.delete(id),
+      // A result shared by subscribers of one operation (shared-subscriptions.plugin.ts) is stringified once, not per socket.
+      onNext: (_ctx, _id, _payload, _args, result) => sharedPayload(result as never) as never,
+      jsonMessageReplacer: replaceSharedPayload,
       execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, id, params) => {
@@ -139,6 +152,8 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           if (errors.length) return errors;
           if (source.arbitrary && !yoga.persisted.mayRunArbitrary(actor, document)) return [persistedErrors.only()];
           const contextValue = await contextFactory();
+          // Its token may have been revoked while it was being let in (after the lookup above).
+          if (actor && revokedLately.has(actor.tokenId)) return [new GraphQLError('This API token was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];
           // Watched only once it runs: graphql-ws calls onComplete for running operations only, so an
           // operation refused above must leave nothing behind to recheck (or to close the socket for).
           if (own !== undefined && actor && own !== extra.header) {
@@ -167,7 +182,8 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
    * ends it at once: the revoke reaches every instance through the event bus (endRevoked).
    */
   function watchTokens(extra: Connection) {
-    if (extra.recheck) return;
+    // A socket that closed while a token was looked up has had its onClose: nothing may outlive it.
+    if (extra.recheck || extra.socket.readyState !== extra.socket.OPEN) return;
     watched.add(extra);
     const { socket } = extra;
     extra.recheck = setInterval(() => {
@@ -187,6 +203,13 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
   const revocations = services.events.tokenRevocations();
   const endRevoked = (async () => {
     for await (const { tokenId } of revocations) {
+      const now = Date.now();
+      for (const [id, at] of revokedLately) {
+        if (now - at <= recheckMs) break;
+        revokedLately.delete(id);
+      }
+      revokedLately.delete(tokenId); // set again below, so the map stays oldest first
+      revokedLately.set(tokenId, now);
       for (const connection of watched) {
         const uses = connection.actor?.tokenId === tokenId || [...(connection.operationHeaders?.values() ?? [])].some((op) => op.tokenId === tokenId);
         if (uses) connection.socket.close(FORBIDDEN, 'This API token was revoked');

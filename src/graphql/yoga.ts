@@ -21,6 +21,8 @@ import { yogaLogging } from './yoga-logging.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { createPersistedOperations, usePersistedDocuments, type PersistedOperations } from './persisted-operations.js';
 import { useGraphQLMetrics, useSubscriptionGauge } from '../modules/metrics/graphql-metrics.plugin.js';
+import { useRevokedTokenStreams } from './revoked-token-streams.plugin.js';
+import { useSharedSubscriptions } from './shared-subscriptions.plugin.js';
 
 type ServerContext = { connectionParams?: Record<string, unknown>; actor?: Actor | null; req?: IncomingMessage };
 
@@ -83,7 +85,9 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     // Queries and mutations run on graphql-js' own executor: Yoga's default (@graphql-tools/executor,
     // for @defer/@stream, which this schema does not offer) spent ~12 % more CPU on the batch page
     // (issue 17). Subscriptions keep Yoga's.
-    plugins: [useGraphQLJsExecute(), useVaryOrigin(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, ...usePersistedDocuments(persisted), useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : []), useRequestBodyCap(REQUEST_BODY_CAP)],
+    // A revoked token's SSE subscriptions end on every instance as the revoke arrives. Subscribers
+    // of the same operation and role share one execution per event.
+    plugins: [useGraphQLJsExecute(), useSharedSubscriptions(), useRevokedTokenStreams(services.events), useVaryOrigin(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, ...usePersistedDocuments(persisted), useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : []), useRequestBodyCap(REQUEST_BODY_CAP)],
     logging: yogaLogging(services.logger),
     graphiql: graphiqlOptions,
     renderGraphiQL,

@@ -5,8 +5,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import { z } from 'zod';
-import type * as ExcelJS from 'exceljs';
-import { onFirstUse } from '../../shared/on-first-use.js';
+import { excel } from '../../shared/exceljs.js';
 import { stringify } from 'csv-stringify';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Actor, AppServices } from '../../core/services.js';
@@ -16,7 +15,6 @@ import { batchFilterRules } from './production.inputs.js';
 import { batchListOrder, batchSortFields, batchWhere, type BatchFilter, type BatchSortField } from './batch.filters.js';
 
 /** exceljs, loaded on the first XLSX file rather than at start. */
-const excel = onFirstUse<typeof ExcelJS>('exceljs');
 
 /** Rows per database page. */
 export const EXPORT_PAGE_SIZE = 1000;

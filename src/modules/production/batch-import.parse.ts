@@ -4,8 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
-import type * as ExcelJS from 'exceljs';
-import { onFirstUse } from '../../shared/on-first-use.js';
+import { excel } from '../../shared/exceljs.js';
 import { parse } from 'csv-parse';
 import type { StoredFile } from '../../generated/prisma/client.js';
 import { TaskUserError, type TaskContext } from '../tasks/task-kinds.js';
@@ -13,7 +12,6 @@ import { filePath } from '../files/file.store.js';
 import { batchColumns, type BatchFileFormat } from './batch-export.js';
 
 /** exceljs, loaded on the first XLSX file rather than at start. */
-const excel = onFirstUse<typeof ExcelJS>('exceljs');
 
 /** Rows checked and written per chunk. */
 export const IMPORT_CHUNK_SIZE = 500;

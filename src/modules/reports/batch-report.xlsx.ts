@@ -10,11 +10,10 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import type * as ExcelJS from 'exceljs';
-import { onFirstUse } from '../../shared/on-first-use.js';
+import { excel } from '../../shared/exceljs.js';
 import { aggregationShare, waitForReader, type BatchReportData } from './batch-report.data.js';
 
 /** exceljs, loaded on the first XLSX file rather than at start. */
-const excel = onFirstUse<typeof ExcelJS>('exceljs');
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
