@@ -86,6 +86,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   if (env.MIGRATE_ON_START && !options.database) {
     const applied = await db.migrate();
     if (applied.length) logger.info({ applied }, 'applied database migrations');
+    else logger.info('database migrations up to date');
   }
 
   // Never awaited: Redis down at start (or later) leaves the instance serving; see redis-link.ts.

@@ -92,7 +92,8 @@ describe('start-up output', () => {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line).msg as string);
-    expect(messages).toContain('applied database migrations');
+    // A new embedded database starts from a migrated template (src/db/pglite-template.ts): nothing to apply.
+    expect(messages).toContain('database migrations up to date');
     expect(messages).toContain('scheduler started');
     expect(messages).toContain('Stockline is listening');
   });
