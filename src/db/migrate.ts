@@ -93,7 +93,8 @@ export async function recordedAsApplied(adapterFactory: object, migrationsList: 
 /** Applies every pending migration; idempotent. Returns the names applied by this call. */
 export async function applyMigrations(adapterFactory: object): Promise<string[]> {
   const migrationsList = await readMigrations();
-  if (await recordedAsApplied(adapterFactory, migrationsList)) return [];
+  // A failure to read (an unreachable database, a permission) is the engine's to report, in its words.
+  if (await recordedAsApplied(adapterFactory, migrationsList).catch(() => false)) return [];
   return withEngine(adapterFactory, async (engine) => {
     const out = await engine.applyMigrations({ migrationsList, filters: emptyFilter });
     return out.appliedMigrationNames;
