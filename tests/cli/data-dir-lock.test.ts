@@ -68,6 +68,19 @@ describe('a DATA_DIR held by a running service', () => {
     expect(await tokenCount(dir)).toBe(1);
   });
 
+  it('refuses a second start (`stockline serve`, what `npm start` runs) with the same message and no stack, exit 1', { timeout: 240_000 }, async () => {
+    const dir = await dataDir();
+    const service = await startChildService({ env: serviceEnv({ DATA_DIR: dir }) });
+
+    const second = await runCli(['serve'], serviceEnv({ DATA_DIR: dir, LOG_FORMAT: 'json' }), 120_000);
+    expect(second.stderr).toMatch(new RegExp(`^Stockline failed to start: the embedded database in .+ is in use by another process \\(pid ${service.pid}, `, 'm'));
+    expect(second.stderr).toMatch(/Stop the other process first/);
+    expect(second.stderr).not.toMatch(/\n\s+at /); // a refusal, not a crash: no stack trace
+    expect(second.code).toBe(1);
+    expect(second.stdout).not.toMatch(/is listening/);
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+  });
+
   it('refuses a process that cannot see the holder\'s pid (another container on the same volume)', { timeout: 240_000 }, async () => {
     const dir = await dataDir();
     const service = await startChildService({ env: serviceEnv({ DATA_DIR: dir }) });
