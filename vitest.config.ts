@@ -45,6 +45,7 @@ const dbFree = [
   'tests/sync/conflict-policy.test.ts',
   'tests/platform/startup-failure.test.ts',
   'tests/platform/readme.test.ts',
+  'tests/platform/adr.test.ts',
   'tests/platform/dependencies.test.ts',
   'tests/platform/lockfiles.test.ts',
   'tests/production/xlsx-text.test.ts',
