@@ -51,6 +51,7 @@ const dbFree = [
   'tests/production/xlsx-text.test.ts',
   'tests/platform/generated-client.test.ts',
   'tests/db/pglite-template.test.ts',
+  'tests/db/data-dir-lock-race.test.ts',
 ];
 
 export default defineConfig({
