@@ -6,7 +6,8 @@
  * project runs the file: the lock exists for it alone.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,10 @@ describe('a DATA_DIR held by a running service', () => {
 
   it('refuses a second start (`stockline serve`, what `npm start` runs) with the same message and no stack, exit 1', { timeout: 240_000 }, async () => {
     const dir = await dataDir();
-    const service = await startChildService({ env: serviceEnv({ DATA_DIR: dir }) });
+    // The running service keeps its credentials key in the environment; the second start has none
+    // and must not write one into the directory it is refused.
+    const service = await startChildService({ env: serviceEnv({ DATA_DIR: dir, CREDENTIALS_KEY: randomBytes(32).toString('hex') }) });
+    const before = readdirSync(dir).sort();
 
     const second = await runCli(['serve'], serviceEnv({ DATA_DIR: dir, LOG_FORMAT: 'json' }), 120_000);
     expect(second.stderr).toMatch(new RegExp(`^Stockline failed to start: the embedded database in .+ is in use by another process \\(pid ${service.pid}, `, 'm'));
@@ -78,6 +82,7 @@ describe('a DATA_DIR held by a running service', () => {
     expect(second.stderr).not.toMatch(/\n\s+at /); // a refusal, not a crash: no stack trace
     expect(second.code).toBe(1);
     expect(second.stdout).not.toMatch(/is listening/);
+    expect(readdirSync(dir).sort()).toEqual(before);
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
   });
 
