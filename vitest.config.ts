@@ -51,6 +51,7 @@ const dbFree = [
   'tests/platform/generated-client.test.ts',
   'tests/db/pglite-template.test.ts',
   'tests/shared/**/*.test.ts',
+  'tests/graphql/shared-subscriptions-race.test.ts',
 ];
 
 export default defineConfig({
