@@ -50,6 +50,8 @@ const dbFree = [
   'tests/production/xlsx-text.test.ts',
   'tests/platform/generated-client.test.ts',
   'tests/db/pglite-template.test.ts',
+  'tests/shared/**/*.test.ts',
+  'tests/graphql/shared-subscriptions-race.test.ts',
 ];
 
 export default defineConfig({
