@@ -52,6 +52,8 @@ const dbFree = [
   'tests/platform/generated-client.test.ts',
   'tests/db/pglite-template.test.ts',
   'tests/db/data-dir-lock-race.test.ts',
+  'tests/shared/**/*.test.ts',
+  'tests/graphql/shared-subscriptions-race.test.ts',
 ];
 
 export default defineConfig({

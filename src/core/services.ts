@@ -19,6 +19,8 @@ export interface Actor {
   tokenId: string;
   name: string;
   role: Role;
+  /** When its token stops working (a subscription open then ends); null or absent: never. */
+  expiresAt?: Date | null;
 }
 
 /** Everything a service needs; built once per app, shared by every request. */

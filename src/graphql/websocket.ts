@@ -5,7 +5,8 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { AppServices, Actor } from '../core/services.js';
 import type { GraphQLHandler } from './yoga.js';
 import { addressOf } from './request-limits.plugin.js';
-import { authenticate } from '../modules/access/token.service.js';
+import { authenticate, TOKEN_EXPIRED } from '../modules/access/token.service.js';
+import { atTime } from '../shared/at-time.js';
 import { persistedErrors, socketDocument } from './persisted-operations.js';
 import { limitSendBuffer, SLOW_CONSUMER_CLOSE_CODE } from './send-buffer-limit.js';
 import { replaceSharedPayload, sendSharedPayloads, sharedPayload } from './shared-payload-text.js';
@@ -13,13 +14,20 @@ import { replaceSharedPayload, sendSharedPayloads, sharedPayload } from './share
 /**
  * `header`: the connection's Authorization value; `operationHeaders`: those its operations brought
  * themselves (GraphiQL), with their token ids, by operation id. All are checked again while open;
- * `recheck` is that timer.
+ * `recheck` is that timer. `expiries`: the timers that close the connection when one of those
+ * tokens expires, by operation id ('' for the connection's own), each its cancel.
  */
-type Extra = { actor?: Actor | null; header?: string; operationHeaders?: Map<string, { header: string; tokenId: string }>; recheck?: NodeJS.Timeout };
+type Extra = {
+  actor?: Actor | null;
+  header?: string;
+  operationHeaders?: Map<string, { header: string; tokenId: string }>;
+  recheck?: NodeJS.Timeout;
+  expiries?: Map<string, () => void>;
+};
 type Connection = Extra & { socket: WebSocket };
 
 export interface WebSocketOptions {
-  /** How often an open connection's token is checked again (expired, or revoked while the event bus was down: closed 4403); default 60 s. */
+  /** How often an open connection's tokens are checked again (one revoked while the event bus was down: closed 4403; an expiry closes it at the moment); default 60 s. */
   recheckMs?: number;
   /** Bytes a socket may have waiting to be sent before it is closed 1013 as a slow consumer (WS_MAX_BUFFERED_BYTES); default 4 MiB. */
   maxBufferedBytes?: number;
@@ -87,14 +95,21 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
         const extra = ctx.extra as Extra;
         extra.actor = auth.kind === 'ok' ? auth.actor : null;
         extra.header = header;
-        if (extra.actor) watchTokens(ctx.extra);
+        if (extra.actor) watchTokens(ctx.extra, '', extra.actor);
         return true;
       },
       onClose: (ctx) => {
-        clearInterval((ctx.extra as Extra).recheck);
+        const extra = ctx.extra as Extra;
+        clearInterval(extra.recheck);
+        for (const cancel of extra.expiries?.values() ?? []) cancel();
         watched.delete(ctx.extra as Connection);
       },
-      onComplete: (ctx, id) => void (ctx.extra as Extra).operationHeaders?.delete(id),
+      onComplete: (ctx, id) => {
+        const extra = ctx.extra as Extra;
+        extra.operationHeaders?.delete(id);
+        extra.expiries?.get(id)?.();
+        extra.expiries?.delete(id);
+      },
       // A result shared by subscribers of one operation (shared-subscriptions.plugin.ts) is stringified once, not per socket.
       onNext: (_ctx, _id, _payload, _args, result) => sharedPayload(result as never) as never,
       jsonMessageReplacer: replaceSharedPayload,
@@ -158,7 +173,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           // operation refused above must leave nothing behind to recheck (or to close the socket for).
           if (own !== undefined && actor && own !== extra.header) {
             (extra.operationHeaders ??= new Map()).set(id, { header: own, tokenId: actor.tokenId });
-            watchTokens(ctx.extra);
+            watchTokens(ctx.extra, id, actor);
           }
           return {
             schema,
@@ -178,14 +193,17 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
   );
   /**
    * Subscriptions live for hours: every token in use on a connection (its own and its operations')
-   * is checked again every `recheckMs`; one expired meanwhile ends the connection. A revoked one
-   * ends it at once: the revoke reaches every instance through the event bus (endRevoked).
+   * is checked again every `recheckMs`, and one that expires ends it then. A revoked one ends it at
+   * once: the revoke reaches every instance through the event bus (endRevoked). `key`: the
+   * operation id bringing `actor`'s token, '' for the connection's own.
    */
-  function watchTokens(extra: Connection) {
+  function watchTokens(extra: Connection, key: string, actor: Actor) {
     // A socket that closed while a token was looked up has had its onClose: nothing may outlive it.
-    if (extra.recheck || extra.socket.readyState !== extra.socket.OPEN) return;
-    watched.add(extra);
+    if (extra.socket.readyState !== extra.socket.OPEN) return;
     const { socket } = extra;
+    if (actor.expiresAt) (extra.expiries ??= new Map()).set(key, atTime(actor.expiresAt, () => socket.close(FORBIDDEN, TOKEN_EXPIRED)));
+    if (extra.recheck) return;
+    watched.add(extra);
     extra.recheck = setInterval(() => {
       const headers = new Set([...(extra.actor ? [extra.header] : []), ...[...(extra.operationHeaders?.values() ?? [])].map((op) => op.header)]);
       for (const header of headers) {

@@ -169,7 +169,7 @@ describe('token cache', () => {
     const actor = { tokenId: 'token-1', name: 'racing', role: 'VIEWER' as const };
     // A request read the row just before the revoke, and caches it just after the eviction.
     cache.evict(actor.tokenId);
-    cache.set('hash-1', actor, null, Date.now());
+    cache.set('hash-1', actor, Date.now());
     expect(cache.get('hash-1')).toBeUndefined();
   });
 

@@ -19,6 +19,13 @@ describe('src/generated', () => {
     expect(generatedClientIsFresh()).toBe(true);
   });
 
+  it('runs on the @prisma/client runtime of the Prisma version that generated it', () => {
+    const generatedBy = /"clientVersion": "([^"]+)"/.exec(client)?.[1];
+    const runtime = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@prisma/client/package.json'), 'utf8')) as { version: string }).version;
+    const pinned = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@prisma/client'];
+    expect({ runtime, pinned }).toEqual({ runtime: generatedBy, pinned: generatedBy });
+  });
+
   it('counts as fresh whatever the alignment of the schema (Prisma embeds it formatted)', () => {
     const realigned = schema.replace(/^([ \t]+\w+)[ \t]+(\S)/gm, '$1 $2');
     expect(realigned).not.toBe(schema);

@@ -119,4 +119,33 @@ describe('schedule timing', () => {
     expect(cronNext('0 2 * * *', at('2024-01-15T12:00:00Z'), 'Europe/Bucharest')).toEqual(at('2024-01-16T00:00:00Z'));
     expect(cronProblem('0 2 * * *', 'Nowhere/Else')).toMatch(/time zone/);
   });
+
+  it('a daily FULL fires once on every local day across both summer-time changes, also where the change skips midnight', () => {
+    // Zone -> its 2026 changes (local dates): Santiago and the Azores move the clock at 00:00, so the
+    // 00:xx of their spring day does not exist; Bucharest skips 03:xx and repeats it in October.
+    const changes: Record<string, string[]> = {
+      'America/Santiago': ['2026-04-05', '2026-09-06'],
+      'Atlantic/Azores': ['2026-03-29', '2026-10-25'],
+      'Europe/Bucharest': ['2026-03-29', '2026-10-25'],
+      'America/New_York': ['2026-03-08', '2026-11-01'],
+    };
+    const missed: string[] = [];
+    for (const [zone, days] of Object.entries(changes)) {
+      const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      for (const day of days) {
+        for (const hour of [23, 0, 1, 2, 3]) {
+          // From noon UTC two days before the change, five firings: five consecutive local days.
+          let t = new Date(Date.parse(`${day}T12:00:00Z`) - 2 * 86_400_000);
+          const fired: string[] = [];
+          for (let i = 0; i < 5; i++) fired.push(localDay.format((t = nextFireTime({ cron: `17 ${hour} * * *`, timeZone: zone }, t))));
+          const expected = fired.map((_, i) => new Date(Date.parse(fired[0]!) + i * 86_400_000).toISOString().slice(0, 10));
+          if (fired.join() !== expected.join()) missed.push(`${zone} ${hour}:17 around ${day}: ${fired.join(' ')}`);
+        }
+      }
+    }
+    expect(missed).toEqual([]);
+    // The skipped 00:17 fires at the first moment it would have been, an hour later on the new clock (as for 03:17 in Bucharest).
+    expect(cronNext('17 0 * * *', at('2026-09-05T12:00:00Z'), 'America/Santiago')).toEqual(at('2026-09-06T04:17:00Z'));
+    expect(cronNext('17 3 * * *', at('2026-03-28T12:00:00Z'), 'Europe/Bucharest')).toEqual(at('2026-03-29T01:17:00Z'));
+  });
 });

@@ -75,6 +75,13 @@ describe('syncLogs filters', () => {
     expect(r.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'VALIDATION', field: ['filter', 'until'] } });
     expect(dataOf(await t.gql(LOGS, { filter: { since: iso(T0), until: iso(T0) } })).syncLogs.totalCount).toBe(0);
   });
+
+  it.each(['yesterday', '2026-02-30T00:00:00Z', '2026-11-10', '2026-11-10T12:00:00'])('refuses the time %j (impossible, or without a time or zone) as BAD_USER_INPUT naming it', async (since) => {
+    const r = await t.gql(LOGS, { filter: { since } });
+    expect(r.data?.syncLogs ?? null).toBeNull();
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors![0]).toMatchObject({ message: expect.stringContaining(`"${since}" at "filter.since"`), extensions: { code: 'BAD_USER_INPUT' } });
+  });
 });
 
 describe('syncRuns filters', () => {

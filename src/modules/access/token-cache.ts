@@ -3,14 +3,13 @@
  * database every time. An entry lives `ttlMs` at most; revoking a token evicts it at once on the
  * instance that revoked it and, through the event bus (Redis between instances), on every other
  * one, so a revoked token is refused everywhere as soon as the event arrives — and at the latest
- * after `ttlMs` when Redis is down. An expired token is refused from its entry (expiresAt is kept).
+ * after `ttlMs` when Redis is down. An expired token is refused from its entry (the actor's expiresAt).
  * Unknown or refused tokens are never cached: each costs a lookup, bounded by the lookup budget.
  */
 import type { Actor } from '../../core/services.js';
 
 interface Entry {
   actor: Actor;
-  expiresAt: Date | null;
   cachedAt: number;
   /** When this instance last recorded the token's use (lastUsedAt is kept at minute granularity). */
   usedAt: number;
@@ -52,7 +51,7 @@ export class TokenCache {
     return entry;
   }
 
-  set(tokenHash: string, actor: Actor, expiresAt: Date | null, usedAt: number): void {
+  set(tokenHash: string, actor: Actor, usedAt: number): void {
     if (this.ttlMs <= 0) return;
     const evictedAt = this.evicted.get(actor.tokenId);
     if (evictedAt !== undefined && this.now() - evictedAt <= this.ttlMs) return;
@@ -62,7 +61,7 @@ export class TokenCache {
       const [oldest, entry] = this.entries.entries().next().value!;
       this.delete(oldest, entry.actor.tokenId);
     }
-    this.entries.set(tokenHash, { actor, expiresAt, cachedAt: this.now(), usedAt });
+    this.entries.set(tokenHash, { actor, cachedAt: this.now(), usedAt });
     this.hashById.set(actor.tokenId, tokenHash);
   }
 

@@ -52,6 +52,9 @@ export type AuthResult = { kind: 'anonymous' } | { kind: 'invalid'; reason: stri
 /** What authentication needs: the database, and this instance's cache of verified tokens when it has one. */
 export type AuthServices = Pick<AppServices, 'prisma' | 'tokens'>;
 
+/** Why a token past its expiresAt is refused, and why a subscription open when it expires ends. */
+export const TOKEN_EXPIRED = 'This API token has expired';
+
 /** Recording use at minute granularity keeps a hot token from writing on every request. */
 const USE_RECORDED_EVERY_MS = 60_000;
 
@@ -69,7 +72,7 @@ export async function authenticate(services: AuthServices, header: string | null
   const now = Date.now();
   const cached = services.tokens?.get(tokenHash);
   if (cached) {
-    if (cached.expiresAt && cached.expiresAt.getTime() <= now) return { kind: 'invalid', reason: 'This API token has expired' };
+    if (cached.actor.expiresAt && cached.actor.expiresAt.getTime() <= now) return { kind: 'invalid', reason: TOKEN_EXPIRED };
     if (now - cached.usedAt > USE_RECORDED_EVERY_MS) {
       cached.usedAt = now;
       recordUse(services.prisma, cached.actor.tokenId);
@@ -81,14 +84,14 @@ export async function authenticate(services: AuthServices, header: string | null
     const token = await services.prisma.apiToken.findUnique({ where: { tokenHash } });
     if (!token) return { kind: 'invalid', reason: 'Unknown API token' };
     if (token.revokedAt) return { kind: 'invalid', reason: 'This API token was revoked' };
-    if (token.expiresAt && token.expiresAt.getTime() <= now) return { kind: 'invalid', reason: 'This API token has expired' };
+    if (token.expiresAt && token.expiresAt.getTime() <= now) return { kind: 'invalid', reason: TOKEN_EXPIRED };
     let usedAt = token.lastUsedAt?.getTime() ?? 0;
     if (now - usedAt > USE_RECORDED_EVERY_MS) {
       usedAt = now;
       recordUse(services.prisma, token.id);
     }
-    const actor: Actor = { tokenId: token.id, name: token.name, role: token.role };
-    services.tokens?.set(tokenHash, actor, token.expiresAt, usedAt);
+    const actor: Actor = { tokenId: token.id, name: token.name, role: token.role, expiresAt: token.expiresAt };
+    services.tokens?.set(tokenHash, actor, usedAt);
     return { kind: 'ok', actor };
   };
   // Callers that arrive while the same token is being looked up share that lookup (and its budget).

@@ -1,0 +1,66 @@
+// A token that expires while one of its subscriptions is open ends that subscription when it
+// expires: over server-sent events (where a token was otherwise checked only when the request
+// started, so the stream went on forever) and over WebSocket (where the periodic check, every 60 s
+// by default, found it up to a minute late).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../../src/modules/access/token.service.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await disposeWsClients();
+  await t?.close();
+});
+
+const LIFETIME_MS = 1500;
+/** How late after its expiry a subscription may still be open. */
+const GRACE_MS = 1000;
+const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<string>((r) => setTimeout(() => r(`still open ${ms} ms later`), ms))]);
+const expiringToken = (name: string) => createToken(t.app.services, { name, role: 'VIEWER', expiresAt: new Date(Date.now() + LIFETIME_MS) });
+
+describe('a subscription whose token expires while it is open', () => {
+  it('ends over server-sent events when the token expires, with an UNAUTHENTICATED error', async () => {
+    const { apiToken, secret } = await expiringToken('expires while streaming over SSE');
+    const abort = new AbortController();
+    try {
+      const res = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ query: 'subscription { syncRunUpdated { id } }' }),
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const ended = (async () => {
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+        return text;
+      })();
+      const result = await within(ended, apiToken.expiresAt!.getTime() - Date.now() + GRACE_MS);
+      expect(result).toMatch(/This API token has expired/);
+      expect(result).toMatch(/"code":"UNAUTHENTICATED"/);
+      expect(result).toMatch(/event: complete/);
+    } finally {
+      abort.abort();
+    }
+  });
+
+  it('closes the WebSocket (4403) when the token expires, not at the next periodic check', async () => {
+    const { apiToken, secret } = await expiringToken('expires while streaming over WebSocket');
+    let closedWith!: (event: { code: number; reason: string }) => void;
+    const closed = new Promise<{ code: number; reason: string }>((r) => (closedWith = r));
+    const client = openWsClient(t.url, secret, { on: { closed: (event) => closedWith(event as { code: number; reason: string }) } });
+    await new Promise<void>((resolve, reject) => {
+      client.subscribe({ query: 'subscription { syncRunUpdated { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      client.on('connected', () => resolve());
+      client.on('error', reject);
+    });
+    const result = await within(closed, apiToken.expiresAt!.getTime() - Date.now() + GRACE_MS);
+    expect(result).toMatchObject({ code: 4403, reason: 'This API token has expired' });
+  });
+});
