@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import type { AppServices, Actor } from '../core/services.js';
 import type { GraphQLHandler } from './yoga.js';
 import { addressOf } from './request-limits.plugin.js';
@@ -165,6 +165,9 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           const document = parse(source.query);
           const errors = validate(schema, document);
           if (errors.length) return errors;
+          // graphql-ws refuses a document with no operation to pick after this hook, without onComplete:
+          // refused here, it leaves no token watched (whose expiry would close the socket).
+          if (!getOperationAST(document, params.operationName)) return [new GraphQLError('Unable to identify operation')];
           if (source.arbitrary && !yoga.persisted.mayRunArbitrary(actor, document)) return [persistedErrors.only()];
           const contextValue = await contextFactory();
           // Its token may have been revoked while it was being let in (after the lookup above).

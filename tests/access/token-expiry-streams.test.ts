@@ -64,3 +64,21 @@ describe('a subscription whose token expires while it is open', () => {
     expect(result).toMatchObject({ code: 4403, reason: 'This API token has expired' });
   });
 });
+
+describe('an operation refused after its own token was read', () => {
+  it('leaves nothing to close the WebSocket when that token expires (a document whose operation graphql-ws cannot pick)', async () => {
+    const { secret: connectionToken } = await createToken(t.app.services, { name: 'connection that outlives an operation token', role: 'VIEWER' });
+    const { apiToken, secret } = await expiringToken('brought by a refused operation');
+    let closedWith: { code: number; reason: string } | undefined;
+    const client = openWsClient(t.url, connectionToken, { on: { closed: (event) => (closedWith = { code: (event as CloseEvent).code, reason: (event as CloseEvent).reason }) } });
+    const once = (query: string, extensions?: Record<string, unknown>) =>
+      new Promise<any>((resolve) => client.subscribe({ query, extensions }, { next: resolve, error: (errors) => resolve({ errors }), complete: () => {} }));
+    // Two operations, no operationName: valid GraphQL, but no operation to run.
+    const refused = await once('query A { workCenters(first: 1) { totalCount } } query B { units(first: 1) { totalCount } }', { headers: { authorization: `Bearer ${secret}` } });
+    expect(refused.errors?.[0]?.message).toMatch(/operation/i);
+    // After that token's expiry, the connection (whose own token holds) still answers.
+    await new Promise((r) => setTimeout(r, apiToken.expiresAt!.getTime() - Date.now() + 300));
+    const after = await within(once('{ workCenters(first: 1) { totalCount } }'), GRACE_MS);
+    expect({ closedWith, errors: typeof after === 'string' ? after : after.errors }).toEqual({ closedWith: undefined, errors: undefined });
+  });
+});
