@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import cronParser from 'cron-parser';
-import { isTimeZone } from '../shared/time-zone.js';
+import { isTimeZone, offsetAt, wallClockInstant } from '../shared/time-zone.js';
 
 /** Shortest interval the API accepts: anything shorter is a busy loop, not a schedule. */
 export const MIN_INTERVAL_SECONDS = 10;
@@ -51,41 +51,14 @@ export function cronNext(expression: string, after: Date, timeZone = 'UTC'): Dat
   return local && local < next ? local : next;
 }
 
-const HOUR_MS = 3_600_000;
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** How far `zone`'s clock is ahead of UTC at `instant`, in ms (Bucharest in summer: 3 h). */
-function zoneOffset(instant: number, zone: string): number {
-  let format = offsetFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    offsetFormats.set(zone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]));
-  const wall = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
-  return wall - (instant - (((instant % 1000) + 1000) % 1000));
-}
-
-/**
- * The instant a wall-clock time (its UTC fields read as `zone`'s local time) happens: the first of
- * two when the clock goes back, the same time on the new clock when it was skipped.
- */
-function wallToInstant(wall: number, zone: string): number {
-  // Changes are months apart: the offsets a day either side are the two the time can have.
-  const before = zoneOffset(wall - 24 * HOUR_MS, zone);
-  const after = zoneOffset(wall + 24 * HOUR_MS, zone);
-  const valid = [wall - before, wall - after].filter((instant) => zoneOffset(instant, zone) === wall - instant).sort((a, b) => a - b);
-  return valid[0] ?? wall - before;
-}
-
 /** The next cron match strictly after `after` read on `zone`'s wall clock; null in UTC (no skipped times). */
 function localNext(expression: string, after: Date, timeZone: string): Date | null {
   if (/^(etc\/)?(utc|gmt)$/i.test(timeZone)) return null;
-  let wall = new Date(after.getTime() + zoneOffset(after.getTime(), timeZone));
+  let wall = new Date(after.getTime() + offsetAt(after.getTime(), timeZone));
   // A repeated time already passed maps before `after`: go on to the next match (twice at most in practice).
   for (let i = 0; i < 4; i++) {
     wall = cronParser.parseExpression(expression.trim(), { tz: 'UTC', currentDate: wall }).next().toDate();
-    const instant = wallToInstant(wall.getTime(), timeZone);
+    const instant = wallClockInstant(wall.getTime(), timeZone);
     if (instant > after.getTime()) return new Date(instant);
   }
   return null;

@@ -4,35 +4,7 @@
  * filters to `Europe/Sofia`). This file turns them into instants and back for one IANA zone (the
  * account's zone: platform.ts).
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function wallClockFormat(zone: string): Intl.DateTimeFormat {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, format);
-  }
-  return format;
-}
-
-/** The zone's offset from UTC at instant `ms`, in ms (e.g. +3 h in Bucharest's summer). */
-export function offsetAt(ms: number, zone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of wallClockFormat(zone).formatToParts(ms)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
+import { offsetAt, wallClockInstant } from '../../shared/time-zone.js';
 
 /** An instant shifted by an offset, written as eMAG writes dates. */
 const writeShifted = (ms: number, offset: number): string => new Date(ms + offset).toISOString().slice(0, 19).replace('T', ' ');
@@ -47,11 +19,7 @@ export function formatEmagDate(date: Date, zone: string): string {
  * (02:30 → 03:30 happens as 04:30), as java.time and the platform's PHP do.
  */
 export function parseEmagDate(value: string, zone: string): Date {
-  const asUtc = Date.parse(`${value.replace(' ', 'T')}Z`);
-  const before = offsetAt(asUtc - 86_400_000, zone);
-  const after = offsetAt(asUtc + 86_400_000, zone);
-  const candidates = [asUtc - before, asUtc - after].filter((ms) => offsetAt(ms, zone) === asUtc - ms);
-  return new Date(candidates.length > 0 ? Math.min(...candidates) : asUtc - before);
+  return new Date(wallClockInstant(Date.parse(`${value.replace(' ', 'T')}Z`), zone));
 }
 
 /**
