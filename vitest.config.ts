@@ -45,11 +45,13 @@ const dbFree = [
   'tests/sync/conflict-policy.test.ts',
   'tests/platform/startup-failure.test.ts',
   'tests/platform/readme.test.ts',
+  'tests/platform/adr.test.ts',
   'tests/platform/dependencies.test.ts',
   'tests/platform/lockfiles.test.ts',
   'tests/production/xlsx-text.test.ts',
   'tests/platform/generated-client.test.ts',
   'tests/db/pglite-template.test.ts',
+  'tests/db/data-dir-lock-race.test.ts',
   'tests/shared/**/*.test.ts',
   'tests/graphql/shared-subscriptions-race.test.ts',
 ];

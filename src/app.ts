@@ -81,8 +81,11 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   // Scheduled tasks and task kinds, declared in one place (src/registry.ts), before any worker starts.
   installRegistry();
   const logger: Logger = createLogger(env.LOG_LEVEL, options.logDestination, logFormat(env.LOG_FORMAT, process.stdout.isTTY));
-  const cipher = createCredentialsCipher(await loadCredentialsKey(env));
+  // A bad key configuration fails the start before anything is opened; a key to generate is written
+  // only once the database is open, so a start refused by another process's DATA_DIR lock writes nothing there.
+  const configuredKey = await loadCredentialsKey(env, { create: false });
   const db = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onQuery: options.onQuery, onStaleLock: (message) => logger.warn(message) }));
+  const cipher = createCredentialsCipher(configuredKey ?? (await loadCredentialsKey(env)));
   if (env.MIGRATE_ON_START && !options.database) {
     const applied = await db.migrate();
     if (applied.length) logger.info({ applied }, 'applied database migrations');

@@ -140,7 +140,7 @@ export const envSchema = z.object({
   /**
    * Origins whose pages may call the API from the browser (CORS) and open its WebSocket: comma-separated
    * `https://app.example.com`, `http://localhost:*` (any port) or `*` (any origin). The service's own
-   * origin and PUBLIC_URL's are always allowed. Default: those, plus localhost and 127.0.0.1 on any port
+   * origin and PUBLIC_URL's are always allowed. Default: those, plus localhost, 127.0.0.1 and [::1] on any port
    * with NODE_ENV=development.
    */
   CORS_ORIGINS: z

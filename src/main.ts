@@ -1,9 +1,12 @@
 import type { App } from './app.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
 import { ConfigError, parseEnv, type Env } from './env.js';
 
 /** A service that cannot start says why and exits 1, so a supervisor sees the failure (never 0, never a hang). */
 function exitOnStartupError(error: unknown): never {
   if (error instanceof ConfigError) console.error(error.message);
+  // Another process holds the embedded database: a refusal to explain, not a crash to trace.
+  else if (error instanceof DataDirLockedError) console.error(`Stockline failed to start: ${error.message} Stop the other process first, or give this one its own DATA_DIR.`);
   else console.error('Stockline failed to start:', error);
   process.exit(1);
 }

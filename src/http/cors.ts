@@ -30,7 +30,9 @@ export function corsOriginPolicy(env: Pick<Env, 'CORS_ORIGINS' | 'PUBLIC_URL' | 
     } catch {
       return false; // "null" (sandboxed frames, file://) and garbage
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+    // Browsers send an origin serialized (lowercase, no default port, no path or user): anything
+    // else came from no browser, and echoing it back as Access-Control-Allow-Origin would be nonsense.
+    if (url.origin !== origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return false;
     // Same host as the request: the dashboard and GraphiQL this service serves (scheme may differ behind a TLS proxy).
     if (host !== undefined && url.host === host.toLowerCase()) return true;
     return matchers.some((matches) => matches(url));

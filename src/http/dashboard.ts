@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
+import { requestUrl } from './request-url.js';
 
 export const DASHBOARD_DIR = join(import.meta.dirname, '..', '..', 'dist', 'dashboard');
 const ASSET_PREFIX = '/assets/';
@@ -45,7 +46,7 @@ export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => Pr
 /** A handler serving the build in `dir` (tests point it at their own build). */
 export function createDashboardHandler(dir: string = DASHBOARD_DIR): DashboardHandler {
   return async (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const { pathname } = requestUrl(req);
     const isIndex = pathname === '/' || pathname === '/index.html';
     if (!isIndex && !pathname.startsWith(ASSET_PREFIX)) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {

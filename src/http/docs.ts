@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { requestUrl } from './request-url.js';
 
 export const DOCS_DIR = join(import.meta.dirname, '..', '..', 'dist', 'docs');
 const PREFIX = '/docs';
@@ -18,7 +19,7 @@ export type DocsHandler = (req: IncomingMessage, res: ServerResponse) => Promise
 
 export function createDocsHandler(dir: string = DOCS_DIR): DocsHandler {
   return async (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const { pathname } = requestUrl(req);
     if (pathname !== PREFIX && !pathname.startsWith(`${PREFIX}/`)) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain; charset=utf-8', 'use GET', { allow: 'GET, HEAD' });

@@ -6,7 +6,8 @@
  * project runs the file: the lock exists for it alone.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,23 @@ describe('a DATA_DIR held by a running service', () => {
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
     expect(await service.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(await tokenCount(dir)).toBe(1);
+  });
+
+  it('refuses a second start (`stockline serve`, what `npm start` runs) with the same message and no stack, exit 1', { timeout: 240_000 }, async () => {
+    const dir = await dataDir();
+    // The running service keeps its credentials key in the environment; the second start has none
+    // and must not write one into the directory it is refused.
+    const service = await startChildService({ env: serviceEnv({ DATA_DIR: dir, CREDENTIALS_KEY: randomBytes(32).toString('hex') }) });
+    const before = readdirSync(dir).sort();
+
+    const second = await runCli(['serve'], serviceEnv({ DATA_DIR: dir, LOG_FORMAT: 'json' }), 120_000);
+    expect(second.stderr).toMatch(new RegExp(`^Stockline failed to start: the embedded database in .+ is in use by another process \\(pid ${service.pid}, `, 'm'));
+    expect(second.stderr).toMatch(/Stop the other process first/);
+    expect(second.stderr).not.toMatch(/\n\s+at /); // a refusal, not a crash: no stack trace
+    expect(second.code).toBe(1);
+    expect(second.stdout).not.toMatch(/is listening/);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
   });
 
   it('refuses a process that cannot see the holder\'s pid (another container on the same volume)', { timeout: 240_000 }, async () => {

@@ -61,6 +61,23 @@ describe('CORS over HTTP', () => {
     expect(corsHeaders(await post('http://localhost.evil.example:5173'))).toEqual({});
   });
 
+  it('a disallowed origin gets none on GET and on a server-sent event stream either', async () => {
+    const get = await fetch(`${t.url}/graphql?query=%7B__typename%7D`, { headers: { origin: EVIL } });
+    expect(get.status).toBe(200);
+    expect(corsHeaders(get)).toEqual({});
+    const sse = await fetch(`${t.url}/graphql?query=%7B__typename%7D`, { headers: { origin: EVIL, accept: 'text/event-stream' } });
+    expect(sse.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(corsHeaders(sse)).toEqual({});
+    await sse.body?.cancel();
+    expect(corsHeaders(await fetch(`${t.url}/graphql`, { method: 'OPTIONS', headers: { origin: EVIL, 'access-control-request-method': 'GET' } }))).toEqual({});
+  });
+
+  it('an Origin that is not an origin as browsers send it (a path, a trailing slash or dot, uppercase, a default or other port, user info, "null") gets none', async () => {
+    const malformed = [`${ALLOWED}/`, `${ALLOWED}/path`, `${ALLOWED}.`, ALLOWED.toUpperCase(), `${ALLOWED}:443`, `${ALLOWED}:8443`, 'https://user@shop.example.com', 'http://LOCALHOST:5173', `${t.url}/dashboard`, 'null'];
+    const answered = await Promise.all(malformed.map(async (origin) => [origin, corsHeaders(await post(origin))] as const));
+    expect(answered.filter(([, headers]) => Object.keys(headers).length).map(([origin]) => origin)).toEqual([]);
+  });
+
   it("the service's own origin (the dashboard, GraphiQL) is allowed", async () => {
     expect(corsHeaders(await post(t.url))).toMatchObject({ 'access-control-allow-origin': t.url });
   });
@@ -81,8 +98,10 @@ describe('WebSocket upgrades', () => {
       socket.on('error', () => {});
     });
 
-  it('from a disallowed origin are refused with 403', async () => {
+  it('from a disallowed or malformed origin are refused with 403', async () => {
     expect(await upgrade(EVIL)).toBe(403);
+    expect(await upgrade(`${ALLOWED}/path`)).toBe(403);
+    expect(await upgrade('null')).toBe(403);
   });
 
   it('from an allowed origin, the own origin, or no browser at all (no Origin) are accepted', async () => {

@@ -30,6 +30,14 @@ describe('health probe paths', () => {
     expect({ path, status: res.status, yogaHealthCheck: res.headers.get('x-yoga-id') }).toEqual({ path, status: 404, yogaHealthCheck: null });
   });
 
+  // Trailing slashes, encoded slashes, query strings, HEAD, and a target starting with `//` (an
+  // origin-form path, not a host: `//x/healthz` was parsed as host x, path /healthz, and said healthy).
+  const variants = ['/health/', '/api/sync/health/', '/x/health', '/healthz/', '/readyz/', '/%2Fhealth', '/api%2Fsync%2Fhealth', '/x%2Fhealthz', '/health?probe=1', '/api/sync/health?next=/healthz', '//health', '//x/healthz', '//x/readyz', '//healthz'];
+  it.each(variants.flatMap((path) => ['GET', 'HEAD'].map((method) => [method, path])))('%s %s is 404', async (method, path) => {
+    const res = await fetch(`${t.url}${path}`, { method });
+    expect(`${method} ${path} -> ${res.status}`).toBe(`${method} ${path} -> 404`);
+  });
+
   it('a query string ending in /health is no health check either', async () => {
     // Yoga matched the end of the whole URL, query included: this was a 200 with an empty body.
     const res = await fetch(`${t.url}/graphql?probe=/health`, { headers: { accept: 'application/graphql-response+json' } });

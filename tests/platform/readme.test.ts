@@ -4,7 +4,7 @@
  * operations section (backup, restore, upgrade, TLS proxy, PUBLIC_URL).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envSchema } from '../../src/env.js';
 
@@ -38,6 +38,14 @@ function documentedVariables(): Set<string> {
     for (const row of rows) for (const name of variableNames(row[column] ?? '')) names.add(name);
   }
   return names;
+}
+
+function markdownFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : markdownFiles(path);
+    return entry.name.endsWith('.md') ? [path] : [];
+  });
 }
 
 function sourceFiles(dir: string): string[] {
@@ -100,6 +108,21 @@ describe('README.md', () => {
     expect(broken).toEqual([]);
     // Paths written as code count too: a reader follows them just the same.
     expect([...README.matchAll(/`(\.\.\/[^`]*)`/g)].map((m) => m[1]!)).toEqual([]);
+  });
+
+  it('and the documents beside it name no file outside the repository (a clone has nothing beside it)', () => {
+    const documents = ['docs', 'client-examples'].flatMap((dir) => markdownFiles(join(ROOT, dir)));
+    expect(documents.length).toBeGreaterThan(5);
+    const outside = documents.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?<![\w/.])((?:\.\.\/)+[\w./-]+)/g)]
+        .map((m) => m[1]!)
+        .filter((path) => {
+          const target = resolve(dirname(file), path);
+          return relative(ROOT, target).startsWith('..') || !existsSync(target);
+        })
+        .map((path) => `${relative(ROOT, file)}: ${path}`),
+    );
+    expect(outside).toEqual([]);
   });
 
   it('has an operations section: backup and restore, upgrade, a TLS proxy, PUBLIC_URL', () => {

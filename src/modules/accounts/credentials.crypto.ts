@@ -67,12 +67,17 @@ export function createCredentialsCipher(key: Buffer): CredentialsCipher {
   };
 }
 
+type KeyEnv = { CREDENTIALS_KEY?: string; DATA_DIR: string; NODE_ENV: string };
+
 /**
  * The key of this instance: CREDENTIALS_KEY when set; otherwise (outside production) one kept in
  * DATA_DIR/credentials.key, generated on first start (mode 0600), so zero-configuration start works.
  * With the in-memory database the key is in memory too: nothing it protects outlives the process.
  */
-export async function loadCredentialsKey(env: { CREDENTIALS_KEY?: string; DATA_DIR: string; NODE_ENV: string }): Promise<Buffer> {
+export function loadCredentialsKey(env: KeyEnv): Promise<Buffer>;
+/** `create: false`: null where a key would be generated, writing nothing (a start checks its configuration before taking DATA_DIR). */
+export function loadCredentialsKey(env: KeyEnv, options: { create: false }): Promise<Buffer | null>;
+export async function loadCredentialsKey(env: KeyEnv, options: { create?: boolean } = {}): Promise<Buffer | null> {
   if (env.CREDENTIALS_KEY) {
     const key = decodeCredentialsKey(env.CREDENTIALS_KEY);
     if (!key) throw new ConfigError('Invalid configuration:\n  CREDENTIALS_KEY: must be 32 bytes, as 64 hex characters or base64');
@@ -97,6 +102,7 @@ export async function loadCredentialsKey(env: { CREDENTIALS_KEY?: string; DATA_D
     if (!key) throw new ConfigError(`Invalid configuration:\n  ${file}: must hold a 32-byte key (64 hex characters or base64); fix it or set CREDENTIALS_KEY`);
     return key;
   }
+  if (options.create === false) return null;
   const key = randomBytes(32);
   await mkdir(dir, { recursive: true });
   try {

@@ -6,6 +6,7 @@ import { roleAtLeast } from '../access/roles.js';
 import { isUuid } from '../../core/ids.js';
 import { findServableFile, openFile } from './file.store.js';
 import { verifyFileLink } from './file-link.js';
+import { requestUrl } from '../../http/request-url.js';
 
 const PATH = /^\/files\/([^/]+)\/?$/;
 
@@ -35,7 +36,7 @@ function decodedOrNull(segment: string): string | null {
  * for any other path.
  */
 export async function handleFileRequest(req: IncomingMessage, res: ServerResponse, services: AppServices): Promise<boolean> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req);
   const match = PATH.exec(url.pathname);
   if (!match) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -6,11 +6,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppServices } from '../../core/services.js';
+import { requestUrl } from '../../http/request-url.js';
 
 export async function handleMetrics(req: IncomingMessage, res: ServerResponse, services: AppServices, token: string | undefined): Promise<boolean> {
   // Every request passes here first: most are told apart without parsing a URL (a path of /metrics always contains it).
   if (!req.url?.includes('/metrics')) return false;
-  const { pathname } = new URL(req.url, 'http://localhost');
+  const { pathname } = requestUrl(req);
   if (pathname !== '/metrics') return false;
   const { metrics } = services;
   if (!metrics) return false;

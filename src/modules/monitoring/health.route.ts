@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Database } from '../../db/database.js';
 import type { AppServices } from '../../core/services.js';
 import { syncHealth } from './health.service.js';
+import { requestUrl } from '../../http/request-url.js';
 
 /**
  * `/healthz`: liveness, the process answers (never touches the database).
@@ -26,7 +27,7 @@ export async function handleHealth(
   services: AppServices,
   options: { redisUp?: () => boolean; role?: 'api' | 'worker' | 'all' } = {},
 ): Promise<boolean> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req);
   if (url.pathname === '/healthz') {
     send(res, 200, { status: 'ok' });
     return true;

@@ -25,12 +25,13 @@ import { roleAtLeast } from '../access/roles.js';
 import { isUuid } from '../../core/ids.js';
 import { secretOf } from './webhook.service.js';
 import { verifyStandard, verifyStockline } from './webhook.signing.js';
+import { requestUrl } from '../../http/request-url.js';
 
 export const WEBHOOK_TEST_PATH = '/webhooks/test';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function handleWebhookTest(req: IncomingMessage, res: ServerResponse, services: AppServices): Promise<boolean> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req);
   if (url.pathname !== WEBHOOK_TEST_PATH) return false;
   if (req.method !== 'POST') {
     send(res, 405, { error: 'use POST' }, { allow: 'POST' });
