@@ -29,10 +29,19 @@ export async function runQuery<T>(work: () => Promise<T>): Promise<T> {
  * `field` the path from the argument (e.g. ["filter", "batchNumber"]).
  */
 export function parseArg<S extends z.ZodType>(schema: S, value: unknown, arg: string): z.output<S> {
+  return parseWith(schema, value, [arg]);
+}
+
+/** The same for a field's arguments taken together (`field` the path from the arguments, e.g. ["to"]). */
+export function parseArgs<S extends z.ZodType>(schema: S, args: unknown): z.output<S> {
+  return parseWith(schema, args, []);
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, at: string[]): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   throw new GraphQLError(issue.message, {
-    extensions: { code: 'BAD_USER_INPUT', reason: 'VALIDATION', field: [arg, ...issue.path.map(String)] },
+    extensions: { code: 'BAD_USER_INPUT', reason: 'VALIDATION', field: [...at, ...issue.path.map(String)] },
   });
 }

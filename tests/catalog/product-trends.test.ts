@@ -89,7 +89,8 @@ describe('productTrends', () => {
 
   it('refuses from after to and periods over 366 days with BAD_USER_INPUT', async () => {
     const after = await t.gql(TRENDS, { id: productId, from: '2026-03-05', to: '2026-03-01' });
-    expect(after.errors?.[0]).toMatchObject({ message: 'from (2026-03-05) is after to (2026-03-01)', extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_RANGE' } });
+    // The rule of every time range (tests/graphql/time-ranges.test.ts).
+    expect(after.errors?.[0]).toMatchObject({ message: 'to (2026-03-01) is before from (2026-03-05)', extensions: { code: 'BAD_USER_INPUT', reason: 'VALIDATION', field: ['to'] } });
     expect(after.data?.productTrends ?? null).toBeNull();
     const long = await t.gql(TRENDS, { id: productId, from: '2025-01-01', to: '2026-01-02' });
     expect(long.errors?.[0]).toMatchObject({ message: 'A trend covers at most 366 days; 2025-01-01 to 2026-01-02 is 367 days', extensions: { code: 'BAD_USER_INPUT', reason: 'RANGE_TOO_LONG' } });

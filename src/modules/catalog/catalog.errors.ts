@@ -23,6 +23,6 @@ export const listingDelisted = (id: string) =>
   catalogError('LISTING_DELISTED', `Listing ${id} is delisted: the marketplace no longer offers it, so it cannot be edited`, ['input', 'listingId']);
 
 /** Codes of catalog query refusals (product trends): reported as BAD_USER_INPUT with the code in `reason`, not in the CatalogError enum. */
-export type CatalogQueryErrorCode = 'INVALID_RANGE' | 'RANGE_TOO_LONG';
+export type CatalogQueryErrorCode = 'RANGE_TOO_LONG';
 
 export const catalogQueryError = (code: CatalogQueryErrorCode, message: string, field: string[] | null = null) => new DomainError<CatalogQueryErrorCode>(code, message, field);

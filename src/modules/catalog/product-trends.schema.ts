@@ -1,6 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { MoneyAmount } from '../../graphql/money.schema.js';
 import { runQuery } from '../../graphql/query-error.js';
+import { rangeEndRule, timeRange } from '../../shared/date-range.js';
 import { DEFAULT_TREND_DAYS, MAX_TREND_DAYS, productTrend } from './product-trends.service.js';
 
 const ProductTrendDay = builder.simpleObject('ProductTrendDay', {
@@ -30,11 +31,12 @@ builder.queryFields((t) => ({
     type: ProductTrend,
     nullable: true,
     authScopes: { viewer: true },
-    description: `Units sold and revenue per day for one product; null when there is no such product. Days are UTC. Default period: the last ${DEFAULT_TREND_DAYS} days up to today; at most ${MAX_TREND_DAYS} days (BAD_USER_INPUT otherwise, as for from after to).`,
+    description: `Units sold and revenue per day for one product; null when there is no such product. Days are UTC. Default period: the last ${DEFAULT_TREND_DAYS} days up to today; at most ${MAX_TREND_DAYS} days (BAD_USER_INPUT with reason RANGE_TOO_LONG otherwise).`,
+    argRules: timeRange('from', 'to', 'day'),
     args: {
       productId: t.arg.id({ description: 'The product id.' }),
       from: t.arg({ type: 'Date', required: false, description: `First day. Default: ${DEFAULT_TREND_DAYS - 1} days before \`to\`.` }),
-      to: t.arg({ type: 'Date', required: false, description: 'Last day, included. Default: today (UTC).' }),
+      to: t.arg({ type: 'Date', required: false, description: `Last day, included. Default: today (UTC). ${rangeEndRule('from')}` }),
     },
     resolve: (_root, args, ctx) =>
       runQuery(() => productTrend(ctx, String(args.productId), { from: args.from, to: args.to })),

@@ -31,12 +31,12 @@ export interface ProductTrend {
 
 /**
  * Resolves the calendar days a trend covers (UTC, both ends included). Missing ends default to
- * today and to 30 days before the other end; from after to, or more than 366 days, is refused.
+ * today and to 30 days before the other end; more than 366 days is refused. Given both, the caller
+ * has refused a `to` before `from` (the productTrends field's argRules, shared/date-range.ts).
  */
 export function trendRange(input: { from?: Date | null; to?: Date | null }, now = new Date()): { from: Date; to: Date; days: number } {
   const to = dayOf(input.to ?? (input.from ? new Date(Math.max(now.getTime(), input.from.getTime())) : now));
   const from = dayOf(input.from ?? new Date(to.getTime() - (DEFAULT_TREND_DAYS - 1) * DAY_MS));
-  if (from > to) throw catalogQueryError('INVALID_RANGE', `from (${iso(from)}) is after to (${iso(to)})`, ['from']);
   const days = Math.round((to.getTime() - from.getTime()) / DAY_MS) + 1;
   if (days > MAX_TREND_DAYS) {
     throw catalogQueryError('RANGE_TOO_LONG', `A trend covers at most ${MAX_TREND_DAYS} days; ${iso(from)} to ${iso(to)} is ${days} days`, ['from']);

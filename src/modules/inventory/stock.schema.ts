@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Prisma, StockBalance as BalanceRow, StockLocation as LocationRow } from '../../generated/prisma/client.js';
+import { filterRules } from '../../graphql/arg-rules.plugin.js';
+import { rangeEndRule, timeRange } from '../../shared/date-range.js';
 import { builder } from '../../graphql/builder.js';
 import { isUuid } from '../../core/ids.js';
 import { requestLoader } from '../../graphql/request-loader.js';
@@ -130,7 +132,7 @@ const StockMovementFilter = builder.inputType('StockMovementFilter', {
     reasons: t.field({ type: [StockMovementReason], required: false, description: 'With one of these reasons.' }),
     causeId: t.string({ required: false, description: 'With this cause: a batch id, an order id or a token name.' }),
     from: t.field({ type: 'DateTime', required: false, description: 'Posted at or after this time.' }),
-    to: t.field({ type: 'DateTime', required: false, description: 'Posted before this time.' }),
+    to: t.field({ type: 'DateTime', required: false, description: `Posted before this time. ${rangeEndRule('from')}` }),
   }),
 });
 
@@ -152,6 +154,7 @@ builder.queryFields((t) => ({
     type: 'StockMovement',
     cursor: 'seq',
     authScopes: { viewer: true },
+    argRules: filterRules(timeRange('from', 'to')),
     description: 'The stock ledger, newest first; at most 100 per page.',
     args: { filter: t.arg({ type: StockMovementFilter, required: false, description: 'Default: every movement.' }) },
     totalCount: (_c, args, ctx) => ctx.prisma.stockMovement.count({ where: movementWhere(args.filter) }),

@@ -7,7 +7,7 @@ import { channels } from '../../connectors/channels.js';
 import { exportCsv, keysetPages, type CsvColumn, type CsvExportResult } from '../files/csv-export.js';
 import type { TaskContext, TaskKind } from '../tasks/task-kinds.js';
 import { createTask } from '../tasks/task.service.js';
-import { orderOrderBy, orderWhere, type OrderFilter } from './order.filters.js';
+import { orderFilterRules, orderOrderBy, orderWhere, type OrderFilter } from './order.filters.js';
 
 export const EXPORT_ORDERS_KIND = 'exportOrders';
 const PAGE_SIZE = 1000;
@@ -63,6 +63,8 @@ export const exportOrdersTask: TaskKind<Input, CsvExportResult> = {
 
 /** Queues an export (returns the PENDING task at once); `filter` as the `orders` query takes it. */
 export function startExportOrders(services: AppServices, actor: Actor, filter: (Omit<OrderFilter, 'accountId'> & { accountId?: string | number | null }) | null | undefined) {
+  // A filter no order could match by the rules is refused as the `orders` query refuses it (a VALIDATION error at input.filter.…).
+  z.object({ filter: orderFilterRules.nullish() }).parse({ filter });
   const stored = filter
     ? { ...filter, accountId: filter.accountId == null ? null : String(filter.accountId), placedFrom: filter.placedFrom?.toISOString() ?? null, placedTo: filter.placedTo?.toISOString() ?? null }
     : null;

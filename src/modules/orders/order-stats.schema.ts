@@ -2,6 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import type { Context } from '../../graphql/context.js';
 import type { Channel as ChannelValue, OrderStatus as OrderStatusValue } from '../../generated/prisma/client.js';
 import { MoneyAmount } from '../../graphql/money.schema.js';
+import { rangeEndRule, timeRange } from '../../shared/date-range.js';
 import { runQuery } from '../../graphql/query-error.js';
 import { Channel } from '../accounts/account.schema.js';
 import { OrderStatus } from './order.schema.js';
@@ -80,10 +81,11 @@ builder.queryFields((t) => ({
   orderStats: t.field({
     type: OrderStats,
     authScopes: { viewer: true },
-    description: `Order counts and revenue over a period (default: the last ${DEFAULT_STATS_DAYS} days up to now), optionally on one channel or account. from after to is refused (BAD_USER_INPUT).`,
+    description: `Order counts and revenue over a period (default: the last ${DEFAULT_STATS_DAYS} days up to now), optionally on one channel or account.`,
+    argRules: timeRange('from', 'to'),
     args: {
       from: t.arg({ type: 'DateTime', required: false, description: `Start, included. Default: ${DEFAULT_STATS_DAYS} days before \`to\`.` }),
-      to: t.arg({ type: 'DateTime', required: false, description: 'End, excluded. Default: now.' }),
+      to: t.arg({ type: 'DateTime', required: false, description: `End, excluded. Default: now. ${rangeEndRule('from')}` }),
       channel: t.arg({ type: Channel, required: false, description: 'Only orders of accounts of this channel.' }),
       accountId: t.arg.id({ required: false, description: 'Only orders of this account.' }),
     },

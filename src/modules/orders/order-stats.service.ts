@@ -46,11 +46,14 @@ export interface OrderStatsSummary {
   byChannel: OrderGroup<Channel>[];
 }
 
-/** Defaults and checks a stats period: `to` defaults to now, `from` to 30 days before `to`; from after to is refused. */
+/**
+ * Defaults a stats period: `to` defaults to now (or to `from` when that is later), `from` to 30
+ * days before `to`. Given both, the caller has refused a `to` before `from` (the orderStats
+ * field's argRules, shared/date-range.ts).
+ */
 export function orderStatsScope(input: OrderStatsInput, now = new Date()): OrderStatsScope {
   const to = input.to ?? (input.from && input.from > now ? input.from : now);
   const from = input.from ?? new Date(to.getTime() - DEFAULT_STATS_DAYS * DAY_MS);
-  if (from > to) throw orderStatsError('INVALID_RANGE', `from (${from.toISOString()}) is after to (${to.toISOString()})`, ['from']);
   return { from, to, channel: input.channel ?? null, accountId: input.accountId ?? null };
 }
 

@@ -1,6 +1,7 @@
 import { sortWithTieBreak } from '../../db/order-by.js';
 import type { Channel, OrderStatus, Prisma } from '../../generated/prisma/client.js';
 import { isUuid } from '../../core/ids.js';
+import { timeRange } from '../../shared/date-range.js';
 
 /** Order list filters, shared by the `orders` query and (later) exports. */
 export interface OrderFilter {
@@ -15,6 +16,9 @@ export interface OrderFilter {
   /** Part of the marketplace's order id, any case. */
   search?: string | null;
 }
+
+/** What an order filter must hold beyond its GraphQL types: placedTo not before placedFrom. */
+export const orderFilterRules = timeRange('placedFrom', 'placedTo');
 
 export function orderWhere(filter: OrderFilter | null | undefined): Prisma.OrderWhereInput {
   if (!filter) return {};

@@ -6,7 +6,9 @@ import { isUuid } from '../../core/ids.js';
 import { requestLoader } from '../../graphql/request-loader.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { Channel } from '../accounts/account.schema.js';
-import { orderOrderBy, orderSortFields, orderWhere, type OrderSortField } from './order.filters.js';
+import { orderFilterRules, orderOrderBy, orderSortFields, orderWhere, type OrderSortField } from './order.filters.js';
+import { filterRules } from '../../graphql/arg-rules.plugin.js';
+import { rangeEndRule } from '../../shared/date-range.js';
 
 export const OrderStatus = builder.enumType('OrderStatus', {
   description: "Where an order stands, in Stockline's terms (each marketplace's own statuses are mapped to these).",
@@ -141,7 +143,7 @@ export const OrderFilter = builder.inputType('OrderFilter', {
     accountId: t.id({ required: false, description: 'Only orders of this account.' }),
     status: t.field({ type: [OrderStatus], required: false, description: 'Any of these statuses; empty or left out: all.' }),
     placedFrom: t.field({ type: 'DateTime', required: false, description: 'Placed at or after (inclusive).' }),
-    placedTo: t.field({ type: 'DateTime', required: false, description: 'Placed before (exclusive).' }),
+    placedTo: t.field({ type: 'DateTime', required: false, description: `Placed before (exclusive). ${rangeEndRule('placedFrom')}` }),
     search: t.string({ required: false, description: 'Part of the marketplace\'s order id (externalId), any case.' }),
   }),
 });
@@ -180,6 +182,7 @@ builder.queryFields((t) => ({
     type: 'Order',
     cursor: 'id',
     authScopes: { viewer: true },
+    argRules: filterRules(orderFilterRules),
     description: 'Orders, newest first unless `orderBy` says otherwise; at most 100 per page.',
     args: {
       filter: t.arg({ type: OrderFilter, required: false, description: 'Default: every order.' }),
@@ -196,6 +199,7 @@ builder.queryFields((t) => ({
   orderTotals: t.field({
     type: [OrderTotal],
     authScopes: { viewer: true },
+    argRules: filterRules(orderFilterRules),
     description: 'Totals of the orders `orders` lists with the same filter (every page together), per currency, currencies apart and sorted by code; empty when none matches. Every status counts, cancelled and returned too: filter by status for sales only.',
     args: { filter: t.arg({ type: OrderFilter, required: false, description: 'Default: every order.' }) },
     resolve: async (_root, args, ctx) => {

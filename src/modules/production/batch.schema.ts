@@ -9,7 +9,8 @@ import { ProductionError } from './production-error.schema.js';
 import { batchFilterOf, batchListOrder, batchSortFields, batchWhere, type BatchSortField } from './batch.filters.js';
 import { closeBatch, createBatch, deleteBatch, reopenBatch, updateBatch } from './batch.service.js';
 import { isUuid } from '../../core/ids.js';
-import { parseArg } from '../../graphql/query-error.js';
+import { filterRules } from '../../graphql/arg-rules.plugin.js';
+import { rangeEndRule } from '../../shared/date-range.js';
 import { batchFilterRules } from './production.inputs.js';
 import { readBatchPage } from './batch-page.read.js';
 import { selectedFieldNames } from '../../graphql/selected-field-names.js';
@@ -69,7 +70,7 @@ export const BatchFilter = builder.inputType('BatchFilter', {
     batchNumber: t.int({ required: false, description: 'Exact batch number; positive.' }),
     batchDate: t.field({ type: 'Date', required: false, description: 'Exact batch date; when given, batchDateFrom and batchDateTo are ignored.' }),
     batchDateFrom: t.field({ type: 'Date', required: false, description: 'Batch date on or after this day (inclusive).' }),
-    batchDateTo: t.field({ type: 'Date', required: false, description: 'Batch date on or before this day (inclusive); not before batchDateFrom.' }),
+    batchDateTo: t.field({ type: 'Date', required: false, description: `Batch date on or before this day (inclusive). ${rangeEndRule('batchDateFrom')}` }),
     workCenterId: t.id({ required: false, description: 'Made at the work center with this id.' }),
     workCenterIdentifier: t.string({ required: false, description: 'Made at the work center with this exact identifier.' }),
     shift: t.string({ required: false, description: 'Exact shift name.' }),
@@ -109,6 +110,7 @@ builder.queryFields((t) => ({
     type: 'Batch',
     cursor: 'id',
     authScopes: { viewer: true },
+    argRules: filterRules(batchFilterRules),
     description: 'Batches, newest first (by creation) unless `orderBy` says otherwise; at most 100 per page.',
     args: {
       filter: t.arg({ type: BatchFilter, required: false, description: 'Default: every batch.' }),
@@ -116,7 +118,6 @@ builder.queryFields((t) => ({
     },
     totalCount: (_c, args, ctx) => ctx.prisma.batch.count({ where: whereOf(args.filter) }),
     resolve: async (query, _root, args, ctx, info) => {
-      parseArg(batchFilterRules.nullish(), args.filter, 'filter');
       const list = { where: whereOf(args.filter), orderBy: batchListOrder(args.orderBy) };
       // A selection PostgreSQL answers whole (src/graphql/prebuilt-fields.ts): the connection goes to the result as it is, Pothos gets no rows.
       const plan = prebuiltPlan<BatchConnectionPlan>(info);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { textProblem } from '../../core/well-formed-text.js';
+import { orderedEnds } from '../../shared/date-range.js';
 
 // The rules every caller (GraphQL, import, CLI) gets, whatever its own input layer checks.
 
@@ -68,7 +69,4 @@ export const batchFilterRules = z
     batchDateFrom: z.date().nullish(),
     batchDateTo: z.date().nullish(),
   })
-  .refine((f) => !f.batchDateFrom || !f.batchDateTo || f.batchDateFrom.getTime() <= f.batchDateTo.getTime(), {
-    message: 'batchDateTo must be on or after batchDateFrom',
-    path: ['batchDateTo'],
-  });
+  .superRefine(orderedEnds('batchDateFrom', 'batchDateTo', 'day'));

@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder.js';
-import { parseArg } from '../../graphql/query-error.js';
+import { filterRules } from '../../graphql/arg-rules.plugin.js';
+import { rangeEndRule } from '../../shared/date-range.js';
 import { Channel } from '../accounts/account.schema.js';
 import { LOG_LEVELS, syncLogFilterRules, syncLogWhere } from './sync-log.js';
 import { SyncStatus } from './sync-run.schema.js';
@@ -29,7 +30,7 @@ builder.prismaObject('SyncLog', {
 });
 
 const SyncLogFilter = builder.inputType('SyncLogFilter', {
-  description: 'Which log entries: every given condition must hold. since after until is refused (BAD_USER_INPUT, reason VALIDATION).',
+  description: 'Which log entries: every given condition must hold.',
   fields: (t) => ({
     accountId: t.id({ required: false, description: 'Only entries of this account.' }),
     channel: t.field({ type: Channel, required: false, description: 'Only entries of accounts on this marketplace.' }),
@@ -38,7 +39,7 @@ const SyncLogFilter = builder.inputType('SyncLogFilter', {
     level: t.field({ type: LogLevel, required: false, description: 'This level and the more severe ones (WARN gives WARN and ERROR).' }),
     search: t.string({ required: false, description: 'Case-insensitive text in the message.' }),
     since: t.field({ type: 'DateTime', required: false, description: 'Written at or after this instant (inclusive).' }),
-    until: t.field({ type: 'DateTime', required: false, description: 'Written before this instant (exclusive); not before since.' }),
+    until: t.field({ type: 'DateTime', required: false, description: `Written before this instant (exclusive). ${rangeEndRule('since')}` }),
   }),
 });
 
@@ -47,12 +48,10 @@ builder.queryFields((t) => ({
     type: 'SyncLog',
     cursor: 'id',
     authScopes: { viewer: true },
+    argRules: filterRules(syncLogFilterRules),
     description: 'Sync logs, newest first; at most 100 per page. Kept for LOG_RETENTION_DAYS (default 30) days.',
     args: { filter: t.arg({ type: SyncLogFilter, required: false, description: 'Default: every entry.' }) },
     totalCount: (_c, args, ctx) => ctx.prisma.syncLog.count({ where: syncLogWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) => {
-      parseArg(syncLogFilterRules.nullish(), args.filter, 'filter');
-      return ctx.prisma.syncLog.findMany({ ...query, where: syncLogWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
-    },
+    resolve: (query, _root, args, ctx) => ctx.prisma.syncLog.findMany({ ...query, where: syncLogWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 }));

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import type { Channel, LogLevel, Prisma, SyncStatus } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db/transaction.js';
 import type { AppServices } from '../../core/services.js';
 import { isUuid } from '../../core/ids.js';
 import { NO_MATCH_ID } from './sync-run.filters.js';
+import { timeRange } from '../../shared/date-range.js';
 
 export interface LogEntry {
   level: LogLevel;
@@ -44,9 +44,7 @@ export interface SyncLogFilter {
 }
 
 /** What a log filter must hold beyond its GraphQL types (other keys pass through). */
-export const syncLogFilterRules = z
-  .looseObject({ since: z.date().nullish(), until: z.date().nullish() })
-  .refine((f) => !f.since || !f.until || f.since.getTime() <= f.until.getTime(), { message: 'until must not be before since', path: ['until'] });
+export const syncLogFilterRules = timeRange('since', 'until');
 
 /**
  * The rows a log filter selects. SyncLog is the biggest table: every condition is served by one of

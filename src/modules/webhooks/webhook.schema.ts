@@ -7,7 +7,9 @@ import { defineErrorType, runMutation, type Payload } from '../../graphql/payloa
 import { isEventType } from '../../events/event-types.js';
 import type { WebhookAttemptEvent } from './webhook.events.js';
 import { webhookErrorMeanings } from './webhook.errors.js';
-import { deliveryFilterRules, deliveryWhere } from './webhook.filters.js';
+import { deliveryFilterRules, deliveryQueryFilterRules, deliveryWhere } from './webhook.filters.js';
+import { filterRules } from '../../graphql/arg-rules.plugin.js';
+import { rangeEndRule } from '../../shared/date-range.js';
 import { replayWebhookDeliveries } from './webhook.replay.js';
 import { parseArg } from '../../graphql/query-error.js';
 import { BackgroundTaskRef } from '../tasks/task.schema.js';
@@ -134,7 +136,7 @@ const WebhookDeliveryFilter = builder.inputType('WebhookDeliveryFilter', {
     status: t.field({ type: WebhookDeliveryStatus, required: false, description: 'Deliveries in this status (DEAD: the dead letters).' }),
     eventTypes: t.stringList({ required: false, description: 'Deliveries of these event types (see eventTypes), at most 100.' }),
     since: t.field({ type: 'DateTime', required: false, description: 'Recorded at or after this time.' }),
-    until: t.field({ type: 'DateTime', required: false, description: 'Recorded before this time; not before since.' }),
+    until: t.field({ type: 'DateTime', required: false, description: `Recorded before this time. ${rangeEndRule('since')}` }),
   }),
 });
 
@@ -183,11 +185,12 @@ builder.queryFields((t) => ({
     type: 'WebhookDelivery',
     cursor: 'id',
     authScopes: { admin: true },
+    argRules: filterRules(deliveryQueryFilterRules),
     description: 'Webhook deliveries, newest first; at most 100 per page. Give a webhook (webhookId or filter.webhookId) for its delivery log, status DEAD for the dead letters.',
     args: {
       webhookId: t.arg.id({ required: false, description: 'The webhook whose deliveries to list (the same as filter.webhookId); default every webhook.' }),
       status: t.arg({ type: WebhookDeliveryStatus, required: false, description: 'Only deliveries in this status (the same as filter.status); default all.' }),
-      filter: t.arg({ type: WebhookDeliveryFilter, required: false, description: 'Which deliveries; a rule broken (since after until, an unknown event type) is BAD_USER_INPUT (reason VALIDATION).' }),
+      filter: t.arg({ type: WebhookDeliveryFilter, required: false, description: 'Which deliveries; a rule broken (until before since, an unknown event type) is BAD_USER_INPUT (reason VALIDATION).' }),
     },
     totalCount: (_c, args, ctx) => ctx.prisma.webhookDelivery.count({ where: deliveriesWhere(args) }),
     resolve: (query, _root, args, ctx) => ctx.prisma.webhookDelivery.findMany({ ...query, where: deliveriesWhere(args), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
