@@ -41,7 +41,8 @@ export function cronProblem(expression: string, timeZone = 'UTC'): string | null
 /**
  * The first cron match strictly after `after`, the expression read in `timeZone`. A local time the
  * clock skips (summer time) fires when it would have, on the new clock (03:17 skipped in Bucharest
- * fires at 04:17); a repeated one fires once. cron-parser does both, except when the skipped hour
+ * fires at 04:17); a repeated one fires once (except in Lord Howe's and Chatham's odd steps, where
+ * cron-parser may fire it on both passes). cron-parser does both, except when the skipped hour
  * is midnight (Santiago, the Azores, Beirut, Cairo): it drops that day, so the day's match is
  * looked for on the wall clock too (localNext) and the earlier of the two taken.
  */
