@@ -58,8 +58,10 @@ export interface AppOptions {
   scheduler?: Partial<SchedulerOptions>;
   /** Overrides of health and alert settings (tests move the clock and shorten the alert interval). */
   monitoring?: Partial<MonitoringSettings>;
-  /** graphql-ws settings (tests shorten the token re-check). */
-  webSocket?: WebSocketOptions;
+  /** graphql-ws settings. */
+  webSocket?: Omit<WebSocketOptions, 'recheckMs'>;
+  /** How often open subscriptions (WebSocket and SSE) check their tokens again; default 60 s (tests shorten it). */
+  tokenRecheckMs?: number;
   /** Overrides of HTTP admission control (tests make its limits small); `false` admits everything at once. */
   admission?: Partial<AdmissionOptions> | false;
 }
@@ -129,7 +131,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   services.admission = admission;
   services.metrics = createMetrics({ queues: queueDepthSampler(db.prisma, logger), admission: admission && (() => admission) });
   if (admission) admission.onShed = (reason) => services.metrics?.httpShed.inc({ reason });
-  const yoga = createGraphQLHandler(env, services);
+  const yoga = createGraphQLHandler(env, services, { tokenRecheckMs: options.tokenRecheckMs });
 
   let server: Server | undefined;
   let ws: ReturnType<typeof attachWebSocket> | undefined;
@@ -185,7 +187,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       };
       // PGlite: each request's statements run in a scope that readiness and sync triggers mark urgent (src/db/database.ts).
       server = createServer(db.kind === 'pglite' ? (req, res) => void statementScope(() => handleRequest(req, res)) : (req, res) => void handleRequest(req, res));
-      ws = attachWebSocket(server, yoga, services, { maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES, ...options.webSocket });
+      ws = attachWebSocket(server, yoga, services, { maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES, recheckMs: options.tokenRecheckMs, ...options.webSocket });
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(env.PORT, env.HOST, () => resolve());

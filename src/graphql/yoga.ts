@@ -57,7 +57,7 @@ async function actorFromRequest(services: AppServices, request: Request, beforeL
 const prebuiltExecute = createPrebuiltExecute((ctx) => (ctx as Partial<Context>).limits);
 const useGraphQLJsExecute = (): Plugin => ({ onExecute: ({ setExecuteFn }) => setExecuteFn(prebuiltExecute) });
 
-export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHandler {
+export function createGraphQLHandler(env: Env, services: AppServices, options: { tokenRecheckMs?: number } = {}): GraphQLHandler {
   const rateLimits = createRequestRateLimits(env.API_RATE_LIMIT_PER_MINUTE, env.API_ANONYMOUS_RATE_LIMIT_PER_MINUTE, services.redis);
   const limits = { depth: env.GRAPHQL_MAX_DEPTH, complexity: env.GRAPHQL_MAX_COMPLEXITY, breadth: 500 };
   // Before any GraphQL work: body size and the anonymous budget, then tokens, breadth and introspection per document.
@@ -85,9 +85,9 @@ export function createGraphQLHandler(env: Env, services: AppServices): GraphQLHa
     // Queries and mutations run on graphql-js' own executor: Yoga's default (@graphql-tools/executor,
     // for @defer/@stream, which this schema does not offer) spent ~12 % more CPU on the batch page
     // (issue 17). Subscriptions keep Yoga's.
-    // A revoked token's SSE subscriptions end on every instance as the revoke arrives. Subscribers
+    // A revoked or expired token's SSE subscriptions end on every instance (the revoke event, a periodic check). Subscribers
     // of the same operation and role share one execution per event.
-    plugins: [useGraphQLJsExecute(), useSharedSubscriptions(), useRevokedTokenStreams(services.events), useVaryOrigin(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, ...usePersistedDocuments(persisted), useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : []), useRequestBodyCap(REQUEST_BODY_CAP)],
+    plugins: [useGraphQLJsExecute(), useSharedSubscriptions(), useRevokedTokenStreams(services, { recheckMs: options.tokenRecheckMs }), useVaryOrigin(), ...(services.metrics ? [useGraphQLMetrics(services.metrics), useSubscriptionGauge(services.metrics)] : []), ...limitPlugins, ...usePersistedDocuments(persisted), useSecretRedaction(), useEchoTruncation(), useUploadLimit(env.UPLOAD_MAX_BYTES), useWellFormedText(), ...(services.admission ? [useAdmission(services.admission)] : []), useRequestBodyCap(REQUEST_BODY_CAP)],
     logging: yogaLogging(services.logger),
     graphiql: graphiqlOptions,
     renderGraphiQL,

@@ -17,7 +17,7 @@ let viewer: string;
 const disposers: Array<() => unknown> = [];
 beforeAll(async () => {
   // Open connections check their tokens again every 200 ms (60 s by default).
-  t = await startTestApp({}, { webSocket: { recheckMs: 200 } });
+  t = await startTestApp({}, { tokenRecheckMs: 200 });
   viewer = await t.tokenFor('VIEWER');
 });
 afterAll(async () => {

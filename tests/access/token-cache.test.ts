@@ -131,7 +131,7 @@ describe('token cache', () => {
 
   it('keeps nothing of a connection that closed while its token was being looked up (no periodic check for a gone socket)', async () => {
     // Checks every 100 ms here, so a check left running for a gone socket shows beside a live one's.
-    const c = await startTestApp({ ...shared.env, REDIS_URL, ROLE: 'api' }, { webSocket: { recheckMs: 100 } });
+    const c = await startTestApp({ ...shared.env, REDIS_URL, ROLE: 'api' }, { tokenRecheckMs: 100 });
     try {
       const gone = await createToken(c.app.services, { name: 'closed while connecting', role: 'VIEWER' });
       const live = await createToken(c.app.services, { name: 'still connected', role: 'VIEWER' });

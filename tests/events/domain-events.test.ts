@@ -8,7 +8,7 @@ import { createToken } from '../../src/modules/access/token.service.js';
 let t: TestApp;
 beforeAll(async () => {
   // Open connections check their token again every 200 ms here (60 s by default).
-  t = await startTestApp({}, { webSocket: { recheckMs: 200 } });
+  t = await startTestApp({}, { tokenRecheckMs: 200 });
 });
 afterAll(async () => {
   await disposeWsClients();
