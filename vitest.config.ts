@@ -54,6 +54,7 @@ const dbFree = [
   'tests/db/data-dir-lock-race.test.ts',
   'tests/shared/**/*.test.ts',
   'tests/graphql/shared-subscriptions-race.test.ts',
+  'tests/platform/docs-build.test.ts',
 ];
 
 export default defineConfig({

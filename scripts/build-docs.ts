@@ -5,17 +5,19 @@
  * "Error codes" table read from the schema itself (its payload's `errors` type, that type's `code`
  * enum and the values' descriptions), and an examples page takes the README's GraphQL blocks.
  * Skipped when schema.graphql, README.md, this script and the generator are what the last build
- * read (dist/docs/.build-key).
+ * read (dist/docs/.build-key). Built beside dist/docs and put in its place whole, so a reader (the
+ * /docs route) never finds half a reference, and a build stopped half-way leaves the old one.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GraphQLEnumType, GraphQLObjectType, GraphQLUnionType, buildSchema, getNamedType, printSchema, type GraphQLField, type GraphQLNamedType } from 'graphql';
 import { Marked } from 'marked';
 import { ensureTool, toolDir } from '../src/cli/tool-package.js';
+import { processRunning } from '../src/shared/process-running.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DOCS_DIR = join(ROOT, 'dist', 'docs');
@@ -100,6 +102,9 @@ async function markdownFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && /\.mdx?$/.test(e.name)).map((e) => join(e.parentPath, e.name));
 }
 
+/** Builds started by this process, so two at once write apart. */
+let builds = 0;
+
 /** Builds dist/docs unless its key says it is current; returns what it did. */
 export async function buildDocs(outDir = DOCS_DIR): Promise<{ ms: number; pages: number; cached: boolean }> {
   const started = performance.now();
@@ -117,6 +122,10 @@ export async function buildDocs(outDir = DOCS_DIR): Promise<{ ms: number; pages:
   }
 
   const work = await mkdtemp(join(tmpdir(), 'stockline-docs-'));
+  // Written here, beside the served folder (the same file system, so it can be renamed into place),
+  // named by this process and this build (a process may run two).
+  const building = `${outDir}.${process.pid}-${++builds}.building`;
+  await removeAbandonedBuilds(outDir);
   try {
     const schemaFile = join(work, 'schema.graphql');
     const mdDir = join(work, 'md');
@@ -130,7 +139,6 @@ export async function buildDocs(outDir = DOCS_DIR): Promise<{ ms: number; pages:
     const pagesDir = join(mdDir, 'docs');
     await writeFile(join(pagesDir, 'examples.md'), readmeExamples(readme));
 
-    await rm(outDir, { recursive: true, force: true });
     const marked = new Marked({ gfm: true });
     // Heading ids, so "#error-codes" and the generator's in-page links land somewhere.
     marked.use({
@@ -149,7 +157,7 @@ export async function buildDocs(outDir = DOCS_DIR): Promise<{ ms: number; pages:
       const body = source.slice(front?.[0].length ?? 0);
       const path = relative(pagesDir, file).replace(/\.mdx?$/, '');
       const heading = /^#\s/m.test(body) ? '' : `<h1>${escapeHtml(title)}</h1>\n`;
-      const target = join(outDir, `${path}.html`);
+      const target = join(building, `${path}.html`);
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, layout(title, heading + (await marked.parse(body))));
       pages.push({ path, title });
@@ -164,12 +172,43 @@ export async function buildDocs(outDir = DOCS_DIR): Promise<{ ms: number; pages:
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([section, list]) => `<h2>${escapeHtml(section.replace('/', ' · '))}</h2>\n<ul>${list.map((p) => `<li><a href="/docs/${p.path}">${escapeHtml(p.title)}</a></li>`).join('')}</ul>`)
       .join('\n');
-    await writeFile(join(outDir, 'index.html'), layout('Reference', `<h1>Stockline API reference</h1>\n<p>Generated from <code>schema.graphql</code>. Start with the <a href="/docs/examples">examples</a>, or a type or operation below.</p>\n${index}`));
-    await writeFile(join(outDir, 'docs.css'), STYLES);
-    await writeFile(keyFile, key);
+    await writeFile(join(building, 'index.html'), layout('Reference', `<h1>Stockline API reference</h1>\n<p>Generated from <code>schema.graphql</code>. Start with the <a href="/docs/examples">examples</a>, or a type or operation below.</p>\n${index}`));
+    await writeFile(join(building, 'docs.css'), STYLES);
+    await writeFile(join(building, '.build-key'), key);
+    await replace(outDir, building);
     return { ms: Math.round(performance.now() - started), pages: pages.length + 1, cached: false };
   } finally {
     await rm(work, { recursive: true, force: true });
+    await rm(building, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Puts the finished tree `building` where `outDir` is: the old one moves aside first, so the
+ * folder is never a mix of two; a reader between the two renames finds none for an instant (the
+ * route answers 503, retry). A build that finished first while this one ran keeps its place.
+ */
+async function replace(outDir: string, building: string): Promise<void> {
+  const old = `${building}.old`;
+  await rename(outDir, old).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  try {
+    await rename(building, outDir);
+  } catch (error) {
+    // Another build put its whole tree there in between (from the same sources, or newer ones).
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await rm(old, { recursive: true, force: true });
+  }
+}
+
+/** Removes what builds killed half-way (`finally` never ran) left beside `outDir`: those of processes no longer running. */
+async function removeAbandonedBuilds(outDir: string): Promise<void> {
+  const prefix = `${basename(outDir)}.`;
+  for (const entry of await readdir(dirname(outDir)).catch(() => [])) {
+    const pid = entry.startsWith(prefix) ? /^(\d+)-\d+\.building(\.old)?$/.exec(entry.slice(prefix.length))?.[1] : undefined;
+    if (pid && !processRunning(Number(pid))) await rm(join(dirname(outDir), entry), { recursive: true, force: true });
   }
 }
 

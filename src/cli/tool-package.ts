@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { processRunning } from '../shared/process-running.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -49,12 +50,7 @@ function abandoned(lock: string): boolean {
     return since !== undefined && Date.now() - since > PIDLESS_LOCK_MS;
   }
   if (!Number.isInteger(pid) || pid <= 0) return false; // being written
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processRunning(pid);
 }
 
 /** Runs `work` holding `lock` (mkdir is atomic; the holder's pid inside), waiting while a live process holds it. */

@@ -25,6 +25,7 @@ import { linkSync, mkdirSync, openSync, readFileSync, closeSync, statSync, unlin
 import { connect, createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { processRunning } from '../shared/process-running.js';
 
 /** The lock file of the embedded database in `dataDir` (DATA_DIR). */
 export const lockFilePath = (dataDir: string) => join(resolve(dataDir), 'pglite.lock');
@@ -220,20 +221,11 @@ function socketAnswers(lockPath: string): Promise<boolean> {
 
 function isAlive(holder: LockHolder): boolean {
   const boot = bootId();
-  if (boot === null) return pidExists(holder.pid); // no /proc: the pid is all there is to go by
+  if (boot === null) return processRunning(holder.pid); // no /proc: the pid is all there is to go by
   if (holder.bootId !== boot) return false; // the machine rebooted since (or the lock came from elsewhere)
   const started = processStartTime(holder.pid);
   // No such process, or another one under the same pid (a restarted container's pid 1).
   return started !== null && (holder.startTime === null || started === holder.startTime);
-}
-
-function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by another user
-  }
 }
 
 /** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); null without /proc. */
