@@ -55,6 +55,7 @@ const dbFree = [
   'tests/shared/**/*.test.ts',
   'tests/graphql/shared-subscriptions-race.test.ts',
   'tests/platform/docs-build.test.ts',
+  'tests/platform/docs-swap.test.ts',
 ];
 
 export default defineConfig({

@@ -4,8 +4,8 @@
  * Pages are HTML without scripts. Paths are lowercase words and dashes only, so nothing outside
  * the folder (an encoded slash, `..`) is ever looked up.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { requestUrl } from './request-url.js';
@@ -32,25 +32,45 @@ export function createDocsHandler(dir: string = DOCS_DIR): DocsHandler {
     }
     const file = rest === '' ? 'index.html' : rest === 'docs.css' ? 'docs.css' : PAGE_PATH.test(rest) ? `${rest}.html` : null;
     const path = file && join(dir, file);
-    if (!path || !(await isFile(path))) {
+    // Missing at the instant a new reference is put in place (its two renames): once the index is
+    // back, the page is looked for again in the new tree.
+    const page = path && ((await openFile(path)) ?? ((await isFile(join(dir, 'index.html'))) ? await openFile(path) : 'replacing'));
+    if (page === 'replacing') {
+      send(res, 503, 'text/plain; charset=utf-8', 'API reference being replaced: retry', { 'retry-after': '1' });
+      return true;
+    }
+    if (!page) {
       send(res, 404, 'text/plain; charset=utf-8', 'no such page in the API reference (see /docs)');
       return true;
     }
-    const { size } = await stat(path);
     res.writeHead(200, {
       'content-type': file!.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/html; charset=utf-8',
-      'content-length': String(size),
+      'content-length': String(page.size),
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
       'content-security-policy': CONTENT_SECURITY_POLICY,
     });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(path).pipe(res);
+    if (req.method === 'HEAD') {
+      await page.handle.close();
+      res.end();
+    } else {
+      // From the file opened above: the tree may be renamed or removed meanwhile, the open file stays whole.
+      await pipeline(page.handle.createReadStream(), res).catch(() => res.destroy());
+    }
     return true;
   };
 }
 
 export const handleDocs: DocsHandler = createDocsHandler();
+
+/** A regular file opened for reading, with its size; null when there is none at `path`. */
+async function openFile(path: string): Promise<{ handle: FileHandle; size: number } | null> {
+  const handle = await open(path).catch(() => null);
+  const info = await handle?.stat().catch(() => null);
+  if (handle && info?.isFile()) return { handle, size: info.size };
+  await handle?.close();
+  return null;
+}
 
 async function isFile(path: string) {
   const info = await stat(path).catch(() => null);
