@@ -60,8 +60,10 @@ describe('stock pool across a crash', () => {
     const accountId = created.account.id;
     expect((await finished(first, await trigger(first, accountId, 'PRODUCTS'))).status).toBe('SUCCESS');
 
-    // 8 pages of orders at 4 requests a second: time to kill the process with some pages committed.
-    sim.setRateLimits({ orders: { limit: 4, periodMs: 1000, burst: 1 } });
+    // 8 pages of orders at one request a second: time to kill the process with some pages committed,
+    // and 5 s left after the third, however slowly a loaded machine answers the polls (at 4 a second
+    // the run once finished between two polls).
+    sim.setRateLimits({ orders: { limit: 1, periodMs: 1000, burst: 1 } });
     const runId = await trigger(first, accountId, 'ORDERS');
     await waitFor(async () => {
       const run = await runOf(first, runId);
