@@ -125,8 +125,10 @@ export async function buildDocs(outDir = DOCS_DIR): Promise<{ ms: number; pages:
   // Written here, beside the served folder (the same file system, so it can be renamed into place),
   // named by this process and this build (a process may run two).
   const building = `${outDir}.${process.pid}-${++builds}.building`;
-  await removeAbandonedBuilds(outDir);
   try {
+    await removeAbandonedBuilds(outDir);
+    // A killed build of a process that had this pid (a restarted container's) may have left this very name.
+    await rm(building, { recursive: true, force: true });
     const schemaFile = join(work, 'schema.graphql');
     const mdDir = join(work, 'md');
     await writeFile(schemaFile, withErrorCodes(sdl));

@@ -4,7 +4,7 @@
 // leaves the old one as it was, never a half-written tree.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,22 @@ describe('rebuilding the API reference', () => {
     expect((await buildDocs(outDir)).cached).toBe(false);
     expect(await missingPages(outDir)).toEqual([]);
     expect(await readdir(root)).toEqual(['docs']);
+  }, 180_000);
+
+  it("never takes in what a killed build left under the name this build uses (a restarted container's same pid)", async () => {
+    await writeFile(join(outDir, '.build-key'), 'stale');
+    const leftovers = Array.from({ length: 50 }, (_, i) => `${outDir}.${process.pid}-${i + 1}.building`);
+    for (const dir of leftovers) {
+      await mkdir(join(dir, 'types', 'objects'), { recursive: true });
+      await writeFile(join(dir, 'types', 'objects', 'ghost.html'), 'a page of a type the schema no longer has');
+    }
+    try {
+      expect((await buildDocs(outDir)).cached).toBe(false);
+      expect(existsSync(join(outDir, 'types', 'objects', 'ghost.html'))).toBe(false);
+      expect(await missingPages(outDir)).toEqual([]);
+    } finally {
+      for (const dir of leftovers) await rm(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 
   it('twice at the same moment into one folder, leaves one whole reference marked current', async () => {
