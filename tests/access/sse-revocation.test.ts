@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/modules/access/token.service.js';
 import { createSharedDatabase, startTestApp, type SharedDatabase, type TestApp } from '../helpers/app.js';
+import { openSseSubscription, within } from '../helpers/sse.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let shared: SharedDatabase;
@@ -22,32 +23,6 @@ afterAll(async () => {
   await shared?.drop();
 });
 
-/** An SSE subscription, running once its response has arrived; `ended` gives everything it sent once the server ends it. */
-async function sseSubscription(t: TestApp, token: string, query: string) {
-  const abort = new AbortController();
-  const res = await fetch(`${t.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query }),
-    signal: abort.signal,
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const ended = (async () => {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return text;
-      text += decoder.decode(value, { stream: true });
-    }
-  })().catch(() => text);
-  return { ended, received: () => text, abort: () => abort.abort() };
-}
-
-const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<string>((r) => setTimeout(() => r(`still open after ${ms} ms`), ms))]);
-
 describe('SSE subscriptions of a revoked token', () => {
   it('end within 1 s on every instance, with an UNAUTHENTICATED error and no later event', async () => {
     const { apiToken, secret } = await createToken(a.app.services, { name: 'leaked, streaming over SSE', role: 'VIEWER' });
@@ -55,7 +30,7 @@ describe('SSE subscriptions of a revoked token', () => {
     const kept = await createToken(a.app.services, { name: 'still valid', role: 'VIEWER' });
     const streams: { abort(): void }[] = [];
     const open = async (t: TestApp, token: string) => {
-      const stream = await sseSubscription(t, token, query);
+      const stream = await openSseSubscription(t.url, token, query);
       streams.push(stream);
       return stream;
     };

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenCache } from '../../src/modules/access/token-cache.js';
 import { createToken } from '../../src/modules/access/token.service.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { openSseSubscription, within } from '../helpers/sse.js';
 
 const RECHECK_MS = 200;
 let t: TestApp;
@@ -18,31 +19,17 @@ afterAll(async () => {
 describe('an SSE subscription whose token was revoked without the event reaching this instance', () => {
   it('ends at the next periodic check with UNAUTHENTICATED', async () => {
     const { apiToken, secret } = await createToken(t.app.services, { name: 'revoked while Redis was down', role: 'VIEWER' });
-    const abort = new AbortController();
+    const stream = await openSseSubscription(t.url, secret, 'subscription { syncRunUpdated { id } }');
     try {
-      const res = await fetch(`${t.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${secret}` },
-        body: JSON.stringify({ query: 'subscription { syncRunUpdated { id } }' }),
-        signal: abort.signal,
-      });
-      expect(res.status).toBe(200);
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = '';
-      const ended = (async () => {
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
-        return text;
-      })();
       // Revoked in the database only (no event), and this instance's cached verdict gone, as after its TTL.
       await t.app.services.prisma.apiToken.update({ where: { id: apiToken.id }, data: { revokedAt: new Date() } });
       t.app.services.tokens = new TokenCache();
-      const result = await Promise.race([ended, new Promise<string>((r) => setTimeout(() => r(`still open after ${10 * RECHECK_MS} ms`), 10 * RECHECK_MS))]);
+      const result = await within(stream.ended, 10 * RECHECK_MS);
       expect(result).toMatch(/This API token was revoked/);
       expect(result).toMatch(/"code":"UNAUTHENTICATED"/);
       expect(result).toMatch(/event: complete/);
     } finally {
-      abort.abort();
+      stream.abort();
     }
   });
 });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/modules/access/token.service.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { openSseSubscription, within } from '../helpers/sse.js';
 import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
 
 let t: TestApp;
@@ -19,34 +20,19 @@ afterAll(async () => {
 const LIFETIME_MS = 1500;
 /** How late after its expiry a subscription may still be open. */
 const GRACE_MS = 1000;
-const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<string>((r) => setTimeout(() => r(`still open ${ms} ms later`), ms))]);
 const expiringToken = (name: string) => createToken(t.app.services, { name, role: 'VIEWER', expiresAt: new Date(Date.now() + LIFETIME_MS) });
 
 describe('a subscription whose token expires while it is open', () => {
   it('ends over server-sent events when the token expires, with an UNAUTHENTICATED error', async () => {
     const { apiToken, secret } = await expiringToken('expires while streaming over SSE');
-    const abort = new AbortController();
+    const stream = await openSseSubscription(t.url, secret, 'subscription { syncRunUpdated { id } }');
     try {
-      const res = await fetch(`${t.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${secret}` },
-        body: JSON.stringify({ query: 'subscription { syncRunUpdated { id } }' }),
-        signal: abort.signal,
-      });
-      expect(res.status).toBe(200);
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = '';
-      const ended = (async () => {
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
-        return text;
-      })();
-      const result = await within(ended, apiToken.expiresAt!.getTime() - Date.now() + GRACE_MS);
+      const result = await within(stream.ended, apiToken.expiresAt!.getTime() - Date.now() + GRACE_MS);
       expect(result).toMatch(/This API token has expired/);
       expect(result).toMatch(/"code":"UNAUTHENTICATED"/);
       expect(result).toMatch(/event: complete/);
     } finally {
-      abort.abort();
+      stream.abort();
     }
   });
 
