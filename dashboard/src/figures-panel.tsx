@@ -1,7 +1,7 @@
 /**
  * The production figures (dashboardStats). The server keeps them as a snapshot refreshed every
  * 5 minutes, which once said "Batches 0" above a table of 2 batches: this panel asks for figures
- * as of now (`refresh: true`; the server computes at most one set a second and shares it), when it
+ * as of now (`refresh: true`: counting every change committed before the request), when it
  * opens and again after every batch change (the user's own included), and says when they were
  * computed, so nothing on the page contradicts the table below it.
  */

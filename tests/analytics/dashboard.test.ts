@@ -146,6 +146,31 @@ describe('dashboardStats', () => {
     expect(third.batchesActive).toBe(EXPECTED.batchesActive + 1);
   });
 
+  it('refresh: true counts a change made just before, however recent the last computation', async () => {
+    const REFRESH = '{ dashboardStats(refresh: true) { batchesTotal computedAt } }';
+    const before = dataOf(await t.gql(REFRESH)).dashboardStats;
+    const wc = await t.app.services.prisma.workCenter.findFirstOrThrow();
+    await t.app.services.prisma.batch.create({
+      data: {
+        taskDescription: 'just made', shift: 'Day', team: 'C', batchNumber: 5, batchDate: new Date('2026-11-22'), nomenclature: 'N', eknCode: 'E',
+        shiftStart: new Date('2026-11-22T08:00:00Z'), shiftEnd: new Date('2026-11-22T20:00:00Z'), workCenterId: wc.id,
+      },
+    });
+    // Asked again at once (well within a second of the figures above): the new batch counts.
+    const after = dataOf(await t.gql(REFRESH)).dashboardStats;
+    expect(after.batchesTotal).toBe(before.batchesTotal + 1);
+  });
+
+  it('refresh: true from many callers at once: those arriving during a computation share the next one', async () => {
+    t.resetQueries();
+    const CALLERS = 10;
+    const answers = await Promise.all(Array.from({ length: CALLERS }, () => t.gql('{ dashboardStats(refresh: true) { batchesTotal } }')));
+    for (const answer of answers) expect(dataOf(answer).dashboardStats.batchesTotal).toBeGreaterThan(0);
+    const computations = t.queries.filter((sql) => /FROM "Batch"/.test(sql)).length;
+    expect(computations).toBeGreaterThanOrEqual(1);
+    expect(computations).toBeLessThan(CALLERS);
+  });
+
   it('is refreshed by the STATS_REFRESH scheduled handler, together with the per-channel statistics', async () => {
     const handler = scheduledHandler('STATS_REFRESH');
     expect(handler).toBeDefined();

@@ -1,7 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { MoneyAmount } from '../../graphql/money.schema.js';
 import { Channel } from '../accounts/account.schema.js';
-import { DASHBOARD_FRESH_MS, dashboardStats, type ChannelListings as ChannelListingsShape, type DashboardStats as DashboardStatsShape } from './dashboard.service.js';
+import { dashboardStats, type ChannelListings as ChannelListingsShape, type DashboardStats as DashboardStatsShape } from './dashboard.service.js';
 
 const DashboardChannelListings = builder.objectRef<ChannelListingsShape>('DashboardChannelListings').implement({
   description: 'Listings of one channel.',
@@ -53,10 +53,10 @@ builder.queryFields((t) => ({
     type: DashboardStats,
     authScopes: { viewer: true },
     description:
-      'Dashboard figures, served from a snapshot at most 5 minutes old (computed now when missing or older). `refresh: true` asks for figures as of now, e.g. after a change the caller made or saw (one computed within the last second is served as is, so many callers share one computation).',
+      'Dashboard figures, served from a snapshot at most 5 minutes old (computed now when missing or older). `refresh: true` asks for figures as of now, e.g. after a change the caller made or saw: they count everything committed before the request (callers asking at the same time share a computation).',
     args: {
-      refresh: t.arg.boolean({ required: false, defaultValue: false, description: 'Recompute unless the snapshot is at most one second old. Default false: the stored snapshot while it is at most 5 minutes old.' }),
+      refresh: t.arg.boolean({ required: false, defaultValue: false, description: 'Figures computed after this request arrived, so they count every change committed before it. Default false: the stored snapshot while it is at most 5 minutes old.' }),
     },
-    resolve: (_root, args, ctx) => dashboardStats(ctx, args.refresh ? { maxAgeMs: DASHBOARD_FRESH_MS } : {}),
+    resolve: (_root, args, ctx) => dashboardStats(ctx, { asOfNow: args.refresh ?? false }),
   }),
 }));

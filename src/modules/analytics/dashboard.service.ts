@@ -15,8 +15,6 @@ import { FINISHED_SYNC_STATUSES } from '../sync/sync-progress.js';
 export const DASHBOARD_STATS_KEY = 'dashboard';
 /** A snapshot older than this is recomputed when read. */
 export const DASHBOARD_MAX_AGE_MS = 5 * 60_000;
-/** A snapshot this young counts as current when figures as of now are asked for (`refresh`). */
-export const DASHBOARD_FRESH_MS = 1_000;
 /** The window of `syncSuccessRate`. */
 export const SYNC_SUCCESS_WINDOW_MS = 24 * 3_600_000;
 const DAY_MS = 86_400_000;
@@ -128,24 +126,55 @@ export async function refreshDashboardStats(services: DashboardServices): Promis
   return { ...stats, computedAt: now };
 }
 
-// One computation at a time per process: concurrent readers of a stale snapshot share it.
-const pending = new WeakMap<PrismaClient, Promise<DashboardStats>>();
+/** This process's computations for one database: the one running, and the next one callers wait for. */
+interface Computations {
+  running?: Promise<DashboardStats>;
+  queued?: Promise<DashboardStats>;
+}
+const computations = new WeakMap<PrismaClient, Computations>();
+
+function computationsOf(services: DashboardServices): Computations {
+  let found = computations.get(services.prisma);
+  if (!found) computations.set(services.prisma, (found = {}));
+  return found;
+}
+
+function startComputation(services: DashboardServices, of: Computations): Promise<DashboardStats> {
+  const running: Promise<DashboardStats> = refreshDashboardStats(services).finally(() => {
+    if (of.running === running) of.running = undefined;
+  });
+  of.running = running;
+  return running;
+}
+
+/**
+ * Figures as of this call: computed by a computation that starts after it, never one begun before
+ * (it may not count a change the caller just made). Callers arriving while one runs share the next
+ * one, which starts when it ends, so a burst of callers costs two computations at most.
+ */
+function figuresAsOfNow(services: DashboardServices): Promise<DashboardStats> {
+  const of = computationsOf(services);
+  if (!of.running) return startComputation(services, of);
+  const settled = () => undefined;
+  of.queued ??= of.running.then(settled, settled).then(() => {
+    of.queued = undefined;
+    return startComputation(services, of);
+  });
+  return of.queued;
+}
 
 /**
  * The stored figures when they are at most 5 minutes old (by the services' clock), else computed
- * now (concurrent callers in this process share one computation).
+ * now (concurrent callers in this process share one computation). `asOfNow`: figures that count
+ * everything committed before the call (figuresAsOfNow).
  */
-export async function dashboardStats(services: DashboardServices, options: { maxAgeMs?: number } = {}): Promise<DashboardStats> {
-  const maxAge = options.maxAgeMs ?? DASHBOARD_MAX_AGE_MS;
+export async function dashboardStats(services: DashboardServices, options: { asOfNow?: boolean } = {}): Promise<DashboardStats> {
+  if (options.asOfNow) return figuresAsOfNow(services);
   const stored = await services.prisma.statsSnapshot.findUnique({ where: { key: DASHBOARD_STATS_KEY } });
   const now = settingsOf(services).now();
-  if (stored && now.getTime() - stored.computedAt.getTime() <= maxAge) {
+  if (stored && now.getTime() - stored.computedAt.getTime() <= DASHBOARD_MAX_AGE_MS) {
     return { ...(stored.data as unknown as Stored), computedAt: stored.computedAt };
   }
-  let running = pending.get(services.prisma);
-  if (!running) {
-    running = refreshDashboardStats(services).finally(() => pending.delete(services.prisma));
-    pending.set(services.prisma, running);
-  }
-  return running;
+  const of = computationsOf(services);
+  return of.running ?? startComputation(services, of);
 }
