@@ -31,15 +31,12 @@ export function createDocsHandler(dir: string = DOCS_DIR): DocsHandler {
       return true;
     }
     const file = rest === '' ? 'index.html' : rest === 'docs.css' ? 'docs.css' : PAGE_PATH.test(rest) ? `${rest}.html` : null;
-    const path = file && join(dir, file);
-    // Missing at the instant a new reference is put in place (its two renames): once the index is
-    // back, the page is looked for again in the new tree.
-    const page = path && ((await openFile(path)) ?? ((await isFile(join(dir, 'index.html'))) ? await openFile(path) : 'replacing'));
+    const page = file ? await openPage(dir, file) : 'missing';
     if (page === 'replacing') {
       send(res, 503, 'text/plain; charset=utf-8', 'API reference being replaced: retry', { 'retry-after': '1' });
       return true;
     }
-    if (!page) {
+    if (page === 'missing') {
       send(res, 404, 'text/plain; charset=utf-8', 'no such page in the API reference (see /docs)');
       return true;
     }
@@ -62,6 +59,18 @@ export function createDocsHandler(dir: string = DOCS_DIR): DocsHandler {
 }
 
 export const handleDocs: DocsHandler = createDocsHandler();
+
+/**
+ * `file` of the reference opened, or why not. A page is missing for an instant while a new
+ * reference is put in place (build-docs' two renames): then the index is gone too ('replacing'),
+ * and once it is back the page is looked for again, in the new tree.
+ */
+async function openPage(dir: string, file: string): Promise<{ handle: FileHandle; size: number } | 'missing' | 'replacing'> {
+  const page = await openFile(join(dir, file));
+  if (page) return page;
+  if (!(await isFile(join(dir, 'index.html')))) return 'replacing';
+  return (await openFile(join(dir, file))) ?? 'missing';
+}
 
 /** A regular file opened for reading, with its size; null when there is none at `path`. */
 async function openFile(path: string): Promise<{ handle: FileHandle; size: number } | null> {
