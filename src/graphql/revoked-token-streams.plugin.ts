@@ -3,7 +3,7 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { Repeater } from '@graphql-yoga/subscription';
 import type { Actor, AppServices } from '../core/services.js';
 import { atTime } from '../shared/at-time.js';
-import { authenticate, TOKEN_EXPIRED, type AuthServices } from '../modules/access/token.service.js';
+import { recheckToken, TOKEN_EXPIRED, TOKEN_REVOKED, type AuthServices } from '../modules/access/token.service.js';
 
 type Services = AuthServices & Pick<AppServices, 'events'>;
 
@@ -41,16 +41,11 @@ export function useRevokedTokenStreams(services: Services, options: TokenStreamO
         void push({ errors: [unauthenticated(reason)] });
         stop();
       };
-      const end = () => endWith('This API token was revoked');
+      const end = () => endWith(TOKEN_REVOKED);
       const ends = running.get(tokenId) ?? new Set();
       running.set(tokenId, ends.add(end));
       const cancelExpiry = expiresAt ? atTime(expiresAt, () => endWith(TOKEN_EXPIRED)) : undefined;
-      const recheck = setInterval(() => {
-        authenticate(services, header).then(
-          (again) => again.kind === 'invalid' && endWith(again.reason),
-          () => {}, // the database is unreachable: keep the stream, check again later
-        );
-      }, recheckMs);
+      const recheck = setInterval(() => recheckToken(services, header, endWith), recheckMs);
       recheck.unref();
       const iterator = source[Symbol.asyncIterator]();
       // Ending (revoked, expired, or the client left) closes the source at once, even while it waits for an event.

@@ -5,7 +5,7 @@ import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import type { AppServices, Actor } from '../core/services.js';
 import type { GraphQLHandler } from './yoga.js';
 import { addressOf } from './request-limits.plugin.js';
-import { authenticate, TOKEN_EXPIRED } from '../modules/access/token.service.js';
+import { authenticate, recheckToken, TOKEN_EXPIRED, TOKEN_REVOKED } from '../modules/access/token.service.js';
 import { atTime } from '../shared/at-time.js';
 import { persistedErrors, socketDocument } from './persisted-operations.js';
 import { limitSendBuffer, SLOW_CONSUMER_CLOSE_CODE } from './send-buffer-limit.js';
@@ -171,7 +171,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
           if (source.arbitrary && !yoga.persisted.mayRunArbitrary(actor, document)) return [persistedErrors.only()];
           const contextValue = await contextFactory();
           // Its token may have been revoked while it was being let in (after the lookup above).
-          if (actor && revokedLately.has(actor.tokenId)) return [new GraphQLError('This API token was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];
+          if (actor && revokedLately.has(actor.tokenId)) return [new GraphQLError(TOKEN_REVOKED, { extensions: { code: 'UNAUTHENTICATED' } })];
           // Watched only once it runs: graphql-ws calls onComplete for running operations only, so an
           // operation refused above must leave nothing behind to recheck (or to close the socket for).
           if (own !== undefined && actor && own !== extra.header) {
@@ -209,14 +209,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
     watched.add(extra);
     extra.recheck = setInterval(() => {
       const headers = new Set([...(extra.actor ? [extra.header] : []), ...[...(extra.operationHeaders?.values() ?? [])].map((op) => op.header)]);
-      for (const header of headers) {
-        void authenticate(services, header).then(
-          (again) => {
-            if (again.kind === 'invalid') socket.close(FORBIDDEN, again.reason);
-          },
-          () => {}, // the database is unreachable: keep the connection, check again later
-        );
-      }
+      for (const header of headers) recheckToken(services, header, (reason) => socket.close(FORBIDDEN, reason));
     }, recheckMs);
     extra.recheck.unref();
   }
@@ -233,7 +226,7 @@ export function attachWebSocket(server: Server, yoga: GraphQLHandler, services: 
       revokedLately.set(tokenId, now);
       for (const connection of watched) {
         const uses = connection.actor?.tokenId === tokenId || [...(connection.operationHeaders?.values() ?? [])].some((op) => op.tokenId === tokenId);
-        if (uses) connection.socket.close(FORBIDDEN, 'This API token was revoked');
+        if (uses) connection.socket.close(FORBIDDEN, TOKEN_REVOKED);
       }
     }
   })();

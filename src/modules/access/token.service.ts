@@ -54,6 +54,8 @@ export type AuthServices = Pick<AppServices, 'prisma' | 'tokens'>;
 
 /** Why a token past its expiresAt is refused, and why a subscription open when it expires ends. */
 export const TOKEN_EXPIRED = 'This API token has expired';
+/** Why a revoked token is refused, and why a subscription open when it is revoked ends. */
+export const TOKEN_REVOKED = 'This API token was revoked';
 
 /** Recording use at minute granularity keeps a hot token from writing on every request. */
 const USE_RECORDED_EVERY_MS = 60_000;
@@ -83,7 +85,7 @@ export async function authenticate(services: AuthServices, header: string | null
     await beforeLookup?.();
     const token = await services.prisma.apiToken.findUnique({ where: { tokenHash } });
     if (!token) return { kind: 'invalid', reason: 'Unknown API token' };
-    if (token.revokedAt) return { kind: 'invalid', reason: 'This API token was revoked' };
+    if (token.revokedAt) return { kind: 'invalid', reason: TOKEN_REVOKED };
     if (token.expiresAt && token.expiresAt.getTime() <= now) return { kind: 'invalid', reason: TOKEN_EXPIRED };
     let usedAt = token.lastUsedAt?.getTime() ?? 0;
     if (now - usedAt > USE_RECORDED_EVERY_MS) {
@@ -96,6 +98,17 @@ export async function authenticate(services: AuthServices, header: string | null
   };
   // Callers that arrive while the same token is being looked up share that lookup (and its budget).
   return services.tokens ? services.tokens.shared(tokenHash, lookup) : lookup();
+}
+
+/**
+ * An open subscription's periodic check of the token it runs as: `onRefused` with the reason when
+ * the token no longer holds. A database that does not answer refuses nothing: checked again later.
+ */
+export function recheckToken(services: AuthServices, header: string | null | undefined, onRefused: (reason: string) => void): void {
+  authenticate(services, header).then(
+    (again) => again.kind === 'invalid' && onRefused(again.reason),
+    () => {},
+  );
 }
 
 function recordUse(prisma: PrismaClient, tokenId: string) {
