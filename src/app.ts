@@ -155,8 +155,8 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
   // still be using the database, so stop() waits for these before closing it.
   let inFlight = 0;
   let drained: (() => void) | undefined;
-  // Open responses: stop() ends the server-sent event streams among them (begun: headers sent), which never end by themselves.
-  const responses = new Set<ServerResponse>();
+  // Open requests for server-sent events: stop() ends the streams among them (begun: headers sent), which never end by themselves.
+  const eventStreams = new Set<ServerResponse>();
 
   const app: App = {
     services,
@@ -169,8 +169,10 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       declared = await syncDeclaredAccounts(services, env);
       const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
         inFlight++;
-        responses.add(res);
-        res.once('close', () => responses.delete(res));
+        if (req.headers.accept?.includes('text/event-stream')) {
+          eventStreams.add(res);
+          res.once('close', () => eventStreams.delete(res));
+        }
         trackHttpRequest(services.metrics, req, res, (err) => logger.warn({ err }, 'counting an HTTP request failed'));
         try {
           if (await handleMetrics(req, res, services, env.METRICS_TOKEN)) return;
@@ -257,7 +259,7 @@ export async function buildApp(env: Env, options: AppOptions = {}): Promise<App>
       await ws?.close();
       // As the WebSocket connections above: a subscriber's stream would hold server.close() until the
       // forced exit; its client sees the connection drop and reconnects elsewhere.
-      for (const res of responses) if (res.headersSent && res.req.headers.accept?.includes('text/event-stream')) res.destroy();
+      for (const res of eventStreams) if (res.headersSent) res.destroy();
       // Requests still waiting for a slot get their 503 now rather than after the queue timeout.
       admission?.close();
       if (server) {
