@@ -34,10 +34,16 @@ afterAll(async () => {
 
 it('a webhook disabled through another instance sends none of the deliveries claimed ahead for it', { timeout: 30_000 }, async () => {
   const id = await bufferedDeliveries(api, worker, r, '/elsewhere');
+  // The worker's instance hears the change over Redis, a moment after the mutation answered: the held
+  // request is released once it has (its views hear each message at the same moment as this stream).
+  const heard = worker.app.services.events.webhookChangesElsewhere();
+  const notice = heard.next(); // a Repeater listens from its first next()
   const updated = dataOf(
     await api.gql(`mutation($i: UpdateWebhookInput!) { updateWebhook(input: $i) { webhook { active } errors { code message } } }`, { i: { id, active: false } }),
   ).updateWebhook;
   expect(updated.errors).toEqual([]);
+  expect((await notice).value).toMatchObject({ webhookId: id });
+  await heard.return(undefined);
   release();
   expect(await sentOrHandedBack(worker, r, id, '/elsewhere')).toEqual({ success: 1, requests: 1 });
 });
