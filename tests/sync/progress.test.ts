@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openWsClient } from '../helpers/ws-client.js';
-import { createSimAccount } from '../helpers/catalog.js';
+import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { trigger, waitForRun } from '../helpers/sync.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
@@ -26,12 +26,13 @@ describe('live sync progress over graphql-ws', () => {
     await sim?.stop();
   });
 
+  /** Subscriptions open on the app (the gauge counts one once its event stream listens: events from then on reach it). */
+  const openSubscriptions = async () => (await t.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
+
   function subscribe<T>(token: string, query: string, variables: Record<string, unknown>, field: string, until: (event: T) => boolean) {
     const client = openWsClient(t.url, token, { lazy: true });
     clients.push(client);
     const events: T[] = [];
-    let ready!: () => void;
-    const started = new Promise<void>((resolve) => (ready = resolve));
     const done = new Promise<T[]>((resolve, reject) => {
       const stop = client.subscribe(
         { query, variables },
@@ -50,13 +51,12 @@ describe('live sync progress over graphql-ws', () => {
         },
       );
     });
-    // graphql-ws acknowledges the connection before the subscription is live; give the server a moment.
-    client.on('connected', () => setTimeout(ready, 300));
-    return { started, done };
+    return { done };
   }
 
   it('streams every page in order and ends with the final status', async () => {
     const viewer = await t.tokenFor('VIEWER');
+    const open = await openSubscriptions();
     const progress = subscribe<any>(
       viewer,
       `subscription($accountId: ID) { syncProgress(accountId: $accountId) { runId accountId status phase pagesDone pagesTotal itemsDone created updated unchanged failed percent etaSeconds itemsPerSecond at } }`,
@@ -65,7 +65,8 @@ describe('live sync progress over graphql-ws', () => {
       (e) => FINAL.has(e.status),
     );
     const runs = subscribe<any>(viewer, `subscription($accountId: ID) { syncRunUpdated(accountId: $accountId) { id status created } }`, { accountId }, 'syncRunUpdated', (e) => FINAL.has(e.status));
-    await Promise.all([progress.started, runs.started]);
+    // graphql-ws acknowledges the connection before a subscription is live: wait until both listen.
+    await waitFor(async () => (await openSubscriptions()) >= open + 2, { what: 'both subscriptions to be live' });
 
     const { runs: [run] } = await trigger(t, { accountIds: [accountId], scope: 'PRODUCTS', mode: 'FULL' });
     const events = await progress.done;
