@@ -47,8 +47,11 @@ describe('alerts raised by a failing marketplace, streamed, and resolved', () =>
     await sim?.stop();
   });
 
+  const openSubscriptions = async () => (await t.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
+
   /** An alertRaised subscriber over graphql-ws; resolves once it is live. */
   async function subscribeAlerts(token: string) {
+    const open = await openSubscriptions();
     const client = openWsClient(t.url, token, { lazy: true });
     clients.push(client);
     const received: any[] = [];
@@ -57,8 +60,9 @@ describe('alerts raised by a failing marketplace, streamed, and resolved', () =>
       { query: `subscription($accountId: ID) { alertRaised(accountId: $accountId) { ${ALERT} } }`, variables: { accountId } },
       { next: (msg) => (msg.errors ? errors.push(msg.errors) : received.push((msg.data as any).alertRaised)), error: (e) => errors.push(e), complete: () => {} },
     );
-    // graphql-ws acknowledges the connection before the subscription is live; give the server a moment.
-    await new Promise<void>((resolve) => client.on('connected', () => setTimeout(resolve, 300)));
+    // graphql-ws acknowledges the connection before the subscription is live: wait until it listens
+    // (the gauge counts a subscription once its event stream does).
+    await waitFor(async () => (await openSubscriptions()) > open, { what: 'the alertRaised subscription to be live' });
     return { received, errors };
   }
 
