@@ -288,15 +288,19 @@ describe('scheduler', () => {
     const stats = await prisma().schedule.findUniqueOrThrow({ where: { key: 'stats-refresh' } });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
     let finished = false;
     const restore = useStatsRefresh(async () => {
+      entered();
       await gate;
       finished = true;
     });
     try {
       await prisma().schedule.update({ where: { id: stats.id }, data: { enabled: true, nextFireAt: new Date(Date.now() - 1) } });
       const firing = s.fireDue(new Date());
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The firing is in progress once its handler runs (a stop before the claim rightly fires nothing).
+      await inHandler;
       let stopped = false;
       const stopping = s.stop().then(() => (stopped = true));
       await new Promise((resolve) => setTimeout(resolve, 100));
