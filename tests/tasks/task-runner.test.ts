@@ -71,9 +71,11 @@ describe('task runner, files and retention', () => {
   });
 
   it("a crashed worker's task is taken over after its lease, resuming from its checkpoint", async () => {
-    // As a worker that died after step 2 of attempt 1 leaves it.
-    const task = await create({ n: 4 }, { status: 'PROGRESS', attempts: 1, progressCurrent: 2, progressTotal: 4, leaseUntil: new Date(Date.now() + 300), startedAt: new Date(), result: { checkpoint: 2 } });
+    // As a worker that died after step 2 of attempt 1 leaves it, while its lease still runs: nobody takes it.
+    const task = await create({ n: 4 }, { status: 'PROGRESS', attempts: 1, progressCurrent: 2, progressTotal: 4, leaseUntil: new Date(Date.now() + 60_000), startedAt: new Date(), result: { checkpoint: 2 } });
     expect((await taskOf(t, task.id)).status).toBe('PROGRESS');
+    // Its lease runs out (as once its time has passed): the runner takes it over.
+    await t.app.services.prisma.backgroundTask.update({ where: { id: task.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
     const done = await waitForTask(t, task.id);
     expect(done).toMatchObject({ status: 'SUCCESS', attempts: 2, progressCurrent: 4, result: { from: 2 } });
     expect(runs.filter((r) => r.id === task.id)).toEqual([{ id: task.id, attempt: 2, checkpoint: 2 }]);
