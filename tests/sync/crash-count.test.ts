@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { createSimAccount } from '../helpers/catalog.js';
+import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { waitForRun } from '../helpers/sync.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
@@ -80,7 +80,10 @@ describe('crash counting', () => {
     expect(row).toMatchObject({ status: 'FAILED', crashCount: 4, activeKey: null });
     expect(row.error).toBe('the sync crashed 4 times: injected executor crash');
     expect(crashes.get(run.id)).toBe(96);
-    expect(published.filter((e) => e.type === 'sync.failed' && (e.payload as any).runId === run.id)).toHaveLength(1);
+    // The terminal event is published after the commit that shows the run FAILED (and its summary log).
+    const failedEvents = () => published.filter((e) => e.type === 'sync.failed' && (e.payload as any).runId === run.id);
+    await waitFor(() => failedEvents().length > 0, { what: 'the sync.failed event' });
+    expect(failedEvents()).toHaveLength(1);
     const deliveries = await prisma.webhookDelivery.findMany({ where: { subscriptionId: hook.id } });
     expect(deliveries.map((d) => [d.eventType, JSON.parse(d.body).data.runId])).toEqual([['sync.failed', run.id]]);
     const metrics = await t.app.services.metrics!.registry.getSingleMetricAsString('stockline_sync_runs_finished_total');
