@@ -175,12 +175,14 @@ describe('push outbox', () => {
     const stock = sim.offer(l.sku)!.stock + 2;
     await gql(STOCK, { listingId: l.id, stock });
     // A claimer that dies right after claiming: the job is hidden for the lease, then comes back.
-    const claimed = await claimPushJobs(t.app.services, 10, 600);
+    const claimed = await claimPushJobs(t.app.services, 10, 60_000);
     expect(claimed.map((j) => j.listingId)).toEqual([l.id]);
     const before = patches();
     runWorker();
     await pushRoundsDone(t);
     expect(patches()).toBe(before);
+    // The lease runs out (as once its time has passed): the next round takes the job.
+    await prisma().pushJob.updateMany({ where: { listingId: l.id, status: 'PENDING' }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
     await waitFor(() => sim.offer(l.sku)!.stock === stock, { what: 'the push after the lease' });
     await waitFor(async () => (await jobsOf(l.id))[0]!.status === 'DONE');
     await stopWorker();
