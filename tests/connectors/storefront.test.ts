@@ -32,6 +32,10 @@ describe('storefront connector', () => {
     const watermark = new Date();
     await new Promise((resolve) => setTimeout(resolve, 5));
     await connector.pushStock([{ sku: 'STK-0000200', stock: 1 }]);
+    // The drift comes after the push on the marketplace's clock: in the same millisecond they would
+    // tie, and ties sort by offer (the drifted STK-0000061 before STK-0000200).
+    const pushedAt = sim.catalog.get(sim.catalog.indexOfSku('STK-0000200')!).updatedAt;
+    while (Date.now() <= pushedAt) await new Promise((resolve) => setTimeout(resolve, 1));
     const drift = sim.drift({ count: 3, orders: false });
     const { items } = await collectPages(connector.listProducts({ mode: 'INCREMENTAL', since: watermark }));
     expect(items.map((i) => i.sku)).toEqual(['STK-0000200', ...drift.offers.filter((s) => s !== 'STK-0000200')]);
