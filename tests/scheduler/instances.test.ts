@@ -119,7 +119,9 @@ describe('scheduler instances', () => {
       const a = await startChildService({ env });
       const b = await startChildService({ env });
       await Promise.all([a.waitForOutput(/"msg":"scheduler started"/), b.waitForOutput(/"msg":"scheduler started"/)]);
-      await new Promise((resolve) => setTimeout(resolve, 8000));
+      // Both run their schedulers until eight slots have fired (however slowly a loaded machine ticks).
+      const fired = () => db.prisma.syncLog.count({ where: { message: { startsWith: `schedule ${key} fired for ` } } });
+      await waitFor(async () => (await fired()) >= 8, { timeoutMs: 60_000, intervalMs: 200, what: 'eight firings of the 1-second schedule' });
       expect((await a.kill('SIGTERM')).code).toBe(0);
       expect((await b.kill('SIGTERM')).code).toBe(0);
 
@@ -128,7 +130,6 @@ describe('scheduler instances', () => {
       const slots = [...new Set(firings.map((f) => f.fireAt))].sort();
       // Exactly one firing per slot: no slot was run by both processes.
       expect(slots).toHaveLength(firings.length);
-      expect(firings.length).toBeGreaterThanOrEqual(5);
       // Slots lie on the schedule's 1-second grid, starting at the first one.
       expect(slots[0]).toBe(firstSlot.toISOString());
       for (const slot of slots) expect((Date.parse(slot) - firstSlot.getTime()) % 1000).toBe(0);
