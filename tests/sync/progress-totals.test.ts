@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openWsClient, disposeWsClients } from '../helpers/ws-client.js';
-import { createSimAccount } from '../helpers/catalog.js';
+import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { runOf, trigger } from '../helpers/sync.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
@@ -16,7 +16,7 @@ import type { Simulator } from '../../src/simulators/index.js';
 const FINAL = new Set(['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED']);
 // Ozon lists 1000 products a page: a catalog of exactly that many ends with an empty page after a full one.
 const OFFERS = 1000;
-const PROGRESS = `subscription($runId: ID) { syncProgress(runId: $runId) { runId status phase pagesDone pagesTotal itemsDone itemsTotal percent etaSeconds } }`;
+const PROGRESS = `subscription($accountId: ID) { syncProgress(accountId: $accountId) { runId status phase pagesDone pagesTotal itemsDone itemsTotal percent etaSeconds } }`;
 
 interface Progress {
   runId: string;
@@ -57,39 +57,55 @@ describe.each(['STOREFRONT', 'EMAG', 'OZON', 'WILDBERRIES'] as const)('progress 
     await sim?.stop();
   });
 
+  /** Subscriptions open on the app (the gauge counts one once its event stream listens). */
+  const openSubscriptions = async () => (await t.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
+
   /**
-   * Triggers a run and follows it by id (the stream opens with the stored state, so nothing is
-   * missed); `onFirstPage` runs once, when the first page's event arrives. Returns every event.
+   * Follows the account's progress from before the run is triggered (so every phase is seen,
+   * however fast the run goes), then triggers it; `onFirstPage` runs once, when the first page's
+   * event arrives. Returns every event of the run.
    */
   async function follow(input: Record<string, unknown>, onFirstPage?: () => void): Promise<{ events: Progress[]; stored: any }> {
-    const { runs, errors } = await trigger(t, { accountIds: [accountId], ...input });
-    expect(errors).toEqual([]);
-    const runId = runs[0].id as string;
     const client = openWsClient(t.url, await t.tokenFor('VIEWER'));
-    const events = await new Promise<Progress[]>((resolve, reject) => {
-      const seen: Progress[] = [];
+    const open = await openSubscriptions();
+    let runId: string | undefined;
+    // Until the trigger has answered, the run's id is not known: its events wait here.
+    const early: Progress[] = [];
+    const seen: Progress[] = [];
+    let handle!: (event: Progress) => void;
+    const events = new Promise<Progress[]>((resolve, reject) => {
+      handle = (event) => {
+        if (event.runId !== runId) return;
+        seen.push(event);
+        if (onFirstPage && event.pagesDone > 0) {
+          onFirstPage();
+          onFirstPage = undefined;
+        }
+        if (FINAL.has(event.status)) {
+          stop();
+          resolve(seen);
+        }
+      };
       const stop = client.subscribe(
-        { query: PROGRESS, variables: { runId } },
+        { query: PROGRESS, variables: { accountId } },
         {
           next: (message) => {
             if (message.errors) return reject(new Error(JSON.stringify(message.errors)));
             const event = (message.data as { syncProgress: Progress }).syncProgress;
-            seen.push(event);
-            if (onFirstPage && event.pagesDone > 0) {
-              onFirstPage();
-              onFirstPage = undefined;
-            }
-            if (FINAL.has(event.status)) {
-              stop();
-              resolve(seen);
-            }
+            if (runId === undefined) early.push(event);
+            else handle(event);
           },
           error: reject,
           complete: () => resolve(seen),
         },
       );
     });
-    return { events, stored: await runOf(t, runId) };
+    await waitFor(async () => (await openSubscriptions()) > open, { what: 'the progress subscription to be live' });
+    const { runs, errors } = await trigger(t, { accountIds: [accountId], ...input });
+    expect(errors).toEqual([]);
+    runId = runs[0].id as string;
+    for (const event of early.splice(0)) handle(event);
+    return { events: await events, stored: await runOf(t, runId) };
   }
 
   /** Every event and the stored run tell the truth, and the completed run ends with done == total. */
