@@ -300,7 +300,7 @@ describe('scheduler', () => {
       await prisma().schedule.update({ where: { id: stats.id }, data: { enabled: true, nextFireAt: new Date(Date.now() - 1) } });
       const firing = s.fireDue(new Date());
       // The firing is in progress once its handler runs (a stop before the claim rightly fires nothing).
-      await inHandler;
+      await Promise.race([inHandler, firing.then((fired) => Promise.reject(new Error(`the firing ended without running the handler: ${JSON.stringify(fired)}`)))]);
       let stopped = false;
       const stopping = s.stop().then(() => (stopped = true));
       await new Promise((resolve) => setTimeout(resolve, 100));
