@@ -105,7 +105,10 @@ describe.each(['STOREFRONT', 'EMAG', 'OZON', 'WILDBERRIES'] as const)('progress 
     expect(errors).toEqual([]);
     runId = runs[0].id as string;
     for (const event of early.splice(0)) handle(event);
-    return { events: await events, stored: await runOf(t, runId) };
+    const seenAll = await events;
+    // Ended on the server too, so the next run's follow counts from an exact baseline.
+    await waitFor(async () => (await openSubscriptions()) <= open, { what: 'the progress subscription to end' });
+    return { events: seenAll, stored: await runOf(t, runId) };
   }
 
   /** Every event and the stored run tell the truth, and the completed run ends with done == total. */
