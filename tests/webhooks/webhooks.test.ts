@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { Client } from 'graphql-ws';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
-import { openWsClient } from '../helpers/ws-client.js';
+import { openWsClient, waitForSubscriptions } from '../helpers/ws-client.js';
 import { waitFor } from '../helpers/catalog.js';
 import { createWorkCenter } from '../helpers/production.js';
 import { transact } from '../../src/db/transaction.js';
@@ -253,7 +253,7 @@ describe('delivery', () => {
         },
       );
     });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the subscription is live
+    await waitForSubscriptions(t, 1); // the subscription is live
 
     await createWorkCenter(t);
     await waitFor(async () => (await deliveries(webhook.id))[0]?.status === 'SUCCESS', { what: 'success after retries' });
