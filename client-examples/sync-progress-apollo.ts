@@ -77,7 +77,7 @@ const link = ApolloLink.split(
 );
 const client = new ApolloClient({ link, cache: new InMemoryCache() });
 
-// Keeps early events until the run id is known, races every step (guard) against a timeout,
+// Prints the run's progress, races every step (guard) against a timeout,
 // a dropped connection or a failed subscription (fail), and closes the clients at the end.
 const follower = new SyncFollower(settings, describe);
 follower.onStop(async () => {
@@ -86,7 +86,7 @@ follower.onStop(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The flow: connect, subscribe, trigger, follow the run to its end.
+// The flow: connect, trigger, follow the run to its end.
 
 async function main(): Promise<number> {
   await follower.connect(ws);
@@ -97,10 +97,18 @@ async function main(): Promise<number> {
     (await follower.guard(labelled('accounts', client.query({ query: FIRST_ACCOUNT, fetchPolicy: 'network-only' })))).data?.accounts.edges[0]?.node.id;
   if (!accountId) throw new Error('there are no accounts yet: create one (createAccount) or set STOCKLINE_ACCOUNT');
 
-  // 1. Subscribe first, so no event of the run can slip by before we listen.
+  // 1. Trigger the run. Refusals come back as `errors` in the payload (printed by `started`), or as
+  //    GraphQL errors (FORBIDDEN when the token's role may not trigger syncs).
+  const variables = { accountId, mode: settings.mode };
+  const { data } = await follower.guard(labelled('triggerSync', client.mutate({ mutation: TRIGGER_SYNC, variables })));
+  if (!data) throw new Error('triggerSync returned no data');
+  const run = follower.started(data.triggerSync);
+  if (!run) return 1;
+
+  // 2. Follow it by id: the subscription opens with the run as it stands, then each page as it is done.
   const subscription = client
     // 'no-cache': progress events are a stream to print, not entities to keep in the cache.
-    .subscribe({ query: SYNC_PROGRESS, variables: { accountId }, fetchPolicy: 'no-cache' })
+    .subscribe({ query: SYNC_PROGRESS, variables: { runId: run.id }, fetchPolicy: 'no-cache' })
     .subscribe({
       next: ({ data, error }) => {
         if (error) follower.fail(new Error(`syncProgress: ${describe(error)}`));
@@ -110,16 +118,9 @@ async function main(): Promise<number> {
       complete: () => follower.fail(new Error('the server ended the progress stream before the run finished')),
     });
   follower.onStop(() => subscription.unsubscribe());
-  await follower.settle();
 
-  // 2. Trigger the run. Refusals come back as `errors` in the payload (printed by follow), or as
-  //    GraphQL errors (FORBIDDEN when the token's role may not trigger syncs).
-  const variables = { accountId, mode: settings.mode };
-  const { data } = await follower.guard(labelled('triggerSync', client.mutate({ mutation: TRIGGER_SYNC, variables })));
-  if (!data) throw new Error('triggerSync returned no data');
-
-  // 3. Follow it to its final status.
-  return follower.follow(data.triggerSync);
+  // 3. Wait for its final status.
+  return follower.finished();
 }
 
 process.exitCode = await follower.run(main);

@@ -59,13 +59,13 @@ async function request<T>(operation: string, query: string, variables: Record<st
   throw new Error(`${operation}: the server sent no result`);
 }
 
-// Keeps early events until the run id is known, races every step (guard) against a timeout,
+// Prints the run's progress, races every step (guard) against a timeout,
 // a dropped connection or a failed subscription (fail), and closes the client at the end.
 const follower = new SyncFollower(settings, describe);
 follower.onStop(() => client.dispose());
 
 // ---------------------------------------------------------------------------------------------
-// The flow: connect, subscribe, trigger, follow the run to its end.
+// The flow: connect, trigger, follow the run to its end.
 
 async function main(): Promise<number> {
   await follower.connect(client);
@@ -74,9 +74,15 @@ async function main(): Promise<number> {
     settings.accountId || (await follower.guard(request<FirstAccountData>('accounts', FIRST_ACCOUNT_QUERY))).accounts.edges[0]?.node.id;
   if (!accountId) throw new Error('there are no accounts yet: create one (createAccount) or set STOCKLINE_ACCOUNT');
 
-  // 1. Subscribe first, so no event of the run can slip by before we listen.
+  // 1. Trigger the run. Refusals come back as `errors` in the payload (printed by `started`), or as
+  //    GraphQL errors (FORBIDDEN when the token's role may not trigger syncs).
+  const { triggerSync } = await follower.guard(request<TriggerSyncData>('triggerSync', TRIGGER_SYNC_MUTATION, { accountId, mode: settings.mode }));
+  const run = follower.started(triggerSync);
+  if (!run) return 1;
+
+  // 2. Follow it by id: the subscription opens with the run as it stands, then each page as it is done.
   const unsubscribe = client.subscribe<SyncProgressData>(
-    persistedPayload(SYNC_PROGRESS_SUBSCRIPTION, { accountId }),
+    persistedPayload(SYNC_PROGRESS_SUBSCRIPTION, { runId: run.id }),
     {
       next: (result) => {
         if (result.errors?.length) follower.fail(new Error(`syncProgress: ${new GraphQLErrors(result.errors).message}`));
@@ -87,14 +93,9 @@ async function main(): Promise<number> {
     },
   );
   follower.onStop(unsubscribe);
-  await follower.settle();
 
-  // 2. Trigger the run. Refusals come back as `errors` in the payload (printed by follow), or as
-  //    GraphQL errors (FORBIDDEN when the token's role may not trigger syncs).
-  const { triggerSync } = await follower.guard(request<TriggerSyncData>('triggerSync', TRIGGER_SYNC_MUTATION, { accountId, mode: settings.mode }));
-
-  // 3. Follow it to its final status.
-  return follower.follow(triggerSync);
+  // 3. Wait for its final status.
+  return follower.finished();
 }
 
 process.exitCode = await follower.run(main);

@@ -64,13 +64,13 @@ const client = new Client({
   ],
 });
 
-// Keeps early events until the run id is known, races every step (guard) against a timeout,
+// Prints the run's progress, races every step (guard) against a timeout,
 // a dropped connection or a failed subscription (fail), and closes the socket at the end.
 const follower = new SyncFollower(settings, describe);
 follower.onStop(() => ws.dispose());
 
 // ---------------------------------------------------------------------------------------------
-// The flow: connect, subscribe, trigger, follow the run to its end.
+// The flow: connect, trigger, follow the run to its end.
 
 async function main(): Promise<number> {
   await follower.connect(ws);
@@ -83,21 +83,22 @@ async function main(): Promise<number> {
     if (!accountId) throw new Error('there are no accounts yet: create one (createAccount) or set STOCKLINE_ACCOUNT');
   }
 
-  // 1. Subscribe first, so no event of the run can slip by before we listen.
-  const { unsubscribe } = client.subscription(SYNC_PROGRESS, { accountId }).subscribe((result) => {
+  // 1. Trigger the run. Refusals come back as `errors` in the payload (printed by `started`), or as
+  //    GraphQL errors (FORBIDDEN when the token's role may not trigger syncs).
+  const { data, error } = await follower.guard(client.mutation(TRIGGER_SYNC, { accountId, mode: settings.mode }).toPromise());
+  if (error || !data) throw new Error(`triggerSync: ${describe(error)}`);
+  const run = follower.started(data.triggerSync);
+  if (!run) return 1;
+
+  // 2. Follow it by id: the subscription opens with the run as it stands, then each page as it is done.
+  const { unsubscribe } = client.subscription(SYNC_PROGRESS, { runId: run.id }).subscribe((result) => {
     if (result.error) follower.fail(new Error(`syncProgress: ${describe(result.error)}`));
     else if (result.data) follower.onProgress(result.data.syncProgress);
   });
   follower.onStop(unsubscribe);
-  await follower.settle();
 
-  // 2. Trigger the run. Refusals come back as `errors` in the payload (printed by follow), or as
-  //    GraphQL errors (FORBIDDEN when the token's role may not trigger syncs).
-  const { data, error } = await follower.guard(client.mutation(TRIGGER_SYNC, { accountId, mode: settings.mode }).toPromise());
-  if (error || !data) throw new Error(`triggerSync: ${describe(error)}`);
-
-  // 3. Follow it to its final status.
-  return follower.follow(data.triggerSync);
+  // 3. Wait for its final status.
+  return follower.finished();
 }
 
 process.exitCode = await follower.run(main);

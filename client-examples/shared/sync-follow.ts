@@ -1,8 +1,8 @@
 /**
  * What the three sync-progress examples share, whatever their GraphQL client library: the three
  * operations (GraphQL text) with the types of their results as a client sees them, the settings
- * from the environment, the printed lines and the exit code, and a follower that keeps progress
- * events until the run id is known, races every step against a timeout or a dropped connection,
+ * from the environment, the printed lines and the exit code, and a follower that prints the
+ * progress of the run it was given, races every step against a timeout or a dropped connection,
  * reports failures and closes what the example opened.
  *
  * All three examples reach the WebSocket through a graphql-ws client, made here by `createSocket`
@@ -67,8 +67,8 @@ export interface FirstAccountData {
 }
 
 export const SYNC_PROGRESS_SUBSCRIPTION = /* GraphQL */ `
-  subscription SyncProgress($accountId: ID!) {
-    syncProgress(accountId: $accountId) {
+  subscription SyncProgress($runId: ID!) {
+    syncProgress(runId: $runId) {
       runId status pagesDone pagesTotal created updated unchanged failed percent etaSeconds itemsPerSecond
     }
   }
@@ -77,7 +77,7 @@ export interface SyncProgressData {
   syncProgress: SyncProgress;
 }
 export interface SyncProgressVariables {
-  accountId: string;
+  runId: string;
 }
 
 export const TRIGGER_SYNC_MUTATION = /* GraphQL */ `
@@ -127,12 +127,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!(timeoutMs > 0)) usage('SYNC_TIMEOUT_MS must be a positive number of milliseconds');
   return { httpUrl, wsUrl, token, accountId: env.STOCKLINE_ACCOUNT || undefined, mode, timeoutMs };
 }
-
-/**
- * graphql-ws does not acknowledge a subscribe message: the server starts listening a moment
- * after it arrives. Wait this long before triggering the run so its first events are not missed.
- */
-export const SUBSCRIBE_SETTLE_MS = 250;
 
 /**
  * The graphql-ws client for the WebSocket side. Browsers cannot set headers on a WebSocket, so
@@ -199,25 +193,27 @@ export function describeError(error: unknown): string {
   return message ?? String(error); // e.g. a WebSocket error event for a refused connection
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 // ---------------------------------------------------------------------------------------------
 // The follower.
 
 /**
- * Follows one run from the moment the subscription is made:
+ * Follows the run that `triggerSync` started:
  *
- * - `onProgress` takes every event of the account. Events that arrive before `start` knows the
- *   run id are kept, then replayed; events of other runs (a scheduled one, say) are ignored.
+ * - `started(payload)` prints the run's header line (or the server's refusal) and gives the run,
+ *   whose progress the example then subscribes to by id. That subscription opens with the run as it
+ *   stands, so it may start after the run did, even after it ended: nothing is lost in between, and
+ *   there is no moment to wait for (graphql-ws never says when a subscription is listening).
+ * - `onProgress` takes each event of that subscription and prints it.
+ * - `finished()` waits for the run's final status, prints `run <id> finished: <status>` and gives
+ *   the exit code.
  * - `guard(step)` races a step against the timeout (SYNC_TIMEOUT_MS), a dropped connection (see
  *   `connect`), or whatever the example passes to `fail` (a failed subscription, say).
  * - `run(flow)` runs the example's flow, prints why it stopped if it throws, and then closes
  *   everything given to `onStop`, so the process ends by itself.
  */
 export class SyncFollower {
-  /** The run being followed, once `start` has it. */
+  /** The run being followed, once `started` has it. */
   runId: string | undefined;
-  private readonly early: SyncProgress[] = [];
   private finish!: (status: SyncStatus) => void;
   private readonly final = new Promise<SyncStatus>((resolve) => (this.finish = resolve));
   private reject!: (error: unknown) => void;
@@ -262,38 +258,33 @@ export class SyncFollower {
     console.error(`connected to ${wsUrl}`);
   }
 
-  /** Waits SUBSCRIBE_SETTLE_MS after subscribing; also surfaces a refused subscription before the trigger. */
-  settle(): Promise<void> {
-    return this.guard(sleep(SUBSCRIBE_SETTLE_MS));
-  }
-
-  /** Takes one event of the subscription. */
-  readonly onProgress = (p: SyncProgress): void => {
-    if (this.runId === undefined) return void this.early.push(p);
-    if (p.runId !== this.runId) return; // another run of the same account (e.g. a scheduled one)
-    console.log(formatProgress(p));
-    if (FINAL_STATUSES.has(p.status)) this.finish(p.status);
-  };
-
   /**
-   * Takes triggerSync's answer and follows the run to its end: prints the run's header line,
-   * replays the events that came early, waits for the final one, prints `run <id> finished: <status>`
-   * and returns the exit code. When the server refused (`errors` in the payload), prints them and
-   * returns 1. An account that is already syncing gets its current run back (maybe of another
-   * mode): that is the one followed.
+   * Takes triggerSync's answer: prints the run's header line and returns the run to follow. When
+   * the server refused (`errors` in the payload), prints them and returns undefined. An account that
+   * is already syncing gets its current run back (maybe of another mode): that is the one followed.
    */
-  async follow(payload: TriggerSyncPayload): Promise<number> {
+  started(payload: TriggerSyncPayload): SyncRun | undefined {
     if (payload.errors.length) {
       for (const e of payload.errors) console.error(`triggerSync refused: ${e.code}: ${e.message}${e.field ? ` (${e.field.join('.')})` : ''}`);
-      return 1;
+      return undefined;
     }
     const run = payload.runs[0];
     if (!run) throw new Error('triggerSync started no run');
     this.runId = run.id;
     console.log(runLine(run));
-    this.early.splice(0).forEach(this.onProgress);
+    return run;
+  }
+
+  /** Takes one event of the run's subscription. */
+  readonly onProgress = (p: SyncProgress): void => {
+    console.log(formatProgress(p));
+    if (FINAL_STATUSES.has(p.status)) this.finish(p.status);
+  };
+
+  /** Waits for the run's final status, prints `run <id> finished: <status>` and returns the exit code. */
+  async finished(): Promise<number> {
     const status = await this.guard(this.final);
-    console.log(finalLine(run.id, status));
+    console.log(finalLine(this.runId!, status));
     return exitCode(status);
   }
 

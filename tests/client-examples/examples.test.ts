@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { slowWebSocketProxy, type SlowWebSocketProxy } from '../helpers/slow-websocket-proxy.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EXAMPLES = ['sync-progress-graphql-ws.ts', 'sync-progress-urql.ts', 'sync-progress-apollo.ts'];
@@ -20,14 +21,17 @@ let t: TestApp;
 let sim: Simulator;
 let operator: string;
 let viewer: string;
+let slow: SlowWebSocketProxy;
 
 beforeAll(async () => {
   t = await startTestApp();
   sim = await startFastSimulator('STOREFRONT', { offers: OFFERS });
   operator = await t.tokenFor('OPERATOR');
   viewer = await t.tokenFor('VIEWER');
+  slow = await slowWebSocketProxy(t.url, 1500);
 });
 afterAll(async () => {
+  await slow?.close();
   await t?.close();
   await sim?.stop();
 });
@@ -89,9 +93,10 @@ describe.each(EXAMPLES)('client-examples/%s', (file) => {
       return { pagesDone: Number(match![1]), pagesTotal: match![2], percent: Number(match![3]), failed: Number(match![7]) };
     });
 
-    // At least one line per page, in order; percentages never go back and end at 100.
-    expect(progress.length, output).toBeGreaterThanOrEqual(PAGES);
-    for (let page = 1; page <= PAGES; page++) expect(progress.some((p) => p.pagesDone === page), `no line for page ${page}\n${output}`).toBe(true);
+    // The subscription opens with the run as it stands (pages done before it listened are in that
+    // first line), then a line for every page after it, in order; percentages never go back and end at 100.
+    const first = progress[0]?.pagesDone ?? PAGES;
+    for (let page = first + 1; page <= PAGES; page++) expect(progress.some((p) => p.pagesDone === page), `no line for page ${page}\n${output}`).toBe(true);
     const pages = progress.map((p) => p.pagesDone);
     expect(pages, output).toEqual([...pages].sort((a, b) => a - b));
     const percents = progress.map((p) => p.percent);
@@ -105,6 +110,17 @@ describe.each(EXAMPLES)('client-examples/%s', (file) => {
     const row = await t.app.services.prisma.syncRun.findUniqueOrThrow({ where: { id: runId! } });
     expect(row).toMatchObject({ accountId, status: 'SUCCESS', mode: 'FULL', scope: 'PRODUCTS' });
     expect(await t.app.services.prisma.listing.count({ where: { accountId } })).toBe(OFFERS);
+  });
+
+  it('follows the run to its end when its WebSocket is slower than its HTTP requests (1.5 s late), however fast the run', async () => {
+    const accountId = await createAccount(`slow socket ${file}`);
+    const run = await runExample(file, { STOCKLINE_URL: `${slow.url}/graphql`, STOCKLINE_TOKEN: operator, STOCKLINE_ACCOUNT: accountId }, 30_000);
+    const output = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+    expect(run.code, output).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    const runId = /^run (\S+): FULL PRODUCTS sync of /m.exec(run.stdout)?.[1];
+    expect(lines.at(-1), output).toBe(`run ${runId} finished: SUCCESS`);
+    expect(lines.at(-2), output).toMatch(new RegExp(`^page ${PAGES}/${PAGES}\\s+100\\.0%\\s+created ${OFFERS} `));
   });
 
   it('prints FORBIDDEN and exits 1 when the token may not trigger syncs (VIEWER)', async () => {

@@ -4,6 +4,7 @@
  * pg's own errors, Prisma's through @prisma/adapter-pg, PGlite's — while a statement the database
  * refused (a serialization conflict 40001, a unique violation, bad input) is not an outage.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { backend } from '../helpers/app.js';
+import { waitFor } from '../helpers/catalog.js';
 import { isDatabaseUnavailable } from '../../src/db/errors.js';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -47,10 +49,20 @@ const caught = async (work: () => Promise<unknown>): Promise<unknown> => {
   throw new Error('expected the statement to fail');
 };
 
-/** Runs a long statement and makes the database side go away under it. */
-async function cutDuring(run: () => Promise<unknown>, cut: () => void): Promise<unknown> {
-  const pending = caught(run);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+let observer: pg.Client | undefined;
+/** Runs `run` with a long statement, waits until PostgreSQL runs it, then makes the database side go away under it. */
+async function cutDuring(run: (statement: string) => Promise<unknown>, cut: () => void): Promise<unknown> {
+  if (!observer) {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    cleanups.push(() => client.end());
+    observer = client;
+  }
+  const statement = `SELECT pg_sleep(5) -- ${randomUUID()}`;
+  const pending = caught(() => run(statement));
+  // Mid-statement, not before it: a cut that comes first can miss a connection still being made.
+  const active = async () => (await observer!.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1 AND state = 'active'`, [statement])).rows[0].n === 1;
+  await waitFor(active, { what: 'the statement to run', intervalMs: 10 });
   cut();
   return pending;
 }
@@ -62,7 +74,7 @@ describe('isDatabaseUnavailable', () => {
       const client = new pg.Client({ connectionString: proxy.url });
       client.on('error', () => {});
       await client.connect();
-      const cut = (await cutDuring(() => client.query('SELECT pg_sleep(5)'), proxy.cut)) as Error & { code?: string };
+      const cut = (await cutDuring((sql) => client.query(sql), proxy.cut)) as Error & { code?: string };
       expect(cut.message).toMatch(/Connection terminated unexpectedly/);
       expect(cut.code).toBeUndefined();
       expect(isDatabaseUnavailable(cut)).toBe(true);
@@ -77,7 +89,7 @@ describe('isDatabaseUnavailable', () => {
       await admin.connect();
       cleanups.push(() => admin.end());
       const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-      const terminated = await cutDuring(() => victim.query('SELECT pg_sleep(5)'), () => void admin.query('SELECT pg_terminate_backend($1)', [pid]));
+      const terminated = await cutDuring((sql) => victim.query(sql), () => void admin.query('SELECT pg_terminate_backend($1)', [pid]));
       expect(isDatabaseUnavailable(terminated)).toBe(true);
     });
 
@@ -104,9 +116,9 @@ describe('isDatabaseUnavailable', () => {
       const bad = await caught(() => prisma.$queryRawUnsafe(`SELECT 'x'::int`));
       expect(isDatabaseUnavailable(bad), String(bad)).toBe(false);
 
-      const cut = await cutDuring(() => prisma.$queryRawUnsafe('SELECT pg_sleep(5)'), proxy.cut);
+      const cut = await cutDuring((sql) => prisma.$queryRawUnsafe(sql), proxy.cut);
       expect(isDatabaseUnavailable(cut), String(cut)).toBe(true);
-      const cutInTx = await cutDuring(() => prisma.$transaction(async (tx) => tx.$queryRawUnsafe('SELECT pg_sleep(5)')), proxy.cut);
+      const cutInTx = await cutDuring((sql) => prisma.$transaction(async (tx) => tx.$queryRawUnsafe(sql)), proxy.cut);
       expect(isDatabaseUnavailable(cutInTx), String(cutInTx)).toBe(true);
 
       const unreachable = new PrismaClient({ adapter: new PrismaPg({ connectionString: 'postgres://postgres@127.0.0.1:1/postgres' }) });

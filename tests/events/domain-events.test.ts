@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
+import { disposeWsClients, openWsClient, waitForSubscriptions } from '../helpers/ws-client.js';
 import { batchInput, createBatch, createWorkCenter, mutate } from '../helpers/production.js';
 import { createToken } from '../../src/modules/access/token.service.js';
 
@@ -40,15 +40,13 @@ function collect(client: Client, query: string, count: number) {
   return done;
 }
 
-// The server registers the subscription asynchronously; wait until it is live before acting.
-const settle = () => new Promise((r) => setTimeout(r, 300));
-
 describe('domainEvents over graphql-ws', () => {
   it('streams committed production events to a subscriber, filtered by type, in order', async () => {
     const client = wsClient(await t.tokenFor('VIEWER'));
     const all = collect(client, 'subscription { domainEvents { id type actor occurredAt payload } }', 4);
     const onlyClosed = collect(client, 'subscription { domainEvents(types: ["batch.closed"]) { type payload } }', 1);
-    await settle();
+    // The server registers the subscriptions asynchronously: both listen before anything is published.
+    await waitForSubscriptions(t, 2);
 
     const wc = await createWorkCenter(t, 'EV-1');
     const { batch } = await createBatch(t, batchInput(wc.id, { batchNumber: 4242 }));
@@ -66,9 +64,10 @@ describe('domainEvents over graphql-ws', () => {
   });
 
   it('publishes nothing for a refused mutation', async () => {
+    await waitForSubscriptions(t, 0); // the previous test's, closed by its client, have ended on the server
     const client = wsClient(t.adminToken);
     const received = collect(client, 'subscription { domainEvents(types: ["work_center.created", "batch.created"]) { type payload } }', 1);
-    await settle();
+    await waitForSubscriptions(t, 1);
     const wc = await createWorkCenter(t, 'EV-2');
     const refused = await createBatch(t, batchInput(wc.id, { shiftEnd: '2000-01-01T00:00:00Z' }));
     expect(refused.errors[0]?.code).toBe('VALIDATION');
@@ -86,8 +85,9 @@ describe('domainEvents over graphql-ws', () => {
 
   it('ends an open subscription when its token is revoked, and refuses the token afterwards', async () => {
     const { apiToken, secret } = await createToken(t.app.services, { name: 'revoked while listening', role: 'VIEWER' });
+    await waitForSubscriptions(t, 0);
     const listening = collect(wsClient(secret), 'subscription { domainEvents { type } }', 1);
-    await settle();
+    await waitForSubscriptions(t, 1); // open, not still being let in, when the token is revoked
     const revoked = await t.gql(`mutation($id: ID!) { revokeApiToken(input: { id: $id }) { errors { code } } }`, { id: apiToken.id });
     expect(revoked.data.revokeApiToken.errors).toEqual([]);
     await expect(listening).rejects.toMatchObject({ code: 4403 });

@@ -12,6 +12,7 @@ import type { Simulator } from '../../src/simulators/index.js';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { trigger, waitForRun } from '../helpers/sync.js';
+import { waitForSubscriptions } from '../helpers/ws-client.js';
 
 const README_MUTATION = 'mutation { createWorkCenter(input: { identifier: "WC-1", name: "Line 1" }) { workCenter { id } errors { code message field } } }';
 
@@ -97,8 +98,10 @@ describe('GraphiQL', () => {
     const accountId = await createSimAccount(t, sim);
     await setEditor(page, 'section.graphiql-query-editor', `subscription { syncProgress(accountId: "${accountId}") { status pagesDone percent } }`);
     await page.locator('.graphiql-execute-button').click();
-    // Subscribed once the socket carried the operation; then a sync of that account streams to it.
-    await waitFor(() => page.locator('.graphiql-execute-button[aria-label*="Stop"]').count(), { timeoutMs: 15_000, what: 'the subscription to run' });
+    // Subscribed once the socket carried the operation
+    await waitFor(() => page.locator('.graphiql-execute-button[aria-label*="Stop"]').count(), { timeoutMs: 15_000, what: 'the subscription to be sent' });
+    // and runs on the server, listening before the sync publishes its progress.
+    await waitForSubscriptions(t, 1);
     const before = nextFrames.length;
     const { runs } = await trigger(t, { accountIds: [accountId], scope: 'PRODUCTS', mode: 'FULL' });
     await waitForRun(t, runs[0].id);

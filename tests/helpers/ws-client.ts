@@ -4,6 +4,7 @@
  */
 import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { TestApp } from './app.js';
 
 const clients = new Set<Client>();
 
@@ -29,4 +30,21 @@ export async function disposeWsClients(): Promise<void> {
   const open = [...clients];
   clients.clear();
   await Promise.all(open.map((client) => client.dispose()));
+}
+
+/**
+ * Waits until `app` runs exactly `count` subscriptions (its graphql_subscriptions_active gauge, over
+ * graphql-ws and SSE alike); those just opened then listen for their events. A subscription becomes
+ * live some time after the client sends it (the server authenticates and admits it first), later
+ * still on a loaded machine: wait on this, not on a fixed pause, before publishing what it must hear.
+ * Ones a test closed end on the server a moment after the client let go: when some may still be
+ * ending, wait for them first (`count` 0, or what stays open) so that they are not counted as new.
+ */
+export async function waitForSubscriptions(app: TestApp, count: number, timeoutMs = 10_000): Promise<void> {
+  const running = async () => (await app.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
+  const until = Date.now() + timeoutMs;
+  for (let now = await running(); now !== count; now = await running()) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${count} subscription(s) to run (${now} running)`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

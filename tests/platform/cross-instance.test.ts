@@ -4,7 +4,8 @@ import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { backend, createScratchDatabase, dataOf, startTestApp } from '../helpers/app.js';
-import { openWsClient } from '../helpers/ws-client.js';
+import { openWsClient, waitForSubscriptions } from '../helpers/ws-client.js';
+import { scrapeMetrics } from '../helpers/metrics.js';
 import { killAllChildren, serviceEnv, startChildService, type ChildService } from '../helpers/child-service.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { syncNow } from '../helpers/sync.js';
@@ -25,14 +26,19 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
+/**
+ * Waits until the process at `url` runs exactly `count` subscriptions (its /metrics gauge): those
+ * opened on it then listen for their events (a fixed pause after connecting was a guess).
+ */
+async function subscriptionsRunning(url: string, count: number) {
+  await waitFor(async () => (await scrapeMetrics(url)).value('stockline_graphql_subscriptions_active') === count, { timeoutMs: 30_000, what: `${count} subscription(s) to run on ${url}` });
+}
+
 /** Collects syncProgress events on `url` until a final status. */
 function collectProgress(url: string, token: string, accountId: string) {
   const client = openWsClient(url, token, { lazy: true });
   clients.push(client);
   const events: any[] = [];
-  let live!: () => void;
-  const ready = new Promise<void>((resolve) => (live = resolve));
-  client.on('connected', () => setTimeout(live, 300));
   const done = new Promise<any[]>((resolve, reject) => {
     const stop = client.subscribe(
       { query: PROGRESS, variables: { accountId } },
@@ -51,16 +57,13 @@ function collectProgress(url: string, token: string, accountId: string) {
       },
     );
   });
-  return { ready, done };
+  return { done };
 }
 
-/** Resolves with the first event of `query` on `url`; `ready` once the subscription is live. */
+/** Resolves with the first event of `query` on `url`. */
 function firstEvent(url: string, token: string, query: string, variables: Record<string, unknown>) {
   const client = openWsClient(url, token, { lazy: true });
   clients.push(client);
-  let live!: () => void;
-  const ready = new Promise<void>((resolve) => (live = resolve));
-  client.on('connected', () => setTimeout(live, 300));
   const event = new Promise<any>((resolve, reject) => {
     const stop = client.subscribe({ query, variables }, {
       next: (msg) => {
@@ -72,7 +75,7 @@ function firstEvent(url: string, token: string, query: string, variables: Record
       complete: () => reject(new Error('completed without an event')),
     });
   });
-  return { ready, event };
+  return { event };
 }
 
 describe('scale-out: api and worker processes on one PostgreSQL and Redis', () => {
@@ -107,7 +110,7 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
       const accountId = created.account.id as string;
 
       const progress = collectProgress(api2.url, token, accountId);
-      await progress.ready;
+      await subscriptionsRunning(api2.url, 1);
       const triggered = dataOf(await api1.gql(`mutation($id: ID!) { triggerSync(input: { accountIds: [$id], scope: PRODUCTS, mode: FULL }) { runs { id } errors { code } } }`, { id: accountId })).triggerSync;
       expect(triggered.errors).toEqual([]);
       const runId = triggered.runs[0].id;
@@ -145,7 +148,7 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
 
       // Alerts are evaluated on the worker, where runs finish; api #1 streams the one it raised.
       const alert = firstEvent(api1.url, token, `subscription($id: ID) { alertRaised(accountId: $id, kind: AUTH_FAILURE) { kind severity active account { id } } }`, { id: accountId });
-      await alert.ready;
+      await subscriptionsRunning(api1.url, 1);
       sim.setFaults({ authFailure: true });
       const failing = dataOf(await api2.gql(`mutation($id: ID!) { triggerSync(input: { accountIds: [$id], scope: PRODUCTS, mode: INCREMENTAL }) { runs { id } errors { code } } }`, { id: accountId })).triggerSync;
       expect(failing.errors).toEqual([]);
@@ -174,7 +177,8 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
           if (FINAL.has(event.status)) break;
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the Redis SUBSCRIBE is live
+      // The Redis SUBSCRIBE is live: Redis counts a subscriber of the channel (no other test uses it unprefixed).
+      await waitFor(async () => ((await pubA.pubsub('NUMSUB', 'sync-progress')) as [string, number])[1] >= 1, { what: 'the subscription to the sync-progress channel' });
       const base = { runId, accountId, phase: 'PRODUCTS', pagesTotal: 3, itemsTotal: 300, updated: 0, unchanged: 0, failed: 0, etaSeconds: 1, itemsPerSecond: 100, at: new Date().toISOString() };
       for (let page = 1; page <= 3; page++) {
         publisher.publishSyncProgress({ ...base, status: page === 3 ? 'SUCCESS' : 'RUNNING', pagesDone: page, itemsDone: page * 100, created: page * 100, percent: page === 3 ? 100 : page * 33 });
@@ -197,7 +201,7 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
       });
       const accountId = await createSimAccount(t, sim, 'shop over redis');
       const progress = collectProgress(t.url, t.adminToken, accountId);
-      await progress.ready;
+      await waitForSubscriptions(t, 1);
       const run = await syncNow(t, accountId);
       const events = await progress.done;
       expect(events.at(-1)).toMatchObject({ runId: run.id, status: 'SUCCESS', percent: 100, created: 300 });

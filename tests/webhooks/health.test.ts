@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
-import { openWsClient } from '../helpers/ws-client.js';
+import { openWsClient, waitForSubscriptions } from '../helpers/ws-client.js';
 import { transact } from '../../src/db/transaction.js';
 import { waitForTask } from '../tasks/task-helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -57,7 +57,7 @@ describe('endpoint health', () => {
         { next: (msg) => (msg.errors ? reject(new Error(JSON.stringify(msg.errors))) : resolve((msg.data as any).alertRaised)), error: reject, complete: () => {} },
       );
     });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the subscription is live
+    await waitForSubscriptions(t, 1); // the subscription is live
 
     // An event at a time, each dead before the next, until the window is over and the webhook is disabled.
     const prisma = t.app.services.prisma;
