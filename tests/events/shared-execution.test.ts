@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/catalog.js';
-import { disposeWsClients, openWsClient } from '../helpers/ws-client.js';
+import { disposeWsClients, openSubscriptions, openWsClient } from '../helpers/ws-client.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -18,7 +18,6 @@ afterAll(async () => {
 });
 
 const STOCK = 'subscription Stock($id: ID) { stockChanged(productId: $id) { id sku } }';
-const openSubscriptions = async () => (await t.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
 
 /** A subscriber on its own socket: every payload it receives, in order. */
 function subscriber(token: string, variables: Record<string, unknown>) {
@@ -39,7 +38,7 @@ describe('shared subscription execution', () => {
     const allProducts = subscriber(viewer, {});
     const asOperator = subscriber(operator, { id: product.id });
     const everyone = [...same, allProducts, asOperator];
-    await waitFor(async () => (await openSubscriptions()) >= everyone.length, { what: 'the subscriptions to run' });
+    await waitFor(async () => (await openSubscriptions(t)) >= everyone.length, { what: 'the subscriptions to run' });
 
     // Payload texts made from now: JSON.stringify of a result with this event's data, alone or inside a graphql-ws message.
     const stringify = vi.spyOn(JSON, 'stringify');

@@ -32,6 +32,11 @@ export async function disposeWsClients(): Promise<void> {
   await Promise.all(open.map((client) => client.dispose()));
 }
 
+/** How many subscriptions `app` runs (its graphql_subscriptions_active gauge: one counts once its event stream listens). */
+export async function openSubscriptions(app: TestApp): Promise<number> {
+  return (await app.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
+}
+
 /**
  * Waits until `app` runs exactly `count` subscriptions (its graphql_subscriptions_active gauge, over
  * graphql-ws and SSE alike); those just opened then listen for their events. A subscription becomes
@@ -41,7 +46,7 @@ export async function disposeWsClients(): Promise<void> {
  * ending, wait for them first (`count` 0, or what stays open) so that they are not counted as new.
  */
 export async function waitForSubscriptions(app: TestApp, count: number, timeoutMs = 10_000): Promise<void> {
-  const running = async () => (await app.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
+  const running = () => openSubscriptions(app);
   const until = Date.now() + timeoutMs;
   for (let now = await running(); now !== count; now = await running()) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${count} subscription(s) to run (${now} running)`);

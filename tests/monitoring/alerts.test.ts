@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
-import { openWsClient } from '../helpers/ws-client.js';
+import { openSubscriptions, openWsClient } from '../helpers/ws-client.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { seedAccount } from '../helpers/catalog-seed.js';
 import { syncNow } from '../helpers/sync.js';
@@ -47,11 +47,10 @@ describe('alerts raised by a failing marketplace, streamed, and resolved', () =>
     await sim?.stop();
   });
 
-  const openSubscriptions = async () => (await t.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
 
   /** An alertRaised subscriber over graphql-ws; resolves once it is live. */
   async function subscribeAlerts(token: string) {
-    const open = await openSubscriptions();
+    const open = await openSubscriptions(t);
     const client = openWsClient(t.url, token, { lazy: true });
     clients.push(client);
     const received: any[] = [];
@@ -62,7 +61,7 @@ describe('alerts raised by a failing marketplace, streamed, and resolved', () =>
     );
     // graphql-ws acknowledges the connection before the subscription is live: wait until it listens
     // (the gauge counts a subscription once its event stream does).
-    await waitFor(async () => (await openSubscriptions()) > open, { what: 'the alertRaised subscription to be live' });
+    await waitFor(async () => (await openSubscriptions(t)) > open, { what: 'the alertRaised subscription to be live' });
     return { received, errors };
   }
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { openWsClient, disposeWsClients } from '../helpers/ws-client.js';
+import { disposeWsClients, openSubscriptions, openWsClient } from '../helpers/ws-client.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { runOf, trigger } from '../helpers/sync.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
@@ -57,8 +57,6 @@ describe.each(['STOREFRONT', 'EMAG', 'OZON', 'WILDBERRIES'] as const)('progress 
     await sim?.stop();
   });
 
-  /** Subscriptions open on the app (the gauge counts one once its event stream listens). */
-  const openSubscriptions = async () => (await t.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
 
   /**
    * Follows the account's progress from before the run is triggered (so every phase is seen,
@@ -67,7 +65,7 @@ describe.each(['STOREFRONT', 'EMAG', 'OZON', 'WILDBERRIES'] as const)('progress 
    */
   async function follow(input: Record<string, unknown>, onFirstPage?: () => void): Promise<{ events: Progress[]; stored: any }> {
     const client = openWsClient(t.url, await t.tokenFor('VIEWER'));
-    const open = await openSubscriptions();
+    const open = await openSubscriptions(t);
     let runId: string | undefined;
     // Until the trigger has answered, the run's id is not known: its events wait here.
     const early: Progress[] = [];
@@ -100,14 +98,14 @@ describe.each(['STOREFRONT', 'EMAG', 'OZON', 'WILDBERRIES'] as const)('progress 
         },
       );
     });
-    await waitFor(async () => (await openSubscriptions()) > open, { what: 'the progress subscription to be live' });
+    await waitFor(async () => (await openSubscriptions(t)) > open, { what: 'the progress subscription to be live' });
     const { runs, errors } = await trigger(t, { accountIds: [accountId], ...input });
     expect(errors).toEqual([]);
     runId = runs[0].id as string;
     for (const event of early.splice(0)) handle(event);
     const seenAll = await events;
     // Ended on the server too, so the next run's follow counts from an exact baseline.
-    await waitFor(async () => (await openSubscriptions()) <= open, { what: 'the progress subscription to end' });
+    await waitFor(async () => (await openSubscriptions(t)) <= open, { what: 'the progress subscription to end' });
     return { events: seenAll, stored: await runOf(t, runId) };
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { openWsClient } from '../helpers/ws-client.js';
+import { openSubscriptions, openWsClient } from '../helpers/ws-client.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { trigger, waitForRun } from '../helpers/sync.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
@@ -26,8 +26,6 @@ describe('live sync progress over graphql-ws', () => {
     await sim?.stop();
   });
 
-  /** Subscriptions open on the app (the gauge counts one once its event stream listens: events from then on reach it). */
-  const openSubscriptions = async () => (await t.app.services.metrics!.subscriptions.get()).values[0]?.value ?? 0;
 
   function subscribe<T>(token: string, query: string, variables: Record<string, unknown>, field: string, until: (event: T) => boolean) {
     const client = openWsClient(t.url, token, { lazy: true });
@@ -56,7 +54,7 @@ describe('live sync progress over graphql-ws', () => {
 
   it('streams every page in order and ends with the final status', async () => {
     const viewer = await t.tokenFor('VIEWER');
-    const open = await openSubscriptions();
+    const open = await openSubscriptions(t);
     const progress = subscribe<any>(
       viewer,
       `subscription($accountId: ID) { syncProgress(accountId: $accountId) { runId accountId status phase pagesDone pagesTotal itemsDone created updated unchanged failed percent etaSeconds itemsPerSecond at } }`,
@@ -66,7 +64,7 @@ describe('live sync progress over graphql-ws', () => {
     );
     const runs = subscribe<any>(viewer, `subscription($accountId: ID) { syncRunUpdated(accountId: $accountId) { id status created } }`, { accountId }, 'syncRunUpdated', (e) => FINAL.has(e.status));
     // graphql-ws acknowledges the connection before a subscription is live: wait until both listen.
-    await waitFor(async () => (await openSubscriptions()) >= open + 2, { what: 'both subscriptions to be live' });
+    await waitFor(async () => (await openSubscriptions(t)) >= open + 2, { what: 'both subscriptions to be live' });
 
     const { runs: [run] } = await trigger(t, { accountIds: [accountId], scope: 'PRODUCTS', mode: 'FULL' });
     const events = await progress.done;
