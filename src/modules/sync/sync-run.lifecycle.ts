@@ -269,17 +269,16 @@ export async function finishRun(services: AppServices, lease: RunLease, run: Syn
       },
     });
     if (!final) return null;
-    if (status !== 'CANCELLED') emit(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error });
-    return { final, delisted };
-  }, async (ended) => {
-    // Metric and summary log first, then the terminal event is published and webhooks woken.
-    if (!ended) return;
-    const { final, delisted } = ended;
-    recordSyncRunFinished(services.metrics, lease, status);
+    // The line saying how the run ended commits with its status: whoever sees the one finds the other.
     const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} edit(s) met a remote change (${final.editsOverridden} overridden, ${final.editsKept} kept, ${final.editsQueued} queued)`;
-    await writeSyncLogs(services.prisma, services.logger, final, [
+    await writeSyncLogs(tx, services.logger, final, [
       { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
     ]);
+    if (status !== 'CANCELLED') emit(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error });
+    return { final, delisted };
+  }, (ended) => {
+    // The metric first, then the terminal event is published and webhooks woken.
+    if (ended) recordSyncRunFinished(services.metrics, lease, status);
   });
   if (!ended) return (await services.prisma.syncRun.findUnique({ where: { id: run.id } })) ?? run;
   const { final } = ended;
@@ -360,15 +359,19 @@ export async function releaseRun(services: AppServices, logger: AppServices['log
  */
 export async function cancelRun(services: AppServices, actor: Actor, id: string): Promise<SyncRun | null> {
   const stuckBefore = new Date(Date.now() - settingsOf(services).runStaleAfterMs);
-  const [waiting] = await services.prisma.syncRun.updateManyAndReturn({
-    where: { id, OR: [{ status: { in: ['PENDING', 'INTERRUPTED'] } }, { status: 'RUNNING', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stuckBefore } }] }] },
-    data: { status: 'CANCELLED', activeKey: null, ownerId: null, heartbeatAt: null, finishedAt: new Date(), cancelRequestedAt: new Date(), error: `cancelled by ${actor.name}` },
+  const waiting = await transact(services, actor.name, async (tx) => {
+    const [cancelled] = await tx.syncRun.updateManyAndReturn({
+      where: { id, OR: [{ status: { in: ['PENDING', 'INTERRUPTED'] } }, { status: 'RUNNING', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stuckBefore } }] }] },
+      data: { status: 'CANCELLED', activeKey: null, ownerId: null, heartbeatAt: null, finishedAt: new Date(), cancelRequestedAt: new Date(), error: `cancelled by ${actor.name}` },
+    });
+    // Its final line commits with its status, as a run a worker ends (finishRun).
+    if (cancelled) await writeSyncLogs(tx, services.logger, cancelled, [{ level: 'WARN', message: `cancelled by ${actor.name} while no worker was running it` }]);
+    return cancelled;
   });
   if (waiting) {
     // No worker will finish it: it is counted here, by the instance that took the cancellation.
     const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: waiting.accountId }, select: { channel: true } });
     recordSyncRunFinished(services.metrics, { accountId: waiting.accountId, channel: account?.channel ?? 'unknown' }, 'CANCELLED');
-    await writeSyncLogs(services.prisma, services.logger, waiting, [{ level: 'WARN', message: `cancelled by ${actor.name} while no worker was running it` }]);
     publishRun(services, waiting);
     return waiting;
   }
