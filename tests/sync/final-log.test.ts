@@ -7,7 +7,7 @@
  * and records whether that transaction's view already holds the run's final line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';
 import { createSimAccount, waitFor } from '../helpers/catalog.js';
 import { syncNow, trigger } from '../helpers/sync.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
@@ -31,6 +31,31 @@ async function recordFinalLines(t: TestApp) {
   return (runId: string) => prisma.$queryRawUnsafe<{ status: string; logged: boolean }[]>(`SELECT status, logged FROM test_final_line WHERE "runId" = $1::uuid`, runId);
 }
 
+/** Has the first commit that ends a run fail as a serialization failure does (40001): transact() runs that work again. */
+async function conflictOnce(t: TestApp) {
+  const prisma = t.app.services.prisma;
+  await prisma.$executeRawUnsafe(`CREATE SEQUENCE test_conflict_once`); // not rolled back: counts every commit tried
+  await prisma.$executeRawUnsafe(`
+    CREATE FUNCTION test_conflict_once() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF nextval('test_conflict_once') = 1 THEN RAISE EXCEPTION 'injected conflict' USING ERRCODE = '40001'; END IF;
+      RETURN NULL;
+    END $$`);
+  await prisma.$executeRawUnsafe(`
+    CREATE CONSTRAINT TRIGGER test_conflict_once AFTER UPDATE OF status ON "SyncRun" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+      WHEN (NEW.status::text IN ('SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED') AND OLD.status IS DISTINCT FROM NEW.status)
+      EXECUTE FUNCTION test_conflict_once()`);
+  return {
+    commits: async () => Number((await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT last_value AS n FROM test_conflict_once`))[0]!.n),
+    drop: () => prisma.$executeRawUnsafe(`DROP TRIGGER test_conflict_once ON "SyncRun"`),
+  };
+}
+
+/** The process log's lines about `runId` whose message starts with `message`. */
+function printed(t: TestApp, runId: string, message: string) {
+  return t.logs.flatMap((chunk) => chunk.split('\n')).filter((line) => line.includes(runId) && line.includes(`"msg":"${message}`));
+}
+
 describe("a run's final status and its final log line", () => {
   let sim: Simulator;
   beforeAll(async () => {
@@ -47,6 +72,21 @@ describe("a run's final status and its final log line", () => {
     });
     afterAll(async () => {
       await t?.close();
+    });
+
+    // PostgreSQL only: through pglite-prisma-adapter a COMMIT that fails is reported as committed (nothing is run again).
+    it.runIf(backend === 'postgres')('a finish run again after a conflict (a deadlock, a serialization failure) logs its line once, in the table and in the process log', async () => {
+      const conflict = await conflictOnce(t);
+      try {
+        const accountId = await createSimAccount(t, sim);
+        const run = await syncNow(t, accountId);
+        expect(run.status).toBe('SUCCESS');
+        expect(await conflict.commits()).toBe(2); // the finish did run twice
+        expect(await t.app.services.prisma.syncLog.count({ where: { runId: run.id, message: { startsWith: 'sync SUCCESS' } } })).toBe(1);
+        expect(printed(t, run.id, 'sync SUCCESS'), 'the process log').toHaveLength(1);
+      } finally {
+        await conflict.drop();
+      }
     });
 
     it('commit together, SUCCESS or PARTIAL', async () => {
@@ -74,6 +114,21 @@ describe("a run's final status and its final log line", () => {
     });
     afterAll(async () => {
       await api?.close();
+    });
+
+    it.runIf(backend === 'postgres')('a cancellation run again after a conflict logs its line once, in the table and in the process log', async () => {
+      const conflict = await conflictOnce(api);
+      try {
+        const accountId = await createSimAccount(api, sim);
+        const { runs } = await trigger(api, { accountIds: [accountId] });
+        const cancelled = dataOf(await api.gql(`mutation($id: ID!) { cancelSyncRun(input: { id: $id }) { run { status } errors { code } } }`, { id: runs[0].id })).cancelSyncRun;
+        expect(cancelled).toEqual({ run: { status: 'CANCELLED' }, errors: [] });
+        expect(await conflict.commits()).toBe(2);
+        expect(await api.app.services.prisma.syncLog.count({ where: { runId: runs[0].id, message: { startsWith: 'cancelled by ' } } })).toBe(1);
+        expect(printed(api, runs[0].id, 'cancelled by '), 'the process log').toHaveLength(1);
+      } finally {
+        await conflict.drop();
+      }
     });
 
     it('commit together', async () => {

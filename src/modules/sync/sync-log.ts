@@ -16,10 +16,24 @@ export const MAX_RECORD_LOGS_PER_PAGE = 50;
 
 /** Writes SyncLog rows for a run (inside the page's transaction when given one) and mirrors them to the process log. */
 export async function writeSyncLogs(db: Tx | AppServices['prisma'], logger: AppServices['logger'], run: { id: string; accountId: string }, entries: LogEntry[]): Promise<void> {
+  await insertSyncLogs(db, run, entries);
+  mirrorSyncLogs(logger, run, entries);
+}
+
+/**
+ * Writes SyncLog rows for a run, and only them: within transact(), whose work may be run again (a
+ * deadlock, a serialization failure) or rolled back, the lines go to the process log
+ * (mirrorSyncLogs) once the transaction has committed, so they are printed once and only if stored.
+ */
+export async function insertSyncLogs(db: Tx | AppServices['prisma'], run: { id: string; accountId: string }, entries: LogEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await db.syncLog.createMany({
     data: entries.map((e) => ({ runId: run.id, accountId: run.accountId, level: e.level, message: e.message, context: (e.context ?? undefined) as Prisma.InputJsonValue | undefined })),
   });
+}
+
+/** Prints a run's log lines to the process log. */
+export function mirrorSyncLogs(logger: AppServices['logger'], run: { id: string; accountId: string }, entries: LogEntry[]): void {
   for (const e of entries) {
     const level = e.level === 'ERROR' ? 'error' : e.level === 'WARN' ? 'warn' : e.level === 'DEBUG' ? 'debug' : 'info';
     logger[level]({ runId: run.id, accountId: run.accountId, ...e.context }, e.message);

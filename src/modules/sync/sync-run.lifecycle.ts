@@ -13,7 +13,7 @@ import type { Actor, AppServices } from '../../core/services.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { transact, type Emit, type Tx } from '../../db/transaction.js';
 import type { triggerSyncInput } from './sync.inputs.js';
-import { writeSyncLogs } from './sync-log.js';
+import { insertSyncLogs, mirrorSyncLogs, writeSyncLogs, type LogEntry } from './sync-log.js';
 import { phasesOf, progressEvent } from './sync-progress.js';
 import { isDatabaseOutage } from './database-outage.js';
 import { recordSyncRunFinished } from '../metrics/sync.metrics.js';
@@ -271,14 +271,18 @@ export async function finishRun(services: AppServices, lease: RunLease, run: Syn
     if (!final) return null;
     // The line saying how the run ended commits with its status: whoever sees the one finds the other.
     const summary = `${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged, ${final.failed} failed, ${delisted} delisted, ${final.conflicts} edit(s) met a remote change (${final.editsOverridden} overridden, ${final.editsKept} kept, ${final.editsQueued} queued)`;
-    await writeSyncLogs(tx, services.logger, final, [
+    const lines: LogEntry[] = [
       { level: status === 'SUCCESS' ? 'INFO' : status === 'FAILED' ? 'ERROR' : 'WARN', message: `sync ${status}${error ? ` (${error})` : ''}: ${summary}`, context: { durationMs: final.activeMs } },
-    ]);
+    ];
+    await insertSyncLogs(tx, final, lines);
     if (status !== 'CANCELLED') emit(TERMINAL_EVENT[status], { runId: final.id, accountId: final.accountId, status, created: final.created, updated: final.updated, unchanged: final.unchanged, failed: final.failed, delisted, error });
-    return { final, delisted };
+    return { final, delisted, lines };
   }, (ended) => {
-    // The metric first, then the terminal event is published and webhooks woken.
-    if (ended) recordSyncRunFinished(services.metrics, lease, status);
+    // Once committed (this work may have run more than once): the metric and the process log's
+    // line first, then the terminal event is published and webhooks woken.
+    if (!ended) return;
+    recordSyncRunFinished(services.metrics, lease, status);
+    mirrorSyncLogs(services.logger, ended.final, ended.lines);
   });
   if (!ended) return (await services.prisma.syncRun.findUnique({ where: { id: run.id } })) ?? run;
   const { final } = ended;
@@ -359,16 +363,18 @@ export async function releaseRun(services: AppServices, logger: AppServices['log
  */
 export async function cancelRun(services: AppServices, actor: Actor, id: string): Promise<SyncRun | null> {
   const stuckBefore = new Date(Date.now() - settingsOf(services).runStaleAfterMs);
+  const lines: LogEntry[] = [{ level: 'WARN', message: `cancelled by ${actor.name} while no worker was running it` }];
   const waiting = await transact(services, actor.name, async (tx) => {
     const [cancelled] = await tx.syncRun.updateManyAndReturn({
       where: { id, OR: [{ status: { in: ['PENDING', 'INTERRUPTED'] } }, { status: 'RUNNING', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stuckBefore } }] }] },
       data: { status: 'CANCELLED', activeKey: null, ownerId: null, heartbeatAt: null, finishedAt: new Date(), cancelRequestedAt: new Date(), error: `cancelled by ${actor.name}` },
     });
-    // Its final line commits with its status, as a run a worker ends (finishRun).
-    if (cancelled) await writeSyncLogs(tx, services.logger, cancelled, [{ level: 'WARN', message: `cancelled by ${actor.name} while no worker was running it` }]);
+    // Its final line commits with its status, as a run a worker ends (finishRun); printed once committed.
+    if (cancelled) await insertSyncLogs(tx, cancelled, lines);
     return cancelled;
   });
   if (waiting) {
+    mirrorSyncLogs(services.logger, waiting, lines);
     // No worker will finish it: it is counted here, by the instance that took the cancellation.
     const account = await services.prisma.marketplaceAccount.findUnique({ where: { id: waiting.accountId }, select: { channel: true } });
     recordSyncRunFinished(services.metrics, { accountId: waiting.accountId, channel: account?.channel ?? 'unknown' }, 'CANCELLED');
