@@ -37,7 +37,7 @@ export const TRANSACTION_ATTEMPTS = 4;
  * transaction has committed, so no subscriber ever hears of a change that was rolled back. The
  * before-commit hooks (the outbox) write with the same transaction, just before it commits.
  * `onCommit` runs once committed and before the hooks: what must be recorded before anyone hears
- * of the change (a sync's metrics and summary log come before its published events).
+ * of the change (a sync's metrics come before its published events).
  * A transaction PostgreSQL ends to resolve a conflict (a deadlock, 40P01, or a serialization
  * failure, 40001) is run again from the start, after a short jittered backoff, up to
  * TRANSACTION_ATTEMPTS times: `work` must do nothing outside the transaction but emit.
