@@ -47,7 +47,6 @@ describe('alerts raised by a failing marketplace, streamed, and resolved', () =>
     await sim?.stop();
   });
 
-
   /** An alertRaised subscriber over graphql-ws; resolves once it is live. */
   async function subscribeAlerts(token: string) {
     const open = await openSubscriptions(t);

@@ -57,7 +57,6 @@ describe.each(['STOREFRONT', 'EMAG', 'OZON', 'WILDBERRIES'] as const)('progress 
     await sim?.stop();
   });
 
-
   /**
    * Follows the account's progress from before the run is triggered (so every phase is seen,
    * however fast the run goes), then triggers it; `onFirstPage` runs once, when the first page's

@@ -26,7 +26,6 @@ describe('live sync progress over graphql-ws', () => {
     await sim?.stop();
   });
 
-
   function subscribe<T>(token: string, query: string, variables: Record<string, unknown>, field: string, until: (event: T) => boolean) {
     const client = openWsClient(t.url, token, { lazy: true });
     clients.push(client);
