@@ -13,21 +13,26 @@ import { syncNow, trigger } from '../helpers/sync.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 
+/**
+ * Runs `body` (plpgsql, with NEW the run) as each transaction that ends a run commits: a constraint
+ * trigger deferred to the commit, named `name`, on a run's move to a final status.
+ */
+async function atRunEndCommit(prisma: TestApp['app']['services']['prisma'], name: string, body: string) {
+  await prisma.$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} RETURN NULL; END $$`);
+  await prisma.$executeRawUnsafe(`
+    CREATE CONSTRAINT TRIGGER ${name} AFTER UPDATE OF status ON "SyncRun" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+      WHEN (NEW.status::text IN ('SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED') AND OLD.status IS DISTINCT FROM NEW.status)
+      EXECUTE FUNCTION ${name}()`);
+  return () => prisma.$executeRawUnsafe(`DROP TRIGGER ${name} ON "SyncRun"`);
+}
+
 /** Records, at the commit that ends a run, whether that commit holds its final log line. */
 async function recordFinalLines(t: TestApp) {
   const prisma = t.app.services.prisma;
   await prisma.$executeRawUnsafe(`CREATE TABLE test_final_line ("runId" uuid, status text, logged boolean)`);
-  await prisma.$executeRawUnsafe(`
-    CREATE FUNCTION test_final_line() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      INSERT INTO test_final_line VALUES (NEW.id, NEW.status::text, EXISTS (
-        SELECT 1 FROM "SyncLog" WHERE "runId" = NEW.id AND (message LIKE 'sync ' || NEW.status::text || '%' OR message LIKE 'cancelled by %')));
-      RETURN NULL;
-    END $$`);
-  await prisma.$executeRawUnsafe(`
-    CREATE CONSTRAINT TRIGGER test_final_line AFTER UPDATE OF status ON "SyncRun" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-      WHEN (NEW.status::text IN ('SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED') AND OLD.status IS DISTINCT FROM NEW.status)
-      EXECUTE FUNCTION test_final_line()`);
+  await atRunEndCommit(prisma, 'test_final_line', `
+    INSERT INTO test_final_line VALUES (NEW.id, NEW.status::text, EXISTS (
+      SELECT 1 FROM "SyncLog" WHERE "runId" = NEW.id AND (message LIKE 'sync ' || NEW.status::text || '%' OR message LIKE 'cancelled by %')));`);
   return (runId: string) => prisma.$queryRawUnsafe<{ status: string; logged: boolean }[]>(`SELECT status, logged FROM test_final_line WHERE "runId" = $1::uuid`, runId);
 }
 
@@ -35,19 +40,11 @@ async function recordFinalLines(t: TestApp) {
 async function conflictOnce(t: TestApp) {
   const prisma = t.app.services.prisma;
   await prisma.$executeRawUnsafe(`CREATE SEQUENCE test_conflict_once`); // not rolled back: counts every commit tried
-  await prisma.$executeRawUnsafe(`
-    CREATE FUNCTION test_conflict_once() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF nextval('test_conflict_once') = 1 THEN RAISE EXCEPTION 'injected conflict' USING ERRCODE = '40001'; END IF;
-      RETURN NULL;
-    END $$`);
-  await prisma.$executeRawUnsafe(`
-    CREATE CONSTRAINT TRIGGER test_conflict_once AFTER UPDATE OF status ON "SyncRun" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-      WHEN (NEW.status::text IN ('SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED') AND OLD.status IS DISTINCT FROM NEW.status)
-      EXECUTE FUNCTION test_conflict_once()`);
+  const drop = await atRunEndCommit(prisma, 'test_conflict_once', `
+    IF nextval('test_conflict_once') = 1 THEN RAISE EXCEPTION 'injected conflict' USING ERRCODE = '40001'; END IF;`);
   return {
     commits: async () => Number((await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT last_value AS n FROM test_conflict_once`))[0]!.n),
-    drop: () => prisma.$executeRawUnsafe(`DROP TRIGGER test_conflict_once ON "SyncRun"`),
+    drop,
   };
 }
 
