@@ -138,4 +138,38 @@ describe("a run's final status and its final log line", () => {
       expect(await waitFor(async () => (await finalLines(runs[0].id)).length > 0 && finalLines(runs[0].id))).toEqual([{ status: 'CANCELLED', logged: true }]);
     });
   });
+
+  // PostgreSQL only, as above.
+  describe.runIf(backend === 'postgres')('lines written with the run start and its pages', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ LOG_LEVEL: 'debug' }); // page lines are DEBUG
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('reach the process log once when their transaction is run again after a conflict', async () => {
+      const prisma = t.app.services.prisma;
+      // The first commit of the run's start (sync.started and its line) and of its first page fail with 40001.
+      await prisma.$executeRawUnsafe(`CREATE SEQUENCE test_start_once`);
+      await prisma.$executeRawUnsafe(`CREATE SEQUENCE test_page_once`);
+      await prisma.$executeRawUnsafe(`CREATE FUNCTION test_conflict_at() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF nextval(TG_ARGV[0]) = 1 THEN RAISE EXCEPTION 'injected conflict' USING ERRCODE = '40001'; END IF; RETURN NULL; END $$`);
+      await prisma.$executeRawUnsafe(`
+        CREATE CONSTRAINT TRIGGER test_start_once AFTER INSERT ON "SyncLog" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+          WHEN (NEW.message LIKE '% sync started %') EXECUTE FUNCTION test_conflict_at('test_start_once')`);
+      await prisma.$executeRawUnsafe(`
+        CREATE CONSTRAINT TRIGGER test_page_once AFTER UPDATE OF "pagesDone" ON "SyncRun" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+          WHEN (NEW."pagesDone" = 1) EXECUTE FUNCTION test_conflict_at('test_page_once')`);
+      const accountId = await createSimAccount(t, sim);
+      const run = await syncNow(t, accountId);
+      expect(run.status).toBe('SUCCESS');
+      const tried = async (seq: string) => Number((await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT last_value AS n FROM ${seq}`))[0]!.n);
+      expect([await tried('test_start_once'), await tried('test_page_once')]).toEqual([2, 2]); // each did run twice
+      expect(await prisma.syncLog.count({ where: { runId: run.id, message: { startsWith: 'products page 1/' } } })).toBe(1);
+      expect(printed(t, run.id, 'FULL PRODUCTS sync started'), 'the start line in the process log').toHaveLength(1);
+      expect(printed(t, run.id, 'products page 1/'), 'the first page line in the process log').toHaveLength(1);
+    });
+  });
 });

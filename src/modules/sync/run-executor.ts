@@ -13,7 +13,7 @@ import { connectorFor } from '../accounts/account-connector.js';
 import { writeListingPage } from './listing-writer.js';
 import { writeOrderPage } from './order-writer.js';
 import type { PageOutcome } from './page-effects.js';
-import { MAX_RECORD_LOGS_PER_PAGE, writeSyncLogs, type LogEntry } from './sync-log.js';
+import { MAX_RECORD_LOGS_PER_PAGE, insertSyncLogs, writeSyncLogs, type LogEntry } from './sync-log.js';
 import { phasePercent, phasesOf, runTotals } from './sync-progress.js';
 import { recordSyncPage } from '../metrics/sync.metrics.js';
 import { isDatabaseOutage } from './database-outage.js';
@@ -280,7 +280,7 @@ async function syncPage(
       // What the marketplace said, beside what the run counts (they differ where its estimate was low).
       context: { phase, page: page.pageIndex, items: page.items.length, edits: outcome.edits, reportedPages: page.totalPages, reportedItems: page.totalItems },
     });
-    await writeSyncLogs(tx, services.logger, run, entries);
+    await insertSyncLogs(tx, run, entries); // printed once the page has committed (commitPage)
     // The page's events go to webhooks with the page itself (outbox): rolled back with it if it is.
     for (const [type, payload] of outcome.events) emit(type, payload);
     const advance = {
@@ -297,7 +297,7 @@ async function syncPage(
       percent: phasePercent(phaseIndex, phaseCount, totals.phaseFraction),
       newestRemoteChange: outcome.maxRemoteUpdatedAt,
     };
-    return { advance, written: outcome };
+    return { advance, written: outcome, lines: entries };
   }, (outcome) => recordSyncPage(services.metrics, attempt, phase, outcome));
   if (outcome.repushed > 0) services.wake?.('pushes');
   return next;

@@ -136,10 +136,11 @@ export async function startRun(services: AppServices, run: SyncRun): Promise<voi
   if (run.pagesDone > 0 || run.resumedCount > 0) {
     await writeSyncLogs(services.prisma, services.logger, run, [{ level: 'INFO', message: `resumed after an interruption at page ${run.pagesDone} (phase ${run.phase ?? 'PRODUCTS'})` }]);
   } else {
+    const lines: LogEntry[] = [{ level: 'INFO', message: `${run.mode} ${run.scope} sync started (conflict strategy ${run.conflictStrategy})`, context: { triggeredBy: run.triggeredBy } }];
     await transact(services, run.triggeredBy, async (tx, emit) => {
       emit('sync.started', { runId: run.id, accountId: run.accountId, scope: run.scope, mode: run.mode });
-      await writeSyncLogs(tx, services.logger, run, [{ level: 'INFO', message: `${run.mode} ${run.scope} sync started (conflict strategy ${run.conflictStrategy})`, context: { triggeredBy: run.triggeredBy } }]);
-    });
+      await insertSyncLogs(tx, run, lines);
+    }, () => mirrorSyncLogs(services.logger, run, lines));
   }
   publishRun(services, run);
 }
@@ -167,17 +168,18 @@ interface PageAdvance {
  * Commits one page: `write` stores its rows with the transaction, then the run advances (counters,
  * cursor, heartbeat) in the same transaction, so a crash leaves the run exactly at its last
  * committed page. A run no longer the lease's (reaped and taken over) rolls the page back.
+ * The log lines `write` returns (stored with insertSyncLogs) go to the process log once committed.
  * `onCommit` (the page's metrics) runs once committed, before the page's events are published.
  */
 export async function commitPage<T>(
   services: AppServices,
   lease: RunLease,
   run: SyncRun,
-  write: (tx: Tx, emit: Emit) => Promise<{ advance: PageAdvance; written: T }>,
+  write: (tx: Tx, emit: Emit) => Promise<{ advance: PageAdvance; written: T; lines?: LogEntry[] }>,
   onCommit?: (written: T) => void,
 ): Promise<{ run: SyncRun; written: T }> {
   const committed = await transact(services, 'sync', async (tx, emit) => {
-    const { advance, written } = await write(tx, emit);
+    const { advance, written, lines = [] } = await write(tx, emit);
     const watermarkField = advance.phase === 'PRODUCTS' ? 'watermark' : 'ordersWatermark';
     const rows = await tx.$queryRawUnsafe<SyncRun[]>(
       `UPDATE "SyncRun" SET
@@ -207,8 +209,11 @@ export async function commitPage<T>(
       advance.edits.queued,
     );
     if (rows.length === 0) throw new RunStopped('lost');
-    return { run: normalizeRun(rows[0]!), written };
-  }, (committed) => onCommit?.(committed.written));
+    return { run: normalizeRun(rows[0]!), written, lines };
+  }, (committed) => {
+    mirrorSyncLogs(services.logger, run, committed.lines);
+    onCommit?.(committed.written);
+  });
   services.events.publishSyncProgress(progressEvent(committed.run));
   return committed;
 }
