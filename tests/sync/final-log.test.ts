@@ -5,6 +5,9 @@
  *
  * Checked inside the database: a deferred trigger runs as each transaction that ends a run commits
  * and records whether that transaction's view already holds the run's final line.
+ *
+ * A run's lines reach the process log once, when stored: a transaction transact() runs again after
+ * a conflict (one injected by a deferred trigger that fails the first commit) prints them once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend, dataOf, startTestApp, type TestApp } from '../helpers/app.js';

@@ -14,7 +14,7 @@ export interface LogEntry {
 /** Per-record failures of one page are logged one by one up to this many; the rest as one summary. */
 export const MAX_RECORD_LOGS_PER_PAGE = 50;
 
-/** Writes SyncLog rows for a run (inside the page's transaction when given one) and mirrors them to the process log. */
+/** Writes SyncLog rows for a run and mirrors them to the process log; inside transact() use insertSyncLogs (below). */
 export async function writeSyncLogs(db: Tx | AppServices['prisma'], logger: AppServices['logger'], run: { id: string; accountId: string }, entries: LogEntry[]): Promise<void> {
   await insertSyncLogs(db, run, entries);
   mirrorSyncLogs(logger, run, entries);
