@@ -13,6 +13,7 @@ import { startReceiver } from '../webhooks/receiver.js';
 import { startFastSimulator } from '../../src/simulators/testing.js';
 import type { Simulator } from '../../src/simulators/index.js';
 import { EventBus } from '../../src/events/event-bus.js';
+import { redisPrefix } from '../../src/events/redis-prefix.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FINAL = new Set(['SUCCESS', 'PARTIAL', 'FAILED', 'CANCELLED']);
@@ -111,6 +112,11 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
 
       const progress = collectProgress(api2.url, token, accountId);
       await subscriptionsRunning(api2.url, 1);
+      // ... and its SUBSCRIBE, sent without waiting for Redis to confirm it, is live (no other process listens to progress).
+      const redis = new Redis(REDIS_URL);
+      cleanups.push(() => redis.quit());
+      const channel = `${redisPrefix({ DATABASE_URL: scratch.url, DATA_DIR: '', REDIS_PREFIX: env.REDIS_PREFIX })}:sync-progress`;
+      await waitFor(async () => ((await redis.pubsub('NUMSUB', channel)) as [string, number])[1] >= 1, { what: `a subscriber of ${channel}` });
       const triggered = dataOf(await api1.gql(`mutation($id: ID!) { triggerSync(input: { accountIds: [$id], scope: PRODUCTS, mode: FULL }) { runs { id } errors { code } } }`, { id: accountId })).triggerSync;
       expect(triggered.errors).toEqual([]);
       const runId = triggered.runs[0].id;
@@ -202,6 +208,10 @@ describe('scale-out: api and worker processes on one PostgreSQL and Redis', () =
       const accountId = await createSimAccount(t, sim, 'shop over redis');
       const progress = collectProgress(t.url, t.adminToken, accountId);
       await waitForSubscriptions(t, 1);
+      // Its own events come back to it through Redis too: the app's SUBSCRIBE, sent without waiting
+      // for Redis to confirm it, is live once Redis counts a subscriber of its channel.
+      const channel = `${t.app.services.redis!.options.keyPrefix}sync-progress`;
+      await waitFor(async () => ((await t.app.services.redis!.pubsub('NUMSUB', channel)) as [string, number])[1] >= 1, { what: `a subscriber of ${channel}` });
       const run = await syncNow(t, accountId);
       const events = await progress.done;
       expect(events.at(-1)).toMatchObject({ runId: run.id, status: 'SUCCESS', percent: 100, created: 300 });
