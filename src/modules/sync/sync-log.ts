@@ -14,8 +14,12 @@ export interface LogEntry {
 /** Per-record failures of one page are logged one by one up to this many; the rest as one summary. */
 export const MAX_RECORD_LOGS_PER_PAGE = 50;
 
-/** Writes SyncLog rows for a run and mirrors them to the process log; inside transact() use insertSyncLogs (below). */
-export async function writeSyncLogs(db: Tx | AppServices['prisma'], logger: AppServices['logger'], run: { id: string; accountId: string }, entries: LogEntry[]): Promise<void> {
+/**
+ * Writes SyncLog rows for a run and mirrors them to the process log, outside any transaction: it
+ * takes no transaction, so a line cannot be printed before (or without) its commit; inside
+ * transact() use insertSyncLogs (below) and mirrorSyncLogs once committed.
+ */
+export async function writeSyncLogs(db: AppServices['prisma'], logger: AppServices['logger'], run: { id: string; accountId: string }, entries: LogEntry[]): Promise<void> {
   await insertSyncLogs(db, run, entries);
   mirrorSyncLogs(logger, run, entries);
 }
